@@ -1,0 +1,67 @@
+//! Producing claim files (untrusted): runs the solvers and writes their answers with the
+//! certificates that [`crate::kernel`] re-checks. Format: `proofs/FORMAT.md`.
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::optimum::{self, Optimum};
+use crate::rational::{fmt_q, fmt_qs};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+fn optimum_claim(kind: &str, o: &Optimum) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), json!(kind));
+    m.insert("value".into(), json!(fmt_q(&o.value)));
+    m.insert("beta".into(), json!(fmt_qs(&o.beta)));
+    m.insert("dual".into(), json!(fmt_q(&o.dual)));
+    m.insert("slack".into(), json!(fmt_qs(&o.slack)));
+    if let Some(sn) = &o.slack_neg {
+        m.insert("slack_neg".into(), json!(fmt_qs(sn)));
+    }
+    Value::Object(m)
+}
+
+/// The T1 claims of an instance: min-norm, min-sharpness, conflict (or coincidence), Pareto front.
+pub fn t1_claims(inst: &Instance) -> Result<Vec<Value>> {
+    let t = optimum::solve(inst)?;
+    let front: Vec<Value> = t.front.iter().map(|v| json!({"index": v.index, "norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness)})).collect();
+    Ok(vec![
+        optimum_claim("min-norm", &t.min_norm),
+        optimum_claim("min-sharpness", &t.min_sharpness),
+        json!({"kind": "conflict", "coincide": t.coincide, "ratio": fmt_q(&t.ratio)}),
+        json!({"kind": "pareto-front", "vertices": front}),
+    ])
+}
+
+/// A whole claim file: version, title, the instance tree as given, and the claims.
+pub fn claim_file(title: &str, instance_tree: &Value, claims: Vec<Value>) -> Value {
+    json!({"version": crate::kernel::VERSION, "title": title, "instance": instance_tree, "claim": claims})
+}
+
+/// Serialises a claim file as TOML (default) or JSON (`.json` extension).
+pub fn render(path: &Path, file: &Value) -> Result<String> {
+    let name = path.display().to_string();
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::to_string_pretty(file).map(|s| s + "\n").map_err(|e| Error::Output { file: name, reason: e.to_string() })
+    } else {
+        toml::to_string(file).map_err(|e| Error::Output { file: name, reason: e.to_string() })
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename,
+/// so that no half-written output is ever left behind.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let name = path.display().to_string();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| Error::Output { file: name.clone(), reason: "not a file name".into() })?;
+    let tmp = dir.join(format!(".{}.tmp{}", file_name.to_string_lossy(), std::process::id()));
+    let result = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Output { file: name, reason: e.to_string() });
+    }
+    Ok(())
+}

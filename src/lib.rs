@@ -1,0 +1,11 @@
+pub mod error;
+pub mod rational;
+pub mod scalar;
+pub mod instance;
+pub mod model;
+pub mod loss;
+pub mod optimum;
+pub mod pareto;
+pub mod kernel;
+pub mod certificate;
+pub mod cli;

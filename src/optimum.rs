@@ -1,0 +1,138 @@
+//! Minimum-norm and minimum-sharpness zero-loss solutions for one data point (SPEC §2, T1.1–T1.3),
+//! in closed form and exact. Untrusted: its answers are re-checked by [`crate::kernel`].
+//!
+//! Both problems are `min Σ w_i |β_i|` over `{⟨x, β⟩ = y}` (β ≥ 0 for `shared`), see
+//! [`crate::model::beta_space`]. A coordinate i can carry the whole label when x_i ≠ 0 (and, for
+//! signed models, x_i·y > 0); the value of putting it there is |y|·w_i/|x_i|, and the optimum picks
+//! the smallest such ratio — for the norm (w_i = a) the largest |x_i|, for the sharpness
+//! (w_i = b x_i²) the smallest |x_i|. The LP dual λ = sgn(y)·w_k/|x_k| certifies optimality:
+//! λ x_i ≤ w_i for every i (and −λ x_i ≤ w_i when β is free), with y·λ equal to the value.
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::model::{beta_space, BetaSpace, Model};
+use crate::rational::Q;
+use crate::scalar::qi;
+use num_traits::{Signed, Zero};
+
+/// Which objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Objective {
+    /// N(θ) = ‖θ‖².
+    Norm,
+    /// S(θ) at zero loss.
+    Sharpness,
+}
+
+/// An exact optimum with its LP certificate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Optimum {
+    /// The coordinate carrying the whole label (lowest index among ties).
+    pub index: usize,
+    /// The optimal value.
+    pub value: Q,
+    /// The canonical minimiser β = (y/x_k)·e_k.
+    pub beta: Vec<Q>,
+    /// LP dual λ with y·λ = value.
+    pub dual: Q,
+    /// Dual slack w_i − λ x_i ≥ 0 for every i.
+    pub slack: Vec<Q>,
+    /// Dual slack w_i + λ x_i ≥ 0 for every i (free-sign models only).
+    pub slack_neg: Option<Vec<Q>>,
+}
+
+/// One data point as a weighted ℓ1 problem.
+#[derive(Clone, Debug)]
+pub struct Point<'a> {
+    pub model: Model,
+    pub space: BetaSpace,
+    pub x: &'a [Q],
+    pub y: &'a Q,
+    source: &'a str,
+}
+
+impl<'a> Point<'a> {
+    /// The one-point problem of an instance, or a one-line error (n ≠ 1, unsupported model,
+    /// infeasible: no coordinate can carry y).
+    pub fn of(inst: &'a Instance) -> Result<Self> {
+        let (x, y) = inst.point()?;
+        let space = beta_space(inst.model)
+            .ok_or_else(|| Error::input(&inst.source, "model", format!("T1 closed forms cover shared, uv and pm; not {} with depth > 2", inst.model.name())))?;
+        let p = Point { model: inst.model, space, x, y, source: &inst.source };
+        if p.feasible().is_empty() {
+            let why = if space.signed { "no coordinate has x_i·y > 0 (P is empty), so no zero-loss point exists" } else { "x = 0, so no zero-loss point exists" };
+            return Err(Error::input(&inst.source, "x", format!("infeasible instance: {why}")));
+        }
+        Ok(p)
+    }
+
+    /// Can coordinate i carry the label? (x_i ≠ 0, and x_i·y > 0 when β ≥ 0.)
+    pub fn can_carry(&self, i: usize) -> bool {
+        let xi = &self.x[i];
+        if self.space.signed { (xi * self.y).is_positive() } else { !xi.is_zero() }
+    }
+
+    /// The feasible coordinates P.
+    pub fn feasible(&self) -> Vec<usize> {
+        (0..self.x.len()).filter(|&i| self.can_carry(i)).collect()
+    }
+
+    /// Objective weight w_i.
+    pub fn weight(&self, obj: Objective, i: usize) -> Q {
+        match obj {
+            Objective::Norm => qi(self.space.norm_weight),
+            Objective::Sharpness => qi(self.space.sharp_weight) * &self.x[i] * &self.x[i],
+        }
+    }
+
+    /// Objective value Σ w_i |β_i| of a β.
+    pub fn objective(&self, obj: Objective, beta: &[Q]) -> Q {
+        beta.iter().enumerate().filter(|(_, b)| !b.is_zero()).map(|(i, b)| self.weight(obj, i) * b.abs()).sum()
+    }
+
+    /// Value of putting the whole label on coordinate i: |y|·w_i/|x_i|.
+    pub fn carry_value(&self, obj: Objective, i: usize) -> Q {
+        self.y.abs() * self.weight(obj, i) / self.x[i].abs()
+    }
+
+    /// The exact optimum of `obj` with its dual certificate.
+    pub fn optimum(&self, obj: Objective) -> Optimum {
+        let mut best: Option<(usize, Q)> = None;
+        for i in self.feasible() {
+            let v = self.carry_value(obj, i);
+            if best.as_ref().is_none_or(|(_, b)| v < *b) {
+                best = Some((i, v));
+            }
+        }
+        let (k, value) = best.unwrap_or_else(|| unreachable!("Point::of checked that P is non-empty ({})", self.source));
+        let mut beta = vec![Q::zero(); self.x.len()];
+        beta[k] = self.y / &self.x[k];
+        let sign = if self.y.is_negative() { qi(-1) } else { qi(1) };
+        let dual = sign * self.weight(obj, k) / self.x[k].abs();
+        let slack = (0..self.x.len()).map(|i| self.weight(obj, i) - &dual * &self.x[i]).collect();
+        let slack_neg = (!self.space.signed).then(|| (0..self.x.len()).map(|i| self.weight(obj, i) + &dual * &self.x[i]).collect());
+        Optimum { index: k, value, beta, dual, slack, slack_neg }
+    }
+}
+
+/// The T1 summary: both optima, whether they coincide, the conflict ratio and the Pareto front.
+#[derive(Clone, Debug)]
+pub struct T1 {
+    pub min_norm: Optimum,
+    pub min_sharpness: Optimum,
+    /// N(β_sharp)/N(β_norm) = S(β_norm)/S(β_sharp) = max_P|x| / min_P|x| (T1.3).
+    pub ratio: Q,
+    pub coincide: bool,
+    pub front: Vec<crate::pareto::Vertex>,
+}
+
+/// Solves T1 exactly.
+pub fn solve(inst: &Instance) -> Result<T1> {
+    let p = Point::of(inst)?;
+    let min_norm = p.optimum(Objective::Norm);
+    let min_sharpness = p.optimum(Objective::Sharpness);
+    let ratio = p.objective(Objective::Norm, &min_sharpness.beta) / &min_norm.value;
+    let coincide = ratio == qi(1);
+    let front = crate::pareto::front(&p);
+    Ok(T1 { min_norm, min_sharpness, ratio, coincide, front })
+}

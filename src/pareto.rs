@@ -1,0 +1,32 @@
+//! The Pareto front of (N, S) over the zero-loss manifold, one data point (SPEC §2, T1.4).
+//!
+//! With c_i = x_i β_i / y, N = |y|·a·Σ|c_i|/|x_i| and S = |y|·b·Σ|c_i||x_i|, Σc_i = 1. Putting the
+//! whole label on coordinate i gives the vertex v_i = (a|y|/|x_i|, b|y||x_i|); every vertex lies on
+//! the hyperbola N·S = a·b·y² (= 4y² for all three models), which is convex and decreasing, so
+//! every distinct vertex is extreme and the front is the polyline through them sorted by N
+//! (from the min-norm vertex, largest |x_i|, to the min-sharpness vertex, smallest |x_i|).
+//! A point on the segment between consecutive vertices v_k, v_l with weight t ∈ [0, 1] is the
+//! linear rule β = y·c with c = (1−t)/x_k·e_k + t/x_l·e_l — the "learning-rate knob" of SPEC §3.
+
+use crate::optimum::{Objective, Point};
+use crate::rational::Q;
+use num_traits::Signed;
+
+/// A vertex of the front: the label carried by coordinate `index` (lowest index among equal |x_i|).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vertex {
+    pub index: usize,
+    pub norm: Q,
+    pub sharpness: Q,
+}
+
+/// The front's vertices from min-norm to min-sharpness.
+pub fn front(p: &Point) -> Vec<Vertex> {
+    let mut idx = p.feasible();
+    // Sort by |x_i| descending (norm ascending), then by index so the first of equal |x_i| wins.
+    idx.sort_by(|&i, &j| p.x[j].abs().cmp(&p.x[i].abs()).then(i.cmp(&j)));
+    idx.dedup_by(|j, i| p.x[*i].abs() == p.x[*j].abs());
+    idx.into_iter()
+        .map(|i| Vertex { index: i, norm: p.carry_value(Objective::Norm, i), sharpness: p.carry_value(Objective::Sharpness, i) })
+        .collect()
+}

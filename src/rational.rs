@@ -1,0 +1,150 @@
+//! Exact rationals `Q` and their text form (SPEC §7).
+//!
+//! Every rational in a file or in JSON output is the string `"p/q"` in lowest terms with `q > 0`,
+//! or `"p"` when `q = 1`. Input additionally accepts exact decimals (`"0.125"`, `"-3e-2"`) and
+//! integers. This module is part of the trusted base of the kernel: it only parses and prints.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+
+/// The exact rational type used everywhere a value is called exact.
+pub type Q = BigRational;
+
+/// Largest decimal exponent accepted in input (`1e100000` has 100 001 digits; more is a typo).
+const MAX_DECIMAL_EXPONENT: i64 = 100_000;
+
+/// Parses `"p/q"`, `"p"`, or an exact decimal such as `"-0.125"`, `"3e-2"`, `"1.5E+3"`.
+///
+/// The result is reduced. Errors are short, single-line reasons suitable for
+/// `file: field: reason` messages.
+pub fn parse_q(text: &str) -> Result<Q, String> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err("empty string is not a rational".into());
+    }
+    if let Some((p, q)) = s.split_once('/') {
+        let num = parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", short(s)))?;
+        let den = parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", short(s)))?;
+        if den.is_zero() {
+            return Err(format!("`{}` has a zero denominator", short(s)));
+        }
+        return Ok(Q::new(num, den));
+    }
+    parse_decimal(s).ok_or_else(|| format!("`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)", short(s)))
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(37).collect();
+        format!("{head}...")
+    } else {
+        s.to_string()
+    }
+}
+
+fn parse_int(s: &str) -> Option<BigInt> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<BigInt>().ok()
+}
+
+fn parse_decimal(s: &str) -> Option<Q> {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().ok()?),
+        None => (s, 0),
+    };
+    if !(-MAX_DECIMAL_EXPONENT..=MAX_DECIMAL_EXPONENT).contains(&exp) {
+        return None;
+    }
+    let (negative, unsigned) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int_part}{frac_part}");
+    let mut num: BigInt = if digits.is_empty() { BigInt::zero() } else { digits.parse().ok()? };
+    if negative {
+        num = -num;
+    }
+    let scale = exp - frac_part.len() as i64;
+    let ten = BigInt::from(10u32);
+    let value = if scale >= 0 {
+        Q::from_integer(num * num_traits::pow(ten, scale as usize))
+    } else {
+        Q::new(num, num_traits::pow(ten, (-scale) as usize))
+    };
+    Some(value)
+}
+
+/// Formats `q` as `"p/q"` (lowest terms, `q > 0`) or `"p"` when the denominator is one.
+pub fn fmt_q(q: &Q) -> String {
+    if q.denom().is_one() {
+        q.numer().to_string()
+    } else {
+        format!("{}/{}", q.numer(), q.denom())
+    }
+}
+
+/// Formats a vector of rationals.
+pub fn fmt_qs(v: &[Q]) -> Vec<String> {
+    v.iter().map(fmt_q).collect()
+}
+
+/// `|q|`.
+pub fn abs(q: &Q) -> Q {
+    q.abs()
+}
+
+/// Exact value of a finite `f64` as a rational (every finite binary float is a dyadic rational).
+pub fn from_f64_exact(x: f64) -> Option<Q> {
+    Q::from_float(x)
+}
+
+/// Number of bits of the larger of numerator and denominator, a size measure for reports.
+pub fn bits(q: &Q) -> u64 {
+    q.numer().bits().max(q.denom().bits())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64, d: i64) -> Q {
+        Q::new(n.into(), d.into())
+    }
+
+    #[test]
+    fn parses_all_accepted_forms() {
+        assert_eq!(parse_q("3/6").unwrap(), q(1, 2));
+        assert_eq!(parse_q("4/-8").unwrap(), q(-1, 2), "a signed denominator is normalised");
+        assert_eq!(parse_q("-7").unwrap(), q(-7, 1));
+        assert_eq!(parse_q("0.125").unwrap(), q(1, 8));
+        assert_eq!(parse_q("-3e-2").unwrap(), q(-3, 100));
+        assert_eq!(parse_q("1.5E+3").unwrap(), q(1500, 1));
+        assert_eq!(parse_q(".5").unwrap(), q(1, 2));
+    }
+
+    #[test]
+    fn rejects_bad_forms_with_reason() {
+        assert!(parse_q("1/0").unwrap_err().contains("zero denominator"));
+        for bad in ["", "abc", "1/2/3", "1e", "--1", "0x10", "1.2.3", "nan", "inf", "1e999999"] {
+            assert!(parse_q(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn formats_in_lowest_terms() {
+        assert_eq!(fmt_q(&q(6, -4)), "-3/2");
+        assert_eq!(fmt_q(&q(8, 4)), "2");
+        assert_eq!(fmt_q(&q(0, 5)), "0");
+    }
+}
