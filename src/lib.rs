@@ -9,3 +9,4 @@ pub mod pareto;
 pub mod kernel;
 pub mod certificate;
 pub mod cli;
+pub mod ldl;
