@@ -33,6 +33,20 @@ pub fn t1_claims(inst: &Instance) -> Result<Vec<Value>> {
     ])
 }
 
+/// The part of an instance tree that the T1 claims are about: model (and depth) and the data.
+/// Fields the claims do not depend on (init, teacher, population) are left out so that every
+/// number in a claim file is pinned by some check of the kernel.
+pub fn t1_instance(tree: &Value) -> Value {
+    let keep = ["model", "depth", "x", "X", "y"];
+    let mut m = Map::new();
+    if let Some(obj) = tree.as_object() {
+        for (k, v) in obj.iter().filter(|(k, _)| keep.contains(&k.as_str())) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(m)
+}
+
 /// A whole claim file: version, title, the instance tree as given, and the claims.
 pub fn claim_file(title: &str, instance_tree: &Value, claims: Vec<Value>) -> Value {
     json!({"version": crate::kernel::VERSION, "title": title, "instance": instance_tree, "claim": claims})

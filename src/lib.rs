@@ -10,3 +10,4 @@ pub mod kernel;
 pub mod certificate;
 pub mod cli;
 pub mod ldl;
+pub mod random;

@@ -45,6 +45,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a reproducible random one-point instance (SplitMix64 from --seed).
+    Random {
+        /// Model: shared, uv or pm.
+        #[arg(long, default_value = "shared")]
+        model: String,
+        /// Dimension d.
+        #[arg(long)]
+        d: usize,
+        /// Bits of every numerator and denominator.
+        #[arg(long, default_value_t = 64)]
+        bits: u32,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Only positive x (the paper's setting); otherwise random signs.
+        #[arg(long)]
+        positive: bool,
+        /// Output instance file (.toml or .json).
+        #[arg(short, long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +74,9 @@ fn main() -> ExitCode {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title } => cli::certify::run(&file, &out, title.as_deref()),
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
+        Command::Random { model, d, bits, seed, positive, out } => {
+            cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

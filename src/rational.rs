@@ -24,17 +24,17 @@ pub fn parse_q(text: &str) -> Result<Q, String> {
         return Err("empty string is not a rational".into());
     }
     if let Some((p, q)) = s.split_once('/') {
-        let num = parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", short(s)))?;
-        let den = parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", short(s)))?;
+        let num = parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
+        let den = parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
         if den.is_zero() {
-            return Err(format!("`{}` has a zero denominator", short(s)));
+            return Err(format!("`{}` has a zero denominator", clip(s)));
         }
         return Ok(Q::new(num, den));
     }
-    parse_decimal(s).ok_or_else(|| format!("`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)", short(s)))
+    parse_decimal(s).ok_or_else(|| format!("`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)", clip(s)))
 }
 
-fn short(s: &str) -> String {
+fn clip(s: &str) -> String {
     if s.chars().count() > 40 {
         let head: String = s.chars().take(37).collect();
         format!("{head}...")
@@ -91,6 +91,17 @@ pub fn fmt_q(q: &Q) -> String {
         q.numer().to_string()
     } else {
         format!("{}/{}", q.numer(), q.denom())
+    }
+}
+
+/// Formats `q` for messages and tables: exact when short, otherwise `≈` a 6-digit decimal and
+/// the bit size (files and `--json` outputs always carry the exact value).
+pub fn short(q: &Q) -> String {
+    let exact = fmt_q(q);
+    if exact.len() <= 32 {
+        exact
+    } else {
+        format!("≈{:.6e} ({} bits)", crate::scalar::q_to_f64(q), bits(q))
     }
 }
 

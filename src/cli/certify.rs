@@ -11,7 +11,7 @@ pub fn run(input: &Path, out: &Path, title: Option<&str>) -> Result<i32> {
     let inst = crate::instance::parse_instance(&input.display().to_string(), &tree)?;
     let claims = certificate::t1_claims(&inst)?;
     let default_title = format!("T1 claims for {}", input.display());
-    let file = certificate::claim_file(title.unwrap_or(&default_title), &tree, claims);
+    let file = certificate::claim_file(title.unwrap_or(&default_title), &certificate::t1_instance(&tree), claims);
     let verdicts = crate::kernel::check_tree(&out.display().to_string(), &file)?;
     if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
         eprintln!("error: internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind);

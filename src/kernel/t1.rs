@@ -9,7 +9,7 @@
 use super::{ensure, Checked, Claim, Fail};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace};
-use crate::rational::{fmt_q, Q};
+use crate::rational::{short, Q};
 use num_traits::{One, Signed, Zero};
 
 struct Point<'a> {
@@ -57,21 +57,21 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
         ensure(beta.iter().all(|b| !b.is_negative()), || "beta has a negative entry (shared needs β ≥ 0)".into())?;
     }
     let fit: Q = beta.iter().zip(p.x).filter(|(b, _)| !b.is_zero()).map(|(b, x)| b * x).sum();
-    ensure(&fit == p.y, || format!("⟨x, beta⟩ = {} ≠ y = {}", fmt_q(&fit), fmt_q(p.y)))?;
+    ensure(&fit == p.y, || format!("⟨x, beta⟩ = {} ≠ y = {}", short(&fit), short(p.y)))?;
     // Objective of the primal point, and strong duality.
     let obj = p.objective(norm, &beta);
-    ensure(obj == value, || format!("objective of beta is {}, claimed value {}", fmt_q(&obj), fmt_q(&value)))?;
-    ensure(p.y * &dual == value, || format!("y·dual = {} ≠ value {}", fmt_q(&(p.y * &dual)), fmt_q(&value)))?;
+    ensure(obj == value, || format!("objective of beta is {}, claimed value {}", short(&obj), short(&value)))?;
+    ensure(p.y * &dual == value, || format!("y·dual = {} ≠ value {}", short(&(p.y * &dual)), short(&value)))?;
     // Dual feasibility, with every slack written out.
     for i in 0..d {
         let w = p.weight(norm, i);
         let s = &w - &dual * &p.x[i];
-        ensure(s == slack[i], || format!("slack[{i}] = {} but w_i − dual·x_i = {}", fmt_q(&slack[i]), fmt_q(&s)))?;
-        ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack {}", fmt_q(&s)))?;
+        ensure(s == slack[i], || format!("slack[{i}] = {} but w_i − dual·x_i = {}", short(&slack[i]), short(&s)))?;
+        ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack {}", short(&s)))?;
         if let Some(sn) = &slack_neg {
             let s = &w + &dual * &p.x[i];
-            ensure(s == sn[i], || format!("slack_neg[{i}] = {} but w_i + dual·x_i = {}", fmt_q(&sn[i]), fmt_q(&s)))?;
-            ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack_neg {}", fmt_q(&s)))?;
+            ensure(s == sn[i], || format!("slack_neg[{i}] = {} but w_i + dual·x_i = {}", short(&sn[i]), short(&s)))?;
+            ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack_neg {}", short(&s)))?;
         }
     }
     ensure(slack_neg.as_ref().is_none_or(|sn| sn.len() == d), || "slack_neg has the wrong length".into())?;
@@ -87,7 +87,7 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
         return Err(Fail::Reject(format!("coordinate {i} < {k} is also optimal; the canonical minimiser uses the lowest index")));
     }
     let what = if norm { "min N" } else { "inf S" };
-    Ok(format!("{what} = {} at beta on coordinate {k} (LP dual {})", fmt_q(&value), fmt_q(&dual)))
+    Ok(format!("{what} = {} at beta on coordinate {k} (LP dual {})", short(&value), short(&dual)))
 }
 
 /// `min-norm`: value, canonical minimiser, dual and slacks (T1.1).
@@ -117,15 +117,15 @@ pub(super) fn conflict(c: &Claim) -> Checked {
     let (b_sharp, s_min) = earlier_beta(c, "min-sharpness")?;
     let r_norm = p.objective(true, &b_sharp) / &n_min;
     let r_sharp = p.objective(false, &b_norm) / &s_min;
-    ensure(r_norm == ratio, || format!("N(β_sharp)/N(β_norm) = {} ≠ ratio {}", fmt_q(&r_norm), fmt_q(&ratio)))?;
-    ensure(r_sharp == ratio, || format!("S(β_norm)/S(β_sharp) = {} ≠ ratio {}", fmt_q(&r_sharp), fmt_q(&ratio)))?;
+    ensure(r_norm == ratio, || format!("N(β_sharp)/N(β_norm) = {} ≠ ratio {}", short(&r_norm), short(&ratio)))?;
+    ensure(r_sharp == ratio, || format!("S(β_norm)/S(β_sharp) = {} ≠ ratio {}", short(&r_sharp), short(&ratio)))?;
     let abs: Vec<Q> = (0..p.x.len()).filter(|&i| p.can_carry(i)).map(|i| p.x[i].abs()).collect();
     let (lo, hi) = (abs.iter().min(), abs.iter().max());
     if let (Some(lo), Some(hi)) = (lo, hi) {
-        ensure(hi / lo == ratio, || format!("max|x|/min|x| over P is {}, not the ratio", fmt_q(&(hi / lo))))?;
+        ensure(hi / lo == ratio, || format!("max|x|/min|x| over P is {}, not the ratio", short(&(hi / lo))))?;
     }
-    ensure(coincide == ratio.is_one(), || format!("coincide = {coincide} contradicts ratio {}", fmt_q(&ratio)))?;
-    Ok(if coincide { "min-norm and min-sharpness coincide (ratio 1)".into() } else { format!("the biases conflict: ratio {} > 1", fmt_q(&ratio)) })
+    ensure(coincide == ratio.is_one(), || format!("coincide = {coincide} contradicts ratio {}", short(&ratio)))?;
+    Ok(if coincide { "min-norm and min-sharpness coincide (ratio 1)".into() } else { format!("the biases conflict: ratio {} > 1", short(&ratio)) })
 }
 
 /// `pareto-front`: the vertices (index, norm, sharpness), sorted from min-norm to
@@ -135,6 +135,11 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
     let d = p.x.len();
     let list = c.list("vertices")?;
     let product = Q::from_integer((p.space.norm_weight * p.space.sharp_weight).into()) * p.y * p.y;
+    // Lowest carrying index for every distinct |x_i|.
+    let mut lowest: std::collections::BTreeMap<Q, usize> = std::collections::BTreeMap::new();
+    for i in (0..d).filter(|&i| p.can_carry(i)) {
+        lowest.entry(p.x[i].abs()).or_insert(i);
+    }
     let mut prev: Option<(Q, Q)> = None;
     let mut first_norm = None;
     let mut last_sharp = None;
@@ -145,12 +150,12 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
         let s = c.fields.q(c.fields.get(v, &at, "sharpness")?, &format!("{at}.sharpness"))?;
         ensure(idx < d && p.can_carry(idx), || format!("vertex {j}: coordinate {idx} cannot carry the label"))?;
         let ax = p.x[idx].abs();
-        ensure((0..idx).all(|i| !(p.can_carry(i) && p.x[i].abs() == ax)), || format!("vertex {j}: coordinate {idx} is not the lowest index with |x| = {}", fmt_q(&ax)))?;
+        ensure(lowest.get(&ax) == Some(&idx), || format!("vertex {j}: coordinate {idx} is not the lowest index with |x| = {}", short(&ax)))?;
         // N and S of β = (y/x_idx)·e_idx.
         let carried = (p.y / &p.x[idx]).abs();
-        ensure(n == p.weight(true, idx) * &carried, || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", fmt_q(&n)))?;
-        ensure(s == p.weight(false, idx) * &carried, || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", fmt_q(&s)))?;
-        ensure(&n * &s == product, || format!("vertex {j} is off the hyperbola N·S = {}", fmt_q(&product)))?;
+        ensure(n == p.weight(true, idx) * &carried, || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
+        ensure(s == p.weight(false, idx) * &carried, || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
+        ensure(&n * &s == product, || format!("vertex {j} is off the hyperbola N·S = {}", short(&product)))?;
         if let Some((pn, ps)) = &prev {
             ensure(*pn < n && *ps > s, || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
         }
@@ -158,15 +163,12 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
         last_sharp = Some(s.clone());
         prev = Some((n, s));
     }
-    let mut distinct: Vec<Q> = (0..d).filter(|&i| p.can_carry(i)).map(|i| p.x[i].abs()).collect();
-    distinct.sort();
-    distinct.dedup();
-    ensure(list.len() == distinct.len(), || format!("the front has {} distinct vertices, the claim lists {}", distinct.len(), list.len()))?;
+    ensure(list.len() == lowest.len(), || format!("the front has {} distinct vertices, the claim lists {}", lowest.len(), list.len()))?;
     if let (Some((_, n_min)), Some(f)) = (earlier_beta(c, "min-norm").ok(), &first_norm) {
         ensure(f == &n_min, || "the first vertex is not the verified min-norm value".into())?;
     }
     if let (Some((_, s_min)), Some(l)) = (earlier_beta(c, "min-sharpness").ok(), &last_sharp) {
         ensure(l == &s_min, || "the last vertex is not the verified min-sharpness value".into())?;
     }
-    Ok(format!("Pareto front of {} vertices on N·S = {}", list.len(), fmt_q(&product)))
+    Ok(format!("Pareto front of {} vertices on N·S = {}", list.len(), short(&product)))
 }

@@ -1,0 +1,20 @@
+//! `dlncheck random`: write a reproducible random one-point instance.
+
+use crate::error::{Error, Result};
+use crate::random::{self, Spec};
+use std::path::Path;
+
+/// Writes the instance to `out` (TOML, or JSON for `.json`), atomically.
+pub fn run(spec: &Spec, out: &Path) -> Result<i32> {
+    if spec.d == 0 {
+        return Err(Error::Usage("--d must be at least 1".into()));
+    }
+    if !(1..=4096).contains(&spec.bits) {
+        return Err(Error::Usage("--bits must be from 1 to 4096".into()));
+    }
+    let tree = random::instance(spec);
+    crate::instance::parse_instance("--model", &tree)?;
+    let text = crate::certificate::render(out, &tree)?;
+    crate::certificate::write_atomic(out, text.as_bytes())?;
+    Ok(0)
+}
