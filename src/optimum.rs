@@ -11,7 +11,7 @@
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace, Model};
-use crate::rational::Q;
+use crate::rational::{cmp_abs, frac, Q};
 use crate::scalar::qi;
 use num_traits::{Signed, Zero};
 
@@ -92,19 +92,32 @@ impl<'a> Point<'a> {
 
     /// Value of putting the whole label on coordinate i: |y|·w_i/|x_i|.
     pub fn carry_value(&self, obj: Objective, i: usize) -> Q {
-        self.y.abs() * self.weight(obj, i) / self.x[i].abs()
+        let (xn, xd) = (self.x[i].numer().abs(), self.x[i].denom());
+        let (yn, yd) = (self.y.numer().abs(), self.y.denom());
+        match obj {
+            // a·|y|/|x| = a·|y_n|·x_d / (y_d·|x_n|)
+            Objective::Norm => frac(yn * xd * self.space.norm_weight, yd * xn),
+            // b·x²·|y/x| = b·|y_n|·|x_n| / (y_d·x_d)
+            Objective::Sharpness => frac(yn * xn * self.space.sharp_weight, yd * xd),
+        }
     }
 
-    /// The exact optimum of `obj` with its dual certificate.
+    /// The exact optimum of `obj` with its dual certificate. The best coordinate minimises
+    /// w_i/|x_i|: the largest |x_i| for the norm (w_i = a), the smallest for the sharpness
+    /// (w_i = b·x_i²); ties go to the lowest index.
     pub fn optimum(&self, obj: Objective) -> Optimum {
-        let mut best: Option<(usize, Q)> = None;
+        let better = |i: usize, k: usize| match obj {
+            Objective::Norm => cmp_abs(&self.x[i], &self.x[k]) == std::cmp::Ordering::Greater,
+            Objective::Sharpness => cmp_abs(&self.x[i], &self.x[k]) == std::cmp::Ordering::Less,
+        };
+        let mut best: Option<usize> = None;
         for i in self.feasible() {
-            let v = self.carry_value(obj, i);
-            if best.as_ref().is_none_or(|(_, b)| v < *b) {
-                best = Some((i, v));
+            if best.is_none_or(|k| better(i, k)) {
+                best = Some(i);
             }
         }
-        let (k, value) = best.unwrap_or_else(|| unreachable!("Point::of checked that P is non-empty ({})", self.source));
+        let k = best.unwrap_or_else(|| unreachable!("Point::of checked that P is non-empty ({})", self.source));
+        let value = self.carry_value(obj, k);
         let mut beta = vec![Q::zero(); self.x.len()];
         beta[k] = self.y / &self.x[k];
         let sign = if self.y.is_negative() { qi(-1) } else { qi(1) };

@@ -9,8 +9,7 @@
 //! linear rule β = y·c with c = (1−t)/x_k·e_k + t/x_l·e_l — the "learning-rate knob" of SPEC §3.
 
 use crate::optimum::{Objective, Point};
-use crate::rational::Q;
-use num_traits::Signed;
+use crate::rational::{cmp_abs, Q};
 
 /// A vertex of the front: the label carried by coordinate `index` (lowest index among equal |x_i|).
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +23,8 @@ pub struct Vertex {
 pub fn front(p: &Point) -> Vec<Vertex> {
     let mut idx = p.feasible();
     // Sort by |x_i| descending (norm ascending), then by index so the first of equal |x_i| wins.
-    idx.sort_by(|&i, &j| p.x[j].abs().cmp(&p.x[i].abs()).then(i.cmp(&j)));
-    idx.dedup_by(|j, i| p.x[*i].abs() == p.x[*j].abs());
+    idx.sort_by(|&i, &j| cmp_abs(&p.x[j], &p.x[i]).then(i.cmp(&j)));
+    idx.dedup_by(|j, i| cmp_abs(&p.x[*i], &p.x[*j]).is_eq());
     idx.into_iter()
         .map(|i| Vertex { index: i, norm: p.carry_value(Objective::Norm, i), sharpness: p.carry_value(Objective::Sharpness, i) })
         .collect()

@@ -68,6 +68,21 @@ pub(crate) fn ensure(cond: bool, reason: impl FnOnce() -> String) -> Result<(), 
     if cond { Ok(()) } else { Err(Fail::Reject(reason())) }
 }
 
+/// Whether `s = c − l·x` exactly. Decided on numerators and denominators multiplied out,
+/// s_n·c_d·l_d·x_d = (c_n·l_d·x_d − l_n·x_n·c_d)·s_d (all denominators are positive), so no
+/// gcd is computed: the kernel's O(d) loops would otherwise spend most of their time reducing
+/// intermediate fractions. Inputs need not be in lowest terms.
+pub(crate) fn is_c_minus_lx(s: &Q, c: &Q, l: &Q, x: &Q) -> bool {
+    let (ld_xd, ln_xn) = (l.denom() * x.denom(), l.numer() * x.numer());
+    s.numer() * c.denom() * &ld_xd == (c.numer() * &ld_xd - ln_xn * c.denom()) * s.denom()
+}
+
+/// Whether `p·q = r·t` exactly, by multiplying out the denominators (no gcd):
+/// p_n·q_n·r_d·t_d = r_n·t_n·p_d·q_d.
+pub(crate) fn is_product_eq(p: &Q, q: &Q, r: &Q, t: &Q) -> bool {
+    p.numer() * q.numer() * r.denom() * t.denom() == r.numer() * t.numer() * p.denom() * q.denom()
+}
+
 /// What a claim checker sees: the file, its instance, the claim and the claims verified so far.
 pub(crate) struct Claim<'a> {
     pub fields: Fields<'a>,

@@ -6,7 +6,7 @@
 //! λ·x_i ≤ w_i (and −λ·x_i ≤ w_i for free β) for all i, then every feasible β has
 //! Σ w_i|β_i| ≥ Σ λ x_i β_i = λ·y. So a feasible β whose objective equals λ·y is optimal.
 
-use super::{ensure, Checked, Claim, Fail};
+use super::{ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace};
 use crate::rational::{short, Q};
@@ -27,17 +27,20 @@ fn point<'a>(c: &Claim<'a>) -> Result<Point<'a>, Fail> {
 
 impl Point<'_> {
     fn weight(&self, norm: bool, i: usize) -> Q {
-        if norm {
-            Q::from_integer(self.space.norm_weight.into())
-        } else {
-            Q::from_integer(self.space.sharp_weight.into()) * &self.x[i] * &self.x[i]
-        }
+        if norm { Q::from_integer(self.space.norm_weight.into()) } else { self.sharp_weight_raw(i) }
+    }
+    /// b·x_i² as the fraction (b·p²)/q² for x_i = p/q, not reduced (no gcd): only used where
+    /// values are compared or fed to reducing arithmetic, both of which accept it.
+    fn sharp_weight_raw(&self, i: usize) -> Q {
+        let (p, q) = (self.x[i].numer(), self.x[i].denom());
+        Q::new_raw(p * p * self.space.sharp_weight, q * q)
     }
     fn objective(&self, norm: bool, beta: &[Q]) -> Q {
         beta.iter().enumerate().filter(|(_, b)| !b.is_zero()).map(|(i, b)| self.weight(norm, i) * b.abs()).sum()
     }
     fn can_carry(&self, i: usize) -> bool {
-        if self.space.signed { (&self.x[i] * self.y).is_positive() } else { !self.x[i].is_zero() }
+        // x_i·y > 0 iff both are non-zero with the same sign.
+        if self.space.signed { !self.x[i].is_zero() && self.x[i].is_positive() == self.y.is_positive() } else { !self.x[i].is_zero() }
     }
 }
 
@@ -52,6 +55,7 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     ensure(beta.len() == d, || format!("beta has {} entries, x has {d}", beta.len()))?;
     ensure(slack.len() == d, || format!("slack has {} entries, x has {d}", slack.len()))?;
     ensure(p.space.signed == slack_neg.is_none(), || "slack_neg must be given exactly for free-sign models (uv, pm)".into())?;
+    ensure(slack_neg.as_ref().is_none_or(|sn| sn.len() == d), || "slack_neg has the wrong length".into())?;
     // Primal feasibility.
     if p.space.signed {
         ensure(beta.iter().all(|b| !b.is_negative()), || "beta has a negative entry (shared needs β ≥ 0)".into())?;
@@ -65,16 +69,13 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     // Dual feasibility, with every slack written out.
     for i in 0..d {
         let w = p.weight(norm, i);
-        let s = &w - &dual * &p.x[i];
-        ensure(s == slack[i], || format!("slack[{i}] = {} but w_i − dual·x_i = {}", short(&slack[i]), short(&s)))?;
-        ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack {}", short(&s)))?;
+        ensure(is_c_minus_lx(&slack[i], &w, &dual, &p.x[i]), || format!("slack[{i}] = {} is not w_i − dual·x_i", short(&slack[i])))?;
+        ensure(!slack[i].is_negative(), || format!("dual infeasible at coordinate {i}: slack {}", short(&slack[i])))?;
         if let Some(sn) = &slack_neg {
-            let s = &w + &dual * &p.x[i];
-            ensure(s == sn[i], || format!("slack_neg[{i}] = {} but w_i + dual·x_i = {}", short(&sn[i]), short(&s)))?;
-            ensure(!s.is_negative(), || format!("dual infeasible at coordinate {i}: slack_neg {}", short(&s)))?;
+            ensure(is_c_minus_lx(&sn[i], &w, &-dual.clone(), &p.x[i]), || format!("slack_neg[{i}] = {} is not w_i + dual·x_i", short(&sn[i])))?;
+            ensure(!sn[i].is_negative(), || format!("dual infeasible at coordinate {i}: slack_neg {}", short(&sn[i])))?;
         }
     }
-    ensure(slack_neg.as_ref().is_none_or(|sn| sn.len() == d), || "slack_neg has the wrong length".into())?;
     // Canonical minimiser: the whole label on one coordinate k, the lowest optimal one.
     let support: Vec<usize> = (0..d).filter(|&i| !beta[i].is_zero()).collect();
     ensure(support.len() == 1, || format!("beta must be the canonical minimiser on one coordinate; it has {} non-zeros", support.len()))?;
@@ -135,11 +136,16 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
     let d = p.x.len();
     let list = c.list("vertices")?;
     let product = Q::from_integer((p.space.norm_weight * p.space.sharp_weight).into()) * p.y * p.y;
-    // Lowest carrying index for every distinct |x_i|.
-    let mut lowest: std::collections::BTreeMap<Q, usize> = std::collections::BTreeMap::new();
+    // Lowest carrying index for every distinct |x_i|, keyed by the reduced pair (|p|, q) of
+    // x_i = p/q (instance numbers are parsed in lowest terms, so equal values have equal keys).
+    let key = |i: usize| (p.x[i].numer().magnitude().clone(), p.x[i].denom().clone());
+    let mut lowest: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
     for i in (0..d).filter(|&i| p.can_carry(i)) {
-        lowest.entry(p.x[i].abs()).or_insert(i);
+        lowest.entry(key(i)).or_insert(i);
     }
+    let one = Q::one();
+    let (a, b) = (Q::from_integer(p.space.norm_weight.into()), Q::from_integer(p.space.sharp_weight.into()));
+    let (a_abs_y, b_abs_y) = (&a * p.y.abs(), &b * p.y.abs());
     let mut prev: Option<(Q, Q)> = None;
     let mut first_norm = None;
     let mut last_sharp = None;
@@ -149,13 +155,13 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
         let n = c.fields.q(c.fields.get(v, &at, "norm")?, &format!("{at}.norm"))?;
         let s = c.fields.q(c.fields.get(v, &at, "sharpness")?, &format!("{at}.sharpness"))?;
         ensure(idx < d && p.can_carry(idx), || format!("vertex {j}: coordinate {idx} cannot carry the label"))?;
+        ensure(lowest.get(&key(idx)) == Some(&idx), || format!("vertex {j}: coordinate {idx} is not the lowest index with |x| = {}", short(&p.x[idx].abs())))?;
+        // The label carried by coordinate idx: β = y/x_idx, so N = a|y|/|x_idx| and
+        // S = b·x_idx²·|y/x_idx| = b|y||x_idx|.
         let ax = p.x[idx].abs();
-        ensure(lowest.get(&ax) == Some(&idx), || format!("vertex {j}: coordinate {idx} is not the lowest index with |x| = {}", short(&ax)))?;
-        // N and S of β = (y/x_idx)·e_idx.
-        let carried = (p.y / &p.x[idx]).abs();
-        ensure(n == p.weight(true, idx) * &carried, || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
-        ensure(s == p.weight(false, idx) * &carried, || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
-        ensure(&n * &s == product, || format!("vertex {j} is off the hyperbola N·S = {}", short(&product)))?;
+        ensure(is_product_eq(&n, &ax, &a_abs_y, &one), || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
+        ensure(is_product_eq(&s, &one, &b_abs_y, &ax), || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
+        ensure(is_product_eq(&n, &s, &product, &one), || format!("vertex {j} is off the hyperbola N·S = {}", short(&product)))?;
         if let Some((pn, ps)) = &prev {
             ensure(*pn < n && *ps > s, || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
         }

@@ -1,0 +1,117 @@
+//! The real binary on real files: bad input gets one line naming the file, field and reason,
+//! a non-zero exit, no panic and no output file; huge exact numbers work.
+
+mod common;
+
+use common::{run, temp_dir};
+use std::path::Path;
+
+/// Runs `solve --json` and `certify -o` on `body` and checks the error contract.
+fn assert_bad(name: &str, body: &str, field: &str, reason: &str) {
+    let dir = temp_dir(&format!("bad-{name}"));
+    let file = dir.join(if body.trim_start().starts_with('{') { format!("{name}.json") } else { format!("{name}.toml") });
+    std::fs::write(&file, body).unwrap();
+    let out_claim = dir.join("out.claim.toml");
+    for args in [vec!["solve", file.to_str().unwrap(), "--json"], vec!["certify", file.to_str().unwrap(), "-o", out_claim.to_str().unwrap()]] {
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {args:?} exit code; stderr: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: one line, got {stderr:?}");
+        assert!(stderr.contains(file.to_str().unwrap()), "{name}: names the file: {stderr}");
+        assert!(stderr.contains(field), "{name}: names the field `{field}`: {stderr}");
+        assert!(stderr.contains(reason), "{name}: says `{reason}`: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: no panic");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n != file.file_name().unwrap()).collect();
+    assert!(leftovers.is_empty(), "{name}: no output or temp file left: {leftovers:?}");
+}
+
+#[test]
+fn malformed_toml_and_json() {
+    assert_bad("toml-syntax", "model = \"shared\"\nx = [\"1\",\n", "", "malformed TOML");
+    assert_bad("json-syntax", "{\"model\": \"shared\", \"x\": [\"1\"], \"y\": }", "", "malformed JSON");
+}
+
+#[test]
+fn non_rational_and_zero_denominator() {
+    assert_bad("not-rational", "model = \"shared\"\nx = [\"1/2\", \"abc\"]\ny = \"1\"\n", "x[1]", "not a rational");
+    assert_bad("zero-den", "model = \"shared\"\nx = [\"1/2\", \"3\"]\ny = \"3/0\"\n", "`y`", "zero denominator");
+    assert_bad("float-literal", "model = \"shared\"\nx = [0.5, \"3\"]\ny = \"1\"\n", "x[0]", "not exact");
+}
+
+#[test]
+fn y_zero_and_empty_p() {
+    assert_bad("y-zero", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"0\"\n", "`y`", "y = 0");
+    assert_bad("p-empty", "model = \"shared\"\nx = [\"-1\", \"0\", \"-2\"]\ny = \"1\"\n", "`x`", "P is empty");
+    assert_bad("uv-zero-x", "model = \"uv\"\nx = [\"0\", \"0\"]\ny = \"1\"\n", "`x`", "infeasible");
+}
+
+#[test]
+fn dimension_mismatches_and_unknown_model() {
+    assert_bad("ragged-x", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\"]]\ny = [\"1\", \"2\"]\n", "X[1]", "row has 1 entries");
+    assert_bad("y-length", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\", \"4\"]]\ny = [\"1\"]\n", "`y`", "2 rows");
+    assert_bad("init-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\"]\n", "init.theta", "expected 2 parameters");
+    assert_bad("teacher-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\"] }]\n", "teacher.atoms[0].beta", "expected 2 entries");
+    assert_bad("model", "model = \"deep\"\nx = [\"1\", \"2\"]\ny = \"1\"\n", "`model`", "unknown model");
+    assert_bad("unknown-field", "model = \"shared\"\nx = [\"1\"]\ny = \"1\"\nlearning_rate = \"1\"\n", "learning_rate", "unknown field");
+    assert_bad("several-points", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\", \"4\"]]\ny = [\"1\", \"2\"]\n", "`X`", "one data point");
+}
+
+#[test]
+fn thousand_digit_numbers_work_exactly() {
+    let dir = temp_dir("huge");
+    let big = format!("1{}", "7".repeat(999)); // 1000 digits
+    let den = format!("3{}", "1".repeat(998)); // 999 digits
+    let file = dir.join("huge.toml");
+    std::fs::write(&file, format!("model = \"shared\"\nx = [\"{big}/{den}\", \"{den}\"]\ny = \"{big}\"\n")).unwrap();
+    let out = run(&["solve", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // x_1 = den > x_0 = big/den (≈ 5.7), so min N = y/x_1 = big/den and inf S = 4·y·x_0 = 4·big²/den,
+    // computed here with num-bigint directly (reduced: gcd(big, den) checked below).
+    let b: num_bigint::BigInt = big.parse().unwrap();
+    let d: num_bigint::BigInt = den.parse().unwrap();
+    assert_eq!(num_integer::Integer::gcd(&b, &d), 1.into());
+    assert_eq!(v["min_norm"]["value"], format!("{big}/{den}"));
+    assert_eq!(v["min_sharpness"]["value"], format!("{}/{}", 4 * &b * &b, d));
+    let claim = dir.join("huge.claim.toml");
+    let out = run(&["certify", file.to_str().unwrap(), "-o", claim.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(run(&["check", claim.to_str().unwrap()]).status.code(), Some(0));
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = temp_dir("check-codes");
+    let proofs = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/hand-d2.claim.toml");
+    let good = std::fs::read_to_string(&proofs).unwrap();
+    assert_eq!(run(&["check", proofs.to_str().unwrap()]).status.code(), Some(0));
+    let tampered = dir.join("tampered.claim.toml");
+    std::fs::write(&tampered, good.replace("value = \"16\"", "value = \"15\"")).unwrap();
+    let out = run(&["check", tampered.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("REJECTED"));
+    let malformed = dir.join("malformed.claim.toml");
+    std::fs::write(&malformed, good.replace("version = 1", "version = 7")).unwrap();
+    let out = run(&["check", malformed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("field `version`"));
+    assert_eq!(run(&["check", dir.join("missing.claim.toml").to_str().unwrap()]).status.code(), Some(2));
+    let unreadable_number = dir.join("bad-number.claim.toml");
+    std::fs::write(&unreadable_number, good.replace("dual = \"4\"", "dual = \"four\"")).unwrap();
+    let out = run(&["check", unreadable_number.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("claim[1].dual"));
+}
+
+#[test]
+fn certify_into_a_missing_folder_fails_cleanly() {
+    let dir = temp_dir("certify-missing");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/instances/paper-positive-distinct.toml");
+    let out_path = dir.join("no-such-dir/out.claim.toml");
+    let out = run(&["certify", input.to_str().unwrap(), "-o", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing written");
+}

@@ -1,0 +1,36 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use dlncheck::rational::Q;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A small non-zero-denominator rational strategy: n/d with |n| ≤ max_num, 1 ≤ d ≤ max_den.
+pub fn small_q(max_num: i64, max_den: i64) -> impl Strategy<Value = Q> {
+    (-max_num..=max_num, 1..=max_den).prop_map(|(n, d)| Q::new(n.into(), d.into()))
+}
+
+/// A non-zero small rational.
+pub fn nonzero_q(max_num: i64, max_den: i64) -> impl Strategy<Value = Q> {
+    (1..=max_num, 1..=max_den, any::<bool>()).prop_map(|(n, d, neg)| Q::new((if neg { -n } else { n }).into(), d.into()))
+}
+
+/// Runs the real `dlncheck` binary.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(args).output().expect("the dlncheck binary runs")
+}
+
+/// A fresh temporary folder under the target directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Formats rationals as TOML string list items.
+pub fn toml_list(v: &[Q]) -> String {
+    let items: Vec<String> = v.iter().map(|q| format!("\"{}\"", dlncheck::rational::fmt_q(q))).collect();
+    format!("[{}]", items.join(", "))
+}

@@ -1,0 +1,123 @@
+//! The kernel rejects tampered claims: every number (and every boolean) of every claim file in
+//! `proofs/` is changed, one at a time, and each changed file must fail to verify. Plus
+//! hand-written wrong certificates, each wrong in one specific way.
+
+use dlncheck::kernel::{self, Outcome};
+use dlncheck::rational::{fmt_q, parse_q};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Paths (as JSON pointers) of every number-bearing leaf: rational strings, integers, booleans.
+fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, c)| leaves(c, format!("{at}/{k}"), out)),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| leaves(c, format!("{at}/{i}"), out)),
+        Value::String(s) if parse_q(s).is_ok() => out.push(at),
+        Value::Number(_) | Value::Bool(_) => out.push(at),
+        _ => {}
+    }
+}
+
+/// The leaf changed: a rational q → q + 1, an integer n → n + 1, a boolean flipped.
+fn mutate(tree: &Value, pointer: &str) -> Value {
+    let mut t = tree.clone();
+    let leaf = t.pointer_mut(pointer).expect("leaf exists");
+    let changed = match &*leaf {
+        Value::String(s) => Value::String(fmt_q(&(parse_q(s).unwrap() + dlncheck::scalar::qi(1)))),
+        Value::Number(n) => Value::from(n.as_u64().expect("integers in claim files are non-negative") + 1),
+        Value::Bool(b) => Value::Bool(!*b),
+        other => other.clone(),
+    };
+    *leaf = changed;
+    t
+}
+
+/// Whether the tampered tree still verifies. Claims are checked in order and a claim only
+/// reads earlier ones, so a change inside claim k is first tried on the file cut after claim k
+/// (cheaper); only if that prefix still verifies is the whole file checked.
+fn tampered_verifies(name: &str, tree: &Value, pointer: &str) -> bool {
+    let t = mutate(tree, pointer);
+    if let Some(k) = pointer.strip_prefix("/claim/").and_then(|r| r.split('/').next()).and_then(|k| k.parse::<usize>().ok()) {
+        let mut prefix = t.clone();
+        if let Some(list) = prefix.get_mut("claim").and_then(Value::as_array_mut) {
+            list.truncate(k + 1);
+        }
+        if !verified(name, &prefix) {
+            return false;
+        }
+    }
+    verified(name, &t)
+}
+
+fn verified(name: &str, tree: &Value) -> bool {
+    match kernel::check_tree(name, tree) {
+        Ok(verdicts) => verdicts.iter().all(|v| matches!(v.outcome, Outcome::Verified(_))),
+        Err(_) => false,
+    }
+}
+
+fn claim_files() -> Vec<PathBuf> {
+    dlncheck::cli::check::collect(&Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs")).unwrap()
+}
+
+#[test]
+fn every_single_number_change_in_proofs_is_rejected() {
+    let files = claim_files();
+    assert!(files.len() >= 8, "proofs/ should hold the shipped claims");
+    let mut total = 0;
+    for path in files {
+        let name = path.display().to_string();
+        let tree = dlncheck::instance::read_tree(&path).unwrap();
+        assert!(verified(&name, &tree), "{name} must verify untouched");
+        let mut ptrs = Vec::new();
+        leaves(&tree, String::new(), &mut ptrs);
+        let accepted: Vec<&String> = ptrs.par_iter().filter(|p| tampered_verifies(&name, &tree, p)).collect();
+        assert!(accepted.is_empty(), "{name}: tampering at {accepted:?} was accepted");
+        total += ptrs.len();
+    }
+    assert!(total > 1000, "only {total} numbers were tampered with");
+}
+
+fn check_text(toml_text: &str) -> Vec<Outcome> {
+    let tree = dlncheck::instance::parse_tree("hand.toml", toml_text).unwrap();
+    kernel::check_tree("hand.toml", &tree).unwrap().into_iter().map(|v| v.outcome).collect()
+}
+
+fn rejected_because(toml_text: &str, needle: &str) {
+    let outcomes = check_text(toml_text);
+    let reasons: Vec<String> = outcomes.iter().filter_map(|o| if let Outcome::Rejected(r) = o { Some(r.clone()) } else { None }).collect();
+    assert!(reasons.iter().any(|r| r.contains(needle)), "expected a rejection mentioning `{needle}`, got {outcomes:?}");
+}
+
+const HEAD: &str = "version = 1\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1\"]\ny = \"4\"\n";
+
+#[test]
+fn hand_written_wrong_certificates_are_rejected() {
+    // A feasible β = (0, 4) with N = 4 claimed minimal, "certified" by λ = 1: y·λ = 4 matches,
+    // but λ·x_0 = 2 > 1, so the dual is infeasible (the true minimum is 2).
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"), "dual infeasible");
+    // β with a negative entry for `shared`.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"3\", \"-2\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"), "negative");
+    // A wrong value with a consistent dual but β off the constraint ⟨x, β⟩ = y.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"1\"\nbeta = [\"1\", \"0\"]\ndual = \"1/4\"\nslack = [\"1/2\", \"3/4\"]\n"), "≠ y");
+    // The optimal value split over two coordinates is not the canonical minimiser.
+    let ties = "version = 1\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"2\"]\ny = \"4\"\n";
+    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"1\", \"1\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "canonical");
+    // The canonical minimiser uses the lowest of tied coordinates.
+    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "lowest");
+    // A Pareto front that leaves out a vertex.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"), "distinct vertices");
+    // A front in the wrong order.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 1, norm = \"4\", sharpness = \"16\" }}, {{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"), "continue the front");
+    // A conflict claim without the optima it compares.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"conflict\"\ncoincide = false\nratio = \"2\"\n"), "needs a verified min-norm");
+}
+
+#[test]
+fn the_hand_worked_file_verifies() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/hand-d2.claim.toml");
+    let verdicts = kernel::check_file(&path).unwrap();
+    assert_eq!(verdicts.len(), 4);
+    assert!(verdicts.iter().all(|v| v.verified()));
+}
