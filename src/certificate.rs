@@ -3,19 +3,19 @@
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::optimum::{self, Optimum};
+use crate::optimum::{self, Optimum, Slacks};
 use crate::rational::{fmt_q, fmt_qs};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
-fn optimum_claim(kind: &str, o: &Optimum) -> Value {
+fn optimum_claim(kind: &str, o: &Optimum, slacks: &Slacks) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), json!(kind));
     m.insert("value".into(), json!(fmt_q(&o.value)));
     m.insert("beta".into(), json!(fmt_qs(&o.beta)));
     m.insert("dual".into(), json!(fmt_q(&o.dual)));
-    m.insert("slack".into(), json!(fmt_qs(&o.slack)));
-    if let Some(sn) = &o.slack_neg {
+    m.insert("slack".into(), json!(fmt_qs(&slacks.slack)));
+    if let Some(sn) = &slacks.slack_neg {
         m.insert("slack_neg".into(), json!(fmt_qs(sn)));
     }
     Value::Object(m)
@@ -24,10 +24,11 @@ fn optimum_claim(kind: &str, o: &Optimum) -> Value {
 /// The T1 claims of an instance: min-norm, min-sharpness, conflict (or coincidence), Pareto front.
 pub fn t1_claims(inst: &Instance) -> Result<Vec<Value>> {
     let t = optimum::solve(inst)?;
+    let p = optimum::Point::of(inst)?;
     let front: Vec<Value> = t.front.iter().map(|v| json!({"index": v.index, "norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness)})).collect();
     Ok(vec![
-        optimum_claim("min-norm", &t.min_norm),
-        optimum_claim("min-sharpness", &t.min_sharpness),
+        optimum_claim("min-norm", &t.min_norm, &p.slacks(&t.min_norm)),
+        optimum_claim("min-sharpness", &t.min_sharpness, &p.slacks(&t.min_sharpness)),
         json!({"kind": "conflict", "coincide": t.coincide, "ratio": fmt_q(&t.ratio)}),
         json!({"kind": "pareto-front", "vertices": front}),
     ])

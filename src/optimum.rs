@@ -11,7 +11,7 @@
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace, Model};
-use crate::rational::{cmp_abs, frac, Q};
+use crate::rational::{c_minus_lx, cmp_abs, k_sq, mul, same_sign, Q};
 use crate::scalar::qi;
 use num_traits::{Signed, Zero};
 
@@ -35,9 +35,16 @@ pub struct Optimum {
     pub beta: Vec<Q>,
     /// LP dual λ with y·λ = value.
     pub dual: Q,
-    /// Dual slack w_i − λ x_i ≥ 0 for every i.
+    /// The objective this optimises.
+    pub objective: Objective,
+}
+
+/// Dual slacks of an optimum, written out for the certificate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slacks {
+    /// w_i − λ x_i ≥ 0 for every i.
     pub slack: Vec<Q>,
-    /// Dual slack w_i + λ x_i ≥ 0 for every i (free-sign models only).
+    /// w_i + λ x_i ≥ 0 for every i (free-sign models only).
     pub slack_neg: Option<Vec<Q>>,
 }
 
@@ -68,8 +75,7 @@ impl<'a> Point<'a> {
 
     /// Can coordinate i carry the label? (x_i ≠ 0, and x_i·y > 0 when β ≥ 0.)
     pub fn can_carry(&self, i: usize) -> bool {
-        let xi = &self.x[i];
-        if self.space.signed { (xi * self.y).is_positive() } else { !xi.is_zero() }
+        if self.space.signed { same_sign(&self.x[i], self.y) } else { !self.x[i].is_zero() }
     }
 
     /// The feasible coordinates P.
@@ -81,7 +87,7 @@ impl<'a> Point<'a> {
     pub fn weight(&self, obj: Objective, i: usize) -> Q {
         match obj {
             Objective::Norm => qi(self.space.norm_weight),
-            Objective::Sharpness => qi(self.space.sharp_weight) * &self.x[i] * &self.x[i],
+            Objective::Sharpness => k_sq(self.space.sharp_weight, &self.x[i]),
         }
     }
 
@@ -92,13 +98,12 @@ impl<'a> Point<'a> {
 
     /// Value of putting the whole label on coordinate i: |y|·w_i/|x_i|.
     pub fn carry_value(&self, obj: Objective, i: usize) -> Q {
-        let (xn, xd) = (self.x[i].numer().abs(), self.x[i].denom());
-        let (yn, yd) = (self.y.numer().abs(), self.y.denom());
+        let abs_x = self.x[i].abs();
         match obj {
-            // a·|y|/|x| = a·|y_n|·x_d / (y_d·|x_n|)
-            Objective::Norm => frac(yn * xd * self.space.norm_weight, yd * xn),
-            // b·x²·|y/x| = b·|y_n|·|x_n| / (y_d·x_d)
-            Objective::Sharpness => frac(yn * xn * self.space.sharp_weight, yd * xd),
+            // a·|y|/|x_i|
+            Objective::Norm => mul(&(qi(self.space.norm_weight) * self.y.abs()), &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone())),
+            // b·x_i²·|y/x_i| = b·|y|·|x_i|
+            Objective::Sharpness => mul(&(qi(self.space.sharp_weight) * self.y.abs()), &abs_x),
         }
     }
 
@@ -122,9 +127,15 @@ impl<'a> Point<'a> {
         beta[k] = self.y / &self.x[k];
         let sign = if self.y.is_negative() { qi(-1) } else { qi(1) };
         let dual = sign * self.weight(obj, k) / self.x[k].abs();
-        let slack = (0..self.x.len()).map(|i| self.weight(obj, i) - &dual * &self.x[i]).collect();
-        let slack_neg = (!self.space.signed).then(|| (0..self.x.len()).map(|i| self.weight(obj, i) + &dual * &self.x[i]).collect());
-        Optimum { index: k, value, beta, dual, slack, slack_neg }
+        Optimum { index: k, value, beta, dual, objective: obj }
+    }
+
+    /// The dual slacks of `o` (O(d) reduced fractions; only certificates need them).
+    pub fn slacks(&self, o: &Optimum) -> Slacks {
+        let slack = (0..self.x.len()).map(|i| c_minus_lx(&self.weight(o.objective, i), &o.dual, &self.x[i])).collect();
+        let neg_dual = -o.dual.clone();
+        let slack_neg = (!self.space.signed).then(|| (0..self.x.len()).map(|i| c_minus_lx(&self.weight(o.objective, i), &neg_dual, &self.x[i])).collect());
+        Slacks { slack, slack_neg }
     }
 }
 

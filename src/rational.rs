@@ -100,6 +100,31 @@ pub fn frac(n: BigInt, d: BigInt) -> Q {
     Q::new_raw(n, d)
 }
 
+/// n/(f_1·f_2·…) in lowest terms, for non-zero factors f_k of the denominator.
+///
+/// Uses gcd(n, a·b) = g·gcd(n/g, b) with g = gcd(n, a) (after dividing by g, n/g and a/g are
+/// coprime), so each gcd is against one factor. When the factors are small (64-bit entries),
+/// every gcd takes one big remainder step and finishes in machine words, where a gcd against the
+/// whole product would need dozens of big-integer Euclid steps.
+pub fn frac_factored(mut n: BigInt, factors: &[&BigInt]) -> Q {
+    let mut den = BigInt::one();
+    for f in factors {
+        let g = gcd(n.magnitude().clone(), f.magnitude().clone());
+        if g.is_one() {
+            den *= *f;
+        } else {
+            let g = BigInt::from(g);
+            n /= &g;
+            den *= *f / &g;
+        }
+    }
+    if den.is_negative() {
+        n = -n;
+        den = -den;
+    }
+    Q::new_raw(n, den)
+}
+
 /// gcd(a, b) by Euclid on big integers down to 128 bits, then binary gcd on `u128`.
 fn gcd(mut a: BigUint, mut b: BigUint) -> BigUint {
     loop {
@@ -116,6 +141,9 @@ fn gcd(mut a: BigUint, mut b: BigUint) -> BigUint {
 }
 
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return gcd_u64(x, y) as u128;
+    }
     if a == 0 {
         return b;
     }
@@ -136,13 +164,60 @@ fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
     }
 }
 
+/// c − l·x in lowest terms, over the common denominator c_d·l_d·x_d, reduced once by [`frac`].
+pub fn c_minus_lx(c: &Q, l: &Q, x: &Q) -> Q {
+    let ld_xd = l.denom() * x.denom();
+    frac_factored(c.numer() * &ld_xd - l.numer() * x.numer() * c.denom(), &[c.denom(), l.denom(), x.denom()])
+}
+
+/// k·x² for an integer k, reduced by [`frac`] (x = p/q in lowest terms gives k·p²/q²).
+pub fn k_sq(k: i64, x: &Q) -> Q {
+    frac_factored(x.numer() * x.numer() * k, &[x.denom(), x.denom()])
+}
+
+/// Whether x·y > 0, from the signs alone.
+pub fn same_sign(x: &Q, y: &Q) -> bool {
+    (x.is_positive() && y.is_positive()) || (x.is_negative() && y.is_negative())
+}
+
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
 /// Compares |a| with |b| by cross-multiplication (denominators are positive).
 pub fn cmp_abs(a: &Q, b: &Q) -> std::cmp::Ordering {
     (a.numer().magnitude() * b.denom().magnitude()).cmp(&(b.numer().magnitude() * a.denom().magnitude()))
 }
 
+/// a·b for rationals in lowest terms, by cross-reduction: g₁ = gcd(a_n, b_d), g₂ = gcd(b_n, a_d),
+/// a·b = (a_n/g₁ · b_n/g₂) / (a_d/g₂ · b_d/g₁), already in lowest terms (num-rational's algorithm,
+/// with [`gcd`]'s machine-word tail).
+pub fn mul(a: &Q, b: &Q) -> Q {
+    let g1 = BigInt::from(gcd(a.numer().magnitude().clone(), b.denom().magnitude().clone()));
+    let g2 = BigInt::from(gcd(b.numer().magnitude().clone(), a.denom().magnitude().clone()));
+    Q::new_raw((a.numer() / &g1) * (b.numer() / &g2), (a.denom() / &g2) * (b.denom() / &g1))
+}
+
 /// Formats `q` as `"p/q"` (lowest terms, `q > 0`) or `"p"` when the denominator is one.
 pub fn fmt_q(q: &Q) -> String {
+    // Primitive formatting is much faster than num-bigint's for the common small case.
+    if let (Some(n), Some(d)) = (q.numer().to_i128(), q.denom().to_u128()) {
+        return if d == 1 { n.to_string() } else { format!("{n}/{d}") };
+    }
     if q.denom().is_one() {
         q.numer().to_string()
     } else {
@@ -219,6 +294,27 @@ mod tests {
             let q = Q::new(n, d);
             proptest::prop_assert_eq!(f.numer(), q.numer());
             proptest::prop_assert_eq!(f.denom(), q.denom());
+        }
+
+        #[test]
+        fn frac_factored_equals_the_library_reduction(n in proptest::num::i128::ANY, a in proptest::num::i64::ANY, b in proptest::num::i64::ANY, c in proptest::num::i64::ANY) {
+            proptest::prop_assume!(a != 0 && b != 0 && c != 0);
+            let (a, b, c) = (BigInt::from(a), BigInt::from(b), BigInt::from(c));
+            let n = BigInt::from(n) * &a;  // share factors with the denominator
+            let f = frac_factored(n.clone(), &[&a, &b, &c]);
+            let q = Q::new(n, a * b * c);
+            proptest::prop_assert_eq!(f.numer(), q.numer());
+            proptest::prop_assert_eq!(f.denom(), q.denom());
+        }
+
+        #[test]
+        fn fast_helpers_equal_plain_arithmetic(a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, e in 1i64..1000, k in -5i64..5) {
+            let (x, y) = (q(a, b), q(c, e));
+            let l = q(k, 7);
+            proptest::prop_assert_eq!(c_minus_lx(&y, &l, &x), &y - &l * &x);
+            proptest::prop_assert_eq!(k_sq(k, &x), q(k, 1) * &x * &x);
+            proptest::prop_assert_eq!(same_sign(&x, &y), (&x * &y).is_positive());
+            proptest::prop_assert_eq!(mul(&x, &y), &x * &y);
         }
 
         #[test]

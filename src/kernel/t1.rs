@@ -9,7 +9,7 @@
 use super::{ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace};
-use crate::rational::{short, Q};
+use crate::rational::{same_sign, short, Q};
 use num_traits::{One, Signed, Zero};
 
 struct Point<'a> {
@@ -39,8 +39,7 @@ impl Point<'_> {
         beta.iter().enumerate().filter(|(_, b)| !b.is_zero()).map(|(i, b)| self.weight(norm, i) * b.abs()).sum()
     }
     fn can_carry(&self, i: usize) -> bool {
-        // x_i·y > 0 iff both are non-zero with the same sign.
-        if self.space.signed { !self.x[i].is_zero() && self.x[i].is_positive() == self.y.is_positive() } else { !self.x[i].is_zero() }
+        if self.space.signed { same_sign(&self.x[i], self.y) } else { !self.x[i].is_zero() }
     }
 }
 

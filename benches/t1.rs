@@ -1,0 +1,30 @@
+//! T1 at scale (issue 2): solve + certify + kernel check for one data point with d = 10⁵ and
+//! 64-bit rational entries (numerators and denominators of up to 64 bits), in process, from a
+//! parsed instance tree. Target: under 1 s on the 2-core CI machine.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use dlncheck::{certificate, instance, kernel, random};
+use std::hint::black_box;
+
+fn pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("t1");
+    group.sample_size(10);
+    for (model, d) in [("shared", 100_000usize), ("uv", 100_000)] {
+        let tree = random::instance(&random::Spec { model: model.into(), d, bits: 64, seed: 42, positive: model == "shared" });
+        group.bench_function(format!("solve+certify+check/{model}/d={d}/64-bit"), |b| {
+            b.iter(|| {
+                let inst = instance::parse_instance("bench", black_box(&tree)).expect("valid instance");
+                let claims = certificate::t1_claims(&inst).expect("feasible");
+                let file = certificate::claim_file("bench", &certificate::t1_instance(&tree), claims);
+                let verdicts = kernel::check_tree("bench", &file).expect("well-formed");
+                assert!(verdicts.iter().all(|v| v.verified()));
+            })
+        });
+        let inst = instance::parse_instance("bench", &tree).expect("valid instance");
+        group.bench_function(format!("solve/{model}/d={d}/64-bit"), |b| b.iter(|| dlncheck::optimum::solve(black_box(&inst)).expect("feasible")));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);
