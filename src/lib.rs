@@ -10,3 +10,6 @@ pub mod kernel;
 pub mod certificate;
 pub mod cli;
 pub mod ldl;
+pub mod generalization;
+pub mod qp;
+pub mod search;

@@ -18,7 +18,7 @@ pub fn solve_json(path: &Path) -> Result<Value> {
     let two = Q::from_integer(2.into());
     let s_of_norm = p.objective(Objective::Sharpness, &t.min_norm.beta);
     let front: Vec<Value> = t.front.iter().map(|v| json!({"norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness), "index": v.index})).collect();
-    Ok(json!({
+    let mut out = json!({
         "file": path.display().to_string(),
         "model": inst.model.name(),
         "d": inst.dim(),
@@ -31,7 +31,11 @@ pub fn solve_json(path: &Path) -> Result<Value> {
             "eta_norm": fmt_q(&(&two / &s_of_norm)),
             "eta_max": fmt_q(&(&two / &t.min_sharpness.value)),
         },
-    }))
+    });
+    if let Some(r) = crate::generalization::report(&inst)? {
+        out["generalization"] = crate::generalization::report_json(&r);
+    }
+    Ok(out)
 }
 
 /// Runs `solve`; prints JSON or a short human summary.
