@@ -3,6 +3,7 @@
 
 pub mod certify;
 pub mod check;
+pub mod search;
 pub mod solve;
 
 use crate::error::{Error, Result};
