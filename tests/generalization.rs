@@ -104,6 +104,30 @@ proptest! {
         prop_assert!(mom.bayes.is_none());
     }
 
+    /// Under T1-G (M2 ≥ 0 entrywise, x > 0) the unconstrained minimiser of E, c = M2x/(xᵀM2x)
+    /// (from ∇E = 2Σ(A·c − M2x) = 0), already satisfies ⟨x, c⟩ = 1 and c ≥ 0, so it is the best
+    /// linear rule, with ν = 0: a closed form independent of the active-set method.
+    #[test]
+    fn best_linear_rule_is_the_closed_form((x, atoms, cov) in data()) {
+        let d = x.len();
+        let m2x: Vec<Q> = (0..d).map(|i| atoms.iter().map(|(p, b)| p * &b[i] * b.iter().zip(&x).map(|(u, v)| u * v).sum::<Q>()).sum()).collect();
+        let a: Q = m2x.iter().zip(&x).map(|(u, v)| u * v).sum();
+        let r = report(&discrete(&x, &atoms, &cov)).unwrap().unwrap();
+        prop_assert_eq!(r.best_linear.c, m2x.iter().map(|v| v / &a).collect::<Vec<_>>());
+        prop_assert_eq!(r.best_linear.nu, Q::zero());
+    }
+
+    /// d = 2, x_0 ≠ x_1 (README, T1-G): on the one segment, q'(t_end) at an end has the sign of
+    /// −(M2x)_other·wᵀΣw, so an end is optimal iff no teacher has mass on the other coordinate;
+    /// hence both ends lose iff some atom has β*_0 > 0 and some atom has β*_1 > 0.
+    #[test]
+    fn in_two_dimensions_both_ends_lose_iff_both_coordinates_carry_teacher_mass((x, atoms, cov) in data()) {
+        prop_assume!(x.len() == 2 && x[0] != x[1]);
+        let r = report(&discrete(&x, &atoms, &cov)).unwrap().unwrap();
+        let mass = |i: usize| atoms.iter().any(|(p, b)| !p.is_zero() && !b[i].is_zero());
+        prop_assert_eq!(r.front.neither_bias(), mass(0) && mass(1));
+    }
+
     #[test]
     fn segment_minimum_is_below_a_grid_of_front_points((x, atoms, cov) in data()) {
         let s = Setting::of(&discrete(&x, &atoms, &cov)).unwrap().unwrap();
