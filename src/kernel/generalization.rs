@@ -73,9 +73,13 @@ fn setting(c: &Claim) -> Result<Setting, Fail> {
             }
             (m2, Some(atoms.clone()))
         }
-        Some(Teacher::Moments { second_moment, .. }) => {
+        Some(Teacher::Moments { mean, second_moment }) => {
             if !ldl::is_symmetric(second_moment) || ldl::psd(second_moment).is_err() {
                 return Err(malformed(c, "teacher.second_moment", "not symmetric positive semidefinite"));
+            }
+            let centred: Vec<Vec<Q>> = (0..d).map(|i| (0..d).map(|j| &second_moment[i][j] - &mean[i] * &mean[j]).collect()).collect();
+            if mean.iter().any(Signed::is_negative) || ldl::psd(&centred).is_err() {
+                return Err(malformed(c, "teacher.mean", "no prior of teachers β* ≥ 0 has this mean and second moment (need m ≥ 0, M2 − mmᵀ ⪰ 0)"));
             }
             (second_moment.clone(), None)
         }
