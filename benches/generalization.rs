@@ -1,5 +1,6 @@
 //! Speed targets of issue 3: the exact best-linear QP with its certificate at d = 50 (target
-//! under 1 s), and the throughput of `search` at d = 4 on 1 and 2 threads (target speed-up ≥ 1.7).
+//! under 1 s; the cold active-set path from a vertex, which T1-G inputs never need, at d = 20),
+//! and the throughput of `search` at d = 4 on 1 and 2 threads (target speed-up ≥ 1.7).
 //!
 //! Run: `cargo bench --bench generalization`.
 
@@ -10,18 +11,18 @@ use dlncheck::scalar::{qf, qi};
 use dlncheck::search::{evaluate, Target};
 use std::hint::black_box;
 
-/// d = 50: x_i = (50 + i)/50, Σ tridiagonal (2 on the diagonal, 1/2 beside it), three atoms with
-/// entries (7i + 3a) mod 5 and weights 1/2, 1/3, 1/6.
-fn instance_d50() -> Instance {
-    let d = 50;
+/// Dimension d (50 for the target): x_i = (50 + i)/50, dense Σ_ij = 2 if i = j else 2^−|i−j| (strictly diagonally
+/// dominant, so positive definite), three atoms with entries (7i + 3a) mod 5 and weights
+/// 1/2, 1/3, 1/6.
+fn instance(d: usize) -> Instance {
     let x = (0..d).map(|i| qf(50 + i as i64, 50)).collect();
     let atoms = [(1, 2), (1, 3), (1, 6)].iter().enumerate().map(|(a, &(n, m))| (qf(n, m), (0..d).map(|i| qi(((7 * i + 3 * a) % 5) as i64)).collect())).collect();
-    let sigma = (0..d).map(|i| (0..d).map(|j| if i == j { qi(2) } else if i.abs_diff(j) == 1 { qf(1, 2) } else { qi(0) }).collect()).collect();
+    let sigma = (0..d).map(|i| (0..d).map(|j| if i == j { qi(2) } else { qf(1, 1i64 << i.abs_diff(j).min(62)) }).collect()).collect();
     Instance { source: "bench".into(), model: Model::Shared, x: vec![x], y: vec![qi(1)], one_point: true, init: None, teacher: Some(Teacher::Discrete { atoms }), covariance: Covariance::Matrix(sigma) }
 }
 
 fn qp(c: &mut Criterion) {
-    let inst = instance_d50();
+    let inst = instance(50);
     let tree = serde_json::json!({"version": 1, "instance": {
         "model": "shared",
         "x": dlncheck::rational::fmt_qs(&inst.x[0]),
@@ -41,6 +42,10 @@ fn qp(c: &mut Criterion) {
             let verdicts = dlncheck::kernel::check_tree("bench", &file).unwrap();
             assert!(verdicts[0].verified());
         })
+    });
+    g.bench_function("d20_active_set_from_vertex", |b| {
+        let s = Setting::of(&instance(20)).unwrap().unwrap();
+        b.iter(|| dlncheck::qp::active_set_from_vertex(black_box(&s)))
     });
     g.finish();
 }

@@ -82,9 +82,23 @@ fn equality_qp(s: &Setting, free: &[usize]) -> (Vec<Q>, Q) {
 
 /// The best linear rule of a validated setting, exactly, with its KKT certificate.
 ///
-/// Starts at the best vertex rule e_k/x_k and keeps the iterate feasible; terminates because the
-/// objective is strictly convex and strictly decreases between repeated working sets.
+/// First tries the empty working set (every coordinate free): if that equality-constrained
+/// minimiser is ≥ 0 it is optimal with μ = 0 (under the T1-G hypotheses it always is: it equals
+/// M2x/(xᵀM2x), README). Otherwise runs [`active_set_from_vertex`].
 pub fn best_linear(s: &Setting) -> BestLinear {
+    let all: Vec<usize> = (0..s.dim()).collect();
+    let (c, nu) = equality_qp(s, &all);
+    if c.iter().all(|v| !v.is_negative()) {
+        let value = s.error(&c);
+        return BestLinear { c, nu, mu: vec![Q::zero(); s.dim()], value, iterations: 1 };
+    }
+    active_set_from_vertex(s)
+}
+
+/// The primal active-set method from the best vertex rule e_k/x_k (working set: every other
+/// bound). Keeps the iterate feasible; terminates because the objective is strictly convex and
+/// strictly decreases between repeated working sets.
+pub fn active_set_from_vertex(s: &Setting) -> BestLinear {
     let d = s.dim();
     let start = (0..d).min_by(|&i, &j| s.error(&s.vertex_rule(i)).cmp(&s.error(&s.vertex_rule(j)))).unwrap_or(0);
     let mut c = s.vertex_rule(start);

@@ -50,6 +50,11 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
         let verdict = if v["coincide"] == json!(true) { "coincide".to_string() } else { format!("conflict, ratio {}", v["ratio"].as_str().unwrap_or("?")) };
         println!("  the two biases {verdict}; Pareto front of {} vertices", v["pareto_front"].as_array().map_or(0, Vec::len));
         println!("  eta_norm = {}, eta_max = {}", v["thresholds"]["eta_norm"].as_str().unwrap_or("?"), v["thresholds"]["eta_max"].as_str().unwrap_or("?"));
+        let g = &v["generalization"];
+        if let Some(star) = g["front_best"]["value"].as_str() {
+            let verdict = if g["neither_bias"] == json!(true) { "neither bias alone is optimal".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
+            println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"]["value"].as_str().unwrap_or("?"), g["min_sharpness"]["value"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
+        }
     }
     Ok(0)
 }
