@@ -174,3 +174,24 @@ fn a_teacher_on_the_largest_coordinate_makes_min_norm_optimal() {
     assert_eq!(r.front.optimal_end(), Some("min-norm"));
     assert!(!r.front.neither_bias());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Producer and kernel agree: every T1 and T1-G claim produced for a sampled instance (both
+    /// priors' code paths share M2, Σ may be correlated) is verified by the kernel, and the front
+    /// claim is `neither-bias` exactly when both margins are positive.
+    #[test]
+    fn the_kernel_verifies_every_produced_claim(seed in 0u64..1000, index in 0u64..1000) {
+        let cand = dlncheck::search::Candidate::sample(seed, index, (1, 4));
+        let inst = cand.instance("sampled");
+        let mut claims = dlncheck::certificate::t1_claims(&inst).unwrap();
+        let t1 = claims.len();
+        claims.extend(dlncheck::certificate::generalization_claims(&inst).unwrap());
+        let file = dlncheck::certificate::claim_file("sampled", &cand.tree(), claims.clone());
+        let verdicts = dlncheck::kernel::check_tree("sampled", &file).unwrap();
+        prop_assert!(verdicts.iter().all(|v| v.verified()), "{:?}", verdicts);
+        let f = report(&inst).unwrap().unwrap().front;
+        prop_assert_eq!(claims[t1]["kind"] == "neither-bias", f.margin_norm > Q::zero() && f.margin_sharpness > Q::zero());
+    }
+}

@@ -45,17 +45,27 @@ fn every_number_of_every_t1g_claim_file_is_pinned() {
     }
 }
 
+/// Every other verdict on the front (the other claim kind, or another end) is rejected.
 #[test]
-fn renaming_the_optimal_end_is_rejected() {
+fn a_wrong_verdict_on_the_front_is_rejected() {
     for path in t1g_files() {
-        let mut tree = dlncheck::instance::read_tree(&path).unwrap();
-        let Some(claims) = tree["claim"].as_array_mut() else { panic!("no claims") };
-        for c in claims.iter_mut().filter(|c| c["kind"] == "end-optimal" || c["kind"] == "neither-bias") {
-            let swapped = if c["kind"] == "neither-bias" { ("end-optimal", "min-norm") } else if c["end"] == "min-norm" { ("end-optimal", "min-sharpness") } else { ("end-optimal", "min-norm") };
-            c["kind"] = Value::String(swapped.0.into());
-            c["end"] = Value::String(swapped.1.into());
-        }
+        let tree = dlncheck::instance::read_tree(&path).unwrap();
         let name = path.display().to_string();
-        assert!(!check_tree(&name, &tree).unwrap().iter().all(|v| v.verified()), "{name}: a wrong optimal end was accepted");
+        let claims = tree["claim"].as_array().unwrap();
+        let j = claims.iter().position(|c| c["kind"] == "end-optimal" || c["kind"] == "neither-bias").unwrap();
+        let current = (claims[j]["kind"].as_str().unwrap(), claims[j]["end"].as_str());
+        let verdicts = [("neither-bias", None), ("end-optimal", Some("min-norm")), ("end-optimal", Some("min-sharpness")), ("end-optimal", Some("both"))];
+        for (kind, end) in verdicts.into_iter().filter(|v| *v != current) {
+            let mut bad = tree.clone();
+            let c = &mut bad["claim"][j];
+            c["kind"] = Value::String(kind.into());
+            match end {
+                Some(e) => c["end"] = Value::String(e.into()),
+                None => {
+                    c.as_object_mut().unwrap().remove("end");
+                }
+            }
+            assert!(!check_tree(&name, &bad).unwrap()[j].verified(), "{name}: verdict {kind} {end:?} was accepted");
+        }
     }
 }
