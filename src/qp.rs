@@ -13,6 +13,8 @@
 
 use crate::generalization::Setting;
 use crate::rational::Q;
+use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
 /// The exact best linear rule with its KKT multipliers.
@@ -29,38 +31,42 @@ pub struct BestLinear {
     pub iterations: usize,
 }
 
-/// Solves `m·X = rhs` (m symmetric positive definite) by Gaussian elimination without pivoting,
-/// for several right-hand sides at once.
-fn solve_spd(mut m: Vec<Vec<Q>>, mut rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
+/// Solves `m·X = rhs` (m symmetric positive definite) for several right-hand sides at once by
+/// fraction-free (Bareiss) elimination: each row of [m | rhs] is scaled by the lcm of its
+/// denominators (which leaves the solution unchanged), then
+/// a_ij ← (a_kk·a_ij − a_ik·a_kj) / p with p the previous pivot, an exact integer division. The
+/// pivots are positive multiples of leading principal minors of m, so no pivoting is needed.
+fn solve_spd(m: Vec<Vec<Q>>, rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
     let n = m.len();
+    let mut a: Vec<Vec<BigInt>> = (0..n)
+        .map(|i| {
+            let row: Vec<&Q> = m[i].iter().chain(rhs.iter().map(|r| &r[i])).collect();
+            let scale = row.iter().fold(BigInt::one(), |l, q| l.lcm(q.denom()));
+            row.iter().map(|q| q.numer() * (&scale / q.denom())).collect()
+        })
+        .collect();
+    let width = n + rhs.len();
+    let mut previous = BigInt::one();
     for k in 0..n {
         for i in k + 1..n {
-            if m[i][k].is_zero() {
-                continue;
+            for j in k + 1..width {
+                let v = (&a[k][k] * &a[i][j] - &a[i][k] * &a[k][j]) / &previous;
+                a[i][j] = v;
             }
-            let f = &m[i][k] / &m[k][k];
-            for j in k + 1..n {
-                if !m[k][j].is_zero() {
-                    let delta = &f * &m[k][j];
-                    m[i][j] -= delta;
-                }
-            }
-            for r in rhs.iter_mut() {
-                if !r[k].is_zero() {
-                    let delta = &f * &r[k];
-                    r[i] -= delta;
-                }
-            }
-            m[i][k] = Q::zero();
+            a[i][k] = BigInt::zero();
         }
+        previous = a[k][k].clone();
     }
-    for r in rhs.iter_mut() {
-        for k in (0..n).rev() {
-            let s: Q = (k + 1..n).filter(|&j| !m[k][j].is_zero()).map(|j| &m[k][j] * &r[j]).sum();
-            r[k] = (&r[k] - s) / &m[k][k];
-        }
-    }
-    rhs
+    (0..rhs.len())
+        .map(|r| {
+            let mut x = vec![Q::zero(); n];
+            for k in (0..n).rev() {
+                let s: Q = (k + 1..n).filter(|&j| !a[k][j].is_zero()).map(|j| Q::from_integer(a[k][j].clone()) * &x[j]).sum();
+                x[k] = (Q::from_integer(a[k][n + r].clone()) - s) / Q::from_integer(a[k][k].clone());
+            }
+            x
+        })
+        .collect()
 }
 
 /// The minimiser of E on {⟨x, c⟩ = 1, c_i = 0 for i ∉ F} and its multiplier ν.

@@ -236,12 +236,14 @@ fn complexity(q: &Q) -> u64 {
     (q.numer().abs() + q.denom()).to_u64().unwrap_or(u64::MAX)
 }
 
-/// Rationals of smaller complexity near `q`, simplest first: 0, then for each denominator
-/// m ≤ den(q) the nearest numerators n/m below and above q.
+/// Rationals of smaller complexity near `q`, simplest first: 0, ±1, q/2 and q − 1 toward zero
+/// (rounded), then for each denominator m ≤ den(q) the nearest numerators n/m below and above q.
 fn simpler_numbers(q: &Q) -> Vec<Q> {
     let limit = complexity(q);
     let den = q.denom().to_i64().unwrap_or(1).min(64);
-    let mut out = vec![Q::zero()];
+    let one = Q::one();
+    let toward_zero = if q.is_negative() { q + &one } else { q - &one };
+    let mut out = vec![Q::zero(), one.clone(), -one, (q / Q::from_integer(2.into())).trunc(), toward_zero.trunc()];
     for m in 1..=den {
         let scaled = q * Q::from_integer(m.into());
         for n in [scaled.floor(), scaled.ceil()] {

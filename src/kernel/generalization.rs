@@ -196,7 +196,8 @@ pub(super) fn best_linear(c: &Claim) -> Checked {
     let mu = c.qs("mu")?;
     let value = c.q("value")?;
     ensure(point.len() == d && mu.len() == d, || format!("c and mu need {d} entries"))?;
-    ensure(ldl::psd(&s.sigma).is_ok() && !s.a.is_negative(), || "E is not convex".into())?;
+    // Convexity: Σ ≻ 0 was checked by `setting`, and A > 0.
+    ensure(!s.a.is_negative(), || "E is not convex".into())?;
     ensure(dot(&s.x, &point).is_one(), || "⟨x, c⟩ ≠ 1".into())?;
     let two = Q::from_integer(2.into());
     let sc = mat_vec(&s.sigma, &point);
