@@ -51,7 +51,8 @@ enum Command {
         /// Largest dimension d sampled (at most 12).
         #[arg(long, default_value_t = 4)]
         max_dim: usize,
-        /// Number of hits to shrink and write.
+        /// Number of hits to shrink and write (0: only sample --max-samples and report how often
+        /// the claim holds).
         #[arg(long, default_value_t = 1)]
         count: usize,
         /// Stop after this many samples even with fewer hits.
