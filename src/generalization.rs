@@ -95,7 +95,7 @@ impl Setting {
         }
         let (x, _) = inst.point()?;
         if let Some(i) = x.iter().position(|v| !v.is_positive()) {
-            return Err(Error::input(file, &format!("x[{i}]"), format!("T1-G needs x > 0 (SPEC §3), found {}", fmt_q(&x[i]))));
+            return Err(Error::input(file, format!("x[{i}]"), format!("T1-G needs x > 0 (SPEC §3), found {}", fmt_q(&x[i]))));
         }
         let d = x.len();
         let sigma = sigma_matrix(&inst.covariance, d);
@@ -109,17 +109,17 @@ impl Setting {
             Teacher::Discrete { atoms } => {
                 for (a, (_, beta)) in atoms.iter().enumerate() {
                     if let Some(i) = beta.iter().position(Signed::is_negative) {
-                        return Err(Error::input(file, &format!("teacher.atoms[{a}].beta[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
+                        return Err(Error::input(file, format!("teacher.atoms[{a}].beta[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
                     }
                     if beta.iter().all(Zero::is_zero) {
-                        return Err(Error::input(file, &format!("teacher.atoms[{a}].beta"), "the zero teacher gives the label y = 0, which T1 excludes"));
+                        return Err(Error::input(file, format!("teacher.atoms[{a}].beta"), "the zero teacher gives the label y = 0, which T1 excludes"));
                     }
                 }
                 (second_moment(atoms, d), Some(atoms.clone()))
             }
             Teacher::Moments { mean, second_moment } => {
                 if let Some(i) = mean.iter().position(Signed::is_negative) {
-                    return Err(Error::input(file, &format!("teacher.mean[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
+                    return Err(Error::input(file, format!("teacher.mean[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
                 }
                 let field = "teacher.second_moment";
                 if !ldl::is_symmetric(second_moment) {

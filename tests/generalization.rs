@@ -12,9 +12,12 @@ fn instance(x: Vec<Q>, teacher: Teacher, covariance: Covariance) -> Instance {
     Instance { source: "test".into(), model: Model::Shared, x: vec![x], y: vec![qi(1)], one_point: true, init: None, teacher: Some(teacher), covariance }
 }
 
+/// x, weighted atoms, covariance.
+type Data = (Vec<Q>, Vec<(Q, Vec<Q>)>, Covariance);
+
 /// Random T1-G data: d ∈ 1..=4, x_i = n/m > 0, 1–3 non-negative non-zero integer atoms with
 /// positive weights, and Σ = I or Σ = LLᵀ + I (positive definite by construction).
-fn data() -> impl Strategy<Value = (Vec<Q>, Vec<(Q, Vec<Q>)>, Covariance)> {
+fn data() -> impl Strategy<Value = Data> {
     (1usize..=4).prop_flat_map(|d| {
         let x = prop::collection::vec((1i64..=6, 1i64..=3), d);
         let atoms = prop::collection::vec((1i64..=4, prop::collection::vec(0i64..=3, d), 0..d), 1..=3);
