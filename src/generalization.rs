@@ -327,13 +327,16 @@ pub fn report(inst: &Instance) -> Result<Option<Report>> {
     Ok(Some(Report { setting, front, best_linear, bayes }))
 }
 
-/// The `generalization` object of `solve --json` (SPEC §7), every number an exact rational.
+/// The `generalization` object of `solve --json` (SPEC §7), every number an exact rational:
+/// `min_norm` and `min_sharpness` are the two ends' expected errors, `margin_*` = E(end) − E*.
 pub fn report_json(r: &Report) -> serde_json::Value {
     use crate::rational::fmt_qs;
     let f = &r.front;
     let mut out = serde_json::json!({
-        "min_norm": {"value": fmt_q(&f.min_norm), "margin": fmt_q(&f.margin_norm)},
-        "min_sharpness": {"value": fmt_q(&f.min_sharpness), "margin": fmt_q(&f.margin_sharpness)},
+        "min_norm": fmt_q(&f.min_norm),
+        "min_sharpness": fmt_q(&f.min_sharpness),
+        "margin_norm": fmt_q(&f.margin_norm),
+        "margin_sharpness": fmt_q(&f.margin_sharpness),
         "front_best": {"value": fmt_q(&f.value), "c": fmt_qs(&f.c), "segment": f.segment, "t": fmt_q(&f.t)},
         "front": f.segments.iter().map(|s| serde_json::json!({"from": s.from, "to": s.to, "t": fmt_q(&s.t), "value": fmt_q(&s.value)})).collect::<Vec<_>>(),
         "neither_bias": f.neither_bias(),

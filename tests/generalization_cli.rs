@@ -65,12 +65,20 @@ fn solve_json_has_the_generalization_object() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let g = &v["generalization"];
     // Hand values of tests/generalization.rs (same M2 = I/2 as atoms e_0, e_1 with weight 1/2).
-    assert_eq!(g["min_norm"]["value"], "5/8");
-    assert_eq!(g["min_sharpness"]["value"], "5/2");
+    assert_eq!(g["min_norm"], "5/8");
+    assert_eq!(g["min_sharpness"], "5/2");
+    assert_eq!(g["margin_norm"], "1/8");
+    assert_eq!(g["margin_sharpness"], "2");
     assert_eq!(g["front_best"]["value"], "1/2");
     assert_eq!(g["front_best"]["c"], serde_json::json!(["2/5", "1/5"]));
     assert_eq!(g["best_linear"]["value"], "1/2");
     assert!(g.get("bayes").is_none(), "no Bayes learner for a moments prior");
+    // The discrete prior with the same M2: same linear-rule errors, and labels 2 and 1 identify
+    // the teacher, so the Bayes error is 0.
+    let out = bin().args(["solve", "--json", "proofs/t1g-d2-neither-bias.toml"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["generalization"]["front_best"]["value"], "1/2");
+    assert_eq!(v["generalization"]["bayes"]["value"], "0");
 }
 
 fn search(jobs: &str, out: &Path) -> serde_json::Value {

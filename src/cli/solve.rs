@@ -53,7 +53,7 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
         let g = &v["generalization"];
         if let Some(star) = g["front_best"]["value"].as_str() {
             let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
-            println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"]["value"].as_str().unwrap_or("?"), g["min_sharpness"]["value"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
+            println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
         }
     }
     Ok(0)
