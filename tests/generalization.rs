@@ -198,3 +198,23 @@ proptest! {
         prop_assert_eq!(claims[t1]["kind"] == "neither-bias", f.margin_norm > Q::zero() && f.margin_sharpness > Q::zero());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Shrinking keeps the claim true and never grows the instance; sampling is a pure function
+    /// of (seed, index).
+    #[test]
+    fn shrinking_keeps_the_claim_and_does_not_grow(seed in 0u64..1000, index in 0u64..1000) {
+        use dlncheck::search::{Candidate, Target};
+        let cand = Candidate::sample(seed, index, (2, 3));
+        prop_assert_eq!(&cand, &Candidate::sample(seed, index, (2, 3)));
+        for target in [Target::NeitherBias, Target::EndOptimal] {
+            if cand.holds(target) {
+                let small = cand.clone().shrink(target);
+                prop_assert!(small.holds(target));
+                prop_assert!(small.size() <= cand.size());
+            }
+        }
+    }
+}
