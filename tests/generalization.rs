@@ -218,3 +218,18 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Σ = I, any d (README, T1-G, item 2): q'(0)/2 = −(1/x_k²)Σ_{i≠k} x_i u_i − u_l/x_l at the
+    /// min-norm end (and the mirror image at the other end), so an end of a front with at least
+    /// two vertices is optimal only when it recovers every teacher: E* = 0.
+    #[test]
+    fn with_identity_covariance_an_optimal_end_has_zero_error((x, atoms, _) in data()) {
+        let r = report(&discrete(&x, &atoms, &Covariance::Identity)).unwrap().unwrap();
+        if r.setting.vertices.len() >= 2 && r.front.optimal_end().is_some() {
+            prop_assert_eq!(r.front.value, Q::zero());
+        }
+    }
+}
