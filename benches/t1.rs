@@ -15,7 +15,7 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| {
                 let inst = instance::parse_instance("bench", black_box(&tree)).expect("valid instance");
                 let claims = certificate::t1_claims(&inst).expect("feasible");
-                let file = certificate::claim_file("bench", &certificate::t1_instance(&tree), claims);
+                let file = certificate::claim_file("bench", &certificate::claim_instance(&tree, false), claims);
                 let verdicts = kernel::check_tree("bench", &file).expect("well-formed");
                 assert!(verdicts.iter().all(|v| v.verified()));
             })

@@ -34,11 +34,12 @@ pub fn t1_claims(inst: &Instance) -> Result<Vec<Value>> {
     ])
 }
 
-/// The part of an instance tree that the T1 claims are about: model (and depth) and the data.
-/// Fields the claims do not depend on (init, teacher, population) are left out so that every
-/// number in a claim file is pinned by some check of the kernel.
-pub fn t1_instance(tree: &Value) -> Value {
-    let keep = ["model", "depth", "x", "X", "y"];
+/// The part of an instance tree that the claims are about: model (and depth) and the data, plus
+/// the teacher and population when `generalization` claims are present. Fields no claim depends
+/// on (init, and the teacher for T1-only files) are left out so that every number in a claim
+/// file is pinned by some check of the kernel.
+pub fn claim_instance(tree: &Value, generalization: bool) -> Value {
+    let keep: &[&str] = if generalization { &["model", "depth", "x", "X", "y", "teacher", "population"] } else { &["model", "depth", "x", "X", "y"] };
     let mut m = Map::new();
     if let Some(obj) = tree.as_object() {
         for (k, v) in obj.iter().filter(|(k, _)| keep.contains(&k.as_str())) {
@@ -46,6 +47,48 @@ pub fn t1_instance(tree: &Value) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// The T1-G claims of an instance with a teacher (SPEC §3): `neither-bias` when both ends of
+/// the front lose strictly, otherwise `end-optimal` naming the optimal end; then `best-linear`
+/// and, for a discrete prior, `bayes`. Empty without a teacher.
+pub fn generalization_claims(inst: &Instance) -> Result<Vec<Value>> {
+    let Some(r) = crate::generalization::report(inst)? else { return Ok(Vec::new()) };
+    Ok(generalization_claims_of(&r))
+}
+
+/// The T1-G claims of a solved report (see [`generalization_claims`]).
+pub fn generalization_claims_of(r: &crate::generalization::Report) -> Vec<Value> {
+    let f = &r.front;
+    let mut front = Map::new();
+    match f.optimal_end() {
+        None => front.insert("kind".into(), json!("neither-bias")),
+        Some(end) => {
+            front.insert("kind".into(), json!("end-optimal"));
+            front.insert("end".into(), json!(end))
+        }
+    };
+    front.insert("value".into(), json!(fmt_q(&f.value)));
+    if let Some(j) = f.segment {
+        front.insert("segment".into(), json!(j));
+        front.insert("t".into(), json!(fmt_q(&f.t)));
+    }
+    front.insert("c".into(), json!(fmt_qs(&f.c)));
+    front.insert("min_norm".into(), json!(fmt_q(&f.min_norm)));
+    front.insert("min_sharpness".into(), json!(fmt_q(&f.min_sharpness)));
+    front.insert("margin_norm".into(), json!(fmt_q(&f.margin_norm)));
+    front.insert("margin_sharpness".into(), json!(fmt_q(&f.margin_sharpness)));
+    let segments: Vec<Value> = f.segments.iter().map(|s| json!({"t": fmt_q(&s.t), "value": fmt_q(&s.value)})).collect();
+    front.insert("segments".into(), json!(segments));
+    let b = &r.best_linear;
+    let mut out = vec![
+        Value::Object(front),
+        json!({"kind": "best-linear", "value": fmt_q(&b.value), "c": fmt_qs(&b.c), "nu": fmt_q(&b.nu), "mu": fmt_qs(&b.mu)}),
+    ];
+    if let Some(v) = &r.bayes {
+        out.push(json!({"kind": "bayes", "value": fmt_q(v)}));
+    }
+    out
 }
 
 /// A whole claim file: version, title, the instance tree as given, and the claims.

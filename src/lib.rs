@@ -11,3 +11,6 @@ pub mod certificate;
 pub mod cli;
 pub mod ldl;
 pub mod random;
+pub mod generalization;
+pub mod qp;
+pub mod search;

@@ -36,6 +36,38 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Search T1-G instances (SPEC §3) where a claim holds (`neither-bias`: both ends of the Pareto
+    /// front lose) or fails (`end-optimal`); shrink each hit and write it with a verified claim file.
+    Search {
+        /// The claim to look for.
+        #[arg(long, value_parser = ["neither-bias", "end-optimal"], default_value = "neither-bias")]
+        claim: String,
+        /// Seed of the deterministic sampler (results do not depend on --jobs).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Smallest dimension d sampled.
+        #[arg(long, default_value_t = 2)]
+        min_dim: usize,
+        /// Largest dimension d sampled (at most 12).
+        #[arg(long, default_value_t = 4)]
+        max_dim: usize,
+        /// Number of hits to shrink and write (0: only sample --max-samples and report how often
+        /// the claim holds).
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Stop after this many samples even with fewer hits.
+        #[arg(long, default_value_t = 100_000)]
+        max_samples: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Folder receiving `<claim>-s<seed>-<sample>.toml` and `.claim.toml` per hit.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Verify claim files with the trusted kernel (default: every *.claim.toml under proofs/).
     /// Exit 0: all verified; 1: some claim rejected; 2: unreadable or malformed input.
     Check {
@@ -76,6 +108,12 @@ fn main() -> ExitCode {
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
         Command::Random { model, d, bits, seed, positive, out } => {
             cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)
+        }
+        Command::Search { claim, seed, min_dim, max_dim, count, max_samples, jobs, out, json } => {
+            let target = if claim == "end-optimal" { dlncheck::search::Target::EndOptimal } else { dlncheck::search::Target::NeitherBias };
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let cfg = dlncheck::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
+            cli::search::run(&cfg, out.as_deref(), json)
         }
     };
     match result {

@@ -4,6 +4,7 @@
 pub mod certify;
 pub mod check;
 pub mod random;
+pub mod search;
 pub mod solve;
 
 use crate::error::{Error, Result};

@@ -18,7 +18,7 @@ pub fn solve_json(path: &Path) -> Result<Value> {
     let two = Q::from_integer(2.into());
     let s_of_norm = p.objective(Objective::Sharpness, &t.min_norm.beta);
     let front: Vec<Value> = t.front.iter().map(|v| json!({"norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness), "index": v.index})).collect();
-    Ok(json!({
+    let mut out = json!({
         "file": path.display().to_string(),
         "model": inst.model.name(),
         "d": inst.dim(),
@@ -31,7 +31,11 @@ pub fn solve_json(path: &Path) -> Result<Value> {
             "eta_norm": fmt_q(&(&two / &s_of_norm)),
             "eta_max": fmt_q(&(&two / &t.min_sharpness.value)),
         },
-    }))
+    });
+    if let Some(r) = crate::generalization::report(&inst)? {
+        out["generalization"] = crate::generalization::report_json(&r);
+    }
+    Ok(out)
 }
 
 /// Runs `solve`; prints JSON or a short human summary.
@@ -46,6 +50,11 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
         let verdict = if v["coincide"] == json!(true) { "coincide".to_string() } else { format!("conflict, ratio {}", v["ratio"].as_str().unwrap_or("?")) };
         println!("  the two biases {verdict}; Pareto front of {} vertices", v["pareto_front"].as_array().map_or(0, Vec::len));
         println!("  eta_norm = {}, eta_max = {}", v["thresholds"]["eta_norm"].as_str().unwrap_or("?"), v["thresholds"]["eta_max"].as_str().unwrap_or("?"));
+        let g = &v["generalization"];
+        if let Some(star) = g["front_best"]["value"].as_str() {
+            let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
+            println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
+        }
     }
     Ok(0)
 }

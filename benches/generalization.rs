@@ -1,0 +1,75 @@
+//! Speed targets of issue 3: the exact best-linear QP with its certificate at d = 50 (target
+//! under 1 s; the cold active-set path from a vertex, which T1-G inputs never need, at d = 20),
+//! and the throughput of `search` at d = 4 on 1 and 2 threads (target speed-up ≥ 1.7).
+//!
+//! Run: `cargo bench --bench generalization`.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use dlncheck::generalization::Setting;
+use dlncheck::instance::{Covariance, Instance, Model, Teacher};
+use dlncheck::scalar::{qf, qi};
+use dlncheck::search::{evaluate, Target};
+use std::hint::black_box;
+
+/// Dimension d (50 for the target): x_i = (50 + i)/50, dense Σ_ij = 2 if i = j else 2^−|i−j| (strictly diagonally
+/// dominant, so positive definite), three atoms with entries (7i + 3a) mod 5 and weights
+/// 1/2, 1/3, 1/6.
+fn instance(d: usize) -> Instance {
+    let x = (0..d).map(|i| qf(50 + i as i64, 50)).collect();
+    let atoms = [(1, 2), (1, 3), (1, 6)].iter().enumerate().map(|(a, &(n, m))| (qf(n, m), (0..d).map(|i| qi(((7 * i + 3 * a) % 5) as i64)).collect())).collect();
+    let sigma = (0..d).map(|i| (0..d).map(|j| if i == j { qi(2) } else { qf(1, 1i64 << i.abs_diff(j).min(62)) }).collect()).collect();
+    Instance { source: "bench".into(), model: Model::Shared, x: vec![x], y: vec![qi(1)], one_point: true, init: None, teacher: Some(Teacher::Discrete { atoms }), covariance: Covariance::Matrix(sigma) }
+}
+
+fn qp(c: &mut Criterion) {
+    let inst = instance(50);
+    let tree = serde_json::json!({"version": 1, "instance": {
+        "model": "shared",
+        "x": dlncheck::rational::fmt_qs(&inst.x[0]),
+        "y": "1",
+        "teacher": {"kind": "discrete", "atoms": match &inst.teacher { Some(Teacher::Discrete { atoms }) => atoms.iter().map(|(w, b)| serde_json::json!({"weight": dlncheck::rational::fmt_q(w), "beta": dlncheck::rational::fmt_qs(b)})).collect::<Vec<_>>(), _ => Vec::new() }},
+        "population": {"covariance": match &inst.covariance { Covariance::Matrix(m) => m.iter().map(|r| dlncheck::rational::fmt_qs(r)).collect::<Vec<_>>(), Covariance::Identity => Vec::new() }},
+    }});
+    let mut g = c.benchmark_group("best_linear_qp");
+    g.sample_size(10);
+    let s = Setting::of(&inst).unwrap().unwrap();
+    let sol = dlncheck::qp::best_linear(&s);
+    let claim = serde_json::json!({"kind": "best-linear", "value": dlncheck::rational::fmt_q(&sol.value), "c": dlncheck::rational::fmt_qs(&sol.c), "nu": dlncheck::rational::fmt_q(&sol.nu), "mu": dlncheck::rational::fmt_qs(&sol.mu)});
+    let mut file = tree.clone();
+    file["claim"] = serde_json::json!([claim]);
+    g.bench_function("d50_validate_solve_certificate", |b| {
+        b.iter(|| {
+            let s = Setting::of(black_box(&inst)).unwrap().unwrap();
+            dlncheck::qp::best_linear(&s)
+        })
+    });
+    g.bench_function("d50_kernel_check", |b| {
+        b.iter(|| {
+            let verdicts = dlncheck::kernel::check_tree("bench", black_box(&file)).unwrap();
+            assert!(verdicts[0].verified());
+        })
+    });
+    g.bench_function("d20_active_set_from_vertex", |b| {
+        let s = Setting::of(&instance(20)).unwrap().unwrap();
+        b.iter(|| dlncheck::qp::active_set_from_vertex(black_box(&s)))
+    });
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("search_d4");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(512));
+    for jobs in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
+        g.bench_function(format!("512_samples_{jobs}_threads"), |b| b.iter(|| pool.install(|| evaluate(Target::NeitherBias, black_box(7), (4, 4), 0..512))));
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = qp, search
+}
+criterion_main!(benches);
