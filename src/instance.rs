@@ -158,6 +158,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A list of rationals, not reduced (see [`crate::rational::parse_q_unreduced`]).
+    pub fn qs_unreduced(&self, v: &Value, field: &str) -> Result<Vec<Q>> {
+        let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;
+        arr.iter()
+            .enumerate()
+            .map(|(i, e)| match e {
+                Value::String(s) => crate::rational::parse_q_unreduced(s).map_err(|r| self.err(&format!("{field}[{i}]"), r)),
+                other => self.q(other, &format!("{field}[{i}]")),
+            })
+            .collect()
+    }
+
     /// A list of rationals.
     pub fn qs(&self, v: &Value, field: &str) -> Result<Vec<Q>> {
         let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;

@@ -56,6 +56,8 @@ pub struct Point<'a> {
     pub x: &'a [Q],
     pub y: &'a Q,
     source: &'a str,
+    /// a·|y| and b·|y|: the value of carrying the label is a|y|/|x_i| or b|y||x_i|.
+    scale: (Q, Q),
 }
 
 impl<'a> Point<'a> {
@@ -65,7 +67,8 @@ impl<'a> Point<'a> {
         let (x, y) = inst.point()?;
         let space = beta_space(inst.model)
             .ok_or_else(|| Error::input(&inst.source, "model", format!("T1 closed forms cover shared, uv and pm; not {} with depth > 2", inst.model.name())))?;
-        let p = Point { model: inst.model, space, x, y, source: &inst.source };
+        let scale = (qi(space.norm_weight) * y.abs(), qi(space.sharp_weight) * y.abs());
+        let p = Point { model: inst.model, space, x, y, source: &inst.source, scale };
         if p.feasible().is_empty() {
             let why = if space.signed { "no coordinate has x_i·y > 0 (P is empty), so no zero-loss point exists" } else { "x = 0, so no zero-loss point exists" };
             return Err(Error::input(&inst.source, "x", format!("infeasible instance: {why}")));
@@ -101,9 +104,9 @@ impl<'a> Point<'a> {
         let abs_x = self.x[i].abs();
         match obj {
             // a·|y|/|x_i|
-            Objective::Norm => mul(&(qi(self.space.norm_weight) * self.y.abs()), &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone())),
+            Objective::Norm => mul(&self.scale.0, &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone())),
             // b·x_i²·|y/x_i| = b·|y|·|x_i|
-            Objective::Sharpness => mul(&(qi(self.space.sharp_weight) * self.y.abs()), &abs_x),
+            Objective::Sharpness => mul(&self.scale.1, &abs_x),
         }
     }
 

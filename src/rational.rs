@@ -23,6 +23,9 @@ pub fn parse_q(text: &str) -> Result<Q, String> {
     if s.is_empty() {
         return Err("empty string is not a rational".into());
     }
+    if let Some(q) = parse_small(s) {
+        return Ok(q);
+    }
     if let Some((p, q)) = s.split_once('/') {
         let num = parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
         let den = parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
@@ -32,6 +35,43 @@ pub fn parse_q(text: &str) -> Result<Q, String> {
         return Ok(frac(num, den));
     }
     parse_decimal(s).ok_or_else(|| format!("`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)", clip(s)))
+}
+
+/// Fast path of [`parse_q`] for `"p"` and `"p/q"` with at most 38 digits each (they fit in
+/// i128/u128): parsed and reduced in machine words. `None` means "use the general path".
+fn parse_small(s: &str) -> Option<Q> {
+    let (p, q) = s.split_once('/').unwrap_or((s, "1"));
+    let digits = |t: &str| !t.is_empty() && t.len() <= 38 && t.bytes().all(|b| b.is_ascii_digit());
+    let (neg, pd) = match p.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, p.strip_prefix('+').unwrap_or(p)),
+    };
+    if !digits(pd) || !digits(q) {
+        return None;
+    }
+    let (n, d) = (pd.parse::<u128>().ok()?, q.parse::<u128>().ok()?);
+    if d == 0 {
+        return None;
+    }
+    let g = gcd_u128(n, d).max(1);
+    let num = BigInt::from(n / g);
+    Some(Q::new_raw(if neg { -num } else { num }, BigInt::from(d / g)))
+}
+
+/// Like [`parse_q`] but `"p/q"` is not reduced (the sign moves to the numerator). For the
+/// kernel, which only compares by cross-multiplication, signs and zero tests — all valid for any
+/// fraction with a positive denominator — so large certificates are read without a gcd each.
+pub fn parse_q_unreduced(text: &str) -> Result<Q, String> {
+    let s = text.trim();
+    if let Some((p, q)) = s.split_once('/') {
+        if let (Some(num), Some(den)) = (parse_int(p.trim()), parse_int(q.trim())) {
+            if den.is_zero() {
+                return Err(format!("`{}` has a zero denominator", clip(s)));
+            }
+            return Ok(if den.is_negative() { Q::new_raw(-num, -den) } else { Q::new_raw(num, den) });
+        }
+    }
+    parse_q(text)
 }
 
 fn clip(s: &str) -> String {
@@ -198,6 +238,11 @@ fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
     }
 }
 
+/// Compares a with b by cross-multiplication (denominators are positive; no division or gcd).
+pub fn cmp(a: &Q, b: &Q) -> std::cmp::Ordering {
+    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+}
+
 /// Compares |a| with |b| by cross-multiplication (denominators are positive).
 pub fn cmp_abs(a: &Q, b: &Q) -> std::cmp::Ordering {
     (a.numer().magnitude() * b.denom().magnitude()).cmp(&(b.numer().magnitude() * a.denom().magnitude()))
@@ -321,6 +366,27 @@ mod tests {
         fn cmp_abs_orders_like_abs(a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, e in 1i64..1000) {
             let (x, y) = (q(a, b), q(c, e));
             proptest::prop_assert_eq!(cmp_abs(&x, &y), x.abs().cmp(&y.abs()));
+            proptest::prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_parser_agrees_with_the_general_one(n in proptest::num::i128::ANY, d in proptest::num::u128::ANY) {
+            proptest::prop_assume!(d != 0 && n != i128::MIN);
+            let text = format!("{n}/{d}");
+            let general = Q::new(BigInt::from(n), BigInt::from(d));
+            // The fast path either declines (39 digits) or agrees exactly; parse_q always agrees.
+            if let Some(fast) = parse_small(&text) {
+                proptest::prop_assert_eq!(fast.numer(), general.numer());
+                proptest::prop_assert_eq!(fast.denom(), general.denom());
+            }
+            let parsed = parse_q(&text).unwrap();
+            proptest::prop_assert_eq!(parsed.numer(), general.numer());
+            proptest::prop_assert_eq!(parsed.denom(), general.denom());
+            let raw = parse_q_unreduced(&format!("{}/{}", n.wrapping_mul(3), d.wrapping_mul(3))).unwrap();
+            proptest::prop_assert!(raw.denom().is_positive());
+            proptest::prop_assert_eq!(raw, Q::new(BigInt::from(n.wrapping_mul(3)), BigInt::from(d.wrapping_mul(3))));
         }
     }
 

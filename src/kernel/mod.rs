@@ -114,12 +114,10 @@ impl<'a> Claim<'a> {
     pub fn qs(&self, key: &str) -> Result<Vec<Q>, Fail> {
         Ok(self.fields.qs(self.raw(key)?, &self.path(key))?)
     }
-    /// Optional list of rationals.
-    pub fn qs_opt(&self, key: &str) -> Result<Option<Vec<Q>>, Fail> {
-        match self.value.get(key) {
-            None => Ok(None),
-            Some(v) => Ok(Some(self.fields.qs(v, &self.path(key))?)),
-        }
+    /// Required list of rationals, not reduced: for lists whose entries the checker only
+    /// compares by cross-multiplication, signs and zero tests.
+    pub fn qs_unreduced(&self, key: &str) -> Result<Vec<Q>, Fail> {
+        Ok(self.fields.qs_unreduced(self.raw(key)?, &self.path(key))?)
     }
     /// Required rational matrix.
     pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Fail> {

@@ -9,7 +9,7 @@
 use super::{ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace};
-use crate::rational::{same_sign, short, Q};
+use crate::rational::{cmp, same_sign, short, Q};
 use num_traits::{One, Signed, Zero};
 
 struct Point<'a> {
@@ -49,8 +49,11 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     let value = c.q("value")?;
     let beta = c.qs("beta")?;
     let dual = c.q("dual")?;
-    let slack = c.qs("slack")?;
-    let slack_neg = c.qs_opt("slack_neg")?;
+    let slack = c.qs_unreduced("slack")?;
+    let slack_neg = match c.value.get("slack_neg") {
+        Some(_) => Some(c.qs_unreduced("slack_neg")?),
+        None => None,
+    };
     ensure(beta.len() == d, || format!("beta has {} entries, x has {d}", beta.len()))?;
     ensure(slack.len() == d, || format!("slack has {} entries, x has {d}", slack.len()))?;
     ensure(p.space.signed == slack_neg.is_none(), || "slack_neg must be given exactly for free-sign models (uv, pm)".into())?;
@@ -162,7 +165,7 @@ pub(super) fn pareto_front(c: &Claim) -> Checked {
         ensure(is_product_eq(&s, &one, &b_abs_y, &ax), || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
         ensure(is_product_eq(&n, &s, &product, &one), || format!("vertex {j} is off the hyperbola N·S = {}", short(&product)))?;
         if let Some((pn, ps)) = &prev {
-            ensure(*pn < n && *ps > s, || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
+            ensure(cmp(pn, &n).is_lt() && cmp(ps, &s).is_gt(), || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
         }
         first_norm.get_or_insert_with(|| n.clone());
         last_sharp = Some(s.clone());
