@@ -10,3 +10,8 @@ pub mod kernel;
 pub mod certificate;
 pub mod cli;
 pub mod ldl;
+pub mod dynamics;
+pub mod interval;
+pub mod flow;
+pub mod eos;
+pub mod plot;

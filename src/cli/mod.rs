@@ -3,7 +3,9 @@
 
 pub mod certify;
 pub mod check;
+pub mod gd;
 pub mod solve;
+pub mod sweep;
 
 use crate::error::{Error, Result};
 use std::path::Path;
