@@ -71,14 +71,15 @@ impl Precision {
         }
     }
 
-    /// Relative residual at which a run counts as converged by default: about 2^6 units in the
-    /// last place of y (f32: 2^-17, f64: 2^-46, b bits: 2^-(b-6)); exact runs only at r = 0.
+    /// Relative residual at which a run counts as converged by default: about 2^8–2^12 units in
+    /// the last place of y, above the rounding floor of the residual (f32: 2^-15, f64: 2^-40,
+    /// b bits: 2^-(b-12)); exact runs only at r = 0.
     pub fn default_rel_tol(&self) -> Q {
         let p = |k: usize| Q::new(BigInt::one(), BigInt::one() << k);
         match self {
-            Precision::F32 => p(17),
-            Precision::F64 => p(46),
-            Precision::Bits(b) => p(b - 6),
+            Precision::F32 => p(15),
+            Precision::F64 => p(40),
+            Precision::Bits(b) => p(b - 12),
             Precision::Exact => Q::zero(),
         }
     }

@@ -225,18 +225,19 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
     });
     // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
     let eos: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
-    let dev = eos.iter().filter(|r| r.summary.stop != Stop::Diverged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
+    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
     let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
+    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
     out.push(match dev {
         None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
-        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {} non-diverged of {} rates in (eta_c, eta_max); {diverged} diverged (pass: <= 1/20)", eos.len() - diverged, eos.len())}),
+        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
     });
-    // C4: over η > η_c (not diverged, sorted by η), N rises and S falls from first to last,
+    // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
     // with the fraction of monotone consecutive pairs as the margin.
-    let mut above: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop != Stop::Diverged).collect();
+    let mut above: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
     above.sort_by(|a, b| a.eta.cmp(&b.eta));
     out.push(if above.len() < 2 {
-        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two stable rates above eta_c"})
+        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
     } else {
         let (first, last) = (above[0], above[above.len() - 1]);
         let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
@@ -251,7 +252,7 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
             None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD endpoint to project"}),
             Some((r, e)) => {
                 let margin = en.clone().min(es.clone()) - e;
-                json!({"check": "C5", "status": status(margin.is_positive()), "margin": fmt_q(&margin), "detail": format!("best GD at lr = {}: E = {} vs min-norm {} and min-sharpness {} (front best {}), exact after projection onto M", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
+                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("best GD at lr = {}: E = {} vs min-norm {} and min-sharpness {} (front best {}), exact after projection onto M", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
             }
         });
     }
@@ -260,7 +261,12 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
 
 fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::instance::Instance, p: &Problem, t: &crate::instance::Teacher, rows: &[Row]) -> Result<Value> {
     let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
-    let Some((r, _)) = best else { return Err(Error::Usage("--witness: no GD endpoint to project".into())) };
+    let Some((r, e)) = best else { return Err(Error::Usage("--witness: no GD endpoint to project".into())) };
+    if let Some((en, es, _, _)) = eos::reference_errors(inst)? {
+        if e >= &en || e >= &es {
+            return Err(Error::Usage(format!("--witness: the best GD learner (lr = {}) does not beat both min-norm and min-sharpness, so there is no witness to write", fmt_q(&r.eta))));
+        }
+    }
     let Some(claim) = eos::witness_claim(p, t, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
     let tree = crate::instance::read_tree(file)?;
     let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), &tree, vec![claim]);
