@@ -53,7 +53,7 @@ enum Command {
         /// Instance file (TOML or JSON).
         file: PathBuf,
         /// Learning rate η > 0, a rational such as "1/10" or "0.1".
-        #[arg(long = "lr", value_name = "ETA")]
+        #[arg(long = "lr", value_name = "ETA", allow_hyphen_values = true)]
         lr: String,
         /// Maximum number of steps (exact rationals: at most 10).
         #[arg(long, value_name = "K")]
@@ -81,10 +81,10 @@ enum Command {
         /// Instance file (TOML or JSON).
         file: PathBuf,
         /// Smallest learning rate (rational > 0).
-        #[arg(long, value_name = "A")]
+        #[arg(long, value_name = "A", allow_hyphen_values = true)]
         lr_from: String,
         /// Largest learning rate (rational ≥ A).
-        #[arg(long, value_name = "B")]
+        #[arg(long, value_name = "B", allow_hyphen_values = true)]
         lr_to: String,
         /// Number of learning rates.
         #[arg(long, value_name = "N")]
