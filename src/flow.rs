@@ -8,7 +8,8 @@
 //! - max_t S(GF) = max over ρ ∈ hull(0, ρ*) of S(w(ρ)), S = max|λ| of ∇²L = 4aaᵀ + 2r diag(x).
 //!
 //! Everything here is an enclosure computed with [`Interval`] arithmetic (sound exp):
-//! - ρ* ∈ [a, b] with g(a) > 0 > g(b) certified, by bisection;
+//! - ρ* ∈ [a, b] with g(a) > 0 > g(b) certified (a bracket around an f64 estimate, or by
+//!   doubling), narrowed by certified bisection to relative width 2^-(bits−24);
 //! - max S: branch and bound over sub-intervals J of hull(0, ρ*). On J, β_i is monotone in ρ and
 //!   so is r = g(ρ), so enclosures of z_i² = 4x_i²β_i and δ_i = 2x_i r on J come from the ends of
 //!   J. Upper bound on J: λ_max ≤ λ whenever λ > max δ_i^hi and Σ (z_i²)^hi/(λ − δ_i^hi) ≤ 1
@@ -22,8 +23,10 @@
 use crate::dynamics::Problem;
 use crate::error::{Error, Result};
 use crate::instance::Model;
-use crate::interval::{round_down, round_up, Interval};
+use crate::interval::{round_down, Interval};
 use crate::rational::Q;
+use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
 /// Gradient flow of a `shared` one-point problem, evaluated at `bits` significant bits.
@@ -41,6 +44,14 @@ pub struct Point {
     pub rho: Q,
     pub beta: Vec<Interval>,
     pub r: Interval,
+}
+
+/// Fixed-point enclosures of the secular terms: z² in [z_lo, z_hi], δ in [d_lo, d_hi].
+struct Terms {
+    z_lo: Vec<BigInt>,
+    z_hi: Vec<BigInt>,
+    d_lo: Vec<BigInt>,
+    d_hi: Vec<BigInt>,
 }
 
 /// The certified GF limit.
@@ -101,21 +112,11 @@ impl Flow {
             Interval::point(Q::zero())
         } else {
             let up = origin.r.positive();
-            let mut far = if up { q(1) } else { q(-1) };
-            let mut steps = 0;
-            loop {
-                let g = self.at(&far).r;
-                if (up && g.negative()) || (!up && g.positive()) {
-                    break;
-                }
-                far = far * q(2);
-                steps += 1;
-                if steps > 64 {
-                    return Err(Error::Usage("gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64".into()));
-                }
-            }
-            let (mut pos, mut neg) = if up { (Q::zero(), far) } else { (far, Q::zero()) };
-            let stop = Q::new(1.into(), num_bigint::BigInt::one() << self.bits as usize);
+            let (mut pos, mut neg) = match self.narrow_bracket(up) {
+                Some(b) => b,
+                None => self.wide_bracket(up)?,
+            };
+            let stop = Q::new(1.into(), num_bigint::BigInt::one() << (self.bits as usize).saturating_sub(24));
             for _ in 0..(self.bits + 128) {
                 let scale = pos.abs().max(neg.abs()).max(q(1));
                 if (&neg - &pos).abs() <= &stop * scale {
@@ -148,73 +149,131 @@ impl Flow {
         Ok(Limit { rho, beta, norm, sharpness: sharp })
     }
 
-    /// (z², δ) enclosures over the ρ-interval between two evaluated points.
-    fn terms(&self, a: &Point, b: &Point) -> (Vec<Interval>, Vec<Interval>) {
-        let r = a.r.join(&b.r);
-        let mut z2 = Vec::with_capacity(self.x.len());
-        let mut delta = Vec::with_capacity(self.x.len());
-        for (i, x) in self.x.iter().enumerate() {
-            let beta = a.beta[i].join(&b.beta[i]);
-            z2.push(beta.scale(&(q(4) * x * x)));
-            delta.push(r.scale(&(q(2) * x)));
+    /// A certified bracket (ρ with g > 0, ρ with g < 0) found by doubling |ρ| from 0.
+    fn wide_bracket(&self, up: bool) -> Result<(Q, Q)> {
+        let mut far = if up { q(1) } else { q(-1) };
+        for _ in 0..64 {
+            let g = self.at(&far).r;
+            if (up && g.negative()) || (!up && g.positive()) {
+                return Ok(if up { (Q::zero(), far) } else { (far, Q::zero()) });
+            }
+            far = far * q(2);
         }
-        (z2, delta)
+        Err(Error::Usage("gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64".into()))
     }
 
-    fn secular_sum(&self, lambda: &Q, z2: &[Interval], delta: &[Interval], upper: bool) -> Q {
-        let mut acc = Q::zero();
-        for (z, d) in z2.iter().zip(delta) {
-            let (num, den) = if upper { (z.hi(), lambda - d.hi()) } else { (z.lo(), lambda - d.lo()) };
-            let t = num / den;
-            acc += if upper { round_up(&t, self.bits) } else { round_down(&t, self.bits) };
+    /// An untrusted f64 bisection for ρ*, then a certified bracket of relative width about
+    /// 2^-40 around it (`None` if the certification fails; the caller falls back).
+    fn narrow_bracket(&self, up: bool) -> Option<(Q, Q)> {
+        let x: Vec<f64> = self.x.iter().map(crate::scalar::q_to_f64).collect();
+        let b0: Vec<f64> = self.beta0.iter().map(crate::scalar::q_to_f64).collect();
+        let y = crate::scalar::q_to_f64(&self.y);
+        let g = |rho: f64| x.iter().zip(&b0).map(|(x, b)| x * b * (-4.0 * x * rho).exp()).sum::<f64>() - y;
+        let mut far = if up { 1.0 } else { -1.0 };
+        while g(far).is_finite() && (g(far) > 0.0) == up && far.abs() < 1e300 {
+            far *= 2.0;
+        }
+        let (mut a, mut b) = if up { (0.0, far) } else { (far, 0.0) };
+        for _ in 0..200 {
+            let m = 0.5 * (a + b);
+            if m <= a || m >= b {
+                break;
+            }
+            if g(m) > 0.0 { a = m } else { b = m }
+        }
+        let guess = Q::from_float(0.5 * (a + b))?;
+        let mut h = (crate::rational::abs(&guess) + Q::new(1.into(), 1_000_000.into())) * Q::new(1.into(), num_bigint::BigInt::one() << 40);
+        for _ in 0..4 {
+            let (lo, hi) = (&guess - &h, &guess + &h);
+            if self.at(&lo).r.positive() && self.at(&hi).r.negative() {
+                return Some((lo, hi));
+            }
+            h *= q(256);
+        }
+        None
+    }
+
+    /// Fixed-point enclosures (units of 2^-bits, rounded outward) of z_i² = 4x_i²β_i and
+    /// δ_i = 2x_i r over the ρ-interval between two evaluated points.
+    fn terms(&self, a: &Point, b: &Point) -> Terms {
+        let w = self.bits as usize;
+        let down = |v: &Q| (v.numer() << w).div_floor(v.denom());
+        let up = |v: &Q| (v.numer() << w).div_ceil(v.denom());
+        let r = a.r.join(&b.r);
+        let mut t = Terms { z_lo: Vec::new(), z_hi: Vec::new(), d_lo: Vec::new(), d_hi: Vec::new() };
+        for (i, x) in self.x.iter().enumerate() {
+            let z = a.beta[i].join(&b.beta[i]).scale(&(q(4) * x * x));
+            let d = r.scale(&(q(2) * x));
+            t.z_lo.push(down(z.lo()));
+            t.z_hi.push(up(z.hi()));
+            t.d_lo.push(down(d.lo()));
+            t.d_hi.push(up(d.hi()));
+        }
+        t
+    }
+
+    /// Σ z_i²/(λ − δ_i) in units of 2^-bits, each term rounded up with z², δ at their upper
+    /// ends (`upper`), or down with their lower ends; λ − δ_i must be positive.
+    fn secular_sum(&self, lambda: &BigInt, t: &Terms, upper: bool) -> BigInt {
+        let w = self.bits as usize;
+        let (z, d) = if upper { (&t.z_hi, &t.d_hi) } else { (&t.z_lo, &t.d_lo) };
+        let mut acc = BigInt::zero();
+        for (zi, di) in z.iter().zip(d) {
+            let n = zi << w;
+            let m = lambda - di;
+            acc += if upper { n.div_ceil(&m) } else { n.div_floor(&m) };
         }
         acc
     }
 
+    fn to_q(&self, v: BigInt) -> Q {
+        Q::new(v, BigInt::one() << self.bits as usize)
+    }
+
     /// A certified upper bound on S(ρ) for every ρ between the points `a` and `b`.
     fn upper(&self, a: &Point, b: &Point) -> Q {
-        let (z2, delta) = self.terms(a, b);
-        let dh = delta.iter().map(|d| d.hi().clone()).max().unwrap_or_else(Q::zero);
-        let dl = delta.iter().map(|d| d.lo().clone()).min().unwrap_or_else(Q::zero);
-        let total: Q = z2.iter().map(|z| z.hi().clone()).sum();
+        let t = self.terms(a, b);
+        let one = BigInt::one() << self.bits as usize;
+        let dh = t.d_hi.iter().max().cloned().unwrap_or_default();
+        let dl = t.d_lo.iter().min().cloned().unwrap_or_default();
+        let total: BigInt = t.z_hi.iter().sum();
+        // At λ = dh + total every term is ≤ z_i/total, so the sum is ≤ 1: a valid bound.
         let mut lo = dh.clone();
         let mut hi = &dh + &total;
-        for _ in 0..48 {
-            if total.is_zero() {
-                break;
-            }
-            let mid = round_up(&((&lo + &hi) / q(2)), self.bits);
+        for _ in 0..40 {
+            let mid: BigInt = (&lo + &hi) >> 1;
             if mid <= lo || mid >= hi {
                 break;
             }
-            if self.secular_sum(&mid, &z2, &delta, true) <= Q::one() { hi = mid } else { lo = mid }
+            if self.secular_sum(&mid, &t, true) <= one { hi = mid } else { lo = mid }
         }
-        hi.max(-dl)
+        self.to_q(hi.max(-dl))
     }
 
     /// A certified lower bound on S at the point `p`.
     fn lower(&self, p: &Point) -> Q {
-        let (z2, delta) = self.terms(p, p);
-        let dh = delta.iter().map(|d| d.hi().clone()).max().unwrap_or_else(Q::zero);
-        let mut best = delta.iter().map(|d| d.lo().clone()).max().unwrap_or_else(Q::zero);
-        let total: Q = z2.iter().map(|z| z.hi().clone()).sum();
+        let t = self.terms(p, p);
+        let one = BigInt::one() << self.bits as usize;
+        let dh = t.d_hi.iter().max().cloned().unwrap_or_default();
+        let mut best = t.d_lo.iter().max().cloned().unwrap_or_default();
+        let total: BigInt = t.z_hi.iter().sum();
         let (mut lo, mut hi) = (dh.clone(), &dh + &total);
-        for _ in 0..48 {
-            let mid = round_down(&((&lo + &hi) / q(2)), self.bits);
+        for _ in 0..40 {
+            let mid: BigInt = (&lo + &hi) >> 1;
             if mid <= lo || mid >= hi {
                 break;
             }
-            if self.secular_sum(&mid, &z2, &delta, false) > Q::one() {
+            if self.secular_sum(&mid, &t, false) > one {
                 best = best.max(mid.clone());
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
-        for (z, d) in z2.iter().zip(&delta) {
-            best = best.max(-(z.hi() + d.hi()));
+        for (z, d) in t.z_hi.iter().zip(&t.d_hi) {
+            best = best.max(-(z + d));
         }
-        best
+        self.to_q(best)
     }
 
     /// Encloses max S over ρ ∈ hull(0, ρ*) by branch and bound: `pieces` equal sub-intervals,

@@ -127,34 +127,39 @@ pub fn exp_bounds(t: &Q, bits: u64) -> (Q, Q) {
     if t.is_zero() {
         return (Q::one(), Q::one());
     }
-    // k halvings bring s = t/2^k into [0, 1/2].
+    // k halvings bring s = t/2^k into [0, 1/2]. Fixed point: integers in units of 2^-w.
     let e = (t.numer().bits() as i64 - t.denom().bits() as i64 + 2).max(0) as usize;
-    let s = t / Q::from_integer(BigInt::one() << e);
-    let work = bits + e as u64 + 16;
-    // Partial sums of rounded-down and rounded-up terms: term_lo ≤ s^j/j! ≤ term_hi.
-    let mut sum_lo = Q::zero();
-    let mut sum_hi = Q::zero();
-    let mut term_lo = Q::one();
-    let mut term_hi = Q::one();
+    let w = (bits as usize) + e + 16;
+    let one = BigInt::one() << w;
+    let ceil_shift = |v: BigInt| -> BigInt { (v + &one - BigInt::one()) >> w };
+    // s_lo ≤ s·2^w ≤ s_hi.
+    let s_lo = (t.numer() << w).div_floor(&(t.denom() << e));
+    let s_hi = &s_lo + BigInt::one();
+    // Rounded-down and rounded-up Taylor terms: term_lo ≤ 2^w·s^j/j! ≤ term_hi.
+    let mut sum_lo = BigInt::zero();
+    let mut sum_hi = BigInt::zero();
+    let mut term_lo = one.clone();
+    let mut term_hi = one.clone();
     let mut n = 0u64;
-    let tiny = Q::new(BigInt::one(), BigInt::one() << (work as usize));
     loop {
         sum_lo += &term_lo;
         sum_hi += &term_hi;
         n += 1;
-        let k = Q::from_integer(n.into());
-        term_lo = round_down(&(&term_lo * &s / &k), work);
-        term_hi = round_up(&(&term_hi * &s / &k), work);
-        if term_hi <= tiny {
+        let k = BigInt::from(n);
+        term_lo = ((&term_lo * &s_lo) >> w).div_floor(&k);
+        term_hi = ceil_shift(&term_hi * &s_hi).div_ceil(&k);
+        if term_hi <= BigInt::one() {
             break;
         }
     }
-    // The tail Σ_{j≥n} s^j/j! ≤ (s^n/n!)·1/(1−s) ≤ 2·term_hi for s ≤ 1/2.
-    let mut lo = round_down(&sum_lo, work);
-    let mut hi = round_up(&(sum_hi + Q::from_integer(2.into()) * term_hi), work);
+    // The tail Σ_{j≥n} s^j/j! ≤ (s^n/n!)·1/(1−s) ≤ 2·term_hi·2^-w for s ≤ 1/2.
+    let mut lo = sum_lo;
+    let mut hi = sum_hi + BigInt::from(2) * term_hi;
     for _ in 0..e {
-        lo = round_down(&(&lo * &lo), work);
-        hi = round_up(&(&hi * &hi), work);
+        lo = (&lo * &lo) >> w;
+        hi = ceil_shift(&hi * &hi);
     }
+    let lo = Q::new(lo, one.clone());
+    let hi = Q::new(hi, one);
     (round_down(&lo, bits), round_up(&hi, bits))
 }
