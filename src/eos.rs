@@ -172,3 +172,66 @@ pub fn witness_claim(p: &Problem, teacher: &Teacher, inst: &Instance, eta: &Q, s
         },
     })))
 }
+
+/// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).
+fn trajectory<S: crate::scalar::Scalar>(p: &Problem, ctx: &S::Ctx, eta: &Q, steps: u64) -> Vec<Vec<f64>> {
+    let data = dynamics::Data::<S>::new(p, ctx);
+    let e = S::from_q(eta, ctx);
+    let mut s = data.state(p.theta0.iter().map(|q| S::from_q(q, ctx)).collect());
+    let mut out = vec![s.theta.iter().map(|v| v.to_f64()).collect::<Vec<f64>>()];
+    for _ in 0..steps {
+        data.step(&e, &mut s);
+        let row: Vec<f64> = s.theta.iter().map(|v| v.to_f64()).collect();
+        if row.iter().any(|v| !v.is_finite()) {
+            break;
+        }
+        out.push(row);
+    }
+    out
+}
+
+fn rel_dev(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| ((x - y) / y).abs()).fold(0.0, f64::max)
+}
+
+/// Precision audit of one learning rate (issue 4): f32, f64 and 256-bit trajectories against
+/// each other, and the 256-bit one against exact rationals for the first exact steps.
+/// Reports, per float type, the first step at which max_i |θ_i − θ_i^ref|/|θ_i^ref| exceeds
+/// 10^-6 (reference: 256 bits) and the final relative deviation of θ, loss, S and N.
+pub fn audit(p: &Problem, eta: &Q, steps: u64) -> Value {
+    let reference = trajectory::<crate::scalar::BigFloat>(p, &256, eta, steps);
+    let exact_steps = steps.min(8);
+    let exact = trajectory::<Q>(p, &(), eta, exact_steps);
+    let exact_dev = exact.iter().zip(&reference).map(|(a, b)| rel_dev(b, a)).fold(0.0, f64::max);
+    let measure = |theta: &[f64]| -> (f64, f64, f64) {
+        let data = dynamics::Data::<f64>::new(p, &());
+        let s = data.state(theta.to_vec());
+        let m = data.measure(&s, 200);
+        let (lo, hi) = m.spectrum.sharpness();
+        (m.loss, 0.5 * (lo + hi), m.norm)
+    };
+    let (rl, rs, rn) = reference.last().map_or((0.0, 0.0, 0.0), |t| measure(t));
+    let mut floats = Vec::new();
+    for (name, traj) in [("f32", trajectory::<f32>(p, &(), eta, steps)), ("f64", trajectory::<f64>(p, &(), eta, steps))] {
+        let first = traj.iter().zip(&reference).position(|(a, b)| rel_dev(a, b) > 1e-6);
+        let k = traj.len().min(reference.len()) - 1;
+        let (l, s, n) = measure(&traj[k]);
+        floats.push(json!({
+            "precision": name,
+            "steps_compared": k,
+            "first_step_rel_dev_above_1e-6": first,
+            "final_theta_rel_dev": rel_dev(&traj[k], &reference[k]),
+            "final_loss": l, "final_loss_reference": rl,
+            "final_sharpness_rel_dev": ((s - rs) / rs).abs(),
+            "final_norm_rel_dev": ((n - rn) / rn).abs(),
+        }));
+    }
+    json!({
+        "lr": fmt_q(eta),
+        "steps": reference.len() - 1,
+        "reference": "256-bit binary floats",
+        "exact_steps": exact.len() - 1,
+        "reference_vs_exact_max_rel_dev": exact_dev,
+        "floats": floats,
+    })
+}

@@ -70,6 +70,10 @@ enum Command {
         /// Run the checks C1–C3 of SPEC §4 (certified gradient flow for η_c; exact endpoint S).
         #[arg(long)]
         checks: bool,
+        /// Precision audit instead of a run: f32 and f64 trajectories against 256 bits (and
+        /// 256 bits against exact rationals for the first 8 steps); prints JSON.
+        #[arg(long)]
+        audit: bool,
         /// Print one JSON object (`converged`, `diverged`, `steps`, `final`).
         #[arg(long)]
         json: bool,
@@ -119,8 +123,8 @@ fn main() -> ExitCode {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title } => cli::certify::run(&file, &out, title.as_deref()),
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
-        Command::Gd { file, lr, steps, precision, tol, trace, checks, json } => {
-            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, json })
+        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json } => {
+            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json })
         }
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json } => {
             cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json })

@@ -18,6 +18,7 @@ pub struct Args {
     pub tol: Option<String>,
     pub trace: Option<PathBuf>,
     pub checks: bool,
+    pub audit: bool,
     pub json: bool,
 }
 
@@ -99,6 +100,11 @@ pub fn run(a: &Args) -> Result<i32> {
     let problem = Problem::of(&inst)?;
     let eta = lr(&a.lr)?;
     let prec = precision(&a.precision)?;
+    if a.audit {
+        options(eta.clone(), a.steps, Precision::F64, None, false)?;
+        super::print_json(&crate::eos::audit(&problem, &eta, a.steps))?;
+        return Ok(0);
+    }
     let opts = options(eta.clone(), a.steps, prec, a.tol.as_deref(), a.trace.is_some())?;
     let bar = progress(a.steps, "gd");
     let summary = dynamics::run_summary(&problem, prec, &opts, &|k| bar.set_position(k));
