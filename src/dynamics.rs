@@ -460,11 +460,6 @@ pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u
     Run { stop, steps, state, records }
 }
 
-/// Parameters rounded from a float state to exact rationals (every finite float is dyadic).
-pub fn exact_theta<S: Scalar>(s: &State<S>) -> Option<Vec<Q>> {
-    s.theta.iter().map(Scalar::to_q).collect()
-}
-
 /// Decimal text of a rational with `digits` significant digits (rounded to nearest),
 /// e.g. `"1.2345e-3"`; `"0"` for zero. Parsable by [`crate::rational::parse_q`].
 pub fn decimal(q: &Q, digits: usize) -> String {

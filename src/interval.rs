@@ -89,22 +89,9 @@ impl Interval {
         Interval { lo: &self.lo + &o.lo, hi: &self.hi + &o.hi }
     }
 
-    /// Difference.
-    pub fn sub(&self, o: &Interval) -> Interval {
-        Interval { lo: &self.lo - &o.hi, hi: &self.hi - &o.lo }
-    }
-
     /// Product with an exact rational.
     pub fn scale(&self, c: &Q) -> Interval {
         Interval::hull(&self.lo * c, &self.hi * c)
-    }
-
-    /// Product.
-    pub fn mul(&self, o: &Interval) -> Interval {
-        let p = [&self.lo * &o.lo, &self.lo * &o.hi, &self.hi * &o.lo, &self.hi * &o.hi];
-        let lo = p.iter().min().cloned().unwrap_or_else(Q::zero);
-        let hi = p.iter().max().cloned().unwrap_or_else(Q::zero);
-        Interval { lo, hi }
     }
 
     /// The smallest interval holding both.

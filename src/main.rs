@@ -61,7 +61,8 @@ enum Command {
         /// Arithmetic: f32, f64, a bit count 16..=65536 (binary floats), or exact (rationals).
         #[arg(long, default_value = "f64", value_name = "P")]
         precision: String,
-        /// Relative residual |r|/|y| counted as converged (default about 64 ulp of y; exact: 0).
+        /// Relative residual |r|/|y| counted as converged (default: f32 2^-15, f64 2^-40,
+        /// BITS 2^-(BITS-12), exact 0).
         #[arg(long, value_name = "TOL")]
         tol: Option<String>,
         /// Write the per-step record (loss, S, N, β) to this file: .csv, or .json.
