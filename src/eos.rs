@@ -150,6 +150,15 @@ pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
     Ok(Some((e_norm, e_sharp, best, c)))
 }
 
+/// The start θ0 as text, for the evidence label.
+fn init_text(p: &Problem) -> String {
+    if p.theta0.iter().all(|t| *t == p.theta0[0]) {
+        format!("theta0 = {}·1", fmt_q(&p.theta0[0]))
+    } else {
+        format!("theta0 = [{}]", fmt_qs(&p.theta0).join(", "))
+    }
+}
+
 /// The `gd-witness` claim (format in proofs/FORMAT.md): the exact endpoint θ of a float run,
 /// its projection onto M, and its exact expected error against min-norm and min-sharpness.
 pub fn witness_claim(p: &Problem, teacher: &Teacher, inst: &Instance, eta: &Q, s: &Summary) -> Result<Option<Value>> {
@@ -164,12 +173,13 @@ pub fn witness_claim(p: &Problem, teacher: &Teacher, inst: &Instance, eta: &Q, s
         "error": fmt_q(&e),
         "error_min_norm": fmt_q(&e_norm),
         "error_min_sharpness": fmt_q(&e_sharp),
-        "evidence": {
-            "note": "untrusted evidence: theta is the exact value held by a float GD run; the kernel checks only the exact statements",
-            "lr": fmt_q(eta),
-            "precision": s.precision.name(),
-            "steps": s.steps,
-        },
+        "evidence": format!(
+            "untrusted evidence, not checked: theta is the exact value held by a {} gradient-descent run at lr = {} after {} steps from the instance's init ({})",
+            s.precision.name(),
+            fmt_q(eta),
+            s.steps,
+            init_text(p)
+        ),
     })))
 }
 

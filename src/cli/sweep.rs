@@ -268,7 +268,12 @@ fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::i
         }
     }
     let Some(claim) = eos::witness_claim(p, t, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
-    let tree = crate::instance::read_tree(file)?;
+    // The kernel reads θ from the claim, not the init: the init goes into the evidence label,
+    // so every number left in the file is pinned by a check.
+    let mut tree = crate::instance::read_tree(file)?;
+    if let Some(t) = tree.as_object_mut() {
+        t.remove("init");
+    }
     let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), &tree, vec![claim]);
     let text = crate::certificate::render(path, &doc)?;
     crate::certificate::write_atomic(path, text.as_bytes())?;
