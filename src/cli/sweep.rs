@@ -288,7 +288,8 @@ fn f(q: &Q) -> f64 {
 fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
     let xv = |q: &Q| if log { f(q).log10() } else { f(q) };
     let x_label = if log { "log10(learning rate)" } else { "learning rate" };
-    let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop != Stop::Diverged).collect();
+    let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let limit: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
     let mut vertical = Vec::new();
     if let Some(t) = th {
         vertical.push(Mark { name: "eta_norm".into(), value: xv(&t.eta_norm), color: BLUE });
@@ -307,7 +308,8 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
         x_label: x_label.into(),
         y_label: "sharpness S".into(),
         series: vec![
-            Series { name: "GD endpoint S".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: ORANGE, line: false },
+            Series { name: "GD endpoint S (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: ORANGE, line: false },
+            Series { name: "S at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: GREY, line: false },
             Series { name: "2/eta".into(), points: two_over, color: GREY, line: true },
         ],
         vertical: vertical.clone(),
@@ -321,7 +323,10 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
         title: "Final norm vs learning rate".into(),
         x_label: x_label.into(),
         y_label: "norm N = |theta|^2".into(),
-        series: vec![Series { name: "GD endpoint N".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: ORANGE, line: false }],
+        series: vec![
+            Series { name: "GD endpoint N (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: ORANGE, line: false },
+            Series { name: "N at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: GREY, line: false },
+        ],
         vertical: vertical.clone(),
         horizontal: vec![
             Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
