@@ -305,9 +305,9 @@ fn bisect<S: Scalar>(mut lo: S, mut hi: S, iters: usize, f: impl Fn(&S) -> S) ->
 /// secular function f(λ) = Σ_{z_i≠0} z_i²/(λ − δ_i) − 1 to indices with z_i ≠ 0.
 /// - λ_max = max(max_i δ_i, the root of f in (δ*, δ* + T]), δ* = max δ over z_i ≠ 0;
 ///   f decreases from +∞ to f(δ* + T) ≤ 0 there.
-/// - λ_min = min_i δ_i when that minimum is attained by an index with z_i = 0 or by two
-///   indices (a deflated eigenvalue); otherwise it is the root of f between the smallest δ with
-///   z ≠ 0 and the next larger one (or δ + T when there is none).
+/// - λ_min = min(the smallest deflated eigenvalue, the root of f between the smallest δ with
+///   z ≠ 0 and the next larger one (or δ + T when there is none)); deflated eigenvalues are the
+///   δ_i with z_i = 0 and the δ of a repeated value among z_i ≠ 0.
 ///
 /// Each root is bracketed by `iters` bisection steps on the sign of f (exact for Q).
 pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Spectrum<S> {
@@ -343,18 +343,27 @@ pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Sp
     }
     let (lo, hi) = bisect(top.clone(), top + total.clone(), iters, f);
     let max = if dmax >= hi { (dmax.clone(), dmax) } else if dmax > lo { (dmax, hi) } else { (lo, hi) };
-    let at_low = delta.iter().filter(|v| **v == low).count();
-    let min = if dmin < low || at_low >= 2 {
-        (dmin.clone(), dmin)
-    } else {
-        let mut next: Option<S> = None;
-        for &i in &support {
-            if delta[i] > low && next.as_ref().is_none_or(|n| delta[i] < *n) {
-                next = Some(delta[i].clone());
-            }
+    // Deflated eigenvalues: δ_i with z_i = 0, and δ of a group of equal δ's among z_i ≠ 0
+    // (multiplicity − 1 of them stay put).
+    let mut deflated: Option<S> = None;
+    for (i, v) in delta.iter().enumerate() {
+        let stays = !(z2[i] > zero) || support.iter().any(|&j| j != i && delta[j] == *v);
+        if stays && deflated.as_ref().is_none_or(|m| v < m) {
+            deflated = Some(v.clone());
         }
-        let upper = next.unwrap_or_else(|| low.clone() + total);
-        bisect(low, upper, iters, f)
+    }
+    let mut next: Option<S> = None;
+    for &i in &support {
+        if delta[i] > low && next.as_ref().is_none_or(|n| delta[i] < *n) {
+            next = Some(delta[i].clone());
+        }
+    }
+    let upper = next.unwrap_or_else(|| low.clone() + total);
+    let (lo, hi) = bisect(low, upper, iters, f);
+    let min = match deflated {
+        Some(m) if m <= lo => (m.clone(), m),
+        Some(m) if m < hi => (lo, m),
+        _ => (lo, hi),
     };
     Spectrum { max, min }
 }
