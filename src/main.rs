@@ -55,7 +55,7 @@ enum Command {
         /// Learning rate η > 0, a rational such as "1/10" or "0.1".
         #[arg(long = "lr", value_name = "ETA", allow_hyphen_values = true)]
         lr: String,
-        /// Maximum number of steps (exact rationals: at most 10).
+        /// Maximum number of steps (exact rationals: at most 6).
         #[arg(long, value_name = "K")]
         steps: u64,
         /// Arithmetic: f32, f64, a bit count 16..=65536 (binary floats), or exact (rationals).

@@ -85,7 +85,7 @@ fn bad_input_gets_one_line_and_exit_2() {
     bad(&["gd", f, "--lr", "0.1", "--steps", "0"], "--steps must be at least 1");
     bad(&["gd", f, "--lr", "0.1", "--steps", "10", "--precision", "3"], "--precision: 3 bits is out of range");
     bad(&["gd", f, "--lr", "0.1", "--steps", "10", "--precision", "f16"], "--precision:");
-    bad(&["gd", f, "--lr", "0.1", "--steps", "50", "--precision", "exact"], "at most 10 exact steps");
+    bad(&["gd", f, "--lr", "0.1", "--steps", "50", "--precision", "exact"], "at most 6 exact steps");
     let dir = tmp("bad");
     let zero = dir.join("zero.toml");
     std::fs::write(&zero, "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\", \"0\"]\n").expect("write");
