@@ -14,3 +14,8 @@ pub mod random;
 pub mod generalization;
 pub mod qp;
 pub mod search;
+pub mod dynamics;
+pub mod interval;
+pub mod flow;
+pub mod eos;
+pub mod plot;

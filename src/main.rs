@@ -98,6 +98,77 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// Run gradient descent on one data point (models shared, uv) from the instance's [init]
+    /// (default w0 = α·1 with α = 1/10) and report the final loss, full-Hessian sharpness S
+    /// (secular equation of diag + rank one), norm N and β (SPEC §4). Stops when
+    /// |r| ≤ tol·|y|, on divergence (reported with the step, no NaN), or at the step limit.
+    Gd {
+        /// Instance file (TOML or JSON).
+        file: PathBuf,
+        /// Learning rate η > 0, a rational such as "1/10" or "0.1".
+        #[arg(long = "lr", value_name = "ETA", allow_hyphen_values = true)]
+        lr: String,
+        /// Maximum number of steps (exact rationals: at most 6).
+        #[arg(long, value_name = "K")]
+        steps: u64,
+        /// Arithmetic: f32, f64, a bit count 16..=65536 (binary floats), or exact (rationals).
+        #[arg(long, default_value = "f64", value_name = "P")]
+        precision: String,
+        /// Relative residual |r|/|y| counted as converged (default: f32 2^-15, f64 2^-40,
+        /// BITS 2^-(BITS-12), exact 0).
+        #[arg(long, value_name = "TOL")]
+        tol: Option<String>,
+        /// Write the per-step record (loss, S, N, β) to this file: .csv, or .json.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+        /// Run the checks C1–C3 of SPEC §4 (certified gradient flow for η_c; exact endpoint S).
+        #[arg(long)]
+        checks: bool,
+        /// Precision audit instead of a run: f32 and f64 trajectories against 256 bits (and
+        /// 256 bits against exact rationals for the first 8 steps); prints JSON.
+        #[arg(long)]
+        audit: bool,
+        /// Print one JSON object (`converged`, `diverged`, `steps`, `final`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Gradient descent over a grid of learning rates in parallel: writes DIR/sweep.csv,
+    /// DIR/sweep.json and plots (sharpness, norm, and expected error with a teacher) in SVG and
+    /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5.
+    Sweep {
+        /// Instance file (TOML or JSON).
+        file: PathBuf,
+        /// Smallest learning rate (rational > 0).
+        #[arg(long, value_name = "A", allow_hyphen_values = true)]
+        lr_from: String,
+        /// Largest learning rate (rational ≥ A).
+        #[arg(long, value_name = "B", allow_hyphen_values = true)]
+        lr_to: String,
+        /// Number of learning rates.
+        #[arg(long, value_name = "N")]
+        points: usize,
+        /// Log-spaced rates (rounded to 12 significant digits) instead of evenly spaced.
+        #[arg(long)]
+        log: bool,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Step limit per learning rate.
+        #[arg(long, default_value_t = 10_000, value_name = "K")]
+        steps: u64,
+        /// Arithmetic: f32, f64 or a bit count.
+        #[arg(long, default_value = "f64", value_name = "P")]
+        precision: String,
+        /// Relative residual counted as converged.
+        #[arg(long, value_name = "TOL")]
+        tol: Option<String>,
+        /// With a teacher: write the best GD learner as a `gd-witness` claim file (C5).
+        #[arg(long, value_name = "FILE")]
+        witness: Option<PathBuf>,
+        /// Print a JSON summary (checks, gradient flow, thresholds) to stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -114,6 +185,12 @@ fn main() -> ExitCode {
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let cfg = dlncheck::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
             cli::search::run(&cfg, out.as_deref(), json)
+        }
+        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json } => {
+            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json })
+        }
+        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json } => {
+            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json })
         }
     };
     match result {

@@ -5,7 +5,9 @@ pub mod certify;
 pub mod check;
 pub mod random;
 pub mod search;
+pub mod gd;
 pub mod solve;
+pub mod sweep;
 
 use crate::error::{Error, Result};
 use std::path::Path;

@@ -12,6 +12,7 @@
 //! checked in order; a later claim may refer to earlier verified claims of the same file.
 
 mod generalization;
+mod dynamics;
 mod t1;
 
 use crate::error::Error;
@@ -182,6 +183,7 @@ pub fn check_tree(file: &str, tree: &Value) -> Result<Vec<Verdict>, Error> {
             "end-optimal" => generalization::end_optimal(&claim),
             "best-linear" => generalization::best_linear(&claim),
             "bayes" => generalization::bayes(&claim),
+            "gd-witness" => dynamics::gd_witness(&claim),
             other => return Err(fields.err(&format!("{at}.kind"), format!("unknown claim kind `{other}`"))),
         };
         let outcome = match result {

@@ -1,0 +1,60 @@
+//! Speed of gradient descent (issue 4, SPEC §4). Inputs are named in each benchmark id.
+//!
+//! - `gd_step/f64/d=1000000`: one fused step w ← w⊙(1 − 2ηr x), r ← ⟨x, w⊙w⟩ − y in f64;
+//!   it streams x (read) and w (read + write), 24 bytes per coordinate, so the effective memory
+//!   bandwidth is 24·10^6 bytes / (time per step).
+//! - `gd_step/bf256/d=100`: the same generic step on 256-bit binary floats.
+//! - `gd_run/f64/d=100/steps=10000`: one learning rate of the sweep target (256 of them in
+//!   < 10 s on 2 cores).
+//! - `flow_report/d=3`: the certified gradient-flow limit and η_c of `examples/eos.toml`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use dlncheck::dynamics::{self, Data, Precision, Problem};
+use dlncheck::instance::Model;
+use dlncheck::rational::Q;
+use dlncheck::scalar::BigFloat;
+use std::hint::black_box;
+
+fn problem(d: usize) -> Problem {
+    // x_i = 1 + i/d, y = 1, w0 = 1/10: the shape of examples/d100.toml at any d.
+    let x = (0..d).map(|i| Q::new(((d + i) as i64).into(), (d as i64).into())).collect();
+    Problem { model: Model::Shared, x, y: Q::from_integer(1.into()), theta0: vec![Q::new(1.into(), 10.into()); d] }
+}
+
+fn steps(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gd_step");
+    let d = 1_000_000;
+    let p = problem(d);
+    let data = Data::<f64>::new(&p, &());
+    let eta = 1e-7f64;
+    let mut s = data.state(vec![0.1; d]);
+    g.throughput(Throughput::Bytes(24 * d as u64));
+    g.bench_function(BenchmarkId::new("f64", format!("d={d}")), |b| b.iter(|| data.step(black_box(&eta), &mut s)));
+    let p = problem(100);
+    let data = Data::<BigFloat>::new(&p, &256);
+    let eta = <BigFloat as dlncheck::scalar::Scalar>::from_q(&Q::new(1.into(), 10.into()), &256);
+    let mut s = data.state(p.theta0.iter().map(|q| <BigFloat as dlncheck::scalar::Scalar>::from_q(q, &256)).collect());
+    g.throughput(Throughput::Elements(100));
+    g.bench_function(BenchmarkId::new("bf256", "d=100"), |b| b.iter(|| data.step(black_box(&eta), &mut s)));
+    g.finish();
+}
+
+fn runs(c: &mut Criterion) {
+    let p = problem(100);
+    let opts = dlncheck::cli::gd::options(Q::new(4.into(), 10.into()), 10_000, Precision::F64, Some("0"), false).expect("options");
+    c.bench_function("gd_run/f64/d=100/steps=10000", |b| b.iter(|| dynamics::run_summary(black_box(&p), Precision::F64, &opts, &|_| {})));
+    let inst = dlncheck::instance::read_instance(std::path::Path::new("examples/eos.toml")).expect("example");
+    let p = Problem::of(&inst).expect("problem");
+    let mut g = c.benchmark_group("flow_report");
+    g.sample_size(10);
+    g.bench_function("d=3", |b| b.iter(|| dlncheck::eos::flow_report(black_box(&p)).expect("flow")));
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    // No HTML plots: criterion's plotting needs system fonts that a fresh machine lacks.
+    config = Criterion::default().without_plots();
+    targets = steps, runs
+}
+criterion_main!(benches);

@@ -1,0 +1,164 @@
+//! `dlncheck gd FILE --lr ETA --steps K [--precision P] [--json]`: one gradient-descent run
+//! (SPEC §4, §7), its final state, optional per-step trace and the checks C1–C3.
+
+use crate::certificate::write_atomic;
+use crate::dynamics::{self, decimal, Options, Precision, Problem, Stop, Summary};
+use crate::error::{Error, Result};
+use crate::rational::{fmt_q, Q};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `gd`.
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub file: PathBuf,
+    pub lr: String,
+    pub steps: u64,
+    pub precision: String,
+    pub tol: Option<String>,
+    pub trace: Option<PathBuf>,
+    pub checks: bool,
+    pub audit: bool,
+    pub json: bool,
+}
+
+/// Validated run settings shared by `gd` and `sweep`.
+pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: bool) -> Result<Options> {
+    if steps == 0 {
+        return Err(Error::Usage("--steps must be at least 1".into()));
+    }
+    if prec == Precision::Exact && steps > dynamics::MAX_EXACT_STEPS {
+        return Err(Error::Usage(format!(
+            "--steps {steps} with --precision exact: at most {} exact steps (bit sizes roughly triple per step); use --precision BITS for longer runs",
+            dynamics::MAX_EXACT_STEPS
+        )));
+    }
+    let rel_tol = match tol {
+        None => prec.default_rel_tol(),
+        Some(t) => crate::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?,
+    };
+    if rel_tol < Q::from_integer(0.into()) {
+        return Err(Error::Usage("--tol must be ≥ 0".into()));
+    }
+    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::secular_iters(prec) })
+}
+
+/// Parses `--precision`.
+pub fn precision(text: &str) -> Result<Precision> {
+    Precision::parse(text).map_err(|e| Error::Usage(format!("--precision: {e}")))
+}
+
+/// Parses `--lr`.
+pub fn lr(text: &str) -> Result<Q> {
+    dynamics::parse_lr(text).map_err(|e| Error::Usage(format!("--lr: {e}")))
+}
+
+/// The `final` object of SPEC §7.
+pub fn final_json(s: &Summary, p: &Problem) -> Value {
+    let digits = s.precision.digits();
+    let beta = crate::model::beta(p.model, &s.theta);
+    json!({
+        "loss": decimal(&s.loss, digits),
+        "sharpness": decimal(&s.sharpness, digits),
+        "sharpness_end": s.sharpness_end,
+        "norm": decimal(&s.norm, digits),
+        "residual": decimal(&s.r, digits),
+        "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),
+    })
+}
+
+fn stop_name(s: Stop) -> &'static str {
+    match s {
+        Stop::Converged => "converged",
+        Stop::Diverged => "diverged",
+        Stop::Limit => "step-limit",
+    }
+}
+
+fn write_trace(path: &Path, s: &Summary) -> Result<()> {
+    let text = if path.extension().is_some_and(|e| e == "json") {
+        let rows: Vec<Value> = s.records.iter().map(|(k, l, sh, n, b)| json!({"step": k, "loss": l, "sharpness": sh, "norm": n, "beta": b})).collect();
+        serde_json::to_string_pretty(&rows).map_err(|e| Error::Output { file: path.display().to_string(), reason: e.to_string() })? + "\n"
+    } else {
+        let d = s.records.first().map_or(0, |r| r.4.len());
+        let mut out = String::from("step,loss,sharpness,norm");
+        for i in 0..d {
+            out += &format!(",beta_{i}");
+        }
+        out.push('\n');
+        for (k, l, sh, n, b) in &s.records {
+            out += &format!("{k},{l},{sh},{n},{}\n", b.join(","));
+        }
+        out
+    };
+    write_atomic(path, text.as_bytes())
+}
+
+/// Runs `gd`.
+pub fn run(a: &Args) -> Result<i32> {
+    let inst = super::instance(&a.file)?;
+    let problem = Problem::of(&inst)?;
+    let eta = lr(&a.lr)?;
+    let prec = precision(&a.precision)?;
+    if a.audit {
+        options(eta.clone(), a.steps, Precision::F64, None, false)?;
+        super::print_json(&crate::eos::audit(&problem, &eta, a.steps))?;
+        return Ok(0);
+    }
+    let opts = options(eta.clone(), a.steps, prec, a.tol.as_deref(), a.trace.is_some())?;
+    let bar = progress(a.steps, "gd");
+    let summary = dynamics::run_summary(&problem, prec, &opts, &|k| bar.set_position(k));
+    bar.finish_and_clear();
+    if let Some(path) = &a.trace {
+        write_trace(path, &summary)?;
+    }
+    let mut out = json!({
+        "file": a.file.display().to_string(),
+        "model": inst.model.name(),
+        "d": inst.dim(),
+        "lr": fmt_q(&eta),
+        "precision": prec.name(),
+        "steps": summary.steps,
+        "max_steps": a.steps,
+        "converged": summary.stop == Stop::Converged,
+        "diverged": summary.stop == Stop::Diverged,
+        "stop": stop_name(summary.stop),
+        "final": final_json(&summary, &problem),
+    });
+    if a.checks {
+        out["checks"] = crate::eos::run_checks(&inst, &problem, &eta, &summary)?;
+    }
+    if a.json {
+        super::print_json(&out)?;
+    } else {
+        print_human(&out);
+    }
+    Ok(0)
+}
+
+fn print_human(v: &Value) {
+    let s = |k: &Value| k.as_str().unwrap_or("?").to_string();
+    println!("{}: GD on {} (d = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], s(&v["lr"]), s(&v["precision"]));
+    println!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
+    let f = &v["final"];
+    println!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
+    if let Some(checks) = v.get("checks").and_then(Value::as_array) {
+        for c in checks {
+            println!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
+        }
+    }
+}
+
+/// A progress bar on stderr when it is a terminal; hidden (quiet) when piped.
+pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}

@@ -1,0 +1,353 @@
+//! `dlncheck sweep FILE --lr-from A --lr-to B --points N [--log] --out DIR` (SPEC §4, §7):
+//! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
+//! (SVG and PNG) and the checks C1–C5.
+
+use crate::dynamics::{self, decimal, Precision, Problem, Stop, Summary};
+use crate::eos::{self, FlowReport};
+use crate::error::{Error, Result};
+use crate::plot::{self, Chart, Mark, Series};
+use crate::rational::{fmt_q, parse_q, Q};
+use crate::scalar::q_to_f64;
+use num_traits::Signed;
+use plotters::style::RGBColor;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// Arguments of `sweep`.
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub file: PathBuf,
+    pub lr_from: String,
+    pub lr_to: String,
+    pub points: usize,
+    pub log: bool,
+    pub out: PathBuf,
+    pub steps: u64,
+    pub precision: String,
+    pub tol: Option<String>,
+    pub witness: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// Most learning rates in one sweep.
+pub const MAX_POINTS: usize = 100_000;
+
+/// The learning-rate grid: A + (B − A)·k/(N − 1) exactly, or with `log` A·(B/A)^{k/(N−1)}
+/// rounded to 12 significant decimal digits (then exact from there on).
+pub fn grid(a: &Q, b: &Q, n: usize, log: bool) -> Vec<Q> {
+    if n == 1 {
+        return vec![a.clone()];
+    }
+    let last = Q::from_integer(((n - 1) as i64).into());
+    (0..n)
+        .map(|k| {
+            let t = Q::from_integer((k as i64).into()) / &last;
+            if k == 0 {
+                a.clone()
+            } else if k == n - 1 {
+                b.clone()
+            } else if log {
+                let v = q_to_f64(a) * (q_to_f64(b) / q_to_f64(a)).powf(q_to_f64(&t));
+                Q::from_float(v).map_or_else(|| a.clone(), |q| parse_q(&decimal(&q, 12)).unwrap_or(q))
+            } else {
+                a + (b - a) * t
+            }
+        })
+        .collect()
+}
+
+/// One learning rate's outcome.
+struct Row {
+    eta: Q,
+    summary: Summary,
+    gen_error: Option<Q>,
+}
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const RED: RGBColor = RGBColor(214, 39, 40);
+const PURPLE: RGBColor = RGBColor(148, 103, 189);
+const GREY: RGBColor = RGBColor(90, 90, 90);
+
+/// Runs `sweep`.
+pub fn run(a: &Args) -> Result<i32> {
+    let inst = super::instance(&a.file)?;
+    let problem = Problem::of(&inst)?;
+    let from = super::gd::lr(&a.lr_from).map_err(|e| rename(e, "--lr-from"))?;
+    let to = super::gd::lr(&a.lr_to).map_err(|e| rename(e, "--lr-to"))?;
+    if to < from {
+        return Err(Error::Usage("--lr-to must be ≥ --lr-from".into()));
+    }
+    if a.points == 0 || a.points > MAX_POINTS {
+        return Err(Error::Usage(format!("--points must be from 1 to {MAX_POINTS}")));
+    }
+    let prec = super::gd::precision(&a.precision)?;
+    if prec == Precision::Exact {
+        return Err(Error::Usage("--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into()));
+    }
+    let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
+    let refs = eos::reference_errors(&inst)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| Error::Output { file: a.out.display().to_string(), reason: e.to_string() })?;
+    let flow = if problem.model == crate::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
+    let thresholds = if problem.model == crate::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
+    let etas = grid(&from, &to, a.points, a.log);
+    let bar = super::gd::progress(etas.len() as u64, "sweep");
+    let rows: Vec<Row> = etas
+        .par_iter()
+        .map(|eta| {
+            let mut o = opts.clone();
+            o.eta = eta.clone();
+            let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
+            let gen_error = match (&inst.teacher, eos::projected_rule(&problem, &summary.theta)) {
+                (Some(t), Some(c)) if summary.stop != Stop::Diverged => Some(dynamics::linear_rule_error(&problem.x, t, &inst.covariance, &c)),
+                _ => None,
+            };
+            bar.inc(1);
+            Row { eta: eta.clone(), summary, gen_error }
+        })
+        .collect();
+    bar.finish_and_clear();
+    let csv = csv_text(&rows, refs.is_some());
+    crate::certificate::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
+    let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
+    let mut witness = Value::Null;
+    if let (Some(path), Some(t)) = (&a.witness, &inst.teacher) {
+        witness = write_witness(path, &a.file, &inst, &problem, t, &rows)?;
+    }
+    let out = json!({
+        "file": a.file.display().to_string(),
+        "precision": prec.name(),
+        "steps": a.steps,
+        "points": rows.len(),
+        "thresholds": thresholds.as_ref().map(|t| json!({"eta_norm": fmt_q(&t.eta_norm), "eta_max": fmt_q(&t.eta_max)})),
+        "gradient_flow": flow.as_ref().map(eos::flow_json),
+        "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::rational::fmt_qs(c)}})),
+        "checks": checks,
+        "witness": witness,
+        "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
+    crate::certificate::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
+    plots(&a.out, &rows, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
+    if a.json {
+        super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"], "witness": out["witness"]}))?;
+    } else {
+        println!("{}: {} learning rates, {} steps each, precision {}; wrote {}/sweep.csv, sweep.json and plots", a.file.display(), rows.len(), a.steps, prec.name(), a.out.display());
+        if let Some(f) = &flow {
+            println!("  gradient flow: eta_c in [{}, {}]", decimal(f.eta_c.lo(), 10), decimal(f.eta_c.hi(), 10));
+        }
+        for c in out["checks"].as_array().into_iter().flatten() {
+            println!("  {}: {} (margin {}) — {}", c["check"].as_str().unwrap_or("?"), c["status"].as_str().unwrap_or("?"), c["margin"].as_str().unwrap_or("-"), c["detail"].as_str().unwrap_or(""));
+        }
+    }
+    Ok(0)
+}
+
+fn rename(e: Error, flag: &str) -> Error {
+    match e {
+        Error::Usage(m) => Error::Usage(m.replacen("--lr", flag, 1)),
+        other => other,
+    }
+}
+
+fn row_json(r: &Row) -> Value {
+    let d = r.summary.precision.digits();
+    json!({
+        "lr": fmt_q(&r.eta),
+        "converged": r.summary.stop == Stop::Converged,
+        "diverged": r.summary.stop == Stop::Diverged,
+        "steps": r.summary.steps,
+        "loss": decimal(&r.summary.loss, d),
+        "sharpness": decimal(&r.summary.sharpness, d),
+        "norm": decimal(&r.summary.norm, d),
+        "gen_error": r.gen_error.as_ref().map(|e| decimal(e, 17)),
+    })
+}
+
+fn csv_text(rows: &[Row], teacher: bool) -> String {
+    let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
+    if teacher {
+        s += ",gen_error";
+    }
+    s.push('\n');
+    for r in rows {
+        let d = r.summary.precision.digits();
+        s += &format!(
+            "{},{},{},{},{},{},{}",
+            decimal(&r.eta, 17),
+            r.summary.stop == Stop::Converged,
+            r.summary.stop == Stop::Diverged,
+            r.summary.steps,
+            decimal(&r.summary.norm, d),
+            decimal(&r.summary.sharpness, d),
+            decimal(&r.summary.loss, d)
+        );
+        if teacher {
+            s += &format!(",{}", r.gen_error.as_ref().map(|e| decimal(e, 17)).unwrap_or_default());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn status(ok: bool) -> &'static str {
+    if ok { "pass" } else { "fail" }
+}
+
+/// C1–C5 over a sweep. Sharpness here is the run's own (float) value; `gd --checks` uses the
+/// exact endpoint.
+fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>) -> Vec<Value> {
+    let two = Q::from_integer(2.into());
+    let mut out = Vec::new();
+    // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
+    let conv: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let worst = conv.iter().map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta)).min();
+    out.push(match worst {
+        None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
+        Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
+    });
+    let (Some(f), Some(th)) = (flow, th) else { return out };
+    // C2: max relative l1 distance to the GF limit for η < η_c.
+    let gf_norm = f.limit.norm.mid();
+    let below: Vec<&Row> = rows.iter().filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged).collect();
+    let dist = below
+        .iter()
+        .map(|r| {
+            let beta = crate::model::beta(crate::instance::Model::Shared, &r.summary.theta);
+            beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
+        })
+        .max();
+    out.push(match dist {
+        None => json!({"check": "C2", "status": "n/a", "margin": null, "detail": "no learning rate below eta_c"}),
+        Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
+    });
+    // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
+    let eos: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
+    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
+    let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
+    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
+    out.push(match dev {
+        None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
+        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
+    });
+    // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
+    // with the fraction of monotone consecutive pairs as the margin.
+    let mut above: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
+    above.sort_by(|a, b| a.eta.cmp(&b.eta));
+    out.push(if above.len() < 2 {
+        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
+    } else {
+        let (first, last) = (above[0], above[above.len() - 1]);
+        let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
+        let frac = mono as f64 / (above.len() - 1) as f64;
+        let ok = last.summary.norm > first.summary.norm && last.summary.sharpness < first.summary.sharpness;
+        json!({"check": "C4", "status": status(ok), "margin": format!("{frac:.4}"), "detail": format!("N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of monotone neighbour pairs", decimal(&first.summary.norm, 8), decimal(&last.summary.norm, 8), decimal(&first.summary.sharpness, 8), decimal(&last.summary.sharpness, 8), above.len())})
+    });
+    // C5: the best GD learner's exact error against min-norm and min-sharpness.
+    if let Some((en, es, fb, _)) = refs {
+        let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
+        out.push(match best {
+            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD endpoint to project"}),
+            Some((r, e)) => {
+                let margin = en.clone().min(es.clone()) - e;
+                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("best GD at lr = {}: E = {} vs min-norm {} and min-sharpness {} (front best {}), exact after projection onto M", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
+            }
+        });
+    }
+    out
+}
+
+fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::instance::Instance, p: &Problem, t: &crate::instance::Teacher, rows: &[Row]) -> Result<Value> {
+    let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
+    let Some((r, e)) = best else { return Err(Error::Usage("--witness: no GD endpoint to project".into())) };
+    if let Some((en, es, _, _)) = eos::reference_errors(inst)? {
+        if e >= &en || e >= &es {
+            return Err(Error::Usage(format!("--witness: the best GD learner (lr = {}) does not beat both min-norm and min-sharpness, so there is no witness to write", fmt_q(&r.eta))));
+        }
+    }
+    let Some(claim) = eos::witness_claim(p, t, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
+    // The kernel reads θ from the claim, not the init: the init goes into the evidence label,
+    // so every number left in the file is pinned by a check.
+    let mut tree = crate::instance::read_tree(file)?;
+    if let Some(t) = tree.as_object_mut() {
+        t.remove("init");
+    }
+    let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), &tree, vec![claim]);
+    let text = crate::certificate::render(path, &doc)?;
+    crate::certificate::write_atomic(path, text.as_bytes())?;
+    Ok(json!({"file": path.display().to_string(), "lr": fmt_q(&r.eta)}))
+}
+
+fn f(q: &Q) -> f64 {
+    q_to_f64(q)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
+    let xv = |q: &Q| if log { f(q).log10() } else { f(q) };
+    let x_label = if log { "log10(learning rate)" } else { "learning rate" };
+    let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let limit: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
+    let mut vertical = Vec::new();
+    if let Some(t) = th {
+        vertical.push(Mark { name: "eta_norm".into(), value: xv(&t.eta_norm), color: BLUE });
+        vertical.push(Mark { name: "eta_max".into(), value: xv(&t.eta_max), color: RED });
+    }
+    if let Some(fr) = flow {
+        vertical.push(Mark { name: "eta_c (GF)".into(), value: xv(&fr.eta_c.mid()), color: PURPLE });
+    }
+    let t1 = crate::optimum::solve(inst)?;
+    let pt = crate::optimum::Point::of(inst)?;
+    let s_norm = pt.objective(crate::optimum::Objective::Sharpness, &t1.min_norm.beta);
+    let n_sharp = pt.objective(crate::optimum::Objective::Norm, &t1.min_sharpness.beta);
+    let two_over: Vec<(f64, f64)> = rows.iter().map(|r| (xv(&r.eta), 2.0 / f(&r.eta))).collect();
+    let sharp = Chart {
+        title: "Final sharpness vs learning rate".into(),
+        x_label: x_label.into(),
+        y_label: "sharpness S".into(),
+        series: vec![
+            Series { name: "GD endpoint S (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: ORANGE, line: false },
+            Series { name: "S at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: GREY, line: false },
+            Series { name: "2/eta".into(), points: two_over, color: GREY, line: true },
+        ],
+        vertical: vertical.clone(),
+        horizontal: vec![
+            Mark { name: "S(min-norm)".into(), value: f(&s_norm), color: BLUE },
+            Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
+        ],
+    };
+    plot::render(&sharp, dir, "sharpness")?;
+    let norm = Chart {
+        title: "Final norm vs learning rate".into(),
+        x_label: x_label.into(),
+        y_label: "norm N = |theta|^2".into(),
+        series: vec![
+            Series { name: "GD endpoint N (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: ORANGE, line: false },
+            Series { name: "N at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: GREY, line: false },
+        ],
+        vertical: vertical.clone(),
+        horizontal: vec![
+            Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
+            Mark { name: "N(min-sharpness)".into(), value: f(&n_sharp), color: GREEN },
+        ],
+    };
+    plot::render(&norm, dir, "norm")?;
+    if let Some((en, es, fb, _)) = refs {
+        let errors = Chart {
+            title: "Expected generalization error vs learning rate".into(),
+            x_label: x_label.into(),
+            y_label: "E (exact, endpoint projected onto M)".into(),
+            series: vec![Series { name: "GD endpoint E".into(), points: rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (xv(&r.eta), f(e)))).collect(), color: ORANGE, line: false }],
+            vertical,
+            horizontal: vec![
+                Mark { name: "E(min-norm)".into(), value: f(en), color: BLUE },
+                Mark { name: "E(min-sharpness)".into(), value: f(es), color: GREEN },
+                Mark { name: "E(front best)".into(), value: f(fb), color: RED },
+            ],
+        };
+        plot::render(&errors, dir, "gen_error")?;
+    }
+    Ok(())
+}
