@@ -10,3 +10,6 @@ pub mod kernel;
 pub mod certificate;
 pub mod cli;
 pub mod ldl;
+pub mod estimate;
+pub mod sharpness;
+pub mod npy;

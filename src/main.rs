@@ -36,6 +36,23 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Certified enclosures [lo, hi] of λ_max, λ_min and max|λ| of a rational symmetric matrix
+    /// (SPEC §6): exact LDLᵀ inertia, a Rayleigh witness vector and Kato–Temple bounds.
+    Sharpness {
+        /// The matrix: JSON/TOML `{"matrix": [["1", "1/2"], ["1/2", "3"]]}` of rationals, or a
+        /// `.npy` of float32/float64 read as the exact binary values it holds.
+        #[arg(long)]
+        matrix: PathBuf,
+        /// Target relative width (hi − lo)/|λ| of each enclosure.
+        #[arg(long, default_value = "1e-12")]
+        width: String,
+        /// Print one JSON object (`lambda_max.lo`, `lambda_max.hi`, ... as rational strings).
+        #[arg(long)]
+        json: bool,
+        /// Also write the certificates as a claim file (checked by the kernel before writing).
+        #[arg(long)]
+        claim: Option<PathBuf>,
+    },
     /// Verify claim files with the trusted kernel (default: every *.claim.toml under proofs/).
     /// Exit 0: all verified; 1: some claim rejected; 2: unreadable or malformed input.
     Check {
@@ -53,6 +70,7 @@ fn main() -> ExitCode {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title } => cli::certify::run(&file, &out, title.as_deref()),
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
+        Command::Sharpness { matrix, width, json, claim } => cli::sharpness::run(&matrix, &width, json, claim.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -3,6 +3,7 @@
 
 pub mod certify;
 pub mod check;
+pub mod sharpness;
 pub mod solve;
 
 use crate::error::{Error, Result};

@@ -11,6 +11,7 @@
 //! (SPEC §7 instance format) and a list `[[claim]]` of tables, each with a `kind`. Claims are
 //! checked in order; a later claim may refer to earlier verified claims of the same file.
 
+mod sharpness;
 mod t1;
 
 use crate::error::Error;
@@ -164,6 +165,7 @@ pub fn check_tree(file: &str, tree: &Value) -> Result<Vec<Verdict>, Error> {
             "min-sharpness" => t1::min_sharpness(&claim),
             "conflict" => t1::conflict(&claim),
             "pareto-front" => t1::pareto_front(&claim),
+            "lambda-max" => sharpness::lambda_max(&claim),
             other => return Err(fields.err(&format!("{at}.kind"), format!("unknown claim kind `{other}`"))),
         };
         let outcome = match result {
