@@ -53,6 +53,37 @@ enum Command {
         #[arg(long)]
         claim: Option<PathBuf>,
     },
+    /// Audit float eigenvalue estimates (power iteration, Lanczos; f32/f64) or an outside
+    /// estimate against certified enclosures: absolute, relative and ulp error, iterations, and
+    /// which end of the spectrum each estimate found (SPEC §6).
+    #[command(group = clap::ArgGroup::new("source").required(true).args(["matrix", "instance"]))]
+    Audit {
+        /// A matrix file (as for `sharpness`).
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// An instance file: audit the loss Hessian ∇²L(θ) at `--theta` (floats use
+        /// Hessian-vector products; the enclosure certifies the exact rational Hessian).
+        #[arg(long, requires = "theta")]
+        instance: Option<PathBuf>,
+        /// The parameters θ as comma-separated rationals (`w` for shared; `u` then `v` for uv, pm).
+        #[arg(long, requires = "instance")]
+        theta: Option<String>,
+        /// Audit this outside estimate (e.g. from a paper's experiment) instead of running ours.
+        #[arg(long, allow_hyphen_values = true)]
+        estimate: Option<String>,
+        /// Float type: of the outside estimate (for ulps), or of the estimators run (default both).
+        #[arg(long)]
+        precision: Option<String>,
+        /// Maximum matrix-vector products per estimator.
+        #[arg(long, default_value_t = 300)]
+        iters: usize,
+        /// Target relative width of the certified enclosures.
+        #[arg(long, default_value = "1e-20")]
+        width: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Verify claim files with the trusted kernel (default: every *.claim.toml under proofs/).
     /// Exit 0: all verified; 1: some claim rejected; 2: unreadable or malformed input.
     Check {
@@ -70,6 +101,15 @@ fn main() -> ExitCode {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title } => cli::certify::run(&file, &out, title.as_deref()),
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
+        Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json } => {
+            let source = match (&matrix, &instance, &theta) {
+                (Some(m), _, _) => cli::audit::Source::Matrix(m),
+                (None, Some(i), Some(t)) => cli::audit::Source::Hessian { instance: i, theta: t },
+                _ => cli::audit::Source::Matrix(std::path::Path::new("")),
+            };
+            let options = cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json };
+            cli::audit::run(&options)
+        }
         Command::Sharpness { matrix, width, json, claim } => cli::sharpness::run(&matrix, &width, json, claim.as_deref()),
     };
     match result {

@@ -1,6 +1,7 @@
 //! Command implementations behind the `dlncheck` binary. Each command is a function from its
 //! parsed arguments to an exit code; all output goes through here, errors are single lines.
 
+pub mod audit;
 pub mod certify;
 pub mod check;
 pub mod sharpness;
