@@ -13,3 +13,5 @@ pub mod ldl;
 pub mod estimate;
 pub mod sharpness;
 pub mod npy;
+pub mod simplex;
+pub mod multipoint;

@@ -84,6 +84,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Several data points (T2, SPEC §5): exact min-norm by an LP with a dual certificate and,
+    /// for `shared`, certified lower and upper bounds on the minimum sharpness
+    /// S = (4/n)·λ_max(X diag(β) Xᵀ), and whether the two biases conflict.
+    Multipoint {
+        /// Instance file with `X = [[...], ...]` and `y = [...]`.
+        file: PathBuf,
+        /// Print one JSON object (all numbers exact rational strings).
+        #[arg(long)]
+        json: bool,
+        /// Also write the claims with certificates (checked by the kernel before writing).
+        #[arg(long)]
+        claim: Option<PathBuf>,
+        /// Frank–Wolfe steps searching for a low-sharpness β.
+        #[arg(long, default_value_t = 30)]
+        iters: usize,
+        /// Target relative width of the λ_max enclosures.
+        #[arg(long, default_value = "1e-12")]
+        width: String,
+    },
     /// Verify claim files with the trusted kernel (default: every *.claim.toml under proofs/).
     /// Exit 0: all verified; 1: some claim rejected; 2: unreadable or malformed input.
     Check {
@@ -109,6 +128,9 @@ fn main() -> ExitCode {
             };
             let options = cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json };
             cli::audit::run(&options)
+        }
+        Command::Multipoint { file, json, claim, iters, width } => {
+            cli::multipoint::run(&cli::multipoint::Options { file: &file, json, claim: claim.as_deref(), iterations: iters, width: &width })
         }
         Command::Sharpness { matrix, width, json, claim } => cli::sharpness::run(&matrix, &width, json, claim.as_deref()),
     };

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod certify;
 pub mod check;
+pub mod multipoint;
 pub mod sharpness;
 pub mod solve;
 

@@ -11,6 +11,7 @@
 //! (SPEC §7 instance format) and a list `[[claim]]` of tables, each with a `kind`. Claims are
 //! checked in order; a later claim may refer to earlier verified claims of the same file.
 
+mod multipoint;
 mod sharpness;
 mod t1;
 
@@ -166,6 +167,10 @@ pub fn check_tree(file: &str, tree: &Value) -> Result<Vec<Verdict>, Error> {
             "conflict" => t1::conflict(&claim),
             "pareto-front" => t1::pareto_front(&claim),
             "lambda-max" => sharpness::lambda_max(&claim),
+            "t2-min-norm" => multipoint::min_norm(&claim),
+            "t2-sharpness-upper" => multipoint::sharpness_upper(&claim),
+            "t2-sharpness-lower" => multipoint::sharpness_lower(&claim),
+            "t2-conflict" => multipoint::conflict(&claim),
             other => return Err(fields.err(&format!("{at}.kind"), format!("unknown claim kind `{other}`"))),
         };
         let outcome = match result {

@@ -47,6 +47,14 @@ fn matrix(c: &Claim) -> Result<Vec<Vec<Q>>, Fail> {
 /// `lambda-max`: λ_max(matrix) ∈ [lo, hi].
 pub(super) fn lambda_max(c: &Claim) -> Checked {
     let h = matrix(c)?;
+    let (lo, hi, how) = enclosure(c, &h)?;
+    let n = h.len();
+    Ok(format!("λ_max of the {n}×{n} matrix in [{}, {}] ({how})", fmt_q(&lo), fmt_q(&hi)))
+}
+
+/// Checks the enclosure fields of claim `c` (`lo`, `hi`, `hi_minus_lo`, `lower`, `upper` and
+/// their certificates) for the symmetric matrix `h`; returns (lo, hi, how it was certified).
+pub(super) fn enclosure(c: &Claim, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail> {
     let n = h.len();
     let lo = c.q("lo")?;
     let hi = c.q("hi")?;
@@ -61,7 +69,7 @@ pub(super) fn lambda_max(c: &Claim) -> Checked {
         ensure(v.len() == n, || format!("v has {} entries, the matrix is {n} × {n}", v.len()))?;
         let s = dot(&v, &v);
         ensure(!s.is_zero(), || "v is the zero vector".into())?;
-        let w = matvec(&h, &v);
+        let w = matvec(h, &v);
         let rho = dot(&v, &w) / &s;
         let eps2 = dot(&w, &w) / &s - &rho * &rho;
         Some((v, s, rho, eps2))
@@ -77,7 +85,7 @@ pub(super) fn lambda_max(c: &Claim) -> Checked {
             "Rayleigh witness"
         }
         ("inertia", _) => {
-            let inertia = ldl::inertia_integer(&shift(&h, &lo));
+            let inertia = ldl::inertia_integer(&shift(h, &lo));
             ensure(matches!(inertia, Some((_, _, p)) if p > 0), || format!("H − lo·I has no certified positive pivot (inertia {inertia:?})"))?;
             "LDLᵀ inertia"
         }
@@ -85,7 +93,7 @@ pub(super) fn lambda_max(c: &Claim) -> Checked {
     };
     let upper_how = match (upper.as_str(), &witness) {
         ("definite", _) => {
-            let m: Vec<Vec<Q>> = shift(&h, &hi).into_iter().map(|r| r.into_iter().map(|x| -x).collect()).collect();
+            let m: Vec<Vec<Q>> = shift(h, &hi).into_iter().map(|r| r.into_iter().map(|x| -x).collect()).collect();
             let inertia = ldl::inertia_integer(&m);
             ensure(matches!(inertia, Some((0, _, _))), || format!("hi·I − H is not PSD by LDLᵀ (inertia {inertia:?})"))?;
             "hi·I − H ⪰ 0 by LDLᵀ"
@@ -98,7 +106,7 @@ pub(super) fn lambda_max(c: &Claim) -> Checked {
             ensure(&rayleigh == rho, || format!("rayleigh {} ≠ vᵀHv/vᵀv = {}", fmt_q(&rayleigh), fmt_q(rho)))?;
             ensure(&residual == eps2, || format!("residual {} ≠ ‖Hv‖²/vᵀv − ρ² = {}", fmt_q(&residual), fmt_q(eps2)))?;
             ensure(rho > &mu, || format!("ρ = {} is not above μ = {}", fmt_q(rho), fmt_q(&mu)))?;
-            let inertia = ldl::inertia_integer(&shift(&h, &mu));
+            let inertia = ldl::inertia_integer(&shift(h, &mu));
             ensure(matches!(inertia, Some((_, 0, 1))), || format!("H − μ·I must have exactly one positive and no zero pivot, inertia {inertia:?}"))?;
             let exact = &hi - rho - eps2 / (rho - &mu);
             ensure(slack == exact, || format!("upper_slack {} ≠ hi − ρ − ε²/(ρ − μ) = {}", fmt_q(&slack), fmt_q(&exact)))?;
@@ -107,5 +115,5 @@ pub(super) fn lambda_max(c: &Claim) -> Checked {
         }
         (other, _) => return Err(Fail::Malformed(c.fields.err(&format!("{}.upper", c.at), format!("unknown upper-bound route `{other}` (expected definite or kato-temple)")))),
     };
-    Ok(format!("λ_max of the {n}×{n} matrix in [{}, {}] ({lower_how}; {upper_how})", fmt_q(&lo), fmt_q(&hi)))
+    Ok((lo, hi, format!("{lower_how}; {upper_how}")))
 }
