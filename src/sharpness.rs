@@ -328,7 +328,8 @@ pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
             let s = dot(v, v);
             let (rho, _) = rayleigh(h, v);
             m.insert("lower".into(), json!("witness"));
-            m.insert("witness_value".into(), json!(fmt_q(&((&rho - &cert.lo) * s))));
+            m.insert("witness_value".into(), json!(fmt_q(&((&rho - &cert.lo) * &s))));
+            m.insert("witness_norm2".into(), json!(fmt_q(&s)));
         }
         Lower::Inertia => {
             m.insert("lower".into(), json!("inertia"));

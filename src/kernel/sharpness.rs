@@ -10,8 +10,8 @@
 //!   ε² = ‖Hv‖²/vᵀv − ρ², every eigenvalue λ_i is λ_max or ≤ μ, so
 //!   0 ≤ vᵀ(H − λ_max)(H − μ)v / vᵀv = ε² + (ρ − λ_max)(ρ − μ), i.e. λ_max ≤ ρ + ε²/(ρ − μ) ≤ hi.
 //!
-//! Every number is pinned: `hi_minus_lo`, `witness_value`, `rayleigh`, `residual` and
-//! `upper_slack` are recomputed and compared for equality.
+//! Every number is pinned: `hi_minus_lo`, `witness_norm2` (vᵀv), `witness_value`, `rayleigh`,
+//! `residual` and `upper_slack` are recomputed and compared for equality.
 
 use super::{ensure, Checked, Claim, Fail};
 use crate::ldl;
@@ -78,6 +78,8 @@ pub(super) fn enclosure(c: &Claim, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     };
     let lower_how = match (lower.as_str(), &witness) {
         ("witness", Some((_, s, rho, _))) => {
+            let norm2 = c.q("witness_norm2")?;
+            ensure(&norm2 == s, || format!("witness_norm2 {} ≠ vᵀv = {}", fmt_q(&norm2), fmt_q(s)))?;
             let value = c.q("witness_value")?;
             let exact = (rho - &lo) * s;
             ensure(value == exact, || format!("witness_value {} ≠ vᵀ(H − lo·I)v = {}", fmt_q(&value), fmt_q(&exact)))?;
