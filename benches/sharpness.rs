@@ -3,6 +3,11 @@
 //! - `certified_lambda_max/dense_d200_width1e-30`: a certified enclosure of λ_max of a dense
 //!   200 × 200 symmetric matrix with entries p/4, p ∈ [−10, 10] (seeded), to relative width
 //!   1e-30. Target: under 5 s.
+//! - `lanczos_f64/dense_d1000`: f64 Lanczos (full reorthogonalisation, tol 1e-12) for λ_max of a
+//!   dense 1000 × 1000 matrix with the same generator; `benches/lanczos_vs_eigsh.py` runs scipy's
+//!   `eigsh` on the identical matrix for the side-by-side ratio.
+//! - `simplex/min_norm_n20_d200`: the exact T2 min-norm LP (shared) for X of size 20 × 200 with
+//!   entries in {0, ..., 9} and y = Xβ* for a seeded β* ≥ 0. Target: under 2 s.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dlncheck::rational::{parse_q, Q};
@@ -38,9 +43,38 @@ fn certified(c: &mut Criterion) {
     g.finish();
 }
 
+fn lanczos(c: &mut Criterion) {
+    let h: Vec<Vec<f64>> = dense(1000, 1).iter().map(|r| r.iter().map(dlncheck::scalar::q_to_f64).collect()).collect();
+    let op = dlncheck::estimate::Dense(h);
+    let mut g = c.benchmark_group("lanczos_f64");
+    g.bench_function("dense_d1000", |b| b.iter(|| dlncheck::estimate::lanczos(black_box(&op), dlncheck::estimate::End::Largest, 300, 1e-12, 1)));
+    g.finish();
+}
+
+/// X (n × d) with entries in {0, ..., 9} and y = Xβ* for β* with entries in {0, 1, 2}.
+fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::simplex::Lp {
+    let mut s = seed;
+    let mut next = |m: u64| {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (s >> 33) % m
+    };
+    let x: Vec<Vec<Q>> = (0..n).map(|_| (0..d).map(|_| Q::from_integer((next(10) as i64).into())).collect()).collect();
+    let beta: Vec<Q> = (0..d).map(|_| Q::from_integer((next(3) as i64).into())).collect();
+    let y = x.iter().map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum()).collect();
+    dlncheck::simplex::Lp { a: x, b: y, c: vec![Q::from_integer(1.into()); d] }
+}
+
+fn simplex(c: &mut Criterion) {
+    let lp = t2_instance(20, 200, 3);
+    let mut g = c.benchmark_group("simplex");
+    g.sample_size(10);
+    g.bench_function("min_norm_n20_d200", |b| b.iter(|| dlncheck::simplex::solve(black_box(&lp))));
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = certified
+    targets = certified, lanczos, simplex
 }
 criterion_main!(benches);

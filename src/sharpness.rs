@@ -353,3 +353,102 @@ pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
     }
     serde_json::Value::Object(m)
 }
+
+/// Directed-rounding precision (bits after the binary point) of the secular sums.
+pub const SECULAR_BITS: u64 = 128;
+
+/// Σ_i a_i²/(t − D_i) rounded term by term to multiples of 2^−p, up (`up`) or down; exact
+/// integer arithmetic, t > max D. This bounds the secular function from the chosen side.
+pub fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
+    use rayon::prelude::*;
+    let total: BigInt = diag
+        .par_iter()
+        .zip(a.par_iter())
+        .filter(|(_, ai)| !ai.is_zero())
+        .map(|(di, ai)| {
+            let nt = t.numer() * di.denom() - di.numer() * t.denom();
+            let dt = t.denom() * di.denom();
+            let num = (ai.numer() * ai.numer() * dt) << p as usize;
+            let den = ai.denom() * ai.denom() * nt;
+            let (q, r) = num_integer::Integer::div_mod_floor(&num, &den);
+            if up && !r.is_zero() { q + 1 } else { q }
+        })
+        .reduce(BigInt::zero, |x, y| x + y);
+    Q::new(total, BigInt::one() << p as usize)
+}
+
+/// A certified enclosure of λ_max(diag(D) + c·aaᵀ), c > 0 (SPEC §6, the `shared` n = 1 Hessian
+/// 2r·diag(x) + 4aaᵀ with a = x ⊙ w). For t > max D, tI − H ⪰ 0 iff c·aᵀ(tI − D)⁻¹a ≤ 1 (Schur
+/// complement of the positive definite tI − D), and λ_max ≥ max D since H ⪰ diag(D).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankOneCertificate {
+    pub lo: Q,
+    pub hi: Q,
+    /// c·(upper sum at hi) ≤ 1.
+    pub upper_sum: Q,
+    /// c·(lower sum at lo) > 1 when lo > max D; `None` when lo ≤ max D.
+    pub lower_sum: Option<Q>,
+}
+
+impl RankOneCertificate {
+    /// (hi − lo) / max(|lo|, |hi|).
+    pub fn relative_width(&self) -> Q {
+        relative_width(&self.lo, &self.hi)
+    }
+}
+
+/// Encloses λ_max(diag(D) + c·aaᵀ) to relative width about `width` (≥ 1e-14: the root is located
+/// in f64) by f64 bisection on the secular equation 1 = c·Σ a_i²/(t − D_i), then exact checks.
+pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate {
+    use rayon::prelude::*;
+    let m = diag.iter().max().cloned().unwrap_or_else(Q::zero);
+    let df: Vec<f64> = diag.iter().map(q_to_f64).collect();
+    let a2: Vec<f64> = a.iter().map(|x| q_to_f64(x).powi(2)).collect();
+    let cf = q_to_f64(c);
+    let mf = q_to_f64(&m);
+    let f = |t: f64| 1.0 - cf * df.par_iter().zip(&a2).map(|(d, a2)| a2 / (t - d)).sum::<f64>();
+    let (mut l, mut h) = (mf, mf + cf * a2.iter().sum::<f64>() + f64::MIN_POSITIVE);
+    for _ in 0..80 {
+        let mid = 0.5 * (l + h);
+        if mid <= l || mid >= h {
+            break;
+        }
+        if f(mid) < 0.0 { l = mid } else { h = mid }
+    }
+    let root = from_f64_exact(0.5 * (l + h)).unwrap_or_else(|| m.clone());
+    let mut delta = (width.clone() / Q::from_integer(4.into())) * root.abs().max(m.abs()).max(Q::new(1.into(), (BigInt::one() << 1000usize).into()));
+    let floor = from_f64_exact(4.0 * f64::EPSILON).unwrap_or_else(Q::zero) * root.abs();
+    delta = delta.max(floor);
+    loop {
+        let k = bits_for(&(&delta / Q::from_integer(4.into())));
+        let hi = round_up(&(&root + &delta), k).max(round_up(&(&m + &delta), k));
+        let lo = round_down(&(&root - &delta), k);
+        let upper_sum = secular_sum(diag, a, &hi, SECULAR_BITS, true);
+        let hi_ok = hi > m && c * &upper_sum <= Q::one();
+        let (lower_sum, lo_ok) = if lo <= m {
+            (None, true)
+        } else {
+            let s = secular_sum(diag, a, &lo, SECULAR_BITS, false);
+            let ok = c * &s > Q::one();
+            (Some(s), ok)
+        };
+        if hi_ok && lo_ok {
+            return RankOneCertificate { lo, hi, upper_sum, lower_sum };
+        }
+        delta *= Q::from_integer(4.into());
+    }
+}
+
+/// The `lambda-max-rank-one` claim of `proofs/FORMAT.md` for `cert`.
+pub fn rank_one_claim(diag: &[Q], a: &[Q], c: &Q, cert: &RankOneCertificate) -> serde_json::Value {
+    use crate::rational::{fmt_q, fmt_qs};
+    let mut v = serde_json::json!({
+        "kind": "lambda-max-rank-one", "diag": fmt_qs(diag), "a": fmt_qs(a), "c": fmt_q(c),
+        "lo": fmt_q(&cert.lo), "hi": fmt_q(&cert.hi), "hi_minus_lo": fmt_q(&(&cert.hi - &cert.lo)),
+        "bits": SECULAR_BITS, "upper_sum": fmt_q(&cert.upper_sum),
+    });
+    if let Some(s) = &cert.lower_sum {
+        v["lower_sum"] = serde_json::json!(fmt_q(s));
+    }
+    v
+}

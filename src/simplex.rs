@@ -1,7 +1,9 @@
 //! Exact rational simplex method (untrusted; SPEC §5) for min cᵀx s.t. Ax = b, x ≥ 0.
 //!
-//! Two phases on a dense tableau over Q with Bland's rule (smallest entering index with negative
-//! reduced cost; ties in the ratio test broken by the smallest basic index), which cannot cycle.
+//! Two phases on a dense tableau over Q. The entering column is the most negative reduced cost
+//! (Dantzig) until the pivots stall on degeneracy, then Bland's rule (smallest entering index
+//! with negative reduced cost; ties in the ratio test broken by the smallest basic index), which
+//! cannot cycle; so the method always terminates.
 //! Phase I minimises the sum of artificial variables after flipping rows so that b ≥ 0.
 //! The artificial columns are kept (never re-entering) so that B⁻¹ can be read off the tableau.
 //!
@@ -13,6 +15,7 @@
 //! - unbounded: reported without certificate (the T2 objectives are bounded below by 0).
 
 use crate::rational::Q;
+use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 /// The LP min cᵀx s.t. Ax = b, x ≥ 0 (A is m × N).
@@ -42,13 +45,19 @@ pub enum Outcome {
     Unbounded,
 }
 
+/// Consecutive degenerate pivots after which the entering rule switches to Bland's.
+const DEGENERATE_LIMIT: usize = 50;
+
+/// An integer-preserving tableau: the true tableau is `t / det` with `det` > 0 the determinant
+/// of the current basis (of the row-scaled system). A pivot on p = t[r][col] leaves row r and
+/// maps every other entry to (p·t_ij − t_i,col·t_rj)/det, an exact division (Edmonds); then
+/// det ← p (rows negated if p < 0). No gcds, and entries stay minors of the data.
 struct Tableau {
     /// m rows of N + m columns (structural, artificial) and the right-hand side last.
-    t: Vec<Vec<Q>>,
+    t: Vec<Vec<BigInt>>,
+    det: BigInt,
     basis: Vec<usize>,
     n: usize,
-    /// Row signs s_i = ±1 applied so that b ≥ 0.
-    sign: Vec<bool>,
 }
 
 impl Tableau {
@@ -58,25 +67,28 @@ impl Tableau {
 
     fn pivot(&mut self, r: usize, col: usize) {
         let p = self.t[r][col].clone();
-        self.t[r].iter_mut().filter(|v| !v.is_zero()).for_each(|v| *v /= &p);
         let row_r = self.t[r].clone();
         for (i, row) in self.t.iter_mut().enumerate() {
-            if i == r || row[col].is_zero() {
+            if i == r {
                 continue;
             }
             let f = row[col].clone();
             for (v, pr) in row.iter_mut().zip(&row_r) {
-                if !pr.is_zero() {
-                    *v -= &f * pr;
-                }
+                let t = &p * &*v - &f * pr;
+                *v = t / &self.det;
             }
+        }
+        self.det = p;
+        if self.det.is_negative() {
+            self.det = -&self.det;
+            self.t.iter_mut().flatten().for_each(|v| *v = -&*v);
         }
         self.basis[r] = col;
     }
 
-    /// Reduced costs d_j = cost_j − Σ_i cost_{basis_i} t_ij for every column.
-    fn reduced(&self, cost: &[Q]) -> Vec<Q> {
-        let mut d = cost.to_vec();
+    /// det·d_j = det·cost_j − Σ_i cost_{basis_i} t_ij for every column (integer costs).
+    fn reduced(&self, cost: &[BigInt]) -> Vec<BigInt> {
+        let mut d: Vec<BigInt> = cost.iter().map(|c| c * &self.det).collect();
         for (row, &bi) in self.t.iter().zip(&self.basis) {
             let cb = &cost[bi];
             if cb.is_zero() {
@@ -91,70 +103,98 @@ impl Tableau {
         d
     }
 
-    /// Bland's rule on the structural columns; `false` if unbounded.
-    fn optimise(&mut self, cost: &[Q]) -> bool {
+    /// Pivots on the structural columns until no reduced cost is negative; `false` if
+    /// unbounded. Entering column: the most negative reduced cost (Dantzig) while pivots make
+    /// progress; after [`DEGENERATE_LIMIT`] consecutive degenerate pivots, Bland's rule (the
+    /// smallest index) for the rest of the phase, which cannot cycle.
+    fn optimise(&mut self, cost: &[BigInt]) -> bool {
         let rhs = self.rhs();
+        let mut degenerate = 0usize;
         loop {
             let d = self.reduced(cost);
-            let Some(col) = (0..self.n).find(|&j| d[j].is_negative()) else {
+            let negative = (0..self.n).filter(|&j| d[j].is_negative());
+            let entering = if degenerate >= DEGENERATE_LIMIT { negative.min() } else { negative.min_by(|&i, &j| d[i].cmp(&d[j]).then(i.cmp(&j))) };
+            let Some(col) = entering else {
                 return true;
             };
-            let mut best: Option<(Q, usize, usize)> = None;
+            // Ratio test: min t_i,rhs / t_i,col over t_i,col > 0, ties by the smallest basic index.
+            let mut best: Option<usize> = None;
             for (i, row) in self.t.iter().enumerate() {
-                if row[col].is_positive() {
-                    let ratio = &row[rhs] / &row[col];
-                    let better = match &best {
-                        None => true,
-                        Some((r, _, b)) => ratio < *r || (ratio == *r && self.basis[i] < *b),
-                    };
-                    if better {
-                        best = Some((ratio, i, self.basis[i]));
+                if !row[col].is_positive() {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some(b) => {
+                        let (lhs, rhs_) = (&row[rhs] * &self.t[b][col], &self.t[b][rhs] * &row[col]);
+                        lhs < rhs_ || (lhs == rhs_ && self.basis[i] < self.basis[b])
                     }
+                };
+                if better {
+                    best = Some(i);
                 }
             }
-            match best {
-                Some((_, r, _)) => self.pivot(r, col),
-                None => return false,
+            let Some(r) = best else {
+                return false;
+            };
+            if self.t[r][rhs].is_zero() {
+                degenerate += 1;
+            } else if degenerate < DEGENERATE_LIMIT {
+                degenerate = 0;
             }
+            self.pivot(r, col);
         }
     }
 
-    /// y with yᵀ = c_Bᵀ B⁻¹ S, read from the artificial columns (which hold B⁻¹ of the
-    /// sign-flipped system) — the duals of the original rows.
-    fn duals(&self, cost: &[Q]) -> Vec<Q> {
-        let m = self.t.len();
-        (0..m)
+    /// y with y_k = σ_k·Σ_i cost_{basis_i}·(B⁻¹)_ik, where B⁻¹ is read from the artificial
+    /// columns and σ_k is the scale of row k: the duals of the original rows.
+    fn duals(&self, cost: &[Q], scale: &[Q]) -> Vec<Q> {
+        (0..self.t.len())
             .map(|k| {
-                let v: Q = self.t.iter().zip(&self.basis).map(|(row, &bi)| &cost[bi] * &row[self.n + k]).sum();
-                if self.sign[k] { -v } else { v }
+                let exact: Q = self.t.iter().zip(&self.basis).map(|(row, &bi)| &cost[bi] * Q::from_integer(row[self.n + k].clone())).sum::<Q>() / Q::from_integer(self.det.clone());
+                exact * &scale[k]
             })
             .collect()
     }
+}
+
+/// Integer multiples of `v` by a common positive factor (the lcm of the denominators).
+fn integer_scale(v: &[Q]) -> (Q, Vec<BigInt>) {
+    let lcm = v.iter().fold(BigInt::one(), |acc, q| num_integer::Integer::lcm(&acc, q.denom()));
+    let s = Q::from_integer(lcm);
+    let ints = v.iter().map(|q| (q * &s).to_integer()).collect();
+    (s, ints)
 }
 
 /// Solves min cᵀx s.t. Ax = b, x ≥ 0 exactly. `a` must have `b.len()` rows of `c.len()` entries.
 pub fn solve(lp: &Lp) -> Outcome {
     let m = lp.b.len();
     let n = lp.c.len();
-    let sign: Vec<bool> = lp.b.iter().map(Signed::is_negative).collect();
-    let t: Vec<Vec<Q>> = (0..m)
+    // Row i is multiplied by σ_i = ±(lcm of its denominators) so that it is integer with b_i ≥ 0.
+    let mut scale = Vec::with_capacity(m);
+    let t: Vec<Vec<BigInt>> = (0..m)
         .map(|i| {
-            let flip = |q: &Q| if sign[i] { -q } else { q.clone() };
-            let mut row: Vec<Q> = lp.a[i].iter().map(flip).collect();
-            row.extend((0..m).map(|k| if k == i { Q::one() } else { Q::zero() }));
-            row.push(flip(&lp.b[i]));
+            let full: Vec<Q> = lp.a[i].iter().chain([&lp.b[i]]).cloned().collect();
+            let (s, ints) = integer_scale(&full);
+            let sigma = if lp.b[i].is_negative() { -s } else { s };
+            let flip = sigma.is_negative();
+            let mut row: Vec<BigInt> = ints[..n].iter().map(|v| if flip { -v } else { v.clone() }).collect();
+            row.extend((0..m).map(|k| if k == i { BigInt::one() } else { BigInt::zero() }));
+            row.push(if flip { -&ints[n] } else { ints[n].clone() });
+            scale.push(sigma);
             row
         })
         .collect();
-    let mut tab = Tableau { t, basis: (n..n + m).collect(), n, sign };
+    let mut tab = Tableau { t, det: BigInt::one(), basis: (n..n + m).collect(), n };
     // Phase I: minimise the sum of the artificials.
     let phase1: Vec<Q> = (0..n + m).map(|j| if j < n { Q::zero() } else { Q::one() }).collect();
-    tab.optimise(&phase1);
+    let phase1_int: Vec<BigInt> = phase1.iter().map(Q::to_integer).collect();
+    tab.optimise(&phase1_int);
     let rhs = tab.rhs();
-    let infeasibility: Q = tab.t.iter().zip(&tab.basis).filter(|(_, b)| **b >= n).map(|(row, _)| row[rhs].clone()).sum();
-    if infeasibility.is_positive() {
+    let infeasible = tab.t.iter().zip(&tab.basis).any(|(row, b)| *b >= n && row[rhs].is_positive());
+    if infeasible {
         // Phase-I duals: Aᵀy ≤ 0 (reduced costs −Aᵀy ≥ 0) and bᵀy = the positive optimum.
-        return Outcome::Infeasible(tab.duals(&phase1));
+        return Outcome::Infeasible(tab.duals(&phase1, &scale));
     }
     // Drive zero-level artificials out of the basis where a structural pivot exists.
     for r in 0..m {
@@ -164,19 +204,20 @@ pub fn solve(lp: &Lp) -> Outcome {
             }
         }
     }
-    // Phase II.
+    // Phase II, with the costs scaled to integers (a positive factor keeps every sign).
     let mut cost = lp.c.clone();
     cost.extend((0..m).map(|_| Q::zero()));
-    if !tab.optimise(&cost) {
+    let (_, cost_int) = integer_scale(&cost);
+    if !tab.optimise(&cost_int) {
         return Outcome::Unbounded;
     }
     let mut x = vec![Q::zero(); n];
     for (row, &bi) in tab.t.iter().zip(&tab.basis) {
         if bi < n {
-            x[bi] = row[rhs].clone();
+            x[bi] = Q::new(row[rhs].clone(), tab.det.clone());
         }
     }
-    let y = tab.duals(&cost);
+    let y = tab.duals(&cost, &scale);
     let reduced: Vec<Q> = (0..n).map(|j| &lp.c[j] - (0..m).map(|i| &lp.a[i][j] * &y[i]).sum::<Q>()).collect();
     let value = lp.c.iter().zip(&x).map(|(c, x)| c * x).sum();
     Outcome::Optimal(Optimal { x, y, reduced, value })

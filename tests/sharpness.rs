@@ -301,3 +301,65 @@ fn bad_input_gets_one_line_and_exit_2() {
     let out = bin().args(["sharpness", "--width", "0", "--matrix"]).arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn rank_one_dense(diag: &[Q], a: &[Q], c: &Q) -> Vec<Vec<Q>> {
+    (0..diag.len()).map(|i| (0..diag.len()).map(|j| c * &a[i] * &a[j] + if i == j { diag[i].clone() } else { Q::zero() }).collect()).collect()
+}
+
+#[test]
+fn rank_one_route_matches_the_secular_root_by_hand() {
+    // diag(1, 2, 3, 4) + 1·(1,1,1,1)(1,1,1,1)ᵀ: f(λ) = 1 − Σ 1/(λ − d_i) changes sign in [lo, hi].
+    let d: Vec<Q> = (1..=4).map(|v| Q::from_integer(v.into())).collect();
+    let a = vec![Q::one(); 4];
+    let cert = sharpness::rank_one_max(&d, &a, &Q::one(), &q("1e-13"));
+    let f = |l: &Q| Q::one() - d.iter().map(|di| (l - di).recip()).sum::<Q>();
+    assert!(cert.lo > q("4") && !f(&cert.lo).is_positive() && !f(&cert.hi).is_negative());
+    assert!(cert.relative_width() <= q("1e-12"));
+    let file = json!({"version": 1, "claim": [sharpness::rank_one_claim(&d, &a, &Q::one(), &cert)]});
+    assert!(verified(&file));
+    for key in ["lo", "hi", "upper_sum", "lower_sum", "c", "hi_minus_lo"] {
+        let mut t = file.clone();
+        let old = q(t["claim"][0][key].as_str().unwrap());
+        t["claim"][0][key] = json!(dlncheck::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
+        assert!(!verified(&t), "tampered {key} still verifies");
+    }
+}
+
+#[test]
+fn rank_one_route_on_the_network_hessian() {
+    // shared, n = 1: ∇²L = 2r·diag(x) + 4aaᵀ with a = x ⊙ w (SPEC §2); compare with the dense
+    // exact Hessian of `loss::hessian` certified by the general route.
+    let x = [q("3"), q("1/2"), q("-2")];
+    let w = [q("1"), q("3/2"), q("1/4")];
+    let y = q("1");
+    let beta_dot: Q = x.iter().zip(&w).map(|(xi, wi)| xi * wi * wi).sum();
+    let r = beta_dot - &y;
+    let diag: Vec<Q> = x.iter().map(|xi| Q::from_integer(2.into()) * &r * xi).collect();
+    let a: Vec<Q> = x.iter().zip(&w).map(|(xi, wi)| xi * wi).collect();
+    let four = Q::from_integer(4.into());
+    let cert = sharpness::rank_one_max(&diag, &a, &four, &q("1e-13"));
+    let inst = dlncheck::instance::parse_instance("t", &json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"})).unwrap();
+    let data = dlncheck::loss::Data::<Q>::from_instance(&inst, &());
+    let h = dlncheck::loss::hessian(inst.model, &data, &w);
+    assert_eq!(h, rank_one_dense(&diag, &a, &four));
+    let dense = sharpness::lambda_max(&h, &q("1e-20"));
+    assert!(cert.lo <= dense.hi && dense.lo <= cert.hi, "[{}, {}] vs [{}, {}]", cert.lo, cert.hi, dense.lo, dense.hi);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The rank-one route and the dense route certify overlapping enclosures, and the kernel
+    /// accepts the rank-one certificate.
+    #[test]
+    fn rank_one_and_dense_routes_agree(n in 1usize..5, d in proptest::collection::vec(-8i64..9, 4), a in proptest::collection::vec(-4i64..5, 4), c in 1i64..4) {
+        let diag: Vec<Q> = d[..n].iter().map(|&v| Q::new(v.into(), 2.into())).collect();
+        let av: Vec<Q> = a[..n].iter().map(|&v| Q::from_integer(v.into())).collect();
+        let cq = Q::from_integer(c.into());
+        let cert = sharpness::rank_one_max(&diag, &av, &cq, &q("1e-12"));
+        let dense = sharpness::lambda_max(&rank_one_dense(&diag, &av, &cq), &q("1e-12"));
+        prop_assert!(cert.lo <= dense.hi && dense.lo <= cert.hi, "[{}, {}] vs [{}, {}]", cert.lo, cert.hi, dense.lo, dense.hi);
+        let file = json!({"version": 1, "claim": [sharpness::rank_one_claim(&diag, &av, &cq, &cert)]});
+        prop_assert!(verified(&file));
+    }
+}

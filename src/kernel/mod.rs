@@ -167,6 +167,7 @@ pub fn check_tree(file: &str, tree: &Value) -> Result<Vec<Verdict>, Error> {
             "conflict" => t1::conflict(&claim),
             "pareto-front" => t1::pareto_front(&claim),
             "lambda-max" => sharpness::lambda_max(&claim),
+            "lambda-max-rank-one" => sharpness::lambda_max_rank_one(&claim),
             "t2-min-norm" => multipoint::min_norm(&claim),
             "t2-sharpness-upper" => multipoint::sharpness_upper(&claim),
             "t2-sharpness-lower" => multipoint::sharpness_lower(&claim),

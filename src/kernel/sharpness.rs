@@ -119,3 +119,52 @@ pub(super) fn enclosure(c: &Claim, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     };
     Ok((lo, hi, format!("{lower_how}; {upper_how}")))
 }
+
+/// Σ_i a_i²/(t − D_i) with each term rounded to a multiple of 2^−p, up or down (t > max D).
+fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
+    let scale = Q::from_integer(num_bigint::BigInt::from(1) << p as usize);
+    let mut total = Q::zero();
+    for (d, ai) in diag.iter().zip(a) {
+        let term = ai * ai * &scale / (t - d);
+        total += if up { term.ceil() } else { term.floor() };
+    }
+    total / scale
+}
+
+/// `lambda-max-rank-one`: λ_max(diag(D) + c·aaᵀ) ∈ [lo, hi] for c > 0.
+///
+/// For t > max D the matrix tI − D is positive definite, and by its Schur complement
+/// tI − H ⪰ 0 iff c·aᵀ(tI − D)⁻¹a ≤ 1. So c·(upper sum at hi) ≤ 1 with hi > max D gives
+/// λ_max ≤ hi; c·(lower sum at lo) > 1 with lo > max D gives λ_max > lo; and lo ≤ max D gives
+/// λ_max ≥ max D ≥ lo because H ⪰ diag(D). The sums round each term a_i²/(t − D_i) outward to a
+/// multiple of 2^−bits and are pinned.
+pub(super) fn lambda_max_rank_one(c: &Claim) -> Checked {
+    let diag = c.qs("diag")?;
+    let a = c.qs("a")?;
+    let coef = c.q("c")?;
+    ensure(diag.len() == a.len() && !diag.is_empty(), || format!("diag has {} entries, a has {}", diag.len(), a.len()))?;
+    ensure(coef.is_positive(), || "c must be positive".into())?;
+    let lo = c.q("lo")?;
+    let hi = c.q("hi")?;
+    let gap = c.q("hi_minus_lo")?;
+    ensure(&hi - &lo == gap && !gap.is_negative(), || format!("hi_minus_lo {} ≠ hi − lo or negative", fmt_q(&gap)))?;
+    let bits = c.uint("bits")?;
+    ensure(bits <= 4096, || "bits must be at most 4096".into())?;
+    let max_d = diag.iter().max().cloned().unwrap_or_else(Q::zero);
+    ensure(hi > max_d, || "hi must exceed max D".into())?;
+    let upper = secular_sum(&diag, &a, &hi, bits, true);
+    let claimed = c.q("upper_sum")?;
+    ensure(claimed == upper, || format!("upper_sum {} ≠ the outward-rounded sum {}", fmt_q(&claimed), fmt_q(&upper)))?;
+    ensure(&coef * &upper <= Q::from_integer(1.into()), || "c·Σ a_i²/(hi − D_i) > 1: hi is below λ_max".into())?;
+    let how = if lo <= max_d {
+        ensure(c.value.get("lower_sum").is_none(), || "lower_sum is only given when lo > max D".into())?;
+        "lo ≤ max D"
+    } else {
+        let lower = secular_sum(&diag, &a, &lo, bits, false);
+        let claimed = c.q("lower_sum")?;
+        ensure(claimed == lower, || format!("lower_sum {} ≠ the inward-rounded sum {}", fmt_q(&claimed), fmt_q(&lower)))?;
+        ensure(&coef * &lower > Q::from_integer(1.into()), || "c·Σ a_i²/(lo − D_i) ≤ 1: lo is not below λ_max".into())?;
+        "secular sum above 1 at lo"
+    };
+    Ok(format!("λ_max of diag + rank one (d = {}) in [{}, {}] ({how}; Schur complement at hi)", diag.len(), fmt_q(&lo), fmt_q(&hi)))
+}
