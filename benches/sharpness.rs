@@ -8,6 +8,9 @@
 //!   `eigsh` on the identical matrix for the side-by-side ratio.
 //! - `simplex/min_norm_n20_d200`: the exact T2 min-norm LP (shared) for X of size 20 × 200 with
 //!   entries in {0, ..., 9} and y = Xβ* for a seeded β* ≥ 0. Target: under 2 s.
+//! - `secular/shared_n1_d1e6`: the certified λ_max of the `shared` one-point Hessian
+//!   2r·diag(x) + 4aaᵀ, a = x ⊙ w, for d = 10^6 (x_i = (i mod 17 + 1)/8, w_i = (i mod 7 + 1)/4,
+//!   y = 1), relative width 1e-12, by the secular equation. Target: under 1 s.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dlncheck::rational::{parse_q, Q};
@@ -47,6 +50,7 @@ fn lanczos(c: &mut Criterion) {
     let h: Vec<Vec<f64>> = dense(1000, 1).iter().map(|r| r.iter().map(dlncheck::scalar::q_to_f64).collect()).collect();
     let op = dlncheck::estimate::Dense(h);
     let mut g = c.benchmark_group("lanczos_f64");
+    g.sample_size(10);
     g.bench_function("dense_d1000", |b| b.iter(|| dlncheck::estimate::lanczos(black_box(&op), dlncheck::estimate::End::Largest, 300, 1e-12, 1)));
     g.finish();
 }
@@ -72,9 +76,25 @@ fn simplex(c: &mut Criterion) {
     g.finish();
 }
 
+fn secular(c: &mut Criterion) {
+    let d = 1_000_000usize;
+    let x: Vec<Q> = (0..d).map(|i| Q::new(((i % 17 + 1) as i64).into(), 8.into())).collect();
+    let w: Vec<Q> = (0..d).map(|i| Q::new(((i % 7 + 1) as i64).into(), 4.into())).collect();
+    let r: Q = x.iter().zip(&w).map(|(xi, wi)| xi * wi * wi).sum::<Q>() - Q::from_integer(1.into());
+    let two_r = Q::from_integer(2.into()) * r;
+    let diag: Vec<Q> = x.iter().map(|xi| &two_r * xi).collect();
+    let a: Vec<Q> = x.iter().zip(&w).map(|(xi, wi)| xi * wi).collect();
+    let four = Q::from_integer(4.into());
+    let width = parse_q("1e-12").unwrap_or_default();
+    let mut g = c.benchmark_group("secular");
+    g.sample_size(10);
+    g.bench_function("shared_n1_d1e6", |b| b.iter(|| dlncheck::sharpness::rank_one_max(black_box(&diag), &a, &four, &width)));
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = certified, lanczos, simplex
+    targets = certified, lanczos, simplex, secular
 }
 criterion_main!(benches);

@@ -130,22 +130,22 @@ pub fn power_iteration<T: Float>(op: &dyn Operator<T>, max_iter: usize, tol: T, 
 }
 
 /// Lanczos with full reorthogonalisation in `T`: k steps build the tridiagonal T_k = VᵀAV, whose
-/// extreme eigenvalues (Ritz values, computed by [`jacobi_eigen`] in f64 and rounded to `T`)
-/// estimate λ_max and λ_min. Converged when the residual bound |β_k·s_k| of the wanted Ritz pair
-/// is ≤ tol·|θ|, checked every step; at most `max_iter` products (and at most p).
+/// extreme eigenvalue (the Ritz value θ_k, located by Sturm-count bisection in f64, O(k) per
+/// probe, and rounded to `T`) estimates λ_max or λ_min. Converged when
+/// |θ_k − θ_{k−1}| ≤ tol·|θ_k|, when the Krylov space is invariant (β_k = 0), or at k = p; at most
+/// `max_iter` products.
 pub fn lanczos<T: Float>(op: &dyn Operator<T>, end: End, max_iter: usize, tol: T, seed: u64) -> Estimate<T> {
     let p = op.dim();
     let mut q = start_vector::<T>(p, seed);
     normalize(&mut q);
     let mut basis: Vec<Vec<T>> = vec![q];
-    let (mut alpha, mut beta): (Vec<T>, Vec<T>) = (Vec::new(), Vec::new());
+    let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let mut theta = T::zero();
     let mut converged = false;
     while alpha.len() < max_iter.min(p) {
         let k = alpha.len();
         let mut w = op.apply(&basis[k]);
-        let a = dot(&w, &basis[k]);
-        alpha.push(a);
+        alpha.push(dot(&w, &basis[k]).to_f64().unwrap_or(0.0));
         for _ in 0..2 {
             for b in &basis {
                 let c = dot(&w, b);
@@ -153,38 +153,57 @@ pub fn lanczos<T: Float>(op: &dyn Operator<T>, end: End, max_iter: usize, tol: T
             }
         }
         let b = normalize(&mut w);
-        let (value, last) = ritz(&alpha, &beta, end);
-        theta = T::from(value).unwrap_or(theta);
-        let bound = b * T::from(last.abs()).unwrap_or_else(T::zero);
-        if bound <= tol * theta.abs() || b == T::zero() || k + 1 == p {
-            converged = bound <= tol * theta.abs() || b == T::zero() || k + 1 == p;
+        let next = T::from(tridiagonal_extreme(&alpha, &beta, end)).unwrap_or(theta);
+        let settled = k > 0 && (next - theta).abs() <= tol * next.abs();
+        theta = next;
+        if settled || b == T::zero() || k + 1 == p {
+            converged = true;
             break;
         }
-        beta.push(b);
+        beta.push(b.to_f64().unwrap_or(0.0));
         basis.push(w);
     }
     Estimate { value: theta, iterations: alpha.len(), converged, end }
 }
 
-/// The wanted extreme eigenvalue of the tridiagonal (α, β) and the last component of its
-/// eigenvector.
-fn ritz<T: Float>(alpha: &[T], beta: &[T], end: End) -> (f64, f64) {
-    let k = alpha.len();
-    let mut t = vec![vec![0.0; k]; k];
-    for i in 0..k {
-        t[i][i] = alpha[i].to_f64().unwrap_or(0.0);
-        if i + 1 < k {
-            let b = beta[i].to_f64().unwrap_or(0.0);
-            t[i][i + 1] = b;
-            t[i + 1][i] = b;
+/// Number of eigenvalues of the symmetric tridiagonal (α, β) below x (Sturm count: the negative
+/// pivots of the LDLᵀ of T − xI, zero pivots nudged).
+fn count_below(alpha: &[f64], beta: &[f64], x: f64) -> usize {
+    let mut count = 0;
+    let mut d = 1.0;
+    for (i, a) in alpha.iter().enumerate() {
+        let off = if i == 0 { 0.0 } else { beta[i - 1] * beta[i - 1] / d };
+        d = a - x - off;
+        if d == 0.0 {
+            d = -f64::EPSILON * (a.abs() + x.abs() + f64::MIN_POSITIVE);
+        }
+        if d < 0.0 {
+            count += 1;
         }
     }
-    let (values, vectors) = jacobi_eigen(&t);
-    let idx = match end {
-        End::Largest => 0,
-        End::Smallest => k - 1,
+    count
+}
+
+/// The largest or smallest eigenvalue of the tridiagonal (α, β) by bisection on Sturm counts
+/// inside the Gershgorin interval.
+fn tridiagonal_extreme(alpha: &[f64], beta: &[f64], end: End) -> f64 {
+    let k = alpha.len();
+    let radius = |i: usize| (if i > 0 { beta[i - 1].abs() } else { 0.0 }) + beta.get(i).map_or(0.0, |b| b.abs());
+    let mut lo = (0..k).map(|i| alpha[i] - radius(i)).fold(f64::INFINITY, f64::min);
+    let mut hi = (0..k).map(|i| alpha[i] + radius(i)).fold(f64::NEG_INFINITY, f64::max);
+    // Wanted: the eigenvalue with index k − 1 (largest) or 0 (smallest) in increasing order.
+    let index = match end {
+        End::Largest => k - 1,
+        End::Smallest => 0,
     };
-    (values[idx], vectors[idx][k - 1])
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if count_below(alpha, beta, mid) > index { hi = mid } else { lo = mid }
+    }
+    0.5 * (lo + hi)
 }
 
 /// All eigenpairs of a dense symmetric f64 matrix by cyclic Jacobi rotations, eigenvalues sorted
@@ -253,6 +272,8 @@ mod tests {
         let p = power_iteration(&d, 500, 1e-15, 1);
         assert!((p.value + 7.0).abs() < 1e-9 && p.end == End::Smallest);
         let l = lanczos(&d, End::Largest, 10, 1e-14, 1);
+        assert!((tridiagonal_extreme(&[2.0, 2.0], &[1.0], End::Largest) - 3.0).abs() < 1e-14);
+        assert!((tridiagonal_extreme(&[2.0, 2.0], &[1.0], End::Smallest) - 1.0).abs() < 1e-14);
         assert!((l.value - 5.0).abs() < 1e-12 && l.converged);
         let s = lanczos(&d, End::Smallest, 10, 1e-14, 1);
         assert!((s.value + 7.0).abs() < 1e-12);
