@@ -38,11 +38,19 @@ enum Command {
     },
     /// Certified enclosures [lo, hi] of λ_max, λ_min and max|λ| of a rational symmetric matrix
     /// (SPEC §6): exact LDLᵀ inertia, a Rayleigh witness vector and Kato–Temple bounds.
+    #[command(group = clap::ArgGroup::new("source").required(true).args(["matrix", "instance"]))]
     Sharpness {
         /// The matrix: JSON/TOML `{"matrix": [["1", "1/2"], ["1/2", "3"]]}` of rationals, or a
         /// `.npy` of float32/float64 read as the exact binary values it holds.
         #[arg(long)]
-        matrix: PathBuf,
+        matrix: Option<PathBuf>,
+        /// An instance file: certify λ_max of the loss Hessian at `--theta` (secular equation for
+        /// `shared` with one point, exact dense Hessian otherwise).
+        #[arg(long, requires = "theta")]
+        instance: Option<PathBuf>,
+        /// The parameters θ as comma-separated rationals.
+        #[arg(long, requires = "instance")]
+        theta: Option<String>,
         /// Target relative width (hi − lo)/|λ| of each enclosure.
         #[arg(long, default_value = "1e-12")]
         width: String,
@@ -122,17 +130,23 @@ fn main() -> ExitCode {
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
         Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json } => {
             let source = match (&matrix, &instance, &theta) {
-                (Some(m), _, _) => cli::audit::Source::Matrix(m),
-                (None, Some(i), Some(t)) => cli::audit::Source::Hessian { instance: i, theta: t },
-                _ => cli::audit::Source::Matrix(std::path::Path::new("")),
+                (Some(m), _, _) => Some(cli::audit::Source::Matrix(m)),
+                (None, Some(i), Some(t)) => Some(cli::audit::Source::Hessian { instance: i, theta: t }),
+                _ => None,
             };
-            let options = cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json };
-            cli::audit::run(&options)
+            match source {
+                Some(source) => cli::audit::run(&cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json }),
+                None => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
+            }
         }
         Command::Multipoint { file, json, claim, iters, width } => {
             cli::multipoint::run(&cli::multipoint::Options { file: &file, json, claim: claim.as_deref(), iterations: iters, width: &width })
         }
-        Command::Sharpness { matrix, width, json, claim } => cli::sharpness::run(&matrix, &width, json, claim.as_deref()),
+        Command::Sharpness { matrix, instance, theta, width, json, claim } => match (matrix, instance, theta) {
+            (Some(m), _, _) => cli::sharpness::run(&m, &width, json, claim.as_deref()),
+            (None, Some(i), Some(t)) => cli::sharpness::run_hessian(&i, &t, &width, json, claim.as_deref()),
+            _ => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

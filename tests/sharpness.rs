@@ -363,3 +363,24 @@ proptest! {
         prop_assert!(verified(&file));
     }
 }
+
+#[test]
+fn cli_network_hessian_uses_the_secular_route_and_agrees_with_the_dense_route() {
+    let p = tmp("one.toml", b"model = \"shared\"\nx = [\"3\", \"1/2\", \"-2\"]\ny = \"1\"\n");
+    let run = |extra: &[&str]| {
+        let out = bin().args(["sharpness", "--json", "--instance"]).arg(&p).args(["--theta", "1,3/2,1/4"]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let v = run(&[]);
+    assert_eq!(v["route"], "secular equation (diagonal + rank one)");
+    let (lo, hi) = (q(v["lambda_max"]["lo"].as_str().unwrap()), q(v["lambda_max"]["hi"].as_str().unwrap()));
+    // The dense route on the same exact Hessian (tests/sharpness.rs::rank_one_dense layout).
+    let x = [q("3"), q("1/2"), q("-2")];
+    let w = [q("1"), q("3/2"), q("1/4")];
+    let r: Q = x.iter().zip(&w).map(|(a, b)| a * b * b).sum::<Q>() - q("1");
+    let diag: Vec<Q> = x.iter().map(|a| q("2") * &r * a).collect();
+    let a: Vec<Q> = x.iter().zip(&w).map(|(a, b)| a * b).collect();
+    let dense = sharpness::lambda_max(&rank_one_dense(&diag, &a, &q("4")), &q("1e-20"));
+    assert!(lo <= dense.hi && dense.lo <= hi);
+}

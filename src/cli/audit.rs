@@ -75,7 +75,8 @@ fn run_estimators<T: Float + Into<f64>>(op: &dyn Operator<T>, precision: &'stati
     ]
 }
 
-fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
+/// Parses `--theta` as comma-separated rationals, one per parameter of the model.
+pub fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
     let p = inst.dim() * inst.model.block();
     let theta: Vec<Q> = text.split(',').enumerate().map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}")))).collect::<Result<_>>()?;
     if theta.len() != p {

@@ -56,32 +56,88 @@ pub fn enclosure_json(lo: &Q, hi: &Q, how: Option<&MaxCertificate>) -> Value {
     v
 }
 
-/// Runs `sharpness`.
+/// The `shared` one-point Hessian 2r·diag(x) + 4aaᵀ at θ = w (a = x ⊙ w) as (D, a, c = 4), or
+/// `None` for other models and n > 1.
+pub fn rank_one_hessian(inst: &crate::instance::Instance, theta: &[Q]) -> Option<(Vec<Q>, Vec<Q>, Q)> {
+    if inst.model != crate::instance::Model::Shared || inst.x.len() != 1 {
+        return None;
+    }
+    let x = &inst.x[0];
+    let r: Q = x.iter().zip(theta).map(|(xi, wi)| xi * wi * wi).sum::<Q>() - &inst.y[0];
+    let two_r = Q::from_integer(2.into()) * r;
+    let diag = x.iter().map(|xi| &two_r * xi).collect();
+    let a = x.iter().zip(theta).map(|(xi, wi)| xi * wi).collect();
+    Some((diag, a, Q::from_integer(4.into())))
+}
+
+/// `sharpness --instance FILE --theta LIST`: λ_max of the network Hessian at θ. For `shared`
+/// with one point the secular route certifies λ_max in O(d); otherwise the exact dense Hessian
+/// goes through [`run_matrix`].
+pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+    let w = parse_width(width)?;
+    let inst = super::instance(instance)?;
+    let theta = super::audit::parse_theta(&inst, theta)?;
+    let Some((diag, a, c)) = rank_one_hessian(&inst, &theta) else {
+        let data = crate::loss::Data::<Q>::from_instance(&inst, &());
+        let h = crate::loss::hessian(inst.model, &data, &theta);
+        return report(&format!("Hessian of {} at θ", instance.display()), h, &w, as_json, claim);
+    };
+    let start = std::time::Instant::now();
+    let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(out) = claim {
+        let file = json!({"version": crate::kernel::VERSION, "title": format!("Certified λ_max of the Hessian of {} at θ", instance.display()), "claim": [sharpness::rank_one_claim(&diag, &a, &c, &cert)]});
+        write_checked(out, &file)?;
+    }
+    let v = json!({
+        "file": instance.display().to_string(),
+        "d": diag.len(),
+        "route": "secular equation (diagonal + rank one)",
+        "lambda_max": {"lo": fmt_q(&cert.lo), "hi": fmt_q(&cert.hi), "relative_width": q_to_f64(&cert.relative_width())},
+        "seconds": seconds,
+    });
+    if as_json {
+        super::print_json(&v)?;
+    } else {
+        println!("Hessian of {} at θ (shared, one point, d = {}): secular equation", instance.display(), diag.len());
+        println!("  λ_max ≈ {:e} in [{}, {}], relative width {:.3e}", q_to_f64(&cert.lo), fmt_q(&cert.lo), fmt_q(&cert.hi), q_to_f64(&cert.relative_width()));
+    }
+    Ok(0)
+}
+
+fn write_checked(out: &Path, file: &Value) -> Result<()> {
+    let verdicts = crate::kernel::check_tree(&out.display().to_string(), file)?;
+    if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
+        return Err(crate::error::Error::Output { file: out.display().to_string(), reason: format!("internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind) });
+    }
+    certificate::write_atomic(out, certificate::render(out, file)?.as_bytes())?;
+    eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verdicts.len());
+    Ok(())
+}
+
+/// Runs `sharpness --matrix FILE`.
 pub fn run(path: &Path, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
     let w = parse_width(width)?;
     let h = read_matrix(path)?;
+    report(&path.display().to_string(), h, &w, as_json, claim)
+}
+
+fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path>) -> Result<i32> {
     let start = std::time::Instant::now();
-    let s = Spectrum::of(&h, &w);
+    let s = Spectrum::of(&h, w);
     let seconds = start.elapsed().as_secs_f64();
     let (min_lo, min_hi) = s.min();
     let (norm_lo, norm_hi) = s.norm();
     if let Some(out) = claim {
         let claims = vec![sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)];
-        let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {}", path.display());
-        let file = json!({"version": crate::kernel::VERSION, "title": title, "claim": claims});
-        let verdicts = crate::kernel::check_tree(&out.display().to_string(), &file)?;
-        if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
-            eprintln!("error: internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind);
-            return Ok(1);
-        }
-        certificate::write_atomic(out, certificate::render(out, &file)?.as_bytes())?;
-        eprintln!("wrote {} (2 claims, verified by the kernel)", out.display());
+        let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {label}");
+        write_checked(out, &json!({"version": crate::kernel::VERSION, "title": title, "claim": claims}))?;
     }
     if as_json {
         super::print_json(&json!({
-            "file": path.display().to_string(),
+            "file": label,
             "d": h.len(),
-            "target_width": fmt_q(&w),
+            "target_width": fmt_q(w),
             "lambda_max": enclosure_json(&s.max.lo, &s.max.hi, Some(&s.max)),
             "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&s.neg_min)),
             "spectral_norm": enclosure_json(&norm_lo, &norm_hi, None),
@@ -89,7 +145,7 @@ pub fn run(path: &Path, width: &str, as_json: bool, claim: Option<&Path>) -> Res
         }))?;
     } else {
         let n = h.len();
-        println!("{}: {n}×{n} symmetric matrix, target relative width {}", path.display(), fmt_q(&w));
+        println!("{label}: {n}×{n} symmetric matrix, target relative width {}", fmt_q(w));
         for (name, lo, hi) in [("λ_max", &s.max.lo, &s.max.hi), ("λ_min", &min_lo, &min_hi), ("max|λ|", &norm_lo, &norm_hi)] {
             println!("  {name:<7} ≈ {:<24e} in [{}, {}]", q_to_f64(lo), fmt_q(lo), fmt_q(hi));
             println!("  {:<7}   relative width {:.3e}", "", q_to_f64(&sharpness::relative_width(lo, hi)));
