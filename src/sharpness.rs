@@ -416,7 +416,7 @@ pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate
         if f(mid) < 0.0 { l = mid } else { h = mid }
     }
     let root = from_f64_exact(0.5 * (l + h)).unwrap_or_else(|| m.clone());
-    let mut delta = (width.clone() / Q::from_integer(4.into())) * root.abs().max(m.abs()).max(Q::new(1.into(), (BigInt::one() << 1000usize).into()));
+    let mut delta = (width.clone() / Q::from_integer(4.into())) * root.abs().max(m.abs()).max(Q::new(1.into(), BigInt::one() << 1000usize));
     let floor = from_f64_exact(4.0 * f64::EPSILON).unwrap_or_else(Q::zero) * root.abs();
     delta = delta.max(floor);
     loop {

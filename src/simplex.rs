@@ -198,10 +198,11 @@ pub fn solve(lp: &Lp) -> Outcome {
     }
     // Drive zero-level artificials out of the basis where a structural pivot exists.
     for r in 0..m {
-        if tab.basis[r] >= n {
-            if let Some(col) = (0..n).find(|&j| !tab.t[r][j].is_zero()) {
-                tab.pivot(r, col);
-            }
+        if tab.basis[r] < n {
+            continue;
+        }
+        if let Some(col) = (0..n).find(|&j| !tab.t[r][j].is_zero()) {
+            tab.pivot(r, col);
         }
     }
     // Phase II, with the costs scaled to integers (a positive factor keeps every sign).

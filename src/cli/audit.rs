@@ -89,6 +89,9 @@ fn hessian_op<T: Scalar<Ctx = ()>>(inst: &Instance, theta: &[Q]) -> Hessian<T> {
     Hessian { model: inst.model, data: Data::from_instance(inst, &()), theta: theta.iter().map(|q| T::from_q(q, &())).collect() }
 }
 
+/// The exact matrix, a label, and the same operator in f64 and f32.
+type Operators = (Vec<Vec<Q>>, String, Box<dyn Operator<f64>>, Box<dyn Operator<f32>>);
+
 /// Runs `audit`.
 pub fn run(o: &Options) -> Result<i32> {
     let width = parse_width(o.width)?;
@@ -97,7 +100,7 @@ pub fn run(o: &Options) -> Result<i32> {
         Some(p @ ("f32" | "f64")) => vec![p],
         Some(other) => return Err(Error::Usage(format!("--precision: `{other}` (expected f32 or f64)"))),
     };
-    let (h, label, ops64, ops32): (Vec<Vec<Q>>, String, Box<dyn Operator<f64>>, Box<dyn Operator<f32>>) = match o.source {
+    let (h, label, ops64, ops32): Operators = match o.source {
         Source::Matrix(path) => {
             let h = read_matrix(path)?;
             let f64s: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(q_to_f64).collect()).collect();
