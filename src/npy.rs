@@ -91,21 +91,3 @@ fn dict_value(header: &str, key: &str) -> Option<String> {
     let end = if rest.starts_with('(') { rest.find(')')? + 1 } else { rest.find([',', '}'])? };
     Some(rest[..end].trim().to_string())
 }
-
-/// Writes a square f64 matrix as a version-1 little-endian `.npy` (for tests and benches).
-pub fn encode_f64(m: &[Vec<f64>]) -> Vec<u8> {
-    let rows = m.len();
-    let cols = m.first().map_or(0, Vec::len);
-    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    for x in m.iter().flatten() {
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out
-}
