@@ -19,3 +19,8 @@ pub mod interval;
 pub mod flow;
 pub mod eos;
 pub mod plot;
+pub mod estimate;
+pub mod sharpness;
+pub mod npy;
+pub mod simplex;
+pub mod multipoint;

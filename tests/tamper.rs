@@ -19,12 +19,19 @@ fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// The leaf changed: a rational q → q + 1, an integer n → n + 1, a boolean flipped.
+/// The leaf changed: a rational moves away from zero by one (q → q + 1 for q ≥ 0, q → q − 1
+/// for q < 0, so |q| always changes: a mere sign flip is not a tampering some statements can
+/// see — the spectrum of D + c·aaᵀ is the same under a_i → −a_i), an integer n → n + 1, a
+/// boolean flipped.
 fn mutate(tree: &Value, pointer: &str) -> Value {
     let mut t = tree.clone();
     let leaf = t.pointer_mut(pointer).expect("leaf exists");
     let changed = match &*leaf {
-        Value::String(s) => Value::String(fmt_q(&(parse_q(s).unwrap() + dlncheck::scalar::qi(1)))),
+        Value::String(s) => {
+            let q = parse_q(s).unwrap();
+            let step = if q < dlncheck::scalar::qi(0) { dlncheck::scalar::qi(-1) } else { dlncheck::scalar::qi(1) };
+            Value::String(fmt_q(&(q + step)))
+        }
         Value::Number(n) => Value::from(n.as_u64().expect("integers in claim files are non-negative") + 1),
         Value::Bool(b) => Value::Bool(!*b),
         other => other.clone(),

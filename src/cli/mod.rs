@@ -1,11 +1,14 @@
 //! Command implementations behind the `dlncheck` binary. Each command is a function from its
 //! parsed arguments to an exit code; all output goes through here, errors are single lines.
 
+pub mod audit;
 pub mod certify;
 pub mod check;
 pub mod random;
 pub mod search;
 pub mod gd;
+pub mod multipoint;
+pub mod sharpness;
 pub mod solve;
 pub mod sweep;
 

@@ -13,6 +13,8 @@
 
 mod generalization;
 mod dynamics;
+mod multipoint;
+mod sharpness;
 mod t1;
 
 use crate::error::Error;
@@ -120,6 +122,13 @@ impl<'a> Claim<'a> {
     pub fn qs_unreduced(&self, key: &str) -> Result<Vec<Q>, Fail> {
         Ok(self.fields.qs_unreduced(self.raw(key)?, &self.path(key))?)
     }
+    /// Optional list of rationals.
+    pub fn qs_opt(&self, key: &str) -> Result<Option<Vec<Q>>, Fail> {
+        match self.value.get(key) {
+            None => Ok(None),
+            Some(v) => Ok(Some(self.fields.qs(v, &self.path(key))?)),
+        }
+    }
     /// Required rational matrix.
     pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Fail> {
         Ok(self.fields.matrix(self.raw(key)?, &self.path(key))?)
@@ -184,6 +193,12 @@ pub fn check_tree(file: &str, tree: &Value) -> Result<Vec<Verdict>, Error> {
             "best-linear" => generalization::best_linear(&claim),
             "bayes" => generalization::bayes(&claim),
             "gd-witness" => dynamics::gd_witness(&claim),
+            "lambda-max" => sharpness::lambda_max(&claim),
+            "lambda-max-rank-one" => sharpness::lambda_max_rank_one(&claim),
+            "t2-min-norm" => multipoint::min_norm(&claim),
+            "t2-sharpness-upper" => multipoint::sharpness_upper(&claim),
+            "t2-sharpness-lower" => multipoint::sharpness_lower(&claim),
+            "t2-conflict" => multipoint::conflict(&claim),
             other => return Err(fields.err(&format!("{at}.kind"), format!("unknown claim kind `{other}`"))),
         };
         let outcome = match result {

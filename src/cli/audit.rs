@@ -1,0 +1,205 @@
+//! `dlncheck audit`: compare float eigenvalue estimates with certified enclosures (SPEC §6).
+//!
+//! The operator is a matrix file (`--matrix`) or the Hessian ∇²L(θ) of a diagonal linear
+//! network (`--instance FILE --theta LIST`); float estimators on a Hessian use Hessian-vector
+//! products only, while the enclosure certifies the exact rational Hessian. Each estimate is
+//! compared with the enclosure of the end of the spectrum it belongs to: absolute error
+//! |est − λ| ∈ [dist(est, [lo, hi]), max(|est − lo|, |est − hi|)], relative error (the same over
+//! |λ|), ulp error (over the spacing of the estimate's float type at the estimate), and whether
+//! the estimate lies inside the enclosure.
+
+use super::sharpness::{enclosure_json, parse_width, read_matrix};
+use crate::error::{Error, Result};
+use crate::estimate::{self, Dense, End, Estimate, Hessian, Operator};
+use crate::instance::Instance;
+use crate::loss::{self, Data};
+use crate::rational::{fmt_q, from_f64_exact, parse_q, Q};
+use crate::scalar::{q_to_f64, Scalar};
+use crate::rational::abs;
+use crate::sharpness::Spectrum;
+use num_traits::{Float, Signed, Zero};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// What to audit: a matrix file or a network Hessian at θ.
+pub enum Source<'a> {
+    Matrix(&'a Path),
+    Hessian { instance: &'a Path, theta: &'a str },
+}
+
+/// Options of `audit`.
+pub struct Options<'a> {
+    pub source: Source<'a>,
+    /// An outside estimate to audit instead of running the estimators here.
+    pub estimate: Option<&'a str>,
+    /// `f32` or `f64`: the float type of the outside estimate (for ulps), or of the estimators
+    /// run here (`None`: both).
+    pub precision: Option<&'a str>,
+    pub iterations: usize,
+    pub width: &'a str,
+    pub json: bool,
+}
+
+/// One audited estimate.
+struct Row {
+    method: String,
+    precision: &'static str,
+    value: Q,
+    /// The spacing of the float type at the value.
+    ulp: Q,
+    iterations: Option<usize>,
+    converged: Option<bool>,
+    end: End,
+}
+
+fn ulp_f64(x: f64) -> Q {
+    let a = x.abs();
+    from_f64_exact(a.next_up() - a).unwrap_or_else(Q::zero)
+}
+
+fn ulp_f32(x: f32) -> Q {
+    let a = x.abs();
+    from_f64_exact((a.next_up() - a) as f64).unwrap_or_else(Q::zero)
+}
+
+fn row<T: Float + Into<f64>>(method: &str, precision: &'static str, e: Estimate<T>, ulp: fn(T) -> Q) -> Row {
+    let v: f64 = e.value.into();
+    Row { method: method.into(), precision, value: from_f64_exact(v).unwrap_or_else(Q::zero), ulp: ulp(e.value), iterations: Some(e.iterations), converged: Some(e.converged), end: e.end }
+}
+
+fn run_estimators<T: Float + Into<f64>>(op: &dyn Operator<T>, precision: &'static str, iters: usize, ulp: fn(T) -> Q, eps: T) -> Vec<Row> {
+    vec![
+        row("power", precision, estimate::power_iteration(op, iters, eps, 1), ulp),
+        row("lanczos", precision, estimate::lanczos(op, End::Largest, iters, eps, 1), ulp),
+        row("lanczos", precision, estimate::lanczos(op, End::Smallest, iters, eps, 1), ulp),
+    ]
+}
+
+/// Parses `--theta` as comma-separated rationals, one per parameter of the model.
+pub fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
+    let p = inst.dim() * inst.model.block();
+    let theta: Vec<Q> = text.split(',').enumerate().map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}")))).collect::<Result<_>>()?;
+    if theta.len() != p {
+        return Err(Error::Usage(format!("--theta has {} entries, model {} with d = {} has {p} parameters", theta.len(), inst.model.name(), inst.dim())));
+    }
+    Ok(theta)
+}
+
+fn hessian_op<T: Scalar<Ctx = ()>>(inst: &Instance, theta: &[Q]) -> Hessian<T> {
+    Hessian { model: inst.model, data: Data::from_instance(inst, &()), theta: theta.iter().map(|q| T::from_q(q, &())).collect() }
+}
+
+/// The exact matrix, a label, and the same operator in f64 and f32.
+type Operators = (Vec<Vec<Q>>, String, Box<dyn Operator<f64>>, Box<dyn Operator<f32>>);
+
+/// Runs `audit`.
+pub fn run(o: &Options) -> Result<i32> {
+    let width = parse_width(o.width)?;
+    let precisions: Vec<&str> = match o.precision {
+        None => vec!["f32", "f64"],
+        Some(p @ ("f32" | "f64")) => vec![p],
+        Some(other) => return Err(Error::Usage(format!("--precision: `{other}` (expected f32 or f64)"))),
+    };
+    let (h, label, ops64, ops32): Operators = match o.source {
+        Source::Matrix(path) => {
+            let h = read_matrix(path)?;
+            let f64s: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(q_to_f64).collect()).collect();
+            let f32s: Vec<Vec<f32>> = h.iter().map(|r| r.iter().map(|q| f32::from_q(q, &())).collect()).collect();
+            (h, path.display().to_string(), Box::new(Dense(f64s)), Box::new(Dense(f32s)))
+        }
+        Source::Hessian { instance, theta } => {
+            let inst = super::instance(instance)?;
+            let theta = parse_theta(&inst, theta)?;
+            let data = Data::<Q>::from_instance(&inst, &());
+            let h = loss::hessian(inst.model, &data, &theta);
+            (h, format!("Hessian of {} at θ", instance.display()), Box::new(hessian_op::<f64>(&inst, &theta)), Box::new(hessian_op::<f32>(&inst, &theta)))
+        }
+    };
+    let spectrum = Spectrum::of(&h, &width);
+    let mut rows = Vec::new();
+    match o.estimate {
+        Some(text) => {
+            let value = parse_q(text).map_err(|r| Error::Usage(format!("--estimate: {r}")))?;
+            let f = q_to_f64(&value);
+            let (precision, ulp) = if precisions == ["f32"] { ("f32", ulp_f32(f as f32)) } else { ("f64", ulp_f64(f)) };
+            let end = if value.is_negative() { End::Smallest } else { End::Largest };
+            rows.push(Row { method: "outside estimate".into(), precision, value, ulp, iterations: None, converged: None, end });
+        }
+        None => {
+            for p in &precisions {
+                match *p {
+                    "f32" => rows.extend(run_estimators(ops32.as_ref(), "f32", o.iterations, ulp_f32, f32::EPSILON)),
+                    _ => rows.extend(run_estimators(ops64.as_ref(), "f64", o.iterations, ulp_f64, f64::EPSILON)),
+                }
+            }
+        }
+    }
+    let (min_lo, min_hi) = spectrum.min();
+    let audited: Vec<Value> = rows.iter().map(|r| audit_row(r, &spectrum)).collect();
+    let report = json!({
+        "source": label,
+        "d": h.len(),
+        "lambda_max": enclosure_json(&spectrum.max.lo, &spectrum.max.hi, Some(&spectrum.max)),
+        "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&spectrum.neg_min)),
+        "estimates": audited,
+    });
+    if o.json {
+        super::print_json(&report)?;
+    } else {
+        print_table(&report);
+    }
+    Ok(0)
+}
+
+/// The audit of one estimate against the enclosure of its end of the spectrum.
+fn audit_row(r: &Row, s: &Spectrum) -> Value {
+    let (lo, hi) = match r.end {
+        End::Largest => (s.max.lo.clone(), s.max.hi.clone()),
+        End::Smallest => s.min(),
+    };
+    let e = &r.value;
+    let abs_lo = if e < &lo { &lo - e } else if e > &hi { e - &hi } else { Q::zero() };
+    let abs_hi = abs(&(e - &lo)).max(abs(&(e - &hi)));
+    let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() { abs(&lo).min(abs(&hi)) } else { Q::zero() };
+    let mag_hi = abs(&lo).max(abs(&hi));
+    let ratio = |a: &Q, b: &Q| if b.is_zero() { None } else { Some(q_to_f64(&(a / b))) };
+    json!({
+        "method": r.method,
+        "precision": r.precision,
+        "estimate": q_to_f64(e),
+        "estimate_exact": fmt_q(e),
+        "end": r.end.name(),
+        "iterations": r.iterations,
+        "converged": r.converged,
+        "inside": lo <= *e && *e <= hi,
+        "abs_error": {"lo": q_to_f64(&abs_lo), "hi": q_to_f64(&abs_hi)},
+        "rel_error": {"lo": ratio(&abs_lo, &mag_hi), "hi": ratio(&abs_hi, &mag_lo)},
+        "ulp_error": {"lo": ratio(&abs_lo, &r.ulp), "hi": ratio(&abs_hi, &r.ulp)},
+    })
+}
+
+fn print_table(report: &Value) {
+    let num = |v: &Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.3e}"));
+    println!("{} (d = {})", report["source"].as_str().unwrap_or(""), report["d"]);
+    for end in ["lambda_max", "lambda_min"] {
+        let e = &report[end];
+        println!("  {end} in [{}, {}]  (relative width {})", e["lo"].as_str().unwrap_or(""), e["hi"].as_str().unwrap_or(""), num(&e["relative_width"]));
+    }
+    println!("  {:<17} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside", "method", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
+    for r in report["estimates"].as_array().into_iter().flatten() {
+        let iters = r["iterations"].as_u64().map_or("-".to_string(), |i| i.to_string());
+        println!(
+            "  {:<17} {:<4} {:<10} {:>6} {:>24.16e} {:>10} {:>10} {:>10}  {}",
+            r["method"].as_str().unwrap_or(""),
+            r["precision"].as_str().unwrap_or(""),
+            r["end"].as_str().unwrap_or(""),
+            iters,
+            r["estimate"].as_f64().unwrap_or(f64::NAN),
+            num(&r["abs_error"]["hi"]),
+            num(&r["rel_error"]["hi"]),
+            num(&r["ulp_error"]["hi"]),
+            if r["inside"] == json!(true) { "yes" } else { "no" }
+        );
+    }
+    println!("  errors are upper bounds over the enclosure (its width is far below the float error)");
+}

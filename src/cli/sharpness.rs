@@ -1,0 +1,157 @@
+//! `dlncheck sharpness --matrix FILE [--width W] [--json] [--claim OUT]`: certified enclosures of
+//! λ_max, λ_min and the spectral norm of a rational symmetric matrix (SPEC §6, §7).
+
+use crate::certificate;
+use crate::error::{Error, Result};
+use crate::instance::Fields;
+use crate::rational::{fmt_q, parse_q, Q};
+use crate::scalar::q_to_f64;
+use crate::sharpness::{self, check_symmetric, Lower, MaxCertificate, Spectrum, Upper};
+use num_traits::Signed;
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// Reads a matrix: `.npy` (f32/f64, exact binary values) or JSON/TOML `{"matrix": [[...]]}` of
+/// rationals; checks that it is square and symmetric.
+pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
+    let name = path.display().to_string();
+    let m = if path.extension().is_some_and(|e| e == "npy") {
+        crate::npy::read_matrix(path)?
+    } else {
+        let tree = crate::instance::read_tree(path)?;
+        let f = Fields { file: &name };
+        f.matrix(f.get(&tree, "", "matrix")?, "matrix")?
+    };
+    check_symmetric(&m).map_err(|r| Error::input(&name, "matrix", r))?;
+    Ok(m)
+}
+
+/// Parses `--width`: a rational in (0, 1).
+pub fn parse_width(text: &str) -> Result<Q> {
+    let w = parse_q(text).map_err(|r| Error::Usage(format!("--width: {r}")))?;
+    if !w.is_positive() || w >= Q::from_integer(1.into()) {
+        return Err(Error::Usage(format!("--width: {text} must lie strictly between 0 and 1")));
+    }
+    Ok(w)
+}
+
+fn route(c: &MaxCertificate) -> String {
+    let lower = match c.lower {
+        Lower::Witness(_) => "Rayleigh witness",
+        Lower::Inertia => "LDLᵀ inertia",
+    };
+    let upper = match c.upper {
+        Upper::Definite => "hi·I − H ⪰ 0 by LDLᵀ",
+        Upper::KatoTemple { .. } => "Kato–Temple, one eigenvalue above a gap shift",
+    };
+    format!("{lower}; {upper}")
+}
+
+/// `{lo, hi, relative_width, certificate}` of one end.
+pub fn enclosure_json(lo: &Q, hi: &Q, how: Option<&MaxCertificate>) -> Value {
+    let mut v = json!({"lo": fmt_q(lo), "hi": fmt_q(hi), "relative_width": q_to_f64(&sharpness::relative_width(lo, hi))});
+    if let Some(c) = how {
+        v["certificate"] = json!(route(c));
+    }
+    v
+}
+
+/// The `shared` one-point Hessian 2r·diag(x) + 4aaᵀ at θ = w (a = x ⊙ w) as (D, a, c = 4), or
+/// `None` for other models and n > 1.
+pub fn rank_one_hessian(inst: &crate::instance::Instance, theta: &[Q]) -> Option<(Vec<Q>, Vec<Q>, Q)> {
+    if inst.model != crate::instance::Model::Shared || inst.x.len() != 1 {
+        return None;
+    }
+    let x = &inst.x[0];
+    let r: Q = x.iter().zip(theta).map(|(xi, wi)| xi * wi * wi).sum::<Q>() - &inst.y[0];
+    let two_r = Q::from_integer(2.into()) * r;
+    let diag = x.iter().map(|xi| &two_r * xi).collect();
+    let a = x.iter().zip(theta).map(|(xi, wi)| xi * wi).collect();
+    Some((diag, a, Q::from_integer(4.into())))
+}
+
+/// `sharpness --instance FILE --theta LIST`: λ_max of the network Hessian at θ. For `shared`
+/// with one point the secular route certifies λ_max in O(d); otherwise the exact dense Hessian
+/// goes through [`run_matrix`].
+pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+    let w = parse_width(width)?;
+    let inst = super::instance(instance)?;
+    let theta = super::audit::parse_theta(&inst, theta)?;
+    let Some((diag, a, c)) = rank_one_hessian(&inst, &theta) else {
+        let data = crate::loss::Data::<Q>::from_instance(&inst, &());
+        let h = crate::loss::hessian(inst.model, &data, &theta);
+        return report(&format!("Hessian of {} at θ", instance.display()), h, &w, as_json, claim);
+    };
+    let start = std::time::Instant::now();
+    let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(out) = claim {
+        let file = json!({"version": crate::kernel::VERSION, "title": format!("Certified λ_max of the Hessian of {} at θ", instance.display()), "claim": [sharpness::rank_one_claim(&diag, &a, &c, &cert)]});
+        write_checked(out, &file)?;
+    }
+    let v = json!({
+        "file": instance.display().to_string(),
+        "d": diag.len(),
+        "route": "secular equation (diagonal + rank one)",
+        "lambda_max": {"lo": fmt_q(&cert.lo), "hi": fmt_q(&cert.hi), "relative_width": q_to_f64(&cert.relative_width())},
+        "seconds": seconds,
+    });
+    if as_json {
+        super::print_json(&v)?;
+    } else {
+        println!("Hessian of {} at θ (shared, one point, d = {}): secular equation", instance.display(), diag.len());
+        println!("  λ_max ≈ {:e} in [{}, {}], relative width {:.3e}", q_to_f64(&cert.lo), fmt_q(&cert.lo), fmt_q(&cert.hi), q_to_f64(&cert.relative_width()));
+    }
+    Ok(0)
+}
+
+fn write_checked(out: &Path, file: &Value) -> Result<()> {
+    let verdicts = crate::kernel::check_tree(&out.display().to_string(), file)?;
+    if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
+        return Err(crate::error::Error::Output { file: out.display().to_string(), reason: format!("internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind) });
+    }
+    certificate::write_atomic(out, certificate::render(out, file)?.as_bytes())?;
+    eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verdicts.len());
+    Ok(())
+}
+
+/// Runs `sharpness --matrix FILE`.
+pub fn run(path: &Path, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+    let w = parse_width(width)?;
+    let h = read_matrix(path)?;
+    report(&path.display().to_string(), h, &w, as_json, claim)
+}
+
+fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+    let start = std::time::Instant::now();
+    let s = Spectrum::of(&h, w);
+    let seconds = start.elapsed().as_secs_f64();
+    let (min_lo, min_hi) = s.min();
+    let (norm_lo, norm_hi) = s.norm();
+    if let Some(out) = claim {
+        let claims = vec![sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)];
+        let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {label}");
+        write_checked(out, &json!({"version": crate::kernel::VERSION, "title": title, "claim": claims}))?;
+    }
+    if as_json {
+        super::print_json(&json!({
+            "file": label,
+            "d": h.len(),
+            "target_width": fmt_q(w),
+            "lambda_max": enclosure_json(&s.max.lo, &s.max.hi, Some(&s.max)),
+            "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&s.neg_min)),
+            "spectral_norm": enclosure_json(&norm_lo, &norm_hi, None),
+            "seconds": seconds,
+        }))?;
+    } else {
+        let n = h.len();
+        println!("{label}: {n}×{n} symmetric matrix, target relative width {}", fmt_q(w));
+        for (name, lo, hi) in [("λ_max", &s.max.lo, &s.max.hi), ("λ_min", &min_lo, &min_hi), ("max|λ|", &norm_lo, &norm_hi)] {
+            println!("  {name:<7} ≈ {:<24e} in [{}, {}]", q_to_f64(lo), fmt_q(lo), fmt_q(hi));
+            println!("  {:<7}   relative width {:.3e}", "", q_to_f64(&sharpness::relative_width(lo, hi)));
+        }
+        println!("  certified by: λ_max {}; λ_min {}", route(&s.max), route(&s.neg_min));
+        println!("  {seconds:.3} s");
+    }
+    Ok(0)
+}
