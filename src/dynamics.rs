@@ -16,7 +16,7 @@
 //! 1 = Σ z_i²/(λ − δ_i) (after deflating z_i = 0 and equal δ's); see [`extreme_eigenvalues`].
 
 use crate::error::{Error, Result};
-use crate::instance::{Init, Instance, Model, Teacher, Covariance};
+use crate::instance::{Init, Instance, Model};
 use crate::rational::{parse_q, Q};
 use crate::scalar::{BigFloat, Scalar};
 use num_bigint::BigInt;
@@ -535,92 +535,6 @@ pub fn thresholds(inst: &Instance) -> Result<Thresholds> {
     let two = Q::from_integer(2.into());
     let s_norm = p.objective(crate::optimum::Objective::Sharpness, &t.min_norm.beta);
     Ok(Thresholds { eta_norm: &two / s_norm, eta_max: &two / &t.min_sharpness.value })
-}
-
-/// Expected generalization error of the linear rule β = y·c (SPEC §3), exact:
-/// E(c) = K·cᵀΣc − 2cᵀΣm + C with, for a discrete prior (y_a = ⟨x, β*_a⟩),
-/// K = Σ p_a y_a², m = Σ p_a y_a β*_a, C = Σ p_a β*_aᵀΣβ*_a, and for a moments prior
-/// K = xᵀM2x, m = M2 x, C = tr(Σ M2).
-///
-/// Minimal version for C5, to be unified with issue 3's `generalization` module by the lead.
-pub fn linear_rule_error(x: &[Q], teacher: &Teacher, cov: &Covariance, c: &[Q]) -> Q {
-    let (k, m, cst) = error_form(x, teacher, cov);
-    let sc = apply(cov, c);
-    let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(p, q)| p * q).sum() };
-    k * dot(c, &sc) - Q::from_integer(2.into()) * dot(&sc, &m) + cst
-}
-
-/// Σv.
-fn apply(cov: &Covariance, v: &[Q]) -> Vec<Q> {
-    match cov {
-        Covariance::Identity => v.to_vec(),
-        Covariance::Matrix(m) => m.iter().map(|row| row.iter().zip(v).map(|(a, b)| a * b).sum()).collect(),
-    }
-}
-
-/// (K, m, C) of [`linear_rule_error`].
-fn error_form(x: &[Q], teacher: &Teacher, cov: &Covariance) -> (Q, Vec<Q>, Q) {
-    let d = x.len();
-    let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(p, q)| p * q).sum() };
-    match teacher {
-        Teacher::Discrete { atoms } => {
-            let mut k = Q::zero();
-            let mut m = vec![Q::zero(); d];
-            let mut cst = Q::zero();
-            for (p, b) in atoms {
-                let ya = dot(x, b);
-                k += p * &ya * &ya;
-                for i in 0..d {
-                    m[i] += p * &ya * &b[i];
-                }
-                cst += p * dot(b, &apply(cov, b));
-            }
-            (k, m, cst)
-        }
-        Teacher::Moments { second_moment, .. } => {
-            let m: Vec<Q> = second_moment.iter().map(|row| dot(row, x)).collect();
-            let k = dot(x, &m);
-            let cst = match cov {
-                Covariance::Identity => (0..d).map(|i| second_moment[i][i].clone()).sum(),
-                Covariance::Matrix(s) => (0..d).map(|i| (0..d).map(|j| &s[i][j] * &second_moment[j][i]).sum::<Q>()).sum(),
-            };
-            (k, m, cst)
-        }
-    }
-}
-
-/// The smallest expected error over the Pareto front (SPEC §3) and the rule c attaining it:
-/// on the segment between consecutive vertices c(t) = (1−t)c_k + t c_l, E is the quadratic
-/// A t² + 2B t + E(c_k) with A = K·dᵀΣd, B = K·c_kᵀΣd − dᵀΣm (d = c_l − c_k), minimised at
-/// t = clamp(−B/A, 0, 1).
-pub fn front_best(x: &[Q], teacher: &Teacher, cov: &Covariance, vertices: &[usize]) -> (Q, Vec<Q>) {
-    let dim = x.len();
-    let rule = |i: usize| -> Vec<Q> {
-        let mut c = vec![Q::zero(); dim];
-        c[i] = Q::one() / &x[i];
-        c
-    };
-    let (k, m, _) = error_form(x, teacher, cov);
-    let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(p, q)| p * q).sum() };
-    let mut best_c = rule(vertices[0]);
-    let mut best = linear_rule_error(x, teacher, cov, &best_c);
-    for w in vertices.windows(2) {
-        let (c0, c1) = (rule(w[0]), rule(w[1]));
-        let dv: Vec<Q> = c1.iter().zip(&c0).map(|(a, b)| a - b).collect();
-        let sd = apply(cov, &dv);
-        let a = &k * dot(&dv, &sd);
-        let b = &k * dot(&c0, &sd) - dot(&sd, &m);
-        let t = if a.is_positive() { (-b / a).max(Q::zero()).min(Q::one()) } else { Q::one() };
-        for t in [t, Q::one()] {
-            let c: Vec<Q> = c0.iter().zip(&dv).map(|(p, q)| p + &t * q).collect();
-            let e = linear_rule_error(x, teacher, cov, &c);
-            if e < best {
-                best = e;
-                best_c = c;
-            }
-        }
-    }
-    (best, best_c)
 }
 
 /// Runs in the arithmetic `prec` and converts the outcome to a precision-independent summary.

@@ -4,10 +4,11 @@
 //! endpoint is rationalised exactly, projected onto M in Q and its expected error compared in Q)
 //! and can be written as a `gd-witness` claim that [`crate::kernel`] re-checks.
 
+use crate::generalization::Setting;
 use crate::dynamics::{self, decimal, Problem, Stop, Summary};
 use crate::error::{Error, Result};
 use crate::flow::{Flow, Limit, MaxSharpness};
-use crate::instance::{Instance, Model, Teacher};
+use crate::instance::{Instance, Model};
 use crate::interval::Interval;
 use crate::rational::{fmt_q, fmt_qs, Q};
 use num_traits::{Signed, Zero};
@@ -134,20 +135,12 @@ pub fn projected_rule(p: &Problem, theta: &[Q]) -> Option<Vec<Q>> {
     Some(beta.iter().map(|b| b / &s).collect())
 }
 
-/// Errors of the reference learners: (min-norm, min-sharpness, front best).
+/// Errors of the reference learners (SPEC §3): (min-norm, min-sharpness, front best, its rule c),
+/// computed by [`crate::generalization`]; `None` without a teacher.
 pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
-    let Some(teacher) = &inst.teacher else { return Ok(None) };
-    let (x, y) = inst.point()?;
-    if let Some(i) = x.iter().position(|v| !v.is_positive()) {
-        return Err(Error::input(&inst.source, format!("x[{i}]"), "expected error (SPEC §3, T1-G) needs every x_i > 0"));
-    }
-    let t = crate::optimum::solve(inst)?;
-    let rule = |b: &[Q]| -> Vec<Q> { b.iter().map(|v| v / y).collect() };
-    let e_norm = dynamics::linear_rule_error(x, teacher, &inst.covariance, &rule(&t.min_norm.beta));
-    let e_sharp = dynamics::linear_rule_error(x, teacher, &inst.covariance, &rule(&t.min_sharpness.beta));
-    let vertices: Vec<usize> = t.front.iter().map(|v| v.index).collect();
-    let (best, c) = dynamics::front_best(x, teacher, &inst.covariance, &vertices);
-    Ok(Some((e_norm, e_sharp, best, c)))
+    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
+    let f = setting.front_best();
+    Ok(Some((f.min_norm, f.min_sharpness, f.value, f.c)))
 }
 
 /// The start θ0 as text, for the evidence label.
@@ -161,11 +154,12 @@ fn init_text(p: &Problem) -> String {
 
 /// The `gd-witness` claim (format in proofs/FORMAT.md): the exact endpoint θ of a float run,
 /// its projection onto M, and its exact expected error against min-norm and min-sharpness.
-pub fn witness_claim(p: &Problem, teacher: &Teacher, inst: &Instance, eta: &Q, s: &Summary) -> Result<Option<Value>> {
+pub fn witness_claim(p: &Problem, inst: &Instance, eta: &Q, s: &Summary) -> Result<Option<Value>> {
     let Some((e_norm, e_sharp, _, _)) = reference_errors(inst)? else { return Ok(None) };
     let Some(c) = projected_rule(p, &s.theta) else { return Ok(None) };
     let beta: Vec<Q> = c.iter().map(|v| v * &p.y).collect();
-    let e = dynamics::linear_rule_error(&p.x, teacher, &inst.covariance, &c);
+    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
+    let e = setting.error(&c);
     Ok(Some(json!({
         "kind": "gd-witness",
         "theta": fmt_qs(&s.theta),

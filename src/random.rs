@@ -17,6 +17,14 @@ impl SplitMix64 {
         SplitMix64(seed)
     }
 
+    /// An independent stream for sample `index` under `seed` (searches draw sample i from its own
+    /// stream, so results do not depend on the number of threads).
+    pub fn for_sample(seed: u64, index: u64) -> Self {
+        let mut g = SplitMix64(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        g.next_u64();
+        g
+    }
+
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);

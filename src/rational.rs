@@ -180,29 +180,37 @@ fn gcd(mut a: BigUint, mut b: BigUint) -> BigUint {
     }
 }
 
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
-        return gcd_u64(x, y) as u128;
-    }
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
+fn gcd_u128(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(x), Ok(y)) => binary_gcd_u64(x, y) as u128,
+        _ => binary_gcd_u128(a, b),
     }
 }
+
+/// Stein's binary gcd on one machine-word type (64-bit words are faster when both fit).
+macro_rules! binary_gcd {
+    ($name:ident, $t:ty) => {
+        fn $name(mut a: $t, mut b: $t) -> $t {
+            if a == 0 || b == 0 {
+                return a | b;
+            }
+            let shift = (a | b).trailing_zeros();
+            a >>= a.trailing_zeros();
+            loop {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                b -= a;
+                if b == 0 {
+                    return a << shift;
+                }
+            }
+        }
+    };
+}
+binary_gcd!(binary_gcd_u64, u64);
+binary_gcd!(binary_gcd_u128, u128);
 
 /// c − l·x in lowest terms, over the common denominator c_d·l_d·x_d, reduced once by [`frac`].
 pub fn c_minus_lx(c: &Q, l: &Q, x: &Q) -> Q {
@@ -218,24 +226,6 @@ pub fn k_sq(k: i64, x: &Q) -> Q {
 /// Whether x·y > 0, from the signs alone.
 pub fn same_sign(x: &Q, y: &Q) -> bool {
     (x.is_positive() && y.is_positive()) || (x.is_negative() && y.is_negative())
-}
-
-fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
 }
 
 /// Compares a with b by cross-multiplication (denominators are positive; no division or gcd).

@@ -13,6 +13,7 @@
 //! each number by a simpler one (smaller |numerator| + denominator). Untrusted: every hit is
 //! written with a claim file that the kernel has verified.
 
+use crate::random::SplitMix64;
 use crate::error::{Error, Result};
 use crate::generalization::Setting;
 use crate::instance::{Covariance, Instance, Model, Teacher};
@@ -39,33 +40,6 @@ impl Target {
             Target::NeitherBias => "neither-bias",
             Target::EndOptimal => "end-optimal",
         }
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, deterministic generator.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// The stream of sample `index` under `seed`.
-    pub fn for_sample(seed: u64, index: u64) -> Self {
-        let mut g = SplitMix64(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
-        g.next_u64();
-        g
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform integer in `lo..=hi` (modulo bias is irrelevant at these ranges).
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next_u64() % ((hi - lo + 1) as u64)) as i64
     }
 }
 

@@ -89,6 +89,7 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
     let refs = eos::reference_errors(&inst)?;
+    let setting = crate::generalization::Setting::of(&inst)?;
     std::fs::create_dir_all(&a.out).map_err(|e| Error::Output { file: a.out.display().to_string(), reason: e.to_string() })?;
     let flow = if problem.model == crate::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
     let thresholds = if problem.model == crate::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
@@ -100,8 +101,8 @@ pub fn run(a: &Args) -> Result<i32> {
             let mut o = opts.clone();
             o.eta = eta.clone();
             let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
-            let gen_error = match (&inst.teacher, eos::projected_rule(&problem, &summary.theta)) {
-                (Some(t), Some(c)) if summary.stop != Stop::Diverged => Some(dynamics::linear_rule_error(&problem.x, t, &inst.covariance, &c)),
+            let gen_error = match (&setting, eos::projected_rule(&problem, &summary.theta)) {
+                (Some(s), Some(c)) if summary.stop != Stop::Diverged => Some(s.error(&c)),
                 _ => None,
             };
             bar.inc(1);
@@ -113,8 +114,8 @@ pub fn run(a: &Args) -> Result<i32> {
     crate::certificate::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let mut witness = Value::Null;
-    if let (Some(path), Some(t)) = (&a.witness, &inst.teacher) {
-        witness = write_witness(path, &a.file, &inst, &problem, t, &rows)?;
+    if let (Some(path), Some(_)) = (&a.witness, &inst.teacher) {
+        witness = write_witness(path, &a.file, &inst, &problem, &rows)?;
     }
     let out = json!({
         "file": a.file.display().to_string(),
@@ -259,7 +260,7 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
     out
 }
 
-fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::instance::Instance, p: &Problem, t: &crate::instance::Teacher, rows: &[Row]) -> Result<Value> {
+fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::instance::Instance, p: &Problem, rows: &[Row]) -> Result<Value> {
     let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
     let Some((r, e)) = best else { return Err(Error::Usage("--witness: no GD endpoint to project".into())) };
     if let Some((en, es, _, _)) = eos::reference_errors(inst)? {
@@ -267,7 +268,7 @@ fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::i
             return Err(Error::Usage(format!("--witness: the best GD learner (lr = {}) does not beat both min-norm and min-sharpness, so there is no witness to write", fmt_q(&r.eta))));
         }
     }
-    let Some(claim) = eos::witness_claim(p, t, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
+    let Some(claim) = eos::witness_claim(p, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
     // The kernel reads θ from the claim, not the init: the init goes into the evidence label,
     // so every number left in the file is pinned by a check.
     let mut tree = crate::instance::read_tree(file)?;
