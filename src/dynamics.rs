@@ -531,10 +531,7 @@ pub struct Thresholds {
 /// η_norm and η_max of a `shared` one-point instance from the T1 closed forms.
 pub fn thresholds(inst: &Instance) -> Result<Thresholds> {
     let t = crate::optimum::solve(inst)?;
-    let p = crate::optimum::Point::of(inst)?;
-    let two = Q::from_integer(2.into());
-    let s_norm = p.objective(crate::optimum::Objective::Sharpness, &t.min_norm.beta);
-    Ok(Thresholds { eta_norm: &two / s_norm, eta_max: &two / &t.min_sharpness.value })
+    Ok(Thresholds { eta_norm: t.eta_norm(), eta_max: t.eta_max() })
 }
 
 /// Runs in the arithmetic `prec` and converts the outcome to a precision-independent summary.

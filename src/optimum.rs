@@ -151,6 +151,22 @@ pub struct T1 {
     pub ratio: Q,
     pub coincide: bool,
     pub front: Vec<crate::pareto::Vertex>,
+    /// S(β_norm): the sharpness of the min-norm solution.
+    pub sharpness_of_min_norm: Q,
+    /// N(β_sharp): the norm of the min-sharpness solution.
+    pub norm_of_min_sharpness: Q,
+}
+
+impl T1 {
+    /// η_norm = 2/S(β_norm): above it the min-norm solution is not linearly stable (SPEC §4).
+    pub fn eta_norm(&self) -> Q {
+        qi(2) / &self.sharpness_of_min_norm
+    }
+
+    /// η_max = 2/inf S: above it no zero-loss point is linearly stable (SPEC §4).
+    pub fn eta_max(&self) -> Q {
+        qi(2) / &self.min_sharpness.value
+    }
 }
 
 /// Solves T1 exactly.
@@ -158,8 +174,10 @@ pub fn solve(inst: &Instance) -> Result<T1> {
     let p = Point::of(inst)?;
     let min_norm = p.optimum(Objective::Norm);
     let min_sharpness = p.optimum(Objective::Sharpness);
-    let ratio = p.objective(Objective::Norm, &min_sharpness.beta) / &min_norm.value;
+    let norm_of_min_sharpness = p.objective(Objective::Norm, &min_sharpness.beta);
+    let sharpness_of_min_norm = p.objective(Objective::Sharpness, &min_norm.beta);
+    let ratio = &norm_of_min_sharpness / &min_norm.value;
     let coincide = ratio == qi(1);
     let front = crate::pareto::front(&p);
-    Ok(T1 { min_norm, min_sharpness, ratio, coincide, front })
+    Ok(T1 { min_norm, min_sharpness, ratio, coincide, front, sharpness_of_min_norm, norm_of_min_sharpness })
 }

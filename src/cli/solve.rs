@@ -1,8 +1,8 @@
 //! `dlncheck solve FILE [--json]`: the exact T1 answers of SPEC §2 and §7.
 
 use crate::error::Result;
-use crate::optimum::{self, Objective, Optimum, Point};
-use crate::rational::{fmt_q, fmt_qs, Q};
+use crate::optimum::{self, Optimum};
+use crate::rational::{fmt_q, fmt_qs};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -14,9 +14,6 @@ fn optimum_json(o: &Optimum) -> Value {
 pub fn solve_json(path: &Path) -> Result<Value> {
     let inst = super::instance(path)?;
     let t = optimum::solve(&inst)?;
-    let p = Point::of(&inst)?;
-    let two = Q::from_integer(2.into());
-    let s_of_norm = p.objective(Objective::Sharpness, &t.min_norm.beta);
     let front: Vec<Value> = t.front.iter().map(|v| json!({"norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness), "index": v.index})).collect();
     let mut out = json!({
         "file": path.display().to_string(),
@@ -28,8 +25,8 @@ pub fn solve_json(path: &Path) -> Result<Value> {
         "ratio": fmt_q(&t.ratio),
         "pareto_front": front,
         "thresholds": {
-            "eta_norm": fmt_q(&(&two / &s_of_norm)),
-            "eta_max": fmt_q(&(&two / &t.min_sharpness.value)),
+            "eta_norm": fmt_q(&t.eta_norm()),
+            "eta_max": fmt_q(&t.eta_max()),
         },
     });
     if let Some(r) = crate::generalization::report(&inst)? {

@@ -70,6 +70,8 @@ const GREEN: RGBColor = RGBColor(44, 160, 44);
 const RED: RGBColor = RGBColor(214, 39, 40);
 const PURPLE: RGBColor = RGBColor(148, 103, 189);
 const GREY: RGBColor = RGBColor(90, 90, 90);
+/// The 2/η reference curve, distinct from the grey step-limit points.
+const INK: RGBColor = RGBColor(0, 0, 0);
 
 /// Runs `sweep`.
 pub fn run(a: &Args) -> Result<i32> {
@@ -300,9 +302,6 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
         vertical.push(Mark { name: "eta_c (GF)".into(), value: xv(&fr.eta_c.mid()), color: PURPLE });
     }
     let t1 = crate::optimum::solve(inst)?;
-    let pt = crate::optimum::Point::of(inst)?;
-    let s_norm = pt.objective(crate::optimum::Objective::Sharpness, &t1.min_norm.beta);
-    let n_sharp = pt.objective(crate::optimum::Objective::Norm, &t1.min_sharpness.beta);
     let two_over: Vec<(f64, f64)> = rows.iter().map(|r| (xv(&r.eta), 2.0 / f(&r.eta))).collect();
     let sharp = Chart {
         title: "Final sharpness vs learning rate".into(),
@@ -311,11 +310,11 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
         series: vec![
             Series { name: "GD endpoint S (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: ORANGE, line: false },
             Series { name: "S at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: GREY, line: false },
-            Series { name: "2/eta".into(), points: two_over, color: GREY, line: true },
+            Series { name: "2/eta".into(), points: two_over, color: INK, line: true },
         ],
         vertical: vertical.clone(),
         horizontal: vec![
-            Mark { name: "S(min-norm)".into(), value: f(&s_norm), color: BLUE },
+            Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
             Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
         ],
     };
@@ -331,7 +330,7 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
         vertical: vertical.clone(),
         horizontal: vec![
             Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
-            Mark { name: "N(min-sharpness)".into(), value: f(&n_sharp), color: GREEN },
+            Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
         ],
     };
     plot::render(&norm, dir, "norm")?;
