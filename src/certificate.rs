@@ -4,33 +4,47 @@
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::optimum::{self, Optimum, Slacks};
-use crate::rational::{fmt_q, fmt_qs};
+use crate::rational::{fmt_q, fmt_qs, qs_json};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
-fn optimum_claim(kind: &str, o: &Optimum, slacks: &Slacks) -> Value {
+fn optimum_claim(kind: &str, o: &Optimum, slacks: Option<&Slacks>) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), json!(kind));
     m.insert("value".into(), json!(fmt_q(&o.value)));
-    m.insert("beta".into(), json!(fmt_qs(&o.beta)));
+    m.insert("beta".into(), qs_json(&o.beta));
     m.insert("dual".into(), json!(fmt_q(&o.dual)));
-    m.insert("slack".into(), json!(fmt_qs(&slacks.slack)));
-    if let Some(sn) = &slacks.slack_neg {
-        m.insert("slack_neg".into(), json!(fmt_qs(sn)));
+    if let Some(slacks) = slacks {
+        m.insert("slack".into(), qs_json(&slacks.slack));
+        if let Some(sn) = &slacks.slack_neg {
+            m.insert("slack_neg".into(), qs_json(sn));
+        }
     }
     Value::Object(m)
 }
 
 /// The T1 claims of an instance: min-norm, min-sharpness, conflict (or coincidence), Pareto front.
-pub fn t1_claims(inst: &Instance) -> Result<Vec<Value>> {
+/// With `slacks`, the optimum claims also list every dual slack w_i ∓ λ·x_i (the kernel
+/// recomputes them either way; listing them lets a reader see each inequality of a small claim).
+pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Value>> {
     let t = optimum::solve(inst)?;
     let p = optimum::Point::of(inst)?;
-    let front: Vec<Value> = t.front.iter().map(|v| json!({"index": v.index, "norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness)})).collect();
+    let vertex = |v: &crate::pareto::Vertex| {
+        let mut m = Map::new();
+        m.insert("index".into(), Value::from(v.index));
+        m.insert("norm".into(), Value::String(fmt_q(&v.norm)));
+        m.insert("sharpness".into(), Value::String(fmt_q(&v.sharpness)));
+        Value::Object(m)
+    };
+    let front = Value::Array(t.front.iter().map(vertex).collect());
+    let mut pareto = Map::new();
+    pareto.insert("kind".into(), json!("pareto-front"));
+    pareto.insert("vertices".into(), front);
     Ok(vec![
-        optimum_claim("min-norm", &t.min_norm, &p.slacks(&t.min_norm)),
-        optimum_claim("min-sharpness", &t.min_sharpness, &p.slacks(&t.min_sharpness)),
+        optimum_claim("min-norm", &t.min_norm, slacks.then(|| p.slacks(&t.min_norm)).as_ref()),
+        optimum_claim("min-sharpness", &t.min_sharpness, slacks.then(|| p.slacks(&t.min_sharpness)).as_ref()),
         json!({"kind": "conflict", "coincide": t.coincide, "ratio": fmt_q(&t.ratio)}),
-        json!({"kind": "pareto-front", "vertices": front}),
+        Value::Object(pareto),
     ])
 }
 
@@ -92,8 +106,13 @@ pub fn generalization_claims_of(r: &crate::generalization::Report) -> Vec<Value>
 }
 
 /// A whole claim file: version, title, the instance tree as given, and the claims.
-pub fn claim_file(title: &str, instance_tree: &Value, claims: Vec<Value>) -> Value {
-    json!({"version": crate::kernel::VERSION, "title": title, "instance": instance_tree, "claim": claims})
+pub fn claim_file(title: &str, instance_tree: Value, claims: Vec<Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("version".into(), json!(crate::kernel::VERSION));
+    m.insert("title".into(), json!(title));
+    m.insert("instance".into(), instance_tree);
+    m.insert("claim".into(), Value::Array(claims));
+    Value::Object(m)
 }
 
 /// Serialises a claim file as TOML (default) or JSON (`.json` extension).

@@ -150,30 +150,24 @@ impl<'a> Fields<'a> {
 
     /// A rational written as a string (or an integer literal).
     pub fn q(&self, v: &Value, field: &str) -> Result<Q> {
-        match v {
-            Value::String(s) => parse_q(s).map_err(|r| self.err(field, r)),
-            Value::Number(n) if n.is_i64() || n.is_u64() => parse_q(&n.to_string()).map_err(|r| self.err(field, r)),
-            Value::Number(_) => Err(self.err(field, "floating-point literal is not exact; write it as a string, e.g. \"0.1\" or \"1/10\"")),
-            other => Err(self.err(field, format!("expected a rational string, found {}", kind(other)))),
-        }
+        rational_of(v, parse_q).map_err(|r| self.err(field, r))
     }
 
     /// A list of rationals, not reduced (see [`crate::rational::parse_q_unreduced`]).
     pub fn qs_unreduced(&self, v: &Value, field: &str) -> Result<Vec<Q>> {
-        let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;
-        arr.iter()
-            .enumerate()
-            .map(|(i, e)| match e {
-                Value::String(s) => crate::rational::parse_q_unreduced(s).map_err(|r| self.err(&format!("{field}[{i}]"), r)),
-                other => self.q(other, &format!("{field}[{i}]")),
-            })
-            .collect()
+        self.list_of(v, field, crate::rational::parse_q_unreduced)
     }
 
     /// A list of rationals.
     pub fn qs(&self, v: &Value, field: &str) -> Result<Vec<Q>> {
+        self.list_of(v, field, parse_q)
+    }
+
+    /// A list of rationals read by `parse`; the path `field[i]` of a bad entry is only built
+    /// for the error message.
+    fn list_of(&self, v: &Value, field: &str, parse: fn(&str) -> std::result::Result<Q, String>) -> Result<Vec<Q>> {
         let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;
-        arr.iter().enumerate().map(|(i, e)| self.q(e, &format!("{field}[{i}]"))).collect()
+        arr.iter().enumerate().map(|(i, e)| rational_of(e, parse).map_err(|r| self.err(&format!("{field}[{i}]"), r))).collect()
     }
 
     /// A matrix of rationals with rows of equal length.
@@ -196,6 +190,16 @@ impl<'a> Fields<'a> {
     /// A non-negative integer field.
     pub fn uint(&self, v: &Value, field: &str) -> Result<u64> {
         v.as_u64().ok_or_else(|| self.err(field, format!("expected a non-negative integer, found {}", kind(v))))
+    }
+}
+
+/// A rational written as a string (read by `parse`) or an integer literal, or why it is not one.
+fn rational_of(v: &Value, parse: fn(&str) -> std::result::Result<Q, String>) -> std::result::Result<Q, String> {
+    match v {
+        Value::String(s) => parse(s),
+        Value::Number(n) if n.is_i64() || n.is_u64() => parse_q(&n.to_string()),
+        Value::Number(_) => Err("floating-point literal is not exact; write it as a string, e.g. \"0.1\" or \"1/10\"".into()),
+        other => Err(format!("expected a rational string, found {}", kind(other))),
     }
 }
 

@@ -35,6 +35,10 @@ enum Command {
         /// Title recorded in the claim file.
         #[arg(long)]
         title: Option<String>,
+        /// Also list every dual slack w_i ∓ λ·x_i of the optimum claims (the kernel recomputes
+        /// them anyway; listed, each inequality of a small claim can be read by hand).
+        #[arg(long)]
+        slacks: bool,
     },
     /// Search T1-G instances (SPEC §3) where a claim holds (`neither-bias`: both ends of the Pareto
     /// front lose) or fails (`end-optimal`); shrink each hit and write it with a verified claim file.
@@ -250,7 +254,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Solve { file, json } => cli::solve::run(&file, json),
-        Command::Certify { file, out, title } => cli::certify::run(&file, &out, title.as_deref()),
+        Command::Certify { file, out, title, slacks } => cli::certify::run(&file, &out, title.as_deref(), slacks),
         Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
         Command::Random { model, d, bits, seed, positive, out } => {
             cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)

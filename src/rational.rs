@@ -40,6 +40,14 @@ pub fn parse_q(text: &str) -> Result<Q, String> {
 /// Fast path of [`parse_q`] for `"p"` and `"p/q"` with at most 38 digits each (they fit in
 /// i128/u128): parsed and reduced in machine words. `None` means "use the general path".
 fn parse_small(s: &str) -> Option<Q> {
+    let (neg, n, d) = parse_digits(s)?;
+    let g = gcd_u128(n, d).max(1);
+    let num = BigInt::from(n / g);
+    Some(Q::new_raw(if neg { -num } else { num }, BigInt::from(d / g)))
+}
+
+/// `"p"` or `"p/q"` with at most 38 decimal digits each and q ≠ 0, as (p < 0, |p|, q), unreduced.
+fn parse_digits(s: &str) -> Option<(bool, u128, u128)> {
     let (p, q) = s.split_once('/').unwrap_or((s, "1"));
     let digits = |t: &str| !t.is_empty() && t.len() <= 38 && t.bytes().all(|b| b.is_ascii_digit());
     let (neg, pd) = match p.strip_prefix('-') {
@@ -50,12 +58,14 @@ fn parse_small(s: &str) -> Option<Q> {
         return None;
     }
     let (n, d) = (pd.parse::<u128>().ok()?, q.parse::<u128>().ok()?);
-    if d == 0 {
-        return None;
-    }
-    let g = gcd_u128(n, d).max(1);
-    let num = BigInt::from(n / g);
-    Some(Q::new_raw(if neg { -num } else { num }, BigInt::from(d / g)))
+    (d != 0).then_some((neg, n, d))
+}
+
+/// [`parse_digits`] as a (numerator, denominator) pair of big integers, unreduced.
+fn parse_words(s: &str) -> Option<(BigInt, BigInt)> {
+    let (neg, n, d) = parse_digits(s)?;
+    let num = BigInt::from(n);
+    Some((if neg { -num } else { num }, BigInt::from(d)))
 }
 
 /// Like [`parse_q`] but `"p/q"` is not reduced (the sign moves to the numerator). For the
@@ -63,6 +73,9 @@ fn parse_small(s: &str) -> Option<Q> {
 /// fraction with a positive denominator — so large certificates are read without a gcd each.
 pub fn parse_q_unreduced(text: &str) -> Result<Q, String> {
     let s = text.trim();
+    if let Some((n, d)) = parse_words(s) {
+        return Ok(Q::new_raw(n, d));
+    }
     if let Some((p, q)) = s.split_once('/') {
         if let (Some(num), Some(den)) = (parse_int(p.trim()), parse_int(q.trim())) {
             if den.is_zero() {
@@ -183,6 +196,9 @@ fn gcd(mut a: BigUint, mut b: BigUint) -> BigUint {
 fn gcd_u128(a: u128, b: u128) -> u128 {
     match (u64::try_from(a), u64::try_from(b)) {
         (Ok(x), Ok(y)) => binary_gcd_u64(x, y) as u128,
+        // One remainder step brings the wide operand below the narrow one (gcd(a, b) = gcd(b, a mod b)).
+        (Err(_), Ok(y)) if y != 0 => binary_gcd_u64(y, (a % b) as u64) as u128,
+        (Ok(x), Err(_)) if x != 0 => binary_gcd_u64(x, (b % a) as u64) as u128,
         _ => binary_gcd_u128(a, b),
     }
 }
@@ -228,20 +244,61 @@ pub fn same_sign(x: &Q, y: &Q) -> bool {
     (x.is_positive() && y.is_positive()) || (x.is_negative() && y.is_negative())
 }
 
+/// `|n|` when it fits in one 64-bit word.
+#[inline]
+fn word(n: &BigInt) -> Option<u64> {
+    n.magnitude().to_u64()
+}
+
+/// `|n|` when it fits in 128 bits.
+#[inline]
+fn wide(n: &BigInt) -> Option<u128> {
+    n.magnitude().to_u128()
+}
+
 /// Compares a with b by cross-multiplication (denominators are positive; no division or gcd).
 pub fn cmp(a: &Q, b: &Q) -> std::cmp::Ordering {
-    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+    use num_bigint::Sign::{Minus, NoSign, Plus};
+    let (sa, sb) = (a.numer().sign(), b.numer().sign());
+    match (sa, sb) {
+        _ if sa != sb => sa.cmp(&sb),
+        (NoSign, _) => std::cmp::Ordering::Equal,
+        (Plus, _) => cmp_abs(a, b),
+        (Minus, _) => cmp_abs(b, a),
+    }
 }
 
 /// Compares |a| with |b| by cross-multiplication (denominators are positive).
 pub fn cmp_abs(a: &Q, b: &Q) -> std::cmp::Ordering {
+    // Words: both products fit in 128 bits.
+    if let (Some(an), Some(ad), Some(bn), Some(bd)) = (word(a.numer()), word(a.denom()), word(b.numer()), word(b.denom())) {
+        return (an as u128 * bd as u128).cmp(&(bn as u128 * ad as u128));
+    }
     (a.numer().magnitude() * b.denom().magnitude()).cmp(&(b.numer().magnitude() * a.denom().magnitude()))
+}
+
+/// x·y for magnitudes below 2^128: in a machine word when the product fits, else as a big integer.
+fn wide_mul(x: u128, y: u128) -> BigUint {
+    match x.checked_mul(y) {
+        Some(p) => BigUint::from(p),
+        None => BigUint::from(x) * BigUint::from(y),
+    }
 }
 
 /// a·b for rationals in lowest terms, by cross-reduction: g₁ = gcd(a_n, b_d), g₂ = gcd(b_n, a_d),
 /// a·b = (a_n/g₁ · b_n/g₂) / (a_d/g₂ · b_d/g₁), already in lowest terms (num-rational's algorithm,
 /// with [`gcd`]'s machine-word tail).
 pub fn mul(a: &Q, b: &Q) -> Q {
+    if a.is_zero() || b.is_zero() {
+        return Q::zero();
+    }
+    // Machine words when every part is below 2^128 (the 64-bit entries of large instances).
+    if let (Some(an), Some(ad), Some(bn), Some(bd)) = (wide(a.numer()), wide(a.denom()), wide(b.numer()), wide(b.denom())) {
+        let (g1, g2) = (gcd_u128(an, bd), gcd_u128(bn, ad));
+        let sign = if a.is_negative() == b.is_negative() { num_bigint::Sign::Plus } else { num_bigint::Sign::Minus };
+        let num = BigInt::from_biguint(sign, wide_mul(an / g1, bn / g2));
+        return Q::new_raw(num, BigInt::from(wide_mul(ad / g2, bd / g1)));
+    }
     let g1 = BigInt::from(gcd(a.numer().magnitude().clone(), b.denom().magnitude().clone()));
     let g2 = BigInt::from(gcd(b.numer().magnitude().clone(), a.denom().magnitude().clone()));
     Q::new_raw((a.numer() / &g1) * (b.numer() / &g2), (a.denom() / &g2) * (b.denom() / &g1))
@@ -274,6 +331,11 @@ pub fn short(q: &Q) -> String {
 /// Formats a vector of rationals.
 pub fn fmt_qs(v: &[Q]) -> Vec<String> {
     v.iter().map(fmt_q).collect()
+}
+
+/// A vector of rationals as a JSON array of strings, built without an intermediate copy.
+pub fn qs_json(v: &[Q]) -> serde_json::Value {
+    serde_json::Value::Array(v.iter().map(|q| serde_json::Value::String(fmt_q(q))).collect())
 }
 
 /// `|q|`.
@@ -357,6 +419,29 @@ mod tests {
             let (x, y) = (q(a, b), q(c, e));
             proptest::prop_assert_eq!(cmp_abs(&x, &y), x.abs().cmp(&y.abs()));
             proptest::prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
+        }
+    }
+
+    /// A rational whose parts straddle the 64- and 128-bit boundaries of the fast paths.
+    fn straddling() -> impl proptest::strategy::Strategy<Value = Q> {
+        use proptest::prelude::*;
+        (any::<i128>(), 0u32..140, any::<u128>(), 0u32..140, 0u32..3).prop_map(|(n, sn, d, sd, small)| {
+            let n = BigInt::from(n >> (small * 60)) << (sn as usize / 2);
+            let d = (BigInt::from(d >> (small * 60)) << (sd as usize / 2)) + 1u32;
+            Q::new(n, d)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_paths_agree_with_num_rational(x in straddling(), y in straddling()) {
+            proptest::prop_assert_eq!(mul(&x, &y), &x * &y);
+            proptest::prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
+            proptest::prop_assert_eq!(cmp_abs(&x, &y), x.abs().cmp(&y.abs()));
+            proptest::prop_assert_eq!(cmp(&x, &x), std::cmp::Ordering::Equal);
+            let g = gcd_u128(x.numer().magnitude().to_u128().unwrap_or(7), y.denom().magnitude().to_u128().unwrap_or(5));
+            let (a, b) = (x.numer().magnitude().to_u128().unwrap_or(7), y.denom().magnitude().to_u128().unwrap_or(5));
+            proptest::prop_assert_eq!(BigUint::from(g), num_integer::Integer::gcd(&BigUint::from(a), &BigUint::from(b)));
         }
     }
 

@@ -1,6 +1,10 @@
 //! The kernel rejects tampered claims: every number (and every boolean) of every claim file in
-//! `proofs/` is changed, one at a time, and each changed file must fail to verify. Plus
-//! hand-written wrong certificates, each wrong in one specific way.
+//! `proofs/` is changed, one at a time, and each changed file must fail to verify — with one
+//! exception that the test confirms by an independent route: a change to an instance number that
+//! no claim depends on (for `shared`, an x_i with x_i·y < 0 cannot carry the label, and when the
+//! dual slacks are not listed nothing pins it) leaves every claim true, so the kernel rightly
+//! accepts it; the test re-solves the changed instance with the (untrusted) solver and requires
+//! the very same claims. Plus hand-written wrong certificates, each wrong in one specific way.
 
 use dlncheck::kernel::{self, Outcome};
 use dlncheck::rational::{fmt_q, parse_q};
@@ -64,6 +68,27 @@ fn verified(name: &str, tree: &Value) -> bool {
     }
 }
 
+/// Whether a change the kernel accepted left every claim true: it must be a change to the data x
+/// of a file of T1 claims, and solving the changed instance afresh must give the same claims.
+fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
+    if !pointer.starts_with("/instance/x/") {
+        return false;
+    }
+    let t = mutate(tree, pointer);
+    let Ok(inst) = dlncheck::instance::parse_instance(name, &t["instance"]) else { return false };
+    let Ok(fresh) = dlncheck::certificate::t1_claims(&inst, false) else { return false };
+    let strip = |c: &Value| {
+        let mut c = c.clone();
+        if let Some(m) = c.as_object_mut() {
+            m.remove("slack");
+            m.remove("slack_neg");
+        }
+        c
+    };
+    let listed: Vec<Value> = t["claim"].as_array().map(|a| a.iter().map(strip).collect()).unwrap_or_default();
+    listed == fresh
+}
+
 fn claim_files() -> Vec<PathBuf> {
     dlncheck::cli::check::collect(&Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs")).unwrap()
 }
@@ -80,7 +105,8 @@ fn every_single_number_change_in_proofs_is_rejected() {
         let mut ptrs = Vec::new();
         leaves(&tree, String::new(), &mut ptrs);
         let accepted: Vec<&String> = ptrs.par_iter().filter(|p| tampered_verifies(&name, &tree, p)).collect();
-        assert!(accepted.is_empty(), "{name}: tampering at {accepted:?} was accepted");
+        let false_claims: Vec<&&String> = accepted.iter().filter(|p| !still_true(&name, &tree, p)).collect();
+        assert!(false_claims.is_empty(), "{name}: tampering at {false_claims:?} was accepted");
         total += ptrs.len();
     }
     assert!(total > 1000, "only {total} numbers were tampered with");
@@ -113,6 +139,17 @@ fn hand_written_wrong_certificates_are_rejected() {
     rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"1\", \"1\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "canonical");
     // The canonical minimiser uses the lowest of tied coordinates.
     rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "lowest");
+    // The same wrong certificates without listed slacks: the kernel recomputes them.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\n"), "dual infeasible at coordinate 0");
+    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\n"), "lowest");
+    // uv (β free, w = 2): λ = 2/3 certifies value 4 for y = 6 at x = (3, −4)? No: −λ·x_1 = 8/3 > 2.
+    let uv = "version = 1\n[instance]\nmodel = \"uv\"\nx = [\"3\", \"-4\"]\ny = \"6\"\n";
+    rejected_because(&format!("{uv}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"2\", \"0\"]\ndual = \"2/3\"\n"), "−dual·x_i > w_i");
+    // A listed slack that disagrees with w_i − λ·x_i is rejected even when the dual is right.
+    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\nslack = [\"0\", \"1/4\"]\n"), "slack[1]");
+    // ... and the right certificate, without slacks, verifies.
+    let good = check_text(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\n"));
+    assert!(matches!(good[..], [Outcome::Verified(_)]), "{good:?}");
     // A Pareto front that leaves out a vertex.
     rejected_because(&format!("{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"), "distinct vertices");
     // A front in the wrong order.

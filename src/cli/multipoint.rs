@@ -50,7 +50,7 @@ pub fn run(o: &Options) -> Result<i32> {
     };
     if let Some(out) = o.claim {
         let claims = multipoint::claims(&inst, &norm, sharp.as_ref().map(|(b, c)| (b, c)));
-        let file = certificate::claim_file(&format!("T2 claims for {}", o.file.display()), &tree, claims);
+        let file = certificate::claim_file(&format!("T2 claims for {}", o.file.display()), tree, claims);
         let verdicts = crate::kernel::check_tree(&out.display().to_string(), &file)?;
         if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
             eprintln!("error: internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind);

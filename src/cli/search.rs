@@ -17,10 +17,10 @@ fn write_hit(dir: &Path, cfg: &Config, index: u64, hit: &search::Candidate) -> R
     let claim_path = dir.join(format!("{stem}.claim.toml"));
     let tree = hit.tree();
     let inst = hit.instance(&inst_path.display().to_string());
-    let mut claims = certificate::t1_claims(&inst)?;
+    let mut claims = certificate::t1_claims(&inst, true)?;
     claims.extend(certificate::generalization_claims(&inst)?);
     let title = format!("{} instance found by `dlncheck search --seed {}` (sample {index}, shrunk)", cfg.target.name(), cfg.seed);
-    let file = certificate::claim_file(&title, &tree, claims);
+    let file = certificate::claim_file(&title, tree.clone(), claims);
     let verdicts = crate::kernel::check_tree(&claim_path.display().to_string(), &file)?;
     if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
         return Err(Error::Output { file: claim_path.display().to_string(), reason: format!("internal: the kernel rejected claim {} ({})", bad.index, bad.kind) });

@@ -277,7 +277,7 @@ fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::i
     if let Some(t) = tree.as_object_mut() {
         t.remove("init");
     }
-    let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), &tree, vec![claim]);
+    let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), tree, vec![claim]);
     let text = crate::certificate::render(path, &doc)?;
     crate::certificate::write_atomic(path, text.as_bytes())?;
     Ok(json!({"file": path.display().to_string(), "lr": fmt_q(&r.eta)}))

@@ -43,21 +43,28 @@ impl Point<'_> {
     }
 }
 
+/// Compares l·x with c by cross-multiplication (denominators positive, any fraction form).
+fn cmp_lx(l: &Q, x: &Q, c: &Q) -> std::cmp::Ordering {
+    (l.numer() * x.numer() * c.denom()).cmp(&(c.numer() * l.denom() * x.denom()))
+}
+
 fn optimum(c: &Claim, norm: bool) -> Checked {
     let p = point(c)?;
     let d = p.x.len();
     let value = c.q("value")?;
     let beta = c.qs("beta")?;
     let dual = c.q("dual")?;
-    let slack = c.qs_unreduced("slack")?;
-    let slack_neg = match c.value.get("slack_neg") {
-        Some(_) => Some(c.qs_unreduced("slack_neg")?),
-        None => None,
+    // Listing the dual slacks is optional (FORMAT.md): the checks below recompute them.
+    let listed = |key: &str| match c.value.get(key) {
+        Some(_) => c.qs_unreduced(key).map(Some),
+        None => Ok(None),
     };
+    let slack = listed("slack")?;
+    let slack_neg = listed("slack_neg")?;
     ensure(beta.len() == d, || format!("beta has {} entries, x has {d}", beta.len()))?;
-    ensure(slack.len() == d, || format!("slack has {} entries, x has {d}", slack.len()))?;
-    ensure(p.space.signed == slack_neg.is_none(), || "slack_neg must be given exactly for free-sign models (uv, pm)".into())?;
+    ensure(slack.as_ref().is_none_or(|sl| sl.len() == d), || "slack has the wrong length".into())?;
     ensure(slack_neg.as_ref().is_none_or(|sn| sn.len() == d), || "slack_neg has the wrong length".into())?;
+    ensure(!p.space.signed || slack_neg.is_none(), || "slack_neg belongs to free-sign models (uv, pm) only".into())?;
     // Primal feasibility.
     if p.space.signed {
         ensure(beta.iter().all(|b| !b.is_negative()), || "beta has a negative entry (shared needs β ≥ 0)".into())?;
@@ -68,25 +75,39 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     let obj = p.objective(norm, &beta);
     ensure(obj == value, || format!("objective of beta is {}, claimed value {}", short(&obj), short(&value)))?;
     ensure(p.y * &dual == value, || format!("y·dual = {} ≠ value {}", short(&(p.y * &dual)), short(&value)))?;
-    // Dual feasibility, with every slack written out.
-    for i in 0..d {
+    // Dual feasibility: λ·x_i ≤ w_i for every i, and −λ·x_i ≤ w_i when β is free; the slacks
+    // w_i ∓ λ·x_i are compared with zero by cross-multiplication, and must equal listed ones.
+    let neg_dual = -dual.clone();
+    // Whether coordinate i is tight (a zero slack on some side), after checking its feasibility.
+    let tight = |i: usize| -> Result<bool, Fail> {
         let w = p.weight(norm, i);
-        ensure(is_c_minus_lx(&slack[i], &w, &dual, &p.x[i]), || format!("slack[{i}] = {} is not w_i − dual·x_i", short(&slack[i])))?;
-        ensure(!slack[i].is_negative(), || format!("dual infeasible at coordinate {i}: slack {}", short(&slack[i])))?;
-        if let Some(sn) = &slack_neg {
-            ensure(is_c_minus_lx(&sn[i], &w, &-dual.clone(), &p.x[i]), || format!("slack_neg[{i}] = {} is not w_i + dual·x_i", short(&sn[i])))?;
-            ensure(!sn[i].is_negative(), || format!("dual infeasible at coordinate {i}: slack_neg {}", short(&sn[i])))?;
+        let pos = cmp_lx(&dual, &p.x[i], &w);
+        ensure(pos.is_le(), || format!("dual infeasible at coordinate {i}: dual·x_i > w_i"))?;
+        if let Some(sl) = &slack {
+            ensure(is_c_minus_lx(&sl[i], &w, &dual, &p.x[i]), || format!("slack[{i}] = {} is not w_i − dual·x_i", short(&sl[i])))?;
+        }
+        let mut zero = pos.is_eq();
+        if !p.space.signed {
+            let neg = cmp_lx(&neg_dual, &p.x[i], &w);
+            ensure(neg.is_le(), || format!("dual infeasible at coordinate {i}: −dual·x_i > w_i"))?;
+            if let Some(sn) = &slack_neg {
+                ensure(is_c_minus_lx(&sn[i], &w, &neg_dual, &p.x[i]), || format!("slack_neg[{i}] = {} is not w_i + dual·x_i", short(&sn[i])))?;
+            }
+            zero |= neg.is_eq();
+        }
+        Ok(zero)
+    };
+    let mut tight_before_k = None;
+    for i in 0..d {
+        if tight(i)? && tight_before_k.is_none() && p.can_carry(i) {
+            tight_before_k = Some(i);
         }
     }
     // Canonical minimiser: the whole label on one coordinate k, the lowest optimal one.
     let support: Vec<usize> = (0..d).filter(|&i| !beta[i].is_zero()).collect();
     ensure(support.len() == 1, || format!("beta must be the canonical minimiser on one coordinate; it has {} non-zeros", support.len()))?;
     let k = support[0];
-    let reduced = |i: usize| match &slack_neg {
-        Some(sn) => slack[i].clone().min(sn[i].clone()),
-        None => slack[i].clone(),
-    };
-    if let Some(i) = (0..k).find(|&i| p.can_carry(i) && reduced(i).is_zero()) {
+    if let Some(i) = tight_before_k.filter(|&i| i < k) {
         return Err(Fail::Reject(format!("coordinate {i} < {k} is also optimal; the canonical minimiser uses the lowest index")));
     }
     let what = if norm { "min N" } else { "inf S" };
@@ -133,50 +154,76 @@ pub(super) fn conflict(c: &Claim) -> Checked {
 
 /// `pareto-front`: the vertices (index, norm, sharpness), sorted from min-norm to
 /// min-sharpness, one per distinct |x_i| over P at the lowest such index, all on N·S = ab·y² (T1.4).
-pub(super) fn pareto_front(c: &Claim) -> Checked {
+pub(super) fn pareto_front<'a>(c: &Claim<'a>) -> Checked {
     let p = point(c)?;
     let d = p.x.len();
     let list = c.list("vertices")?;
     let product = Q::from_integer((p.space.norm_weight * p.space.sharp_weight).into()) * p.y * p.y;
     // Lowest carrying index for every distinct |x_i|, keyed by the reduced pair (|p|, q) of
     // x_i = p/q (instance numbers are parsed in lowest terms, so equal values have equal keys).
-    let key = |i: usize| (p.x[i].numer().magnitude().clone(), p.x[i].denom().clone());
-    let mut lowest: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    let key = |i: usize| (p.x[i].numer().magnitude(), p.x[i].denom());
+    let mut lowest: std::collections::HashMap<_, usize> = std::collections::HashMap::with_capacity(d);
     for i in (0..d).filter(|&i| p.can_carry(i)) {
         lowest.entry(key(i)).or_insert(i);
     }
     let one = Q::one();
     let (a, b) = (Q::from_integer(p.space.norm_weight.into()), Q::from_integer(p.space.sharp_weight.into()));
     let (a_abs_y, b_abs_y) = (&a * p.y.abs(), &b * p.y.abs());
+    // A vertex's field, read without building its path unless there is an error. Norms and
+    // sharpnesses are only compared by cross-multiplication, so they need not be reduced.
+    let field = |j: usize, v: &'a serde_json::Value, key: &str| vertex_field(c, j, v, key);
+    let rational = |j: usize, v: &'a serde_json::Value, key: &str| -> Result<Q, Fail> {
+        let raw = field(j, v, key)?;
+        let parsed = match raw.as_str() {
+            Some(text) => crate::rational::parse_q_unreduced(text).ok(),
+            None => None,
+        };
+        match parsed {
+            Some(q) => Ok(q),
+            None => Ok(c.fields.q(raw, &format!("{}.vertices[{j}].{key}", c.at))?),
+        }
+    };
     let mut prev: Option<(Q, Q)> = None;
     let mut first_norm = None;
     let mut last_sharp = None;
     for (j, v) in list.iter().enumerate() {
-        let at = format!("{}.vertices[{j}]", c.at);
-        let idx = c.fields.uint(c.fields.get(v, &at, "index")?, &format!("{at}.index"))? as usize;
-        let n = c.fields.q(c.fields.get(v, &at, "norm")?, &format!("{at}.norm"))?;
-        let s = c.fields.q(c.fields.get(v, &at, "sharpness")?, &format!("{at}.sharpness"))?;
+        let raw_idx = field(j, v, "index")?;
+        let idx = raw_idx.as_u64().ok_or_else(|| Fail::Malformed(c.fields.err(&format!("{}.vertices[{j}].index", c.at), "expected a non-negative integer")))? as usize;
+        let n = rational(j, v, "norm")?;
+        let s = rational(j, v, "sharpness")?;
         ensure(idx < d && p.can_carry(idx), || format!("vertex {j}: coordinate {idx} cannot carry the label"))?;
         ensure(lowest.get(&key(idx)) == Some(&idx), || format!("vertex {j}: coordinate {idx} is not the lowest index with |x| = {}", short(&p.x[idx].abs())))?;
         // The label carried by coordinate idx: β = y/x_idx, so N = a|y|/|x_idx| and
-        // S = b·x_idx²·|y/x_idx| = b|y||x_idx|.
+        // S = b·x_idx²·|y/x_idx| = b|y||x_idx|; hence N·S = ab·y², the hyperbola (T1.4).
         let ax = p.x[idx].abs();
         ensure(is_product_eq(&n, &ax, &a_abs_y, &one), || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
         ensure(is_product_eq(&s, &one, &b_abs_y, &ax), || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
-        ensure(is_product_eq(&n, &s, &product, &one), || format!("vertex {j} is off the hyperbola N·S = {}", short(&product)))?;
         if let Some((pn, ps)) = &prev {
             ensure(cmp(pn, &n).is_lt() && cmp(ps, &s).is_gt(), || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
         }
-        first_norm.get_or_insert_with(|| n.clone());
+        if first_norm.is_none() {
+            first_norm = Some(n.clone());
+        }
         last_sharp = Some(s.clone());
         prev = Some((n, s));
     }
     ensure(list.len() == lowest.len(), || format!("the front has {} distinct vertices, the claim lists {}", lowest.len(), list.len()))?;
-    if let (Some((_, n_min)), Some(f)) = (earlier_beta(c, "min-norm").ok(), &first_norm) {
-        ensure(f == &n_min, || "the first vertex is not the verified min-norm value".into())?;
+    if let (Some(n_min), Some(f)) = (earlier_value(c, "min-norm"), &first_norm) {
+        ensure(cmp(f, &n_min?).is_eq(), || "the first vertex is not the verified min-norm value".into())?;
     }
-    if let (Some((_, s_min)), Some(l)) = (earlier_beta(c, "min-sharpness").ok(), &last_sharp) {
-        ensure(l == &s_min, || "the last vertex is not the verified min-sharpness value".into())?;
+    if let (Some(s_min), Some(l)) = (earlier_value(c, "min-sharpness"), &last_sharp) {
+        ensure(cmp(l, &s_min?).is_eq(), || "the last vertex is not the verified min-sharpness value".into())?;
     }
     Ok(format!("Pareto front of {} vertices on N·S = {}", list.len(), short(&product)))
+}
+
+/// Field `key` of vertex j; its path is only built for the error message.
+fn vertex_field<'v>(c: &Claim, j: usize, v: &'v serde_json::Value, key: &str) -> Result<&'v serde_json::Value, Fail> {
+    v.get(key).ok_or_else(|| Fail::Malformed(c.fields.err(&format!("{}.vertices[{j}].{key}", c.at), "missing")))
+}
+
+/// The value of the most recent verified claim of `kind`, if there is one.
+fn earlier_value(c: &Claim, kind: &str) -> Option<Result<Q, Fail>> {
+    let v = c.earlier(kind)?;
+    Some(c.fields.q(v.get("value").unwrap_or(&serde_json::Value::Null), "value").map_err(Fail::from))
 }
