@@ -12,7 +12,8 @@ fn optimum_claim(kind: &str, o: &Optimum, slacks: Option<&Slacks>) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), json!(kind));
     m.insert("value".into(), json!(fmt_q(&o.value)));
-    m.insert("beta".into(), qs_json(&o.beta));
+    let beta = (0..o.dim).map(|i| Value::String(if i == o.index { fmt_q(&o.carried) } else { "0".into() })).collect();
+    m.insert("beta".into(), Value::Array(beta));
     m.insert("dual".into(), json!(fmt_q(&o.dual)));
     if let Some(slacks) = slacks {
         m.insert("slack".into(), qs_json(&slacks.slack));

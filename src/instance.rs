@@ -119,8 +119,8 @@ pub fn parse_tree(name: &str, text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') || name.ends_with(".json") {
         serde_json::from_str(text).map_err(|e| Error::file(name, format!("malformed JSON: {e}")))
     } else {
-        let t: toml::Table = toml::from_str(text).map_err(|e| Error::file(name, format!("malformed TOML: {}", e.message())))?;
-        serde_json::to_value(t).map_err(|e| Error::file(name, format!("cannot convert TOML: {e}")))
+        // Straight into the JSON tree (no intermediate `toml::Table`).
+        toml::from_str(text).map_err(|e| Error::file(name, format!("malformed TOML: {}", e.message())))
     }
 }
 
@@ -165,9 +165,16 @@ impl<'a> Fields<'a> {
 
     /// A list of rationals read by `parse`; the path `field[i]` of a bad entry is only built
     /// for the error message.
+    /// Long lists are parsed on all cores; the error reported is always the first bad entry's.
     fn list_of(&self, v: &Value, field: &str, parse: fn(&str) -> std::result::Result<Q, String>) -> Result<Vec<Q>> {
+        use rayon::prelude::*;
         let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;
-        arr.iter().enumerate().map(|(i, e)| rational_of(e, parse).map_err(|r| self.err(&format!("{field}[{i}]"), r))).collect()
+        let located = |(i, r): (usize, std::result::Result<Q, String>)| r.map_err(|r| self.err(&format!("{field}[{i}]"), r));
+        if arr.len() < 10_000 {
+            return arr.iter().map(|e| rational_of(e, parse)).enumerate().map(located).collect();
+        }
+        let parsed: Vec<std::result::Result<Q, String>> = arr.par_iter().map(|e| rational_of(e, parse)).collect();
+        parsed.into_iter().enumerate().map(located).collect()
     }
 
     /// A matrix of rationals with rows of equal length.

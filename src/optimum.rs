@@ -31,12 +31,23 @@ pub struct Optimum {
     pub index: usize,
     /// The optimal value.
     pub value: Q,
-    /// The canonical minimiser β = (y/x_k)·e_k.
-    pub beta: Vec<Q>,
+    /// The canonical minimiser β = (y/x_k)·e_k is this entry y/x_k at `index` (see [`Optimum::beta`]).
+    pub carried: Q,
+    /// The dimension d of β.
+    pub dim: usize,
     /// LP dual λ with y·λ = value.
     pub dual: Q,
     /// The objective this optimises.
     pub objective: Objective,
+}
+
+impl Optimum {
+    /// The canonical minimiser β = (y/x_k)·e_k as a dense vector.
+    pub fn beta(&self) -> Vec<Q> {
+        let mut beta = vec![Q::zero(); self.dim];
+        beta[self.index] = self.carried.clone();
+        beta
+    }
 }
 
 /// Dual slacks of an optimum, written out for the certificate.
@@ -126,11 +137,10 @@ impl<'a> Point<'a> {
         }
         let k = best.unwrap_or_else(|| unreachable!("Point::of checked that P is non-empty ({})", self.source));
         let value = self.carry_value(obj, k);
-        let mut beta = vec![Q::zero(); self.x.len()];
-        beta[k] = self.y / &self.x[k];
+        let carried = self.y / &self.x[k];
         let sign = if self.y.is_negative() { qi(-1) } else { qi(1) };
         let dual = sign * self.weight(obj, k) / self.x[k].abs();
-        Optimum { index: k, value, beta, dual, objective: obj }
+        Optimum { index: k, value, carried, dim: self.x.len(), dual, objective: obj }
     }
 
     /// The dual slacks of `o` (O(d) reduced fractions; only certificates need them).
@@ -174,8 +184,8 @@ pub fn solve(inst: &Instance) -> Result<T1> {
     let p = Point::of(inst)?;
     let min_norm = p.optimum(Objective::Norm);
     let min_sharpness = p.optimum(Objective::Sharpness);
-    let norm_of_min_sharpness = p.objective(Objective::Norm, &min_sharpness.beta);
-    let sharpness_of_min_norm = p.objective(Objective::Sharpness, &min_norm.beta);
+    let norm_of_min_sharpness = p.weight(Objective::Norm, min_sharpness.index) * min_sharpness.carried.abs();
+    let sharpness_of_min_norm = p.weight(Objective::Sharpness, min_norm.index) * min_norm.carried.abs();
     let ratio = &norm_of_min_sharpness / &min_norm.value;
     let coincide = ratio == qi(1);
     let front = crate::pareto::front(&p);

@@ -9,7 +9,8 @@
 //! linear rule β = y·c with c = (1−t)/x_k·e_k + t/x_l·e_l — the "learning-rate knob" of SPEC §3.
 
 use crate::optimum::{Objective, Point};
-use crate::rational::{cmp_abs, Q};
+use crate::rational::{abs_words, cmp_abs, cmp_abs_words, Q};
+use rayon::prelude::*;
 
 /// A vertex of the front: the label carried by coordinate `index` (lowest index among equal |x_i|).
 #[derive(Clone, Debug, PartialEq)]
@@ -23,9 +24,21 @@ pub struct Vertex {
 pub fn front(p: &Point) -> Vec<Vertex> {
     let mut idx = p.feasible();
     // Sort by |x_i| descending (norm ascending), then by index so the first of equal |x_i| wins.
-    idx.sort_by(|&i, &j| cmp_abs(&p.x[j], &p.x[i]).then(i.cmp(&j)));
-    idx.dedup_by(|j, i| cmp_abs(&p.x[*i], &p.x[*j]).is_eq());
-    idx.into_iter()
+    // When every entry fits in 64-bit words (large random instances), sort compact keys
+    // instead of chasing each big integer's heap buffer.
+    let keys: Option<Vec<((u64, u64), usize)>> = idx.iter().map(|&i| Some((abs_words(&p.x[i])?, i))).collect();
+    match keys {
+        Some(mut keys) => {
+            keys.par_sort_unstable_by(|a, b| cmp_abs_words(b.0, a.0).then(a.1.cmp(&b.1)));
+            keys.dedup_by(|b, a| cmp_abs_words(a.0, b.0).is_eq());
+            idx = keys.into_iter().map(|(_, i)| i).collect();
+        }
+        None => {
+            idx.par_sort_unstable_by(|&i, &j| cmp_abs(&p.x[j], &p.x[i]).then(i.cmp(&j)));
+            idx.dedup_by(|j, i| cmp_abs(&p.x[*i], &p.x[*j]).is_eq());
+        }
+    }
+    idx.into_par_iter()
         .map(|i| Vertex { index: i, norm: p.carry_value(Objective::Norm, i), sharpness: p.carry_value(Objective::Sharpness, i) })
         .collect()
 }

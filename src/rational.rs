@@ -203,7 +203,9 @@ fn gcd_u128(a: u128, b: u128) -> u128 {
     }
 }
 
-/// Stein's binary gcd on one machine-word type (64-bit words are faster when both fit).
+/// Stein's binary gcd on one machine-word type (64-bit words are faster when both fit). The
+/// loop keeps a odd and replaces (a, b) by (min(a, b), |b − a|) with b's factors of two removed,
+/// written with min and abs_diff so that it compiles to conditional moves, not branches.
 macro_rules! binary_gcd {
     ($name:ident, $t:ty) => {
         fn $name(mut a: $t, mut b: $t) -> $t {
@@ -214,10 +216,9 @@ macro_rules! binary_gcd {
             a >>= a.trailing_zeros();
             loop {
                 b >>= b.trailing_zeros();
-                if a > b {
-                    std::mem::swap(&mut a, &mut b);
-                }
-                b -= a;
+                let diff = b.abs_diff(a);
+                a = a.min(b);
+                b = diff;
                 if b == 0 {
                     return a << shift;
                 }
@@ -256,6 +257,17 @@ fn wide(n: &BigInt) -> Option<u128> {
     n.magnitude().to_u128()
 }
 
+/// (|numerator|, denominator) of `q` when both fit in 64-bit words: a compact, pointer-free
+/// sort key (compare two keys with [`cmp_abs_words`]).
+pub fn abs_words(q: &Q) -> Option<(u64, u64)> {
+    Some((word(q.numer())?, word(q.denom())?))
+}
+
+/// Compares |a| with |b| given as [`abs_words`] keys, by cross-multiplication in 128 bits.
+pub fn cmp_abs_words(a: (u64, u64), b: (u64, u64)) -> std::cmp::Ordering {
+    (a.0 as u128 * b.1 as u128).cmp(&(b.0 as u128 * a.1 as u128))
+}
+
 /// Compares a with b by cross-multiplication (denominators are positive; no division or gcd).
 pub fn cmp(a: &Q, b: &Q) -> std::cmp::Ordering {
     use num_bigint::Sign::{Minus, NoSign, Plus};
@@ -271,8 +283,8 @@ pub fn cmp(a: &Q, b: &Q) -> std::cmp::Ordering {
 /// Compares |a| with |b| by cross-multiplication (denominators are positive).
 pub fn cmp_abs(a: &Q, b: &Q) -> std::cmp::Ordering {
     // Words: both products fit in 128 bits.
-    if let (Some(an), Some(ad), Some(bn), Some(bd)) = (word(a.numer()), word(a.denom()), word(b.numer()), word(b.denom())) {
-        return (an as u128 * bd as u128).cmp(&(bn as u128 * ad as u128));
+    if let (Some(x), Some(y)) = (abs_words(a), abs_words(b)) {
+        return cmp_abs_words(x, y);
     }
     (a.numer().magnitude() * b.denom().magnitude()).cmp(&(b.numer().magnitude() * a.denom().magnitude()))
 }
@@ -306,14 +318,26 @@ pub fn mul(a: &Q, b: &Q) -> Q {
 
 /// Formats `q` as `"p/q"` (lowest terms, `q > 0`) or `"p"` when the denominator is one.
 pub fn fmt_q(q: &Q) -> String {
-    // Primitive formatting is much faster than num-bigint's for the common small case.
-    if let (Some(n), Some(d)) = (q.numer().to_i128(), q.denom().to_u128()) {
-        return if d == 1 { n.to_string() } else { format!("{n}/{d}") };
-    }
-    if q.denom().is_one() {
-        q.numer().to_string()
-    } else {
-        format!("{}/{}", q.numer(), q.denom())
+    Display(q).to_string()
+}
+
+/// `q` in the text form of [`fmt_q`], as a [`std::fmt::Display`] (so that it can be written
+/// straight into an output stream).
+pub struct Display<'a>(pub &'a Q);
+
+impl std::fmt::Display for Display<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let q = self.0;
+        // Primitive formatting is much faster than num-bigint's for the common small case.
+        if let (Some(n), Some(d)) = (q.numer().to_i128(), q.denom().to_u128()) {
+            f.write_str(itoa::Buffer::new().format(n))?;
+            if d != 1 {
+                f.write_str("/")?;
+                f.write_str(itoa::Buffer::new().format(d))?;
+            }
+            return Ok(());
+        }
+        if q.denom().is_one() { write!(f, "{}", q.numer()) } else { write!(f, "{}/{}", q.numer(), q.denom()) }
     }
 }
 
