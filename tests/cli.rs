@@ -34,6 +34,18 @@ fn malformed_toml_and_json() {
 }
 
 #[test]
+fn a_long_list_reports_its_first_bad_entry() {
+    // Lists of 10^4 entries or more are parsed on all cores; the error must still name the first
+    // bad entry, whichever thread met it first.
+    let x: Vec<String> = (0..20_000).map(|i| match i {
+        12_345 => "\"1/0\"".to_string(),
+        19_000 => "\"oops\"".to_string(),
+        _ => format!("\"{}/7\"", i + 1),
+    }).collect();
+    assert_bad("long-list", &format!("model = \"shared\"\nx = [{}]\ny = \"1\"\n", x.join(", ")), "x[12345]", "zero denominator");
+}
+
+#[test]
 fn non_rational_and_zero_denominator() {
     assert_bad("not-rational", "model = \"shared\"\nx = [\"1/2\", \"abc\"]\ny = \"1\"\n", "x[1]", "not a rational");
     assert_bad("zero-den", "model = \"shared\"\nx = [\"1/2\", \"3\"]\ny = \"3/0\"\n", "`y`", "zero denominator");
