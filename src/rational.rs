@@ -57,8 +57,18 @@ fn parse_digits(s: &str) -> Option<(bool, u128, u128)> {
     if !digits(pd) || !digits(q) {
         return None;
     }
-    let (n, d) = (pd.parse::<u128>().ok()?, q.parse::<u128>().ok()?);
+    let (n, d) = (digits_u128(pd.as_bytes()), digits_u128(q.as_bytes()));
     (d != 0).then_some((neg, n, d))
+}
+
+/// The value of at most 38 ASCII digits (checked by the caller), in 64-bit steps of 19 digits.
+fn digits_u128(t: &[u8]) -> u128 {
+    let word = |t: &[u8]| t.iter().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'));
+    if t.len() <= 19 {
+        return u128::from(word(t));
+    }
+    let (hi, lo) = t.split_at(t.len() - 19);
+    u128::from(word(hi)) * 10_000_000_000_000_000_000 + u128::from(word(lo))
 }
 
 /// [`parse_digits`] as a (numerator, denominator) pair of big integers, unreduced.
@@ -486,6 +496,15 @@ mod tests {
             let raw = parse_q_unreduced(&format!("{}/{}", n.wrapping_mul(3), d.wrapping_mul(3))).unwrap();
             proptest::prop_assert!(raw.denom().is_positive());
             proptest::prop_assert_eq!(raw, Q::new(BigInt::from(n.wrapping_mul(3)), BigInt::from(d.wrapping_mul(3))));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digit_runs_parse_like_the_standard_library(v in proptest::num::u128::ANY, shift in 0u32..128) {
+            let text = (v >> shift).to_string();
+            proptest::prop_assume!(text.len() <= 38);
+            proptest::prop_assert_eq!(digits_u128(text.as_bytes()), text.parse::<u128>().unwrap());
         }
     }
 

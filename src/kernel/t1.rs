@@ -6,7 +6,7 @@
 //! λ·x_i ≤ w_i (and −λ·x_i ≤ w_i for free β) for all i, then every feasible β has
 //! Σ w_i|β_i| ≥ Σ λ x_i β_i = λ·y. So a feasible β whose objective equals λ·y is optimal.
 
-use super::{ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
+use super::{each, ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace};
 use crate::rational::{cmp, same_sign, short, Q};
@@ -97,12 +97,8 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
         }
         Ok(zero)
     };
-    let mut tight_before_k = None;
-    for i in 0..d {
-        if tight(i)? && tight_before_k.is_none() && p.can_carry(i) {
-            tight_before_k = Some(i);
-        }
-    }
+    let tight_carrier = each(d, |i| Ok(tight(i)? && p.can_carry(i)))?;
+    let tight_before_k = tight_carrier.iter().position(|&t| t);
     // Canonical minimiser: the whole label on one coordinate k, the lowest optimal one.
     let support: Vec<usize> = (0..d).filter(|&i| !beta[i].is_zero()).collect();
     ensure(support.len() == 1, || format!("beta must be the canonical minimiser on one coordinate; it has {} non-zeros", support.len()))?;
@@ -183,10 +179,9 @@ pub(super) fn pareto_front<'a>(c: &Claim<'a>) -> Checked {
             None => Ok(c.fields.q(raw, &format!("{}.vertices[{j}].{key}", c.at))?),
         }
     };
-    let mut prev: Option<(Q, Q)> = None;
-    let mut first_norm = None;
-    let mut last_sharp = None;
-    for (j, v) in list.iter().enumerate() {
+    // Every vertex is read and checked against its coordinate on all cores.
+    let vertices = each(list.len(), |j| {
+        let v = &list[j];
         let raw_idx = field(j, v, "index")?;
         let idx = raw_idx.as_u64().ok_or_else(|| Fail::Malformed(c.fields.err(&format!("{}.vertices[{j}].index", c.at), "expected a non-negative integer")))? as usize;
         let n = rational(j, v, "norm")?;
@@ -198,20 +193,20 @@ pub(super) fn pareto_front<'a>(c: &Claim<'a>) -> Checked {
         let ax = p.x[idx].abs();
         ensure(is_product_eq(&n, &ax, &a_abs_y, &one), || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
         ensure(is_product_eq(&s, &one, &b_abs_y, &ax), || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
-        if let Some((pn, ps)) = &prev {
-            ensure(cmp(pn, &n).is_lt() && cmp(ps, &s).is_gt(), || format!("vertex {j} does not continue the front (N must rise and S fall)"))?;
-        }
-        if first_norm.is_none() {
-            first_norm = Some(n.clone());
-        }
-        last_sharp = Some(s.clone());
-        prev = Some((n, s));
-    }
+        Ok((n, s))
+    })?;
+    // Along the front N rises strictly and S falls strictly.
+    each(vertices.len().saturating_sub(1), |j| {
+        let ((pn, ps), (n, s)) = (&vertices[j], &vertices[j + 1]);
+        ensure(cmp(pn, n).is_lt() && cmp(ps, s).is_gt(), || format!("vertex {} does not continue the front (N must rise and S fall)", j + 1))
+    })?;
+    let first_norm = vertices.first().map(|v| &v.0);
+    let last_sharp = vertices.last().map(|v| &v.1);
     ensure(list.len() == lowest.len(), || format!("the front has {} distinct vertices, the claim lists {}", lowest.len(), list.len()))?;
-    if let (Some(n_min), Some(f)) = (earlier_value(c, "min-norm"), &first_norm) {
+    if let (Some(n_min), Some(f)) = (earlier_value(c, "min-norm"), first_norm) {
         ensure(cmp(f, &n_min?).is_eq(), || "the first vertex is not the verified min-norm value".into())?;
     }
-    if let (Some(s_min), Some(l)) = (earlier_value(c, "min-sharpness"), &last_sharp) {
+    if let (Some(s_min), Some(l)) = (earlier_value(c, "min-sharpness"), last_sharp) {
         ensure(cmp(l, &s_min?).is_eq(), || "the last vertex is not the verified min-sharpness value".into())?;
     }
     Ok(format!("Pareto front of {} vertices on N·S = {}", list.len(), short(&product)))
