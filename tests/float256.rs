@@ -198,6 +198,21 @@ proptest! {
         check(f(&q), bf(&q), &q, false)?;
     }
 
+    // Results just above a midpoint whose only evidence lies far below the round bit: the
+    // product (2^255 + 1)(2^255 + 2^254 + t) has round bit 1, then ~190 zero bits, then t; the
+    // quotient (2^255 + u)/(2^256 − 1) = ½ + u·2^-256 + 2^-257 + (2^255 + u)·2^-512 + … has its
+    // tail beyond every computed quotient bit, visible only in the remainder.
+    #[test]
+    fn sticky_bits_far_below_the_round_bit(t in 1u64.., u in 0u64..1 << 60, na in any::<bool>(), nb in any::<bool>(), e in -300i64..300) {
+        let one = BigUint::one();
+        let a = dyadic(na, (&one << 255u32) + 1u32, e);
+        let b = dyadic(nb, (&one << 255u32) + (&one << 254u32) + t, -e);
+        check(f(&a) * f(&b), bf(&a) * bf(&b), &(&a * &b), false)?;
+        let a = dyadic(na, (&one << 255u32) + u, e);
+        let b = dyadic(nb, (&one << 256u32) - 1u32, -e);
+        check(f(&a) / f(&b), bf(&a) / bf(&b), &(&a / &b), false)?;
+    }
+
     #[test]
     fn from_q_round_trips_and_orders((a, b) in (rational(), rational())) {
         let (fa, fb) = (f(&a), f(&b));
@@ -232,6 +247,30 @@ proptest! {
     fn from_int_is_exact(n in any::<i64>()) {
         prop_assert_eq!(q_of(&F256::from_int(n, &())), Q::from_integer(n.into()));
         prop_assert_eq!(F256::from_int(n, &()), f(&Q::from_integer(n.into())));
+    }
+}
+
+/// Significands from limbs (little-endian).
+fn limbs(l: [u64; 4]) -> BigUint {
+    l.iter().rev().fold(BigUint::zero(), |acc, &x| (acc << 64u32) + x)
+}
+
+/// Hand-built cases where a single low bit decides between a midpoint and just above it:
+/// - sum with a carry out of the top limb: x = [1, ~0, ~0, ~0], y = [1, 0, 0, 2^63]·2^-64;
+///   after the carry the round bit is 1, M is even, and the only nonzero bit below is the one
+///   shifted out by the carry;
+/// - quotient 3·2^254 / (2^255 + 1) = 3/2 − 3·2^-256 + 3·2^-511 − …: a 321-bit quotient whose
+///   round bit is 1 with the following computed bits 0, the tail visible only in the remainder.
+#[test]
+fn single_low_bits_decide_near_midpoints() {
+    let one = BigUint::one();
+    for (na, nb, e) in [(false, false, 0), (true, true, 40), (false, true, -77), (true, false, 1000)] {
+        let x = dyadic(na, limbs([1, u64::MAX, u64::MAX, u64::MAX]), e);
+        let y = dyadic(na, limbs([1, 0, 0, 1 << 63]), e - 64);
+        check(f(&x) + f(&y), bf(&x) + bf(&y), &(&x + &y), false).unwrap();
+        let a = dyadic(na, BigUint::from(3u32) << 254u32, e);
+        let b = dyadic(nb, (&one << 255u32) + 1u32, -e);
+        check(f(&a) / f(&b), bf(&a) / bf(&b), &(&a / &b), false).unwrap();
     }
 }
 
