@@ -69,9 +69,9 @@ impl F256 {
     }
 }
 
-/// The float nearest to (−1)^neg · (M + round/2 + sticky/4) · 2^exp, ties to even, where `mant`
-/// is M (top bit set), `round` the bit below M and `sticky` whether anything nonzero lies below
-/// that. M + 1 can carry out to 2^256, which is 2^255 at the next exponent.
+/// The float nearest to (−1)^neg · (M + f) · 2^exp, ties to even, where `mant` is M (top bit
+/// set) and the fraction f ∈ [0, 1) is known through `round` (f ≥ ½) and `sticky`
+/// (f ∉ {0, ½}). M + 1 can carry out to 2^256, which is 2^255 at the next exponent.
 fn round_pack(neg: bool, mut exp: i64, mut mant: [u64; 4], round: bool, sticky: bool) -> F256 {
     debug_assert!(mant[3] & TOP != 0);
     if round && (sticky || mant[0] & 1 == 1) {
@@ -232,7 +232,7 @@ fn mul_finite(a: &F256, b: &F256) -> F256 {
     }
     let round = p[3] & TOP != 0;
     let sticky = (p[3] << 1) | p[2] | p[1] | p[0] != 0;
-    round_pack(a.neg ^ b.neg, exp, [p[4], p[5], p[6], p[7]], round, sticky)
+    round_pack(a.neg != b.neg, exp, [p[4], p[5], p[6], p[7]], round, sticky)
 }
 
 /// Quotient and remainder of the 576-bit `u` (limbs 0..9; `u[9]` must be 0) by the 256-bit `v`
@@ -294,7 +294,7 @@ fn div_finite(a: &F256, b: &F256) -> F256 {
     let q = div_rem(&mut u, &b.mant);
     let rem = u[..4].iter().any(|&x| x != 0);
     let exp = a.exp - b.exp - 320;
-    let neg = a.neg ^ b.neg;
+    let neg = a.neg != b.neg;
     if q[5] != 0 {
         // 321 bits: M = Q >> 65.
         let m = [(q[1] >> 1) | (q[2] << 63), (q[2] >> 1) | (q[3] << 63), (q[3] >> 1) | (q[4] << 63), (q[4] >> 1) | (q[5] << 63)];
@@ -336,7 +336,7 @@ impl Mul for F256 {
             (Kind::Finite, Kind::Finite) => mul_finite(&self, &o),
             (Kind::Nan, _) | (_, Kind::Nan) => F256::NAN,
             (Kind::Inf, Kind::Zero) | (Kind::Zero, Kind::Inf) => F256::NAN,
-            (Kind::Inf, _) | (_, Kind::Inf) => F256::inf(self.neg ^ o.neg),
+            (Kind::Inf, _) | (_, Kind::Inf) => F256::inf(self.neg != o.neg),
             _ => F256::ZERO,
         }
     }
@@ -351,7 +351,7 @@ impl Div for F256 {
             (Kind::Finite, Kind::Finite) => div_finite(&self, &o),
             (Kind::Nan, _) | (_, Kind::Nan) => F256::NAN,
             (Kind::Zero, Kind::Zero) | (Kind::Inf, Kind::Inf) => F256::NAN,
-            (Kind::Finite, Kind::Zero) | (Kind::Inf, _) => F256::inf(self.neg ^ o.neg),
+            (Kind::Finite, Kind::Zero) | (Kind::Inf, _) => F256::inf(self.neg != o.neg),
             _ => F256::ZERO,
         }
     }

@@ -185,7 +185,7 @@ proptest! {
     #[test]
     fn products_at_midpoints(a in any::<[u32; 8]>(), b in any::<[u32; 8]>(), ka in 2u64..=255, total in 257u64..=258, neg in any::<bool>(), e in -200i64..200) {
         // An odd integer of exactly k bits.
-        let odd = |v: [u32; 8], k: u64| BigUint::new(v.to_vec()) % (BigUint::one() << k) | (BigUint::one() << (k - 1)) | BigUint::one();
+        let odd = |v: [u32; 8], k: u64| (BigUint::new(v.to_vec()) % (BigUint::one() << k)) | (BigUint::one() << (k - 1)) | BigUint::one();
         let (qa, qb) = (dyadic(neg, odd(a, ka), e), dyadic(false, odd(b, total - ka), -e));
         check(f(&qa) * f(&qb), bf(&qa) * bf(&qb), &(&qa * &qb), false)?;
     }
