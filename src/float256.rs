@@ -13,7 +13,7 @@
 //! operations: each one produces the exact result's leading 256 bits `M`, the next bit (`round`)
 //! and whether anything nonzero lies below it (`sticky`); the exact value then lies in
 //! `[M, M+1)` ulp, at exactly `M + ½` iff `round ∧ ¬sticky` and above it iff `round ∧ sticky`,
-//! so [`round_pack`] picks `M` or `M + 1` exactly as round-to-nearest-even requires.
+//! so `round_pack` picks `M` or `M + 1` exactly as round-to-nearest-even requires.
 //!
 //! Relation to `BigFloat` at 256 bits (checked in `tests/float256.rs`): `+` of like signs, `×`,
 //! `÷` and `from_q` give the same values bit for bit. On an effective subtraction dashu-float 0.6
