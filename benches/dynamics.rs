@@ -3,7 +3,9 @@
 //! - `gd_step/f64/d=1000000`: one fused step w ← w⊙(1 − 2ηr x), r ← ⟨x, w⊙w⟩ − y in f64;
 //!   it streams x (read) and w (read + write), 24 bytes per coordinate, so the effective memory
 //!   bandwidth is 24·10^6 bytes / (time per step).
-//! - `gd_step/bf256/d=100`: the same generic step on 256-bit binary floats.
+//! - `gd_step/bf256/d=100`: the same generic step on 256-bit binary floats (`BigFloat`, dashu).
+//! - `gd_step/f256/d=100`: the same step, same problem, on the fixed-size `F256` that
+//!   `--precision 256` runs on (compare with `benches/gd_mpmath.py`).
 //! - `gd_run/f64/d=100/steps=10000`: one learning rate of the sweep target (256 of them in
 //!   < 10 s on 2 cores).
 //! - `flow_report/d=3`: the certified gradient-flow limit and η_c of `examples/eos.toml`.
@@ -12,7 +14,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use dlncheck::dynamics::{self, Data, Precision, Problem};
 use dlncheck::instance::Model;
 use dlncheck::rational::Q;
-use dlncheck::scalar::BigFloat;
+use dlncheck::float256::F256;
+use dlncheck::scalar::{BigFloat, Scalar};
 use std::hint::black_box;
 
 fn problem(d: usize) -> Problem {
@@ -32,10 +35,14 @@ fn steps(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("f64", format!("d={d}")), |b| b.iter(|| data.step(black_box(&eta), &mut s)));
     let p = problem(100);
     let data = Data::<BigFloat>::new(&p, &256);
-    let eta = <BigFloat as dlncheck::scalar::Scalar>::from_q(&Q::new(1.into(), 10.into()), &256);
-    let mut s = data.state(p.theta0.iter().map(|q| <BigFloat as dlncheck::scalar::Scalar>::from_q(q, &256)).collect());
+    let eta = BigFloat::from_q(&Q::new(1.into(), 10.into()), &256);
+    let mut s = data.state(p.theta0.iter().map(|q| BigFloat::from_q(q, &256)).collect());
     g.throughput(Throughput::Elements(100));
     g.bench_function(BenchmarkId::new("bf256", "d=100"), |b| b.iter(|| data.step(black_box(&eta), &mut s)));
+    let data = Data::<F256>::new(&p, &());
+    let eta = F256::from_q(&Q::new(1.into(), 10.into()), &());
+    let mut s = data.state(p.theta0.iter().map(|q| F256::from_q(q, &())).collect());
+    g.bench_function(BenchmarkId::new("f256", "d=100"), |b| b.iter(|| data.step(black_box(&eta), &mut s)));
     g.finish();
 }
 

@@ -1,7 +1,7 @@
 //! Gradient descent on one data point and its full-Hessian sharpness (SPEC §4, §2).
 //!
-//! Untrusted numerics, written once over [`Scalar`] and run on `f32`, `f64`, [`BigFloat`] and
-//! exact rationals [`Q`]. The fused step is the whole numeric core:
+//! Untrusted numerics, written once over [`Scalar`] and run on `f32`, `f64`, [`F256`] (256 bits),
+//! [`BigFloat`] (other bit counts) and exact rationals [`Q`]. The fused step is the whole numeric core:
 //! - `shared` (β = w⊙w): w ← w ⊙ (1 − 2ηr x), then r ← ⟨x, w⊙w⟩ − y, in one pass;
 //! - `uv` (β = u⊙v): (u, v) ← (u − ηr x⊙v, v − ηr x⊙u), then r ← ⟨x, u⊙v⟩ − y.
 //!
@@ -18,6 +18,7 @@
 use crate::error::{Error, Result};
 use crate::instance::{Init, Instance, Model};
 use crate::rational::{parse_q, Q};
+use crate::float256::F256;
 use crate::scalar::{BigFloat, Scalar};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
@@ -535,10 +536,12 @@ pub fn thresholds(inst: &Instance) -> Result<Thresholds> {
 }
 
 /// Runs in the arithmetic `prec` and converts the outcome to a precision-independent summary.
+/// 256 bits run on the fixed-size [`F256`]; other bit counts on [`BigFloat`].
 pub fn run_summary(p: &Problem, prec: Precision, opts: &Options, tick: &dyn Fn(u64)) -> Summary {
     match prec {
         Precision::F32 => summarize(p, prec, run::<f32>(p, &(), opts, tick), opts),
         Precision::F64 => summarize(p, prec, run::<f64>(p, &(), opts, tick), opts),
+        Precision::Bits(256) => summarize(p, prec, run::<F256>(p, &(), opts, tick), opts),
         Precision::Bits(b) => summarize(p, prec, run::<BigFloat>(p, &bigfloat_ctx(b), opts, tick), opts),
         Precision::Exact => summarize(p, prec, run::<Q>(p, &(), opts, tick), opts),
     }

@@ -196,12 +196,13 @@ fn trajectory<S: crate::scalar::Scalar>(p: &Problem, ctx: &S::Ctx, eta: &Q, step
 
 /// max over the first `steps` steps and coordinates of |θ^256 − θ^exact|/|θ^exact|, in Q.
 fn exact_deviation(p: &Problem, eta: &Q, steps: u64) -> f64 {
-    use crate::scalar::{BigFloat, Scalar};
+    use crate::float256::F256;
+    use crate::scalar::Scalar;
     let exact = dynamics::Data::<Q>::new(p, &());
-    let float = dynamics::Data::<BigFloat>::new(p, &256);
-    let (e_eta, f_eta) = (eta.clone(), BigFloat::from_q(eta, &256));
+    let float = dynamics::Data::<F256>::new(p, &());
+    let (e_eta, f_eta) = (eta.clone(), F256::from_q(eta, &()));
     let mut se = exact.state(p.theta0.clone());
-    let mut sf = float.state(p.theta0.iter().map(|q| BigFloat::from_q(q, &256)).collect());
+    let mut sf = float.state(p.theta0.iter().map(|q| F256::from_q(q, &())).collect());
     let mut worst = Q::zero();
     for _ in 0..steps {
         exact.step(&e_eta, &mut se);
@@ -226,7 +227,7 @@ fn rel_dev(a: &[f64], b: &[f64]) -> f64 {
 /// Reports, per float type, the first step at which max_i |θ_i − θ_i^ref|/|θ_i^ref| exceeds
 /// 10^-6 (reference: 256 bits) and the final relative deviation of θ, loss, S and N.
 pub fn audit(p: &Problem, eta: &Q, steps: u64) -> Value {
-    let reference = trajectory::<crate::scalar::BigFloat>(p, &256, eta, steps);
+    let reference = trajectory::<crate::float256::F256>(p, &(), eta, steps);
     let exact_steps = steps.min(8);
     let exact_dev = exact_deviation(p, eta, exact_steps);
     let measure = |theta: &[f64]| -> (f64, f64, f64) {

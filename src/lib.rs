@@ -1,6 +1,7 @@
 pub mod error;
 pub mod rational;
 pub mod scalar;
+pub mod float256;
 pub mod instance;
 pub mod model;
 pub mod loss;

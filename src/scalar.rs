@@ -1,9 +1,10 @@
 //! The scalar trait over which the model, loss, gradient and Hessian are written once.
 //!
-//! Implementations: exact rationals [`Q`], `f32`, `f64`, and [`BigFloat`] (binary floating point
-//! with a bit count chosen at run time, pure Rust via `dashu-float`).
+//! Implementations: exact rationals [`Q`], `f32`, `f64`, [`BigFloat`] (binary floating point
+//! with a bit count chosen at run time, pure Rust via `dashu-float`), and the fixed 256-bit
+//! [`F256`](crate::float256::F256).
 //!
-//! Laws (checked by property tests in `tests/scalar_laws.rs`):
+//! Laws (checked by property tests in `tests/scalar_laws.rs`, for `F256` in `tests/float256.rs`):
 //! - `from_q` is exact for `Q`, and correctly rounded to nearest for the float types
 //!   (`|from_q(q) - q| <= ulp/2` where representable);
 //! - the field operations are exact for `Q` and rounded to nearest (ties to even) for floats;
