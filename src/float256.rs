@@ -15,12 +15,10 @@
 //! `[M, M+1)` ulp, at exactly `M + ½` iff `round ∧ ¬sticky` and above it iff `round ∧ sticky`,
 //! so `round_pack` picks `M` or `M + 1` exactly as round-to-nearest-even requires.
 //!
-//! Relation to `BigFloat` at 256 bits (checked in `tests/float256.rs`): `+` of like signs, `×`,
-//! `÷` and `from_q` give the same values bit for bit. On an effective subtraction dashu-float 0.6
-//! keeps one guard bit (its result can have 257 significant bits, an error ≤ ¼ ulp instead of
-//! ≤ ½ ulp); `F256` rounds that result to 256 bits too, so trajectories of the two types agree
-//! to rounding level but not bit for bit. mpmath at `mp.prec = 256` rounds every operation to 256
-//! bits, as `F256` does.
+//! Relation to `BigFloat` at 256 bits (checked in `tests/float256.rs`): `+`, `−`, `×`, `÷` and
+//! `from_q` give the same values bit for bit, and so do whole GD trajectories (dashu-float 0.6's
+//! own subtraction keeps a guard bit; `BigFloat` rounds sums itself, see `scalar::add_rounded`).
+//! mpmath at `mp.prec = 256` rounds every operation to 256 bits, as both do.
 //!
 //! An exponent leaving ±2^60 after rounding overflows to ±∞ or underflows to 0; ordinary use
 //! (and every computation of this crate) stays many orders of magnitude inside that range.

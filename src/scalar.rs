@@ -225,10 +225,66 @@ macro_rules! bigfloat_op {
         }
     };
 }
-bigfloat_op!(Add, add, +);
-bigfloat_op!(Sub, sub, -);
 bigfloat_op!(Mul, mul, *);
-bigfloat_op!(Div, div, /);
+
+/// a + b rounded once, to nearest (ties to even), to the larger precision of the two.
+///
+/// dashu-float 0.6's own `+` and `−` keep a guard bit on an effective subtraction, so a result
+/// can carry one bit more than the precision and break the rounding law above; here the sum is
+/// formed exactly and rounded once. An operand far below the other only decides the direction of
+/// rounding: every rounding decision point near the larger operand `big` (grid points and
+/// midpoints of the p-bit grid in its binade and the one below) is a multiple of 2^f with
+/// f = min(lowest exponent of big, top(big) − p − 2), so when |small| < 2^f the sums big + small and
+/// big ± 2^(f−1) (same sign) lie between the same two decision points and round alike. That
+/// replacement keeps the exact sum short whatever the exponent gap.
+fn add_rounded(a: &FBig<HalfEven>, b: &FBig<HalfEven>) -> FBig<HalfEven> {
+    use dashu_int::ops::BitTest;
+    let p = a.precision().max(b.precision());
+    let (ra, rb) = (a.repr(), b.repr());
+    if ra.is_infinite() || rb.is_infinite() {
+        return a.clone() + b.clone();
+    }
+    if ra.significand().is_zero() {
+        return b.clone().with_precision(p).value();
+    }
+    if rb.significand().is_zero() {
+        return a.clone().with_precision(p).value();
+    }
+    // |v| < 2^top(v).
+    let top = |r: &dashu_float::Repr<2>| r.exponent() + r.significand().bit_len() as isize;
+    let (big, small) = if top(ra) >= top(rb) { (ra, rb) } else { (rb, ra) };
+    let f = big.exponent().min(top(big) - p as isize - 2);
+    let (s_sig, s_exp) = if top(small) <= f { (small.significand().signum(), f - 1) } else { (small.significand().clone(), small.exponent()) };
+    let m = big.exponent().min(s_exp);
+    let sum = (big.significand() << (big.exponent() - m) as usize) + (s_sig << (s_exp - m) as usize);
+    FBig::from_parts(sum, m).with_precision(p).value()
+}
+
+impl Add for BigFloat {
+    type Output = BigFloat;
+    fn add(self, o: BigFloat) -> BigFloat {
+        BigFloat(add_rounded(&self.0, &o.0))
+    }
+}
+
+impl Sub for BigFloat {
+    type Output = BigFloat;
+    fn sub(self, o: BigFloat) -> BigFloat {
+        BigFloat(add_rounded(&self.0, &-o.0))
+    }
+}
+
+impl Div for BigFloat {
+    type Output = BigFloat;
+    /// Division rounded to nearest; x/0 = ±∞ and, since dashu has no NaN, 0/0 = +∞ too (dashu
+    /// itself would panic): either way the value is not finite, which callers check.
+    fn div(self, o: BigFloat) -> BigFloat {
+        if self.0.repr().significand().is_zero() && o.0.repr().significand().is_zero() {
+            return BigFloat(FBig::INFINITY);
+        }
+        BigFloat(self.0 / o.0)
+    }
+}
 
 impl Neg for BigFloat {
     type Output = BigFloat;

@@ -83,3 +83,84 @@ fn abs_and_int_like_follow_the_context() {
     assert_eq!(BigFloat::type_name(&256), "bf256");
     assert_eq!((-2.5f64).abs(), Scalar::abs(&-2.5f64));
 }
+
+/// q rounded to `p` significant bits, to nearest, ties to even — in exact rationals.
+fn round_bits(q: &Q, p: u32) -> Q {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    if q.is_zero() {
+        return Q::zero();
+    }
+    let pow2 = |e: i64| if e >= 0 { Q::from_integer(BigInt::from(1) << e as u64) } else { Q::new(1.into(), BigInt::from(1) << (-e) as u64) };
+    let a = Signed::abs(q);
+    // E with 2^E ≤ |q| < 2^(E+1).
+    let mut e = a.numer().bits() as i64 - a.denom().bits() as i64;
+    if a < pow2(e) {
+        e -= 1;
+    }
+    let scaled = &a * pow2(p as i64 - 1 - e); // in [2^(p−1), 2^p)
+    let mut m = scaled.floor().to_integer();
+    let frac = &scaled - Q::from_integer(m.clone());
+    let half = Q::new(1.into(), 2.into());
+    if frac > half || (frac == half && m.is_odd()) {
+        m += 1;
+    }
+    let r = Q::from_integer(m) * pow2(e + 1 - p as i64);
+    if q.is_negative() { -r } else { r }
+}
+
+/// A p-bit float: a random significand of at most p bits at a random exponent around `base`.
+fn p_bit_value(p: u32, base: i64) -> impl Strategy<Value = Q> {
+    (any::<bool>(), prop::collection::vec(any::<u32>(), 1..12), 0u32..3, -3i64..=3).prop_map(move |(neg, words, sparse, de)| {
+        use num_bigint::{BigInt, BigUint};
+        let mut m = BigUint::new(words);
+        if sparse > 0 {
+            m = (BigUint::from(1u32) << (m.bits() % p as u64)) | BigUint::from(sparse);
+        }
+        let excess = m.bits().saturating_sub(p as u64);
+        let m = BigInt::from(m >> excess);
+        let m = if neg { -m } else { m };
+        let e = base + de;
+        if e >= 0 { Q::from_integer(m << e as u64) } else { Q::new(m, BigInt::from(1) << (-e) as u64) }
+    })
+}
+
+/// (p, a, b): two p-bit floats whose exponents differ by a little, by a few words or by far more
+/// than p bits.
+fn sum_operands() -> impl Strategy<Value = (u32, Q, Q)> {
+    let gap = prop_oneof![-3i64..=3, -80i64..=80, -700i64..=700];
+    (prop::sample::select(vec![2u32, 24, 53, 100, 255, 256, 300]), -300i64..300, gap)
+        .prop_flat_map(|(p, e, g)| (Just(p), p_bit_value(p, e), p_bit_value(p, e + g)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    // Sums and differences of BigFloats are correctly rounded at every precision, whatever the
+    // gap between the exponents (cancellation, partial overlap, only a sticky bit left).
+    #[test]
+    fn bigfloat_sums_are_correctly_rounded((p, a, b) in sum_operands()) {
+        let (fa, fb) = (BigFloat::from_q(&a, &(p as usize)), BigFloat::from_q(&b, &(p as usize)));
+        prop_assert_eq!(fa.to_q().unwrap(), a.clone(), "a p-bit value is held exactly");
+        prop_assert_eq!((fa.clone() + fb.clone()).to_q().unwrap(), round_bits(&(&a + &b), p));
+        prop_assert_eq!((fa.clone() - fb.clone()).to_q().unwrap(), round_bits(&(&a - &b), p));
+        prop_assert_eq!((fb - fa).to_q().unwrap(), round_bits(&(&b - &a), p));
+    }
+}
+
+#[test]
+fn the_guard_bit_case_rounds_to_256_bits() {
+    // 3 − 3·2^-255 needs 257 bits; dashu-float's own subtraction returned it unrounded.
+    let (a, b) = (Q::from_integer(3.into()), Q::new(3.into(), num_bigint::BigInt::from(1) << 255u32));
+    let d = BigFloat::from_q(&a, &256) - BigFloat::from_q(&b, &256);
+    assert_eq!(d.to_q().unwrap(), round_bits(&(&a - &b), 256));
+    assert_ne!(d.to_q().unwrap(), &a - &b, "the exact difference has 257 bits");
+}
+
+#[test]
+fn bigfloat_division_by_zero_is_not_finite_and_does_not_panic() {
+    let (zero, one) = (BigFloat::from_int(0, &100), BigFloat::from_int(1, &100));
+    assert!(!(one.clone() / zero.clone()).is_finite());
+    assert!(!(-one / zero.clone()).is_finite());
+    assert!(!(zero.clone() / zero).is_finite());
+}
