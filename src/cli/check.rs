@@ -75,7 +75,10 @@ pub fn run(paths: &[PathBuf], as_json: bool) -> i32 {
     }
     if as_json {
         let summary = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "claims": rows});
-        println!("{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+        if let Err(e) = super::print_json(&summary) {
+            eprintln!("error: {e}");
+            return 2;
+        }
     } else {
         print_table(&rows);
         println!("{verified} verified, {rejected} rejected, {malformed} malformed file(s)");

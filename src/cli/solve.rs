@@ -2,7 +2,7 @@
 //!
 //! The JSON object is serialised straight to standard output from the solver's values (no
 //! intermediate tree of strings: at d = 10⁵ it has 4·10⁵ numbers). Keys are written in sorted
-//! order, as `serde_json` prints a `Value` object, so the output is the same either way.
+//! order, as `serde_json` orders a `Value` object, so [`solve_json`]'s tree is the same object.
 
 use crate::error::{Error, Result};
 use crate::optimum::{self, Optimum, T1};
@@ -10,7 +10,6 @@ use crate::pareto::Vertex;
 use crate::rational::{fmt_q, Q};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
 
 /// A rational serialised as its SPEC §7 string, written without an intermediate `String` when it
@@ -128,10 +127,7 @@ pub fn solve_json(path: &Path) -> Result<Value> {
 pub fn run(path: &Path, as_json: bool) -> Result<i32> {
     let v = solve(path)?;
     if as_json {
-        let out = std::io::stdout().lock();
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-        let written = serde_json::to_writer_pretty(&mut w, &v).map_err(std::io::Error::from).and_then(|()| writeln!(w)).and_then(|()| w.flush());
-        written.map_err(|e| Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
+        super::print_json(&v)?;
         return Ok(0);
     }
     let t = &v.t1;
