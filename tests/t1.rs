@@ -171,3 +171,32 @@ fn ratio_is_max_over_min_on_the_paper_instance() {
     assert_eq!(t.ratio, q(6, 1));
     assert!(!t.coincide);
 }
+
+/// `solve --json` writes its object by hand (the d-long lists on all cores); it must be the very
+/// bytes that serde_json writes for the same object with the stdout layout.
+#[test]
+fn the_solve_writer_matches_serde_byte_for_byte() {
+    use serde::Serialize;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("dlncheck-writer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files: Vec<std::path::PathBuf> = ["examples/eos.toml", "examples/d100.toml", "proofs/instances/uv-mixed.toml", "proofs/instances/coincide.toml", "proofs/t1g-moments-d3.toml"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    for (model, d, seed) in [("shared", 9000, 1), ("uv", 5, 2), ("pm", 1, 3)] {
+        let tree = dlncheck::random::instance(&dlncheck::random::Spec { model: model.into(), d, bits: 64, seed, positive: false });
+        let path = dir.join(format!("{model}.toml"));
+        std::fs::write(&path, dlncheck::certificate::render(&path, &tree).unwrap()).unwrap();
+        files.push(path);
+    }
+    for path in files {
+        let solved = dlncheck::cli::solve::solve(&path).unwrap();
+        let mut by_hand = Vec::new();
+        solved.write(&mut by_hand).unwrap();
+        let mut by_serde = Vec::new();
+        solved.serialize(&mut serde_json::Serializer::with_formatter(&mut by_serde, dlncheck::cli::Layout::default())).unwrap();
+        by_serde.push(b'\n');
+        assert_eq!(String::from_utf8(by_hand).unwrap(), String::from_utf8(by_serde).unwrap(), "{}", path.display());
+    }
+}

@@ -38,6 +38,11 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The layout of a value written as a member of the top-level object (depth 1), for writers
+    /// that produce the outer object themselves.
+    pub fn member() -> Self {
+        Layout { depth: 1, has_value: vec![true] }
+    }
     /// Lines are broken inside containers opened at depth 1 and 2.
     fn pretty(&self) -> bool {
         self.depth <= 2

@@ -9,7 +9,9 @@ use crate::optimum::{self, Optimum, T1};
 use crate::pareto::Vertex;
 use crate::rational::{fmt_q, Q};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::io::Write;
 use std::path::Path;
 
 /// A rational serialised as its SPEC §7 string, written without an intermediate `String` when it
@@ -110,6 +112,72 @@ impl Serialize for Solved {
     }
 }
 
+impl Solved {
+    /// Writes the object in the stdout layout ([`super::Layout`]): the same bytes as serialising
+    /// it with that formatter (`tests/t1.rs` compares the two), with the d-long lists rendered on
+    /// all cores.
+    pub fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
+        let t = &self.t1;
+        let quoted = |q: &Q| format!("\"{}\"", crate::rational::Display(q));
+        writeln!(w, "{{")?;
+        writeln!(w, "  \"coincide\": {},", t.coincide)?;
+        writeln!(w, "  \"d\": {},", self.d)?;
+        writeln!(w, "  \"file\": {},", serde_json::to_string(&self.file)?)?;
+        if let Some(g) = &self.generalization {
+            write!(w, "  \"generalization\": ")?;
+            g.serialize(&mut serde_json::Serializer::with_formatter(&mut *w, super::Layout::member()))?;
+            writeln!(w, ",")?;
+        }
+        for (key, o) in [("min_norm", &t.min_norm), ("min_sharpness", &t.min_sharpness)] {
+            writeln!(w, "  \"{key}\": {{")?;
+            // β is "0" except at its index.
+            write!(w, "    \"beta\": [")?;
+            w.write_all(&b"\"0\", ".repeat(o.index))?;
+            write!(w, "{}", quoted(&o.carried))?;
+            w.write_all(&b", \"0\"".repeat(o.dim - o.index - 1))?;
+            writeln!(w, "],")?;
+            writeln!(w, "    \"dual\": {},", quoted(&o.dual))?;
+            writeln!(w, "    \"index\": {},", o.index)?;
+            writeln!(w, "    \"value\": {}", quoted(&o.value))?;
+            writeln!(w, "  }},")?;
+        }
+        writeln!(w, "  \"model\": {},", serde_json::to_string(&self.model)?)?;
+        if t.front.is_empty() {
+            writeln!(w, "  \"pareto_front\": [],")?;
+        } else {
+            writeln!(w, "  \"pareto_front\": [")?;
+            // Vertex lines are rendered on all cores into a few reused buffers (fresh memory for
+            // 20 MB of text would cost more in page faults than the formatting saves), then
+            // written in order; every line is followed by ",\n" and the last separator dropped.
+            let render = |out: &mut Vec<u8>, c: &[Vertex]| {
+                out.clear();
+                for v in c {
+                    let (n, s) = (crate::rational::Display(&v.norm), crate::rational::Display(&v.sharpness));
+                    let _ = write!(out, "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},\n", v.index);
+                }
+            };
+            const CHUNK: usize = 1024;
+            let mut buffers = vec![Vec::new(); 2 * rayon::current_num_threads()];
+            let batch = buffers.len() * CHUNK;
+            for (b, vertices) in t.front.chunks(batch).enumerate() {
+                buffers.par_iter_mut().zip(vertices.par_chunks(CHUNK)).for_each(|(out, c)| render(out, c));
+                let used = vertices.len().div_ceil(CHUNK);
+                for (i, out) in buffers[..used].iter().enumerate() {
+                    let last = (b + 1) * batch >= t.front.len() && i + 1 == used;
+                    w.write_all(if last { &out[..out.len() - 2] } else { out })?;
+                }
+            }
+            writeln!(w, "\n  ],")?;
+        }
+        writeln!(w, "  \"ratio\": {},", quoted(&t.ratio))?;
+        writeln!(w, "  \"thresholds\": {{")?;
+        writeln!(w, "    \"eta_max\": {},", quoted(&t.eta_max()))?;
+        writeln!(w, "    \"eta_norm\": {}", quoted(&t.eta_norm()))?;
+        writeln!(w, "  }}")?;
+        writeln!(w, "}}")
+    }
+}
+
 /// Solves the instance at `path` (SPEC §2, and §3 when it has a teacher).
 pub fn solve(path: &Path) -> Result<Solved> {
     let inst = super::instance(path)?;
@@ -127,7 +195,9 @@ pub fn solve_json(path: &Path) -> Result<Value> {
 pub fn run(path: &Path, as_json: bool) -> Result<i32> {
     let v = solve(path)?;
     if as_json {
-        super::print_json(&v)?;
+        let out = std::io::stdout().lock();
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        v.write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
         return Ok(0);
     }
     let t = &v.t1;
