@@ -112,12 +112,16 @@ impl<'a> Point<'a> {
 
     /// Value of putting the whole label on coordinate i: |y|·w_i/|x_i|.
     pub fn carry_value(&self, obj: Objective, i: usize) -> Q {
-        let abs_x = self.x[i].abs();
+        self.carry_value_at(obj, &self.x[i].abs())
+    }
+
+    /// [`Point::carry_value`] of a coordinate with |x_i| = `abs_x`.
+    pub fn carry_value_at(&self, obj: Objective, abs_x: &Q) -> Q {
         match obj {
             // a·|y|/|x_i|
             Objective::Norm => mul(&self.scale.0, &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone())),
             // b·x_i²·|y/x_i| = b·|y|·|x_i|
-            Objective::Sharpness => mul(&self.scale.1, &abs_x),
+            Objective::Sharpness => mul(&self.scale.1, abs_x),
         }
     }
 

@@ -10,6 +10,8 @@
 
 use crate::optimum::{Objective, Point};
 use crate::rational::{abs_words, cmp_abs, cmp_abs_words, Q};
+use num_bigint::BigInt;
+use num_traits::Signed;
 use rayon::prelude::*;
 
 /// A vertex of the front: the label carried by coordinate `index` (lowest index among equal |x_i|).
@@ -27,18 +29,18 @@ pub fn front(p: &Point) -> Vec<Vertex> {
     // When every entry fits in 64-bit words (large random instances), sort compact keys
     // instead of chasing each big integer's heap buffer.
     let keys: Option<Vec<((u64, u64), usize)>> = idx.iter().map(|&i| Some((abs_words(&p.x[i])?, i))).collect();
+    let vertex = |i: usize, abs_x: &Q| Vertex { index: i, norm: p.carry_value_at(Objective::Norm, abs_x), sharpness: p.carry_value_at(Objective::Sharpness, abs_x) };
     match keys {
         Some(mut keys) => {
             keys.par_sort_unstable_by(|a, b| cmp_abs_words(b.0, a.0).then(a.1.cmp(&b.1)));
             keys.dedup_by(|b, a| cmp_abs_words(a.0, b.0).is_eq());
-            idx = keys.into_iter().map(|(_, i)| i).collect();
+            // |x_i| from the sorted keys: reading x in front order would jump around memory.
+            keys.into_par_iter().map(|((n, d), i)| vertex(i, &Q::new_raw(BigInt::from(n), BigInt::from(d)))).collect()
         }
         None => {
             idx.par_sort_unstable_by(|&i, &j| cmp_abs(&p.x[j], &p.x[i]).then(i.cmp(&j)));
             idx.dedup_by(|j, i| cmp_abs(&p.x[*i], &p.x[*j]).is_eq());
+            idx.into_par_iter().map(|i| vertex(i, &p.x[i].abs())).collect()
         }
     }
-    idx.into_par_iter()
-        .map(|i| Vertex { index: i, norm: p.carry_value(Objective::Norm, i), sharpness: p.carry_value(Objective::Sharpness, i) })
-        .collect()
 }
