@@ -153,7 +153,8 @@ impl Solved {
                 out.clear();
                 for v in c {
                     let (n, s) = (crate::rational::Display(&v.norm), crate::rational::Display(&v.sharpness));
-                    let _ = write!(out, "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},\n", v.index);
+                    // Writing into a Vec<u8> cannot fail.
+                    let _ = writeln!(out, "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},", v.index);
                 }
             };
             const CHUNK: usize = 1024;
@@ -207,11 +208,11 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
     let verdict = if t.coincide { "coincide".to_string() } else { format!("conflict, ratio {}", fmt_q(&t.ratio)) };
     println!("  the two biases {verdict}; Pareto front of {} vertices", t.front.len());
     println!("  eta_norm = {}, eta_max = {}", fmt_q(&t.eta_norm()), fmt_q(&t.eta_max()));
-    if let Some(g) = &v.generalization {
-        if let Some(star) = g["front_best"]["value"].as_str() {
-            let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
-            println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
-        }
+    if let Some(g) = &v.generalization
+        && let Some(star) = g["front_best"]["value"].as_str()
+    {
+        let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
+        println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
     }
     Ok(0)
 }
