@@ -31,7 +31,7 @@ pub struct Optimum {
     pub index: usize,
     /// The optimal value.
     pub value: Q,
-    /// The canonical minimiser β = (y/x_k)·e_k is this entry y/x_k at `index` (see [`Optimum::beta`]).
+    /// The canonical minimiser β = (y/x_k)·e_k: its one non-zero entry y/x_k, at `index`.
     pub carried: Q,
     /// The dimension d of β.
     pub dim: usize,
@@ -39,15 +39,6 @@ pub struct Optimum {
     pub dual: Q,
     /// The objective this optimises.
     pub objective: Objective,
-}
-
-impl Optimum {
-    /// The canonical minimiser β = (y/x_k)·e_k as a dense vector.
-    pub fn beta(&self) -> Vec<Q> {
-        let mut beta = vec![Q::zero(); self.dim];
-        beta[self.index] = self.carried.clone();
-        beta
-    }
 }
 
 /// Dual slacks of an optimum, written out for the certificate.
