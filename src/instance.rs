@@ -236,14 +236,12 @@ impl<'a> Fields<'a> {
     /// for the error message.
     /// Long lists are parsed on all cores; the error reported is always the first bad entry's.
     fn list_of(&self, v: &Value, field: &str, parse: fn(&str) -> std::result::Result<Q, String>) -> Result<Vec<Q>> {
-        use rayon::prelude::*;
         let arr = v.as_array().ok_or_else(|| self.err(field, format!("expected a list of rationals, found {}", kind(v))))?;
-        let located = |(i, r): (usize, std::result::Result<Q, String>)| r.map_err(|r| self.err(&format!("{field}[{i}]"), r));
+        let entry = |i: usize| rational_of(&arr[i], parse).map_err(|r| self.err(&format!("{field}[{i}]"), r));
         if arr.len() < 10_000 {
-            return arr.iter().map(|e| rational_of(e, parse)).enumerate().map(located).collect();
+            return (0..arr.len()).map(entry).collect();
         }
-        let parsed: Vec<std::result::Result<Q, String>> = arr.par_iter().map(|e| rational_of(e, parse)).collect();
-        parsed.into_iter().enumerate().map(located).collect()
+        each_in_order(arr.len(), entry)
     }
 
     /// A matrix of rationals with rows of equal length.
@@ -267,6 +265,14 @@ impl<'a> Fields<'a> {
     pub fn uint(&self, v: &Value, field: &str) -> Result<u64> {
         v.as_u64().ok_or_else(|| self.err(field, format!("expected a non-negative integer, found {}", kind(v))))
     }
+}
+
+/// `f(i)` for every i in 0..n, computed on all cores; the error returned is the one with the
+/// lowest i, so results and messages never depend on scheduling.
+pub fn each_in_order<T: Send, E: Send>(n: usize, f: impl Fn(usize) -> std::result::Result<T, E> + Sync) -> std::result::Result<Vec<T>, E> {
+    use rayon::prelude::*;
+    let outcomes: Vec<std::result::Result<T, E>> = (0..n).into_par_iter().map(&f).collect();
+    outcomes.into_iter().collect()
 }
 
 /// A rational written as a string (read by `parse`) or an integer literal, or why it is not one.

@@ -59,14 +59,6 @@ pub(crate) enum Fail {
     Reject(String),
 }
 
-/// The outcome of `check(j)` for every j in 0..n, computed on all cores; the failure reported is
-/// the one with the lowest j, so verdicts and messages never depend on scheduling.
-pub(crate) fn each<T: Send>(n: usize, check: impl Fn(usize) -> Result<T, Fail> + Sync) -> Result<Vec<T>, Fail> {
-    use rayon::prelude::*;
-    let outcomes: Vec<Result<T, Fail>> = (0..n).into_par_iter().map(&check).collect();
-    outcomes.into_iter().collect()
-}
-
 impl From<Error> for Fail {
     fn from(e: Error) -> Self {
         Fail::Malformed(e)

@@ -6,8 +6,8 @@
 //! λ·x_i ≤ w_i (and −λ·x_i ≤ w_i for free β) for all i, then every feasible β has
 //! Σ w_i|β_i| ≥ Σ λ x_i β_i = λ·y. So a feasible β whose objective equals λ·y is optimal.
 
-use super::{each, ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
-use crate::instance::Instance;
+use super::{ensure, is_c_minus_lx, is_product_eq, Checked, Claim, Fail};
+use crate::instance::{each_in_order, Instance};
 use crate::model::{beta_space, BetaSpace};
 use crate::rational::{cmp, same_sign, short, Q};
 use num_traits::{One, Signed, Zero};
@@ -97,7 +97,7 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
         }
         Ok(zero)
     };
-    let tight_carrier = each(d, |i| Ok(tight(i)? && p.can_carry(i)))?;
+    let tight_carrier = each_in_order(d, |i| Ok::<_, Fail>(tight(i)? && p.can_carry(i)))?;
     let tight_before_k = tight_carrier.iter().position(|&t| t);
     // Canonical minimiser: the whole label on one coordinate k, the lowest optimal one.
     let support: Vec<usize> = (0..d).filter(|&i| !beta[i].is_zero()).collect();
@@ -180,7 +180,7 @@ pub(super) fn pareto_front<'a>(c: &Claim<'a>) -> Checked {
         }
     };
     // Every vertex is read and checked against its coordinate on all cores.
-    let vertices = each(list.len(), |j| {
+    let vertices = each_in_order(list.len(), |j| {
         let v = &list[j];
         let raw_idx = field(j, v, "index")?;
         let idx = raw_idx.as_u64().ok_or_else(|| Fail::Malformed(c.fields.err(&format!("{}.vertices[{j}].index", c.at), "expected a non-negative integer")))? as usize;
@@ -193,10 +193,10 @@ pub(super) fn pareto_front<'a>(c: &Claim<'a>) -> Checked {
         let ax = p.x[idx].abs();
         ensure(is_product_eq(&n, &ax, &a_abs_y, &one), || format!("vertex {j}: norm {} is not N of the label on coordinate {idx}", short(&n)))?;
         ensure(is_product_eq(&s, &one, &b_abs_y, &ax), || format!("vertex {j}: sharpness {} is not S of the label on coordinate {idx}", short(&s)))?;
-        Ok((n, s))
+        Ok::<_, Fail>((n, s))
     })?;
     // Along the front N rises strictly and S falls strictly.
-    each(vertices.len().saturating_sub(1), |j| {
+    each_in_order(vertices.len().saturating_sub(1), |j| {
         let ((pn, ps), (n, s)) = (&vertices[j], &vertices[j + 1]);
         ensure(cmp(pn, n).is_lt() && cmp(ps, s).is_gt(), || format!("vertex {} does not continue the front (N must rise and S fall)", j + 1))
     })?;
