@@ -172,11 +172,15 @@ fn ratio_is_max_over_min_on_the_paper_instance() {
     assert!(!t.coincide);
 }
 
-/// `solve --json` writes its object by hand (the d-long lists on all cores); it must be the very
-/// bytes that serde_json writes for the same object with the stdout layout.
+/// `solve --json` writes its object by hand (the Pareto vertex lines on all cores); it must be
+/// the very bytes that serde_json writes, in the stdout layout, for the object built here from
+/// the solver's values with `json!`.
 #[test]
 fn the_solve_writer_matches_serde_byte_for_byte() {
+    use dlncheck::optimum::Optimum;
+    use dlncheck::rational::fmt_q;
     use serde::Serialize;
+    use serde_json::json;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("dlncheck-writer-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -190,12 +194,27 @@ fn the_solve_writer_matches_serde_byte_for_byte() {
         std::fs::write(&path, dlncheck::certificate::render(&path, &tree).unwrap()).unwrap();
         files.push(path);
     }
+    let optimum = |o: &Optimum| {
+        let beta: Vec<String> = (0..o.dim).map(|i| if i == o.index { fmt_q(&o.carried) } else { "0".into() }).collect();
+        json!({"beta": beta, "dual": fmt_q(&o.dual), "index": o.index, "value": fmt_q(&o.value)})
+    };
     for path in files {
         let solved = dlncheck::cli::solve::solve(&path).unwrap();
+        let t = &solved.t1;
+        let front: Vec<serde_json::Value> = t.front.iter().map(|v| json!({"index": v.index, "norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness)})).collect();
+        let mut expected = json!({
+            "coincide": t.coincide, "d": solved.d, "file": solved.file, "model": solved.model,
+            "min_norm": optimum(&t.min_norm), "min_sharpness": optimum(&t.min_sharpness),
+            "pareto_front": front, "ratio": fmt_q(&t.ratio),
+            "thresholds": {"eta_max": fmt_q(&t.eta_max()), "eta_norm": fmt_q(&t.eta_norm())},
+        });
+        if let Some(g) = &solved.generalization {
+            expected["generalization"] = g.clone();
+        }
         let mut by_hand = Vec::new();
         solved.write(&mut by_hand).unwrap();
         let mut by_serde = Vec::new();
-        solved.serialize(&mut serde_json::Serializer::with_formatter(&mut by_serde, dlncheck::cli::Layout::default())).unwrap();
+        expected.serialize(&mut serde_json::Serializer::with_formatter(&mut by_serde, dlncheck::cli::Layout::default())).unwrap();
         by_serde.push(b'\n');
         assert_eq!(String::from_utf8(by_hand).unwrap(), String::from_utf8(by_serde).unwrap(), "{}", path.display());
     }

@@ -1,86 +1,18 @@
 //! `dlncheck solve FILE [--json]`: the exact T1 answers of SPEC §2 and §7.
 //!
-//! The JSON object is serialised straight to standard output from the solver's values (no
-//! intermediate tree of strings: at d = 10⁵ it has 4·10⁵ numbers). Keys are written in sorted
-//! order, as `serde_json` orders a `Value` object, so [`solve_json`]'s tree is the same object.
+//! The JSON object is written straight to standard output from the solver's values (no
+//! intermediate tree of strings: at d = 10⁵ it has 4·10⁵ numbers), keys in sorted order, in the
+//! stdout layout of [`super::Layout`].
 
 use crate::error::{Error, Result};
-use crate::optimum::{self, Optimum, T1};
+use crate::optimum::{self, T1};
 use crate::pareto::Vertex;
 use crate::rational::{fmt_q, Q};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
-
-/// A rational serialised as its SPEC §7 string, written without an intermediate `String` when it
-/// fits in machine words.
-struct Text<'a>(&'a Q);
-
-impl Serialize for Text<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&crate::rational::Display(self.0))
-    }
-}
-
-/// The canonical minimiser as a dense list: "0" except y/x_k at k.
-struct BetaOut<'a>(&'a Optimum);
-
-impl Serialize for BetaOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let o = self.0;
-        let mut seq = s.serialize_seq(Some(o.dim))?;
-        for i in 0..o.dim {
-            if i == o.index {
-                seq.serialize_element(&Text(&o.carried))?;
-            } else {
-                seq.serialize_element("0")?;
-            }
-        }
-        seq.end()
-    }
-}
-
-/// `{beta, dual, index, value}` of an optimum.
-struct OptimumOut<'a>(&'a Optimum);
-
-impl Serialize for OptimumOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let o = self.0;
-        let mut m = s.serialize_map(Some(4))?;
-        m.serialize_entry("beta", &BetaOut(o))?;
-        m.serialize_entry("dual", &Text(&o.dual))?;
-        m.serialize_entry("index", &o.index)?;
-        m.serialize_entry("value", &Text(&o.value))?;
-        m.end()
-    }
-}
-
-/// The Pareto front as a list of `{index, norm, sharpness}`.
-struct FrontOut<'a>(&'a [Vertex]);
-
-impl Serialize for FrontOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for v in self.0 {
-            seq.serialize_element(&VertexOut(v))?;
-        }
-        seq.end()
-    }
-}
-
-struct VertexOut<'a>(&'a Vertex);
-
-impl Serialize for VertexOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("index", &self.0.index)?;
-        m.serialize_entry("norm", &Text(&self.0.norm))?;
-        m.serialize_entry("sharpness", &Text(&self.0.sharpness))?;
-        m.end()
-    }
-}
 
 /// Everything `solve` reports about one instance file.
 pub struct Solved {
@@ -92,30 +24,10 @@ pub struct Solved {
     pub generalization: Option<Value>,
 }
 
-impl Serialize for Solved {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let t = &self.t1;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("coincide", &t.coincide)?;
-        m.serialize_entry("d", &self.d)?;
-        m.serialize_entry("file", &self.file)?;
-        if let Some(g) = &self.generalization {
-            m.serialize_entry("generalization", g)?;
-        }
-        m.serialize_entry("min_norm", &OptimumOut(&t.min_norm))?;
-        m.serialize_entry("min_sharpness", &OptimumOut(&t.min_sharpness))?;
-        m.serialize_entry("model", &self.model)?;
-        m.serialize_entry("pareto_front", &FrontOut(&t.front))?;
-        m.serialize_entry("ratio", &Text(&t.ratio))?;
-        m.serialize_entry("thresholds", &json!({"eta_max": fmt_q(&t.eta_max()), "eta_norm": fmt_q(&t.eta_norm())}))?;
-        m.end()
-    }
-}
-
 impl Solved {
     /// Writes the object in the stdout layout ([`super::Layout`]): the same bytes as serialising
-    /// it with that formatter (`tests/t1.rs` compares the two), with the d-long lists rendered on
-    /// all cores.
+    /// the equal `serde_json::Value` with that formatter (`tests/t1.rs` builds that value and
+    /// compares), with the Pareto vertex lines rendered on all cores.
     pub fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
         let t = &self.t1;
         let quoted = |q: &Q| format!("\"{}\"", crate::rational::Display(q));
@@ -185,11 +97,6 @@ pub fn solve(path: &Path) -> Result<Solved> {
     let t1 = optimum::solve(&inst)?;
     let generalization = crate::generalization::report(&inst)?.map(|r| crate::generalization::report_json(&r));
     Ok(Solved { file: path.display().to_string(), model: inst.model.name(), d: inst.dim(), t1, generalization })
-}
-
-/// The `solve` JSON object (SPEC §7) as a tree.
-pub fn solve_json(path: &Path) -> Result<Value> {
-    serde_json::to_value(solve(path)?).map_err(|e| Error::Output { file: "<stdout>".into(), reason: e.to_string() })
 }
 
 /// Runs `solve`; prints JSON or a short human summary.
