@@ -16,20 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use dlncheck::rational::{parse_q, Q};
 use std::hint::black_box;
 
-/// A seeded dense symmetric matrix with entries p/4, p ∈ [−10, 10].
-fn dense(n: usize, seed: u64) -> Vec<Vec<Q>> {
-    let mut s = seed;
-    let mut h = vec![vec![Q::from_integer(0.into()); n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let v = Q::new((((s >> 33) % 21) as i64 - 10).into(), 4.into());
-            h[i][j] = v.clone();
-            h[j][i] = v;
-        }
-    }
-    h
-}
+use dlncheck::random::dense_symmetric as dense;
 
 fn certified(c: &mut Criterion) {
     let h = dense(200, 1);

@@ -87,3 +87,20 @@ pub fn instance(spec: &Spec) -> Value {
         "y": fmt_q(&y),
     })
 }
+
+/// A seeded dense symmetric n × n matrix with entries p/4, p ∈ [−10, 10], from the 64-bit LCG
+/// s ← 6364136223846793005·s + 1442695040888963407 (p = (s >> 33) mod 21 − 10, filled row by
+/// row over the lower triangle). `benches/lanczos_vs_eigsh.py` builds the same matrix in Python.
+pub fn dense_symmetric(n: usize, seed: u64) -> Vec<Vec<Q>> {
+    let mut s = seed;
+    let mut h = vec![vec![Q::from_integer(0.into()); n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let v = Q::new((((s >> 33) % 21) as i64 - 10).into(), 4.into());
+            h[i][j] = v.clone();
+            h[j][i] = v;
+        }
+    }
+    h
+}

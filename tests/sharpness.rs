@@ -146,16 +146,7 @@ fn repeated_top_eigenvalue_is_certified() {
 #[test]
 fn dense_twenty_by_twenty_with_gershgorin_and_trace() {
     let n = 20;
-    let mut s: u64 = 7;
-    let mut h = vec![vec![Q::zero(); n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let v = Q::new((((s >> 33) % 21) as i64 - 10).into(), 4.into());
-            h[i][j] = v.clone();
-            h[j][i] = v;
-        }
-    }
+    let h = dlncheck::random::dense_symmetric(n, 7);
     let (c, file) = claim_file(&h, &q("1e-30"));
     let trace: Q = (0..n).map(|i| h[i][i].clone()).sum();
     let gersh = (0..n).map(|i| &h[i][i] + (0..n).filter(|&j| j != i).map(|j| h[i][j].abs()).sum::<Q>()).max().unwrap();
