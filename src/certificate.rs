@@ -1,8 +1,8 @@
 //! Producing claim files (untrusted): runs the solvers and writes their answers with the
-//! certificates that [`crate::kernel`] re-checks. Format: `proofs/FORMAT.md`.
+//! certificates that the kernel crate ([`dlncheck_kernel`]) re-checks. Format: `proofs/FORMAT.md`.
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::instance::{Covariance, Init, Instance, Model, Teacher};
 use crate::optimum::{self, Optimum, Slacks};
 use crate::rational::{fmt_q, fmt_qs, qs_json};
 use serde_json::{json, Map, Value};
@@ -49,16 +49,38 @@ pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Value>> {
     ])
 }
 
-/// The part of an instance tree that the claims are about: model (and depth) and the data, plus
-/// the teacher and population when `generalization` claims are present. Fields no claim depends
-/// on (init, and the teacher for T1-only files) are left out so that every number in a claim
-/// file is pinned by some check of the kernel.
-pub fn claim_instance(tree: &Value, generalization: bool) -> Value {
-    let keep: &[&str] = if generalization { &["model", "depth", "x", "X", "y", "teacher", "population"] } else { &["model", "depth", "x", "X", "y"] };
+/// The instance as a claim file holds it: canonical rationals only (SPEC §7), and only what the
+/// claims are about — model (and depth) and the data, plus the teacher and population when
+/// `generalization` claims are present, plus `init` when `with_init` (GD claims). Fields no claim
+/// depends on are left out so that every number in a claim file is pinned by some check.
+pub fn claim_instance(inst: &Instance, generalization: bool, with_init: bool) -> Value {
     let mut m = Map::new();
-    if let Some(obj) = tree.as_object() {
-        for (k, v) in obj.iter().filter(|(k, _)| keep.contains(&k.as_str())) {
-            m.insert(k.clone(), v.clone());
+    m.insert("model".into(), json!(inst.model.name()));
+    if let Model::SharedDepth(d) = inst.model {
+        m.insert("depth".into(), json!(d));
+    }
+    if inst.one_point {
+        m.insert("x".into(), json!(fmt_qs(&inst.x[0])));
+        m.insert("y".into(), json!(fmt_q(&inst.y[0])));
+    } else {
+        m.insert("X".into(), json!(inst.x.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()));
+        m.insert("y".into(), json!(fmt_qs(&inst.y)));
+    }
+    if with_init && let Some(init) = &inst.init {
+        m.insert("init".into(), match init {
+            Init::Alpha(a) => json!({"alpha": fmt_q(a)}),
+            Init::Theta(t) => json!({"theta": fmt_qs(t)}),
+        });
+    }
+    if generalization {
+        if let Some(t) = &inst.teacher {
+            m.insert("teacher".into(), match t {
+                Teacher::Discrete { atoms } => json!({"kind": "discrete", "atoms": atoms.iter().map(|(p, b)| json!({"weight": fmt_q(p), "beta": fmt_qs(b)})).collect::<Vec<_>>()}),
+                Teacher::Moments { mean, second_moment } => json!({"kind": "moments", "mean": fmt_qs(mean), "second_moment": second_moment.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()}),
+            });
+        }
+        if let Covariance::Matrix(c) = &inst.covariance {
+            m.insert("population".into(), json!({"covariance": c.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()}));
         }
     }
     Value::Object(m)
@@ -70,6 +92,11 @@ pub fn claim_instance(tree: &Value, generalization: bool) -> Value {
 pub fn generalization_claims(inst: &Instance) -> Result<Vec<Value>> {
     let Some(r) = crate::generalization::report(inst)? else { return Ok(Vec::new()) };
     Ok(generalization_claims_of(&r))
+}
+
+/// A face certificate `{ value, c, nu, mu }` (FORMAT.md).
+fn face_json(f: &crate::generalization::Face) -> Value {
+    json!({"value": fmt_q(&f.value), "c": fmt_qs(&f.c), "nu": fmt_q(&f.nu), "mu": fmt_qs(&f.mu)})
 }
 
 /// The T1-G claims of a solved report (see [`generalization_claims`]).
@@ -89,31 +116,54 @@ pub fn generalization_claims_of(r: &crate::generalization::Report) -> Vec<Value>
         front.insert("t".into(), json!(fmt_q(&f.t)));
     }
     front.insert("c".into(), json!(fmt_qs(&f.c)));
-    front.insert("min_norm".into(), json!(fmt_q(&f.min_norm)));
-    front.insert("min_sharpness".into(), json!(fmt_q(&f.min_sharpness)));
     front.insert("margin_norm".into(), json!(fmt_q(&f.margin_norm)));
     front.insert("margin_sharpness".into(), json!(fmt_q(&f.margin_sharpness)));
-    let segments: Vec<Value> = f.segments.iter().map(|s| json!({"t": fmt_q(&s.t), "value": fmt_q(&s.value)})).collect();
-    front.insert("segments".into(), json!(segments));
+    front.insert("min_norm".into(), face_json(&f.min_norm));
+    front.insert("min_sharpness".into(), face_json(&f.min_sharpness));
+    front.insert("segments".into(), Value::Array(f.segments.iter().map(face_json).collect()));
     let b = &r.best_linear;
-    let mut out = vec![
-        Value::Object(front),
-        json!({"kind": "best-linear", "value": fmt_q(&b.value), "c": fmt_qs(&b.c), "nu": fmt_q(&b.nu), "mu": fmt_qs(&b.mu)}),
-    ];
+    let mut best = face_json(b);
+    best["kind"] = json!("best-linear");
+    let mut out = vec![Value::Object(front), best];
     if let Some(v) = &r.bayes {
         out.push(json!({"kind": "bayes", "value": fmt_q(v)}));
     }
     out
 }
 
-/// A whole claim file: version, title, the instance tree as given, and the claims.
-pub fn claim_file(title: &str, instance_tree: Value, claims: Vec<Value>) -> Value {
+/// A whole claim file: version, title, `expect` (the kinds of `claims`, in order, so that a
+/// deleted or renamed claim fails `check`), the instance (if any) and the claims.
+pub fn claim_file(title: &str, instance: Option<Value>, claims: Vec<Value>) -> Value {
     let mut m = Map::new();
-    m.insert("version".into(), json!(crate::kernel::VERSION));
+    m.insert("version".into(), json!(dlncheck_kernel::VERSION));
     m.insert("title".into(), json!(title));
-    m.insert("instance".into(), instance_tree);
+    m.insert("expect".into(), Value::Array(claims.iter().map(|c| c["kind"].clone()).collect()));
+    if let Some(instance) = instance {
+        m.insert("instance".into(), instance);
+    }
     m.insert("claim".into(), Value::Array(claims));
     Value::Object(m)
+}
+
+/// Renders the claim file, has the kernel check exactly the text that would be written, and
+/// writes it (atomically) only when every claim is verified and `expect` matches. Returns the
+/// kernel's report; on a rejection nothing is written and the error says which claim failed
+/// (a producer bug, never a file `check` would reject).
+pub fn verify_and_write(path: &Path, file: &Value) -> Result<dlncheck_kernel::Report> {
+    let text = render(path, file)?;
+    let report = dlncheck_kernel::check_text(&path.display().to_string(), &text)?;
+    if let Some(bad) = report.verdicts.iter().find(|v| !v.verified()) {
+        let reason = match &bad.outcome {
+            dlncheck_kernel::Outcome::Rejected(r) => r.as_str(),
+            dlncheck_kernel::Outcome::Verified(_) => "",
+        };
+        return Err(Error::Output { file: path.display().to_string(), reason: format!("internal: the kernel rejected the produced claim {} ({}): {reason}; nothing written", bad.index, bad.kind) });
+    }
+    if let Some(why) = report.expect_mismatch() {
+        return Err(Error::Output { file: path.display().to_string(), reason: format!("internal: {why}; nothing written") });
+    }
+    write_atomic(path, text.as_bytes())?;
+    Ok(report)
 }
 
 /// Serialises a claim file as TOML (default) or JSON (`.json` extension).
@@ -128,8 +178,22 @@ pub fn render(path: &Path, file: &Value) -> Result<String> {
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename,
 /// so that no half-written output is ever left behind.
+///
+/// A target that exists and is not a regular file (a device, a FIFO, a symlink, a directory) is
+/// never replaced: a character device or FIFO is written through (so `-o /dev/stdout` works);
+/// anything else is refused (SPEC §7).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let name = path.display().to_string();
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_char_device() || kind.is_fifo() {
+            return std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| std::io::Write::write_all(&mut f, contents)).map_err(|e| Error::Output { file: name, reason: e.to_string() });
+        }
+        if !kind.is_file() {
+            return Err(Error::Output { file: name, reason: "exists and is not a regular file (refusing to replace it)".into() });
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),

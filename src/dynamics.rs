@@ -16,6 +16,7 @@
 //! 1 = Σ z_i²/(λ − δ_i) (after deflating z_i = 0 and equal δ's); see [`extreme_eigenvalues`].
 
 use crate::error::{Error, Result};
+use crate::instance::OnePoint;
 use crate::instance::{Init, Instance, Model};
 use crate::rational::{parse_q, Q};
 use crate::float256::F256;

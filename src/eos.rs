@@ -1,8 +1,8 @@
 //! The Edge-of-Stability cross-checks C1–C5 of SPEC §4 and the gradient-flow report.
 //!
-//! Untrusted: each check is a measurement with its margin. The C5 comparison is exact (the GD
-//! endpoint is rationalised exactly, projected onto M in Q and its expected error compared in Q)
-//! and can be written as a `gd-witness` claim that [`crate::kernel`] re-checks.
+//! Untrusted: each check is a measurement with its margin. C5 here is a float observation: the
+//! GD learner runs once per teacher atom's own label y_a (SPEC §4.1) and its endpoints' exact
+//! errors are summed; only a certified run makes it a theorem.
 
 use crate::generalization::Setting;
 use crate::dynamics::{self, decimal, Problem, Stop, Summary};
@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::flow::{Flow, Limit, MaxSharpness};
 use crate::instance::{Instance, Model};
 use crate::interval::Interval;
-use crate::rational::{fmt_q, fmt_qs, Q};
+use crate::rational::{fmt_q, Q};
 use num_traits::{Signed, Zero};
 use serde_json::{json, Value};
 
@@ -140,41 +140,27 @@ pub fn projected_rule(p: &Problem, theta: &[Q]) -> Option<Vec<Q>> {
 pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
     let Some(setting) = Setting::of(inst)? else { return Ok(None) };
     let f = setting.front_best();
-    Ok(Some((f.min_norm, f.min_sharpness, f.value, f.c)))
+    Ok(Some((f.min_norm.value, f.min_sharpness.value, f.value, f.c)))
 }
 
-/// The start θ0 as text, for the evidence label.
-fn init_text(p: &Problem) -> String {
-    if p.theta0.iter().all(|t| *t == p.theta0[0]) {
-        format!("theta0 = {}·1", fmt_q(&p.theta0[0]))
-    } else {
-        format!("theta0 = [{}]", fmt_qs(&p.theta0).join(", "))
+/// The expected error of the float GD learner of a discrete prior (SPEC §4.1, evidence only):
+/// GD from the instance's θ0 on every atom's own label y_a = ⟨x, β*_a⟩, and
+/// Σ_a p_a G(β_a; β*_a) evaluated exactly at each float endpoint β_a = β(θ_a). `None` for a
+/// moments prior or when some run diverged.
+pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::Precision, o: &crate::dynamics::Options) -> Option<Q> {
+    let atoms = s.atoms.as_ref()?;
+    let mut total = Q::zero();
+    for (weight, teacher) in atoms {
+        let label: Q = teacher.iter().zip(&s.x).map(|(b, x)| b * x).sum();
+        let run = Problem { y: label, ..p.clone() };
+        let summary = dynamics::run_summary(&run, prec, o, &|_| {});
+        if summary.stop == Stop::Diverged {
+            return None;
+        }
+        let beta = crate::model::beta(p.model, &summary.theta);
+        total += weight * s.g(&beta, teacher);
     }
-}
-
-/// The `gd-witness` claim (format in proofs/FORMAT.md): the exact endpoint θ of a float run,
-/// its projection onto M, and its exact expected error against min-norm and min-sharpness.
-pub fn witness_claim(p: &Problem, inst: &Instance, eta: &Q, s: &Summary) -> Result<Option<Value>> {
-    let Some((e_norm, e_sharp, _, _)) = reference_errors(inst)? else { return Ok(None) };
-    let Some(c) = projected_rule(p, &s.theta) else { return Ok(None) };
-    let beta: Vec<Q> = c.iter().map(|v| v * &p.y).collect();
-    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
-    let e = setting.error(&c);
-    Ok(Some(json!({
-        "kind": "gd-witness",
-        "theta": fmt_qs(&s.theta),
-        "beta": fmt_qs(&beta),
-        "error": fmt_q(&e),
-        "error_min_norm": fmt_q(&e_norm),
-        "error_min_sharpness": fmt_q(&e_sharp),
-        "evidence": format!(
-            "untrusted evidence, not checked: theta is the exact value held by a {} gradient-descent run at lr = {} after {} steps from the instance's init ({})",
-            s.precision.name(),
-            fmt_q(eta),
-            s.steps,
-            init_text(p)
-        ),
-    })))
+    Some(total)
 }
 
 /// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).

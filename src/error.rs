@@ -50,5 +50,14 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<dlncheck_kernel::Error> for Error {
+    fn from(e: dlncheck_kernel::Error) -> Self {
+        match e.field {
+            Some(field) => Error::Input { file: e.file, field, reason: e.reason },
+            None => Error::File { file: e.file, reason: e.reason },
+        }
+    }
+}
+
 /// Result alias used across the crate.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -10,15 +10,15 @@
 //!
 //!   E(c) = A·cᵀΣc − 2cᵀb + tr(ΣM2),   A = xᵀM2x,   b = ΣM2x.
 //!
-//! Min-norm and min-sharpness are the rules c = e_k/x_k at the largest and the smallest x_k; the
-//! Pareto front (SPEC §2, T1.4) is the polyline through the distinct vertices, and its point with
-//! weight t on the segment (v_k, v_l) is c(t) = (1−t)/x_k·e_k + t/x_l·e_l. Along a segment
-//! E(c(t)) = α t² + β t + γ is a convex quadratic; its minimum over [0, 1] is exact in Q.
+//! The levels L_0, L_1, … group equal x_i, from the largest x_i to the smallest. With ties an end
+//! of the front is a face, not a point (SPEC §3): min-norm is every rule supported on L_0,
+//! min-sharpness every rule supported on L_last, and the Pareto set is the union of the faces
+//! supported on L_j ∪ L_{j+1}. E(min-norm), E(min-sharpness) and E* are the minima of E over
+//! those faces: exact convex QPs ([`crate::qp::minimise_on`]) with KKT certificates. Without
+//! ties a face is a vertex or a segment, and its minimum is that of the quadratic E(c(t)).
 
 use crate::error::{Error, Result};
-use crate::instance::{Covariance, Instance, Model, Teacher};
-use crate::ldl;
-use crate::optimum::Point;
+use crate::instance::{Covariance, Instance, Teacher};
 use crate::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
 
@@ -36,8 +36,9 @@ pub struct Setting {
     pub trace: Q,
     /// (p_a, β*_a) of a discrete prior.
     pub atoms: Option<Vec<(Q, Vec<Q>)>>,
-    /// Vertex coordinates of the front, from min-norm (largest x) to min-sharpness (smallest x).
-    pub vertices: Vec<usize>,
+    /// The levels of x (coordinates of equal x_i), from the largest x_i (min-norm) to the
+    /// smallest (min-sharpness).
+    pub levels: Vec<Vec<usize>>,
 }
 
 /// `m·v`.
@@ -81,72 +82,28 @@ pub fn second_moment(atoms: &[(Q, Vec<Q>)], d: usize) -> Vec<Vec<Q>> {
 }
 
 impl Setting {
-    /// Validates an instance for T1-G and builds its data. `Ok(None)` without a teacher.
-    ///
-    /// Errors (one line, naming the field): model not `shared`; some x_i ≤ 0; a negative or
-    /// all-zero teacher atom; a mean with a negative entry; a second moment that is not symmetric,
-    /// has a negative entry, is not PSD (exact LDLᵀ), is inconsistent with the mean
-    /// (M2 − m mᵀ not PSD) or has xᵀM2x = 0; a covariance that is not symmetric positive definite.
+    /// The data of T1-G for an instance with a teacher; `Ok(None)` without one. The instance's
+    /// preconditions (model `shared`, x > 0, a realisable prior, Σ ≻ 0) are checked by the
+    /// kernel's validator, called again here for instances built in code.
     pub fn of(inst: &Instance) -> Result<Option<Setting>> {
         let Some(teacher) = &inst.teacher else { return Ok(None) };
-        let file = inst.source.as_str();
-        if inst.model != Model::Shared {
-            return Err(Error::input(file, "model", format!("the generalization setting T1-G (SPEC §3) is for model shared, not {}", inst.model.name())));
-        }
-        let (x, _) = inst.point()?;
-        if let Some(i) = x.iter().position(|v| !v.is_positive()) {
-            return Err(Error::input(file, format!("x[{i}]"), format!("T1-G needs x > 0 (SPEC §3), found {}", fmt_q(&x[i]))));
-        }
+        dlncheck_kernel::instance::validate(inst).map_err(|(field, reason)| Error::input(&inst.source, field, reason))?;
+        let x = &inst.x[0];
         let d = x.len();
-        let sigma = sigma_matrix(&inst.covariance, d);
-        if !ldl::is_symmetric(&sigma) {
-            return Err(Error::input(file, "population.covariance", "not symmetric"));
-        }
-        if let Err(e) = ldl::positive_definite(&sigma) {
-            return Err(Error::input(file, "population.covariance", format!("not positive definite (LDLᵀ pivot {} at step {})", fmt_q(&e.pivot), e.step)));
-        }
+        let sigma = inst.sigma();
         let (m2, atoms) = match teacher {
-            Teacher::Discrete { atoms } => {
-                for (a, (_, beta)) in atoms.iter().enumerate() {
-                    if let Some(i) = beta.iter().position(Signed::is_negative) {
-                        return Err(Error::input(file, format!("teacher.atoms[{a}].beta[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
-                    }
-                    if beta.iter().all(Zero::is_zero) {
-                        return Err(Error::input(file, format!("teacher.atoms[{a}].beta"), "the zero teacher gives the label y = 0, which T1 excludes"));
-                    }
-                }
-                (second_moment(atoms, d), Some(atoms.clone()))
-            }
-            Teacher::Moments { mean, second_moment } => {
-                if let Some(i) = mean.iter().position(Signed::is_negative) {
-                    return Err(Error::input(file, format!("teacher.mean[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0"));
-                }
-                let field = "teacher.second_moment";
-                if !ldl::is_symmetric(second_moment) {
-                    return Err(Error::input(file, field, "not symmetric"));
-                }
-                if let Err(e) = ldl::psd(second_moment) {
-                    return Err(Error::input(file, field, format!("not positive semidefinite (LDLᵀ pivot {} at step {})", fmt_q(&e.pivot), e.step)));
-                }
-                if second_moment.iter().flatten().any(Signed::is_negative) {
-                    return Err(Error::input(file, field, "negative entry: E[β*_i β*_j] ≥ 0 when β* ≥ 0"));
-                }
-                let cov: Vec<Vec<Q>> = (0..d).map(|i| (0..d).map(|j| &second_moment[i][j] - &mean[i] * &mean[j]).collect()).collect();
-                if ldl::psd(&cov).is_err() {
-                    return Err(Error::input(file, "teacher.mean", "M2 − m mᵀ is not positive semidefinite: no prior has this mean and second moment"));
-                }
-                (second_moment.clone(), None)
-            }
+            Teacher::Discrete { atoms } => (second_moment(atoms, d), Some(atoms.clone())),
+            Teacher::Moments { second_moment, .. } => (second_moment.clone(), None),
         };
         let a = quad(x, &m2, x);
-        if !a.is_positive() {
-            return Err(Error::input(file, "teacher", "E[y²] = xᵀM2x = 0: the prior is the zero teacher"));
-        }
         let b = mat_vec(&sigma, &mat_vec(&m2, x));
         let trace = (0..d).map(|i| dot(&sigma[i], &(0..d).map(|j| m2[j][i].clone()).collect::<Vec<_>>())).sum();
-        let point = Point::of(inst)?;
-        let vertices = crate::pareto::front(&point).into_iter().map(|v| v.index).collect();
-        Ok(Some(Setting { x: x.to_vec(), sigma, m2, a, b, trace, atoms, vertices }))
+        let mut by_value: std::collections::BTreeMap<&Q, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, v) in x.iter().enumerate() {
+            by_value.entry(v).or_default().push(i);
+        }
+        let levels = by_value.into_values().rev().collect();
+        Ok(Some(Setting { x: x.to_vec(), sigma, m2, a, b, trace, atoms, levels }))
     }
 
     /// Dimension d.
@@ -214,72 +171,45 @@ impl Setting {
         Some(total)
     }
 
-    /// The exact minimum of E over each segment of the front, in front order.
-    pub fn segments(&self) -> Vec<SegmentMin> {
-        self.vertices.windows(2).map(|w| self.segment_min(w[0], w[1])).collect()
+    /// The minimum of E over the face supported on the union of `levels` (KKT-certified).
+    pub fn face(&self, levels: &[usize]) -> Face {
+        let support: Vec<usize> = levels.iter().flat_map(|&k| self.levels[k].iter().copied()).collect();
+        crate::qp::minimise_on(self, &support)
     }
 
-    /// Minimises E(c(t)) = α t² + β t + γ over t ∈ [0, 1] on the segment (k, l):
-    /// with δ = c_l − c_k, α = A·δᵀΣδ, β = 2A·c_kᵀΣδ − 2bᵀδ, γ = E(c_k); t* = clamp(−β/(2α), 0, 1).
-    pub fn segment_min(&self, k: usize, l: usize) -> SegmentMin {
-        let ck = self.vertex_rule(k);
-        let cl = self.vertex_rule(l);
-        let delta: Vec<Q> = cl.iter().zip(&ck).map(|(u, v)| u - v).collect();
-        let two = Q::from_integer(2.into());
-        let alpha = &self.a * quad(&delta, &self.sigma, &delta);
-        let beta = &two * &self.a * quad(&ck, &self.sigma, &delta) - &two * dot(&self.b, &delta);
-        let t = if alpha.is_positive() {
-            (-&beta / (&two * &alpha)).max(Q::zero()).min(Q::one())
-        } else if beta.is_negative() {
-            Q::one()
-        } else {
-            Q::zero()
-        };
-        let c = self.segment_rule(k, l, &t);
-        let value = self.error(&c);
-        SegmentMin { from: k, to: l, t, value, c }
-    }
-
-    /// The best point of the front and both ends' errors and margins (SPEC §3, T1-G).
+    /// The best point of the Pareto set and both end faces' errors and margins (SPEC §3, T1-G).
     pub fn front_best(&self) -> FrontBest {
-        let first = self.vertices[0];
-        let last = self.vertices[self.vertices.len() - 1];
-        let min_norm = self.error(&self.vertex_rule(first));
-        let min_sharpness = self.error(&self.vertex_rule(last));
-        let segments = self.segments();
-        let best = segments.iter().enumerate().min_by(|(_, a), (_, b)| a.value.cmp(&b.value)).map(|(j, _)| j);
-        let (value, c, t) = match best {
-            Some(j) => (segments[j].value.clone(), segments[j].c.clone(), segments[j].t.clone()),
-            None => (min_norm.clone(), self.vertex_rule(first), Q::zero()),
+        let last = self.levels.len() - 1;
+        let min_norm = self.face(&[0]);
+        let min_sharpness = self.face(&[last]);
+        let segments: Vec<Face> = (0..last).map(|j| self.face(&[j, j + 1])).collect();
+        let value = segments.iter().map(|s| &s.value).min().unwrap_or(&min_norm.value).clone();
+        let segment = segments.iter().position(|s| s.value == value);
+        let (c, t) = match segment {
+            Some(j) => (segments[j].c.clone(), self.levels[j + 1].iter().map(|&i| &self.x[i] * &segments[j].c[i]).sum()),
+            None => (min_norm.c.clone(), Q::zero()),
         };
-        let margin_norm = &min_norm - &value;
-        let margin_sharpness = &min_sharpness - &value;
-        FrontBest { min_norm, min_sharpness, segments, segment: best, t, c, value, margin_norm, margin_sharpness }
+        let margin_norm = &min_norm.value - &value;
+        let margin_sharpness = &min_sharpness.value - &value;
+        FrontBest { min_norm, min_sharpness, segments, segment, t, c, value, margin_norm, margin_sharpness }
     }
 }
 
-/// The minimum of E over one segment of the front.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SegmentMin {
-    /// Vertex coordinate at t = 0 (the min-norm side).
-    pub from: usize,
-    /// Vertex coordinate at t = 1.
-    pub to: usize,
-    pub t: Q,
-    pub value: Q,
-    pub c: Vec<Q>,
-}
+/// The minimum of E over a face {c ≥ 0 on S, 0 off S, ⟨x, c⟩ = 1}, with its KKT certificate.
+pub type Face = crate::qp::BestLinear;
 
 /// E on the front: both ends, every segment's minimum, and the best point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FrontBest {
-    /// E(min-norm).
-    pub min_norm: Q,
-    /// E(min-sharpness).
-    pub min_sharpness: Q,
-    pub segments: Vec<SegmentMin>,
-    /// The segment holding the best point (`None` when the front is one vertex).
+    /// E(min-norm): the minimum over the min-norm face.
+    pub min_norm: Face,
+    /// E(min-sharpness): the minimum over the min-sharpness face.
+    pub min_sharpness: Face,
+    /// The minimum over each face between adjacent levels, in front order.
+    pub segments: Vec<Face>,
+    /// The first segment attaining E* (`None` when the front is one face).
     pub segment: Option<usize>,
+    /// The share Σ_{i ∈ L_{segment+1}} x_i·c_i of the sharper level at the best point.
     pub t: Q,
     /// The best front point as a linear rule β = y·c.
     pub c: Vec<Q>,
@@ -333,12 +263,12 @@ pub fn report_json(r: &Report) -> serde_json::Value {
     use crate::rational::fmt_qs;
     let f = &r.front;
     let mut out = serde_json::json!({
-        "min_norm": fmt_q(&f.min_norm),
-        "min_sharpness": fmt_q(&f.min_sharpness),
+        "min_norm": fmt_q(&f.min_norm.value),
+        "min_sharpness": fmt_q(&f.min_sharpness.value),
         "margin_norm": fmt_q(&f.margin_norm),
         "margin_sharpness": fmt_q(&f.margin_sharpness),
         "front_best": {"value": fmt_q(&f.value), "c": fmt_qs(&f.c), "segment": f.segment, "t": fmt_q(&f.t)},
-        "front": f.segments.iter().map(|s| serde_json::json!({"from": s.from, "to": s.to, "t": fmt_q(&s.t), "value": fmt_q(&s.value)})).collect::<Vec<_>>(),
+        "front": f.segments.iter().enumerate().map(|(j, s)| serde_json::json!({"from": r.setting.levels[j][0], "to": r.setting.levels[j + 1][0], "t": fmt_q(&r.setting.levels[j + 1].iter().map(|&i| &r.setting.x[i] * &s.c[i]).sum()), "value": fmt_q(&s.value)})).collect::<Vec<_>>(),
         "neither_bias": f.neither_bias(),
         "optimal_end": f.optimal_end(),
         "best_linear": {"value": fmt_q(&r.best_linear.value), "c": fmt_qs(&r.best_linear.c), "nu": fmt_q(&r.best_linear.nu)},

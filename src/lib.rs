@@ -7,7 +7,6 @@ pub mod model;
 pub mod loss;
 pub mod optimum;
 pub mod pareto;
-pub mod kernel;
 pub mod certificate;
 pub mod cli;
 pub mod ldl;

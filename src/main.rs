@@ -241,9 +241,6 @@ enum Command {
         /// Relative residual counted as converged.
         #[arg(long, value_name = "TOL")]
         tol: Option<String>,
-        /// With a teacher: write the best GD learner as a `gd-witness` claim file (C5).
-        #[arg(long, value_name = "FILE")]
-        witness: Option<PathBuf>,
         /// Print a JSON summary (checks, gradient flow, thresholds) to stdout.
         #[arg(long)]
         json: bool,
@@ -255,7 +252,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title, slacks } => cli::certify::run(&file, &out, title.as_deref(), slacks),
-        Command::Check { paths, json } => Ok(cli::check::run(&paths, json)),
+        Command::Check { paths, json } => cli::check::run(&paths, json),
         Command::Random { model, d, bits, seed, positive, out } => {
             cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)
         }
@@ -268,8 +265,8 @@ fn main() -> ExitCode {
         Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json } => {
             cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json })
         }
-        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json } => {
-            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, witness, json })
+        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json } => {
+            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json })
         }
         Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json } => {
             let source = match (&matrix, &instance, &theta) {

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::rational::{from_f64_exact, Q};
 use std::path::Path;
 
+/// Largest side of a matrix read from a file (a 20 000 × 20 000 float64 matrix is 3.2 GB).
+pub const MAX_SIDE: usize = 20_000;
+
 /// Reads a 2-D `.npy` file as a matrix of exact rationals (row-major, as NumPy indexes it).
 pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
     let name = path.display().to_string();
@@ -56,7 +59,10 @@ pub fn parse_matrix(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Q>>> {
     let [rows, cols] = dims[..] else {
         return Err(bad("shape", format!("{shape}: expected a 2-D array (a matrix), found {} dimensions", dims.len())));
     };
-    let count = rows.checked_mul(cols).ok_or_else(|| bad("shape", "too large".into()))?;
+    if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE {
+        return Err(bad("shape", format!("{shape}: each side must be from 1 to {MAX_SIDE}")));
+    }
+    let count = rows * cols;
     let data = &bytes[header_end..];
     if data.len() != count * width {
         return Err(Error::file(name, format!("data has {} bytes, shape {shape} of {descr} needs {}", data.len(), count * width)));

@@ -9,6 +9,7 @@
 //! λ x_i ≤ w_i for every i (and −λ x_i ≤ w_i when β is free), with y·λ equal to the value.
 
 use crate::error::{Error, Result};
+use crate::instance::OnePoint;
 use crate::instance::Instance;
 use crate::model::{beta_space, BetaSpace, Model};
 use crate::rational::{c_minus_lx, cmp_abs, k_sq, mul, same_sign, Q};

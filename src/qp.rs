@@ -90,7 +90,7 @@ fn equality_qp(s: &Setting, free: &[usize]) -> (Vec<Q>, Q) {
 ///
 /// First tries the empty working set (every coordinate free): if that equality-constrained
 /// minimiser is ≥ 0 it is optimal with μ = 0 (under the T1-G hypotheses it always is: it equals
-/// M2x/(xᵀM2x), README). Otherwise runs [`active_set_from_vertex`].
+/// M2x/(xᵀM2x), README). Otherwise runs [`minimise_on`] over every coordinate.
 pub fn best_linear(s: &Setting) -> BestLinear {
     let all: Vec<usize> = (0..s.dim()).collect();
     let (c, nu) = equality_qp(s, &all);
@@ -98,15 +98,16 @@ pub fn best_linear(s: &Setting) -> BestLinear {
         let value = s.error(&c);
         return BestLinear { c, nu, mu: vec![Q::zero(); s.dim()], value, iterations: 1 };
     }
-    active_set_from_vertex(s)
+    minimise_on(s, &all)
 }
 
-/// The primal active-set method from the best vertex rule e_k/x_k (working set: every other
-/// bound). Keeps the iterate feasible; terminates because the objective is strictly convex and
-/// strictly decreases between repeated working sets.
-pub fn active_set_from_vertex(s: &Setting) -> BestLinear {
+/// The minimum of E over the face {c ≥ 0, c_i = 0 for i ∉ S, ⟨x, c⟩ = 1} (S = `support`, not
+/// empty), by the primal active-set method from the best vertex rule e_k/x_k of S (working
+/// set: every other bound of S). Keeps the iterate feasible; terminates because the objective is
+/// strictly convex and strictly decreases between repeated working sets. μ is 0 off S.
+pub fn minimise_on(s: &Setting, support: &[usize]) -> BestLinear {
     let d = s.dim();
-    let start = (0..d).min_by(|&i, &j| s.error(&s.vertex_rule(i)).cmp(&s.error(&s.vertex_rule(j)))).unwrap_or(0);
+    let start = support.iter().copied().min_by(|&i, &j| s.error(&s.vertex_rule(i)).cmp(&s.error(&s.vertex_rule(j)))).unwrap_or(0);
     let mut c = s.vertex_rule(start);
     let mut free = vec![false; d];
     free[start] = true;
@@ -117,8 +118,8 @@ pub fn active_set_from_vertex(s: &Setting) -> BestLinear {
         let (target, nu) = equality_qp(s, &f);
         if target == c {
             let g = s.gradient(&c);
-            let mu: Vec<Q> = (0..d).map(|i| if free[i] { Q::zero() } else { &g[i] - &nu * &s.x[i] }).collect();
-            match (0..d).filter(|&i| mu[i].is_negative()).min_by(|&i, &j| mu[i].cmp(&mu[j])) {
+            let mu: Vec<Q> = (0..d).map(|i| if free[i] || !support.contains(&i) { Q::zero() } else { &g[i] - &nu * &s.x[i] }).collect();
+            match support.iter().copied().filter(|&i| mu[i].is_negative()).min_by(|&i, &j| mu[i].cmp(&mu[j])) {
                 None => {
                     let value = s.error(&c);
                     return BestLinear { c, nu, mu, value, iterations };

@@ -109,7 +109,7 @@ impl Candidate {
                 let f = s.front_best();
                 match target {
                     Target::NeitherBias => f.neither_bias(),
-                    Target::EndOptimal => s.vertices.len() >= 2 && f.optimal_end().is_some() && f.value.is_positive(),
+                    Target::EndOptimal => s.levels.len() >= 2 && f.optimal_end().is_some() && f.value.is_positive(),
                 }
             }
             _ => false,

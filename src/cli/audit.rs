@@ -146,7 +146,7 @@ pub fn run(o: &Options) -> Result<i32> {
     if o.json {
         super::print_json(&report)?;
     } else {
-        print_table(&report);
+        print_table(&report)?;
     }
     Ok(0)
 }
@@ -178,17 +178,17 @@ fn audit_row(r: &Row, s: &Spectrum) -> Value {
     })
 }
 
-fn print_table(report: &Value) {
+fn print_table(report: &Value) -> crate::error::Result<()> {
     let num = |v: &Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.3e}"));
-    println!("{} (d = {})", report["source"].as_str().unwrap_or(""), report["d"]);
+    out!("{} (d = {})", report["source"].as_str().unwrap_or(""), report["d"]);
     for end in ["lambda_max", "lambda_min"] {
         let e = &report[end];
-        println!("  {end} in [{}, {}]  (relative width {})", e["lo"].as_str().unwrap_or(""), e["hi"].as_str().unwrap_or(""), num(&e["relative_width"]));
+        out!("  {end} in [{}, {}]  (relative width {})", e["lo"].as_str().unwrap_or(""), e["hi"].as_str().unwrap_or(""), num(&e["relative_width"]));
     }
-    println!("  {:<17} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside", "method", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
+    out!("  {:<17} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside", "method", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
     for r in report["estimates"].as_array().into_iter().flatten() {
         let iters = r["iterations"].as_u64().map_or("-".to_string(), |i| i.to_string());
-        println!(
+        out!(
             "  {:<17} {:<4} {:<10} {:>6} {:>24.16e} {:>10} {:>10} {:>10}  {}",
             r["method"].as_str().unwrap_or(""),
             r["precision"].as_str().unwrap_or(""),
@@ -201,5 +201,6 @@ fn print_table(report: &Value) {
             if r["inside"] == json!(true) { "yes" } else { "no" }
         );
     }
-    println!("  errors are upper bounds over the enclosure (its width is far below the float error)");
+    out!("  errors are upper bounds over the enclosure (its width is far below the float error)");
+    Ok(())
 }

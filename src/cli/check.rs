@@ -1,10 +1,13 @@
-//! `dlncheck check [PATH...]`: verify claim files with the kernel only.
+//! `dlncheck check [PATH...]`: verify claim files with the kernel crate only.
 //!
 //! A directory is searched recursively for `*.claim.toml` and `*.claim.json`; a file named on the
-//! command line is checked whatever its name. Exit 0: all verified; 1: some claim rejected;
-//! 2: a file unreadable or malformed.
+//! command line is checked whatever its name. Every file gets a line saying how many of its
+//! claims were verified and whether they match its `expect` list. Exit 0: every claim verified
+//! and every `expect` matched; 1: some claim rejected or some `expect` not matched; 2: a file
+//! unreadable or malformed.
 
-use crate::kernel::{self, Outcome};
+use crate::error::Result;
+use dlncheck_kernel::Outcome;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -30,11 +33,10 @@ pub fn collect(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Runs `check`; prints a table (or JSON) and returns the exit code.
-pub fn run(paths: &[PathBuf], as_json: bool) -> i32 {
+pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
     let roots = if paths.is_empty() { vec![PathBuf::from("proofs")] } else { paths.to_vec() };
     let mut files = Vec::new();
     let mut malformed = 0usize;
-    let mut rows = Vec::new();
     for root in &roots {
         match collect(root) {
             Ok(f) if f.is_empty() => {
@@ -48,57 +50,70 @@ pub fn run(paths: &[PathBuf], as_json: bool) -> i32 {
             }
         }
     }
-    let (mut verified, mut rejected) = (0usize, 0usize);
+    let (mut verified, mut rejected, mut unmatched) = (0usize, 0usize, 0usize);
+    let (mut rows, mut summaries) = (Vec::new(), Vec::new());
     for file in &files {
-        match kernel::check_file(file) {
-            Ok(verdicts) => {
-                for v in verdicts {
+        let name = file.display().to_string();
+        match dlncheck_kernel::check_file(file) {
+            Ok(report) => {
+                for v in &report.verdicts {
                     let (status, text) = match &v.outcome {
-                        Outcome::Verified(s) => {
-                            verified += 1;
-                            ("verified", s.clone())
-                        }
-                        Outcome::Rejected(r) => {
-                            rejected += 1;
-                            ("REJECTED", r.clone())
-                        }
+                        Outcome::Verified(s) => ("verified", s.as_str()),
+                        Outcome::Rejected(r) => ("REJECTED", r.as_str()),
                     };
-                    rows.push(json!({"file": v.file, "claim": v.index, "kind": v.kind, "status": status, "detail": text}));
+                    rows.push(json!({"file": name, "claim": v.index, "kind": v.kind, "status": status, "detail": text}));
                 }
+                let ok = report.verified();
+                verified += ok;
+                rejected += report.verdicts.len() - ok;
+                let expect = match (&report.expect, report.expect_mismatch()) {
+                    (None, _) => "no expect list".to_string(),
+                    (Some(_), None) => "expect matched".to_string(),
+                    (Some(_), Some(why)) => {
+                        unmatched += 1;
+                        format!("EXPECT NOT MATCHED: {why}")
+                    }
+                };
+                summaries.push(json!({"file": name, "verified": ok, "claims": report.verdicts.len(), "expect": expect, "passed": report.passed()}));
             }
             Err(e) => {
                 malformed += 1;
                 eprintln!("error: {e}");
-                rows.push(json!({"file": file.display().to_string(), "claim": null, "kind": null, "status": "MALFORMED", "detail": e.to_string()}));
+                rows.push(json!({"file": name, "claim": null, "kind": null, "status": "MALFORMED", "detail": e.to_string()}));
+                summaries.push(json!({"file": name, "verified": 0, "claims": null, "expect": null, "passed": false}));
             }
         }
     }
     if as_json {
-        let summary = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "claims": rows});
-        if let Err(e) = super::print_json(&summary) {
-            eprintln!("error: {e}");
-            return 2;
-        }
+        let summary = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows});
+        super::print_json(&summary)?;
     } else {
-        print_table(&rows);
-        println!("{verified} verified, {rejected} rejected, {malformed} malformed file(s)");
+        print_table(&rows)?;
+        out!("");
+        for s in &summaries {
+            match s["claims"].as_u64() {
+                Some(n) => out!("{}: {} of {n} claims verified; {}", s["file"].as_str().unwrap_or(""), s["verified"], s["expect"].as_str().unwrap_or("")),
+                None => out!("{}: MALFORMED", s["file"].as_str().unwrap_or("")),
+            }
+        }
+        out!("{verified} verified, {rejected} rejected, {malformed} malformed file(s), {unmatched} file(s) not matching expect");
     }
-    if malformed > 0 {
+    Ok(if malformed > 0 {
         2
-    } else if rejected > 0 {
+    } else if rejected > 0 || unmatched > 0 {
         1
     } else {
         0
-    }
+    })
 }
 
-fn print_table(rows: &[serde_json::Value]) {
+fn print_table(rows: &[serde_json::Value]) -> Result<()> {
     let w_file = rows.iter().map(|r| r["file"].as_str().map_or(0, str::len)).max().unwrap_or(4).max(4);
     let w_kind = rows.iter().map(|r| r["kind"].as_str().map_or(1, str::len)).max().unwrap_or(4).max(4);
-    println!("{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  detail", "file", "claim", "kind", "status");
+    out!("{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  detail", "file", "claim", "kind", "status");
     for r in rows {
         let claim = r["claim"].as_u64().map_or("-".to_string(), |c| c.to_string());
-        println!(
+        out!(
             "{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  {}",
             r["file"].as_str().unwrap_or(""),
             claim,
@@ -107,4 +122,5 @@ fn print_table(rows: &[serde_json::Value]) {
             r["detail"].as_str().unwrap_or("")
         );
     }
+    Ok(())
 }

@@ -131,22 +131,23 @@ pub fn run(a: &Args) -> Result<i32> {
     if a.json {
         super::print_json(&out)?;
     } else {
-        print_human(&out);
+        print_human(&out)?;
     }
     Ok(0)
 }
 
-fn print_human(v: &Value) {
+fn print_human(v: &Value) -> crate::error::Result<()> {
     let s = |k: &Value| k.as_str().unwrap_or("?").to_string();
-    println!("{}: GD on {} (d = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], s(&v["lr"]), s(&v["precision"]));
-    println!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
+    out!("{}: GD on {} (d = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], s(&v["lr"]), s(&v["precision"]));
+    out!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
     let f = &v["final"];
-    println!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
+    out!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
     if let Some(checks) = v.get("checks").and_then(Value::as_array) {
         for c in checks {
-            println!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
+            out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
         }
     }
+    Ok(())
 }
 
 /// A progress bar on stderr when it is a terminal; hidden (quiet) when piped.

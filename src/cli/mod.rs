@@ -1,6 +1,15 @@
 //! Command implementations behind the `dlncheck` binary. Each command is a function from its
 //! parsed arguments to an exit code; all output goes through here, errors are single lines.
 
+/// `println!` that returns `Err` (exit 2) instead of panicking when standard output is closed or
+/// full (SPEC §7).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err(|e| crate::error::Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
+    }};
+}
+
 pub mod audit;
 pub mod certify;
 pub mod check;

@@ -24,8 +24,7 @@ pub struct Options<'a> {
 /// Runs `multipoint`.
 pub fn run(o: &Options) -> Result<i32> {
     let width = super::sharpness::parse_width(o.width)?;
-    let tree = crate::instance::read_tree(o.file)?;
-    let inst = crate::instance::parse_instance(&o.file.display().to_string(), &tree)?;
+    let inst = crate::instance::read_instance(o.file)?;
     let norm = multipoint::min_norm(&inst)?;
     let mut report = json!({
         "file": o.file.display().to_string(),
@@ -50,29 +49,24 @@ pub fn run(o: &Options) -> Result<i32> {
     };
     if let Some(out) = o.claim {
         let claims = multipoint::claims(&inst, &norm, sharp.as_ref().map(|(b, c)| (b, c)));
-        let file = certificate::claim_file(&format!("T2 claims for {}", o.file.display()), tree, claims);
-        let verdicts = crate::kernel::check_tree(&out.display().to_string(), &file)?;
-        if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
-            eprintln!("error: internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind);
-            return Ok(1);
-        }
-        certificate::write_atomic(out, certificate::render(out, &file)?.as_bytes())?;
-        eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verdicts.len());
+        let file = certificate::claim_file(&format!("T2 claims for {}", o.file.display()), Some(certificate::claim_instance(&inst, false, false)), claims);
+        let verified = certificate::verify_and_write(out, &file)?;
+        eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verified.verdicts.len());
     }
     if o.json {
         super::print_json(&report)?;
     } else {
         let s = |k: &str| report[k].as_str().unwrap_or("?").to_string();
-        println!("{}: model {}, n = {}, d = {}", s("file"), s("model"), report["n"], report["d"]);
-        println!("  min norm        N = {} (exact LP, dual certificate)", report["min_norm"]["value"].as_str().unwrap_or("?"));
+        out!("{}: model {}, n = {}, d = {}", s("file"), s("model"), report["n"], report["d"]);
+        out!("  min norm        N = {} (exact LP, dual certificate)", report["min_norm"]["value"].as_str().unwrap_or("?"));
         if sharp.is_some() {
             let m = &report["min_sharpness"];
-            println!("  min sharpness   S in [{}, {}]", m["lower"].as_str().unwrap_or("?"), m["upper"].as_str().unwrap_or("?"));
+            out!("  min sharpness   S in [{}, {}]", m["lower"].as_str().unwrap_or("?"), m["upper"].as_str().unwrap_or("?"));
             let a = &report["sharpness_of_min_norm"];
-            println!("  S(min-norm β)     in [{}, {}]", a["lo"].as_str().unwrap_or("?"), a["hi"].as_str().unwrap_or("?"));
-            println!("  N(sharpness β)  = {}", s("norm_of_sharpness_point"));
+            out!("  S(min-norm β)     in [{}, {}]", a["lo"].as_str().unwrap_or("?"), a["hi"].as_str().unwrap_or("?"));
+            out!("  N(sharpness β)  = {}", s("norm_of_sharpness_point"));
             let c = &report["conflict"];
-            println!("  conflict: sharpness {}, norm {}", c["sharpness"], c["norm"]);
+            out!("  conflict: sharpness {}, norm {}", c["sharpness"], c["norm"]);
         }
     }
     Ok(0)

@@ -13,7 +13,7 @@ pub fn run(spec: &Spec, out: &Path) -> Result<i32> {
         return Err(Error::Usage("--bits must be from 1 to 4096".into()));
     }
     let tree = random::instance(spec);
-    crate::instance::parse_instance("--model", &tree)?;
+    crate::instance::parse_instance("--model", &crate::instance::Tree::from_json(&tree))?;
     let text = crate::certificate::render(out, &tree)?;
     crate::certificate::write_atomic(out, text.as_bytes())?;
     Ok(0)

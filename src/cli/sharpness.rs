@@ -3,7 +3,7 @@
 
 use crate::certificate;
 use crate::error::{Error, Result};
-use crate::instance::Fields;
+use dlncheck_kernel::tree::{Numbers, Table};
 use crate::rational::{fmt_q, parse_q, Q};
 use crate::scalar::q_to_f64;
 use crate::sharpness::{self, check_symmetric, Lower, MaxCertificate, Spectrum, Upper};
@@ -19,8 +19,12 @@ pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
         crate::npy::read_matrix(path)?
     } else {
         let tree = crate::instance::read_tree(path)?;
-        let f = Fields { file: &name };
-        f.matrix(f.get(&tree, "", "matrix")?, "matrix")?
+        let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_q));
+        let rows = t.list("matrix")?;
+        if rows.is_empty() || rows.len() > crate::npy::MAX_SIDE {
+            return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::npy::MAX_SIDE, rows.len())));
+        }
+        rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?
     };
     check_symmetric(&m).map_err(|r| Error::input(&name, "matrix", r))?;
     Ok(m)
@@ -86,7 +90,7 @@ pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, cla
     let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
     let seconds = start.elapsed().as_secs_f64();
     if let Some(out) = claim {
-        let file = json!({"version": crate::kernel::VERSION, "title": format!("Certified λ_max of the Hessian of {} at θ", instance.display()), "claim": [sharpness::rank_one_claim(&diag, &a, &c, &cert)]});
+        let file = certificate::claim_file(&format!("Certified λ_max of the Hessian of {} at θ", instance.display()), None, vec![sharpness::rank_one_claim(&diag, &a, &c, &cert)]);
         write_checked(out, &file)?;
     }
     let v = json!({
@@ -99,19 +103,15 @@ pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, cla
     if as_json {
         super::print_json(&v)?;
     } else {
-        println!("Hessian of {} at θ (shared, one point, d = {}): secular equation", instance.display(), diag.len());
-        println!("  λ_max ≈ {:e} in [{}, {}], relative width {:.3e}", q_to_f64(&cert.lo), fmt_q(&cert.lo), fmt_q(&cert.hi), q_to_f64(&cert.relative_width()));
+        out!("Hessian of {} at θ (shared, one point, d = {}): secular equation", instance.display(), diag.len());
+        out!("  λ_max ≈ {:e} in [{}, {}], relative width {:.3e}", q_to_f64(&cert.lo), fmt_q(&cert.lo), fmt_q(&cert.hi), q_to_f64(&cert.relative_width()));
     }
     Ok(0)
 }
 
 fn write_checked(out: &Path, file: &Value) -> Result<()> {
-    let verdicts = crate::kernel::check_tree(&out.display().to_string(), file)?;
-    if let Some(bad) = verdicts.iter().find(|v| !v.verified()) {
-        return Err(crate::error::Error::Output { file: out.display().to_string(), reason: format!("internal: the kernel rejected the produced claim {} ({}); nothing written", bad.index, bad.kind) });
-    }
-    certificate::write_atomic(out, certificate::render(out, file)?.as_bytes())?;
-    eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verdicts.len());
+    let report = certificate::verify_and_write(out, file)?;
+    eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), report.verdicts.len());
     Ok(())
 }
 
@@ -131,7 +131,7 @@ fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path
     if let Some(out) = claim {
         let claims = vec![sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)];
         let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {label}");
-        write_checked(out, &json!({"version": crate::kernel::VERSION, "title": title, "claim": claims}))?;
+        write_checked(out, &certificate::claim_file(&title, None, claims))?;
     }
     if as_json {
         super::print_json(&json!({
@@ -145,13 +145,13 @@ fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path
         }))?;
     } else {
         let n = h.len();
-        println!("{label}: {n}×{n} symmetric matrix, target relative width {}", fmt_q(w));
+        out!("{label}: {n}×{n} symmetric matrix, target relative width {}", fmt_q(w));
         for (name, lo, hi) in [("λ_max", &s.max.lo, &s.max.hi), ("λ_min", &min_lo, &min_hi), ("max|λ|", &norm_lo, &norm_hi)] {
-            println!("  {name:<7} ≈ {:<24e} in [{}, {}]", q_to_f64(lo), fmt_q(lo), fmt_q(hi));
-            println!("  {:<7}   relative width {:.3e}", "", q_to_f64(&sharpness::relative_width(lo, hi)));
+            out!("  {name:<7} ≈ {:<24e} in [{}, {}]", q_to_f64(lo), fmt_q(lo), fmt_q(hi));
+            out!("  {:<7}   relative width {:.3e}", "", q_to_f64(&sharpness::relative_width(lo, hi)));
         }
-        println!("  certified by: λ_max {}; λ_min {}", route(&s.max), route(&s.neg_min));
-        println!("  {seconds:.3} s");
+        out!("  certified by: λ_max {}; λ_min {}", route(&s.max), route(&s.neg_min));
+        out!("  {seconds:.3} s");
     }
     Ok(0)
 }

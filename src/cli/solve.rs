@@ -96,7 +96,7 @@ pub fn solve(path: &Path) -> Result<Solved> {
     let inst = super::instance(path)?;
     let t1 = optimum::solve(&inst)?;
     let generalization = crate::generalization::report(&inst)?.map(|r| crate::generalization::report_json(&r));
-    Ok(Solved { file: path.display().to_string(), model: inst.model.name(), d: inst.dim(), t1, generalization })
+    Ok(Solved { file: path.display().to_string(), model: inst.model.name().to_string(), d: inst.dim(), t1, generalization })
 }
 
 /// Runs `solve`; prints JSON or a short human summary.
@@ -109,17 +109,17 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     let t = &v.t1;
-    println!("{}: model {}, d = {}", path.display(), v.model, v.d);
-    println!("  min norm       N = {} (coordinate {})", fmt_q(&t.min_norm.value), t.min_norm.index);
-    println!("  min sharpness  S = {} (coordinate {})", fmt_q(&t.min_sharpness.value), t.min_sharpness.index);
+    out!("{}: model {}, d = {}", path.display(), v.model, v.d);
+    out!("  min norm       N = {} (coordinate {})", fmt_q(&t.min_norm.value), t.min_norm.index);
+    out!("  min sharpness  S = {} (coordinate {})", fmt_q(&t.min_sharpness.value), t.min_sharpness.index);
     let verdict = if t.coincide { "coincide".to_string() } else { format!("conflict, ratio {}", fmt_q(&t.ratio)) };
-    println!("  the two biases {verdict}; Pareto front of {} vertices", t.front.len());
-    println!("  eta_norm = {}, eta_max = {}", fmt_q(&t.eta_norm()), fmt_q(&t.eta_max()));
+    out!("  the two biases {verdict}; Pareto front of {} vertices", t.front.len());
+    out!("  eta_norm = {}, eta_max = {}", fmt_q(&t.eta_norm()), fmt_q(&t.eta_max()));
     if let Some(g) = &v.generalization
         && let Some(star) = g["front_best"]["value"].as_str()
     {
         let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
-        println!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
+        out!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
     }
     Ok(0)
 }

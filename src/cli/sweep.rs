@@ -26,7 +26,6 @@ pub struct Args {
     pub steps: u64,
     pub precision: String,
     pub tol: Option<String>,
-    pub witness: Option<PathBuf>,
     pub json: bool,
 }
 
@@ -103,10 +102,7 @@ pub fn run(a: &Args) -> Result<i32> {
             let mut o = opts.clone();
             o.eta = eta.clone();
             let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
-            let gen_error = match (&setting, eos::projected_rule(&problem, &summary.theta)) {
-                (Some(s), Some(c)) if summary.stop != Stop::Diverged => Some(s.error(&c)),
-                _ => None,
-            };
+            let gen_error = setting.as_ref().and_then(|s| eos::learner_error(&problem, s, prec, &o));
             bar.inc(1);
             Row { eta: eta.clone(), summary, gen_error }
         })
@@ -115,10 +111,6 @@ pub fn run(a: &Args) -> Result<i32> {
     let csv = csv_text(&rows, refs.is_some());
     crate::certificate::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
-    let mut witness = Value::Null;
-    if let (Some(path), Some(_)) = (&a.witness, &inst.teacher) {
-        witness = write_witness(path, &a.file, &inst, &problem, &rows)?;
-    }
     let out = json!({
         "file": a.file.display().to_string(),
         "precision": prec.name(),
@@ -128,21 +120,20 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::rational::fmt_qs(c)}})),
         "checks": checks,
-        "witness": witness,
         "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
     crate::certificate::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
     plots(&a.out, &rows, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
     if a.json {
-        super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"], "witness": out["witness"]}))?;
+        super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"]}))?;
     } else {
-        println!("{}: {} learning rates, {} steps each, precision {}; wrote {}/sweep.csv, sweep.json and plots", a.file.display(), rows.len(), a.steps, prec.name(), a.out.display());
+        out!("{}: {} learning rates, {} steps each, precision {}; wrote {}/sweep.csv, sweep.json and plots", a.file.display(), rows.len(), a.steps, prec.name(), a.out.display());
         if let Some(f) = &flow {
-            println!("  gradient flow: eta_c in [{}, {}]", decimal(f.eta_c.lo(), 10), decimal(f.eta_c.hi(), 10));
+            out!("  gradient flow: eta_c in [{}, {}]", decimal(f.eta_c.lo(), 10), decimal(f.eta_c.hi(), 10));
         }
         for c in out["checks"].as_array().into_iter().flatten() {
-            println!("  {}: {} (margin {}) — {}", c["check"].as_str().unwrap_or("?"), c["status"].as_str().unwrap_or("?"), c["margin"].as_str().unwrap_or("-"), c["detail"].as_str().unwrap_or(""));
+            out!("  {}: {} (margin {}) — {}", c["check"].as_str().unwrap_or("?"), c["status"].as_str().unwrap_or("?"), c["margin"].as_str().unwrap_or("-"), c["detail"].as_str().unwrap_or(""));
         }
     }
     Ok(0)
@@ -252,35 +243,14 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
     if let Some((en, es, fb, _)) = refs {
         let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
         out.push(match best {
-            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD endpoint to project"}),
+            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
             Some((r, e)) => {
                 let margin = en.clone().min(es.clone()) - e;
-                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("best GD at lr = {}: E = {} vs min-norm {} and min-sharpness {} (front best {}), exact after projection onto M", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
+                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("float observation, not a certificate (`dlncheck learner` certifies): the float GD learner at lr = {} (one run per teacher atom's label) has E = {} vs min-norm {} and min-sharpness {} (front best {})", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
             }
         });
     }
     out
-}
-
-fn write_witness(path: &std::path::Path, file: &std::path::Path, inst: &crate::instance::Instance, p: &Problem, rows: &[Row]) -> Result<Value> {
-    let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
-    let Some((r, e)) = best else { return Err(Error::Usage("--witness: no GD endpoint to project".into())) };
-    if let Some((en, es, _, _)) = eos::reference_errors(inst)? {
-        if e >= &en || e >= &es {
-            return Err(Error::Usage(format!("--witness: the best GD learner (lr = {}) does not beat both min-norm and min-sharpness, so there is no witness to write", fmt_q(&r.eta))));
-        }
-    }
-    let Some(claim) = eos::witness_claim(p, inst, &r.eta, &r.summary)? else { return Err(Error::Usage("--witness needs a teacher".into())) };
-    // The kernel reads θ from the claim, not the init: the init goes into the evidence label,
-    // so every number left in the file is pinned by a check.
-    let mut tree = crate::instance::read_tree(file)?;
-    if let Some(t) = tree.as_object_mut() {
-        t.remove("init");
-    }
-    let doc = crate::certificate::claim_file(&format!("GD learner beats both biases ({})", file.display()), tree, vec![claim]);
-    let text = crate::certificate::render(path, &doc)?;
-    crate::certificate::write_atomic(path, text.as_bytes())?;
-    Ok(json!({"file": path.display().to_string(), "lr": fmt_q(&r.eta)}))
 }
 
 fn f(q: &Q) -> f64 {
