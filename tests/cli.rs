@@ -49,7 +49,7 @@ fn a_long_list_reports_its_first_bad_entry() {
 fn non_rational_and_zero_denominator() {
     assert_bad("not-rational", "model = \"shared\"\nx = [\"1/2\", \"abc\"]\ny = \"1\"\n", "x[1]", "not a rational");
     assert_bad("zero-den", "model = \"shared\"\nx = [\"1/2\", \"3\"]\ny = \"3/0\"\n", "`y`", "zero denominator");
-    assert_bad("float-literal", "model = \"shared\"\nx = [0.5, \"3\"]\ny = \"1\"\n", "x[0]", "not exact");
+    assert_bad("float-literal", "model = \"shared\"\nx = [0.5, \"3\"]\ny = \"1\"\n", "x[0]", "inexact");
 }
 
 #[test]
@@ -61,9 +61,9 @@ fn y_zero_and_empty_p() {
 
 #[test]
 fn dimension_mismatches_and_unknown_model() {
-    assert_bad("ragged-x", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\"]]\ny = [\"1\", \"2\"]\n", "X[1]", "row has 1 entries");
+    assert_bad("ragged-x", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\"]]\ny = [\"1\", \"2\"]\n", "X[1]", "row 1 has 1 entries");
     assert_bad("y-length", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\", \"4\"]]\ny = [\"1\"]\n", "`y`", "2 rows");
-    assert_bad("init-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\"]\n", "init.theta", "expected 2 parameters");
+    assert_bad("init-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\"]\n", "init.theta", "expected 2 entries");
     assert_bad("teacher-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\"] }]\n", "teacher.atoms[0].beta", "expected 2 entries");
     assert_bad("model", "model = \"deep\"\nx = [\"1\", \"2\"]\ny = \"1\"\n", "`model`", "unknown model");
     assert_bad("unknown-field", "model = \"shared\"\nx = [\"1\"]\ny = \"1\"\nlearning_rate = \"1\"\n", "learning_rate", "unknown field");
@@ -105,7 +105,7 @@ fn check_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("REJECTED"));
     let malformed = dir.join("malformed.claim.toml");
-    std::fs::write(&malformed, good.replace("version = 1", "version = 7")).unwrap();
+    std::fs::write(&malformed, good.replace("version = 2", "version = 7")).unwrap();
     let out = run(&["check", malformed.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("field `version`"));

@@ -21,7 +21,7 @@ fn instance(model: &str, x: &[Q], y: &Q, theta: Option<&[Q]>) -> Instance {
     if let Some(t) = theta {
         tree["init"] = serde_json::json!({"theta": t.iter().map(s).collect::<Vec<_>>()});
     }
-    parse_instance("test", &tree).expect("valid instance")
+    parse_instance("test", &dlncheck::instance::Tree::from_json(&tree)).expect("valid instance")
 }
 
 fn small_q() -> impl Strategy<Value = Q> {
@@ -107,8 +107,13 @@ proptest! {
     /// η_norm = 1/(2|y| max_P|x|) and η_max = 1/(2|y| min_P|x|) (SPEC §4), for shared.
     #[test]
     fn thresholds_match_closed_form(x in prop::collection::vec(small_q(), 1..5), y in nonzero_q()) {
-        let inst = instance("shared", &x, &y, None);
         let pos: Vec<Q> = x.iter().filter(|v| (*v * &y).is_positive()).map(|v| v.abs()).collect();
+        let s = |v: &Q| dlncheck::rational::fmt_q(v);
+        let tree = serde_json::json!({"model": "shared", "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(&y)});
+        let parsed = parse_instance("test", &dlncheck::instance::Tree::from_json(&tree));
+        // An instance with P empty is refused when it is read (SPEC §2), before any command.
+        prop_assert_eq!(parsed.is_err(), pos.is_empty());
+        let Ok(inst) = parsed else { return Ok(()) };
         match dynamics::thresholds(&inst) {
             Err(_) => prop_assert!(pos.is_empty()),
             Ok(t) => {
@@ -231,7 +236,7 @@ fn linear_stability_and_edge_of_stability() {
 #[test]
 fn init_with_zero_entry_is_rejected_by_the_parser() {
     let tree = serde_json::json!({"model": "shared", "x": ["1", "2"], "y": "1", "init": {"theta": ["1", "0"]}});
-    let e = parse_instance("f.toml", &tree).expect_err("zero entry");
+    let e = parse_instance("f.toml", &dlncheck::instance::Tree::from_json(&tree)).expect_err("zero entry");
     assert!(e.to_string().contains("init.theta[1]"), "{e}");
     let inst = instance("shared", &[q(1, 1)], &q(1, 1), Some(&[q(1, 3)]));
     assert_eq!(inst.init, Some(Init::Theta(vec![q(1, 3)])));

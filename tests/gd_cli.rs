@@ -1,5 +1,5 @@
 //! The real `dlncheck` binary on real files: `gd` and `sweep` (SPEC §7), bad input, and the
-//! kernel on tampered `gd-witness` claims.
+//! labels of float evidence.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -104,11 +104,10 @@ fn no_temp_files(dir: &Path) {
 }
 
 #[test]
-fn sweep_writes_csv_json_plots_and_a_checkable_witness() {
+fn sweep_writes_csv_json_plots_and_labels_c5_as_float_evidence() {
     let dir = tmp("sweep");
     let out = dir.join("out");
-    let witness = dir.join("w.claim.toml");
-    let o = run(&["sweep", "examples/eos.toml", "--lr-from", "0.005", "--lr-to", "0.06", "--points", "12", "--log", "--steps", "20000", "--out", out.to_str().expect("utf8"), "--witness", witness.to_str().expect("utf8"), "--json"]);
+    let o = run(&["sweep", "examples/eos.toml", "--lr-from", "0.005", "--lr-to", "0.06", "--points", "12", "--log", "--steps", "20000", "--out", out.to_str().expect("utf8"), "--json"]);
     let v = json(&o);
     let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
     let header = csv.lines().next().expect("header");
@@ -123,19 +122,10 @@ fn sweep_writes_csv_json_plots_and_a_checkable_witness() {
     let svg = std::fs::read_to_string(out.join("sharpness.svg")).expect("svg");
     assert!(svg.contains("learning rate") && svg.contains("2/eta"), "axis and legend text");
     no_temp_files(&out);
+    // C5 is a float observation of the GD learner (one run per atom's label), never a verdict
+    // that claims a certificate; the sweep writes no claim file.
     let checks = v["checks"].as_array().expect("checks");
     let c5 = checks.iter().find(|c| c["check"] == "C5").expect("C5");
-    assert_eq!(c5["status"], "pass", "{c5}");
-    let ok = run(&["check", witness.to_str().expect("utf8")]);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
-    // Tampering with the claimed error or a projected coordinate is rejected (exit 1).
-    let text = std::fs::read_to_string(&witness).expect("claim");
-    let error_line = text.lines().find(|l| l.starts_with("error = ")).expect("error line");
-    let tampered = text.replace(error_line, "error = \"2\"");
-    let t = dir.join("tampered.claim.toml");
-    std::fs::write(&t, tampered).expect("write");
-    assert_eq!(run(&["check", t.to_str().expect("utf8")]).status.code(), Some(1));
-    let norm_line = text.lines().find(|l| l.starts_with("error_min_norm = ")).expect("line");
-    std::fs::write(&t, text.replace(norm_line, "error_min_norm = \"1\"")).expect("write");
-    assert_eq!(run(&["check", t.to_str().expect("utf8")]).status.code(), Some(1));
+    assert!(c5["detail"].as_str().expect("detail").contains("not a certificate"), "{c5}");
+    assert!(v.get("witness").is_none());
 }

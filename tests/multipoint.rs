@@ -3,7 +3,12 @@
 //! infeasible or singular input through the real binary.
 
 use dlncheck::instance::parse_instance;
-use dlncheck::kernel::{check_tree, Outcome as Verdict};
+use dlncheck_kernel::Outcome as Verdict;
+
+/// The kernel's verdicts on a claim-file tree (checked as its JSON text).
+fn check_tree(name: &str, file: &Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
+    dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
+}
 use dlncheck::multipoint;
 use dlncheck::rational::{fmt_q, parse_q, Q};
 use dlncheck::simplex::{self, Lp, Outcome};
@@ -134,7 +139,7 @@ fn min_sharpness_by_hand_and_the_conflict() {
     assert!(at_norm.lo <= qi(2) && qi(2) <= at_norm.hi);
     let claims = multipoint::claims(&inst, &norm, Some((&b, &at_norm)));
     assert_eq!(claims.len(), 4, "the conflict claim is emitted");
-    let file = json!({"version": 1, "instance": dlncheck::instance::parse_tree("t.toml", PATH3).unwrap(), "claim": claims});
+    let file = json!({"version": 2, "instance": dlncheck::instance::parse_tree("t.toml", PATH3).unwrap().to_json(), "claim": claims});
     assert!(all_verified(&file));
     tamper_every_number(&file);
 }

@@ -1,7 +1,12 @@
 //! Certified λ_max enclosures (SPEC §6): hand eigenvalues, an independent characteristic-
 //! polynomial route, kernel re-checks, tampering, and bad input through the real binary.
 
-use dlncheck::kernel::{check_tree, Outcome};
+use dlncheck_kernel::Outcome;
+
+/// The kernel's verdicts on a claim-file tree (checked as its JSON text).
+fn check_tree(name: &str, file: &serde_json::Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
+    dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
+}
 use dlncheck::rational::{parse_q, Q};
 use dlncheck::sharpness::{self, Spectrum};
 use num_traits::{One, Signed, Zero};
@@ -23,7 +28,7 @@ fn verified(file: &Value) -> bool {
 
 fn claim_file(h: &[Vec<Q>], width: &Q) -> (sharpness::MaxCertificate, Value) {
     let c = sharpness::lambda_max(h, width);
-    let file = json!({"version": 1, "claim": [sharpness::claim(h, &c)]});
+    let file = json!({"version": 2, "claim": [sharpness::claim(h, &c)]});
     (c, file)
 }
 
@@ -108,7 +113,7 @@ fn tridiagonal_to_width_1e_30() {
     assert!(!b.is_negative() && &b * &b >= two && (a.is_negative() || &a * &a <= two));
     let (nlo, nhi) = s.norm();
     assert_eq!((nlo, nhi), (s.max.lo.clone(), s.max.hi.clone()));
-    let file = json!({"version": 1, "claim": [sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)]});
+    let file = json!({"version": 2, "claim": [sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)]});
     assert!(verified(&file));
 }
 
@@ -306,7 +311,7 @@ fn rank_one_route_matches_the_secular_root_by_hand() {
     let f = |l: &Q| Q::one() - d.iter().map(|di| (l - di).recip()).sum::<Q>();
     assert!(cert.lo > q("4") && !f(&cert.lo).is_positive() && !f(&cert.hi).is_negative());
     assert!(cert.relative_width() <= q("1e-12"));
-    let file = json!({"version": 1, "claim": [sharpness::rank_one_claim(&d, &a, &Q::one(), &cert)]});
+    let file = json!({"version": 2, "claim": [sharpness::rank_one_claim(&d, &a, &Q::one(), &cert)]});
     assert!(verified(&file));
     for key in ["lo", "hi", "upper_sum", "lower_sum", "c", "hi_minus_lo"] {
         let mut t = file.clone();
@@ -329,7 +334,7 @@ fn rank_one_route_on_the_network_hessian() {
     let a: Vec<Q> = x.iter().zip(&w).map(|(xi, wi)| xi * wi).collect();
     let four = Q::from_integer(4.into());
     let cert = sharpness::rank_one_max(&diag, &a, &four, &q("1e-13"));
-    let inst = dlncheck::instance::parse_instance("t", &json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"})).unwrap();
+    let inst = dlncheck::instance::parse_instance("t", &dlncheck::instance::Tree::from_json(&json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"}))).unwrap();
     let data = dlncheck::loss::Data::<Q>::from_instance(&inst, &());
     let h = dlncheck::loss::hessian(inst.model, &data, &w);
     assert_eq!(h, rank_one_dense(&diag, &a, &four));
@@ -350,7 +355,7 @@ proptest! {
         let cert = sharpness::rank_one_max(&diag, &av, &cq, &q("1e-12"));
         let dense = sharpness::lambda_max(&rank_one_dense(&diag, &av, &cq), &q("1e-12"));
         prop_assert!(cert.lo <= dense.hi && dense.lo <= cert.hi, "[{}, {}] vs [{}, {}]", cert.lo, cert.hi, dense.lo, dense.hi);
-        let file = json!({"version": 1, "claim": [sharpness::rank_one_claim(&diag, &av, &cq, &cert)]});
+        let file = json!({"version": 2, "claim": [sharpness::rank_one_claim(&diag, &av, &cq, &cert)]});
         prop_assert!(verified(&file));
     }
 }

@@ -273,8 +273,11 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
                 if !p.is_positive() {
                     return fail(format!("teacher.atoms[{a}].weight"), format!("weight {} is not > 0", short(p)));
                 }
-                if beta.iter().any(Signed::is_negative) || beta.iter().all(Zero::is_zero) {
-                    return fail(format!("teacher.atoms[{a}].beta"), "a teacher of model shared is ≥ 0 and not zero");
+                if let Some(i) = beta.iter().position(Signed::is_negative) {
+                    return fail(format!("teacher.atoms[{a}].beta[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0");
+                }
+                if beta.iter().all(Zero::is_zero) {
+                    return fail(format!("teacher.atoms[{a}].beta"), "the zero teacher: its label y = 0 is excluded (SPEC §2)");
                 }
             }
             let total: Q = atoms.iter().map(|(p, _)| p).sum();

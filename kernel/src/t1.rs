@@ -42,7 +42,7 @@ impl Point<'_> {
         if norm { self.a.clone() } else { &self.b * &self.x[i] * &self.x[i] }
     }
     pub fn objective(&self, norm: bool, beta: &[Q]) -> Q {
-        beta.iter().enumerate().map(|(i, v)| self.weight(norm, i) * v.abs()).sum()
+        beta.iter().enumerate().filter(|(_, v)| !v.is_zero()).map(|(i, v)| self.weight(norm, i) * v.abs()).sum()
     }
     /// The objective of the whole label on coordinate i: w_i·|y/x_i|.
     fn vertex_cost(&self, norm: bool, i: usize) -> Q {
@@ -68,18 +68,20 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     let obj = p.objective(norm, &beta);
     ensure(obj == value, || format!("the objective of beta is {}, claimed value {}", short(&obj), short(&value)))?;
     ensure(p.y * &dual == value, || format!("y·dual = {} ≠ value {}", short(&(p.y * &dual)), short(&value)))?;
-    // Dual feasibility, with the slacks w_i ∓ λ·x_i when the file lists them.
-    for (key, sign) in [("slack", 1), ("slack_neg", -1)] {
-        let listed = if c.t.has(key) { Some(c.t.qs(key)?) } else { None };
-        ensure(listed.as_ref().is_none_or(|l| l.len() == d), || format!("{key} has the wrong length"))?;
-        if sign == -1 && !free {
-            continue;
-        }
-        for i in 0..d {
-            let slack = p.weight(norm, i) - int(sign) * &dual * &p.x[i];
-            ensure(!slack.is_negative(), || format!("dual infeasible at coordinate {i}: {}·dual·x_i > w_i", if sign == 1 { "" } else { "−" }))?;
-            ensure(listed.as_ref().is_none_or(|l| l[i] == slack), || format!("{key}[{i}] is not w_i {} dual·x_i = {}", if sign == 1 { "−" } else { "+" }, short(&slack)))?;
-        }
+    // Dual feasibility λ·x_i ≤ w_i (and −λ·x_i ≤ w_i for free β), with the slacks w_i ∓ λ·x_i
+    // when the file lists them.
+    let listed = |key: &str| -> Result<Option<Vec<Q>>, Fail> {
+        let l = if c.t.has(key) { Some(c.t.qs(key)?) } else { None };
+        ensure(l.as_ref().is_none_or(|l| l.len() == d), || format!("{key} has the wrong length"))?;
+        Ok(l)
+    };
+    let (slack, slack_neg) = (listed("slack")?, listed("slack_neg")?);
+    for i in 0..d {
+        let (w, lx) = (p.weight(norm, i), &dual * &p.x[i]);
+        ensure(lx <= w, || format!("dual infeasible at coordinate {i}: dual·x_i > w_i"))?;
+        ensure(!free || -&lx <= w, || format!("dual infeasible at coordinate {i}: −dual·x_i > w_i"))?;
+        ensure(slack.as_ref().is_none_or(|l| l[i] == &w - &lx), || format!("slack[{i}] is not w_i − dual·x_i = {}", short(&(&w - &lx))))?;
+        ensure(slack_neg.as_ref().is_none_or(|l| l[i] == &w + &lx), || format!("slack_neg[{i}] is not w_i + dual·x_i = {}", short(&(&w + &lx))))?;
     }
     // Canonical minimiser (SPEC §7): the whole label on the lowest optimal coordinate k.
     let support: Vec<usize> = (0..d).filter(|&i| !beta[i].is_zero()).collect();
