@@ -1,0 +1,170 @@
+//! Wrong proofs fed to the kernel, one way of being wrong each: the attacks that fooled the first
+//! generation (issue 9) and the schema rules of FORMAT.md. Every expected verdict is derived by
+//! hand in the comment beside it.
+
+use dlncheck_kernel::{check_text, Outcome, Report};
+
+fn report(name: &str, text: &str) -> Report {
+    check_text(name, text).unwrap_or_else(|e| panic!("{name}: unexpectedly malformed: {e}"))
+}
+
+/// The file is malformed, and the one-line message mentions `needle`.
+fn malformed(name: &str, text: &str, needle: &str) {
+    match check_text(name, text) {
+        Ok(r) => panic!("{name}: expected malformed ({needle}), got {r:?}"),
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(msg.contains(needle), "{name}: `{msg}` should mention `{needle}`");
+            assert!(!msg.contains('\n'), "{name}: one line: {msg:?}");
+            assert!(msg.starts_with(name), "{name}: names the file: {msg}");
+        }
+    }
+}
+
+fn rejected(name: &str, text: &str, needle: &str) {
+    let r = report(name, text);
+    let reasons: Vec<&str> = r.verdicts.iter().filter_map(|v| if let Outcome::Rejected(s) = &v.outcome { Some(s.as_str()) } else { None }).collect();
+    assert!(reasons.iter().any(|s| s.contains(needle)), "{name}: expected a rejection mentioning `{needle}`, got {r:?}");
+    assert!(!r.passed());
+}
+
+/// x = (2, 1), y = 4: min N = 2 at β = (2, 0) with λ = 1/2; inf S = 16 at β = (0, 4), λ = 4.
+const T1: &str = "version = 2\nexpect = [\"min-norm\", \"min-sharpness\"]\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1\"]\ny = \"4\"\n\
+[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\n\
+[[claim]]\nkind = \"min-sharpness\"\nvalue = \"16\"\nbeta = [\"0\", \"4\"]\ndual = \"4\"\n";
+
+#[test]
+fn the_reference_file_passes() {
+    let r = report("t1.toml", T1);
+    assert!(r.passed(), "{r:?}");
+    assert_eq!(r.verified(), 2);
+}
+
+#[test]
+fn a_deleted_or_renamed_claim_cannot_pass() {
+    // Renaming `[[claim]]` to `[[claim_]]` (the attack that passed as "6 verified"): an unknown key.
+    malformed("renamed.toml", &T1.replacen("[[claim]]\nkind = \"min-sharpness\"", "[[claim_]]\nkind = \"min-sharpness\"", 1), "claim_");
+    // Deleting the second claim: `expect` no longer matches.
+    let cut = &T1[..T1.rfind("[[claim]]").unwrap()];
+    let r = report("deleted.toml", cut);
+    assert_eq!(r.verified(), 1);
+    assert!(r.expect_mismatch().is_some() && !r.passed());
+    // Reordering claims breaks `expect` too.
+    let swapped = T1.replace("expect = [\"min-norm\", \"min-sharpness\"]", "expect = [\"min-sharpness\", \"min-norm\"]");
+    assert!(!report("swapped.toml", &swapped).passed());
+    // An `expect` naming no kind is malformed.
+    malformed("expect.toml", &T1.replace("\"min-sharpness\"]", "\"min-sharpnes\"]"), "expect[1]");
+}
+
+#[test]
+fn misspelled_duplicate_and_mistyped_keys_are_malformed() {
+    malformed("misspelled.toml", &T1.replace("dual = \"4\"", "daul = \"4\""), "claim[1].daul");
+    malformed("top.toml", &T1.replace("version = 2", "version = 2\ntitel = \"x\""), "titel");
+    malformed("inst.toml", &T1.replace("y = \"4\"", "y = \"4\"\n[instance.population]\ncovarianse = \"identity\""), "instance.population.covarianse");
+    malformed("dup.toml", &T1.replace("dual = \"4\"", "dual = \"4\"\ndual = \"4\""), "line");
+    malformed("dup.json", r#"{"version": 2, "version": 2, "claim": []}"#, "duplicate key `version`");
+    malformed("float.toml", &T1.replace("dual = \"4\"", "dual = 4.0"), "claim[1].dual");
+    malformed("int.toml", &T1.replace("dual = \"4\"", "dual = 4"), "claim[1].dual");
+    malformed("kind.toml", &T1.replace("kind = \"min-sharpness\"", "kind = \"min-sharpnes\""), "unknown claim kind");
+    malformed("version.toml", &T1.replace("version = 2", "version = 1"), "version");
+    malformed("syntax.toml", &T1.replace("y = \"4\"", "y = \"4"), "line 6");
+}
+
+#[test]
+fn only_canonical_bounded_rationals_are_numbers() {
+    for (text, why) in [("4/2", "lowest terms"), ("0.5", "canonical"), ("1e100000", "canonical"), ("+4", "canonical"), ("-0", "canonical"), ("04", "canonical"), ("4/1", "canonical"), (" 4", "canonical")] {
+        malformed(&format!("n{why}.toml"), &T1.replace("dual = \"4\"", &format!("dual = \"{text}\"")), why);
+    }
+    let long = "9".repeat(10_001);
+    let start = std::time::Instant::now();
+    malformed("long.toml", &T1.replace("dual = \"4\"", &format!("dual = \"{long}\"")), "exceeds the limit");
+    assert!(start.elapsed().as_secs() < 5, "refused quickly");
+}
+
+#[test]
+fn bad_instances_are_malformed_before_any_claim() {
+    // y = 0 in the several-points form (the input that panicked `check`).
+    malformed("y0.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"]]\ny = [\"0\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\"]\nslack = [\"1\", \"1\"]\n", "y = 0");
+    // P empty: x_i·y < 0 for every i.
+    malformed("p.toml", &T1.replace("y = \"4\"", "y = \"-1\""), "P is empty");
+    // Ragged X.
+    malformed("ragged.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"], [\"1\"]]\ny = [\"1\", \"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\", \"0\"]\nslack = [\"1\", \"1\"]\n", "X[1]");
+    // Empty X.
+    malformed("empty.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = []\ny = []\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = []\nvalue = \"0\"\ndual = []\nslack = []\n", "dimensions");
+}
+
+/// x = (1, 2), one atom β* = (1, 1) (discrete) or the same moments.
+const T1G_HEAD: &str = "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n";
+
+#[test]
+fn unrealisable_priors_and_bad_populations_are_malformed() {
+    let claim = "[[claim]]\nkind = \"bayes\"\nvalue = \"0\"\n";
+    // A second moment that is not PSD gave a negative expected squared error that verified.
+    let not_psd = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"2\"], [\"2\", \"1\"]]\n{claim}");
+    malformed("m2.toml", &not_psd, "instance.teacher.second_moment");
+    // PSD but with a negative entry: E[β*_0 β*_1] < 0 is impossible for β* ≥ 0.
+    let negative = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"-1/2\"], [\"-1/2\", \"1\"]]\n{claim}");
+    malformed("neg.toml", &negative, "instance.teacher.second_moment");
+    // M2 − mmᵀ not PSD: mean 2 with E[β*²] = 1 violates Var ≥ 0.
+    let mean = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"2\", \"0\"]\nsecond_moment = [[\"1\", \"0\"], [\"0\", \"1\"]]\n{claim}");
+    malformed("mean.toml", &mean, "instance.teacher.mean");
+    // Weights that do not sum to 1, a zero weight, a negative atom, a zero atom.
+    for (atoms, field) in [
+        ("{ weight = \"1/2\", beta = [\"1\", \"1\"] }", "instance.teacher.atoms"),
+        ("{ weight = \"0\", beta = [\"1\", \"1\"] }, { weight = \"1\", beta = [\"1\", \"0\"] }", "instance.teacher.atoms[0].weight"),
+        ("{ weight = \"1\", beta = [\"1\", \"-1\"] }", "instance.teacher.atoms[0].beta[1]"),
+        ("{ weight = \"1\", beta = [\"0\", \"0\"] }", "instance.teacher.atoms[0].beta"),
+    ] {
+        malformed("atoms.toml", &format!("{T1G_HEAD}[instance.teacher]\nkind = \"discrete\"\natoms = [{atoms}]\n{claim}"), field);
+    }
+    // Σ not positive definite, and x ≤ 0 under a teacher.
+    let atoms = "[instance.teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\", \"1\"] }]\n";
+    malformed("sigma.toml", &format!("{T1G_HEAD}{atoms}[instance.population]\ncovariance = [[\"1\", \"1\"], [\"1\", \"1\"]]\n{claim}"), "instance.population.covariance");
+    malformed("x.toml", &format!("{}{atoms}{claim}", T1G_HEAD.replace("\"1\", \"2\"", "\"-1\", \"2\"").replace("y = \"1\"", "y = \"2\"")), "instance.x[0]");
+}
+
+/// Ties: x = (1, 1, 2), one atom (1, 1, 0), Σ = I. E(c) = A|c|² − 2bᵀc + 2 with A = 4,
+/// b = (2, 2, 0). Min-norm face {2}: c = (0, 0, 1/2), E = 4·1/4 + 2 = 3; g = 8c − 2b =
+/// (−4, −4, 4), ν = g_2/x_2 = 2, μ = 0. Min-sharpness face {0, 1}: the best point is c =
+/// (1/2, 1/2, 0) (β = y·c = the teacher), E = 4·1/2 − 2·2 + 2 = 0, g = (0, 0, 0), ν = 0.
+/// One segment {0, 1, 2}: the same point, E* = 0, t = x_0c_0 + x_1c_1 = 1.
+fn ties(end: &str, sharp_c: &str, sharp_value: &str, sharp_nu: &str, sharp_mu: &str, star: &str) -> String {
+    format!(
+        "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"1\", \"2\"]\ny = \"2\"\n[instance.teacher]\nkind = \"discrete\"\natoms = [{{ weight = \"1\", beta = [\"1\", \"1\", \"0\"] }}]\n\
+[[claim]]\nkind = \"end-optimal\"\nend = \"{end}\"\nvalue = \"{star}\"\nsegment = 0\nt = \"1\"\nc = {sharp_c}\nmargin_norm = \"3\"\nmargin_sharpness = \"0\"\n\
+min_norm = {{ value = \"3\", c = [\"0\", \"0\", \"1/2\"], nu = \"2\", mu = [\"-4\", \"-4\", \"0\"] }}\n\
+min_sharpness = {{ value = \"{sharp_value}\", c = {sharp_c}, nu = \"{sharp_nu}\", mu = {sharp_mu} }}\n\
+segments = [{{ value = \"{star}\", c = {sharp_c}, nu = \"{sharp_nu}\", mu = {sharp_mu} }}]\n"
+    )
+}
+
+#[test]
+fn a_tied_end_is_judged_on_its_whole_face() {
+    let good = ties("min-sharpness", "[\"1/2\", \"1/2\", \"0\"]", "0", "0", "[\"0\", \"0\", \"0\"]", "0");
+    // The min-norm face certificate lists μ off its support, which must be 0: the file above is
+    // wrong there on purpose; the right one has μ = 0 off {2}.
+    rejected("mu-off-face.toml", &good, "must be 0 off the face");
+    let good = good.replace("mu = [\"-4\", \"-4\", \"0\"]", "mu = [\"0\", \"0\", \"0\"]");
+    assert!(report("ties.toml", &good).passed());
+    // The first generation's verdict: the lowest-index vertex e_0 of the min-sharpness face
+    // (c = (1, 0, 0), E = 4 − 4 + 2 = 2) as "min-sharpness"; it is not the face minimum: at
+    // c = (1, 0, 0), g = (4, −4, 0), and μ_1 = g_1 − ν·x_1 = −4 − 4 < 0 with ν = 4.
+    let vertex = good.replace("min_sharpness = { value = \"0\", c = [\"1/2\", \"1/2\", \"0\"], nu = \"0\", mu = [\"0\", \"0\", \"0\"] }", "min_sharpness = { value = \"2\", c = [\"1\", \"0\", \"0\"], nu = \"4\", mu = [\"0\", \"-8\", \"0\"] }");
+    rejected("vertex.toml", &vertex, "min_sharpness: mu[1] < 0");
+    // Claiming min-norm is the optimal end.
+    rejected("end.toml", &good.replace("end = \"min-sharpness\"", "end = \"min-norm\""), "not exactly the optimal end");
+    // And neither-bias is false here.
+    let nb = good.replace("kind = \"end-optimal\"\nend = \"min-sharpness\"\n", "kind = \"neither-bias\"\n");
+    rejected("nb.toml", &nb, "min-sharpness is optimal");
+}
+
+#[test]
+fn a_false_enclosure_is_rejected() {
+    // H = [[2, 1], [1, 2]] has λ_max = 3. Claiming [3, 5/2]… is impossible (hi < lo); claiming
+    // λ_max ≤ 5/2 by "definite" fails since 5/2·I − H has a negative eigenvalue (−1/2).
+    let base = "version = 2\n[[claim]]\nkind = \"lambda-max\"\nmatrix = [[\"2\", \"1\"], [\"1\", \"2\"]]\nlower = \"witness\"\nupper = \"definite\"\nv = [\"1\", \"1\"]\nwitness_norm2 = \"2\"\n";
+    assert!(report("ok.toml", &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\n")).passed());
+    rejected("hi.toml", &format!("{base}lo = \"5/2\"\nhi = \"5/2\"\nhi_minus_lo = \"0\"\nwitness_value = \"1\"\n"), "not PSD");
+    // An unused certificate key (Kato–Temple's μ with the definite route) is malformed.
+    malformed("unused.toml", &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\nmu = \"1\"\n"), "claim[0].mu");
+}
