@@ -50,7 +50,7 @@ fn runs(c: &mut Criterion) {
     let p = problem(100);
     let opts = dlncheck::cli::gd::options(Q::new(4.into(), 10.into()), 10_000, Precision::F64, Some("0"), false).expect("options");
     c.bench_function("gd_run/f64/d=100/steps=10000", |b| b.iter(|| dynamics::run_summary(black_box(&p), Precision::F64, &opts, &|_| {})));
-    let inst = dlncheck::instance::read_instance(std::path::Path::new("examples/eos.toml")).expect("example");
+    let inst = dlncheck::instance::read_instance(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/eos.toml"))).expect("example");
     let p = Problem::of(&inst).expect("problem");
     let mut g = c.benchmark_group("flow_report");
     g.sample_size(10);

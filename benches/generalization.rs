@@ -23,7 +23,7 @@ fn instance(d: usize) -> Instance {
 
 fn qp(c: &mut Criterion) {
     let inst = instance(50);
-    let tree = serde_json::json!({"version": 1, "instance": {
+    let tree = serde_json::json!({"version": 2, "instance": {
         "model": "shared",
         "x": dlncheck::rational::fmt_qs(&inst.x[0]),
         "y": "1",
@@ -45,13 +45,14 @@ fn qp(c: &mut Criterion) {
     });
     g.bench_function("d50_kernel_check", |b| {
         b.iter(|| {
-            let verdicts = dlncheck::kernel::check_tree("bench", black_box(&file)).unwrap();
-            assert!(verdicts[0].verified());
+            let report = dlncheck_kernel::check_text("bench.json", black_box(&file.to_string())).unwrap();
+            assert!(report.verdicts[0].verified());
         })
     });
     g.bench_function("d20_active_set_from_vertex", |b| {
         let s = Setting::of(&instance(20)).unwrap().unwrap();
-        b.iter(|| dlncheck::qp::active_set_from_vertex(black_box(&s)))
+        let all: Vec<usize> = (0..20).collect();
+        b.iter(|| dlncheck::qp::minimise_on(black_box(&s), &all))
     });
     g.finish();
 }

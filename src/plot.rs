@@ -124,10 +124,12 @@ pub fn render(c: &Chart, dir: &Path, stem: &str) -> Result<()> {
     write_atomic(&svg_path, svg.as_bytes())?;
     let png_path = dir.join(format!("{stem}.png"));
     let tmp = dir.join(format!(".{stem}.tmp{}.png", std::process::id()));
-    let result = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), c).and_then(|()| std::fs::rename(&tmp, &png_path).map_err(|e| e.to_string()));
-    if let Err(reason) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Output { file: png_path.display().to_string(), reason });
+    // Rendered to a scratch file, then written like every other output (write_atomic: a
+    // target that is not a regular file is never replaced).
+    let result = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), c).and_then(|()| std::fs::read(&tmp).map_err(|e| e.to_string()));
+    let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(bytes) => write_atomic(&png_path, &bytes),
+        Err(reason) => Err(Error::Output { file: png_path.display().to_string(), reason }),
     }
-    Ok(())
 }

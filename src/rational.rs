@@ -11,14 +11,19 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// The exact rational type used everywhere a value is called exact.
 pub type Q = BigRational;
 
-/// Largest decimal exponent accepted in input (`1e100000` has 100 001 digits; more is a typo).
-const MAX_DECIMAL_EXPONENT: i64 = 100_000;
+/// Largest decimal exponent accepted in input (docs/instances.md): `1e10000` has 10 001 digits,
+/// the kernel's limit on a number's text ([`dlncheck_kernel::number::MAX_NUMBER_CHARS`]).
+const MAX_DECIMAL_EXPONENT: i64 = 10_000;
 
 /// Parses `"p/q"`, `"p"`, or an exact decimal such as `"-0.125"`, `"3e-2"`, `"1.5E+3"`.
 ///
 /// The result is reduced. Errors are short, single-line reasons suitable for
 /// `file: field: reason` messages.
 pub fn parse_q(text: &str) -> Result<Q, String> {
+    let limit = dlncheck_kernel::number::MAX_NUMBER_CHARS;
+    if text.len() > limit {
+        return Err(format!("a number of {} characters exceeds the limit of {limit}", text.len()));
+    }
     let s = text.trim();
     if s.is_empty() {
         return Err("empty string is not a rational".into());

@@ -66,7 +66,7 @@ fn dimension_mismatches_and_unknown_model() {
     assert_bad("init-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\"]\n", "init.theta", "expected 2 entries");
     assert_bad("teacher-length", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\"] }]\n", "teacher.atoms[0].beta", "expected 2 entries");
     assert_bad("model", "model = \"deep\"\nx = [\"1\", \"2\"]\ny = \"1\"\n", "`model`", "unknown model");
-    assert_bad("unknown-field", "model = \"shared\"\nx = [\"1\"]\ny = \"1\"\nlearning_rate = \"1\"\n", "learning_rate", "unknown field");
+    assert_bad("unknown-field", "model = \"shared\"\nx = [\"1\"]\ny = \"1\"\nlearning_rate = \"1\"\n", "learning_rate", "unknown key");
     assert_bad("several-points", "model = \"shared\"\nX = [[\"1\", \"2\"], [\"3\", \"4\"]]\ny = [\"1\", \"2\"]\n", "`X`", "one data point");
 }
 
@@ -126,4 +126,97 @@ fn certify_into_a_missing_folder_fails_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
     assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing written");
+}
+
+/// Runs the binary with stdout redirected to `target` (e.g. /dev/full) and stdin closed.
+fn run_to(args: &[&str], target: &str) -> std::process::Output {
+    let out = std::fs::OpenOptions::new().write(true).open(target).expect("open target");
+    std::process::Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(args).stdout(out).output().expect("runs")
+}
+
+/// The inputs of issue 9 that panicked or hung, each now a one-line error with exit 2.
+#[test]
+fn attacker_inputs_end_with_one_line_and_exit_2() {
+    let dir = temp_dir("attacks");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let expect_2 = |args: &[&str], needle: &str| {
+        let start = std::time::Instant::now();
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.contains(needle) && !err.contains("panicked"), "{args:?}: `{needle}` in {err}");
+        assert!(start.elapsed().as_secs() < 30, "{args:?} answered at once");
+    };
+    // A misspelled key was silently ignored (Σ = I assumed).
+    let misspelled = write("misspelled.toml", "model = \"shared\"\nx = [\"2\", \"1\"]\ny = \"1\"\n[teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\", \"1\"] }]\n[population]\ncovarianse = [[\"2\", \"0\"], [\"0\", \"1\"]]\n");
+    expect_2(&["solve", &misspelled, "--json"], "population.covarianse");
+    // A claim file with y = 0 in the several-points form panicked `check`.
+    let y0 = write("y0.claim.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"]]\ny = [\"0\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\"]\nslack = [\"1\", \"1\"]\n");
+    expect_2(&["check", &y0], "y = 0");
+    // P empty made `sweep` and `gd --checks` run forever.
+    let p_empty = write("p-empty.toml", "model = \"shared\"\nx = [\"2\", \"3\"]\ny = \"-1\"\n");
+    let out_dir = dir.join("sweep-out").display().to_string();
+    expect_2(&["sweep", &p_empty, "--lr-from", "0.01", "--lr-to", "0.1", "--points", "4", "--out", &out_dir], "P is empty");
+    expect_2(&["gd", &p_empty, "--lr", "0.01", "--steps", "100", "--checks", "--json"], "P is empty");
+    assert!(!Path::new(&out_dir).exists(), "no output folder for refused input");
+    // A .npy header with shape (2^61, 1) overflowed.
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    let header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, 1), }}", 1u64 << 61);
+    let padded = format!("{header:<118}\n");
+    npy.extend_from_slice(&(padded.len() as u16).to_le_bytes());
+    npy.extend_from_slice(padded.as_bytes());
+    npy.extend_from_slice(&[0u8; 16]);
+    let npy_path = dir.join("huge.npy");
+    std::fs::write(&npy_path, npy).unwrap();
+    expect_2(&["sharpness", "--matrix", npy_path.to_str().unwrap(), "--json"], "shape");
+    // A number far beyond the limit in a claim file is refused at once.
+    let huge = write("huge.claim.toml", &format!("version = 2\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1\"]\ny = \"{}\"\n[[claim]]\nkind = \"conflict\"\nratio = \"2\"\ncoincide = false\n", "1e100000"));
+    expect_2(&["check", &huge], "canonical");
+}
+
+#[test]
+fn a_full_or_closed_stdout_ends_with_exit_2() {
+    let proofs = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/hand-d2.claim.toml");
+    let instance = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/instances/paper-positive-distinct.toml");
+    for args in [vec!["check", proofs.to_str().unwrap()], vec!["solve", instance.to_str().unwrap(), "--json"], vec!["solve", instance.to_str().unwrap()]] {
+        let out = run_to(&args, "/dev/full");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // A closed pipe: the reader goes away before the writer is done.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(["check", "--json", proofs.parent().unwrap().to_str().unwrap()]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn an_output_that_is_not_a_regular_file_is_never_replaced() {
+    let dir = temp_dir("special-out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/instances/paper-positive-distinct.toml");
+    // A character device is written through and stays a device.
+    let out = run(&["certify", input.to_str().unwrap(), "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A symlink is refused, and its target is untouched.
+    let target = dir.join("target.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = dir.join("link.claim.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = run(&["certify", input.to_str().unwrap(), "-o", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // A directory is refused too.
+    let out = run(&["certify", input.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -297,4 +297,3 @@ fn a_tied_end_can_be_optimal_without_exact_recovery() {
     assert_eq!(r.front.optimal_end(), Some("min-sharpness"));
     assert_eq!(r.best_linear.value, qf(1, 2));
 }
-}
