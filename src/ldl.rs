@@ -1,109 +1,15 @@
-//! Exact symmetric LDLᵀ elimination over Q: positive (semi)definiteness and inertia.
-//!
-//! Part of the kernel's trusted base (used to check PSD certificates), so it is kept plain:
-//! Gaussian elimination on the symmetric matrix without pivoting, O(d³) rational operations.
-//!
-//! - PSD test: eliminate column by column. A negative pivot means not PSD. A zero pivot whose
-//!   column below is not all zero also means not PSD (the 2×2 minor [[0, a], [a, c]] has
-//!   determinant −a² < 0); a zero pivot with a zero column is skipped. Otherwise PSD.
-//! - Inertia (Sylvester's law): when every pivot is non-zero, the numbers of negative and
-//!   positive pivots are the numbers of negative and positive eigenvalues. A zero pivot with a
-//!   non-zero column makes the plain elimination inconclusive (`None`); callers shift and retry.
+//! Fast exact inertia for the producer (untrusted): fraction-free (Bareiss) symmetric
+//! elimination, the same elimination as the kernel's plain rational LDLᵀ
+//! ([`dlncheck_kernel::linalg::inertia`], which the kernel uses to re-check every certificate
+//! and the tests use as the reference), in integers so that entries stay the size of minors.
 
 use crate::rational::Q;
 use num_traits::{Signed, Zero};
 
-/// Why a matrix is not positive semidefinite: the elimination step and the offending pivot.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NotPsd {
-    /// Elimination step (0-based) at which it was detected.
-    pub step: usize,
-    /// The pivot there (negative, or zero with a non-zero column below).
-    pub pivot: Q,
-}
-
-/// Whether `m` is symmetric and square.
-pub fn is_symmetric(m: &[Vec<Q>]) -> bool {
-    let n = m.len();
-    m.iter().all(|r| r.len() == n) && (0..n).all(|i| (0..i).all(|j| m[i][j] == m[j][i]))
-}
-
-fn eliminate(a: &mut [Vec<Q>], k: usize) {
-    let n = a.len();
-    let pivot = a[k][k].clone();
-    for i in k + 1..n {
-        if a[i][k].is_zero() {
-            continue;
-        }
-        let f = &a[i][k] / &pivot;
-        for j in k + 1..n {
-            if !a[k][j].is_zero() {
-                let delta = &f * &a[k][j];
-                a[i][j] -= delta;
-            }
-        }
-        a[i][k] = Q::zero();
-    }
-}
-
-/// Checks `m ⪰ 0` exactly. `m` must be symmetric (see [`is_symmetric`]).
-pub fn psd(m: &[Vec<Q>]) -> Result<(), NotPsd> {
-    let mut a = m.to_vec();
-    let n = a.len();
-    for k in 0..n {
-        let pivot = a[k][k].clone();
-        if pivot.is_negative() {
-            return Err(NotPsd { step: k, pivot });
-        }
-        if pivot.is_zero() {
-            if (k + 1..n).any(|i| !a[i][k].is_zero()) {
-                return Err(NotPsd { step: k, pivot });
-            }
-            continue;
-        }
-        eliminate(&mut a, k);
-    }
-    Ok(())
-}
-
-/// Checks `m ≻ 0` exactly: every pivot strictly positive.
-pub fn positive_definite(m: &[Vec<Q>]) -> Result<(), NotPsd> {
-    let mut a = m.to_vec();
-    for k in 0..a.len() {
-        let pivot = a[k][k].clone();
-        if !pivot.is_positive() {
-            return Err(NotPsd { step: k, pivot });
-        }
-        eliminate(&mut a, k);
-    }
-    Ok(())
-}
-
-/// Inertia `(negative, zero, positive)` of a symmetric `m`, or `None` if plain elimination meets
-/// a zero pivot with a non-zero column below.
-pub fn inertia(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
-    let mut a = m.to_vec();
-    let n = a.len();
-    let (mut neg, mut zero, mut pos) = (0, 0, 0);
-    for k in 0..n {
-        let pivot = a[k][k].clone();
-        if pivot.is_zero() {
-            if (k + 1..n).any(|i| !a[i][k].is_zero()) {
-                return None;
-            }
-            zero += 1;
-            continue;
-        }
-        if pivot.is_negative() { neg += 1 } else { pos += 1 }
-        eliminate(&mut a, k);
-    }
-    Some((neg, zero, pos))
-}
-
 /// Inertia `(negative, zero, positive)` of a symmetric `m` by fraction-free (Bareiss)
-/// elimination, or `None` exactly when [`inertia`] returns `None`.
+/// elimination, or `None` exactly when the kernel's plain `inertia` returns `None`.
 ///
-/// The same elimination as [`inertia`], in integers: `m` is first multiplied by the least
+/// The same elimination as the kernel's, in integers: `m` is first multiplied by the least
 /// common denominator of its entries (a positive factor, so the inertia is unchanged). After the
 /// pivots of the set S have been used, entry (i, j) is the minor det m[S∪{i}, S∪{j}], and the
 /// update is a_ij ← (p·a_ij − a_ik·a_kj) / p_prev with an exact division (Bareiss). The LDLᵀ
@@ -155,30 +61,25 @@ pub fn inertia_integer(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
 mod tests {
     use super::*;
     use crate::scalar::qi;
+    use dlncheck_kernel::linalg::inertia;
 
     fn m(rows: &[&[i64]]) -> Vec<Vec<Q>> {
         rows.iter().map(|r| r.iter().map(|&v| qi(v)).collect()).collect()
     }
 
     #[test]
-    fn classifies_small_matrices_by_hand() {
-        // [[2,1],[1,2]]: eigenvalues 1 and 3.
-        assert!(positive_definite(&m(&[&[2, 1], &[1, 2]])).is_ok());
-        assert_eq!(inertia(&m(&[&[2, 1], &[1, 2]])), Some((0, 0, 2)));
-        // [[1,2],[2,1]]: eigenvalues −1 and 3.
-        assert!(psd(&m(&[&[1, 2], &[2, 1]])).is_err());
-        assert_eq!(inertia(&m(&[&[1, 2], &[2, 1]])), Some((1, 0, 1)));
-        // [[1,1],[1,1]]: eigenvalues 0 and 2, PSD but not PD.
-        assert!(psd(&m(&[&[1, 1], &[1, 1]])).is_ok());
-        assert!(positive_definite(&m(&[&[1, 1], &[1, 1]])).is_err());
-        assert_eq!(inertia(&m(&[&[1, 1], &[1, 1]])), Some((0, 1, 1)));
-        // [[0,1],[1,0]]: eigenvalues ±1; zero pivot with a non-zero column.
-        assert!(psd(&m(&[&[0, 1], &[1, 0]])).is_err());
-        assert_eq!(inertia(&m(&[&[0, 1], &[1, 0]])), None);
-        assert!(is_symmetric(&m(&[&[0, 1], &[1, 0]])));
-        assert!(!is_symmetric(&m(&[&[0, 1], &[2, 0]])));
-        for rows in [&[&[2, 1][..], &[1, 2]][..], &[&[1, 2], &[2, 1]], &[&[1, 1], &[1, 1]], &[&[0, 1], &[1, 0]]] {
-            assert_eq!(inertia_integer(&m(rows)), inertia(&m(rows)));
+    fn agrees_with_the_kernel_on_small_matrices_by_hand() {
+        // [[2,1],[1,2]]: eigenvalues 1, 3; [[1,2],[2,1]]: −1, 3; [[1,1],[1,1]]: 0, 2;
+        // [[0,1],[1,0]]: ±1 with a zero pivot and a non-zero column (undecided).
+        let cases: [(&[&[i64]], Option<(usize, usize, usize)>); 4] = [
+            (&[&[2, 1], &[1, 2]], Some((0, 0, 2))),
+            (&[&[1, 2], &[2, 1]], Some((1, 0, 1))),
+            (&[&[1, 1], &[1, 1]], Some((0, 1, 1))),
+            (&[&[0, 1], &[1, 0]], None),
+        ];
+        for (rows, want) in cases {
+            assert_eq!(inertia_integer(&m(rows)), want);
+            assert_eq!(inertia(&m(rows)), want);
         }
     }
 }
