@@ -252,30 +252,3 @@ pub fn jacobi_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     order.sort_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
     (order.iter().map(|&i| a[i][i]).collect(), order.iter().map(|&i| v[i].clone()).collect())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jacobi_finds_hand_eigenpairs() {
-        // [[2,1],[1,2]]: eigenvalues 3 (vector (1,1)/√2) and 1.
-        let (vals, vecs) = jacobi_eigen(&[vec![2.0, 1.0], vec![1.0, 2.0]]);
-        assert!((vals[0] - 3.0).abs() < 1e-14 && (vals[1] - 1.0).abs() < 1e-14);
-        assert!((vecs[0][0].abs() - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-14);
-        assert!((vecs[0][0] - vecs[0][1]).abs() < 1e-14);
-    }
-
-    #[test]
-    fn power_and_lanczos_on_a_diagonal() {
-        let d = Dense(vec![vec![5.0f64, 0.0, 0.0], vec![0.0, -7.0, 0.0], vec![0.0, 0.0, 1.0]]);
-        let p = power_iteration(&d, 500, 1e-15, 1);
-        assert!((p.value + 7.0).abs() < 1e-9 && p.end == End::Smallest);
-        let l = lanczos(&d, End::Largest, 10, 1e-14, 1);
-        assert!((tridiagonal_extreme(&[2.0, 2.0], &[1.0], End::Largest) - 3.0).abs() < 1e-14);
-        assert!((tridiagonal_extreme(&[2.0, 2.0], &[1.0], End::Smallest) - 1.0).abs() < 1e-14);
-        assert!((l.value - 5.0).abs() < 1e-12 && l.converged);
-        let s = lanczos(&d, End::Smallest, 10, 1e-14, 1);
-        assert!((s.value + 7.0).abs() < 1e-12);
-    }
-}

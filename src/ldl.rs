@@ -56,30 +56,3 @@ pub fn inertia_integer(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
     }
     Some((neg, zero, pos))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scalar::qi;
-    use dlncheck_kernel::linalg::inertia;
-
-    fn m(rows: &[&[i64]]) -> Vec<Vec<Q>> {
-        rows.iter().map(|r| r.iter().map(|&v| qi(v)).collect()).collect()
-    }
-
-    #[test]
-    fn agrees_with_the_kernel_on_small_matrices_by_hand() {
-        // [[2,1],[1,2]]: eigenvalues 1, 3; [[1,2],[2,1]]: −1, 3; [[1,1],[1,1]]: 0, 2;
-        // [[0,1],[1,0]]: ±1 with a zero pivot and a non-zero column (undecided).
-        let cases: [(&[&[i64]], Option<(usize, usize, usize)>); 4] = [
-            (&[&[2, 1], &[1, 2]], Some((0, 0, 2))),
-            (&[&[1, 2], &[2, 1]], Some((1, 0, 1))),
-            (&[&[1, 1], &[1, 1]], Some((0, 1, 1))),
-            (&[&[0, 1], &[1, 0]], None),
-        ];
-        for (rows, want) in cases {
-            assert_eq!(inertia_integer(&m(rows)), want);
-            assert_eq!(inertia(&m(rows)), want);
-        }
-    }
-}

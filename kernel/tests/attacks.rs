@@ -168,3 +168,12 @@ fn a_false_enclosure_is_rejected() {
     // An unused certificate key (Kato–Temple's μ with the definite route) is malformed.
     malformed("unused.toml", &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\nmu = \"1\"\n"), "claim[0].mu");
 }
+
+#[test]
+fn norm_claims_on_deep_models_are_rejected() {
+    // shared-depth, D = 3: N = Σw_i² = Σ|β_i|^{2/3} is not a·‖β‖₁, so the LP certificate of
+    // `t2-min-norm` proves nothing there (β = (1, 0) has Σ|β|^{2/3} = 1, but so does any split).
+    let text = "version = 2\n[instance]\nmodel = \"shared-depth\"\ndepth = 3\nX = [[\"1\", \"1\"]]\ny = [\"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"1\", \"0\"]\nvalue = \"1\"\ndual = [\"1\"]\nslack = [\"0\", \"0\"]\nslack_neg = [\"2\", \"2\"]\n";
+    rejected("deep.toml", text, "no norm linear in β");
+    malformed("depth.toml", &text.replace("model = \"shared-depth\"\ndepth = 3", "model = \"shared\"\ndepth = 3"), "depth");
+}
