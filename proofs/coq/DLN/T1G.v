@@ -1,0 +1,2 @@
+From Coq Require Import QArith List.
+From DLN Require Import Vec T1 T1Check.
