@@ -715,22 +715,30 @@ impl<'a> Gen<'a> {
                     .collect();
                 let _ = writeln!(
                     self.out,
-                    "(* discrete teacher prior: (weight, β*) *)\nDefinition atoms : list (Q * list Q) :=\n  [{}].\n\
+                    "(* discrete teacher prior: (weight, β⋆) *)\nDefinition atoms : list (Q * list Q) :=\n  [{}].\n\
                      (* the expected error of the linear rule β = y_a·c, straight from the model *)\n\
                      Definition E : list Q -> Q := E_disc Sigma x atoms.",
                     a.join(";\n   ")
                 );
-                let _ = writeln!(self.out, "Definition F : QF := qf_disc Sigma x atoms.");
+                let _ = writeln!(
+                    self.out,
+                    "Definition F : QF := qf_disc Sigma x atoms.\n\
+                     Lemma F_ok : QF_ok F (length x).\nProof. apply qf_disc_ok. vm_compute. reflexivity. Qed."
+                );
             }
             Teacher::Moments(m2) => {
                 let _ = writeln!(
                     self.out,
-                    "(* moments prior: the second moment M2 = E[β* β*ᵀ] *)\nDefinition M2 : list (list Q) :=\n  {}.\n\
+                    "(* moments prior: the second moment M2 = E[β⋆ β⋆ᵀ] *)\nDefinition M2 : list (list Q) :=\n  {}.\n\
                      (* E(c) = (xᵀM2x)·cᵀΣc − 2cᵀΣM2x + tr(ΣM2) *)\n\
                      Definition E : list Q -> Q := E_mom Sigma M2 x.",
                     cmat(m2)
                 );
-                let _ = writeln!(self.out, "Definition F : QF := qf_mom Sigma M2 x.");
+                let _ = writeln!(
+                    self.out,
+                    "Definition F : QF := qf_mom Sigma M2 x.\n\
+                     Lemma F_ok : QF_ok F (length x).\nProof. apply qf_mom_ok. Qed."
+                );
             }
         }
         let _ = writeln!(
@@ -803,7 +811,7 @@ impl<'a> Gen<'a> {
              Definition {name}_c : list Q := {}.\n\
              Definition {name}_segments : list Q := {}.\n\
              Theorem {name} :\n  {claim} E x {name}_levels {} {} {name}_segments {} {seg_c} {t_c}\n    {name}_c {} {}{extra}.\n\
-             Proof.\n  apply ({check} F psdD psdL x Sigma {name}_levels\n    {}\n    {}\n    [{}]).\n  \
+             Proof.\n  apply ({check} F psdD psdL x F_ok {name}_levels\n    {}\n    {}\n    [{}]).\n  \
              vm_compute. reflexivity.\nQed.\n",
             cvec(&lv),
             cvec(&cc),
@@ -834,7 +842,7 @@ impl<'a> Gen<'a> {
              rule has a smaller expected error *)\n\
              Definition {name}_c : list Q := {}.\n\
              Theorem {name} : best_linear_claim E x {name}_c {}.\n\
-             Proof.\n  apply (check_best_linear_sound F psdD psdL x Sigma {}).\n  vm_compute. reflexivity.\nQed.\n",
+             Proof.\n  apply (check_best_linear_sound F psdD psdL x F_ok {}).\n  vm_compute. reflexivity.\nQed.\n",
             cvec(&face.c),
             cq(&face.value),
             cface(&face)
@@ -846,7 +854,7 @@ impl<'a> Gen<'a> {
         let value = get_q(c, "value", self.file, "bayes.")?;
         let _ = writeln!(
             self.out,
-            "(* bayes: Σ_a p_a G(m(y_a); β*_a) = value, m(y) the posterior mean of the atoms with label y *)\n\
+            "(* bayes: Σ_a p_a G(m(y_a); β⋆_a) = value, m(y) the posterior mean of the atoms with label y *)\n\
              Theorem {name} : bayes_error Sigma x atoms == {}.\n\
              Proof.\n  apply check_bayes_sound.\n  vm_compute. reflexivity.\nQed.\n",
             cq(&value)
