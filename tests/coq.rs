@@ -76,7 +76,7 @@ fn statements_carry_the_literal_instance_and_claim() {
         assert!(v.contains(&format!("Print Assumptions {t}.")));
     }
     // the directory is self-contained: library and Makefile
-    for lib in ["DLN/Vec.v", "DLN/T1.v", "DLN/T1Check.v", "DLN/T1G.v", "DLN/Audit.v", "Makefile"] {
+    for lib in ["DLN/Vec.v", "DLN/T1.v", "DLN/T1Check.v", "DLN/T1G.v", "DLN/Agree.v", "DLN/Audit.v", "Makefile"] {
         assert!(out.join(lib).is_file(), "{lib} missing");
     }
     let mk = read(&out, "Makefile");
@@ -175,7 +175,7 @@ fn coq_accepts_true_claims_and_rejects_tampered_ones() {
         let bad = tmpdir("e2e-bad-out");
         generate(&[p], &bad).unwrap();
         // reuse the compiled library (copied after generate, so that it is newer than its sources)
-        for f in ["Vec", "T1", "T1Check", "T1G", "Audit"] {
+        for f in ["Vec", "T1", "T1Check", "T1G", "Agree", "Audit"] {
             for ext in ["vo", "glob", "log"] {
                 let from = out.join(format!("DLN/{f}.{ext}"));
                 std::fs::create_dir_all(bad.join("DLN")).unwrap();
