@@ -5,6 +5,7 @@ Print Assumptions weak_duality.
 Print Assumptions vertex_point.
 Print Assumptions T1_1_min_norm.
 Print Assumptions T1_2_min_sharpness.
+Print Assumptions T1_3_coincide.
 Print Assumptions T1_4_above.
 Print Assumptions T1_4_segment.
 Print Assumptions check_min_norm_sound.

@@ -14,8 +14,13 @@ Definition min_norm_claim m x y (b : list Q) (v : Q) : Prop :=
 Definition min_sharpness_claim m x y (b : list Q) (v : Q) : Prop :=
   feasible m x y b /\ Sm m x b == v /\ forall b', feasible m x y b' -> v <= Sm m x b'.
 
+(* one β minimises both N and S: the two biases coincide *)
+Definition both_minimal m x y b : Prop :=
+  feasible m x y b /\ (forall b', feasible m x y b' -> Nm m b <= Nm m b') /\
+  (forall b', feasible m x y b' -> Sm m x b <= Sm m x b').
+
 (* T1.3: N(β_sharp) = ratio·N(β_norm), S(β_norm) = ratio·S(β_sharp), ratio = max_P|x|/min_P|x|,
-   and the two biases coincide iff |x_i| is constant on P *)
+   and "coincide" holds iff |x_i| is constant on P iff one β minimises both N and S *)
 Definition conflict_claim m x y (ratio : Q) (coincide : bool) : Prop :=
   exists bn bs,
     (feasible m x y bn /\ forall b, feasible m x y b -> Nm m bn <= Nm m b) /\
@@ -25,7 +30,8 @@ Definition conflict_claim m x y (ratio : Q) (coincide : bool) : Prop :=
        ratio == Qabs xmax / Qabs xmin /\
        forall xk, In xk x -> carries m y xk -> Qabs xmin <= Qabs xk <= Qabs xmax) /\
     (coincide = true <->
-       forall xk xl, In xk x -> In xl x -> carries m y xk -> carries m y xl -> Qabs xk == Qabs xl).
+       forall xk xl, In xk x -> In xl x -> carries m y xk -> carries m y xl -> Qabs xk == Qabs xl) /\
+    (coincide = true <-> exists b, both_minimal m x y b).
 
 (* T1.4: the Pareto front of (N, S) over M, vertices (index, N, S) from min-norm to min-sharpness *)
 Definition pareto_front m x y (vs : list (N * Q * Q)) : Prop :=
@@ -131,6 +137,70 @@ Proof.
   apply (weak_duality m (fun a => aS m * (a * a)) x y b' lam); auto. apply forallb_dcond. auto.
 Qed.
 
+(** * T1.3: the two biases coincide (one β minimises both N and S) iff |x_i| is constant on P *)
+
+Theorem T1_3_coincide m x y i j :
+  ~ y == 0 -> (i < length x)%nat -> (j < length x)%nat ->
+  carries m y (nth i x 0) -> carries m y (nth j x 0) ->
+  (forall xk, In xk x -> carries m y xk -> Qabs (nth j x 0) <= Qabs xk <= Qabs (nth i x 0)) ->
+  ((exists b, both_minimal m x y b) <-> Qabs (nth i x 0) == Qabs (nth j x 0)).
+Proof.
+  intros Hy Hi Hj Ci Cj Hb. set (p := Qabs (nth i x 0)) in *. set (q := Qabs (nth j x 0)) in *.
+  assert (Hmax : forall xk, In xk x -> carries m y xk -> Qabs xk <= p) by (intros; apply Hb; auto).
+  assert (Hmin : forall xk, In xk x -> carries m y xk -> q <= Qabs xk) by (intros; apply Hb; auto).
+  destruct (T1_1_min_norm m x y i Hy Hi Ci Hmax) as [_ Hn].
+  destruct (T1_2_min_sharpness m x y j Hy Hj Cj Hmin) as [_ Hs].
+  destruct (vertex_point m x y i Hi Ci) as [Fi [Ni Si]].
+  destruct (vertex_point m x y j Hj Cj) as [Fj [Nj Sj]].
+  unfold vertex in Hn, Hs, Ni, Si, Nj, Sj; simpl fst in Hn, Ni, Nj; simpl snd in Hs, Si, Sj.
+  fold p q in Hn, Hs, Ni, Si, Nj, Sj.
+  pose proof (abs_nonzero _ (carries_nonzero _ _ _ Ci)) as Hp.
+  pose proof (abs_nonzero _ (carries_nonzero _ _ _ Cj)) as Hq.
+  pose proof (abs_nonzero _ Hy) as Hay. fold p in Hp. fold q in Hq.
+  assert (Hqp : q <= p) by (apply Hb; [apply nth_In; auto | auto]).
+  clearbody p q.
+  assert (HaN : 0 < aN m) by (destruct m; simpl; lra).
+  assert (HaS : 0 < aS m) by (destruct m; simpl; lra).
+  split.
+  - intros [b [Fb [Mn Ms]]].
+    assert (EN : Nm m b == aN m * Qabs y / p).
+    { apply Qle_antisym; [rewrite <- Ni; apply Mn, Fi | apply Hn, Fb]. }
+    assert (ES : Sm m x b == aS m * Qabs y * q).
+    { apply Qle_antisym; [rewrite <- Sj; apply Ms, Fj | apply Hs, Fb]. }
+    (* weak duality with weights q² + x_k² and λ = 2q·|y|/y *)
+    assert (Hw : (2 * q) * Qabs y / y * y <= cost m (fun a => q * q + a * a) x b).
+    { apply weak_duality; auto. apply Forall_forall. intros xk Hk.
+      apply (dcond_gen m y (2 * q) (fun a => q * q + a * a) xk).
+      - lra.
+      - exact Hy.
+      - intros _. cbv beta. rewrite (sq_abs xk).
+        assert (0 <= (Qabs xk - q) * (Qabs xk - q))
+          by (rewrite sq_abs; apply Qmult_le_0_compat; apply Qabs_nonneg).
+        nra.
+      - intros _. cbv beta. rewrite (sq_abs xk). pose proof (Qabs_nonneg xk). nra. }
+    rewrite lam_y in Hw by auto.
+    assert (Hc : cost m (fun a => q * q + a * a) x b ==
+                 q * q / aN m * Nm m b + 1 / aS m * Sm m x b).
+    { rewrite (Nm_cost _ _ _ _ Fb), (Sm_cost m x b). unfold cost.
+      rewrite (dot_map_ext (fun a => q * q + a * a)
+                 (fun a => q * q / aN m * aN m + 1 / aS m * (aS m * (a * a))))
+        by (intros; field; lra).
+      rewrite (dot_map_lin (fun _ => aN m) (fun a => aS m * (a * a))). reflexivity. }
+    rewrite Hc, EN, ES in Hw.
+    assert (H1 : q * q / aN m * (aN m * Qabs y / p) + 1 / aS m * (aS m * Qabs y * q) ==
+                 Qabs y * q * (q / p + 1)) by (field; lra).
+    rewrite H1 in Hw.
+    assert (H2 : 2 * q * Qabs y == Qabs y * q * 2) by ring. rewrite H2 in Hw.
+    assert (H3 : 2 <= q / p + 1).
+    { apply (Qmult_le_l _ _ (Qabs y * q)); [nra|]. lra. }
+    assert (H4 : p <= q).
+    { assert (1 <= q / p) by lra. assert (E : q / p * p == q) by (field; lra). nra. }
+    lra.
+  - intros E. exists (vbeta x y i). split; [auto|]. split.
+    + intros b' Fb'. rewrite Ni. apply Hn, Fb'.
+    + intros b' Fb'. rewrite Si, E. apply Hs, Fb'.
+Qed.
+
 (** * conflict (T1.3) *)
 Lemma nthN_nth {A} (n : N) (l : list A) d : nthN n l d = nth (N.to_nat n) l d.
 Proof.
@@ -196,7 +266,7 @@ Proof.
   split.
   - exists xi, xj. split; [apply nth_In; auto|]. split; [apply nth_In; auto|].
     split; [auto|]. split; [auto|]. split; [auto|]. exact Hb.
-  - split.
+  - split; [split|].
     + intros Hc xk xl Hk Hl Ck Cl. rewrite Hc in H0. simpl in H0.
       destruct (Qeq_bool (Qabs xi) (Qabs xj)) eqn:E; [|discriminate].
       apply Qeq_bool_sound in E.
@@ -204,6 +274,11 @@ Proof.
     + intros Hall. specialize (Hall xi xj (nth_In _ _ H5) (nth_In _ _ H6) H3 H4).
       destruct coincide; auto. simpl in H0.
       apply Qeq_bool_iff in Hall. rewrite Hall in H0. discriminate.
+    + rewrite (T1_3_coincide m x y (N.to_nat i) (N.to_nat j) Hy H5 H6 H3 H4 Hb). fold xi xj.
+      destruct coincide; simpl in H0; split; intros Hc; auto.
+      * destruct (Qeq_bool (Qabs xi) (Qabs xj)) eqn:E; [apply Qeq_bool_sound; auto | discriminate].
+      * discriminate.
+      * apply Qeq_bool_iff in Hc. rewrite Hc in H0. discriminate.
 Qed.
 
 (** * Segments between two vertices are attained (T1.4) *)
