@@ -175,7 +175,7 @@ fn coq_accepts_true_claims_and_rejects_tampered_ones() {
         let bad = tmpdir("e2e-bad-out");
         generate(&[p], &bad).unwrap();
         // reuse the compiled library (copied after generate, so that it is newer than its sources)
-        for f in ["Vec", "T1", "T1Check", "T1G", "Agree", "Audit"] {
+        for f in ["Vec", "T1", "T1Check", "T1G", "Agree", "Network", "Audit"] {
             for ext in ["vo", "glob", "log"] {
                 let from = out.join(format!("DLN/{f}.{ext}"));
                 std::fs::create_dir_all(bad.join("DLN")).unwrap();
@@ -186,4 +186,19 @@ fn coq_accepts_true_claims_and_rejects_tampered_ones() {
         }
         assert!(!make(&bad), "make accepted a tampered claim ({from} -> {to})");
     }
+}
+
+#[test]
+fn json_claim_files_give_the_same_theorems() {
+    let src = root("tests/fixtures/coq/neither-d2.claim.toml");
+    let tree: serde_json::Value = toml::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+    let dir = tmpdir("json");
+    let json = dir.join("neither-d2.claim.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&tree).unwrap()).unwrap();
+    let (a, _) = generate_into(&["tests/fixtures/coq/neither-d2.claim.toml"], "json-toml");
+    let b = tmpdir("json-out");
+    let report = generate(&[json], &b).unwrap();
+    assert_eq!(report.files[0].covered.len(), 3);
+    let body = |s: String| s.split_once("*)").unwrap().1.to_string(); // drop the header naming the file
+    assert_eq!(body(read(&a, "C_neither_d2.v")), body(read(&b, "C_neither_d2.v")));
 }

@@ -1,6 +1,6 @@
 (* The general theorems of the library: none may depend on an axiom (the Makefile fails if
    "Axioms:" appears in this file's output). *)
-From DLN Require Import Vec T1 T1Check T1G Agree.
+From DLN Require Import Vec T1 T1Check T1G Agree Network.
 Print Assumptions weak_duality.
 Print Assumptions vertex_point.
 Print Assumptions T1_1_min_norm.
@@ -22,3 +22,6 @@ Print Assumptions check_neither_bias_sound.
 Print Assumptions check_end_optimal_sound.
 Print Assumptions check_bayes_sound.
 Print Assumptions E_disc_mom.
+Print Assumptions cauchy_schwarz.
+Print Assumptions hessian_top_eigenvalue.
+Print Assumptions network_link.
