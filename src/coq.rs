@@ -693,7 +693,7 @@ impl<'a> Gen<'a> {
                 "claim-file version {version} layout without face certificates (version 2 needed)"
             ));
         }
-        if kind == "best-linear" && !c.get("c").is_some() {
+        if kind == "best-linear" && c.get("c").is_none() {
             return Some("best-linear without c".into());
         }
         None

@@ -12,6 +12,7 @@ Print Assumptions check_min_norm_sound.
 Print Assumptions check_min_sharpness_sound.
 Print Assumptions check_conflict_sound.
 Print Assumptions check_pareto_sound.
+Print Assumptions E_segment.
 Print Assumptions qf_mom_ok.
 Print Assumptions qf_disc_ok.
 Print Assumptions psd_ok_sound.

@@ -100,6 +100,16 @@ Definition QF_ok (F : QF) (d : nat) : Prop :=
   (forall c v, length c = d -> length v = d ->
      qE F (vadd c v) == qE F c + dot (qgrad F c) v + qA F * quad (qS F) v).
 
+(* the closed form of E along a line, e.g. a front segment c(t) = c_j + t·δ:
+   a quadratic in t with coefficients computed once *)
+Theorem E_segment F d c delta t : QF_ok F d -> length c = d -> length delta = d ->
+  qE F (vadd c (scale t delta)) ==
+  qE F c + t * dot (qgrad F c) delta + t * t * (qA F * quad (qS F) delta).
+Proof.
+  intros [_ Hexp] Hc Hd. rewrite Hexp by (auto; unfold scale; rewrite map_length; auto).
+  rewrite dot_scale_r, quad_scale. ring.
+Qed.
+
 (* moments form *)
 Definition grad_mom Sigma M2 x c : list Q :=
   vsub (scale (quad M2 x) (vadd (matvec Sigma c) (vecmat c Sigma)))
