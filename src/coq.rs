@@ -812,12 +812,15 @@ impl<'a> Gen<'a> {
              Definition {name}_levels : list Q := {}.\n\
              Definition {name}_c : list Q := {}.\n\
              Definition {name}_segments : list Q := {}.\n\
+             (* arguments: E x levels min_norm min_sharpness segments value segment t c margin_norm\n   \
+             margin_sharpness{} *)\n\
              Theorem {name} :\n  {claim} E x {name}_levels {} {} {name}_segments {} {seg_c} {t_c}\n    {name}_c {} {}{extra}.\n\
              Proof.\n  apply ({check} F psdD psdL x F_ok {name}_levels\n    {}\n    {}\n    [{}]).\n  \
              vm_compute. reflexivity.\nQed.\n",
             cvec(&lv),
             cvec(&cc),
             cvec(&seg_vals),
+            if extra.is_empty() { "" } else { " end" },
             cq(&mn.value),
             cq(&ms.value),
             cq(&value),
