@@ -24,3 +24,4 @@ pub mod sharpness;
 pub mod npy;
 pub mod simplex;
 pub mod multipoint;
+pub mod coq;
