@@ -156,6 +156,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Restate claim files as Coq theorems about their literal data (SPEC §8): writes the Coq
+    /// library, one .v file per claim file and a Makefile into DIR; `make -C DIR` then proves
+    /// every covered claim by reflection (Coq 8.16). Kinds not covered are listed, never skipped
+    /// silently. The generator does not consult the Rust kernel: Coq decides.
+    Coq {
+        /// Claim files (TOML or JSON).
+        #[arg(required = true)]
+        claims: Vec<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write a reproducible random one-point instance (SplitMix64 from --seed).
     Random {
         /// Model: shared, uv or pm.
@@ -253,6 +265,7 @@ fn main() -> ExitCode {
         Command::Solve { file, json } => cli::solve::run(&file, json),
         Command::Certify { file, out, title, slacks } => cli::certify::run(&file, &out, title.as_deref(), slacks),
         Command::Check { paths, json } => cli::check::run(&paths, json),
+        Command::Coq { claims, out } => cli::coq::run(&claims, &out),
         Command::Random { model, d, bits, seed, positive, out } => {
             cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)
         }

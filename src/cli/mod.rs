@@ -13,6 +13,7 @@ macro_rules! out {
 pub mod audit;
 pub mod certify;
 pub mod check;
+pub mod coq;
 pub mod random;
 pub mod search;
 pub mod gd;
