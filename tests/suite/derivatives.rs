@@ -2,9 +2,8 @@
 //! independent route: forward-mode dual numbers (and duals of duals for second derivatives),
 //! running the *value* code path `loss::loss` on a dual scalar type, exactly over Q.
 
-mod common;
 
-use common::{nonzero_q, small_q};
+use crate::common::{nonzero_q, small_q};
 use dlncheck::instance::Model;
 use dlncheck::loss::{self, Data};
 use dlncheck::rational::Q;

@@ -1,9 +1,8 @@
 //! The real binary on real files: bad input gets one line naming the file, field and reason,
 //! a non-zero exit, no panic and no output file; huge exact numbers work.
 
-mod common;
 
-use common::{run, temp_dir};
+use crate::common::{run, temp_dir};
 use std::path::Path;
 
 /// Runs `solve --json` and `certify -o` on `body` and checks the error contract.

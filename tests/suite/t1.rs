@@ -4,9 +4,8 @@
 //! - a brute-force grid over M for small d;
 //! - the SPEC's formulas written out plainly here, compared with the real `dlncheck solve --json`.
 
-mod common;
 
-use common::{nonzero_q, small_q};
+use crate::common::{nonzero_q, small_q};
 use dlncheck::instance::{Covariance, Instance, Model};
 use dlncheck::loss::{self, Data};
 use dlncheck::model;
@@ -135,7 +134,7 @@ fn spec_formulas(model: &str, x: &[Q], y: &Q) -> (Q, usize, Q, usize, Vec<(Q, Q)
 
 #[test]
 fn solve_json_agrees_with_the_spec_on_random_instances() {
-    let dir = common::temp_dir("solve-spec");
+    let dir = crate::common::temp_dir("solve-spec");
     let mut rng = dlncheck::random::SplitMix64::new(7);
     for case in 0..40 {
         let model = ["shared", "uv", "pm"][case % 3];
@@ -145,8 +144,8 @@ fn solve_json_agrees_with_the_spec_on_random_instances() {
         let y = Q::new(rng.range(1, 9).into(), rng.range(1, 4).into()) * if rng.next_u64() & 1 == 0 { Q::one() } else { -Q::one() };
         x[0] = if y.is_positive() { Q::new(rng.range(1, 5).into(), 2.into()) } else { Q::new(rng.range(-5, -1).into(), 2.into()) };
         let path = dir.join(format!("case{case}.toml"));
-        std::fs::write(&path, format!("model = \"{model}\"\nx = {}\ny = \"{}\"\n", common::toml_list(&x), fmt_q(&y))).unwrap();
-        let out = common::run(&["solve", path.to_str().unwrap(), "--json"]);
+        std::fs::write(&path, format!("model = \"{model}\"\nx = {}\ny = \"{}\"\n", crate::common::toml_list(&x), fmt_q(&y))).unwrap();
+        let out = crate::common::run(&["solve", path.to_str().unwrap(), "--json"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let (n, i_n, s, i_s, front) = spec_formulas(model, &x, &y);

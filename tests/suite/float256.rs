@@ -1,9 +1,8 @@
 //! `F256` (src/float256.rs) against two independent routes: `BigFloat` at 256 bits (dashu-float,
 //! compared bit for bit through `to_q`) and a rounding function written here on exact rationals.
 
-mod common;
 
-use common::small_q;
+use crate::common::small_q;
 use dlncheck::dynamics::{self, Data, Problem};
 use dlncheck::float256::F256;
 use dlncheck::instance::Model;

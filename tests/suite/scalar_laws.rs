@@ -1,8 +1,7 @@
 //! Laws of the scalar trait (src/scalar.rs), each against an independent route.
 
-mod common;
 
-use common::small_q;
+use crate::common::small_q;
 use dlncheck::rational::{parse_q, Q};
 use dlncheck::scalar::{BigFloat, Scalar};
 use num_traits::{Signed, Zero};

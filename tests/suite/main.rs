@@ -1,0 +1,23 @@
+//! The integration test suite, one binary: every file here is a module (so the library's generic
+//! code is compiled once for all of them, not once per file — issue 9's fresh-clone CPU budget).
+//! Run one part with `cargo test --release --test suite -- cli::` (a module path filter).
+
+mod common;
+mod audit;
+mod cli;
+mod coq;
+mod derivatives;
+mod dynamics;
+mod float256;
+mod gd_cli;
+mod generalization;
+mod generalization_cli;
+mod generalization_tamper;
+mod instance_reading;
+mod kernel_soundness;
+mod multipoint;
+mod scalar_laws;
+mod sharpness;
+mod t1;
+mod tamper;
+mod unit;
