@@ -16,6 +16,7 @@ pub mod check;
 pub mod random;
 pub mod search;
 pub mod gd;
+pub mod learner;
 pub mod multipoint;
 pub mod sharpness;
 pub mod solve;
