@@ -290,7 +290,8 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
         }
     }
     pinned_child(&c.t, "expected_error", &total)?;
-    let front = c.earlier("neither-bias").or_else(|_| c.earlier("end-optimal"))?;
+    let none = |_| Fail::Reject("needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into());
+    let front = c.earlier("neither-bias").or_else(|_| c.earlier("end-optimal")).map_err(none)?;
     let face = |k: &str| -> Result<Q, Fail> { Ok(front.child(k, &["value", "c", "nu", "mu"])?.q("value")?) };
     let (mn, ms, star) = (face("min_norm")?, face("min_sharpness")?, front.q("value")?);
     for (key, want) in [("min_norm", &mn), ("min_sharpness", &ms), ("front_best", &star)] {

@@ -66,7 +66,7 @@ pub fn run(a: &Args) -> Result<i32> {
             out[k] = json!(v);
         }
         if let Some(path) = &a.claim {
-            write_claim(path, &inst, &eta, &runs, &e, report, &verdicts)?;
+            write_claim(path, &inst, &eta, (a.steps, bits), &runs, &e, report, &verdicts)?;
             out["claim"] = json!(path.display().to_string());
         }
     } else {
@@ -87,8 +87,21 @@ pub fn run(a: &Args) -> Result<i32> {
     Ok(0)
 }
 
-fn write_claim(path: &Path, inst: &Instance, eta: &Q, runs: &[(Q, Certified)], e: &crate::interval::Interval, report: crate::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
+fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Option<u64>), runs: &[(Q, Certified)], e: &crate::interval::Interval, report: crate::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
     let mut claims = certificate::generalization_claims_of(&report);
+    // GD on the instance's own label y (the label the other claims do not read), so that the
+    // file also pins y.
+    let y = &inst.y[0];
+    let own = match runs.iter().find(|(ya, _)| ya == y) {
+        Some((_, c)) => c.clone(),
+        None => {
+            let (x, alpha) = super::gd::certified_setup(inst, Path::new(&inst.source))?;
+            certified_gd::certify(&x, y, &alpha, eta, steps, bits)
+        }
+    };
+    if let Certified::Converged(l) = own {
+        claims.push(l.claim(eta));
+    }
     let mut m = Map::new();
     m.insert("kind".into(), json!("gd-learner"));
     m.insert("lr".into(), json!(fmt_q(eta)));
