@@ -66,7 +66,7 @@ impl Trajectory {
         let phi = one.sub(&sig1).add(&self.r.mul(&sig2));
         for i in 0..self.b.len() {
             let f = one.sub(&self.c2[i].mul(&self.r));
-            self.b[i] = self.b[i].mul(&f.sqr());
+            self.b[i] = self.b[i].mul(&f).mul(&f);
         }
         self.r = self.r.mul(&phi);
         self.step += 1;

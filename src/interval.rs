@@ -225,9 +225,6 @@ impl Dyadic {
         let p = BigInt::one() << self.e.unsigned_abs() as usize;
         if self.e >= 0 { Q::from_integer(&self.m * p) } else { Q::new(self.m.clone(), p) }
     }
-    fn zero() -> Dyadic {
-        Dyadic { m: BigInt::zero(), e: 0 }
-    }
     fn mul(&self, o: &Dyadic) -> Dyadic {
         Dyadic { m: &self.m * &o.m, e: self.e + o.e }
     }
@@ -296,18 +293,6 @@ impl Ball {
             }
         }
         self.out(lo, hi)
-    }
-    /// a².
-    pub fn sqr(&self) -> Ball {
-        let (l2, h2) = (self.lo.mul(&self.lo), self.hi.mul(&self.hi));
-        if !self.lo.m.is_negative() {
-            self.out(l2, h2)
-        } else if !self.hi.m.is_positive() {
-            self.out(h2, l2)
-        } else {
-            let top = if l2.less(&h2) { h2 } else { l2 };
-            self.out(Dyadic::zero(), top)
-        }
     }
     /// The largest ⌊log₂|v|⌋ of the two endpoints.
     pub fn log2(&self) -> Option<i64> {

@@ -20,10 +20,7 @@ use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 pub const LIMIT_KEYS: &[&str] = &["lr", "steps", "bits", "rho", "q", "beta", "norm", "sharpness", "eos_margin"];
-pub const LEARNER_KEYS: &[&str] = &[
-    "lr", "atoms", "expected_error", "min_norm", "min_sharpness", "front_best",
-    "beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness",
-];
+pub const LEARNER_KEYS: &[&str] = &["lr", "atoms", "expected_error", "min_norm", "min_sharpness", "front_best", "beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"];
 const ATOM_KEYS: &[&str] = &["y", "steps", "bits", "rho", "q", "beta"];
 const LOHI: &[&str] = &["lo", "hi"];
 /// Largest accepted `bits` and `steps`.
@@ -40,12 +37,6 @@ fn pow2(s: i64) -> Q {
     if s >= 0 { Q::from_integer(p) } else { Q::new(BigInt::one(), p) }
 }
 
-/// ⌊log₂ q⌋ for q > 0.
-fn floor_log2(q: &Q) -> i64 {
-    let e = q.numer().bits() as i64 - q.denom().bits() as i64;
-    if *q < pow2(e) { e - 1 } else { e }
-}
-
 /// Directed rounding to P significant bits: the largest (`up` = false) or smallest (`up` = true)
 /// number m·2^k (m, k integers, |m| < 2^P) that is ≤ q (resp. ≥ q). Exponents are unbounded.
 pub fn round(q: &Q, p: u64, up: bool) -> Q {
@@ -55,7 +46,8 @@ pub fn round(q: &Q, p: u64, up: bool) -> Q {
     if q.is_negative() {
         return -round(&-q, p, !up);
     }
-    let s = p as i64 - 1 - floor_log2(q);
+    let e = q.numer().bits() as i64 - q.denom().bits() as i64; // ⌊log₂ q⌋ is e or e − 1
+    let s = p as i64 - if *q < pow2(e) { e } else { e + 1 };
     let scaled = q * pow2(s);
     (if up { scaled.ceil() } else { scaled.floor() }) * pow2(-s)
 }
@@ -109,13 +101,7 @@ impl D {
 type J = (D, D);
 
 fn min_max(v: [D; 4]) -> (D, D) {
-    let mut lo = v[0].clone();
-    let mut hi = v[0].clone();
-    for x in &v[1..] {
-        if x.less(&lo) { lo = x.clone() }
-        if hi.less(x) { hi = x.clone() }
-    }
-    (lo, hi)
+    v.iter().skip(1).fold((v[0].clone(), v[0].clone()), |(lo, hi), x| (if x.less(&lo) { x.clone() } else { lo }, if hi.less(x) { x.clone() } else { hi }))
 }
 
 /// Interval operations at P bits: exact result, then lo rounded down and hi rounded up.
@@ -138,17 +124,6 @@ impl Bits {
         let (lo, hi) = min_max([a.0.mul(&b.0), a.0.mul(&b.1), a.1.mul(&b.0), a.1.mul(&b.1)]);
         self.out(lo, hi)
     }
-    fn sqr(&self, a: &J) -> J {
-        let (l2, h2) = (a.0.mul(&a.0), a.1.mul(&a.1));
-        if !a.0.m.is_negative() {
-            self.out(l2, h2)
-        } else if !a.1.m.is_positive() {
-            self.out(h2, l2)
-        } else {
-            let top = if l2.less(&h2) { h2 } else { l2 };
-            self.out(D { m: BigInt::zero(), e: 0 }, top)
-        }
-    }
 }
 
 /// The boxes (B_K, R_K) after K steps from β_0 = α², at P bits (FORMAT.md §4.8).
@@ -170,7 +145,7 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
         let phi = r.add(&r.sub(&one, &sig1), &r.mul(&res, &sig2));
         for i in 0..x.len() {
             let f = r.sub(&one, &r.mul(&c2[i], &res));
-            b[i] = r.mul(&b[i], &r.sqr(&f));
+            b[i] = r.mul(&r.mul(&b[i], &f), &f);
         }
         res = r.mul(&res, &phi);
         let big = |v: &J| v.0.huge() || v.1.huge();
