@@ -209,7 +209,8 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
     out!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
     match v.get("certified") {
         Some(c) if c["converged"].as_bool() == Some(true) => {
-            out!("  certified (SPEC §4.1): after {} steps at {} bits, S(β∞) ∈ [{}, {}], N(β∞) ∈ [{}, {}]", c["steps"], c["bits"], s(&c["sharpness"]["lo"]), s(&c["sharpness"]["hi"]), s(&c["norm"]["lo"]), s(&c["norm"]["hi"]));
+            let d = |v: &Value| approx(v);
+            out!("  certified (SPEC §4.1): after {} steps at {} bits; S(β∞) ∈ [{}, {}], N(β∞) ∈ [{}, {}], 2/η − S ∈ [{}, {}] (decimals rounded; exact in --json)", c["steps"], c["bits"], d(&c["sharpness"]["lo"]), d(&c["sharpness"]["hi"]), d(&c["norm"]["lo"]), d(&c["norm"]["hi"]), d(&c["eos_margin"]["lo"]), d(&c["eos_margin"]["hi"]));
         }
         Some(c) => out!("  not certified: {}", s(&c["reason"])),
         None => {}
@@ -220,6 +221,14 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A rational string of the JSON output as a 12-digit decimal (for the human-readable output).
+pub fn approx(v: &Value) -> String {
+    match v.as_str().map(crate::rational::parse_q) {
+        Some(Ok(q)) => decimal(&q, 12),
+        _ => v.to_string(),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal; hidden (quiet) when piped.

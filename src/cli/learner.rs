@@ -2,6 +2,7 @@
 //! §7): the GD learner on a discrete prior — certified GD on every atom's own label y_a from the
 //! same w0 and η — and the enclosure of its expected error against the exact ends of §3.
 
+use super::gd::approx;
 use crate::certified_gd::{self, expected_error, interval_json, Certified};
 use crate::certificate;
 use crate::error::{Error, Result};
@@ -134,14 +135,14 @@ fn print_human(v: &Value) -> Result<()> {
     out!("{}: GD learner at lr = {}", s(&v["file"]), s(&v["lr"]));
     for a in v["atoms"].as_array().into_iter().flatten() {
         match a["converged"].as_bool() {
-            Some(true) => out!("  y = {}: certified after {} steps at {} bits, S(β∞) ∈ [{}, {}]", s(&a["y"]), a["steps"], a["bits"], s(&a["sharpness"]["lo"]), s(&a["sharpness"]["hi"])),
+            Some(true) => out!("  y = {}: certified after {} steps at {} bits, S(β∞) ∈ [{}, {}]", s(&a["y"]), a["steps"], a["bits"], approx(&a["sharpness"]["lo"]), approx(&a["sharpness"]["hi"])),
             _ => out!("  y = {}: not certified: {}", s(&a["y"]), s(&a["reason"])),
         }
     }
     if v["certified"].as_bool() == Some(true) {
-        out!("  E_GD ∈ [{}, {}]", s(&v["expected_error"]["lo"]), s(&v["expected_error"]["hi"]));
+        out!("  E_GD ∈ [{}, {}] (decimals rounded; exact in --json)", approx(&v["expected_error"]["lo"]), approx(&v["expected_error"]["hi"]));
     }
-    out!("  E(min-norm) = {}, E(min-sharpness) = {}, E* (front) = {}", s(&v["min_norm"]), s(&v["min_sharpness"]), s(&v["front_best"]));
-    out!("  beats min-norm: {}, beats min-sharpness: {} (certified)", v["beats_min_norm"], v["beats_min_sharpness"]);
+    out!("  E(min-norm) = {} ≈ {}, E(min-sharpness) = {} ≈ {}, E* (front) = {} ≈ {}", s(&v["min_norm"]), approx(&v["min_norm"]), s(&v["min_sharpness"]), approx(&v["min_sharpness"]), s(&v["front_best"]), approx(&v["front_best"]));
+    out!("  certified: beats min-norm {}, beats min-sharpness {}, loses to min-norm {}, loses to min-sharpness {}", v["beats_min_norm"], v["beats_min_sharpness"], v["loses_to_min_norm"], v["loses_to_min_sharpness"]);
     Ok(())
 }
