@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 
 /// Largest `--bits` (the kernel's limit, FORMAT.md §4.8).
 pub const MAX_BITS: u64 = 4096;
+/// Largest step limit (the kernel's limit on `steps`, FORMAT.md §4.8).
+pub const MAX_STEPS: u64 = 1_000_000;
 /// Precisions tried in turn when `--bits` is not given.
 pub const BITS_PLAN: &[u64] = &[64, 128, 256, 512, 1024, 2048];
 /// An endpoint of absolute value ≥ 2^1024 ends the run (divergence), as in the kernel.
@@ -216,13 +218,15 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                 continue 'plan;
             }
             if t.r.positive() || t.r.negative() {
+                if signs.len() == 32 {
+                    signs.remove(0);
+                }
                 signs.push(t.r.positive());
             }
         }
         let rho = t.boxes().1.mag();
         if rho * Q::from_integer(1024.into()) > y.abs() {
-            let tail_signs = &signs[signs.len().saturating_sub(32)..];
-            let alternates = tail_signs.len() == 32 && tail_signs.windows(2).all(|w| w[0] != w[1]);
+            let alternates = signs.len() == 32 && signs.windows(2).all(|w| w[0] != w[1]);
             let what = if alternates { "r_k alternates in sign without settling (a period-2 orbit)" } else { "the residual has not settled" };
             return Certified::NotCertified(format!("not settled within {max_steps} steps: {what}; |r_K| ≤ {}", crate::rational::short(&t.boxes().1.mag())));
         }
@@ -230,9 +234,9 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
     Certified::NotCertified(reason)
 }
 
-/// {lo, hi} as rational strings.
-pub fn interval_json(i: &Interval) -> Value {
-    json!({"lo": fmt_q(i.lo()), "hi": fmt_q(i.hi())})
+/// {lo, hi} as rational strings, rounded outward to `p` bits (the pinned form, FORMAT.md §4.8).
+pub fn interval_json(i: &Interval, p: u64) -> Value {
+    json!({"lo": fmt_q(&round_bits(i.lo(), p, false)), "hi": fmt_q(&round_bits(i.hi(), p, true))})
 }
 
 impl Certified {
@@ -244,10 +248,10 @@ impl Certified {
                 "converged": true,
                 "steps": l.steps,
                 "bits": l.bits,
-                "beta": l.beta.iter().map(interval_json).collect::<Vec<_>>(),
-                "norm": interval_json(&l.norm),
-                "sharpness": interval_json(&l.sharpness),
-                "eos_margin": interval_json(&l.eos_margin),
+                "beta": l.beta.iter().map(|b| interval_json(b, l.bits)).collect::<Vec<_>>(),
+                "norm": interval_json(&l.norm, l.bits),
+                "sharpness": interval_json(&l.sharpness, l.bits),
+                "eos_margin": interval_json(&l.eos_margin, l.bits),
                 "residual": {"rho": fmt_q(&l.rho), "q": fmt_q(&l.q)},
             }),
         }
@@ -262,7 +266,7 @@ impl Limit {
         m.insert("bits".into(), json!(self.bits));
         m.insert("rho".into(), json!(fmt_q(&self.rho)));
         m.insert("q".into(), json!(fmt_q(&self.q)));
-        m.insert("beta".into(), Value::Array(self.beta.iter().map(interval_json).collect()));
+        m.insert("beta".into(), Value::Array(self.beta.iter().map(|b| interval_json(b, self.bits)).collect()));
         m
     }
 
@@ -271,17 +275,17 @@ impl Limit {
         let mut m = self.run_keys();
         m.insert("kind".into(), json!("gd-limit"));
         m.insert("lr".into(), json!(fmt_q(eta)));
-        m.insert("norm".into(), interval_json(&self.norm));
-        m.insert("sharpness".into(), interval_json(&self.sharpness));
-        m.insert("eos_margin".into(), interval_json(&self.eos_margin));
+        m.insert("norm".into(), interval_json(&self.norm, self.bits));
+        m.insert("sharpness".into(), interval_json(&self.sharpness, self.bits));
+        m.insert("eos_margin".into(), interval_json(&self.eos_margin, self.bits));
         Value::Object(m)
     }
 }
 
 /// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a), G(β; β*) = (β − β*)ᵀΣ(β − β*) (SPEC §3,
 /// §4.1), by exact interval arithmetic over the boxes: Σ_ij Σ_ij·(D_i D_j) with D = box − β*,
-/// D_i² for i = j — the kernel's formula.
-pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]]) -> Interval {
+/// D_i² for i = j — the kernel's formula — rounded outward to `p` bits (the pinned form).
+pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]], p: u64) -> Interval {
     let mut total = Interval::point(Q::zero());
     for ((p, star), bx) in atoms.iter().zip(boxes) {
         let diff: Vec<Interval> = bx.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
@@ -292,5 +296,5 @@ pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interv
             }
         }
     }
-    total
+    Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
 }

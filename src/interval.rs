@@ -254,6 +254,20 @@ impl Dyadic {
     }
 }
 
+/// a + b for P-bit a, b, with a summand far below the other's last bit shrunk to a sticky bit
+/// (see [`Ball::add`]); exact whenever the exponents are close.
+fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
+    let tiny = |s: &Dyadic, t: &Dyadic| match (s.log2(), t.log2()) {
+        (Some(es), Some(et)) if et < es - p as i64 - 3 => Some(Dyadic { m: if t.m.is_negative() { -BigInt::one() } else { BigInt::one() }, e: es - p as i64 - 3 }),
+        _ => None,
+    };
+    match (tiny(a, b), tiny(b, a)) {
+        (Some(b2), _) => a.add(&b2),
+        (_, Some(a2)) => a2.add(b),
+        _ => a.add(b),
+    }
+}
+
 /// An enclosure [lo, hi] with dyadic endpoints at a fixed precision P (SPEC §4.1). Fields are
 /// private; every operation returns the exact range of the operation over the operands with lo
 /// rounded down and hi rounded up to P bits, so no operation can drop the bound.
@@ -272,13 +286,17 @@ impl Ball {
     fn out(&self, lo: Dyadic, hi: Dyadic) -> Ball {
         Ball { lo: lo.round(self.p, false), hi: hi.round(self.p, true), p: self.p }
     }
-    /// a + b.
+    /// a + b. Both endpoints are P-bit numbers, so a summand t with |t| < 2^(E−P), E = ⌊log₂|s|⌋
+    /// of the other summand s, only decides on which side of s the exact sum lies: it is replaced
+    /// by sign(t)·2^(E−P−3) (same directed roundings, no long shift when |t| ≪ |s|).
     pub fn add(&self, o: &Ball) -> Ball {
-        self.out(self.lo.add(&o.lo), self.hi.add(&o.hi))
+        let p = self.p;
+        self.out(sum(&self.lo, &o.lo, p), sum(&self.hi, &o.hi, p))
     }
-    /// a − b.
+    /// a − b (as a + (−b), see [`Ball::add`]).
     pub fn sub(&self, o: &Ball) -> Ball {
-        self.out(self.lo.add(&o.hi.neg()), self.hi.add(&o.lo.neg()))
+        let p = self.p;
+        self.out(sum(&self.lo, &o.hi.neg(), p), sum(&self.hi, &o.lo.neg(), p))
     }
     /// a·b.
     pub fn mul(&self, o: &Ball) -> Ball {

@@ -188,6 +188,7 @@ fn cli_certified_fields_and_not_certified_reasons() {
         vec!["gd", eos, "--lr", "1/25"],
         vec!["learner", concat!(env!("CARGO_MANIFEST_DIR"), "/examples/t2-uv.toml"), "--lr", "1/25"],
         vec!["learner", eos, "--lr", "-1"],
+        vec!["learner", eos, "--lr", "1/25", "--steps", "2000000"],
     ] {
         let out = common::run(&bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));

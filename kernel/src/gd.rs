@@ -9,7 +9,7 @@
 //! ρ = max|R_K|, c = 2ηρ·max|x_i| < 1, 0 ≤ q < 1, δ_i = 2η|x_i|ρ/((1 − q)(1 − c)), 2δ_i < 1 and
 //! |φ| ≤ q on the box L_i = lo(B_K,i)(1 − 2δ_i), U_i = hi(B_K,i)/(1 − 2δ_i) for all |r| ≤ ρ, GD
 //! converges to a zero-loss β∞ with L ≤ β∞ ≤ U. Every claimed enclosure is pinned: equal to the
-//! kernel's own exact rational result.
+//! kernel's own exact rational result rounded outward to P bits.
 
 use crate::instance::{Init, Instance, Model, Teacher};
 use crate::linalg::dot;
@@ -22,7 +22,6 @@ use num_traits::{One, Signed, Zero};
 pub const LIMIT_KEYS: &[&str] = &["lr", "steps", "bits", "rho", "q", "beta", "norm", "sharpness", "eos_margin"];
 pub const LEARNER_KEYS: &[&str] = &["lr", "atoms", "expected_error", "min_norm", "min_sharpness", "front_best", "beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"];
 const ATOM_KEYS: &[&str] = &["y", "steps", "bits", "rho", "q", "beta"];
-const LOHI: &[&str] = &["lo", "hi"];
 /// Largest accepted `bits` and `steps`.
 pub const MAX_BITS: u64 = 4096;
 pub const MAX_STEPS: u64 = 1_000_000;
@@ -188,21 +187,23 @@ fn sharpness(x: &[Q], lims: &[I]) -> I {
     (s(&|l| &l.0), s(&|l| &l.1))
 }
 
-fn pinned(t: &Table, tree: &Tree, at: &str, want: &I) -> Result<(), Fail> {
-    let got = t.nested(tree, at, LOHI)?;
+/// The claimed {lo, hi} at `at` equals [↓lo, ↑hi] of the kernel's exact `want` at P bits.
+fn pinned(t: &Table, tree: &Tree, at: &str, want: &I, p: u64) -> Result<(), Fail> {
+    let want = &(round(&want.0, p, false), round(&want.1, p, true));
+    let got = t.nested(tree, at, &["lo", "hi"])?;
     let (lo, hi) = (got.q("lo")?, got.q("hi")?);
     ensure(lo == want.0 && hi == want.1, || format!("{at} is [{}, {}], the kernel computes [{}, {}]", fmt_q(&lo), fmt_q(&hi), fmt_q(&want.0), fmt_q(&want.1)))
 }
 
-fn pinned_child(t: &Table, key: &str, want: &I) -> Result<(), Fail> {
-    pinned(t, t.req(key)?, &t.path(key), want)
+fn pinned_child(t: &Table, key: &str, want: &I, p: u64) -> Result<(), Fail> {
+    pinned(t, t.req(key)?, &t.path(key), want, p)
 }
 
 /// One certified run read from `t` (`steps`, `bits`, `q`, `rho`, `beta`): the box of β∞.
-fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<Vec<I>, Fail> {
+fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u64), Fail> {
     let (k, p) = (t.uint("steps")?, t.uint("bits")?);
     if k > MAX_STEPS || !(2..=MAX_BITS).contains(&p) {
-        return Err(Fail::Malformed(t.err("bits", format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"))));
+        return Err(Fail::Malformed(t.err(if k > MAX_STEPS { "steps" } else { "bits" }, format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"))));
     }
     let (b, res) = trajectory(x, y, alpha, eta, k, p)?;
     let (rho, lims) = tail(x, eta, &b, &res, &t.q("q")?)?;
@@ -211,17 +212,16 @@ fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<Vec<I>, Fa
     let list = t.list("beta")?;
     ensure(list.len() == x.len(), || format!("{}: beta needs {} entries", t.at(), x.len()))?;
     for (i, tree) in list.iter().enumerate() {
-        pinned(t, tree, &format!("{}[{i}]", t.path("beta")), &lims[i])?;
+        pinned(t, tree, &format!("{}[{i}]", t.path("beta")), &lims[i], p)?;
     }
-    Ok(lims)
+    Ok((lims, p))
 }
 
 /// x, α and η > 0 of a `shared` one-point instance with `init.alpha`.
 fn setup<'a>(c: &Claim<'a>) -> Result<(&'a Instance, Q, Q), Fail> {
     let inst = c.instance()?;
     ensure(inst.model == Model::Shared && inst.one_point, || "certified GD needs model shared and one data point".into())?;
-    let Some(Init::Alpha(alpha)) = &inst.init else { return Err(Fail::Reject("certified GD needs init.alpha (w0 = α·1)".into())) };
-    let eta = c.t.q("lr")?;
+    let (Some(Init::Alpha(alpha)), eta) = (&inst.init, c.t.q("lr")?) else { return Err(Fail::Reject("certified GD needs init.alpha (w0 = α·1)".into())) };
     ensure(eta.is_positive(), || "lr must be > 0".into())?;
     Ok((inst, alpha.clone(), eta))
 }
@@ -230,13 +230,13 @@ fn setup<'a>(c: &Claim<'a>) -> Result<(&'a Instance, Q, Q), Fail> {
 pub(crate) fn gd_limit(c: &Claim) -> Checked {
     let (inst, alpha, eta) = setup(c)?;
     let x = &inst.x[0];
-    let lims = certified(&c.t, x, &inst.y[0], &alpha, &eta)?;
+    let (lims, p) = certified(&c.t, x, &inst.y[0], &alpha, &eta)?;
     let norm = (lims.iter().map(|l| &l.0).sum(), lims.iter().map(|l| &l.1).sum());
     let s = sharpness(x, &lims);
     let margin = (int(2) / &eta - &s.1, int(2) / &eta - &s.0);
-    pinned_child(&c.t, "norm", &norm)?;
-    pinned_child(&c.t, "sharpness", &s)?;
-    pinned_child(&c.t, "eos_margin", &margin)?;
+    pinned_child(&c.t, "norm", &norm, p)?;
+    pinned_child(&c.t, "sharpness", &s, p)?;
+    pinned_child(&c.t, "eos_margin", &margin, p)?;
     Ok(format!("GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}", fmt_q(&eta), fmt_q(&s.0), fmt_q(&s.1), fmt_q(&margin.0)))
 }
 
@@ -248,12 +248,13 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
     let (x, sigma) = (&inst.x[0], inst.sigma());
     let list = c.t.list("atoms")?;
     ensure(list.len() == atoms.len(), || format!("atoms needs {} entries", atoms.len()))?;
-    let mut total = (Q::zero(), Q::zero());
+    let (mut total, mut bits) = ((Q::zero(), Q::zero()), 2);
     for (a, ((p, star), tree)) in atoms.iter().zip(list).enumerate() {
         let t = c.t.nested(tree, &format!("{}[{a}]", c.t.path("atoms")), ATOM_KEYS)?;
         let y = dot(x, star);
         ensure(t.q("y")? == y, || format!("{}: y is not ⟨x, β*⟩ = {}", t.at(), fmt_q(&y)))?;
-        let lims = certified(&t, x, &y, &alpha, &eta)?;
+        let (lims, pa) = certified(&t, x, &y, &alpha, &eta)?;
+        bits = bits.max(pa);
         let diff: Vec<I> = lims.iter().zip(star).map(|(l, s)| (&l.0 - s, &l.1 - s)).collect();
         for i in 0..x.len() {
             for j in 0..x.len() {
@@ -264,7 +265,8 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
             }
         }
     }
-    pinned_child(&c.t, "expected_error", &total)?;
+    pinned_child(&c.t, "expected_error", &total, bits)?;
+    let total = (round(&total.0, bits, false), round(&total.1, bits, true));
     let none = |_| Fail::Reject("needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into());
     let front = c.earlier("neither-bias").or_else(|_| c.earlier("end-optimal")).map_err(none)?;
     let face = |k: &str| -> Result<Q, Fail> { Ok(front.child(k, &["value", "c", "nu", "mu"])?.q("value")?) };

@@ -44,6 +44,14 @@ pub fn certified_setup(inst: &crate::instance::Instance, file: &Path) -> Result<
     Ok((inst.x[0].clone(), alpha))
 }
 
+/// Checks the step limit of certified GD.
+pub fn certified_steps(k: u64) -> Result<u64> {
+    if k > crate::certified_gd::MAX_STEPS {
+        return Err(Error::Usage(format!("--steps {k}: certified GD runs at most {} steps (the kernel's limit)", crate::certified_gd::MAX_STEPS)));
+    }
+    Ok(k)
+}
+
 /// Checks `--bits`.
 pub fn bits(b: Option<u64>) -> Result<Option<u64>> {
     match b {
@@ -155,7 +163,7 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let certified = if a.certify {
         let (x, alpha) = certified_setup(&inst, &a.file)?;
-        Some(crate::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, steps, bits(a.bits)?))
+        Some(crate::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(a.bits)?))
     } else {
         None
     };

@@ -30,6 +30,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let file = a.file.display().to_string();
     let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(&file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
     let bits = super::gd::bits(a.bits)?;
+    super::gd::certified_steps(a.steps)?;
     let report = crate::generalization::report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
     let runs: Vec<(Q, Certified)> = atoms.iter().map(|(_, star)| {
         let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
@@ -56,13 +57,14 @@ pub fn run(a: &Args) -> Result<i32> {
     let certified = limits.len() == atoms.len();
     if certified {
         let boxes: Vec<&[_]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let e = expected_error(atoms, &report.setting.sigma, &boxes);
+        let pmax = limits.iter().map(|l| l.bits).max().unwrap_or(2);
+        let e = expected_error(atoms, &report.setting.sigma, &boxes, pmax);
         let verdicts = [
             ("beats_min_norm", e.hi() < mn), ("beats_min_sharpness", e.hi() < ms),
             ("loses_to_min_norm", e.lo() > mn), ("loses_to_min_sharpness", e.lo() > ms),
         ];
         out["certified"] = json!(true);
-        out["expected_error"] = interval_json(&e);
+        out["expected_error"] = interval_json(&e, pmax);
         for (k, v) in verdicts {
             out[k] = json!(v);
         }
@@ -115,7 +117,7 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
         Certified::NotCertified(_) => None,
     }).collect();
     m.insert("atoms".into(), Value::Array(atoms));
-    m.insert("expected_error".into(), interval_json(e));
+    m.insert("expected_error".into(), json!({"lo": fmt_q(e.lo()), "hi": fmt_q(e.hi())}));
     let f = &report.front;
     m.insert("min_norm".into(), json!(fmt_q(&f.min_norm.value)));
     m.insert("min_sharpness".into(), json!(fmt_q(&f.min_sharpness.value)));
