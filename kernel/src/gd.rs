@@ -195,10 +195,6 @@ fn pinned(t: &Table, tree: &Tree, at: &str, want: &I, p: u64) -> Result<(), Fail
     ensure(lo == want.0 && hi == want.1, || format!("{at} is [{}, {}], the kernel computes [{}, {}]", fmt_q(&lo), fmt_q(&hi), fmt_q(&want.0), fmt_q(&want.1)))
 }
 
-fn pinned_child(t: &Table, key: &str, want: &I, p: u64) -> Result<(), Fail> {
-    pinned(t, t.req(key)?, &t.path(key), want, p)
-}
-
 /// One certified run read from `t` (`steps`, `bits`, `q`, `rho`, `beta`): the box of β∞.
 fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u64), Fail> {
     let (k, p) = (t.uint("steps")?, t.uint("bits")?);
@@ -234,9 +230,9 @@ pub(crate) fn gd_limit(c: &Claim) -> Checked {
     let norm = (lims.iter().map(|l| &l.0).sum(), lims.iter().map(|l| &l.1).sum());
     let s = sharpness(x, &lims);
     let margin = (int(2) / &eta - &s.1, int(2) / &eta - &s.0);
-    pinned_child(&c.t, "norm", &norm, p)?;
-    pinned_child(&c.t, "sharpness", &s, p)?;
-    pinned_child(&c.t, "eos_margin", &margin, p)?;
+    pinned(&c.t, c.t.req("norm")?, &c.t.path("norm"), &norm, p)?;
+    pinned(&c.t, c.t.req("sharpness")?, &c.t.path("sharpness"), &s, p)?;
+    pinned(&c.t, c.t.req("eos_margin")?, &c.t.path("eos_margin"), &margin, p)?;
     Ok(format!("GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}", fmt_q(&eta), fmt_q(&s.0), fmt_q(&s.1), fmt_q(&margin.0)))
 }
 
@@ -265,7 +261,7 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
             }
         }
     }
-    pinned_child(&c.t, "expected_error", &total, bits)?;
+    pinned(&c.t, c.t.req("expected_error")?, &c.t.path("expected_error"), &total, bits)?;
     let total = (round(&total.0, bits, false), round(&total.1, bits, true));
     let none = |_| Fail::Reject("needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into());
     let front = c.earlier("neither-bias").or_else(|_| c.earlier("end-optimal")).map_err(none)?;
