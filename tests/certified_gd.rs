@@ -3,8 +3,6 @@
 //! specifies; the kernel accepts the produced claims and rejects wrong ones; the CLI reports
 //! "not certified" with a reason and refuses bad input with exit 2.
 
-mod common;
-
 use dlncheck::certified_gd::{certify, Certified};
 use dlncheck::dynamics::{self, Precision, Problem};
 use dlncheck::interval::round_bits;
@@ -14,6 +12,22 @@ use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use serde_json::Value;
 
+// Helpers kept local (no `mod common`), so the file works as its own test binary or as a
+// module of a single test suite.
+fn run_bin(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(args).output().expect("the dlncheck binary runs")
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn toml_list(v: &[Q]) -> String {
+    format!("[{}]", v.iter().map(|q| format!("\"{}\"", fmt_q(q))).collect::<Vec<_>>().join(", "))
+}
+
 fn qq(n: i64, d: i64) -> Q {
     Q::new(n.into(), d.into())
 }
@@ -21,7 +35,7 @@ fn qq(n: i64, d: i64) -> Q {
 /// β_K of a GD run at 512-bit floats (an independent implementation: `dynamics`, on w).
 fn float_limit(x: &[Q], y: &Q, eta: &Q, dir: &std::path::Path) -> Vec<Q> {
     let path = dir.join("inst.toml");
-    let text = format!("model = \"shared\"\nx = {}\ny = \"{}\"\n[init]\nalpha = \"1/10\"\n", common::toml_list(x), fmt_q(y));
+    let text = format!("model = \"shared\"\nx = {}\ny = \"{}\"\n[init]\nalpha = \"1/10\"\n", toml_list(x), fmt_q(y));
     std::fs::write(&path, text).unwrap();
     let inst = dlncheck::instance::read_instance(&path).unwrap();
     let problem = Problem::of(&inst).unwrap();
@@ -47,7 +61,7 @@ proptest! {
             // Near and above η_norm a run may settle slowly; only certified runs are compared.
             return Err(TestCaseError::reject("not certified"));
         };
-        let dir = common::temp_dir("certified-gd");
+        let dir = temp_dir("certified-gd");
         let limit = float_limit(&x, &y, &eta, &dir);
         let tol = qq(1, 1) / Q::from_integer(num_bigint::BigInt::one() << 300usize);
         for (i, (b, f)) in l.beta.iter().zip(&limit).enumerate() {
@@ -163,7 +177,7 @@ fn json(out: &std::process::Output) -> Value {
 #[test]
 fn cli_certified_fields_and_not_certified_reasons() {
     let eos = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/eos.toml");
-    let v = json(&common::run(&["gd", eos, "--lr", "1/25", "--certify", "--json"]));
+    let v = json(&run_bin(&["gd", eos, "--lr", "1/25", "--certify", "--json"]));
     let c = &v["certified"];
     assert_eq!(c["converged"], true);
     for k in ["norm", "sharpness", "eos_margin"] {
@@ -173,14 +187,14 @@ fn cli_certified_fields_and_not_certified_reasons() {
     assert!(margin_hi.is_positive() && margin_hi < qq(1, 2), "S(β∞) within 1% of 2/η = 50");
     assert_eq!(c["beta"].as_array().unwrap().len(), 3);
     assert!(c["residual"]["rho"].is_string() && c["residual"]["q"].is_string());
-    let v = json(&common::run(&["gd", eos, "--lr", "1/5", "--certify", "--steps", "2000", "--json"]));
+    let v = json(&run_bin(&["gd", eos, "--lr", "1/5", "--certify", "--steps", "2000", "--json"]));
     assert_eq!(v["certified"]["converged"], false);
     assert!(v["certified"]["reason"].as_str().unwrap().contains("divergence"), "{}", v["certified"]);
-    let v = json(&common::run(&["learner", eos, "--lr", "1/25", "--json"]));
+    let v = json(&run_bin(&["learner", eos, "--lr", "1/25", "--json"]));
     assert_eq!((v["beats_min_norm"].clone(), v["beats_min_sharpness"].clone()), (Value::from(true), Value::from(true)));
     assert_eq!(v["min_norm"], "67/18");
     assert_eq!(v["atoms"].as_array().unwrap().len(), 2);
-    let v = json(&common::run(&["learner", eos, "--lr", "1/20", "--json"]));
+    let v = json(&run_bin(&["learner", eos, "--lr", "1/20", "--json"]));
     assert_eq!((v["beats_min_norm"].clone(), v["loses_to_min_norm"].clone()), (Value::from(false), Value::from(true)));
     for bad in [
         vec!["gd", eos, "--lr", "1/25", "--certify", "--bits", "1"],
@@ -190,7 +204,7 @@ fn cli_certified_fields_and_not_certified_reasons() {
         vec!["learner", eos, "--lr", "-1"],
         vec!["learner", eos, "--lr", "1/25", "--steps", "2000000"],
     ] {
-        let out = common::run(&bad);
+        let out = run_bin(&bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1);
     }
