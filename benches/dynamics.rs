@@ -9,6 +9,9 @@
 //! - `gd_run/f64/d=100/steps=10000`: one learning rate of the sweep target (256 of them in
 //!   < 10 s on 2 cores).
 //! - `flow_report/d=3`: the certified gradient-flow limit and η_c of `examples/eos.toml`.
+//! - `certified/*` (issue 11, SPEC §4.1): 10^4 steps of the certified GD trajectory (dyadic
+//!   intervals at 256 bits) at d = 100, η = 4/10, beside the 256-bit float run of the same
+//!   trajectory (`F256`, `--precision 256`), and the kernel's re-check of a `gd-limit` claim.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dlncheck::dynamics::{self, Data, Precision, Problem};
@@ -58,10 +61,37 @@ fn runs(c: &mut Criterion) {
     g.finish();
 }
 
+fn certified(c: &mut Criterion) {
+    use dlncheck::certified_gd::{certify, Certified, Trajectory};
+    let p = problem(100);
+    let (alpha, eta) = (Q::new(1.into(), 10.into()), Q::new(4.into(), 10.into()));
+    let mut g = c.benchmark_group("certified");
+    g.sample_size(10);
+    g.bench_function("trajectory/bits=256/d=100/steps=10000", |b| b.iter(|| {
+        let mut t = Trajectory::new(black_box(&p.x), &p.y, &alpha, &eta, 256);
+        for _ in 0..10_000 {
+            t.step().expect("bounded");
+        }
+        t
+    }));
+    let opts = dlncheck::cli::gd::options(eta.clone(), 10_000, Precision::Bits(256), Some("0"), false).expect("options");
+    g.bench_function("float256/d=100/steps=10000", |b| b.iter(|| dynamics::run_summary(black_box(&p), Precision::Bits(256), &opts, &|_| {})));
+    let Certified::Converged(limit) = certify(&p.x, &p.y, &alpha, &eta, 100_000, Some(256)) else { panic!("certified at 4/10") };
+    let inst = serde_json::json!({"model": "shared", "x": dlncheck::rational::fmt_qs(&p.x), "y": "1", "init": {"alpha": "1/10"}});
+    let file = dlncheck::certificate::claim_file("bench", Some(inst), vec![limit.claim(&eta)]);
+    let text = dlncheck::certificate::render(std::path::Path::new("bench.json"), &file).expect("render");
+    g.bench_function(BenchmarkId::new("kernel-check", format!("d=100/steps={}", limit.steps)), |b| b.iter(|| {
+        let r = dlncheck_kernel::check_text("bench.json", black_box(&text)).expect("well-formed");
+        assert!(r.passed());
+    }));
+    g.bench_function(BenchmarkId::new("certify", format!("d=100/steps={}", limit.steps)), |b| b.iter(|| certify(black_box(&p.x), &p.y, &alpha, &eta, 100_000, Some(256))));
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     // No HTML plots: criterion's plotting needs system fonts that a fresh machine lacks.
     config = Criterion::default().without_plots();
-    targets = steps, runs
+    targets = steps, runs, certified
 }
 criterion_main!(benches);

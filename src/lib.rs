@@ -16,6 +16,7 @@ pub mod qp;
 pub mod search;
 pub mod dynamics;
 pub mod interval;
+pub mod certified_gd;
 pub mod flow;
 pub mod eos;
 pub mod plot;

@@ -199,9 +199,10 @@ enum Command {
         /// Learning rate η > 0, a rational such as "1/10" or "0.1".
         #[arg(long = "lr", value_name = "ETA", allow_hyphen_values = true)]
         lr: String,
-        /// Maximum number of steps (exact rationals: at most 6).
+        /// Maximum number of steps (exact rationals: at most 6). Optional with --certify
+        /// (default 100000).
         #[arg(long, value_name = "K")]
-        steps: u64,
+        steps: Option<u64>,
         /// Arithmetic: f32, f64, a bit count 16..=65536 (binary floats), or exact (rationals).
         #[arg(long, default_value = "f64", value_name = "P")]
         precision: String,
@@ -220,6 +221,39 @@ enum Command {
         #[arg(long)]
         audit: bool,
         /// Print one JSON object (`converged`, `diverged`, `steps`, `final`).
+        #[arg(long)]
+        json: bool,
+        /// Also certify the limit of the exact GD trajectory (SPEC §4.1): interval enclosures
+        /// at --bits P (default: 64, 128, … until it works) and the tail theorem; adds
+        /// `certified` (docs/certified-gd.md).
+        #[arg(long)]
+        certify: bool,
+        /// Precision of certified GD in significant bits (2..=4096).
+        #[arg(long, value_name = "P")]
+        bits: Option<u64>,
+        /// With --certify: write a `gd-limit` claim file (checked by the kernel first).
+        #[arg(long, value_name = "OUT")]
+        claim: Option<PathBuf>,
+    },
+    /// The GD learner (SPEC §4.1): certified GD on every atom's own label y_a of a discrete
+    /// prior, from the same w0 and η; encloses the expected error E_GD(η) and says whether GD
+    /// provably beats (or loses to) the exact min-norm and min-sharpness ends (SPEC §3).
+    Learner {
+        /// Instance file with a discrete teacher.
+        file: PathBuf,
+        /// Learning rate η > 0, a rational.
+        #[arg(long = "lr", value_name = "ETA", allow_hyphen_values = true)]
+        lr: String,
+        /// Step limit per atom.
+        #[arg(long, default_value_t = 100_000, value_name = "K")]
+        steps: u64,
+        /// Precision in significant bits (default: 64, 128, … until it works).
+        #[arg(long, value_name = "P")]
+        bits: Option<u64>,
+        /// Write a `gd-learner` claim file (checked by the kernel first).
+        #[arg(long, value_name = "OUT")]
+        claim: Option<PathBuf>,
+        /// Print one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -275,9 +309,10 @@ fn main() -> ExitCode {
             let cfg = dlncheck::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
             cli::search::run(&cfg, out.as_deref(), json)
         }
-        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json } => {
-            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json })
+        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim } => {
+            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim })
         }
+        Command::Learner { file, lr, steps, bits, claim, json } => cli::learner::run(&cli::learner::Args { file, lr, steps, bits, claim, json }),
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json } => {
             cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json })
         }

@@ -16,6 +16,7 @@ pub mod linalg;
 pub mod number;
 pub mod tree;
 
+mod gd;
 mod generalization;
 mod multipoint;
 mod sharpness;
@@ -166,6 +167,8 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
     ("t2-sharpness-upper", multipoint::UPPER_KEYS, multipoint::sharpness_upper),
     ("t2-sharpness-lower", multipoint::LOWER_KEYS, multipoint::sharpness_lower),
     ("t2-conflict", multipoint::CONFLICT_KEYS, multipoint::conflict),
+    ("gd-limit", gd::LIMIT_KEYS, gd::gd_limit),
+    ("gd-learner", gd::LEARNER_KEYS, gd::gd_learner),
 ];
 
 /// Reads and checks the claim file at `path`. `Err` means unreadable or malformed (exit 2).

@@ -68,11 +68,7 @@ fn pinned(t: &Table, key: &str, exact: Q) -> Result<Q, Fail> {
 pub(crate) fn min_norm(c: &Claim) -> Checked {
     let inst = c.instance()?;
     let t = &c.t;
-    if let Model::SharedDepth(d) = inst.model
-        && d != 2
-    {
-        return Err(Fail::Reject(format!("model shared-depth with D = {d} has no norm linear in β")));
-    }
+    ensure(!matches!(inst.model, Model::SharedDepth(d) if d != 2), || "model shared-depth with D ≠ 2 has no norm linear in β".into())?;
     let a = int(if inst.model == Model::Uv { 2 } else { 1 });
     let free = !inst.model.nonnegative();
     let (d, n) = (inst.dim(), inst.x.len());

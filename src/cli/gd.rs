@@ -13,13 +13,60 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     pub file: PathBuf,
     pub lr: String,
-    pub steps: u64,
+    pub steps: Option<u64>,
     pub precision: String,
     pub tol: Option<String>,
     pub trace: Option<PathBuf>,
     pub checks: bool,
     pub audit: bool,
     pub json: bool,
+    /// Certified GD and the tail theorem (SPEC §4.1).
+    pub certify: bool,
+    pub bits: Option<u64>,
+    pub claim: Option<PathBuf>,
+}
+
+/// Step limit of certified GD when `--steps` is not given.
+pub const CERTIFY_STEPS: u64 = 100_000;
+
+/// x and α of an instance for certified GD: model `shared`, one point, init α·1 (default 1/10).
+pub fn certified_setup(inst: &crate::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
+    use dlncheck_kernel::instance::{Init, Model};
+    let name = file.display().to_string();
+    if inst.model != Model::Shared || !inst.one_point {
+        return Err(Error::input(&name, "model", "certified GD (SPEC §4.1) needs model shared and one data point `x`"));
+    }
+    let alpha = match &inst.init {
+        None => Q::new(1.into(), 10.into()),
+        Some(Init::Alpha(a)) => a.clone(),
+        Some(Init::Theta(_)) => return Err(Error::input(&name, "init.theta", "certified GD starts from w0 = α·1: give init.alpha")),
+    };
+    Ok((inst.x[0].clone(), alpha))
+}
+
+/// Checks the step limit of certified GD.
+pub fn certified_steps(k: u64) -> Result<u64> {
+    if k > crate::certified_gd::MAX_STEPS {
+        return Err(Error::Usage(format!("--steps {k}: certified GD runs at most {} steps (the kernel's limit)", crate::certified_gd::MAX_STEPS)));
+    }
+    Ok(k)
+}
+
+/// Checks `--bits`.
+pub fn bits(b: Option<u64>) -> Result<Option<u64>> {
+    match b {
+        Some(p) if !(2..=crate::certified_gd::MAX_BITS).contains(&p) => Err(Error::Usage(format!("--bits must be in 2..={}", crate::certified_gd::MAX_BITS))),
+        _ => Ok(b),
+    }
+}
+
+/// The claim instance with its teacher (if `teacher`) and an explicit `init.alpha`.
+pub fn claim_instance(inst: &crate::instance::Instance, teacher: bool) -> Value {
+    let mut v = crate::certificate::claim_instance(inst, teacher, true);
+    if inst.init.is_none() {
+        v["init"] = json!({"alpha": "1/10"});
+    }
+    v
 }
 
 /// Validated run settings shared by `gd` and `sweep`.
@@ -101,12 +148,27 @@ pub fn run(a: &Args) -> Result<i32> {
     let eta = lr(&a.lr)?;
     let prec = precision(&a.precision)?;
     if a.audit {
-        options(eta.clone(), a.steps, Precision::F64, None, false)?;
-        super::print_json(&crate::eos::audit(&problem, &eta, a.steps))?;
+        let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
+        options(eta.clone(), steps, Precision::F64, None, false)?;
+        super::print_json(&crate::eos::audit(&problem, &eta, steps))?;
         return Ok(0);
     }
-    let opts = options(eta.clone(), a.steps, prec, a.tol.as_deref(), a.trace.is_some())?;
-    let bar = progress(a.steps, "gd");
+    let steps = match (a.steps, a.certify) {
+        (Some(k), _) => k,
+        (None, true) => CERTIFY_STEPS,
+        (None, false) => return Err(Error::Usage("--steps K is required (optional only with --certify)".into())),
+    };
+    if a.claim.is_some() && !a.certify {
+        return Err(Error::Usage("--claim needs --certify".into()));
+    }
+    let certified = if a.certify {
+        let (x, alpha) = certified_setup(&inst, &a.file)?;
+        Some(crate::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(a.bits)?))
+    } else {
+        None
+    };
+    let opts = options(eta.clone(), steps, prec, a.tol.as_deref(), a.trace.is_some())?;
+    let bar = progress(steps, "gd");
     let summary = dynamics::run_summary(&problem, prec, &opts, &|k| bar.set_position(k));
     bar.finish_and_clear();
     if let Some(path) = &a.trace {
@@ -119,12 +181,23 @@ pub fn run(a: &Args) -> Result<i32> {
         "lr": fmt_q(&eta),
         "precision": prec.name(),
         "steps": summary.steps,
-        "max_steps": a.steps,
+        "max_steps": steps,
         "converged": summary.stop == Stop::Converged,
         "diverged": summary.stop == Stop::Diverged,
         "stop": stop_name(summary.stop),
         "final": final_json(&summary, &problem),
     });
+    if let Some(c) = &certified {
+        out["certified"] = c.json();
+        if let Some(path) = &a.claim {
+            let crate::certified_gd::Certified::Converged(limit) = c else {
+                return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see `certified.reason`); no claim written".into() });
+            };
+            let title = format!("GD at lr = {} converges to a certified box (SPEC §4.1)", fmt_q(&eta));
+            let file = crate::certificate::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&eta)]);
+            crate::certificate::verify_and_write(path, &file)?;
+        }
+    }
     if a.checks {
         out["checks"] = crate::eos::run_checks(&inst, &problem, &eta, &summary)?;
     }
@@ -142,12 +215,28 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
     out!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
     let f = &v["final"];
     out!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
+    match v.get("certified") {
+        Some(c) if c["converged"].as_bool() == Some(true) => {
+            let d = |v: &Value| approx(v);
+            out!("  certified (SPEC §4.1): after {} steps at {} bits; S(β∞) ∈ [{}, {}], N(β∞) ∈ [{}, {}], 2/η − S ∈ [{}, {}] (decimals rounded; exact in --json)", c["steps"], c["bits"], d(&c["sharpness"]["lo"]), d(&c["sharpness"]["hi"]), d(&c["norm"]["lo"]), d(&c["norm"]["hi"]), d(&c["eos_margin"]["lo"]), d(&c["eos_margin"]["hi"]));
+        }
+        Some(c) => out!("  not certified: {}", s(&c["reason"])),
+        None => {}
+    }
     if let Some(checks) = v.get("checks").and_then(Value::as_array) {
         for c in checks {
             out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
         }
     }
     Ok(())
+}
+
+/// A rational string of the JSON output as a 12-digit decimal (for the human-readable output).
+pub fn approx(v: &Value) -> String {
+    match v.as_str().map(crate::rational::parse_q) {
+        Some(Ok(q)) => decimal(&q, 12),
+        _ => v.to_string(),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal; hidden (quiet) when piped.

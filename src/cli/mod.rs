@@ -17,6 +17,7 @@ pub mod coq;
 pub mod random;
 pub mod search;
 pub mod gd;
+pub mod learner;
 pub mod multipoint;
 pub mod sharpness;
 pub mod solve;

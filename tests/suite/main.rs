@@ -4,6 +4,7 @@
 
 mod common;
 mod audit;
+mod certified_gd;
 mod cli;
 mod coq;
 mod derivatives;
