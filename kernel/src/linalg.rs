@@ -37,6 +37,8 @@ pub fn shift(m: &[Vec<Q>], s: &Q) -> Vec<Vec<Q>> {
 }
 
 /// Inertia (negative, zero, positive) of a symmetric matrix, or `None` when undecided.
+// The index loops are the formula a_ij ← a_ij − (a_ik/a_kk)·a_kj as written.
+#[allow(clippy::needless_range_loop)]
 pub fn inertia(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
     let mut a = m.to_vec();
     let n = a.len();
