@@ -124,17 +124,6 @@ pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<
     Ok(Value::Array(out))
 }
 
-/// The linear rule c = β/⟨x, β⟩ of the exact endpoint, i.e. the projection β·y/⟨x, β⟩ onto M
-/// divided by y (SPEC §4 C5). `None` when ⟨x, β⟩ = 0.
-pub fn projected_rule(p: &Problem, theta: &[Q]) -> Option<Vec<Q>> {
-    let beta = crate::model::beta(p.model, theta);
-    let s: Q = beta.iter().zip(&p.x).map(|(b, x)| b * x).sum();
-    if s.is_zero() {
-        return None;
-    }
-    Some(beta.iter().map(|b| b / &s).collect())
-}
-
 /// Errors of the reference learners (SPEC §3): (min-norm, min-sharpness, front best, its rule c),
 /// computed by [`crate::generalization`]; `None` without a teacher.
 pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {

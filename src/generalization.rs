@@ -18,9 +18,9 @@
 //! ties a face is a vertex or a segment, and its minimum is that of the quadratic E(c(t)).
 
 use crate::error::{Error, Result};
-use crate::instance::{Covariance, Instance, Teacher};
+use crate::instance::{Instance, Teacher};
 use crate::rational::{fmt_q, Q};
-use num_traits::{One, Signed, Zero};
+use num_traits::{Signed, Zero};
 
 /// The data of T1-G: x, Σ, M2 and the derived A, b, tr(ΣM2); the atoms for a discrete prior.
 #[derive(Clone, Debug)]
@@ -54,14 +54,6 @@ pub fn dot(u: &[Q], v: &[Q]) -> Q {
 /// `uᵀ m v`.
 pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q {
     dot(u, &mat_vec(m, v))
-}
-
-/// The dense Σ of a population (identity expanded).
-pub fn sigma_matrix(cov: &Covariance, d: usize) -> Vec<Vec<Q>> {
-    match cov {
-        Covariance::Identity => (0..d).map(|i| (0..d).map(|j| if i == j { Q::one() } else { Q::zero() }).collect()).collect(),
-        Covariance::Matrix(m) => m.clone(),
-    }
 }
 
 /// M2 = Σ_a p_a β*_a β*_aᵀ of a discrete prior.
@@ -126,14 +118,6 @@ impl Setting {
     pub fn vertex_rule(&self, k: usize) -> Vec<Q> {
         let mut c = vec![Q::zero(); self.dim()];
         c[k] = self.x[k].recip();
-        c
-    }
-
-    /// The front point c(t) = (1−t)·c_k + t·c_l on the segment between vertex rules k and l.
-    pub fn segment_rule(&self, k: usize, l: usize, t: &Q) -> Vec<Q> {
-        let mut c = vec![Q::zero(); self.dim()];
-        c[k] = (Q::one() - t) / &self.x[k];
-        c[l] = t / &self.x[l];
         c
     }
 

@@ -78,32 +78,6 @@ pub fn digits_u128(t: &[u8]) -> u128 {
     u128::from(word(hi)) * 10_000_000_000_000_000_000 + u128::from(word(lo))
 }
 
-/// [`parse_digits`] as a (numerator, denominator) pair of big integers, unreduced.
-fn parse_words(s: &str) -> Option<(BigInt, BigInt)> {
-    let (neg, n, d) = parse_digits(s)?;
-    let num = BigInt::from(n);
-    Some((if neg { -num } else { num }, BigInt::from(d)))
-}
-
-/// Like [`parse_q`] but `"p/q"` is not reduced (the sign moves to the numerator). For the
-/// kernel, which only compares by cross-multiplication, signs and zero tests — all valid for any
-/// fraction with a positive denominator — so large certificates are read without a gcd each.
-pub fn parse_q_unreduced(text: &str) -> Result<Q, String> {
-    let s = text.trim();
-    if let Some((n, d)) = parse_words(s) {
-        return Ok(Q::new_raw(n, d));
-    }
-    if let Some((p, q)) = s.split_once('/') {
-        if let (Some(num), Some(den)) = (parse_int(p.trim()), parse_int(q.trim())) {
-            if den.is_zero() {
-                return Err(format!("`{}` has a zero denominator", clip(s)));
-            }
-            return Ok(if den.is_negative() { Q::new_raw(-num, -den) } else { Q::new_raw(num, den) });
-        }
-    }
-    parse_q(text)
-}
-
 fn clip(s: &str) -> String {
     if s.chars().count() > 40 {
         let head: String = s.chars().take(37).collect();

@@ -10,11 +10,6 @@ use dlncheck::rational::{parse_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
-/// M ⪰ 0 by the kernel's exact LDLᵀ.
-fn psd(m: &[Vec<Q>]) -> Result<(), ()> {
-    if dlncheck_kernel::linalg::is_psd(m) { Ok(()) } else { Err(()) }
-}
-
 fn q(n: i64, d: i64) -> Q {
     Q::new(n.into(), d.into())
 }
@@ -98,14 +93,14 @@ proptest! {
         let eps = pow2(30);
         let (lo, hi) = sp.max.clone();
         prop_assert!(lo <= hi);
-        prop_assert!(psd(&shifted(&h, &hi, 1)).is_ok(), "λ_max ≤ hi");
+        prop_assert!(crate::common::psd(&shifted(&h, &hi, 1)).is_ok(), "λ_max ≤ hi");
         prop_assert!(&hi - &lo <= &eps * (hi.abs() + Q::one()), "tight enclosure");
-        prop_assert!(psd(&shifted(&h, &(lo - &eps), 1)).is_err(), "λ_max ≥ lo");
+        prop_assert!(crate::common::psd(&shifted(&h, &(lo - &eps), 1)).is_err(), "λ_max ≥ lo");
         let (lo, hi) = sp.min.clone();
         prop_assert!(lo <= hi);
-        prop_assert!(psd(&shifted(&h, &lo, -1)).is_ok(), "λ_min ≥ lo");
+        prop_assert!(crate::common::psd(&shifted(&h, &lo, -1)).is_ok(), "λ_min ≥ lo");
         prop_assert!(&hi - &lo <= &eps * (hi.abs() + Q::one()), "tight enclosure");
-        prop_assert!(psd(&shifted(&h, &(hi + &eps), -1)).is_err(), "λ_min ≤ hi");
+        prop_assert!(crate::common::psd(&shifted(&h, &(hi + &eps), -1)).is_err(), "λ_min ≤ hi");
     }
 
     /// η_norm = 1/(2|y| max_P|x|) and η_max = 1/(2|y| min_P|x|) (SPEC §4), for shared.

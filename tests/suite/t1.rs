@@ -14,11 +14,6 @@ use dlncheck::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
-/// M ⪰ 0 by the kernel's exact LDLᵀ.
-fn psd(m: &[Vec<Q>]) -> Result<(), ()> {
-    if dlncheck_kernel::linalg::is_psd(m) { Ok(()) } else { Err(()) }
-}
-
 fn inst(model: Model, x: Vec<Q>, y: Q) -> Instance {
     Instance { source: "test".into(), model, x: vec![x], y: vec![y], one_point: true, init: None, teacher: None, covariance: Covariance::Identity }
 }
@@ -33,7 +28,7 @@ fn is_lambda_max(h: &[Vec<Q>], lambda: &Q) -> bool {
         h.iter().enumerate().map(|(i, r)| r.iter().enumerate().map(|(j, v)| if i == j { l - v } else { -v.clone() }).collect()).collect()
     };
     let eps = Q::new(1.into(), 1_000_000.into());
-    psd(&shifted(lambda)).is_ok() && psd(&shifted(&(lambda - eps))).is_err()
+    crate::common::psd(&shifted(lambda)).is_ok() && crate::common::psd(&shifted(&(lambda - eps))).is_err()
 }
 
 proptest! {

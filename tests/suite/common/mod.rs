@@ -34,3 +34,8 @@ pub fn toml_list(v: &[Q]) -> String {
     let items: Vec<String> = v.iter().map(|q| format!("\"{}\"", dlncheck::rational::fmt_q(q))).collect();
     format!("[{}]", items.join(", "))
 }
+
+/// M ⪰ 0 by the kernel's exact LDLᵀ (the reference for the producer's certified enclosures).
+pub fn psd(m: &[Vec<Q>]) -> Result<(), ()> {
+    if dlncheck_kernel::linalg::is_psd(m) { Ok(()) } else { Err(()) }
+}
