@@ -14,11 +14,11 @@
 //!   trajectory (`F256`, `--precision 256`), and the kernel's re-check of a `gd-limit` claim.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dlncheck::dynamics::{self, Data, Precision, Problem};
-use dlncheck::instance::Model;
-use dlncheck::rational::Q;
-use dlncheck::float256::F256;
-use dlncheck::scalar::{BigFloat, Scalar};
+use dlncheck::dynamics::gd::{self as dynamics, Data, Precision, Problem};
+use dlncheck::io::instance::Model;
+use dlncheck::numeric::rational::Q;
+use dlncheck::numeric::float256::F256;
+use dlncheck::numeric::scalar::{BigFloat, Scalar};
 use std::hint::black_box;
 
 fn problem(d: usize) -> Problem {
@@ -53,16 +53,16 @@ fn runs(c: &mut Criterion) {
     let p = problem(100);
     let opts = dlncheck::cli::gd::options(Q::new(4.into(), 10.into()), 10_000, Precision::F64, Some("0"), false).expect("options");
     c.bench_function("gd_run/f64/d=100/steps=10000", |b| b.iter(|| dynamics::run_summary(black_box(&p), Precision::F64, &opts, &|_| {})));
-    let inst = dlncheck::instance::read_instance(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/eos.toml"))).expect("example");
+    let inst = dlncheck::io::instance::read_instance(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/eos.toml"))).expect("example");
     let p = Problem::of(&inst).expect("problem");
     let mut g = c.benchmark_group("flow_report");
     g.sample_size(10);
-    g.bench_function("d=3", |b| b.iter(|| dlncheck::eos::flow_report(black_box(&p)).expect("flow")));
+    g.bench_function("d=3", |b| b.iter(|| dlncheck::dynamics::eos::flow_report(black_box(&p)).expect("flow")));
     g.finish();
 }
 
 fn certified(c: &mut Criterion) {
-    use dlncheck::certified_gd::{certify, Certified, Trajectory};
+    use dlncheck::dynamics::certified_gd::{certify, Certified, Trajectory};
     let p = problem(100);
     let (alpha, eta) = (Q::new(1.into(), 10.into()), Q::new(4.into(), 10.into()));
     let mut g = c.benchmark_group("certified");
@@ -77,9 +77,9 @@ fn certified(c: &mut Criterion) {
     let opts = dlncheck::cli::gd::options(eta.clone(), 10_000, Precision::Bits(256), Some("0"), false).expect("options");
     g.bench_function("float256/d=100/steps=10000", |b| b.iter(|| dynamics::run_summary(black_box(&p), Precision::Bits(256), &opts, &|_| {})));
     let Certified::Converged(limit) = certify(&p.x, &p.y, &alpha, &eta, 100_000, Some(256)) else { panic!("certified at 4/10") };
-    let inst = serde_json::json!({"model": "shared", "x": dlncheck::rational::fmt_qs(&p.x), "y": "1", "init": {"alpha": "1/10"}});
-    let file = dlncheck::certificate::claim_file("bench", Some(inst), vec![limit.claim(&eta)]);
-    let text = dlncheck::certificate::render(std::path::Path::new("bench.json"), &file).expect("render");
+    let inst = serde_json::json!({"model": "shared", "x": dlncheck::numeric::rational::fmt_qs(&p.x), "y": "1", "init": {"alpha": "1/10"}});
+    let file = dlncheck::io::claims::claim_file("bench", Some(inst), vec![limit.claim(&eta)]);
+    let text = dlncheck::io::claims::render(std::path::Path::new("bench.json"), &file).expect("render");
     g.bench_function(BenchmarkId::new("kernel-check", format!("d=100/steps={}", limit.steps)), |b| b.iter(|| {
         let r = dlncheck_kernel::check_text("bench.json", black_box(&text)).expect("well-formed");
         assert!(r.passed());

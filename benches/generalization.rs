@@ -5,10 +5,10 @@
 //! Run: `cargo bench --bench generalization`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use dlncheck::generalization::Setting;
-use dlncheck::instance::{Covariance, Instance, Model, Teacher};
-use dlncheck::scalar::{qf, qi};
-use dlncheck::search::{evaluate, Target};
+use dlncheck::theory::generalization::Setting;
+use dlncheck::io::instance::{Covariance, Instance, Model, Teacher};
+use dlncheck::numeric::scalar::{qf, qi};
+use dlncheck::theory::search::{evaluate, Target};
 use std::hint::black_box;
 
 /// Dimension d (50 for the target): x_i = (50 + i)/50, dense Σ_ij = 2 if i = j else 2^−|i−j| (strictly diagonally
@@ -25,22 +25,22 @@ fn qp(c: &mut Criterion) {
     let inst = instance(50);
     let tree = serde_json::json!({"version": 2, "instance": {
         "model": "shared",
-        "x": dlncheck::rational::fmt_qs(&inst.x[0]),
+        "x": dlncheck::numeric::rational::fmt_qs(&inst.x[0]),
         "y": "1",
-        "teacher": {"kind": "discrete", "atoms": match &inst.teacher { Some(Teacher::Discrete { atoms }) => atoms.iter().map(|(w, b)| serde_json::json!({"weight": dlncheck::rational::fmt_q(w), "beta": dlncheck::rational::fmt_qs(b)})).collect::<Vec<_>>(), _ => Vec::new() }},
-        "population": {"covariance": match &inst.covariance { Covariance::Matrix(m) => m.iter().map(|r| dlncheck::rational::fmt_qs(r)).collect::<Vec<_>>(), Covariance::Identity => Vec::new() }},
+        "teacher": {"kind": "discrete", "atoms": match &inst.teacher { Some(Teacher::Discrete { atoms }) => atoms.iter().map(|(w, b)| serde_json::json!({"weight": dlncheck::numeric::rational::fmt_q(w), "beta": dlncheck::numeric::rational::fmt_qs(b)})).collect::<Vec<_>>(), _ => Vec::new() }},
+        "population": {"covariance": match &inst.covariance { Covariance::Matrix(m) => m.iter().map(|r| dlncheck::numeric::rational::fmt_qs(r)).collect::<Vec<_>>(), Covariance::Identity => Vec::new() }},
     }});
     let mut g = c.benchmark_group("best_linear_qp");
     g.sample_size(10);
     let s = Setting::of(&inst).unwrap().unwrap();
-    let sol = dlncheck::qp::best_linear(&s);
-    let claim = serde_json::json!({"kind": "best-linear", "value": dlncheck::rational::fmt_q(&sol.value), "c": dlncheck::rational::fmt_qs(&sol.c), "nu": dlncheck::rational::fmt_q(&sol.nu), "mu": dlncheck::rational::fmt_qs(&sol.mu)});
+    let sol = dlncheck::numeric::qp::best_linear(&s);
+    let claim = serde_json::json!({"kind": "best-linear", "value": dlncheck::numeric::rational::fmt_q(&sol.value), "c": dlncheck::numeric::rational::fmt_qs(&sol.c), "nu": dlncheck::numeric::rational::fmt_q(&sol.nu), "mu": dlncheck::numeric::rational::fmt_qs(&sol.mu)});
     let mut file = tree.clone();
     file["claim"] = serde_json::json!([claim]);
     g.bench_function("d50_validate_solve_certificate", |b| {
         b.iter(|| {
             let s = Setting::of(black_box(&inst)).unwrap().unwrap();
-            dlncheck::qp::best_linear(&s)
+            dlncheck::numeric::qp::best_linear(&s)
         })
     });
     g.bench_function("d50_kernel_check", |b| {
@@ -52,7 +52,7 @@ fn qp(c: &mut Criterion) {
     g.bench_function("d20_active_set_from_vertex", |b| {
         let s = Setting::of(&instance(20)).unwrap().unwrap();
         let all: Vec<usize> = (0..20).collect();
-        b.iter(|| dlncheck::qp::minimise_on(black_box(&s), &all))
+        b.iter(|| dlncheck::numeric::qp::minimise_on(black_box(&s), &all))
     });
     g.finish();
 }

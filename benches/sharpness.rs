@@ -13,10 +13,10 @@
 //!   y = 1), relative width 1e-12, by the secular equation. Target: under 1 s.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dlncheck::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{parse_q, Q};
 use std::hint::black_box;
 
-use dlncheck::random::dense_symmetric as dense;
+use dlncheck::numeric::random::dense_symmetric as dense;
 
 fn certified(c: &mut Criterion) {
     let h = dense(200, 1);
@@ -25,7 +25,7 @@ fn certified(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("dense_d200_width1e-30", |b| {
         b.iter(|| {
-            let cert = dlncheck::sharpness::lambda_max(black_box(&h), &width);
+            let cert = dlncheck::spectra::certified::lambda_max(black_box(&h), &width);
             assert!(cert.relative_width() <= width);
             cert
         })
@@ -34,16 +34,16 @@ fn certified(c: &mut Criterion) {
 }
 
 fn lanczos(c: &mut Criterion) {
-    let h: Vec<Vec<f64>> = dense(1000, 1).iter().map(|r| r.iter().map(dlncheck::scalar::q_to_f64).collect()).collect();
-    let op = dlncheck::estimate::Dense(h);
+    let h: Vec<Vec<f64>> = dense(1000, 1).iter().map(|r| r.iter().map(dlncheck::numeric::scalar::q_to_f64).collect()).collect();
+    let op = dlncheck::spectra::estimate::Dense(h);
     let mut g = c.benchmark_group("lanczos_f64");
     g.sample_size(10);
-    g.bench_function("dense_d1000", |b| b.iter(|| dlncheck::estimate::lanczos(black_box(&op), dlncheck::estimate::End::Largest, 300, 1e-12, 1)));
+    g.bench_function("dense_d1000", |b| b.iter(|| dlncheck::spectra::estimate::lanczos(black_box(&op), dlncheck::spectra::estimate::End::Largest, 300, 1e-12, 1)));
     g.finish();
 }
 
 /// X (n × d) with entries in {0, ..., 9} and y = Xβ* for β* with entries in {0, 1, 2}.
-fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::simplex::Lp {
+fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::numeric::simplex::Lp {
     let mut s = seed;
     let mut next = |m: u64| {
         s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -52,14 +52,14 @@ fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::simplex::Lp {
     let x: Vec<Vec<Q>> = (0..n).map(|_| (0..d).map(|_| Q::from_integer((next(10) as i64).into())).collect()).collect();
     let beta: Vec<Q> = (0..d).map(|_| Q::from_integer((next(3) as i64).into())).collect();
     let y = x.iter().map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum()).collect();
-    dlncheck::simplex::Lp { a: x, b: y, c: vec![Q::from_integer(1.into()); d] }
+    dlncheck::numeric::simplex::Lp { a: x, b: y, c: vec![Q::from_integer(1.into()); d] }
 }
 
 fn simplex(c: &mut Criterion) {
     let lp = t2_instance(20, 200, 3);
     let mut g = c.benchmark_group("simplex");
     g.sample_size(10);
-    g.bench_function("min_norm_n20_d200", |b| b.iter(|| dlncheck::simplex::solve(black_box(&lp))));
+    g.bench_function("min_norm_n20_d200", |b| b.iter(|| dlncheck::numeric::simplex::solve(black_box(&lp))));
     g.finish();
 }
 
@@ -75,7 +75,7 @@ fn secular(c: &mut Criterion) {
     let width = parse_q("1e-12").unwrap_or_default();
     let mut g = c.benchmark_group("secular");
     g.sample_size(10);
-    g.bench_function("shared_n1_d1e6", |b| b.iter(|| dlncheck::sharpness::rank_one_max(black_box(&diag), &a, &four, &width)));
+    g.bench_function("shared_n1_d1e6", |b| b.iter(|| dlncheck::spectra::certified::rank_one_max(black_box(&diag), &a, &four, &width)));
     g.finish();
 }
 

@@ -4,7 +4,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use dlncheck::{certificate, instance, random};
+use dlncheck::io::{claims, instance};
+use dlncheck::numeric::random;
 use std::hint::black_box;
 
 fn pipeline(c: &mut Criterion) {
@@ -15,14 +16,14 @@ fn pipeline(c: &mut Criterion) {
         group.bench_function(format!("solve+certify+check/{model}/d={d}/64-bit"), |b| {
             b.iter(|| {
                 let inst = instance::parse_instance("bench", black_box(&tree)).expect("valid instance");
-                let claims = certificate::t1_claims(&inst, false).expect("feasible");
-                let file = certificate::claim_file("bench", Some(certificate::claim_instance(&inst, false, false)), claims);
+                let claims = claims::t1_claims(&inst, false).expect("feasible");
+                let file = claims::claim_file("bench", Some(claims::claim_instance(&inst, false, false)), claims);
                 let report = dlncheck_kernel::check_text("bench.json", &file.to_string()).expect("well-formed");
                 assert!(report.passed());
             })
         });
         let inst = instance::parse_instance("bench", &tree).expect("valid instance");
-        group.bench_function(format!("solve/{model}/d={d}/64-bit"), |b| b.iter(|| dlncheck::optimum::solve(black_box(&inst)).expect("feasible")));
+        group.bench_function(format!("solve/{model}/d={d}/64-bit"), |b| b.iter(|| dlncheck::theory::optimum::solve(black_box(&inst)).expect("feasible")));
     }
     group.finish();
 }

@@ -1,28 +1,31 @@
+//! dlncheck: exact, certificate-checked verification of the theory of implicit bias in diagonal
+//! linear networks (arXiv:2505.21423; the contract is SPEC.md, the user-facing formats are
+//! `proofs/FORMAT.md` and `docs/instances.md`).
+//!
+//! The library is the untrusted producer. It reads instances, computes optima, fronts,
+//! trajectories and spectra, and writes claim files; the kernel crate `dlncheck-kernel`
+//! re-checks every claim in exact arithmetic, and only what the kernel accepts counts.
+//!
+//! The folders follow the data path, each importing only from the folders above it:
+//!
+//! | folder | holds | may import |
+//! |---|---|---|
+//! | [`numeric`] | rationals, the scalar trait and its float types, enclosures, LDLᵀ, simplex, QP, the PRNG | — |
+//! | [`io`] readers | instance files ([`io::instance`]), `.npy` ([`io::npy`]) | `numeric`, the kernel |
+//! | [`models`] | β(θ), loss, gradient, Hessian, Hessian-vector products (SPEC §1, §2) | `numeric`, `io::instance` |
+//! | [`spectra`] | certified and float eigenvalues (SPEC §6) | `numeric`, `models` |
+//! | [`theory`] | T1 optima, the front, generalization, several points, gradient flow, searches (SPEC §2, §3, §4, §5) | the above |
+//! | [`dynamics`] | GD (float, arbitrary precision, certified), the Edge-of-Stability checks C1–C5 (SPEC §4, §4.1) | the above |
+//! | [`io`] writers | claim files ([`io::claims`]), plots, Coq files | the above |
+//! | [`cli`] | the `dlncheck` commands (SPEC §7) | everything |
+//!
+//! `ARCHITECTURE.md` at the repository root draws the same pipeline and the trusted boundary.
+
 pub mod error;
-pub mod rational;
-pub mod scalar;
-pub mod float256;
-pub mod instance;
-pub mod model;
-pub mod loss;
-pub mod optimum;
-pub mod pareto;
-pub mod certificate;
-pub mod cli;
-pub mod ldl;
-pub mod random;
-pub mod generalization;
-pub mod qp;
-pub mod search;
+pub mod numeric;
+pub mod io;
+pub mod models;
+pub mod spectra;
+pub mod theory;
 pub mod dynamics;
-pub mod interval;
-pub mod certified_gd;
-pub mod flow;
-pub mod eos;
-pub mod plot;
-pub mod estimate;
-pub mod sharpness;
-pub mod npy;
-pub mod simplex;
-pub mod multipoint;
-pub mod coq;
+pub mod cli;

@@ -301,12 +301,12 @@ fn main() -> ExitCode {
         Command::Check { paths, json } => cli::check::run(&paths, json),
         Command::Coq { claims, out } => cli::coq::run(&claims, &out),
         Command::Random { model, d, bits, seed, positive, out } => {
-            cli::random::run(&dlncheck::random::Spec { model, d, bits, seed, positive }, &out)
+            cli::random::run(&dlncheck::numeric::random::Spec { model, d, bits, seed, positive }, &out)
         }
         Command::Search { claim, seed, min_dim, max_dim, count, max_samples, jobs, out, json } => {
-            let target = if claim == "end-optimal" { dlncheck::search::Target::EndOptimal } else { dlncheck::search::Target::NeitherBias };
+            let target = if claim == "end-optimal" { dlncheck::theory::search::Target::EndOptimal } else { dlncheck::theory::search::Target::NeitherBias };
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let cfg = dlncheck::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
+            let cfg = dlncheck::theory::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
             cli::search::run(&cfg, out.as_deref(), json)
         }
         Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim } => {

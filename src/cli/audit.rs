@@ -10,13 +10,13 @@
 
 use super::sharpness::{enclosure_json, parse_width, read_matrix};
 use crate::error::{Error, Result};
-use crate::estimate::{self, Dense, End, Estimate, Hessian, Operator};
-use crate::instance::Instance;
-use crate::loss::{self, Data};
-use crate::rational::{fmt_q, from_f64_exact, parse_q, Q};
-use crate::scalar::{q_to_f64, Scalar};
-use crate::rational::abs;
-use crate::sharpness::Spectrum;
+use crate::spectra::estimate::{self, Dense, End, Estimate, Hessian, Operator};
+use crate::io::instance::Instance;
+use crate::models::loss::{self, Data};
+use crate::numeric::rational::{fmt_q, from_f64_exact, parse_q, Q};
+use crate::numeric::scalar::{q_to_f64, Scalar};
+use crate::numeric::rational::abs;
+use crate::spectra::certified::Spectrum;
 use num_traits::{Float, Signed, Zero};
 use serde_json::{json, Value};
 use std::path::Path;

@@ -1,10 +1,10 @@
 //! `dlncheck gd FILE --lr ETA --steps K [--precision P] [--json]`: one gradient-descent run
 //! (SPEC §4, §7), its final state, optional per-step trace and the checks C1–C3.
 
-use crate::certificate::write_atomic;
-use crate::dynamics::{self, decimal, Options, Precision, Problem, Stop, Summary};
+use crate::io::claims::write_atomic;
+use crate::dynamics::gd::{self as dynamics, decimal, Options, Precision, Problem, Stop, Summary};
 use crate::error::{Error, Result};
-use crate::rational::{fmt_q, Q};
+use crate::numeric::rational::{fmt_q, Q};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ pub struct Args {
 pub const CERTIFY_STEPS: u64 = 100_000;
 
 /// x and α of an instance for certified GD: model `shared`, one point, init α·1 (default 1/10).
-pub fn certified_setup(inst: &crate::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
+pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
     use dlncheck_kernel::instance::{Init, Model};
     let name = file.display().to_string();
     if inst.model != Model::Shared || !inst.one_point {
@@ -46,8 +46,8 @@ pub fn certified_setup(inst: &crate::instance::Instance, file: &Path) -> Result<
 
 /// Checks the step limit of certified GD.
 pub fn certified_steps(k: u64) -> Result<u64> {
-    if k > crate::certified_gd::MAX_STEPS {
-        return Err(Error::Usage(format!("--steps {k}: certified GD runs at most {} steps (the kernel's limit)", crate::certified_gd::MAX_STEPS)));
+    if k > crate::dynamics::certified_gd::MAX_STEPS {
+        return Err(Error::Usage(format!("--steps {k}: certified GD runs at most {} steps (the kernel's limit)", crate::dynamics::certified_gd::MAX_STEPS)));
     }
     Ok(k)
 }
@@ -55,14 +55,14 @@ pub fn certified_steps(k: u64) -> Result<u64> {
 /// Checks `--bits`.
 pub fn bits(b: Option<u64>) -> Result<Option<u64>> {
     match b {
-        Some(p) if !(2..=crate::certified_gd::MAX_BITS).contains(&p) => Err(Error::Usage(format!("--bits must be in 2..={}", crate::certified_gd::MAX_BITS))),
+        Some(p) if !(2..=crate::dynamics::certified_gd::MAX_BITS).contains(&p) => Err(Error::Usage(format!("--bits must be in 2..={}", crate::dynamics::certified_gd::MAX_BITS))),
         _ => Ok(b),
     }
 }
 
 /// The claim instance with its teacher (if `teacher`) and an explicit `init.alpha`.
-pub fn claim_instance(inst: &crate::instance::Instance, teacher: bool) -> Value {
-    let mut v = crate::certificate::claim_instance(inst, teacher, true);
+pub fn claim_instance(inst: &crate::io::instance::Instance, teacher: bool) -> Value {
+    let mut v = crate::io::claims::claim_instance(inst, teacher, true);
     if inst.init.is_none() {
         v["init"] = json!({"alpha": "1/10"});
     }
@@ -82,7 +82,7 @@ pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: b
     }
     let rel_tol = match tol {
         None => prec.default_rel_tol(),
-        Some(t) => crate::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?,
+        Some(t) => crate::numeric::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?,
     };
     if rel_tol < Q::from_integer(0.into()) {
         return Err(Error::Usage("--tol must be ≥ 0".into()));
@@ -103,7 +103,7 @@ pub fn lr(text: &str) -> Result<Q> {
 /// The `final` object of SPEC §7.
 pub fn final_json(s: &Summary, p: &Problem) -> Value {
     let digits = s.precision.digits();
-    let beta = crate::model::beta(p.model, &s.theta);
+    let beta = crate::models::model::beta(p.model, &s.theta);
     json!({
         "loss": decimal(&s.loss, digits),
         "sharpness": decimal(&s.sharpness, digits),
@@ -150,7 +150,7 @@ pub fn run(a: &Args) -> Result<i32> {
     if a.audit {
         let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
         options(eta.clone(), steps, Precision::F64, None, false)?;
-        super::print_json(&crate::eos::audit(&problem, &eta, steps))?;
+        super::print_json(&crate::dynamics::eos::audit(&problem, &eta, steps))?;
         return Ok(0);
     }
     let steps = match (a.steps, a.certify) {
@@ -163,7 +163,7 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let certified = if a.certify {
         let (x, alpha) = certified_setup(&inst, &a.file)?;
-        Some(crate::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(a.bits)?))
+        Some(crate::dynamics::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(a.bits)?))
     } else {
         None
     };
@@ -190,16 +190,16 @@ pub fn run(a: &Args) -> Result<i32> {
     if let Some(c) = &certified {
         out["certified"] = c.json();
         if let Some(path) = &a.claim {
-            let crate::certified_gd::Certified::Converged(limit) = c else {
+            let crate::dynamics::certified_gd::Certified::Converged(limit) = c else {
                 return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see `certified.reason`); no claim written".into() });
             };
             let title = format!("GD at lr = {} converges to a certified box (SPEC §4.1)", fmt_q(&eta));
-            let file = crate::certificate::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&eta)]);
-            crate::certificate::verify_and_write(path, &file)?;
+            let file = crate::io::claims::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&eta)]);
+            crate::io::claims::verify_and_write(path, &file)?;
         }
     }
     if a.checks {
-        out["checks"] = crate::eos::run_checks(&inst, &problem, &eta, &summary)?;
+        out["checks"] = crate::dynamics::eos::run_checks(&inst, &problem, &eta, &summary)?;
     }
     if a.json {
         super::print_json(&out)?;
@@ -233,7 +233,7 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
 
 /// A rational string of the JSON output as a 12-digit decimal (for the human-readable output).
 pub fn approx(v: &Value) -> String {
-    match v.as_str().map(crate::rational::parse_q) {
+    match v.as_str().map(crate::numeric::rational::parse_q) {
         Some(Ok(q)) => decimal(&q, 12),
         _ => v.to_string(),
     }

@@ -3,11 +3,11 @@
 //! same w0 and η — and the enclosure of its expected error against the exact ends of §3.
 
 use super::gd::approx;
-use crate::certified_gd::{self, expected_error, interval_json, Certified};
-use crate::certificate;
+use crate::dynamics::certified_gd::{self, expected_error, interval_json, Certified};
+use crate::io::claims;
 use crate::error::{Error, Result};
-use crate::instance::Instance;
-use crate::rational::{fmt_q, Q};
+use crate::io::instance::Instance;
+use crate::numeric::rational::{fmt_q, Q};
 use dlncheck_kernel::instance::Teacher;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(&file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
     let bits = super::gd::bits(a.bits)?;
     super::gd::certified_steps(a.steps)?;
-    let report = crate::generalization::report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
+    let report = crate::theory::generalization::report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
     let runs: Vec<(Q, Certified)> = atoms.iter().map(|(_, star)| {
         let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
         let c = certified_gd::certify(&x, &y, &alpha, &eta, a.steps, bits);
@@ -90,8 +90,8 @@ pub fn run(a: &Args) -> Result<i32> {
     Ok(0)
 }
 
-fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Option<u64>), runs: &[(Q, Certified)], e: &crate::interval::Interval, report: crate::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
-    let mut claims = certificate::generalization_claims_of(&report);
+fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Option<u64>), runs: &[(Q, Certified)], e: &crate::numeric::interval::Interval, report: crate::theory::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
+    let mut claims = claims::generalization_claims_of(&report);
     // GD on the instance's own label y (the label the other claims do not read), so that the
     // file also pins y.
     let y = &inst.y[0];
@@ -127,8 +127,8 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
     }
     claims.push(Value::Object(m));
     let title = format!("GD learner at lr = {} (SPEC §4.1): certified expected error against the exact ends", fmt_q(eta));
-    let file = certificate::claim_file(&title, Some(super::gd::claim_instance(inst, true)), claims);
-    certificate::verify_and_write(path, &file)?;
+    let file = claims::claim_file(&title, Some(super::gd::claim_instance(inst, true)), claims);
+    claims::verify_and_write(path, &file)?;
     Ok(())
 }
 

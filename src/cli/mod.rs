@@ -124,6 +124,6 @@ impl serde_json::ser::Formatter for Layout {
 }
 
 /// Reads an instance file given on the command line.
-pub fn instance(path: &Path) -> Result<crate::instance::Instance> {
-    crate::instance::read_instance(path)
+pub fn instance(path: &Path) -> Result<crate::io::instance::Instance> {
+    crate::io::instance::read_instance(path)
 }

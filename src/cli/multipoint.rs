@@ -2,12 +2,12 @@
 //! (SPEC §5): exact min-norm by LP, certified bounds on the minimum sharpness (`shared`), and
 //! whether the two biases conflict.
 
-use crate::certificate;
+use crate::io::claims;
 use crate::error::Result;
-use crate::instance::Model;
-use crate::multipoint::{self, four_over_n, gram};
-use crate::rational::{fmt_q, fmt_qs, Q};
-use crate::sharpness;
+use crate::io::instance::Model;
+use crate::theory::multipoint::{self, four_over_n, gram};
+use crate::numeric::rational::{fmt_q, fmt_qs, Q};
+use crate::spectra::certified as sharpness;
 use serde_json::json;
 use std::path::Path;
 
@@ -24,7 +24,7 @@ pub struct Options<'a> {
 /// Runs `multipoint`.
 pub fn run(o: &Options) -> Result<i32> {
     let width = super::sharpness::parse_width(o.width)?;
-    let inst = crate::instance::read_instance(o.file)?;
+    let inst = crate::io::instance::read_instance(o.file)?;
     let norm = multipoint::min_norm(&inst)?;
     let mut report = json!({
         "file": o.file.display().to_string(),
@@ -49,8 +49,8 @@ pub fn run(o: &Options) -> Result<i32> {
     };
     if let Some(out) = o.claim {
         let claims = multipoint::claims(&inst, &norm, sharp.as_ref().map(|(b, c)| (b, c)));
-        let file = certificate::claim_file(&format!("T2 claims for {}", o.file.display()), Some(certificate::claim_instance(&inst, false, false)), claims);
-        let verified = certificate::verify_and_write(out, &file)?;
+        let file = claims::claim_file(&format!("T2 claims for {}", o.file.display()), Some(claims::claim_instance(&inst, false, false)), claims);
+        let verified = claims::verify_and_write(out, &file)?;
         eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verified.verdicts.len());
     }
     if o.json {

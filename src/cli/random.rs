@@ -1,7 +1,7 @@
 //! `dlncheck random`: write a reproducible random one-point instance.
 
 use crate::error::{Error, Result};
-use crate::random::{self, Spec};
+use crate::numeric::random::{self, Spec};
 use std::path::Path;
 
 /// Writes the instance to `out` (TOML, or JSON for `.json`), atomically.
@@ -13,8 +13,8 @@ pub fn run(spec: &Spec, out: &Path) -> Result<i32> {
         return Err(Error::Usage("--bits must be from 1 to 4096".into()));
     }
     let tree = random::instance(spec);
-    crate::instance::parse_instance("--model", &crate::instance::Tree::from_json(&tree))?;
-    let text = crate::certificate::render(out, &tree)?;
-    crate::certificate::write_atomic(out, text.as_bytes())?;
+    crate::io::instance::parse_instance("--model", &crate::io::instance::Tree::from_json(&tree))?;
+    let text = crate::io::claims::render(out, &tree)?;
+    crate::io::claims::write_atomic(out, text.as_bytes())?;
     Ok(0)
 }

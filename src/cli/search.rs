@@ -1,9 +1,9 @@
 //! `dlncheck search`: find T1-G instances where a claim holds or fails, shrink them, and write
 //! each as an instance file plus a kernel-verified claim file (SPEC §3, §7).
 
-use crate::certificate;
+use crate::io::claims;
 use crate::error::{Error, Result};
-use crate::search::{self, Config, Summary};
+use crate::theory::search::{self, Config, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -17,13 +17,13 @@ fn write_hit(dir: &Path, cfg: &Config, index: u64, hit: &search::Candidate) -> R
     let claim_path = dir.join(format!("{stem}.claim.toml"));
     let tree = hit.tree();
     let inst = hit.instance(&inst_path.display().to_string());
-    let mut claims = certificate::t1_claims(&inst, true)?;
-    claims.extend(certificate::generalization_claims(&inst)?);
+    let mut claims = claims::t1_claims(&inst, true)?;
+    claims.extend(claims::generalization_claims(&inst)?);
     let title = format!("{} instance found by `dlncheck search --seed {}` (sample {index}, shrunk)", cfg.target.name(), cfg.seed);
-    let file = certificate::claim_file(&title, Some(certificate::claim_instance(&inst, true, false)), claims);
-    certificate::verify_and_write(&claim_path, &file)?;
+    let file = claims::claim_file(&title, Some(claims::claim_instance(&inst, true, false)), claims);
+    claims::verify_and_write(&claim_path, &file)?;
     let inst_text = toml::to_string(&tree).map_err(|e| Error::Output { file: inst_path.display().to_string(), reason: e.to_string() })?;
-    certificate::write_atomic(&inst_path, inst_text.as_bytes())?;
+    claims::write_atomic(&inst_path, inst_text.as_bytes())?;
     Ok(claim_path.display().to_string())
 }
 
@@ -63,7 +63,7 @@ pub fn run(cfg: &Config, out: Option<&Path>, as_json: bool) -> Result<i32> {
     } else {
         out!("{}: holds on {} of {} sampled instances ({:.2}%), d in {}..={}, seed {}, {:.2} s on {} thread(s)", cfg.target.name(), summary.holds, summary.samples, 100.0 * fraction, cfg.dims.0, cfg.dims.1, cfg.seed, seconds, cfg.jobs);
         for (i, c) in &summary.hits {
-            out!("  sample {i}: shrunk to d = {}, {} atom(s): x = [{}]", c.x.len(), c.atoms.len(), c.x.iter().map(crate::rational::fmt_q).collect::<Vec<_>>().join(", "));
+            out!("  sample {i}: shrunk to d = {}, {} atom(s): x = [{}]", c.x.len(), c.atoms.len(), c.x.iter().map(crate::numeric::rational::fmt_q).collect::<Vec<_>>().join(", "));
         }
         for f in &files {
             out!("  wrote {f}");

@@ -1,12 +1,12 @@
 //! `dlncheck sharpness --matrix FILE [--width W] [--json] [--claim OUT]`: certified enclosures of
 //! λ_max, λ_min and the spectral norm of a rational symmetric matrix (SPEC §6, §7).
 
-use crate::certificate;
+use crate::io::claims;
 use crate::error::{Error, Result};
 use dlncheck_kernel::tree::{Numbers, Table};
-use crate::rational::{fmt_q, parse_q, Q};
-use crate::scalar::q_to_f64;
-use crate::sharpness::{self, check_symmetric, Lower, MaxCertificate, Spectrum, Upper};
+use crate::numeric::rational::{fmt_q, parse_q, Q};
+use crate::numeric::scalar::q_to_f64;
+use crate::spectra::certified::{self as sharpness, check_symmetric, Lower, MaxCertificate, Spectrum, Upper};
 use num_traits::Signed;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -16,13 +16,13 @@ use std::path::Path;
 pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
     let name = path.display().to_string();
     let m = if path.extension().is_some_and(|e| e == "npy") {
-        crate::npy::read_matrix(path)?
+        crate::io::npy::read_matrix(path)?
     } else {
-        let tree = crate::instance::read_tree(path)?;
+        let tree = crate::io::instance::read_tree(path)?;
         let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_q));
         let rows = t.list("matrix")?;
-        if rows.is_empty() || rows.len() > crate::npy::MAX_SIDE {
-            return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::npy::MAX_SIDE, rows.len())));
+        if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
+            return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::io::npy::MAX_SIDE, rows.len())));
         }
         rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?
     };
@@ -62,8 +62,8 @@ pub fn enclosure_json(lo: &Q, hi: &Q, how: Option<&MaxCertificate>) -> Value {
 
 /// The `shared` one-point Hessian 2r·diag(x) + 4aaᵀ at θ = w (a = x ⊙ w) as (D, a, c = 4), or
 /// `None` for other models and n > 1.
-pub fn rank_one_hessian(inst: &crate::instance::Instance, theta: &[Q]) -> Option<(Vec<Q>, Vec<Q>, Q)> {
-    if inst.model != crate::instance::Model::Shared || inst.x.len() != 1 {
+pub fn rank_one_hessian(inst: &crate::io::instance::Instance, theta: &[Q]) -> Option<(Vec<Q>, Vec<Q>, Q)> {
+    if inst.model != crate::io::instance::Model::Shared || inst.x.len() != 1 {
         return None;
     }
     let x = &inst.x[0];
@@ -82,15 +82,15 @@ pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, cla
     let inst = super::instance(instance)?;
     let theta = super::audit::parse_theta(&inst, theta)?;
     let Some((diag, a, c)) = rank_one_hessian(&inst, &theta) else {
-        let data = crate::loss::Data::<Q>::from_instance(&inst, &());
-        let h = crate::loss::hessian(inst.model, &data, &theta);
+        let data = crate::models::loss::Data::<Q>::from_instance(&inst, &());
+        let h = crate::models::loss::hessian(inst.model, &data, &theta);
         return report(&format!("Hessian of {} at θ", instance.display()), h, &w, as_json, claim);
     };
     let start = std::time::Instant::now();
     let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
     let seconds = start.elapsed().as_secs_f64();
     if let Some(out) = claim {
-        let file = certificate::claim_file(&format!("Certified λ_max of the Hessian of {} at θ", instance.display()), None, vec![sharpness::rank_one_claim(&diag, &a, &c, &cert)]);
+        let file = claims::claim_file(&format!("Certified λ_max of the Hessian of {} at θ", instance.display()), None, vec![sharpness::rank_one_claim(&diag, &a, &c, &cert)]);
         write_checked(out, &file)?;
     }
     let v = json!({
@@ -110,7 +110,7 @@ pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, cla
 }
 
 fn write_checked(out: &Path, file: &Value) -> Result<()> {
-    let report = certificate::verify_and_write(out, file)?;
+    let report = claims::verify_and_write(out, file)?;
     eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), report.verdicts.len());
     Ok(())
 }
@@ -131,7 +131,7 @@ fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path
     if let Some(out) = claim {
         let claims = vec![sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)];
         let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {label}");
-        write_checked(out, &certificate::claim_file(&title, None, claims))?;
+        write_checked(out, &claims::claim_file(&title, None, claims))?;
     }
     if as_json {
         super::print_json(&json!({

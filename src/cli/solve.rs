@@ -5,9 +5,9 @@
 //! stdout layout of [`super::Layout`].
 
 use crate::error::{Error, Result};
-use crate::optimum::{self, T1};
-use crate::pareto::Vertex;
-use crate::rational::{fmt_q, Q};
+use crate::theory::optimum::{self, T1};
+use crate::theory::pareto::Vertex;
+use crate::numeric::rational::{fmt_q, Q};
 use serde::Serialize;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -26,11 +26,11 @@ pub struct Solved {
 
 impl Solved {
     /// Writes the object in the stdout layout ([`super::Layout`]): the same bytes as serialising
-    /// the equal `serde_json::Value` with that formatter (`tests/t1.rs` builds that value and
+    /// the equal `serde_json::Value` with that formatter (`tests/suite/t1.rs` builds that value and
     /// compares), with the Pareto vertex lines rendered on all cores.
     pub fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
         let t = &self.t1;
-        let quoted = |q: &Q| format!("\"{}\"", crate::rational::Display(q));
+        let quoted = |q: &Q| format!("\"{}\"", crate::numeric::rational::Display(q));
         writeln!(w, "{{")?;
         writeln!(w, "  \"coincide\": {},", t.coincide)?;
         writeln!(w, "  \"d\": {},", self.d)?;
@@ -64,7 +64,7 @@ impl Solved {
             let render = |out: &mut Vec<u8>, c: &[Vertex]| {
                 out.clear();
                 for v in c {
-                    let (n, s) = (crate::rational::Display(&v.norm), crate::rational::Display(&v.sharpness));
+                    let (n, s) = (crate::numeric::rational::Display(&v.norm), crate::numeric::rational::Display(&v.sharpness));
                     // Writing into a Vec<u8> cannot fail.
                     let _ = writeln!(out, "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},", v.index);
                 }
@@ -95,7 +95,7 @@ impl Solved {
 pub fn solve(path: &Path) -> Result<Solved> {
     let inst = super::instance(path)?;
     let t1 = optimum::solve(&inst)?;
-    let generalization = crate::generalization::report(&inst)?.map(|r| crate::generalization::report_json(&r));
+    let generalization = crate::theory::generalization::report(&inst)?.map(|r| crate::theory::generalization::report_json(&r));
     Ok(Solved { file: path.display().to_string(), model: inst.model.name().to_string(), d: inst.dim(), t1, generalization })
 }
 

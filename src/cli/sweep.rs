@@ -2,12 +2,12 @@
 //! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
 //! (SVG and PNG) and the checks C1–C5.
 
-use crate::dynamics::{self, decimal, Precision, Problem, Stop, Summary};
-use crate::eos::{self, FlowReport};
+use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop, Summary};
+use crate::dynamics::eos::{self, FlowReport};
 use crate::error::{Error, Result};
-use crate::plot::{self, Chart, Mark, Series};
-use crate::rational::{fmt_q, parse_q, Q};
-use crate::scalar::q_to_f64;
+use crate::io::plot::{self, Chart, Mark, Series};
+use crate::numeric::rational::{fmt_q, parse_q, Q};
+use crate::numeric::scalar::q_to_f64;
 use num_traits::Signed;
 use plotters::style::RGBColor;
 use rayon::prelude::*;
@@ -90,10 +90,10 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
     let refs = eos::reference_errors(&inst)?;
-    let setting = crate::generalization::Setting::of(&inst)?;
+    let setting = crate::theory::generalization::Setting::of(&inst)?;
     std::fs::create_dir_all(&a.out).map_err(|e| Error::Output { file: a.out.display().to_string(), reason: e.to_string() })?;
-    let flow = if problem.model == crate::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
-    let thresholds = if problem.model == crate::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
+    let flow = if problem.model == crate::io::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
+    let thresholds = if problem.model == crate::io::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
     let etas = grid(&from, &to, a.points, a.log);
     let bar = super::gd::progress(etas.len() as u64, "sweep");
     let rows: Vec<Row> = etas
@@ -109,7 +109,7 @@ pub fn run(a: &Args) -> Result<i32> {
         .collect();
     bar.finish_and_clear();
     let csv = csv_text(&rows, refs.is_some());
-    crate::certificate::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
+    crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
         "file": a.file.display().to_string(),
@@ -118,12 +118,12 @@ pub fn run(a: &Args) -> Result<i32> {
         "points": rows.len(),
         "thresholds": thresholds.as_ref().map(|t| json!({"eta_norm": fmt_q(&t.eta_norm), "eta_max": fmt_q(&t.eta_max)})),
         "gradient_flow": flow.as_ref().map(eos::flow_json),
-        "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::rational::fmt_qs(c)}})),
+        "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
         "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
-    crate::certificate::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
+    crate::io::claims::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
     plots(&a.out, &rows, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
     if a.json {
         super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"]}))?;
@@ -209,7 +209,7 @@ fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::T
     let dist = below
         .iter()
         .map(|r| {
-            let beta = crate::model::beta(crate::instance::Model::Shared, &r.summary.theta);
+            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
             beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
         })
         .max();
@@ -258,7 +258,7 @@ fn f(q: &Q) -> f64 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
+fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
     let xv = |q: &Q| if log { f(q).log10() } else { f(q) };
     let x_label = if log { "log10(learning rate)" } else { "learning rate" };
     let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
@@ -271,7 +271,7 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::instance::Instance, 
     if let Some(fr) = flow {
         vertical.push(Mark { name: "eta_c (GF)".into(), value: xv(&fr.eta_c.mid()), color: PURPLE });
     }
-    let t1 = crate::optimum::solve(inst)?;
+    let t1 = crate::theory::optimum::solve(inst)?;
     let two_over: Vec<(f64, f64)> = rows.iter().map(|r| (xv(&r.eta), 2.0 / f(&r.eta))).collect();
     let sharp = Chart {
         title: "Final sharpness vs learning rate".into(),

@@ -3,10 +3,10 @@
 //! specifies; the kernel accepts the produced claims and rejects wrong ones; the CLI reports
 //! "not certified" with a reason and refuses bad input with exit 2.
 
-use dlncheck::certified_gd::{certify, Certified};
-use dlncheck::dynamics::{self, Precision, Problem};
-use dlncheck::interval::round_bits;
-use dlncheck::rational::{fmt_q, Q};
+use dlncheck::dynamics::certified_gd::{certify, Certified};
+use dlncheck::dynamics::gd::{self as dynamics, Precision, Problem};
+use dlncheck::numeric::interval::round_bits;
+use dlncheck::numeric::rational::{fmt_q, Q};
 use dlncheck_kernel::Outcome;
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
@@ -37,7 +37,7 @@ fn float_limit(x: &[Q], y: &Q, eta: &Q, dir: &std::path::Path) -> Vec<Q> {
     let path = dir.join("inst.toml");
     let text = format!("model = \"shared\"\nx = {}\ny = \"{}\"\n[init]\nalpha = \"1/10\"\n", toml_list(x), fmt_q(y));
     std::fs::write(&path, text).unwrap();
-    let inst = dlncheck::instance::read_instance(&path).unwrap();
+    let inst = dlncheck::io::instance::read_instance(&path).unwrap();
     let problem = Problem::of(&inst).unwrap();
     let prec = Precision::Bits(512);
     let opts = dlncheck::cli::gd::options(eta.clone(), 400_000, prec, Some("1e-140"), false).unwrap();
@@ -181,9 +181,9 @@ fn cli_certified_fields_and_not_certified_reasons() {
     let c = &v["certified"];
     assert_eq!(c["converged"], true);
     for k in ["norm", "sharpness", "eos_margin"] {
-        assert!(dlncheck::rational::parse_q(c[k]["lo"].as_str().unwrap()).unwrap() <= dlncheck::rational::parse_q(c[k]["hi"].as_str().unwrap()).unwrap());
+        assert!(dlncheck::numeric::rational::parse_q(c[k]["lo"].as_str().unwrap()).unwrap() <= dlncheck::numeric::rational::parse_q(c[k]["hi"].as_str().unwrap()).unwrap());
     }
-    let margin_hi = dlncheck::rational::parse_q(c["eos_margin"]["hi"].as_str().unwrap()).unwrap();
+    let margin_hi = dlncheck::numeric::rational::parse_q(c["eos_margin"]["hi"].as_str().unwrap()).unwrap();
     assert!(margin_hi.is_positive() && margin_hi < qq(1, 2), "S(β∞) within 1% of 2/η = 50");
     assert_eq!(c["beta"].as_array().unwrap().len(), 3);
     assert!(c["residual"]["rho"].is_string() && c["residual"]["q"].is_string());

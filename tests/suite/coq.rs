@@ -1,6 +1,6 @@
-//! The Coq generator (`dlncheck::coq::generate`): what it writes, what it reports, and, when
+//! The Coq generator (`dlncheck::io::coq::generate`): what it writes, what it reports, and, when
 //! `coqc` is installed, that Coq accepts a true claim file and rejects a tampered one.
-use dlncheck::coq::{generate, Report};
+use dlncheck::io::coq::{generate, Report};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

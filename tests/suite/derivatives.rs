@@ -1,13 +1,13 @@
-//! Gradient, Hessian and Hessian-vector product of the generic loss (src/loss.rs) against an
+//! Gradient, Hessian and Hessian-vector product of the generic loss (src/models/loss.rs) against an
 //! independent route: forward-mode dual numbers (and duals of duals for second derivatives),
 //! running the *value* code path `loss::loss` on a dual scalar type, exactly over Q.
 
 
 use crate::common::{nonzero_q, small_q};
-use dlncheck::instance::Model;
-use dlncheck::loss::{self, Data};
-use dlncheck::rational::Q;
-use dlncheck::scalar::Scalar;
+use dlncheck::io::instance::Model;
+use dlncheck::models::loss::{self, Data};
+use dlncheck::numeric::rational::Q;
+use dlncheck::numeric::scalar::Scalar;
 use proptest::prelude::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 

@@ -1,12 +1,12 @@
 //! Gradient descent, sharpness, gradient flow and the EoS checks (SPEC §4), tested against
 //! closed forms, exact arithmetic and the dense Hessian.
 
-use dlncheck::dynamics::{self, extreme_eigenvalues, Data, Precision, Problem};
-use dlncheck::flow::Flow;
-use dlncheck::instance::{parse_instance, Init, Instance, Model};
-use dlncheck::interval::exp_bounds;
-use dlncheck::loss;
-use dlncheck::rational::{parse_q, Q};
+use dlncheck::dynamics::gd::{self as dynamics, extreme_eigenvalues, Data, Precision, Problem};
+use dlncheck::theory::flow::Flow;
+use dlncheck::io::instance::{parse_instance, Init, Instance, Model};
+use dlncheck::numeric::interval::exp_bounds;
+use dlncheck::models::loss;
+use dlncheck::numeric::rational::{parse_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
@@ -15,12 +15,12 @@ fn q(n: i64, d: i64) -> Q {
 }
 
 fn instance(model: &str, x: &[Q], y: &Q, theta: Option<&[Q]>) -> Instance {
-    let s = |v: &Q| dlncheck::rational::fmt_q(v);
+    let s = |v: &Q| dlncheck::numeric::rational::fmt_q(v);
     let mut tree = serde_json::json!({"model": model, "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(y)});
     if let Some(t) = theta {
         tree["init"] = serde_json::json!({"theta": t.iter().map(s).collect::<Vec<_>>()});
     }
-    parse_instance("test", &dlncheck::instance::Tree::from_json(&tree)).expect("valid instance")
+    parse_instance("test", &dlncheck::io::instance::Tree::from_json(&tree)).expect("valid instance")
 }
 
 fn small_q() -> impl Strategy<Value = Q> {
@@ -107,9 +107,9 @@ proptest! {
     #[test]
     fn thresholds_match_closed_form(x in prop::collection::vec(small_q(), 1..5), y in nonzero_q()) {
         let pos: Vec<Q> = x.iter().filter(|v| (*v * &y).is_positive()).map(|v| v.abs()).collect();
-        let s = |v: &Q| dlncheck::rational::fmt_q(v);
+        let s = |v: &Q| dlncheck::numeric::rational::fmt_q(v);
         let tree = serde_json::json!({"model": "shared", "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(&y)});
-        let parsed = parse_instance("test", &dlncheck::instance::Tree::from_json(&tree));
+        let parsed = parse_instance("test", &dlncheck::io::instance::Tree::from_json(&tree));
         // An instance with P empty is refused when it is read (SPEC §2), before any command.
         prop_assert_eq!(parsed.is_err(), pos.is_empty());
         let Ok(inst) = parsed else { return Ok(()) };
@@ -144,7 +144,7 @@ proptest! {
         let t = dynamics::decimal(&v, digits);
         let back = parse_q(&t).expect("parsable");
         let tol = v.abs() * Q::new(1.into(), num_traits::pow(num_bigint::BigInt::from(10), digits - 1)) ;
-        prop_assert!((back - &v).abs() <= tol, "{} -> {}", dlncheck::rational::fmt_q(&v), t);
+        prop_assert!((back - &v).abs() <= tol, "{} -> {}", dlncheck::numeric::rational::fmt_q(&v), t);
     }
 }
 
@@ -214,19 +214,19 @@ fn float_runs_track_the_exact_run() {
 /// between η_c and η_max the endpoint sits near 2/η (C3), on the example instance.
 #[test]
 fn linear_stability_and_edge_of_stability() {
-    let inst = dlncheck::instance::read_instance(std::path::Path::new("examples/eos.toml")).expect("example");
+    let inst = dlncheck::io::instance::read_instance(std::path::Path::new("examples/eos.toml")).expect("example");
     let p = Problem::of(&inst).expect("problem");
-    let f = dlncheck::eos::flow_report(&p).expect("flow");
+    let f = dlncheck::dynamics::eos::flow_report(&p).expect("flow");
     let t = dynamics::thresholds(&inst).expect("thresholds");
     assert!(f.eta_c.hi() < &t.eta_max && f.eta_c.lo() >= &t.eta_norm, "η_norm ≤ η_c < η_max here");
     for eta in [q(1, 100), q(3, 100), q(6, 100)] {
         let opts = dlncheck::cli::gd::options(eta.clone(), 20_000, Precision::F64, None, false).expect("options");
         let s = dynamics::run_summary(&p, Precision::F64, &opts, &|_| {});
         assert_eq!(s.stop, dynamics::Stop::Converged, "η = {eta}");
-        let c1 = dlncheck::eos::c1(&p, &eta, &s);
+        let c1 = dlncheck::dynamics::eos::c1(&p, &eta, &s);
         assert_eq!(c1["status"], "pass", "{c1}");
         if &eta > f.eta_c.hi() {
-            let c3 = dlncheck::eos::c3(&p, &eta, &s, &f, &t.eta_max);
+            let c3 = dlncheck::dynamics::eos::c3(&p, &eta, &s, &f, &t.eta_max);
             assert_eq!(c3["status"], "pass", "{c3}");
         }
     }
@@ -235,7 +235,7 @@ fn linear_stability_and_edge_of_stability() {
 #[test]
 fn init_with_zero_entry_is_rejected_by_the_parser() {
     let tree = serde_json::json!({"model": "shared", "x": ["1", "2"], "y": "1", "init": {"theta": ["1", "0"]}});
-    let e = parse_instance("f.toml", &dlncheck::instance::Tree::from_json(&tree)).expect_err("zero entry");
+    let e = parse_instance("f.toml", &dlncheck::io::instance::Tree::from_json(&tree)).expect_err("zero entry");
     assert!(e.to_string().contains("init.theta[1]"), "{e}");
     let inst = instance("shared", &[q(1, 1)], &q(1, 1), Some(&[q(1, 3)]));
     assert_eq!(inst.init, Some(Init::Theta(vec![q(1, 3)])));

@@ -1,13 +1,13 @@
-//! `F256` (src/float256.rs) against two independent routes: `BigFloat` at 256 bits (dashu-float,
+//! `F256` (src/numeric/float256.rs) against two independent routes: `BigFloat` at 256 bits (dashu-float,
 //! compared bit for bit through `to_q`) and a rounding function written here on exact rationals.
 
 
 use crate::common::small_q;
-use dlncheck::dynamics::{self, Data, Problem};
-use dlncheck::float256::F256;
-use dlncheck::instance::Model;
-use dlncheck::rational::Q;
-use dlncheck::scalar::{BigFloat, Scalar};
+use dlncheck::dynamics::gd::{self as dynamics, Data, Problem};
+use dlncheck::numeric::float256::F256;
+use dlncheck::io::instance::Model;
+use dlncheck::numeric::rational::Q;
+use dlncheck::numeric::scalar::{BigFloat, Scalar};
 use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
@@ -331,7 +331,7 @@ impl Scalar for R256 {
     }
     fn ctx(&self) {}
     fn to_f64(&self) -> f64 {
-        dlncheck::scalar::q_to_f64(&self.0)
+        dlncheck::numeric::scalar::q_to_f64(&self.0)
     }
     fn to_q(&self) -> Option<Q> {
         Some(self.0.clone())

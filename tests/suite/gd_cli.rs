@@ -31,16 +31,16 @@ fn gd_json_has_the_spec_fields_and_closed_form_sharpness() {
     assert_eq!(v["diverged"], false);
     assert!(v["steps"].as_u64().expect("steps") > 0);
     let f = &v["final"];
-    let parse = |k: &str| dlncheck::rational::parse_q(f[k].as_str().expect("string")).expect("decimal");
-    let beta: Vec<dlncheck::rational::Q> = f["beta"].as_array().expect("beta").iter().map(|b| dlncheck::rational::parse_q(b.as_str().expect("s")).expect("q")).collect();
+    let parse = |k: &str| dlncheck::numeric::rational::parse_q(f[k].as_str().expect("string")).expect("decimal");
+    let beta: Vec<dlncheck::numeric::rational::Q> = f["beta"].as_array().expect("beta").iter().map(|b| dlncheck::numeric::rational::parse_q(b.as_str().expect("s")).expect("q")).collect();
     // At (numerically) zero loss, S = 4Σx_i²β_i and N = Σβ_i (SPEC §2), x = (3, 1/2, 2).
-    let x = [dlncheck::scalar::qi(3), dlncheck::scalar::qf(1, 2), dlncheck::scalar::qi(2)];
-    let s_closed: dlncheck::rational::Q = x.iter().zip(&beta).map(|(x, b)| dlncheck::scalar::qi(4) * x * x * b).sum();
-    let n_closed: dlncheck::rational::Q = beta.iter().sum();
-    let rel = |a: &dlncheck::rational::Q, b: &dlncheck::rational::Q| dlncheck::scalar::q_to_f64(&((a - b) / b)).abs();
+    let x = [dlncheck::numeric::scalar::qi(3), dlncheck::numeric::scalar::qf(1, 2), dlncheck::numeric::scalar::qi(2)];
+    let s_closed: dlncheck::numeric::rational::Q = x.iter().zip(&beta).map(|(x, b)| dlncheck::numeric::scalar::qi(4) * x * x * b).sum();
+    let n_closed: dlncheck::numeric::rational::Q = beta.iter().sum();
+    let rel = |a: &dlncheck::numeric::rational::Q, b: &dlncheck::numeric::rational::Q| dlncheck::numeric::scalar::q_to_f64(&((a - b) / b)).abs();
     assert!(rel(&parse("sharpness"), &s_closed) < 1e-9);
     assert!(rel(&parse("norm"), &n_closed) < 1e-12);
-    assert!(dlncheck::scalar::q_to_f64(&parse("loss")) < 1e-20);
+    assert!(dlncheck::numeric::scalar::q_to_f64(&parse("loss")) < 1e-20);
 }
 
 #[test]

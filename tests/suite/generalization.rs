@@ -1,10 +1,10 @@
 //! Laws of SPEC §3 (T1-G) checked on random instances, and hand-derived values.
 
-use dlncheck::generalization::{report, Setting};
-use dlncheck::instance::{Covariance, Instance, Model, Teacher};
-use dlncheck::qp;
-use dlncheck::rational::Q;
-use dlncheck::scalar::{qf, qi};
+use dlncheck::theory::generalization::{report, Setting};
+use dlncheck::io::instance::{Covariance, Instance, Model, Teacher};
+use dlncheck::numeric::qp;
+use dlncheck::numeric::rational::Q;
+use dlncheck::numeric::scalar::{qf, qi};
 use num_traits::{One, Zero};
 use proptest::prelude::*;
 
@@ -208,8 +208,8 @@ fn with_tied_coordinates_an_end_is_its_whole_face() {
     assert_eq!(r.setting.error(&[qi(1), qi(0), qi(0)]), qi(2));
     assert_eq!(r.front.min_norm.value, qi(3));
     assert_eq!(r.front.optimal_end(), Some("min-sharpness"));
-    let claims = dlncheck::certificate::generalization_claims(&inst).unwrap();
-    let file = dlncheck::certificate::claim_file("ties", Some(dlncheck::certificate::claim_instance(&inst, true, false)), claims);
+    let claims = dlncheck::io::claims::generalization_claims(&inst).unwrap();
+    let file = dlncheck::io::claims::claim_file("ties", Some(dlncheck::io::claims::claim_instance(&inst, true, false)), claims);
     let report = dlncheck_kernel::check_text("ties.json", &file.to_string()).unwrap();
     assert!(report.passed(), "{report:?}");
     // The old verdict, min-norm optimal at the lowest-index vertices, is rejected.
@@ -226,12 +226,12 @@ proptest! {
     /// claim is `neither-bias` exactly when both margins are positive.
     #[test]
     fn the_kernel_verifies_every_produced_claim(seed in 0u64..1000, index in 0u64..1000) {
-        let cand = dlncheck::search::Candidate::sample(seed, index, (1, 4));
+        let cand = dlncheck::theory::search::Candidate::sample(seed, index, (1, 4));
         let inst = cand.instance("sampled");
-        let mut claims = dlncheck::certificate::t1_claims(&inst, index % 2 == 0).unwrap();
+        let mut claims = dlncheck::io::claims::t1_claims(&inst, index % 2 == 0).unwrap();
         let t1 = claims.len();
-        claims.extend(dlncheck::certificate::generalization_claims(&inst).unwrap());
-        let file = dlncheck::certificate::claim_file("sampled", Some(dlncheck::certificate::claim_instance(&inst, true, false)), claims.clone());
+        claims.extend(dlncheck::io::claims::generalization_claims(&inst).unwrap());
+        let file = dlncheck::io::claims::claim_file("sampled", Some(dlncheck::io::claims::claim_instance(&inst, true, false)), claims.clone());
         let checked = dlncheck_kernel::check_text("sampled.json", &file.to_string()).unwrap();
         prop_assert!(checked.passed(), "{:?}", checked);
         let f = report(&inst).unwrap().unwrap().front;
@@ -246,7 +246,7 @@ proptest! {
     /// of (seed, index).
     #[test]
     fn shrinking_keeps_the_claim_and_does_not_grow(seed in 0u64..1000, index in 0u64..1000) {
-        use dlncheck::search::{Candidate, Target};
+        use dlncheck::theory::search::{Candidate, Target};
         let cand = Candidate::sample(seed, index, (2, 3));
         prop_assert_eq!(&cand, &Candidate::sample(seed, index, (2, 3)));
         for target in [Target::NeitherBias, Target::EndOptimal] {

@@ -64,7 +64,7 @@ fn solve_json_has_the_generalization_object() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let g = &v["generalization"];
-    // Hand values of tests/generalization.rs (same M2 = I/2 as atoms e_0, e_1 with weight 1/2).
+    // Hand values of tests/suite/generalization.rs (same M2 = I/2 as atoms e_0, e_1 with weight 1/2).
     assert_eq!(g["min_norm"], "5/8");
     assert_eq!(g["min_sharpness"], "5/2");
     assert_eq!(g["margin_norm"], "1/8");

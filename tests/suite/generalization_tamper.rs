@@ -1,7 +1,7 @@
 //! Tampering with any single number of a T1-G claim file under proofs/ must make `check` fail:
 //! either a claim is rejected or the file is malformed.
 
-use dlncheck::rational::{fmt_q, parse_q};
+use dlncheck::numeric::rational::{fmt_q, parse_q};
 use num_traits::One;
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ fn every_number_of_every_t1g_claim_file_is_pinned() {
     let files = t1g_files();
     assert!(files.len() >= 3, "expected the T1-G claim files of proofs/, found {files:?}");
     for path in files {
-        let tree = dlncheck::instance::read_tree(&path).unwrap().to_json();
+        let tree = dlncheck::io::instance::read_tree(&path).unwrap().to_json();
         let name = path.display().to_string();
         assert!(check_tree(&name, &tree).unwrap().iter().all(|v| v.verified()), "{name} must verify untouched");
         let mut paths = Vec::new();
@@ -46,7 +46,7 @@ fn every_number_of_every_t1g_claim_file_is_pinned() {
         for p in paths {
             let mut bad = tree.clone();
             let slot = bad.pointer_mut(&p).unwrap();
-            let q = parse_q(slot.as_str().unwrap()).unwrap() + dlncheck::rational::Q::one();
+            let q = parse_q(slot.as_str().unwrap()).unwrap() + dlncheck::numeric::rational::Q::one();
             *slot = Value::String(fmt_q(&q));
             let accepted = check_tree(&name, &bad).is_ok_and(|vs| vs.iter().all(|v| v.verified()));
             assert!(!accepted, "{name}: changing {p} by +1 was accepted");
@@ -58,7 +58,7 @@ fn every_number_of_every_t1g_claim_file_is_pinned() {
 #[test]
 fn a_wrong_verdict_on_the_front_is_rejected() {
     for path in t1g_files() {
-        let tree = dlncheck::instance::read_tree(&path).unwrap().to_json();
+        let tree = dlncheck::io::instance::read_tree(&path).unwrap().to_json();
         let name = path.display().to_string();
         let claims = tree["claim"].as_array().unwrap();
         let j = claims.iter().position(|c| c["kind"] == "end-optimal" || c["kind"] == "neither-bias").unwrap();

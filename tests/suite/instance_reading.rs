@@ -2,7 +2,7 @@
 //! the fast reader answers, the two trees are equal; on the files `dlncheck random` writes and on
 //! the shipped instances it does answer.
 
-use dlncheck::instance::{parse_flat_toml, parse_tree};
+use dlncheck::io::instance::{parse_flat_toml, parse_tree};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -64,8 +64,8 @@ proptest! {
 #[test]
 fn the_fast_reader_reads_random_instances_and_shipped_files() {
     for (model, d) in [("shared", 50), ("uv", 7), ("pm", 1)] {
-        let tree = dlncheck::random::instance(&dlncheck::random::Spec { model: model.into(), d, bits: 64, seed: 3, positive: false });
-        let text = dlncheck::certificate::render(Path::new("r.toml"), &tree).unwrap();
+        let tree = dlncheck::numeric::random::instance(&dlncheck::numeric::random::Spec { model: model.into(), d, bits: 64, seed: 3, positive: false });
+        let text = dlncheck::io::claims::render(Path::new("r.toml"), &tree).unwrap();
         assert_eq!(parse_flat_toml(&text).map(|t| t.to_json()).as_ref(), Some(&tree), "{model}: the flat form of `dlncheck random`");
         assert_eq!(by_toml(&text).as_ref(), Some(&tree));
     }

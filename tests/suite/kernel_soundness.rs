@@ -9,7 +9,7 @@
 //!
 //! `cargo test` runs a short version (the case counts below); set PROPTEST_CASES for a long one.
 
-use dlncheck::rational::{fmt_q, parse_q, Q};
+use dlncheck::numeric::rational::{fmt_q, parse_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -214,12 +214,12 @@ fn all_true(file: &Value) -> bool {
 
 // ---------- instances and claims from the producer ----------
 
-fn claim_file(inst: &dlncheck::instance::Instance, teacher: bool) -> Value {
-    let mut claims = dlncheck::certificate::t1_claims(inst, false).unwrap();
+fn claim_file(inst: &dlncheck::io::instance::Instance, teacher: bool) -> Value {
+    let mut claims = dlncheck::io::claims::t1_claims(inst, false).unwrap();
     if teacher {
-        claims.extend(dlncheck::certificate::generalization_claims(inst).unwrap());
+        claims.extend(dlncheck::io::claims::generalization_claims(inst).unwrap());
     }
-    dlncheck::certificate::claim_file("random", Some(dlncheck::certificate::claim_instance(inst, teacher, false)), claims)
+    dlncheck::io::claims::claim_file("random", Some(dlncheck::io::claims::claim_instance(inst, teacher, false)), claims)
 }
 
 fn one_point() -> impl Strategy<Value = (String, Vec<Q>, Q)> {
@@ -229,9 +229,9 @@ fn one_point() -> impl Strategy<Value = (String, Vec<Q>, Q)> {
     (model, prop::collection::vec(entry, 1..=5), y)
 }
 
-fn t1_instance(model: &str, x: &[Q], y: &Q) -> Option<dlncheck::instance::Instance> {
+fn t1_instance(model: &str, x: &[Q], y: &Q) -> Option<dlncheck::io::instance::Instance> {
     let tree = json!({"model": model, "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(y)});
-    dlncheck::instance::parse_instance("random", &dlncheck::instance::Tree::from_json(&tree)).ok()
+    dlncheck::io::instance::parse_instance("random", &dlncheck::io::instance::Tree::from_json(&tree)).ok()
 }
 
 proptest! {
@@ -326,9 +326,9 @@ proptest! {
 
     #[test]
     fn t1g_perturbations_accepted_only_when_true(seed in 0u64..1000, index in 0u64..1000, pick in 0usize..8) {
-        let cand = dlncheck::search::Candidate::sample(seed, index, (1, 4));
+        let cand = dlncheck::theory::search::Candidate::sample(seed, index, (1, 4));
         let inst = cand.instance("random");
-        prop_assume!(inst.covariance == dlncheck::instance::Covariance::Identity);
+        prop_assume!(inst.covariance == dlncheck::io::instance::Covariance::Identity);
         let file = claim_file(&inst, true);
         prop_assert!(passes(&file));
         prop_assert!(all_true(&file), "a produced file is false: {}", file);

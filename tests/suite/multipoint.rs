@@ -2,16 +2,16 @@
 //! min-norm and min-sharpness on instances solved by hand, kernel re-checks, tampering, and
 //! infeasible or singular input through the real binary.
 
-use dlncheck::instance::parse_instance;
+use dlncheck::io::instance::parse_instance;
 use dlncheck_kernel::Outcome as Verdict;
 
 /// The kernel's verdicts on a claim-file tree (checked as its JSON text).
 fn check_tree(name: &str, file: &Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
     dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
 }
-use dlncheck::multipoint;
-use dlncheck::rational::{fmt_q, parse_q, Q};
-use dlncheck::simplex::{self, Lp, Outcome};
+use dlncheck::theory::multipoint;
+use dlncheck::numeric::rational::{fmt_q, parse_q, Q};
+use dlncheck::numeric::simplex::{self, Lp, Outcome};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -105,8 +105,8 @@ proptest! {
     }
 }
 
-fn instance(text: &str) -> dlncheck::instance::Instance {
-    let tree = dlncheck::instance::parse_tree("t.toml", text).unwrap();
+fn instance(text: &str) -> dlncheck::io::instance::Instance {
+    let tree = dlncheck::io::instance::parse_tree("t.toml", text).unwrap();
     parse_instance("t.toml", &tree).unwrap()
 }
 
@@ -135,11 +135,11 @@ fn min_sharpness_by_hand_and_the_conflict() {
     let b = multipoint::sharpness_bounds(&inst, &norm.beta, 30, &q("1e-12")).unwrap();
     assert!(b.lower <= qi(2) && qi(2) <= b.upper, "[{}, {}]", b.lower, b.upper);
     assert!(b.upper < q("2.01"), "upper {}", b.upper);
-    let at_norm = dlncheck::sharpness::lambda_max(&multipoint::gram(&inst.x, &norm.beta), &q("1e-12"));
+    let at_norm = dlncheck::spectra::certified::lambda_max(&multipoint::gram(&inst.x, &norm.beta), &q("1e-12"));
     assert!(at_norm.lo <= qi(2) && qi(2) <= at_norm.hi);
     let claims = multipoint::claims(&inst, &norm, Some((&b, &at_norm)));
     assert_eq!(claims.len(), 4, "the conflict claim is emitted");
-    let file = json!({"version": 2, "instance": dlncheck::instance::parse_tree("t.toml", PATH3).unwrap().to_json(), "claim": claims});
+    let file = json!({"version": 2, "instance": dlncheck::io::instance::parse_tree("t.toml", PATH3).unwrap().to_json(), "claim": claims});
     assert!(all_verified(&file));
     tamper_every_number(&file);
 }

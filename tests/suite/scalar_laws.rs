@@ -1,9 +1,9 @@
-//! Laws of the scalar trait (src/scalar.rs), each against an independent route.
+//! Laws of the scalar trait (src/numeric/scalar.rs), each against an independent route.
 
 
 use crate::common::small_q;
-use dlncheck::rational::{parse_q, Q};
-use dlncheck::scalar::{BigFloat, Scalar};
+use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::scalar::{BigFloat, Scalar};
 use num_traits::{Signed, Zero};
 use proptest::prelude::*;
 

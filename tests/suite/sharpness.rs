@@ -7,8 +7,8 @@ use dlncheck_kernel::Outcome;
 fn check_tree(name: &str, file: &serde_json::Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
     dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
 }
-use dlncheck::rational::{parse_q, Q};
-use dlncheck::sharpness::{self, Spectrum};
+use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::spectra::certified::{self as sharpness, Spectrum};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -151,7 +151,7 @@ fn repeated_top_eigenvalue_is_certified() {
 #[test]
 fn dense_twenty_by_twenty_with_gershgorin_and_trace() {
     let n = 20;
-    let h = dlncheck::random::dense_symmetric(n, 7);
+    let h = dlncheck::numeric::random::dense_symmetric(n, 7);
     let (c, file) = claim_file(&h, &q("1e-30"));
     let trace: Q = (0..n).map(|i| h[i][i].clone()).sum();
     let gersh = (0..n).map(|i| &h[i][i] + (0..n).filter(|&j| j != i).map(|j| h[i][j].abs()).sum::<Q>()).max().unwrap();
@@ -191,7 +191,7 @@ fn tampering_with_any_number_is_rejected() {
             Some((i, Some(j))) => &mut t["claim"][0][&k][i][j],
         };
         let old = q(slot.as_str().unwrap());
-        *slot = json!(dlncheck::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
+        *slot = json!(dlncheck::numeric::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
         assert!(!verified(&t), "tampered {k} {idx:?} still verified");
     }
 }
@@ -262,7 +262,7 @@ fn npy_values_are_read_as_their_exact_binary_value() {
     for x in [0.1f32, 0.0, 0.0, 0.1] {
         data.extend_from_slice(&x.to_le_bytes());
     }
-    let m = dlncheck::npy::parse_matrix("a.npy", &npy("<f4", "(2, 2)", &data)).unwrap();
+    let m = dlncheck::io::npy::parse_matrix("a.npy", &npy("<f4", "(2, 2)", &data)).unwrap();
     assert_eq!(m[0][0], q("13421773/134217728"));
     assert_eq!(m[0][1], Q::zero());
     let p = tmp("diag.npy", &npy("<f4", "(2, 2)", &data));
@@ -316,7 +316,7 @@ fn rank_one_route_matches_the_secular_root_by_hand() {
     for key in ["lo", "hi", "upper_sum", "lower_sum", "c", "hi_minus_lo"] {
         let mut t = file.clone();
         let old = q(t["claim"][0][key].as_str().unwrap());
-        t["claim"][0][key] = json!(dlncheck::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
+        t["claim"][0][key] = json!(dlncheck::numeric::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
         assert!(!verified(&t), "tampered {key} still verifies");
     }
 }
@@ -334,9 +334,9 @@ fn rank_one_route_on_the_network_hessian() {
     let a: Vec<Q> = x.iter().zip(&w).map(|(xi, wi)| xi * wi).collect();
     let four = Q::from_integer(4.into());
     let cert = sharpness::rank_one_max(&diag, &a, &four, &q("1e-13"));
-    let inst = dlncheck::instance::parse_instance("t", &dlncheck::instance::Tree::from_json(&json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"}))).unwrap();
-    let data = dlncheck::loss::Data::<Q>::from_instance(&inst, &());
-    let h = dlncheck::loss::hessian(inst.model, &data, &w);
+    let inst = dlncheck::io::instance::parse_instance("t", &dlncheck::io::instance::Tree::from_json(&json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"}))).unwrap();
+    let data = dlncheck::models::loss::Data::<Q>::from_instance(&inst, &());
+    let h = dlncheck::models::loss::hessian(inst.model, &data, &w);
     assert_eq!(h, rank_one_dense(&diag, &a, &four));
     let dense = sharpness::lambda_max(&h, &q("1e-20"));
     assert!(cert.lo <= dense.hi && dense.lo <= cert.hi, "[{}, {}] vs [{}, {}]", cert.lo, cert.hi, dense.lo, dense.hi);
@@ -371,7 +371,7 @@ fn cli_network_hessian_uses_the_secular_route_and_agrees_with_the_dense_route() 
     let v = run(&[]);
     assert_eq!(v["route"], "secular equation (diagonal + rank one)");
     let (lo, hi) = (q(v["lambda_max"]["lo"].as_str().unwrap()), q(v["lambda_max"]["hi"].as_str().unwrap()));
-    // The dense route on the same exact Hessian (tests/sharpness.rs::rank_one_dense layout).
+    // The dense route on the same exact Hessian (tests/suite/sharpness.rs::rank_one_dense layout).
     let x = [q("3"), q("1/2"), q("-2")];
     let w = [q("1"), q("3/2"), q("1/4")];
     let r: Q = x.iter().zip(&w).map(|(a, b)| a * b * b).sum::<Q>() - q("1");

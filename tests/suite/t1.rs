@@ -6,11 +6,11 @@
 
 
 use crate::common::{nonzero_q, small_q};
-use dlncheck::instance::{Covariance, Instance, Model};
-use dlncheck::loss::{self, Data};
-use dlncheck::model;
-use dlncheck::optimum::{self, Objective, Point};
-use dlncheck::rational::{fmt_q, Q};
+use dlncheck::io::instance::{Covariance, Instance, Model};
+use dlncheck::models::loss::{self, Data};
+use dlncheck::models::model;
+use dlncheck::theory::optimum::{self, Objective, Point};
+use dlncheck::numeric::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
@@ -130,7 +130,7 @@ fn spec_formulas(model: &str, x: &[Q], y: &Q) -> (Q, usize, Q, usize, Vec<(Q, Q)
 #[test]
 fn solve_json_agrees_with_the_spec_on_random_instances() {
     let dir = crate::common::temp_dir("solve-spec");
-    let mut rng = dlncheck::random::SplitMix64::new(7);
+    let mut rng = dlncheck::numeric::random::SplitMix64::new(7);
     for case in 0..40 {
         let model = ["shared", "uv", "pm"][case % 3];
         let d = 1 + (rng.next_u64() % 7) as usize;
@@ -176,8 +176,8 @@ fn ratio_is_max_over_min_on_the_paper_instance() {
 /// the solver's values with `json!`.
 #[test]
 fn the_solve_writer_matches_serde_byte_for_byte() {
-    use dlncheck::optimum::Optimum;
-    use dlncheck::rational::fmt_q;
+    use dlncheck::theory::optimum::Optimum;
+    use dlncheck::numeric::rational::fmt_q;
     use serde::Serialize;
     use serde_json::json;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -188,9 +188,9 @@ fn the_solve_writer_matches_serde_byte_for_byte() {
         .map(|f| root.join(f))
         .collect();
     for (model, d, seed) in [("shared", 9000, 1), ("uv", 5, 2), ("pm", 1, 3)] {
-        let tree = dlncheck::random::instance(&dlncheck::random::Spec { model: model.into(), d, bits: 64, seed, positive: false });
+        let tree = dlncheck::numeric::random::instance(&dlncheck::numeric::random::Spec { model: model.into(), d, bits: 64, seed, positive: false });
         let path = dir.join(format!("{model}.toml"));
-        std::fs::write(&path, dlncheck::certificate::render(&path, &tree).unwrap()).unwrap();
+        std::fs::write(&path, dlncheck::io::claims::render(&path, &tree).unwrap()).unwrap();
         files.push(path);
     }
     let optimum = |o: &Optimum| {

@@ -7,7 +7,7 @@
 //! the very same claims. Plus hand-written wrong certificates, each wrong in one specific way.
 
 use dlncheck_kernel::Outcome;
-use dlncheck::rational::{fmt_q, parse_q};
+use dlncheck::numeric::rational::{fmt_q, parse_q};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -33,7 +33,7 @@ fn mutate(tree: &Value, pointer: &str) -> Value {
     let changed = match &*leaf {
         Value::String(s) => {
             let q = parse_q(s).unwrap();
-            let step = if q < dlncheck::scalar::qi(0) { dlncheck::scalar::qi(-1) } else { dlncheck::scalar::qi(1) };
+            let step = if q < dlncheck::numeric::scalar::qi(0) { dlncheck::numeric::scalar::qi(-1) } else { dlncheck::numeric::scalar::qi(1) };
             Value::String(fmt_q(&(q + step)))
         }
         Value::Number(n) => Value::from(n.as_u64().expect("integers in claim files are non-negative") + 1),
@@ -78,8 +78,8 @@ fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
         return false;
     }
     let t = mutate(tree, pointer);
-    let Ok(inst) = dlncheck::instance::parse_instance(name, &dlncheck::instance::Tree::from_json(&t["instance"])) else { return false };
-    let Ok(fresh) = dlncheck::certificate::t1_claims(&inst, false) else { return false };
+    let Ok(inst) = dlncheck::io::instance::parse_instance(name, &dlncheck::io::instance::Tree::from_json(&t["instance"])) else { return false };
+    let Ok(fresh) = dlncheck::io::claims::t1_claims(&inst, false) else { return false };
     let strip = |c: &Value| {
         let mut c = c.clone();
         if let Some(m) = c.as_object_mut() {
@@ -103,7 +103,7 @@ fn every_single_number_change_in_proofs_is_rejected() {
     let mut total = 0;
     for path in files {
         let name = path.display().to_string();
-        let tree = dlncheck::instance::read_tree(&path).unwrap().to_json();
+        let tree = dlncheck::io::instance::read_tree(&path).unwrap().to_json();
         assert!(verified(&name, &tree), "{name} must verify untouched");
         let mut all = Vec::new();
         leaves(&tree, String::new(), &mut all);

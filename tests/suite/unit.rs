@@ -5,7 +5,7 @@
 //! harness: see `[lib] test = false` in Cargo.toml.)
 
 mod rational {
-    use dlncheck::rational::*;
+    use dlncheck::numeric::rational::*;
     use num_bigint::{BigInt, BigUint};
     use num_traits::{Signed, ToPrimitive};
 
@@ -134,7 +134,7 @@ mod rational {
 }
 
 mod estimate {
-    use dlncheck::estimate::*;
+    use dlncheck::spectra::estimate::*;
 
 
     #[test]
@@ -160,9 +160,9 @@ mod estimate {
 }
 
 mod ldl {
-    use dlncheck::ldl::inertia_integer;
-    use dlncheck::rational::Q;
-    use dlncheck::scalar::qi;
+    use dlncheck::numeric::ldl::inertia_integer;
+    use dlncheck::numeric::rational::Q;
+    use dlncheck::numeric::scalar::qi;
     use dlncheck_kernel::linalg::inertia;
 
 

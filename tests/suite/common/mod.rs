@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
-use dlncheck::rational::Q;
+use dlncheck::numeric::rational::Q;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -31,7 +31,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Formats rationals as TOML string list items.
 pub fn toml_list(v: &[Q]) -> String {
-    let items: Vec<String> = v.iter().map(|q| format!("\"{}\"", dlncheck::rational::fmt_q(q))).collect();
+    let items: Vec<String> = v.iter().map(|q| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(q))).collect();
     format!("[{}]", items.join(", "))
 }
 

@@ -1,0 +1,300 @@
+//! Certified gradient descent (SPEC §4.1): enclosures of the exact rational GD trajectory of
+//! model `shared` on one point, the tail theorem, and the GD learner.
+//!
+//! State: intervals B_i ∋ β_i = w_i² and R ∋ r = ⟨x, β⟩ − y, updated by the exact identities
+//! β'_i = β_i(1 − 2ηr x_i)² and r' = r·φ, φ = 1 − Σ 4ηx_i²β_i + r·Σ 4η²x_i³β_i, every operation
+//! rounded outward to P bits ([`crate::numeric::interval::round_bits`]). Tracking r by its own identity
+//! (not as ⟨x, B⟩ − y) keeps the widths growing like |φ| ≈ |1 − ηS| instead of 1 + ηS. The
+//! operation order is the kernel's (`kernel/src/gd.rs`, FORMAT.md §4.8), so the kernel re-derives
+//! the same endpoints bit for bit. Tail theorem and proof: docs/certified-gd.md.
+
+use crate::numeric::interval::{round_bits, Ball, Interval};
+use crate::numeric::rational::{fmt_q, Q};
+use num_traits::{One, Signed, Zero};
+use serde_json::{json, Value};
+
+/// Largest `--bits` (the kernel's limit, FORMAT.md §4.8).
+pub const MAX_BITS: u64 = 4096;
+/// Largest step limit (the kernel's limit on `steps`, FORMAT.md §4.8).
+pub const MAX_STEPS: u64 = 1_000_000;
+/// Precisions tried in turn when `--bits` is not given.
+pub const BITS_PLAN: &[u64] = &[64, 128, 256, 512, 1024, 2048];
+/// An endpoint of absolute value ≥ 2^1024 ends the run (divergence), as in the kernel.
+const BOUND_LOG2: i64 = 1024;
+
+fn q(n: i64) -> Q {
+    Q::from_integer(n.into())
+}
+
+/// The interval trajectory at P bits.
+pub struct Trajectory {
+    p: u64,
+    c2: Vec<Ball>,
+    s4: Vec<Ball>,
+    u4: Vec<Ball>,
+    /// B_k ∋ β_k.
+    b: Vec<Ball>,
+    /// R_k ∋ r_k.
+    r: Ball,
+    /// k.
+    pub step: u64,
+}
+
+impl Trajectory {
+    /// k = 0: β_0 = α²·1, r_0 = α²Σx_i − y, and the constants 2ηx_i, 4ηx_i², 4η²x_i³, all
+    /// enclosed at P bits.
+    pub fn new(x: &[Q], y: &Q, alpha: &Q, eta: &Q, p: u64) -> Self {
+        let enc = |f: &dyn Fn(&Q) -> Q| x.iter().map(|xi| Ball::enclose(&f(xi), p)).collect::<Vec<_>>();
+        let a2 = alpha * alpha;
+        Trajectory {
+            p,
+            c2: enc(&|xi| q(2) * eta * xi),
+            s4: enc(&|xi| q(4) * eta * xi * xi),
+            u4: enc(&|xi| q(4) * eta * eta * xi * xi * xi),
+            b: vec![Ball::enclose(&a2, p); x.len()],
+            r: Ball::enclose(&(x.iter().sum::<Q>() * &a2 - y), p),
+            step: 0,
+        }
+    }
+
+    /// One GD step (FORMAT.md §4.8 order); `Err` when an endpoint reaches 2^1024 (divergence).
+    pub fn step(&mut self) -> Result<(), String> {
+        let one = Ball::enclose(&Q::one(), self.p);
+        let (mut sig1, mut sig2) = (Ball::enclose(&Q::zero(), self.p), Ball::enclose(&Q::zero(), self.p));
+        for i in 0..self.b.len() {
+            sig1 = sig1.add(&self.s4[i].mul(&self.b[i]));
+            sig2 = sig2.add(&self.u4[i].mul(&self.b[i]));
+        }
+        let phi = one.sub(&sig1).add(&self.r.mul(&sig2));
+        for i in 0..self.b.len() {
+            let f = one.sub(&self.c2[i].mul(&self.r));
+            self.b[i] = self.b[i].mul(&f).mul(&f);
+        }
+        self.r = self.r.mul(&phi);
+        self.step += 1;
+        let huge = |b: &Ball| b.log2().is_some_and(|e| e >= BOUND_LOG2);
+        if huge(&self.r) || self.b.iter().any(huge) {
+            return Err(format!("divergence: the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {}", self.step));
+        }
+        Ok(())
+    }
+
+    /// The boxes B_k and R_k with exact rational endpoints.
+    pub fn boxes(&self) -> (Vec<Interval>, Interval) {
+        (self.b.iter().map(Ball::interval).collect(), self.r.interval())
+    }
+
+    /// Largest relative width hi/lo − 1 of a β box (∞ as `None` when some lo is 0).
+    fn spread(b: &[Interval]) -> Option<Q> {
+        b.iter().map(|b| (b.lo().is_positive()).then(|| b.hi() / b.lo() - Q::one())).try_fold(Q::zero(), |m, s| s.map(|s| m.max(s)))
+    }
+}
+
+/// The range of φ = 1 − η·4Σx_i²β_i + 4η²·r·Σx_i³β_i over the box `lims` and |r| ≤ ρ, exact.
+pub fn phi_range(x: &[Q], eta: &Q, lims: &[Interval], rho: &Q) -> (Q, Q) {
+    let s = sharpness(x, lims);
+    let u = x.iter().zip(lims).fold(Interval::point(Q::zero()), |acc, (xi, l)| acc.add(&l.mul(&Interval::point(xi * xi * xi))));
+    let ru = q(4) * eta * eta * rho * u.mag();
+    (Q::one() - eta * s.hi() - &ru, Q::one() - eta * s.lo() + &ru)
+}
+
+/// S = 4Σx_i²β_i over a box (exact).
+pub fn sharpness(x: &[Q], lims: &[Interval]) -> Interval {
+    let f = |end: &dyn Fn(&Interval) -> Q| q(4) * x.iter().zip(lims).map(|(xi, l)| xi * xi * end(l)).sum::<Q>();
+    Interval::hull(f(&|l| l.lo().clone()), f(&|l| l.hi().clone()))
+}
+
+/// The tail theorem (SPEC §4.1) on (B_K, R_K) with ratio `q`: the box of β∞, or why it fails.
+pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q) -> Result<Vec<Interval>, String> {
+    let rho = r.mag();
+    let xmax = x.iter().map(|v| v.abs()).max().unwrap_or_default();
+    let c = q(2) * eta * &rho * xmax;
+    if c >= Q::one() || ratio.is_negative() || *ratio >= Q::one() {
+        return Err(format!("c = 2ηρ·max|x| = {} or q = {} is not < 1", crate::numeric::rational::short(&c), fmt_q(ratio)));
+    }
+    let mut lims = Vec::with_capacity(x.len());
+    for (xi, bi) in x.iter().zip(b) {
+        let m = Q::one() - q(4) * eta * xi.abs() * &rho / ((Q::one() - ratio) * (Q::one() - &c));
+        if !m.is_positive() {
+            return Err("2δ_i ≥ 1: the residual is not yet small enough".into());
+        }
+        lims.push(Interval::hull(bi.lo() * &m, bi.hi() / &m));
+    }
+    let (lo, hi) = phi_range(x, eta, &lims, &rho);
+    if -ratio.clone() <= lo && hi <= *ratio {
+        Ok(lims)
+    } else {
+        Err(format!("|φ| ≤ q fails on the tail box (φ ∈ [{}, {}])", crate::numeric::rational::short(&lo), crate::numeric::rational::short(&hi)))
+    }
+}
+
+/// A certified limit of GD (SPEC §4.1).
+#[derive(Clone, Debug)]
+pub struct Limit {
+    pub steps: u64,
+    pub bits: u64,
+    pub rho: Q,
+    pub q: Q,
+    pub beta: Vec<Interval>,
+    pub norm: Interval,
+    pub sharpness: Interval,
+    pub eos_margin: Interval,
+}
+
+/// The answer of [`certify`]: a certified limit, or why there is none.
+#[derive(Clone, Debug)]
+pub enum Certified {
+    Converged(Limit),
+    NotCertified(String),
+}
+
+/// Ratios q to try: the bound on |φ| at the current box, moved towards 1, on a 32-bit grid.
+fn ratios(x: &[Q], eta: &Q, b: &[Interval], r: &Interval) -> Vec<Q> {
+    let (lo, hi) = phi_range(x, eta, b, &r.mag());
+    let m = lo.abs().max(hi.abs());
+    if m >= Q::one() {
+        return Vec::new();
+    }
+    [q(1) / q(8), q(1) / q(2)].iter().map(|f| round_bits(&(&m + (Q::one() - &m) * f), 32, true)).filter(|v| *v < Q::one()).collect()
+}
+
+fn limit(x: &[Q], eta: &Q, steps: u64, bits: u64, r: &Interval, ratio: Q, beta: Vec<Interval>) -> Limit {
+    let norm = Interval::hull(beta.iter().map(|l| l.lo()).sum(), beta.iter().map(|l| l.hi()).sum());
+    let s = sharpness(x, &beta);
+    let two = q(2) / eta;
+    let eos_margin = Interval::hull(&two - s.hi(), &two - s.lo());
+    Limit { steps, bits, rho: r.mag(), q: ratio, beta, norm, sharpness: s, eos_margin }
+}
+
+fn pow2(e: i64) -> Q {
+    let p = num_bigint::BigInt::one() << e.unsigned_abs() as usize;
+    if e >= 0 { Q::from_integer(p) } else { Q::new(1.into(), p) }
+}
+
+/// Certified GD from α·1 at η on (x, y): at most `max_steps` steps, at `bits` or the precisions
+/// of [`BITS_PLAN`] in turn. The tail is tried once its widening 4ηρ·max|x| is below the boxes'
+/// own relative width (or 2^-64), and again whenever ρ has halved.
+pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<u64>) -> Certified {
+    let plan: Vec<u64> = bits.map_or_else(|| BITS_PLAN.to_vec(), |p| vec![p]);
+    let mut reason = String::from("no precision tried");
+    let xmax = x.iter().map(|v| v.abs()).max().unwrap_or_default();
+    // Relative β-box width at which a precision is abandoned: 2^-32 when adapting, 2^-8 at a
+    // fixed `--bits`.
+    let exhausted = pow2(if bits.is_some() { -8 } else { -32 });
+    'plan: for &p in &plan {
+        let mut t = Trajectory::new(x, y, alpha, eta, p);
+        let mut tried: Option<i64> = None;
+        let mut signs: Vec<bool> = Vec::new();
+        let mut spread = Q::zero();
+        loop {
+            if t.step % 64 == 0 {
+                match Trajectory::spread(&t.boxes().0) {
+                    Some(s) if s <= exhausted => spread = s,
+                    _ => {
+                        reason = format!("precision exhausted: a β box is wider than {} (relative) at step {} with {p} bits", crate::numeric::rational::short(&exhausted), t.step);
+                        continue 'plan;
+                    }
+                }
+            }
+            // ρ < 2^(log2 + 1).
+            let log2 = t.r.log2().unwrap_or(i64::MIN / 2);
+            let floor = spread.clone().max(pow2(-(p.min(64) as i64)));
+            if q(4) * eta * pow2(log2 + 1) * &xmax <= floor && tried.is_none_or(|l| log2 < l) {
+                tried = Some(log2);
+                let (b, r) = t.boxes();
+                for ratio in ratios(x, eta, &b, &r) {
+                    match tail(x, eta, &b, &r, &ratio) {
+                        Ok(beta) => return Certified::Converged(limit(x, eta, t.step, p, &r, ratio, beta)),
+                        Err(e) => reason = format!("tail inequality fails at step {} with {p} bits: {e}", t.step),
+                    }
+                }
+            }
+            if t.step >= max_steps {
+                break;
+            }
+            if let Err(e) = t.step() {
+                // Wide boxes at a low precision can blow up while the exact run converges.
+                reason = format!("{e} with {p} bits");
+                continue 'plan;
+            }
+            if t.r.positive() || t.r.negative() {
+                if signs.len() == 32 {
+                    signs.remove(0);
+                }
+                signs.push(t.r.positive());
+            }
+        }
+        let rho = t.boxes().1.mag();
+        if rho * Q::from_integer(1024.into()) > y.abs() {
+            let alternates = signs.len() == 32 && signs.windows(2).all(|w| w[0] != w[1]);
+            let what = if alternates { "r_k alternates in sign without settling (a period-2 orbit)" } else { "the residual has not settled" };
+            return Certified::NotCertified(format!("not settled within {max_steps} steps: {what}; |r_K| ≤ {}", crate::numeric::rational::short(&t.boxes().1.mag())));
+        }
+    }
+    Certified::NotCertified(reason)
+}
+
+/// {lo, hi} as rational strings, rounded outward to `p` bits (the pinned form, FORMAT.md §4.8).
+pub fn interval_json(i: &Interval, p: u64) -> Value {
+    json!({"lo": fmt_q(&round_bits(i.lo(), p, false)), "hi": fmt_q(&round_bits(i.hi(), p, true))})
+}
+
+impl Certified {
+    /// The `certified` object of SPEC §7.
+    pub fn json(&self) -> Value {
+        match self {
+            Certified::NotCertified(reason) => json!({"converged": false, "reason": reason}),
+            Certified::Converged(l) => json!({
+                "converged": true,
+                "steps": l.steps,
+                "bits": l.bits,
+                "beta": l.beta.iter().map(|b| interval_json(b, l.bits)).collect::<Vec<_>>(),
+                "norm": interval_json(&l.norm, l.bits),
+                "sharpness": interval_json(&l.sharpness, l.bits),
+                "eos_margin": interval_json(&l.eos_margin, l.bits),
+                "residual": {"rho": fmt_q(&l.rho), "q": fmt_q(&l.q)},
+            }),
+        }
+    }
+}
+
+impl Limit {
+    /// The keys of one certified run in a claim (`steps`, `bits`, `rho`, `q`, `beta`).
+    pub fn run_keys(&self) -> serde_json::Map<String, Value> {
+        let mut m = serde_json::Map::new();
+        m.insert("steps".into(), json!(self.steps));
+        m.insert("bits".into(), json!(self.bits));
+        m.insert("rho".into(), json!(fmt_q(&self.rho)));
+        m.insert("q".into(), json!(fmt_q(&self.q)));
+        m.insert("beta".into(), Value::Array(self.beta.iter().map(|b| interval_json(b, self.bits)).collect()));
+        m
+    }
+
+    /// A `gd-limit` claim (FORMAT.md §4.8).
+    pub fn claim(&self, eta: &Q) -> Value {
+        let mut m = self.run_keys();
+        m.insert("kind".into(), json!("gd-limit"));
+        m.insert("lr".into(), json!(fmt_q(eta)));
+        m.insert("norm".into(), interval_json(&self.norm, self.bits));
+        m.insert("sharpness".into(), interval_json(&self.sharpness, self.bits));
+        m.insert("eos_margin".into(), interval_json(&self.eos_margin, self.bits));
+        Value::Object(m)
+    }
+}
+
+/// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a), G(β; β*) = (β − β*)ᵀΣ(β − β*) (SPEC §3,
+/// §4.1), by exact interval arithmetic over the boxes: Σ_ij Σ_ij·(D_i D_j) with D = box − β*,
+/// D_i² for i = j — the kernel's formula — rounded outward to `p` bits (the pinned form).
+pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]], p: u64) -> Interval {
+    let mut total = Interval::point(Q::zero());
+    for ((p, star), bx) in atoms.iter().zip(boxes) {
+        let diff: Vec<Interval> = bx.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
+        for (i, di) in diff.iter().enumerate() {
+            for (j, dj) in diff.iter().enumerate() {
+                let v = if i == j { di.sqr() } else { di.mul(dj) };
+                total = total.add(&v.mul(&Interval::point(p * &sigma[i][j])));
+            }
+        }
+    }
+    Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
+}

@@ -1,0 +1,240 @@
+//! The Edge-of-Stability cross-checks C1–C5 of SPEC §4 and the gradient-flow report.
+//!
+//! Untrusted: each check is a measurement with its margin. C5 here is a float observation: the
+//! GD learner runs once per teacher atom's own label y_a (SPEC §4.1) and its endpoints' exact
+//! errors are summed; only a certified run makes it a theorem.
+
+use crate::theory::generalization::Setting;
+use crate::dynamics::gd::{self as dynamics, decimal, Problem, Stop, Summary};
+use crate::error::{Error, Result};
+use crate::theory::flow::{Flow, Limit, MaxSharpness};
+use crate::io::instance::{Instance, Model};
+use crate::numeric::interval::Interval;
+use crate::numeric::rational::{fmt_q, Q};
+use num_traits::{Signed, Zero};
+use serde_json::{json, Value};
+
+/// Significant bits of the gradient-flow enclosures.
+pub const FLOW_BITS: u64 = 96;
+
+/// The certified gradient flow of an instance and the critical rate η_c = 2/max_t S(GF).
+#[derive(Clone, Debug)]
+pub struct FlowReport {
+    pub limit: Limit,
+    pub max_sharpness: MaxSharpness,
+    /// [2/hi, 2/lo] of the max-sharpness enclosure.
+    pub eta_c: Interval,
+}
+
+/// Computes the flow report (`shared` only).
+pub fn flow_report(p: &Problem) -> Result<FlowReport> {
+    let flow = Flow::new(p, FLOW_BITS)?;
+    let limit = flow.limit()?;
+    let max_sharpness = flow.max_sharpness(&limit, 64, 16);
+    let two = Q::from_integer(2.into());
+    let v = &max_sharpness.value;
+    if !v.lo().is_positive() {
+        return Err(Error::Usage("gradient flow: max sharpness is not certified positive".into()));
+    }
+    let eta_c = Interval::hull(&two / v.hi(), &two / v.lo());
+    Ok(FlowReport { limit, max_sharpness, eta_c })
+}
+
+fn enclosure(i: &Interval) -> Value {
+    json!({"lo": fmt_q(i.lo()), "hi": fmt_q(i.hi()), "mid": decimal(&i.mid(), 17)})
+}
+
+/// JSON of the flow report: every value an enclosure {lo, hi} of exact rationals.
+pub fn flow_json(f: &FlowReport) -> Value {
+    json!({
+        "rho": enclosure(&f.limit.rho),
+        "beta": f.limit.beta.iter().map(enclosure).collect::<Vec<_>>(),
+        "norm": enclosure(&f.limit.norm),
+        "sharpness": enclosure(&f.limit.sharpness),
+        "max_sharpness": enclosure(&f.max_sharpness.value),
+        "max_sharpness_rho": decimal(&f.max_sharpness.rho, 17),
+        "eta_c": enclosure(&f.eta_c),
+        "method": format!(
+            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho* by certified bisection; max S by branch and bound over {} sub-intervals of hull(0, rho*) with secular-equation upper bounds and Rayleigh/secular lower bounds; eta_c = 2/max S",
+            f.max_sharpness.pieces
+        ),
+    })
+}
+
+fn check(name: &str, status: &str, margin: Option<String>, detail: String) -> Value {
+    json!({"check": name, "status": status, "margin": margin, "detail": detail})
+}
+
+/// The exact sharpness enclosure of a run's endpoint (the float endpoint rationalised exactly).
+pub fn endpoint_sharpness(p: &Problem, s: &Summary) -> (Q, Q) {
+    let (lo, hi, _) = dynamics::exact_sharpness(p, s.theta.clone());
+    (lo, hi)
+}
+
+/// C1: a converged endpoint has S ≤ 2/η. Margin (2/η − S)/(2/η), S of the exact endpoint.
+pub fn c1(p: &Problem, eta: &Q, s: &Summary) -> Value {
+    if s.stop != Stop::Converged {
+        return check("C1", "n/a", None, "run did not converge".into());
+    }
+    let bound = Q::from_integer(2.into()) / eta;
+    let (lo, hi) = endpoint_sharpness(p, s);
+    let margin = (&bound - &hi) / &bound;
+    let status = if hi <= bound { "pass" } else if lo <= bound { "pass (within enclosure)" } else { "fail" };
+    check("C1", status, Some(decimal(&margin, 6)), format!("S(endpoint) in [{}, {}] (exact endpoint), 2/eta = {}", decimal(&lo, 10), decimal(&hi, 10), decimal(&bound, 10)))
+}
+
+/// C2: for η < η_c the endpoint is near the GF limit. Margin: relative ℓ1 distance
+/// Σ|β_i − β*_i| / Σβ*_i (midpoint of the certified β*); pass when ≤ 1/10.
+pub fn c2(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport) -> Value {
+    if eta >= f.eta_c.lo() {
+        return check("C2", "n/a", None, format!("eta ≥ eta_c ≈ {}", decimal(&f.eta_c.mid(), 8)));
+    }
+    let beta = crate::models::model::beta(p.model, &s.theta);
+    let dist: Q = beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum();
+    let rel = dist / f.limit.norm.mid();
+    let status = if rel <= Q::new(1.into(), 10.into()) { "pass" } else { "fail" };
+    check("C2", status, Some(decimal(&rel, 6)), "relative l1 distance of beta(endpoint) to the GF limit".into())
+}
+
+/// C3: for η_c < η < η_max the endpoint's S is near 2/η. Margin |S − 2/η|/(2/η); pass ≤ 5%.
+pub fn c3(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport, eta_max: &Q) -> Value {
+    if eta <= f.eta_c.hi() || eta >= eta_max {
+        return check("C3", "n/a", None, "eta outside (eta_c, eta_max)".into());
+    }
+    if s.stop == Stop::Diverged {
+        return check("C3", "n/a", None, "diverged inside (eta_c, eta_max): no endpoint (reported, not hidden)".into());
+    }
+    let bound = Q::from_integer(2.into()) / eta;
+    let (lo, hi) = endpoint_sharpness(p, s);
+    let sh = (lo + hi) / Q::from_integer(2.into());
+    let rel = (&sh - &bound).abs() / &bound;
+    let status = if rel <= Q::new(1.into(), 20.into()) { "pass" } else { "fail" };
+    check("C3", status, Some(decimal(&rel, 6)), format!("S(endpoint) = {}, 2/eta = {}", decimal(&sh, 10), decimal(&bound, 10)))
+}
+
+/// C1–C3 for one `gd` run (`shared` only; `uv` gets C1).
+pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<Value> {
+    let mut out = vec![c1(p, eta, s)];
+    if p.model == Model::Shared {
+        let f = flow_report(p)?;
+        let t = dynamics::thresholds(inst)?;
+        out.push(c2(p, eta, s, &f));
+        out.push(c3(p, eta, s, &f, &t.eta_max));
+    }
+    Ok(Value::Array(out))
+}
+
+/// Errors of the reference learners (SPEC §3): (min-norm, min-sharpness, front best, its rule c),
+/// computed by [`crate::theory::generalization`]; `None` without a teacher.
+pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
+    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
+    let f = setting.front_best();
+    Ok(Some((f.min_norm.value, f.min_sharpness.value, f.value, f.c)))
+}
+
+/// The expected error of the float GD learner of a discrete prior (SPEC §4.1, evidence only):
+/// GD from the instance's θ0 on every atom's own label y_a = ⟨x, β*_a⟩, and
+/// Σ_a p_a G(β_a; β*_a) evaluated exactly at each float endpoint β_a = β(θ_a). `None` for a
+/// moments prior or when some run diverged.
+pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::gd::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
+    let atoms = s.atoms.as_ref()?;
+    let mut total = Q::zero();
+    for (weight, teacher) in atoms {
+        let label: Q = teacher.iter().zip(&s.x).map(|(b, x)| b * x).sum();
+        let run = Problem { y: label, ..p.clone() };
+        let summary = dynamics::run_summary(&run, prec, o, &|_| {});
+        if summary.stop == Stop::Diverged {
+            return None;
+        }
+        let beta = crate::models::model::beta(p.model, &summary.theta);
+        total += weight * s.g(&beta, teacher);
+    }
+    Some(total)
+}
+
+/// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).
+fn trajectory<S: crate::numeric::scalar::Scalar>(p: &Problem, ctx: &S::Ctx, eta: &Q, steps: u64) -> Vec<Vec<f64>> {
+    let data = dynamics::Data::<S>::new(p, ctx);
+    let e = S::from_q(eta, ctx);
+    let mut s = data.state(p.theta0.iter().map(|q| S::from_q(q, ctx)).collect());
+    let mut out = vec![s.theta.iter().map(|v| v.to_f64()).collect::<Vec<f64>>()];
+    for _ in 0..steps {
+        data.step(&e, &mut s);
+        let row: Vec<f64> = s.theta.iter().map(|v| v.to_f64()).collect();
+        if row.iter().any(|v| !v.is_finite()) {
+            break;
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// max over the first `steps` steps and coordinates of |θ^256 − θ^exact|/|θ^exact|, in Q.
+fn exact_deviation(p: &Problem, eta: &Q, steps: u64) -> f64 {
+    use crate::numeric::float256::F256;
+    use crate::numeric::scalar::Scalar;
+    let exact = dynamics::Data::<Q>::new(p, &());
+    let float = dynamics::Data::<F256>::new(p, &());
+    let (e_eta, f_eta) = (eta.clone(), F256::from_q(eta, &()));
+    let mut se = exact.state(p.theta0.clone());
+    let mut sf = float.state(p.theta0.iter().map(|q| F256::from_q(q, &())).collect());
+    let mut worst = Q::zero();
+    for _ in 0..steps {
+        exact.step(&e_eta, &mut se);
+        float.step(&f_eta, &mut sf);
+        for (a, b) in sf.theta.iter().zip(&se.theta) {
+            if let Some(a) = a.to_q() {
+                if !b.is_zero() {
+                    worst = worst.max(crate::numeric::rational::abs(&((a - b) / b)));
+                }
+            }
+        }
+    }
+    crate::numeric::scalar::q_to_f64(&worst)
+}
+
+fn rel_dev(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| ((x - y) / y).abs()).fold(0.0, f64::max)
+}
+
+/// Precision audit of one learning rate (issue 4): f32, f64 and 256-bit trajectories against
+/// each other, and the 256-bit one against exact rationals for the first exact steps.
+/// Reports, per float type, the first step at which max_i |θ_i − θ_i^ref|/|θ_i^ref| exceeds
+/// 10^-6 (reference: 256 bits) and the final relative deviation of θ, loss, S and N.
+pub fn audit(p: &Problem, eta: &Q, steps: u64) -> Value {
+    let reference = trajectory::<crate::numeric::float256::F256>(p, &(), eta, steps);
+    let exact_steps = steps.min(8);
+    let exact_dev = exact_deviation(p, eta, exact_steps);
+    let measure = |theta: &[f64]| -> (f64, f64, f64) {
+        let data = dynamics::Data::<f64>::new(p, &());
+        let s = data.state(theta.to_vec());
+        let m = data.measure(&s, 200);
+        let (lo, hi) = m.spectrum.sharpness();
+        (m.loss, 0.5 * (lo + hi), m.norm)
+    };
+    let (rl, rs, rn) = reference.last().map_or((0.0, 0.0, 0.0), |t| measure(t));
+    let mut floats = Vec::new();
+    for (name, traj) in [("f32", trajectory::<f32>(p, &(), eta, steps)), ("f64", trajectory::<f64>(p, &(), eta, steps))] {
+        let first = traj.iter().zip(&reference).position(|(a, b)| rel_dev(a, b) > 1e-6);
+        let k = traj.len().min(reference.len()) - 1;
+        let (l, s, n) = measure(&traj[k]);
+        floats.push(json!({
+            "precision": name,
+            "steps_compared": k,
+            "first_step_rel_dev_above_1e-6": first,
+            "final_theta_rel_dev": rel_dev(&traj[k], &reference[k]),
+            "final_loss": l, "final_loss_reference": rl,
+            "final_sharpness_rel_dev": ((s - rs) / rs).abs(),
+            "final_norm_rel_dev": ((n - rn) / rn).abs(),
+        }));
+    }
+    json!({
+        "lr": fmt_q(eta),
+        "steps": reference.len() - 1,
+        "reference": "256-bit binary floats",
+        "exact_steps": exact_steps,
+        "reference_vs_exact_max_rel_dev": exact_dev,
+        "note": "final losses are evaluated in f64 from each endpoint",
+        "floats": floats,
+    })
+}

@@ -1,0 +1,8 @@
+//! Gradient descent (SPEC §4, §4.1): float and arbitrary-precision runs ([`gd`]), the certified
+//! interval trajectory and tail theorem ([`certified_gd`]), and the Edge-of-Stability checks
+//! ([`eos`]). Imports everything below it: [`crate::numeric`], [`crate::models`],
+//! [`crate::spectra`], [`crate::theory`], [`crate::io::instance`].
+
+pub mod gd;
+pub mod eos;
+pub mod certified_gd;

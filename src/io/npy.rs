@@ -1,0 +1,99 @@
+//! A small exact reader of NumPy `.npy` matrices (format versions 1, 2 and 3).
+//!
+//! Layout: the magic `\x93NUMPY`, a major and minor version byte, the header length (2 bytes
+//! little-endian for version 1, 4 bytes for versions 2 and 3), then an ASCII Python dict with
+//! `descr`, `fortran_order` and `shape`, then the raw data. Accepted `descr`: `<f4`, `<f8`,
+//! `>f4`, `>f8` (and `|`-less equivalents written by NumPy). Every value is read as the exact
+//! binary rational it holds ([`crate::numeric::rational::from_f64_exact`]); NaN and infinities are
+//! rejected with the index of the first one. Only 2-D arrays are accepted.
+
+use crate::error::{Error, Result};
+use crate::numeric::rational::{from_f64_exact, Q};
+use std::path::Path;
+
+/// Largest side of a matrix read from a file (a 20 000 × 20 000 float64 matrix is 3.2 GB).
+pub const MAX_SIDE: usize = 20_000;
+
+/// Reads a 2-D `.npy` file as a matrix of exact rationals (row-major, as NumPy indexes it).
+pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    parse_matrix(&name, &bytes)
+}
+
+/// Parses the bytes of a 2-D `.npy` file; `name` is used in error messages.
+pub fn parse_matrix(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Q>>> {
+    let bad = |field: &str, reason: String| Error::input(name, field, reason);
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err(Error::file(name, "not a .npy file (missing the \\x93NUMPY magic)"));
+    }
+    let (header_len, start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10usize),
+        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+        v => return Err(bad("version", format!("unsupported .npy format version {v}"))),
+    };
+    let header_end = start.checked_add(header_len).filter(|&e| e <= bytes.len()).ok_or_else(|| Error::file(name, "truncated .npy header"))?;
+    let header = std::str::from_utf8(&bytes[start..header_end]).map_err(|_| Error::file(name, "the .npy header is not text"))?;
+    let descr = dict_value(header, "descr").ok_or_else(|| bad("descr", "missing in the .npy header".into()))?;
+    let descr = descr.trim_matches(|c| c == '\'' || c == '"');
+    let (big_endian, width) = match descr {
+        "<f8" | "=f8" => (false, 8),
+        "<f4" | "=f4" => (false, 4),
+        ">f8" => (true, 8),
+        ">f4" => (true, 4),
+        other => return Err(bad("descr", format!("unsupported dtype `{other}` (expected float32 or float64: <f4, <f8, >f4, >f8)"))),
+    };
+    let fortran = match dict_value(header, "fortran_order").as_deref() {
+        Some("False") => false,
+        Some("True") => true,
+        _ => return Err(bad("fortran_order", "missing or not True/False in the .npy header".into())),
+    };
+    let shape = dict_value(header, "shape").ok_or_else(|| bad("shape", "missing in the .npy header".into()))?;
+    let dims: Vec<usize> = shape
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<usize>().map_err(|_| bad("shape", format!("`{shape}` is not a tuple of sizes"))))
+        .collect::<Result<_>>()?;
+    let [rows, cols] = dims[..] else {
+        return Err(bad("shape", format!("{shape}: expected a 2-D array (a matrix), found {} dimensions", dims.len())));
+    };
+    if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE {
+        return Err(bad("shape", format!("{shape}: each side must be from 1 to {MAX_SIDE}")));
+    }
+    let count = rows * cols;
+    let data = &bytes[header_end..];
+    if data.len() != count * width {
+        return Err(Error::file(name, format!("data has {} bytes, shape {shape} of {descr} needs {}", data.len(), count * width)));
+    }
+    let mut out = vec![Vec::with_capacity(cols); rows];
+    for k in 0..count {
+        let chunk = &data[k * width..(k + 1) * width];
+        let value = match (width, big_endian) {
+            (8, false) => f64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])),
+            (8, true) => f64::from_be_bytes(chunk.try_into().unwrap_or([0; 8])),
+            (_, false) => f32::from_le_bytes(chunk.try_into().unwrap_or([0; 4])) as f64,
+            (_, true) => f32::from_be_bytes(chunk.try_into().unwrap_or([0; 4])) as f64,
+        };
+        let (i, j) = if fortran { (k % rows, k / rows) } else { (k / cols, k % cols) };
+        let q = from_f64_exact(value).ok_or_else(|| bad(&format!("[{i}][{j}]"), format!("{value} is not a finite number")))?;
+        out[i].push((j, q));
+    }
+    Ok(out
+        .into_iter()
+        .map(|mut r: Vec<(usize, Q)>| {
+            r.sort_by_key(|(j, _)| *j);
+            r.into_iter().map(|(_, q)| q).collect()
+        })
+        .collect())
+}
+
+/// The raw text of `key`'s value in a Python dict literal such as
+/// `{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }`.
+fn dict_value(header: &str, key: &str) -> Option<String> {
+    let at = header.find(&format!("'{key}'")).or_else(|| header.find(&format!("\"{key}\"")))?;
+    let rest = header[at + key.len() + 2..].trim_start().strip_prefix(':')?.trim_start();
+    let end = if rest.starts_with('(') { rest.find(')')? + 1 } else { rest.find([',', '}'])? };
+    Some(rest[..end].trim().to_string())
+}

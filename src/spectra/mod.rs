@@ -1,0 +1,6 @@
+//! Eigenvalues (SPEC §6): certified enclosures of λ_max and λ_min in exact arithmetic
+//! ([`certified`]) and the untrusted float estimates an audit judges ([`estimate`]: power
+//! iteration, Lanczos). Imports [`crate::numeric`], [`crate::models`] and [`crate::io::instance`].
+
+pub mod certified;
+pub mod estimate;
