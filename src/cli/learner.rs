@@ -103,7 +103,7 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
         }
     };
     if let Certified::Converged(l) = own {
-        claims.push(l.claim(eta));
+        claims.push(l.claim(eta).into());
     }
     let mut m = Map::new();
     m.insert("kind".into(), json!("gd-learner"));
@@ -125,7 +125,7 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
     for (k, v) in verdicts {
         m.insert((*k).into(), json!(v));
     }
-    claims.push(Value::Object(m));
+    claims.push(Value::Object(m).into());
     let title = format!("GD learner at lr = {} (SPEC §4.1): certified expected error against the exact ends", fmt_q(eta));
     let file = claims::claim_file(&title, Some(super::gd::claim_instance(inst, true)), claims);
     claims::verify_and_write(path, &file)?;

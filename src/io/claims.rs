@@ -2,50 +2,35 @@
 //! certificates that the kernel crate ([`dlncheck_kernel`]) re-checks. Format: `proofs/FORMAT.md`.
 
 use crate::error::{Error, Result};
+use crate::io::format::{self, rat, rat_rows, rats, Claim, ClaimFile};
 use crate::io::instance::{Covariance, Init, Instance, Model, Teacher};
 use crate::theory::optimum::{self, Optimum, Slacks};
-use crate::numeric::rational::{fmt_q, fmt_qs, qs_json};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use std::path::Path;
 
-fn optimum_claim(kind: &str, o: &Optimum, slacks: Option<&Slacks>) -> Value {
-    let mut m = Map::new();
-    m.insert("kind".into(), json!(kind));
-    m.insert("value".into(), json!(fmt_q(&o.value)));
-    let beta = (0..o.dim).map(|i| Value::String(if i == o.index { fmt_q(&o.carried) } else { "0".into() })).collect();
-    m.insert("beta".into(), Value::Array(beta));
-    m.insert("dual".into(), json!(fmt_q(&o.dual)));
-    if let Some(slacks) = slacks {
-        m.insert("slack".into(), qs_json(&slacks.slack));
-        if let Some(sn) = &slacks.slack_neg {
-            m.insert("slack_neg".into(), qs_json(sn));
-        }
+fn optimum_claim(o: &Optimum, slacks: Option<&Slacks>) -> format::Optimum {
+    let beta = (0..o.dim).map(|i| if i == o.index { rat(&o.carried) } else { format::Rat(num_traits::Zero::zero()) }).collect();
+    format::Optimum {
+        value: rat(&o.value),
+        beta,
+        dual: rat(&o.dual),
+        slack: slacks.map(|s| rats(&s.slack)),
+        slack_neg: slacks.and_then(|s| s.slack_neg.as_deref().map(rats)),
     }
-    Value::Object(m)
 }
 
 /// The T1 claims of an instance: min-norm, min-sharpness, conflict (or coincidence), Pareto front.
 /// With `slacks`, the optimum claims also list every dual slack w_i ∓ λ·x_i (the kernel
 /// recomputes them either way; listing them lets a reader see each inequality of a small claim).
-pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Value>> {
+pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Claim>> {
     let t = optimum::solve(inst)?;
     let p = optimum::Point::of(inst)?;
-    let vertex = |v: &crate::theory::pareto::Vertex| {
-        let mut m = Map::new();
-        m.insert("index".into(), Value::from(v.index));
-        m.insert("norm".into(), Value::String(fmt_q(&v.norm)));
-        m.insert("sharpness".into(), Value::String(fmt_q(&v.sharpness)));
-        Value::Object(m)
-    };
-    let front = Value::Array(t.front.iter().map(vertex).collect());
-    let mut pareto = Map::new();
-    pareto.insert("kind".into(), json!("pareto-front"));
-    pareto.insert("vertices".into(), front);
+    let vertices = t.front.iter().map(|v| format::Vertex { index: v.index, norm: rat(&v.norm), sharpness: rat(&v.sharpness) }).collect();
     Ok(vec![
-        optimum_claim("min-norm", &t.min_norm, slacks.then(|| p.slacks(&t.min_norm)).as_ref()),
-        optimum_claim("min-sharpness", &t.min_sharpness, slacks.then(|| p.slacks(&t.min_sharpness)).as_ref()),
-        json!({"kind": "conflict", "coincide": t.coincide, "ratio": fmt_q(&t.ratio)}),
-        Value::Object(pareto),
+        Claim::MinNorm(optimum_claim(&t.min_norm, slacks.then(|| p.slacks(&t.min_norm)).as_ref())),
+        Claim::MinSharpness(optimum_claim(&t.min_sharpness, slacks.then(|| p.slacks(&t.min_sharpness)).as_ref())),
+        Claim::Conflict { coincide: t.coincide, ratio: rat(&t.ratio) },
+        Claim::ParetoFront { vertices },
     ])
 }
 
@@ -54,95 +39,78 @@ pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Value>> {
 /// `generalization` claims are present, plus `init` when `with_init` (GD claims). Fields no claim
 /// depends on are left out so that every number in a claim file is pinned by some check.
 pub fn claim_instance(inst: &Instance, generalization: bool, with_init: bool) -> Value {
-    let mut m = Map::new();
-    m.insert("model".into(), json!(inst.model.name()));
-    if let Model::SharedDepth(d) = inst.model {
-        m.insert("depth".into(), json!(d));
-    }
-    if inst.one_point {
-        m.insert("x".into(), json!(fmt_qs(&inst.x[0])));
-        m.insert("y".into(), json!(fmt_q(&inst.y[0])));
+    let depth = match inst.model {
+        Model::SharedDepth(d) => Some(d),
+        _ => None,
+    };
+    let (x, x_rows, y) = if inst.one_point {
+        (Some(rats(&inst.x[0])), None, serde_json::to_value(rat(&inst.y[0])))
     } else {
-        m.insert("X".into(), json!(inst.x.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()));
-        m.insert("y".into(), json!(fmt_qs(&inst.y)));
-    }
-    if with_init && let Some(init) = &inst.init {
-        m.insert("init".into(), match init {
-            Init::Alpha(a) => json!({"alpha": fmt_q(a)}),
-            Init::Theta(t) => json!({"theta": fmt_qs(t)}),
-        });
-    }
-    if generalization {
-        if let Some(t) = &inst.teacher {
-            m.insert("teacher".into(), match t {
-                Teacher::Discrete { atoms } => json!({"kind": "discrete", "atoms": atoms.iter().map(|(p, b)| json!({"weight": fmt_q(p), "beta": fmt_qs(b)})).collect::<Vec<_>>()}),
-                Teacher::Moments { mean, second_moment } => json!({"kind": "moments", "mean": fmt_qs(mean), "second_moment": second_moment.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()}),
-            });
-        }
-        if let Covariance::Matrix(c) = &inst.covariance {
-            m.insert("population".into(), json!({"covariance": c.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()}));
-        }
-    }
-    Value::Object(m)
+        (None, Some(rat_rows(&inst.x)), serde_json::to_value(rats(&inst.y)))
+    };
+    let init = match &inst.init {
+        Some(Init::Alpha(a)) if with_init => Some(format::Init::Alpha(rat(a))),
+        Some(Init::Theta(t)) if with_init => Some(format::Init::Theta(rats(t))),
+        _ => None,
+    };
+    let teacher = match &inst.teacher {
+        Some(Teacher::Discrete { atoms }) if generalization => Some(format::Teacher::Discrete { atoms: atoms.iter().map(|(p, b)| format::Atom { weight: rat(p), beta: rats(b) }).collect() }),
+        Some(Teacher::Moments { mean, second_moment }) if generalization => Some(format::Teacher::Moments { mean: rats(mean), second_moment: rat_rows(second_moment) }),
+        _ => None,
+    };
+    let population = match &inst.covariance {
+        Covariance::Matrix(c) if generalization => Some(format::Population { covariance: rat_rows(c) }),
+        _ => None,
+    };
+    let table = format::Instance { model: inst.model.name().to_string(), depth, x, x_rows, y: y.unwrap_or(Value::Null), init, teacher, population };
+    serde_json::to_value(table).unwrap_or(Value::Null)
 }
 
 /// The T1-G claims of an instance with a teacher (SPEC §3): `neither-bias` when both ends of
 /// the front lose strictly, otherwise `end-optimal` naming the optimal end; then `best-linear`
 /// and, for a discrete prior, `bayes`. Empty without a teacher.
-pub fn generalization_claims(inst: &Instance) -> Result<Vec<Value>> {
+pub fn generalization_claims(inst: &Instance) -> Result<Vec<Claim>> {
     let Some(r) = crate::theory::generalization::report(inst)? else { return Ok(Vec::new()) };
     Ok(generalization_claims_of(&r))
 }
 
 /// A face certificate `{ value, c, nu, mu }` (FORMAT.md).
-fn face_json(f: &crate::theory::generalization::Face) -> Value {
-    json!({"value": fmt_q(&f.value), "c": fmt_qs(&f.c), "nu": fmt_q(&f.nu), "mu": fmt_qs(&f.mu)})
+fn face(f: &crate::theory::generalization::Face) -> format::Face {
+    format::Face { value: rat(&f.value), c: rats(&f.c), nu: rat(&f.nu), mu: rats(&f.mu) }
 }
 
 /// The T1-G claims of a solved report (see [`generalization_claims`]).
-pub fn generalization_claims_of(r: &crate::theory::generalization::Report) -> Vec<Value> {
+pub fn generalization_claims_of(r: &crate::theory::generalization::Report) -> Vec<Claim> {
     let f = &r.front;
-    let mut front = Map::new();
-    match f.optimal_end() {
-        None => front.insert("kind".into(), json!("neither-bias")),
-        Some(end) => {
-            front.insert("kind".into(), json!("end-optimal"));
-            front.insert("end".into(), json!(end))
-        }
+    let best = format::FrontBest {
+        value: rat(&f.value),
+        segment: f.segment,
+        t: f.segment.map(|_| rat(&f.t)),
+        c: rats(&f.c),
+        margin_norm: rat(&f.margin_norm),
+        margin_sharpness: rat(&f.margin_sharpness),
+        min_norm: face(&f.min_norm),
+        min_sharpness: face(&f.min_sharpness),
+        segments: f.segments.iter().map(face).collect(),
     };
-    front.insert("value".into(), json!(fmt_q(&f.value)));
-    if let Some(j) = f.segment {
-        front.insert("segment".into(), json!(j));
-        front.insert("t".into(), json!(fmt_q(&f.t)));
-    }
-    front.insert("c".into(), json!(fmt_qs(&f.c)));
-    front.insert("margin_norm".into(), json!(fmt_q(&f.margin_norm)));
-    front.insert("margin_sharpness".into(), json!(fmt_q(&f.margin_sharpness)));
-    front.insert("min_norm".into(), face_json(&f.min_norm));
-    front.insert("min_sharpness".into(), face_json(&f.min_sharpness));
-    front.insert("segments".into(), Value::Array(f.segments.iter().map(face_json).collect()));
-    let b = &r.best_linear;
-    let mut best = face_json(b);
-    best["kind"] = json!("best-linear");
-    let mut out = vec![Value::Object(front), best];
+    let mut out = vec![match f.optimal_end() {
+        None => Claim::NeitherBias(best),
+        Some(end) => Claim::EndOptimal { end: end.to_string(), best },
+    }];
+    out.push(Claim::BestLinear(face(&r.best_linear)));
     if let Some(v) = &r.bayes {
-        out.push(json!({"kind": "bayes", "value": fmt_q(v)}));
+        out.push(Claim::Bayes { value: rat(v) });
     }
     out
 }
 
 /// A whole claim file: version, title, `expect` (the kinds of `claims`, in order, so that a
 /// deleted or renamed claim fails `check`), the instance (if any) and the claims.
-pub fn claim_file(title: &str, instance: Option<Value>, claims: Vec<Value>) -> Value {
-    let mut m = Map::new();
-    m.insert("version".into(), json!(dlncheck_kernel::VERSION));
-    m.insert("title".into(), json!(title));
-    m.insert("expect".into(), Value::Array(claims.iter().map(|c| c["kind"].clone()).collect()));
-    if let Some(instance) = instance {
-        m.insert("instance".into(), instance);
-    }
-    m.insert("claim".into(), Value::Array(claims));
-    Value::Object(m)
+pub fn claim_file<C: Into<Claim>>(title: &str, instance: Option<Value>, claims: Vec<C>) -> Value {
+    let claim: Vec<Value> = claims.into_iter().map(|c| c.into().to_value()).collect();
+    let expect = claim.iter().map(|c| c["kind"].as_str().unwrap_or_default().to_string()).collect();
+    let file = ClaimFile { version: dlncheck_kernel::VERSION, title: title.to_string(), expect, instance, claim };
+    serde_json::to_value(file).unwrap_or(Value::Null)
 }
 
 /// Renders the claim file, has the kernel check exactly the text that would be written, and

@@ -5,6 +5,7 @@
 
 pub mod instance;
 pub mod npy;
+pub mod format;
 pub mod claims;
 pub mod plot;
 pub mod coq;

@@ -12,6 +12,7 @@
 //!   S ≥ min_{Xβ=y, β≥0} (4/n)·Σ_i β_i g_i with g_i = x_iᵀZx_i, which by LP duality is ≥ yᵀμ for
 //!   every μ with Xᵀμ ≤ (4/n)·g.
 
+use crate::io::format::{self, rat, rat_rows, rats, Claim};
 use crate::error::{Error, Result};
 use crate::spectra::estimate::jacobi_eigen;
 use crate::io::instance::{Instance, Model};
@@ -161,32 +162,22 @@ fn enclosure_fields(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Map<Stri
 
 /// The T2 claims of `proofs/FORMAT.md`: `t2-min-norm`, and for `shared` also
 /// `t2-sharpness-upper`, `t2-sharpness-lower` and `t2-conflict` (when the biases conflict).
-pub fn claims(inst: &Instance, norm: &MinNorm, sharp: Option<(&SharpnessBounds, &MaxCertificate)>) -> Vec<serde_json::Value> {
-    use crate::numeric::rational::{fmt_q, fmt_qs};
-    use serde_json::json;
-    let mut first = json!({"kind": "t2-min-norm", "beta": fmt_qs(&norm.beta), "value": fmt_q(&norm.value), "dual": fmt_qs(&norm.dual), "slack": fmt_qs(&norm.slack)});
-    if let Some(sn) = &norm.slack_neg {
-        first["slack_neg"] = json!(fmt_qs(sn));
-    }
-    let mut out = vec![first];
+pub fn claims(inst: &Instance, norm: &MinNorm, sharp: Option<(&SharpnessBounds, &MaxCertificate)>) -> Vec<Claim> {
+    let mut out = vec![Claim::T2MinNorm(format::T2MinNorm { beta: rats(&norm.beta), value: rat(&norm.value), dual: rats(&norm.dual), slack: rats(&norm.slack), slack_neg: norm.slack_neg.as_deref().map(rats) })];
     if let Some((b, at_norm)) = sharp {
-        let mut up = enclosure_fields(&gram(&inst.x, &b.beta), &b.enclosure);
-        up.insert("kind".into(), json!("t2-sharpness-upper"));
-        up.insert("beta".into(), json!(fmt_qs(&b.beta)));
-        up.insert("bound".into(), json!(fmt_q(&b.upper)));
-        out.push(serde_json::Value::Object(up));
-        out.push(json!({"kind": "t2-sharpness-lower", "z": b.z.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>(), "mu": fmt_qs(&b.mu), "slack": fmt_qs(&b.slack), "bound": fmt_q(&b.lower)}));
+        out.push(Claim::T2SharpnessUpper { beta: rats(&b.beta), bound: rat(&b.upper), enclosure: enclosure_fields(&gram(&inst.x, &b.beta), &b.enclosure) });
+        out.push(Claim::T2SharpnessLower { z: rat_rows(&b.z), mu: rats(&b.mu), slack: rats(&b.slack), bound: rat(&b.lower) });
         let f = four_over_n(inst);
         let s_lo = &f * &at_norm.lo;
         let n_sharp: Q = b.beta.iter().sum();
         if s_lo > b.upper && n_sharp > norm.value {
-            let mut cf = enclosure_fields(&gram(&inst.x, &norm.beta), at_norm);
-            cf.insert("kind".into(), json!("t2-conflict"));
-            cf.insert("sharpness_lo".into(), json!(fmt_q(&s_lo)));
-            cf.insert("sharpness_margin".into(), json!(fmt_q(&(&s_lo - &b.upper))));
-            cf.insert("norm_of_sharp".into(), json!(fmt_q(&n_sharp)));
-            cf.insert("norm_margin".into(), json!(fmt_q(&(&n_sharp - &norm.value))));
-            out.push(serde_json::Value::Object(cf));
+            out.push(Claim::T2Conflict {
+                sharpness_margin: rat(&(&s_lo - &b.upper)),
+                sharpness_lo: rat(&s_lo),
+                norm_margin: rat(&(&n_sharp - &norm.value)),
+                norm_of_sharp: rat(&n_sharp),
+                enclosure: enclosure_fields(&gram(&inst.x, &norm.beta), at_norm),
+            });
         }
     }
     out

@@ -1,0 +1,219 @@
+//! The claim-file format (`proofs/FORMAT.md`) as Rust types: the producer builds every claim as
+//! one of these structs and serde writes it, so a claim's keys are fixed in one place and a
+//! misspelt key is a compile error, not a file the kernel rejects.
+//!
+//! Sits with the readers at the bottom of the layout (it imports only [`crate::numeric`]), so the
+//! solvers in `theory`, `spectra` and `dynamics` can build their claims; the writer
+//! ([`crate::io::claims`]) assembles them into files. Serialisation goes through
+//! `serde_json::Value`, whose maps keep keys sorted, so the bytes written do not depend on the
+//! order of the fields below.
+
+use crate::numeric::rational::{fmt_q, Q};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// An exact rational, written as its canonical string "p/q" or "p" (FORMAT.md §1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rat(pub Q);
+
+impl Serialize for Rat {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&fmt_q(&self.0))
+    }
+}
+
+/// `q` as a [`Rat`].
+pub fn rat(q: &Q) -> Rat {
+    Rat(q.clone())
+}
+
+/// A vector of rationals.
+pub fn rats(v: &[Q]) -> Vec<Rat> {
+    v.iter().map(rat).collect()
+}
+
+/// A matrix of rationals, by rows.
+pub fn rat_rows(m: &[Vec<Q>]) -> Vec<Vec<Rat>> {
+    m.iter().map(|r| rats(r)).collect()
+}
+
+/// A Pareto-front vertex (`pareto-front`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Vertex {
+    pub index: usize,
+    pub norm: Rat,
+    pub sharpness: Rat,
+}
+
+/// A face certificate `{ value, c, nu, mu }`: the KKT point of E over a face (FORMAT.md, T1-G).
+#[derive(Clone, Debug, Serialize)]
+pub struct Face {
+    pub value: Rat,
+    pub c: Vec<Rat>,
+    pub nu: Rat,
+    pub mu: Vec<Rat>,
+}
+
+/// The fields shared by `neither-bias` and `end-optimal`: the best point of the Pareto set and
+/// the faces of both ends.
+#[derive(Clone, Debug, Serialize)]
+pub struct FrontBest {
+    pub value: Rat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub t: Option<Rat>,
+    pub c: Vec<Rat>,
+    pub margin_norm: Rat,
+    pub margin_sharpness: Rat,
+    pub min_norm: Face,
+    pub min_sharpness: Face,
+    pub segments: Vec<Face>,
+}
+
+/// A T1 optimum (`min-norm`, `min-sharpness`): value, the optimal β and the LP dual, with the
+/// dual slacks when they are listed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Optimum {
+    pub value: Rat,
+    pub beta: Vec<Rat>,
+    pub dual: Rat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack: Option<Vec<Rat>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack_neg: Option<Vec<Rat>>,
+}
+
+/// The T2 minimum norm (`t2-min-norm`): an LP optimum with its dual certificate.
+#[derive(Clone, Debug, Serialize)]
+pub struct T2MinNorm {
+    pub beta: Vec<Rat>,
+    pub value: Rat,
+    pub dual: Vec<Rat>,
+    pub slack: Vec<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack_neg: Option<Vec<Rat>>,
+}
+
+/// One claim, tagged by its `kind` (FORMAT.md lists the keys and the checks of each).
+///
+/// The `lambda-max` certificate fields embedded in the T2 sharpness claims, and the spectral and
+/// GD kinds, are built by their own modules ([`crate::spectra`], [`crate::dynamics`]) and carried
+/// here as [`Claim::Other`] until those modules produce typed values too.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Claim {
+    MinNorm(Optimum),
+    MinSharpness(Optimum),
+    Conflict { coincide: bool, ratio: Rat },
+    ParetoFront { vertices: Vec<Vertex> },
+    NeitherBias(FrontBest),
+    EndOptimal {
+        end: String,
+        #[serde(flatten)]
+        best: FrontBest,
+    },
+    BestLinear(Face),
+    Bayes { value: Rat },
+    T2MinNorm(T2MinNorm),
+    T2SharpnessUpper {
+        beta: Vec<Rat>,
+        bound: Rat,
+        #[serde(flatten)]
+        enclosure: Map<String, Value>,
+    },
+    T2SharpnessLower { z: Vec<Vec<Rat>>, mu: Vec<Rat>, slack: Vec<Rat>, bound: Rat },
+    T2Conflict {
+        sharpness_lo: Rat,
+        sharpness_margin: Rat,
+        norm_of_sharp: Rat,
+        norm_margin: Rat,
+        #[serde(flatten)]
+        enclosure: Map<String, Value>,
+    },
+    /// A claim some other module built as a JSON object (it carries its own `kind`).
+    #[serde(untagged)]
+    Other(Map<String, Value>),
+}
+
+impl Claim {
+    /// The claim as the JSON object written to the file.
+    pub fn to_value(&self) -> Value {
+        // Serialising these types into a `Value` cannot fail: every key is a string and every
+        // number an integer or a string.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl From<Value> for Claim {
+    fn from(v: Value) -> Claim {
+        match v {
+            Value::Object(m) => Claim::Other(m),
+            other => {
+                let mut m = Map::new();
+                m.insert("value".into(), other);
+                Claim::Other(m)
+            }
+        }
+    }
+}
+
+/// The `[instance]` table of a claim file: canonical rationals only, and only what the claims
+/// are about (see [`crate::io::claims::claim_instance`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct Instance {
+    pub model: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<Vec<Rat>>,
+    #[serde(rename = "X", skip_serializing_if = "Option::is_none")]
+    pub x_rows: Option<Vec<Vec<Rat>>>,
+    pub y: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init: Option<Init>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teacher: Option<Teacher>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population: Option<Population>,
+}
+
+/// `[init]`: the GD/GF start.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    Alpha(Rat),
+    Theta(Vec<Rat>),
+}
+
+/// `[teacher]`: the teacher prior (SPEC §3).
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Teacher {
+    Discrete { atoms: Vec<Atom> },
+    Moments { mean: Vec<Rat>, second_moment: Vec<Vec<Rat>> },
+}
+
+/// One atom of a discrete prior.
+#[derive(Clone, Debug, Serialize)]
+pub struct Atom {
+    pub weight: Rat,
+    pub beta: Vec<Rat>,
+}
+
+/// `[population]`: the population covariance Σ (omitted for the identity).
+#[derive(Clone, Debug, Serialize)]
+pub struct Population {
+    pub covariance: Vec<Vec<Rat>>,
+}
+
+/// A whole claim file (FORMAT.md §2).
+#[derive(Clone, Debug, Serialize)]
+pub struct ClaimFile {
+    pub version: u64,
+    pub title: String,
+    pub expect: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Value>,
+    pub claim: Vec<Value>,
+}
