@@ -1,6 +1,6 @@
 //! Several data points (T2, SPEC §5): min-norm as an exact LP, certified bounds on the minimum
 //! sharpness for `shared`, and the norm-versus-sharpness conflict for n > 1. Untrusted: every
-//! result carries a certificate that [`crate::kernel`] re-checks (`proofs/FORMAT.md`).
+//! result carries a certificate that [`dlncheck_kernel`] re-checks (`proofs/FORMAT.md`).
 //!
 //! - Min-norm: on the balanced fibre N = a·Σ|β_i| ([`crate::models::model::beta_space`]), so
 //!   min_M N = min a·‖β‖₁ s.t. Xβ = y (β ≥ 0 for `shared`), an LP; free β is split β = β⁺ − β⁻.

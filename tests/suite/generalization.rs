@@ -235,7 +235,7 @@ proptest! {
         let checked = dlncheck_kernel::check_text("sampled.json", &file.to_string()).unwrap();
         prop_assert!(checked.passed(), "{:?}", checked);
         let f = report(&inst).unwrap().unwrap().front;
-        prop_assert_eq!(claims[t1]["kind"] == "neither-bias", f.margin_norm > Q::zero() && f.margin_sharpness > Q::zero());
+        prop_assert_eq!(claims[t1].to_value()["kind"] == "neither-bias", f.margin_norm > Q::zero() && f.margin_sharpness > Q::zero());
     }
 }
 

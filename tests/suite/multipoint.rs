@@ -56,12 +56,12 @@ fn brute_force(lp: &Lp) -> Option<Q> {
         }
         let cols: Vec<usize> = (0..n).filter(|j| mask >> j & 1 == 1).collect();
         let b_mat: Vec<Vec<Q>> = (0..m).map(|i| cols.iter().map(|&j| lp.a[i][j].clone()).collect()).collect();
-        if let Some(xb) = solve_square(&b_mat, &lp.b) {
-            if xb.iter().all(|v| !v.is_negative()) {
-                let obj: Q = cols.iter().zip(&xb).map(|(&j, v)| &lp.c[j] * v).sum();
-                if best.as_ref().is_none_or(|b| obj < *b) {
-                    best = Some(obj);
-                }
+        if let Some(xb) = solve_square(&b_mat, &lp.b)
+            && xb.iter().all(|v| !v.is_negative())
+        {
+            let obj: Q = cols.iter().zip(&xb).map(|(&j, v)| &lp.c[j] * v).sum();
+            if best.as_ref().is_none_or(|b| obj < *b) {
+                best = Some(obj);
             }
         }
     }

@@ -89,7 +89,7 @@ fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
         c
     };
     let listed: Vec<Value> = t["claim"].as_array().map(|a| a.iter().map(strip).collect()).unwrap_or_default();
-    listed == fresh
+    listed == fresh.iter().map(|c| c.to_value()).collect::<Vec<_>>()
 }
 
 fn claim_files() -> Vec<PathBuf> {

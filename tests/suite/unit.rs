@@ -174,7 +174,8 @@ mod ldl {
     fn agrees_with_the_kernel_on_small_matrices_by_hand() {
         // [[2,1],[1,2]]: eigenvalues 1, 3; [[1,2],[2,1]]: −1, 3; [[1,1],[1,1]]: 0, 2;
         // [[0,1],[1,0]]: ±1 with a zero pivot and a non-zero column (undecided).
-        let cases: [(&[&[i64]], Option<(usize, usize, usize)>); 4] = [
+        type Inertia = Option<(usize, usize, usize)>;
+        let cases: [(&[&[i64]], Inertia); 4] = [
             (&[&[2, 1], &[1, 2]], Some((0, 0, 2))),
             (&[&[1, 2], &[2, 1]], Some((1, 0, 1))),
             (&[&[1, 1], &[1, 1]], Some((0, 1, 1))),
