@@ -558,10 +558,13 @@ fn generate_file(path: &Path, tree: &Value, module: &str) -> Result<(String, Fil
         }
     }
     if !g.theorems.is_empty() {
+        // One `Print Assumptions` over the tuple of every theorem of the file: it lists the
+        // union of their axioms, and walks the shared library once instead of once per theorem
+        // (each walk cost about 1 s, most of a small file's compile time).
+        g.out.push_str("(* every theorem of this file, so that one audit covers them all *)\n");
+        let _ = writeln!(g.out, "Definition all_claims := ({}).", g.theorems.join(", "));
         g.out.push_str("(* no axiom may appear below (the Makefile checks it) *)\n");
-        for t in &g.theorems {
-            let _ = writeln!(g.out, "Print Assumptions {t}.");
-        }
+        g.out.push_str("Print Assumptions all_claims.\n");
     }
     Ok((g.out, fr))
 }
