@@ -5,7 +5,7 @@
 use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop, Summary};
 use crate::dynamics::eos::{self, FlowReport};
 use crate::error::{Error, Result};
-use crate::io::plot::{self, Chart, Mark, Series};
+use crate::io::plot::{self, Chart, Mark, Series, Style};
 use crate::numeric::rational::{fmt_q, parse_q, Q};
 use crate::numeric::scalar::q_to_f64;
 use num_traits::Signed;
@@ -257,66 +257,96 @@ fn f(q: &Q) -> f64 {
     q_to_f64(q)
 }
 
+/// The sweep's figures: S, N and (with a teacher) E against η, with η_norm, η_c and η_max as
+/// distinct vertical marks, 2/η as a dashed curve, runs that did not converge drawn as crosses
+/// (at the top of the panel when they diverged) rather than dropped, and a true log axis with
+/// `--log`.
 #[allow(clippy::too_many_arguments)]
 fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
-    let xv = |q: &Q| if log { f(q).log10() } else { f(q) };
-    let x_label = if log { "log10(learning rate)" } else { "learning rate" };
+    let x_label = "learning rate eta";
     let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
     let limit: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
+    let diverged: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Diverged).collect();
     let mut vertical = Vec::new();
     if let Some(t) = th {
-        vertical.push(Mark { name: "eta_norm".into(), value: xv(&t.eta_norm), color: BLUE });
-        vertical.push(Mark { name: "eta_max".into(), value: xv(&t.eta_max), color: RED });
+        vertical.push(Mark { name: "eta_norm = 2/S(min-norm)".into(), value: f(&t.eta_norm), color: BLUE });
+        vertical.push(Mark { name: "eta_max = 2/S(min-sharpness)".into(), value: f(&t.eta_max), color: GREEN });
     }
     if let Some(fr) = flow {
-        vertical.push(Mark { name: "eta_c (GF)".into(), value: xv(&fr.eta_c.mid()), color: PURPLE });
+        vertical.push(Mark { name: "eta_c (gradient flow)".into(), value: f(&fr.eta_c.mid()), color: PURPLE });
     }
     let t1 = crate::theory::optimum::solve(inst)?;
-    let two_over: Vec<(f64, f64)> = rows.iter().map(|r| (xv(&r.eta), 2.0 / f(&r.eta))).collect();
-    let sharp = Chart {
-        title: "Final sharpness vs learning rate".into(),
-        x_label: x_label.into(),
-        y_label: "sharpness S".into(),
-        series: vec![
-            Series { name: "GD endpoint S (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: ORANGE, line: false },
-            Series { name: "S at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.sharpness))).collect(), color: GREY, line: false },
-            Series { name: "2/eta".into(), points: two_over, color: INK, line: true },
+    // The top of a panel fitted to the finite values, where diverged runs are drawn.
+    let top = |vals: &[f64]| vals.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let panel = |title: &str, y_label: &str, series: Vec<Series>, horizontal: Vec<Mark>| {
+        let mut c = Chart::new(title, x_label, y_label);
+        c.log_x = log;
+        c.series = series;
+        c.vertical = vertical.clone();
+        c.horizontal = horizontal;
+        c
+    };
+    let s_of = |rs: &[&Row]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.sharpness))).collect::<Vec<_>>();
+    let s_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.sharpness)).chain([f(&t1.sharpness_of_min_norm)]).collect::<Vec<_>>());
+    // 2/η as a smooth curve over the swept range (geometric steps on a log axis).
+    let (e0, e1) = (rows.first().map_or(1.0, |r| f(&r.eta)), rows.last().map_or(1.0, |r| f(&r.eta)));
+    let at = |k: f64| if log { e0 * (e1 / e0).powf(k) } else { e0 + (e1 - e0) * k };
+    let two_over: Vec<(f64, f64)> = (0..=200).map(|k| at(k as f64 / 200.0)).map(|e| (e, 2.0 / e)).filter(|p| p.1 <= 1.2 * s_top).collect();
+    let sharp = panel(
+        "Final sharpness vs learning rate",
+        "sharpness S (full Hessian)",
+        vec![
+            Series::new("GD endpoint S (converged)", s_of(&ok), ORANGE, Style::Dots),
+            Series::new("S at the step limit (not converged)", s_of(&limit), GREY, Style::Crosses),
+            Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), s_top)).collect(), RED, Style::Crosses),
+            Series::new("2/eta (linear stability)", two_over, INK, Style::Dashed),
         ],
-        vertical: vertical.clone(),
-        horizontal: vec![
+        vec![
             Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
             Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
         ],
-    };
+    );
     plot::render(&sharp, dir, "sharpness")?;
-    let norm = Chart {
-        title: "Final norm vs learning rate".into(),
-        x_label: x_label.into(),
-        y_label: "norm N = |theta|^2".into(),
-        series: vec![
-            Series { name: "GD endpoint N (converged)".into(), points: ok.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: ORANGE, line: false },
-            Series { name: "N at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: GREY, line: false },
+    let n_of = |rs: &[&Row]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.norm))).collect::<Vec<_>>();
+    let n_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.norm)).chain([f(&t1.norm_of_min_sharpness)]).collect::<Vec<_>>());
+    let norm = panel(
+        "Final norm vs learning rate",
+        "norm N = |theta|^2",
+        vec![
+            Series::new("GD endpoint N (converged)", n_of(&ok), ORANGE, Style::Dots),
+            Series::new("N at the step limit (not converged)", n_of(&limit), GREY, Style::Crosses),
+            Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), n_top)).collect(), RED, Style::Crosses),
         ],
-        vertical: vertical.clone(),
-        horizontal: vec![
+        vec![
             Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
             Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
         ],
-    };
+    );
     plot::render(&norm, dir, "norm")?;
     if let Some((en, es, fb, _)) = refs {
-        let errors = Chart {
-            title: "Expected generalization error vs learning rate".into(),
-            x_label: x_label.into(),
-            y_label: "E (exact, endpoint projected onto M)".into(),
-            series: vec![Series { name: "GD endpoint E".into(), points: rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (xv(&r.eta), f(e)))).collect(), color: ORANGE, line: false }],
-            vertical,
-            horizontal: vec![
-                Mark { name: "E(min-norm)".into(), value: f(en), color: BLUE },
-                Mark { name: "E(min-sharpness)".into(), value: f(es), color: GREEN },
-                Mark { name: "E(front best)".into(), value: f(fb), color: RED },
+        let points: Vec<(f64, f64)> = rows.iter().filter(|r| r.summary.stop != Stop::Diverged).filter_map(|r| r.gen_error.as_ref().map(|e| (f(&r.eta), f(e)))).collect();
+        // The interesting part: E*, the nearer end and the GD points; the farther end only when
+        // it is within twice that range (else its mark says where it is).
+        let (en, es, fb) = (f(en), f(es), f(fb));
+        let (near, far) = if en <= es { (en, es) } else { (es, en) };
+        let core = points.iter().map(|p| p.1).chain([fb, near]).filter(|v| v.is_finite());
+        let (lo, hi) = core.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let shown = far <= lo + 2.0 * (hi - lo).max(0.0);
+        let hi = if shown { far } else { hi };
+        let pad = 0.1 * (hi - lo).max(1e-12 * hi.abs().max(1.0));
+        let far_name = |name: &str| if shown { name.to_string() } else { format!("{name} = {far:.4e}, above the panel") };
+        let (name_n, name_s) = if en <= es { ("E(min-norm)".to_string(), far_name("E(min-sharpness)")) } else { (far_name("E(min-norm)"), "E(min-sharpness)".to_string()) };
+        let mut errors = panel(
+            "Expected generalization error vs learning rate",
+            "E (exact, endpoint projected onto M)",
+            vec![Series::new("GD endpoint E", points, ORANGE, Style::Dots)],
+            vec![
+                Mark { name: name_n, value: en, color: BLUE },
+                Mark { name: name_s, value: es, color: GREEN },
+                Mark { name: "E* (best on the front)".into(), value: fb, color: RED },
             ],
-        };
+        );
+        errors.y_range = Some(((lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }), hi + pad));
         plot::render(&errors, dir, "gen_error")?;
     }
     Ok(())

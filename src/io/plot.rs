@@ -7,6 +7,7 @@
 use crate::io::claims::write_atomic;
 use crate::error::{Error, Result};
 use plotters::prelude::*;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use std::path::Path;
 
@@ -21,13 +22,39 @@ fn register() {
     });
 }
 
-/// A data series: joined by a line, or drawn as dots.
+/// How a series is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Points joined by a solid line.
+    Line,
+    /// Points joined by a dashed line (reference curves such as 2/η).
+    Dashed,
+    /// Filled dots.
+    Dots,
+    /// Crosses (points flagged as not settled: diverged, unsettled, not certified).
+    Crosses,
+}
+
+/// A data series, with optional vertical error bars (x, lo, hi) drawn with caps.
 #[derive(Clone, Debug)]
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
     pub color: RGBColor,
-    pub line: bool,
+    pub style: Style,
+    pub bars: Vec<(f64, f64, f64)>,
+}
+
+impl Series {
+    /// A series drawn in `style`, without error bars.
+    pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>, color: RGBColor, style: Style) -> Self {
+        Series { name: name.into(), points, color, style, bars: Vec::new() }
+    }
+    /// The same series with error bars (x, lo, hi).
+    pub fn with_bars(mut self, bars: Vec<(f64, f64, f64)>) -> Self {
+        self.bars = bars;
+        self
+    }
 }
 
 /// A labelled reference line: vertical at x = value, or horizontal at y = value.
@@ -38,15 +65,26 @@ pub struct Mark {
     pub color: RGBColor,
 }
 
-/// A chart: axes, series and reference lines.
+/// A chart: axes, series and reference lines. `log_x` draws a logarithmic x axis (ticks at the
+/// values themselves); `y_range` fixes the y range instead of fitting every value (so a panel
+/// shows the interesting part when some values are far away).
 #[derive(Clone, Debug)]
 pub struct Chart {
     pub title: String,
     pub x_label: String,
     pub y_label: String,
+    pub log_x: bool,
+    pub y_range: Option<(f64, f64)>,
     pub series: Vec<Series>,
     pub vertical: Vec<Mark>,
     pub horizontal: Vec<Mark>,
+}
+
+impl Chart {
+    /// An empty chart with linear axes fitted to its values.
+    pub fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>) -> Self {
+        Chart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), log_x: false, y_range: None, series: Vec::new(), vertical: Vec::new(), horizontal: Vec::new() }
+    }
 }
 
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -62,58 +100,127 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// The x range of a log axis: positive values only, padded by a factor.
+fn log_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite() && *v > 0.0) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.1, 1.0);
+    }
+    if hi <= lo {
+        return (lo / 2.0, hi * 2.0);
+    }
+    let pad = (hi / lo).powf(0.03);
+    (lo / pad, hi * pad)
+}
+
+/// A tick label with three significant digits: plain decimals between 10⁻³ and 10⁴, else
+/// scientific notation.
+fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".into();
+    }
+    if (1e-3..1e4).contains(&a) {
+        let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+        let t = format!("{v:.decimals$}");
+        if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+/// The corner of the plotting area holding the fewest points, for the legend.
+fn legend_corner(c: &Chart, (x0, x1): (f64, f64), (y0, y1): (f64, f64), log_x: bool) -> SeriesLabelPosition {
+    let xm = if log_x { (x0 * x1).sqrt() } else { (x0 + x1) / 2.0 };
+    let ym = (y0 + y1) / 2.0;
+    let mut count = [0usize; 4];
+    for p in c.series.iter().flat_map(|s| s.points.iter()) {
+        count[usize::from(p.0 > xm) + 2 * usize::from(p.1 > ym)] += 1;
+    }
+    let corners = [SeriesLabelPosition::LowerLeft, SeriesLabelPosition::LowerRight, SeriesLabelPosition::UpperLeft, SeriesLabelPosition::UpperRight];
+    // Ties prefer the upper right, the customary place.
+    let best = (0..4).rev().min_by_key(|&i| count[i]).unwrap_or(3);
+    corners[best].clone()
+}
+
+// Print-size text: a 1200×800 figure shrunk to a column width still has readable labels.
+const CAPTION: u32 = 30;
+const LABEL: u32 = 22;
+const LEGEND: u32 = 18;
+
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
-    let (x0, x1) = range(c.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(c.vertical.iter().map(|m| m.value)));
-    let (y0, y1) = range(c.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(c.horizontal.iter().map(|m| m.value)));
-    let mut ch = ChartBuilder::on(&root)
-        .caption(&c.title, ("sans-serif", 22))
-        .margin(14)
-        .x_label_area_size(45)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(e)?;
-    ch.configure_mesh().x_desc(&c.x_label).y_desc(&c.y_label).label_style(("sans-serif", 14)).draw().map_err(e)?;
-    for s in &c.series {
-        let color = s.color;
-        let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite() && p.1 >= y0 && p.1 <= y1).collect();
-        let anno = if s.line {
-            ch.draw_series(LineSeries::new(pts, color.stroke_width(2))).map_err(e)?
-        } else {
-            ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled()))).map_err(e)?
-        };
-        anno.label(s.name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+    let xs = || c.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(c.vertical.iter().map(|m| m.value));
+    let (y0, y1) = c.y_range.unwrap_or_else(|| range(c.series.iter().flat_map(|s| s.points.iter().map(|p| p.1).chain(s.bars.iter().flat_map(|b| [b.1, b.2]))).chain(c.horizontal.iter().map(|m| m.value))));
+    let mut builder = ChartBuilder::on(&root);
+    builder.caption(&c.title, ("sans-serif", CAPTION)).margin(18).x_label_area_size(60).y_label_area_size(100);
+    if c.log_x {
+        let (x0, x1) = log_range(xs());
+        let mut ch = builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1).map_err(e)?;
+        ch.configure_mesh().x_desc(&c.x_label).y_desc(&c.y_label).label_style(("sans-serif", LABEL)).x_labels(8).x_label_formatter(&|v| tick(*v)).draw().map_err(e)?;
+        plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
+    } else {
+        let (x0, x1) = range(xs());
+        let mut ch = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(e)?;
+        ch.configure_mesh().x_desc(&c.x_label).y_desc(&c.y_label).label_style(("sans-serif", LABEL)).draw().map_err(e)?;
+        plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
     }
-    for m in &c.vertical {
-        let color = m.color;
-        ch.draw_series(DashedLineSeries::new(vec![(m.value, y0), (m.value, y1)], 6, 4, color.stroke_width(1)))
-            .map_err(e)?
-            .label(m.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(1)));
-    }
-    for m in &c.horizontal {
-        let color = m.color;
-        ch.draw_series(DashedLineSeries::new(vec![(x0, m.value), (x1, m.value)], 6, 4, color.stroke_width(1)))
-            .map_err(e)?
-            .label(m.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(1)));
-    }
-    ch.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 13))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(e)?;
     root.present().map_err(e)?;
     Ok(())
 }
 
-const SIZE: (u32, u32) = (900, 600);
+/// Draws the series, error bars, reference lines and legend on a chart of either x axis.
+fn plot_all<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(ch: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>, c: &Chart, (x0, x1): (f64, f64), (y0, y1): (f64, f64)) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB::ErrorType: 'static,
+{
+    let inside = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite() && p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1;
+    for s in &c.series {
+        let color = s.color;
+        let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(inside).collect();
+        let anno = match s.style {
+            Style::Line => ch.draw_series(LineSeries::new(pts, color.stroke_width(3)))?,
+            Style::Dashed => ch.draw_series(DashedLineSeries::new(pts, 10, 6, color.stroke_width(2)))?,
+            Style::Dots => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 5, color.filled())))?,
+            Style::Crosses => ch.draw_series(pts.into_iter().map(|p| Cross::new(p, 6, color.stroke_width(2))))?,
+        };
+        anno.label(s.name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+        let bars = s.bars.iter().filter(|b| b.0.is_finite() && b.1.is_finite() && b.2.is_finite() && b.0 >= x0 && b.0 <= x1).map(|&(x, lo, hi)| ErrorBar::new_vertical(x, lo.max(y0), ((lo + hi) / 2.0).clamp(y0, y1), hi.min(y1), color.stroke_width(2), 10));
+        ch.draw_series(bars)?;
+    }
+    for m in &c.vertical {
+        let color = m.color;
+        ch.draw_series(DashedLineSeries::new(vec![(m.value, y0), (m.value, y1)], 8, 5, color.stroke_width(2)))?
+            .label(m.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2)));
+    }
+    for m in &c.horizontal {
+        let color = m.color;
+        // A reference value outside the panel keeps its legend entry (whose name says where it
+        // is) but draws no line along the border.
+        let line = if (y0..=y1).contains(&m.value) { vec![(x0, m.value), (x1, m.value)] } else { Vec::new() };
+        ch.draw_series(DashedLineSeries::new(line, 8, 5, color.stroke_width(2)))?
+            .label(m.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2)));
+    }
+    ch.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", LEGEND))
+        .position(legend_corner(c, (x0, x1), (y0, y1), c.log_x))
+        .draw()?;
+    Ok(())
+}
+
+const SIZE: (u32, u32) = (1200, 800);
 
 /// Writes `stem.svg` and `stem.png` in `dir`.
 pub fn render(c: &Chart, dir: &Path, stem: &str) -> Result<()> {
