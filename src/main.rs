@@ -290,6 +290,17 @@ enum Command {
         /// Print a JSON summary (checks, gradient flow, thresholds) to stdout.
         #[arg(long)]
         json: bool,
+        /// Also certify every rate's exact GD limit (SPEC §4.1: enclosures of N, S and the EoS
+        /// margin 2/η − S) and, with a discrete teacher, the GD learner's expected error; the CSV
+        /// gains `_lo`/`_hi` columns (rounded outward) and the plots certified error bars.
+        #[arg(long)]
+        certify: bool,
+        /// With --certify: precision of certified GD in significant bits (default adaptive).
+        #[arg(long, value_name = "P")]
+        bits: Option<u64>,
+        /// With --certify: step limit of each certified run.
+        #[arg(long, default_value_t = 100_000, value_name = "K")]
+        certify_steps: u64,
     },
 }
 
@@ -313,8 +324,8 @@ fn main() -> ExitCode {
             cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim })
         }
         Command::Learner { file, lr, steps, bits, claim, json } => cli::learner::run(&cli::learner::Args { file, lr, steps, bits, claim, json }),
-        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json } => {
-            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json })
+        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {
+            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps })
         }
         Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json } => {
             let source = match (&matrix, &instance, &theta) {

@@ -3,7 +3,10 @@
 //! (SVG and PNG) and the checks C1–C5.
 
 use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop, Summary};
+use crate::dynamics::certified_gd::{self, interval_json, Certified};
 use crate::dynamics::eos::{self, FlowReport};
+use crate::io::format::decimal_outward;
+use crate::numeric::interval::Interval;
 use crate::error::{Error, Result};
 use crate::io::plot::{self, Chart, Mark, Series, Style};
 use crate::numeric::rational::{fmt_q, parse_q, Q};
@@ -27,6 +30,13 @@ pub struct Args {
     pub precision: String,
     pub tol: Option<String>,
     pub json: bool,
+    /// Also certify every learning rate's exact GD limit (SPEC §4.1) and, with a discrete
+    /// teacher, the GD learner's expected error.
+    pub certify: bool,
+    /// Precision of certified GD (None: adaptive).
+    pub bits: Option<u64>,
+    /// Step limit of certified GD.
+    pub certify_steps: u64,
 }
 
 /// Most learning rates in one sweep.
@@ -61,6 +71,37 @@ struct Row {
     eta: Q,
     summary: Summary,
     gen_error: Option<Q>,
+    certified: Option<CertifiedRow>,
+}
+
+/// The certified columns of one learning rate (`--certify`): the exact GD limit at η on the
+/// instance's own label, and the GD learner's expected error over the atoms' labels.
+struct CertifiedRow {
+    limit: Certified,
+    learner: Option<std::result::Result<Interval, String>>,
+}
+
+impl CertifiedRow {
+    fn of(x: &[Q], y: &Q, alpha: &Q, eta: &Q, steps: u64, bits: Option<u64>, teacher: Option<(&[(Q, Vec<Q>)], &[Vec<Q>])>) -> CertifiedRow {
+        let limit = certified_gd::certify(x, y, alpha, eta, steps, bits);
+        let learner = teacher.map(|(atoms, sigma)| {
+            let mut boxes = Vec::new();
+            let mut p = 2;
+            for (_, star) in atoms {
+                let ya: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
+                match certified_gd::certify(x, &ya, alpha, eta, steps, bits) {
+                    Certified::Converged(l) => {
+                        p = p.max(l.bits);
+                        boxes.push(l.beta);
+                    }
+                    Certified::NotCertified(why) => return Err(format!("atom with y = {}: {why}", fmt_q(&ya))),
+                }
+            }
+            let refs: Vec<&[Interval]> = boxes.iter().map(|b| b.as_slice()).collect();
+            Ok(certified_gd::expected_error(atoms, sigma, &refs, p))
+        });
+        CertifiedRow { limit, learner }
+    }
 }
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
@@ -95,6 +136,22 @@ pub fn run(a: &Args) -> Result<i32> {
     let flow = if problem.model == crate::io::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
     let thresholds = if problem.model == crate::io::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
     let etas = grid(&from, &to, a.points, a.log);
+    let certify_setup = if a.certify {
+        let (x, alpha) = super::gd::certified_setup(&inst, &a.file)?;
+        super::gd::certified_steps(a.certify_steps)?;
+        super::gd::bits(a.bits)?;
+        Some((x, alpha))
+    } else {
+        if a.bits.is_some() {
+            return Err(Error::Usage("--bits needs --certify".into()));
+        }
+        None
+    };
+    let atoms = match &inst.teacher {
+        Some(dlncheck_kernel::instance::Teacher::Discrete { atoms }) => Some(atoms.clone()),
+        _ => None,
+    };
+    let sigma = inst.sigma();
     let bar = super::gd::progress(etas.len() as u64, "sweep");
     let rows: Vec<Row> = etas
         .par_iter()
@@ -103,12 +160,13 @@ pub fn run(a: &Args) -> Result<i32> {
             o.eta = eta.clone();
             let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
             let gen_error = setting.as_ref().and_then(|s| eos::learner_error(&problem, s, prec, &o));
+            let certified = certify_setup.as_ref().map(|(x, alpha)| CertifiedRow::of(x, &inst.y[0], alpha, eta, a.certify_steps, a.bits, atoms.as_deref().map(|at| (at, sigma.as_slice()))));
             bar.inc(1);
-            Row { eta: eta.clone(), summary, gen_error }
+            Row { eta: eta.clone(), summary, gen_error, certified }
         })
         .collect();
     bar.finish_and_clear();
-    let csv = csv_text(&rows, refs.is_some());
+    let csv = csv_text(&rows, refs.is_some(), a.certify);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
@@ -148,7 +206,7 @@ fn rename(e: Error, flag: &str) -> Error {
 
 fn row_json(r: &Row) -> Value {
     let d = r.summary.precision.digits();
-    json!({
+    let mut v = json!({
         "lr": fmt_q(&r.eta),
         "converged": r.summary.stop == Stop::Converged,
         "diverged": r.summary.stop == Stop::Diverged,
@@ -157,13 +215,34 @@ fn row_json(r: &Row) -> Value {
         "sharpness": decimal(&r.summary.sharpness, d),
         "norm": decimal(&r.summary.norm, d),
         "gen_error": r.gen_error.as_ref().map(|e| decimal(e, 17)),
-    })
+    });
+    if let Some(c) = &r.certified {
+        v["certified"] = c.limit.json();
+        if let Some(l) = &c.learner {
+            v["certified_gen_error"] = match l {
+                Ok(e) => interval_json(e, 256),
+                Err(why) => json!({"reason": why}),
+            };
+        }
+    }
+    v
 }
 
-fn csv_text(rows: &[Row], teacher: bool) -> String {
+/// Significant digits of the certified CSV columns (rounded outward, so each `_lo` is a lower
+/// and each `_hi` an upper bound of the exact value).
+const CERTIFIED_DIGITS: usize = 17;
+
+fn csv_text(rows: &[Row], teacher: bool, certify: bool) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
+    }
+    if certify {
+        s += ",certified,norm_lo,norm_hi,sharpness_lo,sharpness_hi,eos_margin_lo,eos_margin_hi";
+        if teacher {
+            s += ",gen_error_lo,gen_error_hi";
+        }
+        s += ",certified_reason";
     }
     s.push('\n');
     for r in rows {
@@ -180,6 +259,29 @@ fn csv_text(rows: &[Row], teacher: bool) -> String {
         );
         if teacher {
             s += &format!(",{}", r.gen_error.as_ref().map(|e| decimal(e, 17)).unwrap_or_default());
+        }
+        if let Some(c) = &r.certified {
+            let ends = |i: &Interval| format!("{},{}", decimal_outward(i.lo(), CERTIFIED_DIGITS, false), decimal_outward(i.hi(), CERTIFIED_DIGITS, true));
+            let mut reasons = Vec::new();
+            match &c.limit {
+                Certified::Converged(l) => s += &format!(",true,{},{},{}", ends(&l.norm), ends(&l.sharpness), ends(&l.eos_margin)),
+                Certified::NotCertified(why) => {
+                    s += ",false,,,,,,";
+                    reasons.push(why.clone());
+                }
+            }
+            if teacher {
+                match &c.learner {
+                    Some(Ok(e)) => s += &format!(",{}", ends(e)),
+                    Some(Err(why)) => {
+                        s += ",,";
+                        reasons.push(format!("learner: {why}"));
+                    }
+                    None => s += ",,",
+                }
+            }
+            // One quoted field (RFC 4180: inner quotes doubled).
+            s += &format!(",\"{}\"", reasons.join("; ").replace('"', "\"\""));
         }
         s.push('\n');
     }
@@ -257,6 +359,21 @@ fn f(q: &Q) -> f64 {
     q_to_f64(q)
 }
 
+/// The certified values of a sweep as a series with error bars [lo, hi] (empty without
+/// `--certify`; rates with no certificate are left out of it, and appear as float points).
+fn certified_series<'r, T: 'r>(name: &str, rows: &'r [Row], field: impl Fn(&'r CertifiedRow) -> Option<&'r T>, enclosure: impl Fn(&'r T) -> Option<&'r Interval>) -> Series {
+    let mut points = Vec::new();
+    let mut bars = Vec::new();
+    for r in rows {
+        if let Some(i) = r.certified.as_ref().and_then(&field).and_then(&enclosure) {
+            let (lo, hi, x) = (f(i.lo()), f(i.hi()), f(&r.eta));
+            points.push((x, (lo + hi) / 2.0));
+            bars.push((x, lo, hi));
+        }
+    }
+    Series::new(name, points, INK, Style::Dots).with_bars(bars)
+}
+
 /// The sweep's figures: S, N and (with a teacher) E against η, with η_norm, η_c and η_max as
 /// distinct vertical marks, 2/η as a dashed curve, runs that did not converge drawn as crosses
 /// (at the top of the panel when they diverged) rather than dropped, and a true log axis with
@@ -300,6 +417,7 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Series::new("S at the step limit (not converged)", s_of(&limit), GREY, Style::Crosses),
             Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), s_top)).collect(), RED, Style::Crosses),
             Series::new("2/eta (linear stability)", two_over, INK, Style::Dashed),
+            certified_series("certified S of the exact GD limit", rows, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.sharpness), Certified::NotCertified(_) => None }),
         ],
         vec![
             Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
@@ -322,6 +440,8 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
         ],
     );
+    let mut norm = norm;
+    norm.series.push(certified_series("certified N of the exact GD limit", rows, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.norm), Certified::NotCertified(_) => None }));
     plot::render(&norm, dir, "norm")?;
     if let Some((en, es, fb, _)) = refs {
         let points: Vec<(f64, f64)> = rows.iter().filter(|r| r.summary.stop != Stop::Diverged).filter_map(|r| r.gen_error.as_ref().map(|e| (f(&r.eta), f(e)))).collect();
@@ -339,7 +459,10 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
         let mut errors = panel(
             "Expected generalization error vs learning rate",
             "E (exact, endpoint projected onto M)",
-            vec![Series::new("GD endpoint E", points, ORANGE, Style::Dots)],
+            vec![
+                Series::new("GD endpoint E (float learner)", points, ORANGE, Style::Dots),
+                certified_series("certified E of the GD learner", rows, |c| c.learner.as_ref(), |l| l.as_ref().ok()),
+            ],
             vec![
                 Mark { name: name_n, value: en, color: BLUE },
                 Mark { name: name_s, value: es, color: GREEN },

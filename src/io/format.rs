@@ -217,3 +217,43 @@ pub struct ClaimFile {
     pub instance: Option<Value>,
     pub claim: Vec<Value>,
 }
+
+/// `q` as a decimal in scientific notation with `digits` significant digits, rounded down
+/// (`up = false`) or up (`up = true`) — never to nearest — so that the text of a certified
+/// lower (upper) end is still a lower (upper) bound: "-1.2345e-3", "0" for zero.
+pub fn decimal_outward(q: &Q, digits: usize, up: bool) -> String {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use num_traits::{Signed, Zero};
+    if q.is_zero() {
+        return "0".into();
+    }
+    let digits = digits.max(1);
+    let ten = BigInt::from(10);
+    // k with 10^k ≤ |q| < 10^(k+1), from the digit counts, then corrected.
+    let (n, d) = (q.numer().abs(), q.denom().clone());
+    let mut k = n.to_string().len() as i64 - d.to_string().len() as i64;
+    let pow = |e: i64| -> Q { if e >= 0 { Q::from_integer(ten.pow(e as u32)) } else { Q::new(BigInt::from(1), ten.pow((-e) as u32)) } };
+    let a = q.abs();
+    while pow(k) > a {
+        k -= 1;
+    }
+    while pow(k + 1) <= a {
+        k += 1;
+    }
+    // m = q·10^(digits−1−k), rounded in the asked direction; |m| has `digits` digits (or one
+    // more after rounding up to a power of ten, which the exponent absorbs).
+    let scaled = q * pow(digits as i64 - 1 - k);
+    let (fl, rem) = scaled.numer().div_mod_floor(scaled.denom());
+    let m = if up && !rem.is_zero() { fl + 1 } else { fl };
+    let neg = m.is_negative();
+    let mut text = m.abs().to_string();
+    let mut exp = k;
+    if text.len() > digits {
+        text.truncate(digits);
+        exp += 1;
+    }
+    let mantissa = if text.len() > 1 { format!("{}.{}", &text[..1], text[1..].trim_end_matches('0')) } else { text.clone() };
+    let mantissa = mantissa.trim_end_matches('.').to_string();
+    format!("{}{}e{}", if neg { "-" } else { "" }, mantissa, exp)
+}

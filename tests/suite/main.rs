@@ -20,6 +20,7 @@ mod layout;
 mod multipoint;
 mod scalar_laws;
 mod sharpness;
+mod sweep_certify;
 mod t1;
 mod tamper;
 mod unit;
