@@ -371,7 +371,7 @@ fn certified_series<'r, T: 'r>(name: &str, rows: &'r [Row], field: impl Fn(&'r C
             bars.push((x, lo, hi));
         }
     }
-    Series::new(name, points, INK, Style::Dots).with_bars(bars)
+    Series::new(name, points, INK, Style::Rings).with_bars(bars)
 }
 
 /// The sweep's figures: S, N and (with a teacher) E against η, with η_norm, η_c and η_max as

@@ -33,6 +33,9 @@ pub enum Style {
     Dots,
     /// Crosses (points flagged as not settled: diverged, unsettled, not certified).
     Crosses,
+    /// Open rings, larger than dots, so that a certified value drawn over a float point of the
+    /// same place leaves the float point visible inside it.
+    Rings,
 }
 
 /// A data series, with optional vertical error bars (x, lo, hi) drawn with caps.
@@ -189,7 +192,8 @@ where
         let anno = match s.style {
             Style::Line => ch.draw_series(LineSeries::new(pts, color.stroke_width(3)))?,
             Style::Dashed => ch.draw_series(DashedLineSeries::new(pts, 10, 6, color.stroke_width(2)))?,
-            Style::Dots => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 5, color.filled())))?,
+            Style::Dots => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))?,
+            Style::Rings => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 8, color.stroke_width(2))))?,
             Style::Crosses => ch.draw_series(pts.into_iter().map(|p| Cross::new(p, 6, color.stroke_width(2))))?,
         };
         anno.label(s.name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
