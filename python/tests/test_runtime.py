@@ -42,8 +42,8 @@ def test_gil_is_released_during_a_call():
     finally:
         stop.set()
         t.join()
-    # a thread blocked on the GIL for 0.5 s would tick once or twice
-    assert len(ticks) > 20, len(ticks)
+    # up to 100 ticks of 5 ms in 0.5 s; a thread blocked on the GIL would tick once or twice
+    assert len(ticks) > 10, len(ticks)
 
 
 def test_calls_from_several_threads():
