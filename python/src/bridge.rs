@@ -6,23 +6,23 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::certified_gd::{self, expected_error, interval_json, Certified};
+use dlncheck::dynamics::certified_gd::{self, expected_error, interval_json, Certified};
 use dlncheck::cli::audit::parse_theta;
 use dlncheck::cli::check::collect as collect_claim_files;
 use dlncheck::cli::gd::{bits as check_bits, certified_setup, certified_steps, final_json, lr as parse_lr, options as gd_options, precision as parse_precision, CERTIFY_STEPS};
 use dlncheck::cli::sharpness::{enclosure_json, parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
-use dlncheck::dynamics::{self, Problem, Stop};
-use dlncheck::eos::run_checks;
+use dlncheck::dynamics::gd::{self as dynamics, Problem, Stop};
+use dlncheck::dynamics::eos::run_checks;
 pub use dlncheck::error::{Error, Result};
-use dlncheck::generalization::{report as generalization_report, report_json as generalization_json};
-use dlncheck::instance::{parse_instance, parse_tree, read_instance, Instance, Teacher, Tree};
-use dlncheck::loss::{hessian, Data};
-use dlncheck::npy::{parse_matrix as parse_npy, MAX_SIDE};
-use dlncheck::optimum::solve as solve_t1;
-use dlncheck::rational::{abs, fmt_q, from_f64_exact, parse_q, Q};
-use dlncheck::scalar::q_to_f64;
-use dlncheck::sharpness::{check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width, Spectrum};
+use dlncheck::theory::generalization::{report as generalization_report, report_json as generalization_json};
+use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance, Teacher, Tree};
+use dlncheck::models::loss::{hessian, Data};
+use dlncheck::io::npy::{parse_matrix as parse_npy, MAX_SIDE};
+use dlncheck::theory::optimum::solve as solve_t1;
+use dlncheck::numeric::rational::{abs, fmt_q, from_f64_exact, parse_q, Q};
+use dlncheck::numeric::scalar::q_to_f64;
+use dlncheck::spectra::certified::{check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width, Spectrum};
 use dlncheck_kernel::tree::{Numbers, Table};
 use dlncheck_kernel::Outcome;
 // ---------------------------------------------------------------------------------------------
