@@ -8,7 +8,7 @@
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
 use dlncheck::dynamics::certified_gd::{self, expected_error, interval_json, Certified};
 use dlncheck::cli::audit::parse_theta;
-use dlncheck::cli::check::collect as collect_claim_files;
+use dlncheck::cli::check::verdicts as check_verdicts;
 use dlncheck::cli::gd::{bits as check_bits, certified_setup, certified_steps, final_json, lr as parse_lr, options as gd_options, precision as parse_precision, CERTIFY_STEPS};
 use dlncheck::cli::sharpness::{enclosure_json, parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
@@ -24,7 +24,6 @@ use dlncheck::numeric::rational::{abs, fmt_q, from_f64_exact, parse_q, Q};
 use dlncheck::numeric::scalar::q_to_f64;
 use dlncheck::spectra::certified::{check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width, Spectrum};
 use dlncheck_kernel::tree::{Numbers, Table};
-use dlncheck_kernel::Outcome;
 // ---------------------------------------------------------------------------------------------
 
 use num_traits::{Signed, Zero};
@@ -363,57 +362,9 @@ pub fn sharpness_of(model: &str, x: &[String], y: &str, theta: &[String], width:
 /// `check PATH... --json`, as a value, plus `exit` (the CLI's exit code) and `errors` (the
 /// lines the CLI writes to standard error).
 pub fn check(paths: &[PathBuf]) -> Value {
-    let roots = if paths.is_empty() { vec![PathBuf::from("proofs")] } else { paths.to_vec() };
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut malformed = 0usize;
-    for root in &roots {
-        match collect_claim_files(root) {
-            Ok(f) if f.is_empty() => {
-                errors.push(format!("{}: no claim files (*.claim.toml, *.claim.json) found", root.display()));
-                malformed += 1;
-            }
-            Ok(f) => files.extend(f),
-            Err(e) => {
-                errors.push(format!("{}: cannot read: {e}", root.display()));
-                malformed += 1;
-            }
-        }
-    }
-    let (mut verified, mut rejected, mut unmatched) = (0usize, 0usize, 0usize);
-    let (mut rows, mut summaries) = (Vec::new(), Vec::new());
-    for file in &files {
-        let name = file.display().to_string();
-        match dlncheck_kernel::check_file(file) {
-            Ok(report) => {
-                for v in &report.verdicts {
-                    let (status, text) = match &v.outcome {
-                        Outcome::Verified(s) => ("verified", s.as_str()),
-                        Outcome::Rejected(r) => ("REJECTED", r.as_str()),
-                    };
-                    rows.push(json!({"file": name, "claim": v.index, "kind": v.kind, "status": status, "detail": text}));
-                }
-                let ok = report.verified();
-                verified += ok;
-                rejected += report.verdicts.len() - ok;
-                let expect = match (&report.expect, report.expect_mismatch()) {
-                    (None, _) => "no expect list".to_string(),
-                    (Some(_), None) => "expect matched".to_string(),
-                    (Some(_), Some(why)) => {
-                        unmatched += 1;
-                        format!("EXPECT NOT MATCHED: {why}")
-                    }
-                };
-                summaries.push(json!({"file": name, "verified": ok, "claims": report.verdicts.len(), "expect": expect, "passed": report.passed()}));
-            }
-            Err(e) => {
-                malformed += 1;
-                errors.push(e.to_string());
-                rows.push(json!({"file": name, "claim": null, "kind": null, "status": "MALFORMED", "detail": e.to_string()}));
-                summaries.push(json!({"file": name, "verified": 0, "claims": null, "expect": null, "passed": false}));
-            }
-        }
-    }
-    let exit = if malformed > 0 { 2 } else if rejected > 0 || unmatched > 0 { 1 } else { 0 };
-    json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows, "exit": exit, "errors": errors})
+    let v = check_verdicts(paths);
+    let mut out = v.json;
+    out["exit"] = json!(v.exit);
+    out["errors"] = json!(v.errors);
+    out
 }

@@ -32,24 +32,29 @@ pub fn collect(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Runs `check`; prints a table (or JSON) and returns the exit code.
-pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
+/// The verdicts of `check` over `paths` (default `proofs/`), as data: what `check --json`
+/// prints, the one-line errors of unreadable or malformed files (the CLI prints them on
+/// stderr), and the exit code (0 all verified and matched, 1 some claim rejected or an `expect`
+/// not matched, 2 some file malformed). The Python package returns the same object.
+pub struct Verdicts {
+    pub json: serde_json::Value,
+    pub errors: Vec<String>,
+    pub exit: i32,
+}
+
+/// Checks every claim file under `paths` with the kernel (see [`Verdicts`]).
+pub fn verdicts(paths: &[PathBuf]) -> Verdicts {
     let roots = if paths.is_empty() { vec![PathBuf::from("proofs")] } else { paths.to_vec() };
     let mut files = Vec::new();
-    let mut malformed = 0usize;
+    let mut errors = Vec::new();
     for root in &roots {
         match collect(root) {
-            Ok(f) if f.is_empty() => {
-                eprintln!("error: {}: no claim files (*.claim.toml, *.claim.json) found", root.display());
-                malformed += 1;
-            }
+            Ok(f) if f.is_empty() => errors.push(format!("{}: no claim files (*.claim.toml, *.claim.json) found", root.display())),
             Ok(f) => files.extend(f),
-            Err(e) => {
-                eprintln!("error: {}: cannot read: {e}", root.display());
-                malformed += 1;
-            }
+            Err(e) => errors.push(format!("{}: cannot read: {e}", root.display())),
         }
     }
+    let mut malformed = errors.len();
     let (mut verified, mut rejected, mut unmatched) = (0usize, 0usize, 0usize);
     let (mut rows, mut summaries) = (Vec::new(), Vec::new());
     for file in &files {
@@ -78,33 +83,44 @@ pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
             }
             Err(e) => {
                 malformed += 1;
-                eprintln!("error: {e}");
+                errors.push(e.to_string());
                 rows.push(json!({"file": name, "claim": null, "kind": null, "status": "MALFORMED", "detail": e.to_string()}));
                 summaries.push(json!({"file": name, "verified": 0, "claims": null, "expect": null, "passed": false}));
             }
         }
     }
-    if as_json {
-        let summary = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows});
-        super::print_json(&summary)?;
-    } else {
-        print_table(&rows)?;
-        out!("");
-        for s in &summaries {
-            match s["claims"].as_u64() {
-                Some(n) => out!("{}: {} of {n} claims verified; {}", s["file"].as_str().unwrap_or(""), s["verified"], s["expect"].as_str().unwrap_or("")),
-                None => out!("{}: MALFORMED", s["file"].as_str().unwrap_or("")),
-            }
-        }
-        out!("{verified} verified, {rejected} rejected, {malformed} malformed file(s), {unmatched} file(s) not matching expect");
-    }
-    Ok(if malformed > 0 {
+    let exit = if malformed > 0 {
         2
     } else if rejected > 0 || unmatched > 0 {
         1
     } else {
         0
-    })
+    };
+    let json = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows});
+    Verdicts { json, errors, exit }
+}
+
+/// Runs `check`; prints a table (or JSON) and returns the exit code.
+pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
+    let v = verdicts(paths);
+    for e in &v.errors {
+        eprintln!("error: {e}");
+    }
+    let j = &v.json;
+    if as_json {
+        super::print_json(j)?;
+    } else {
+        print_table(j["claims"].as_array().map_or(&[][..], |a| a.as_slice()))?;
+        out!("");
+        for s in j["files"].as_array().into_iter().flatten() {
+            match s["claims"].as_u64() {
+                Some(n) => out!("{}: {} of {n} claims verified; {}", s["file"].as_str().unwrap_or(""), s["verified"], s["expect"].as_str().unwrap_or("")),
+                None => out!("{}: MALFORMED", s["file"].as_str().unwrap_or("")),
+            }
+        }
+        out!("{} verified, {} rejected, {} malformed file(s), {} file(s) not matching expect", j["verified"], j["rejected"], j["malformed"], j["expect_not_matched"]);
+    }
+    Ok(v.exit)
 }
 
 fn print_table(rows: &[serde_json::Value]) -> Result<()> {
