@@ -20,7 +20,7 @@
 //!   bound and the largest upper bound over sub-intervals not yet discarded; its width is the
 //!   method's stated error. η_c = 2/max S is then enclosed by [2/hi, 2/lo].
 
-use crate::dynamics::gd::Problem;
+use crate::models::problem::Problem;
 use crate::error::{Error, Result};
 use crate::io::instance::Model;
 use crate::numeric::interval::{round_down, Interval};
