@@ -282,19 +282,10 @@ impl Limit {
     }
 }
 
-/// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a), G(β; β*) = (β − β*)ᵀΣ(β − β*) (SPEC §3,
-/// §4.1), by exact interval arithmetic over the boxes: Σ_ij Σ_ij·(D_i D_j) with D = box − β*,
-/// D_i² for i = j — the kernel's formula — rounded outward to `p` bits (the pinned form).
+/// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a) (SPEC §3, §4.1): the one expected-error
+/// formula, [`crate::theory::generalization::expected_error`], in exact interval arithmetic over
+/// the boxes (the kernel's formula), rounded outward to `p` bits (the pinned form).
 pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]], p: u64) -> Interval {
-    let mut total = Interval::point(Q::zero());
-    for ((p, star), bx) in atoms.iter().zip(boxes) {
-        let diff: Vec<Interval> = bx.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
-        for (i, di) in diff.iter().enumerate() {
-            for (j, dj) in diff.iter().enumerate() {
-                let v = if i == j { di.sqr() } else { di.mul(dj) };
-                total = total.add(&v.mul(&Interval::point(p * &sigma[i][j])));
-            }
-        }
-    }
+    let total: Interval = crate::theory::generalization::expected_error(sigma, atoms.iter().zip(boxes).map(|((w, star), bx)| (w, *bx, star.as_slice())));
     Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
 }

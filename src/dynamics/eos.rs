@@ -4,7 +4,7 @@
 //! GD learner runs once per teacher atom's own label y_a (SPEC §4.1) and its endpoints' exact
 //! errors are summed; only a certified run makes it a theorem.
 
-use crate::theory::generalization::Setting;
+use crate::theory::generalization::{expected_error, Setting};
 use crate::dynamics::gd::{self as dynamics, decimal, Problem, Stop, Summary};
 use crate::error::{Error, Result};
 use crate::theory::flow::{Flow, Limit, MaxSharpness};
@@ -136,20 +136,19 @@ pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
 /// GD from the instance's θ0 on every atom's own label y_a = ⟨x, β*_a⟩, and
 /// Σ_a p_a G(β_a; β*_a) evaluated exactly at each float endpoint β_a = β(θ_a). `None` for a
 /// moments prior or when some run diverged.
-pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::gd::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
+pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::precision::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
     let atoms = s.atoms.as_ref()?;
-    let mut total = Q::zero();
-    for (weight, teacher) in atoms {
+    let mut endpoints = Vec::with_capacity(atoms.len());
+    for (_, teacher) in atoms {
         let label: Q = teacher.iter().zip(&s.x).map(|(b, x)| b * x).sum();
         let run = Problem { y: label, ..p.clone() };
         let summary = dynamics::run_summary(&run, prec, o, &|_| {});
         if summary.stop == Stop::Diverged {
             return None;
         }
-        let beta = crate::models::model::beta(p.model, &summary.theta);
-        total += weight * s.g(&beta, teacher);
+        endpoints.push(crate::models::model::beta(p.model, &summary.theta));
     }
-    Some(total)
+    Some(expected_error(&s.sigma, atoms.iter().zip(&endpoints).map(|((w, star), beta)| (w, beta.as_slice(), star.as_slice()))))
 }
 
 /// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).
