@@ -227,6 +227,9 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
         for c in checks {
             out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
         }
+        if v["model"].as_str() != Some("shared") {
+            out!("  C2, C3: not run — they compare with the certified gradient flow, which exists for model shared only (docs/models.md)");
+        }
     }
     Ok(())
 }

@@ -2,13 +2,12 @@
 //! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
 //! (SVG and PNG) and the checks C1–C5.
 
-use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop, Summary};
-use crate::dynamics::eos::{self, FlowReport};
+use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop};
+use crate::dynamics::eos::{self, FlowReport, SweepRow};
 use crate::error::{Error, Result};
 use crate::io::plot::{self, Chart, Mark, Series};
 use crate::numeric::rational::{fmt_q, parse_q, Q};
 use crate::numeric::scalar::q_to_f64;
-use num_traits::Signed;
 use plotters::style::RGBColor;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -56,13 +55,6 @@ pub fn grid(a: &Q, b: &Q, n: usize, log: bool) -> Vec<Q> {
         .collect()
 }
 
-/// One learning rate's outcome.
-struct Row {
-    eta: Q,
-    summary: Summary,
-    gen_error: Option<Q>,
-}
-
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
 const GREEN: RGBColor = RGBColor(44, 160, 44);
@@ -96,7 +88,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let thresholds = if problem.model == crate::io::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
     let etas = grid(&from, &to, a.points, a.log);
     let bar = super::gd::progress(etas.len() as u64, "sweep");
-    let rows: Vec<Row> = etas
+    let rows: Vec<SweepRow> = etas
         .par_iter()
         .map(|eta| {
             let mut o = opts.clone();
@@ -104,13 +96,13 @@ pub fn run(a: &Args) -> Result<i32> {
             let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
             let gen_error = setting.as_ref().and_then(|s| eos::learner_error(&problem, s, prec, &o));
             bar.inc(1);
-            Row { eta: eta.clone(), summary, gen_error }
+            SweepRow { eta: eta.clone(), summary, gen_error }
         })
         .collect();
     bar.finish_and_clear();
     let csv = csv_text(&rows, refs.is_some());
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
-    let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
+    let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
         "file": a.file.display().to_string(),
         "precision": prec.name(),
@@ -120,7 +112,7 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
-        "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
+        "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
     crate::io::claims::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
@@ -146,7 +138,7 @@ fn rename(e: Error, flag: &str) -> Error {
     }
 }
 
-fn row_json(r: &Row) -> Value {
+fn row_json(r: &SweepRow) -> Value {
     let d = r.summary.precision.digits();
     json!({
         "lr": fmt_q(&r.eta),
@@ -160,7 +152,7 @@ fn row_json(r: &Row) -> Value {
     })
 }
 
-fn csv_text(rows: &[Row], teacher: bool) -> String {
+fn csv_text(rows: &[SweepRow], teacher: bool) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
@@ -186,83 +178,16 @@ fn csv_text(rows: &[Row], teacher: bool) -> String {
     s
 }
 
-fn status(ok: bool) -> &'static str {
-    if ok { "pass" } else { "fail" }
-}
-
-/// C1–C5 over a sweep. Sharpness here is the run's own (float) value; `gd --checks` uses the
-/// exact endpoint.
-fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>) -> Vec<Value> {
-    let two = Q::from_integer(2.into());
-    let mut out = Vec::new();
-    // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
-    let conv: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let worst = conv.iter().map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta)).min();
-    out.push(match worst {
-        None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
-        Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
-    });
-    let (Some(f), Some(th)) = (flow, th) else { return out };
-    // C2: max relative l1 distance to the GF limit for η < η_c.
-    let gf_norm = f.limit.norm.mid();
-    let below: Vec<&Row> = rows.iter().filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged).collect();
-    let dist = below
-        .iter()
-        .map(|r| {
-            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
-            beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
-        })
-        .max();
-    out.push(match dist {
-        None => json!({"check": "C2", "status": "n/a", "margin": null, "detail": "no learning rate below eta_c"}),
-        Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
-    });
-    // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
-    let eos: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
-    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
-    let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
-    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
-    out.push(match dev {
-        None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
-        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
-    });
-    // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
-    // with the fraction of monotone consecutive pairs as the margin.
-    let mut above: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
-    above.sort_by(|a, b| a.eta.cmp(&b.eta));
-    out.push(if above.len() < 2 {
-        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
-    } else {
-        let (first, last) = (above[0], above[above.len() - 1]);
-        let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
-        let frac = mono as f64 / (above.len() - 1) as f64;
-        let ok = last.summary.norm > first.summary.norm && last.summary.sharpness < first.summary.sharpness;
-        json!({"check": "C4", "status": status(ok), "margin": format!("{frac:.4}"), "detail": format!("N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of monotone neighbour pairs", decimal(&first.summary.norm, 8), decimal(&last.summary.norm, 8), decimal(&first.summary.sharpness, 8), decimal(&last.summary.sharpness, 8), above.len())})
-    });
-    // C5: the best GD learner's exact error against min-norm and min-sharpness.
-    if let Some((en, es, fb, _)) = refs {
-        let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
-        out.push(match best {
-            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
-            Some((r, e)) => {
-                let margin = en.clone().min(es.clone()) - e;
-                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("float observation, not a certificate (`dlncheck learner` certifies): the float GD learner at lr = {} (one run per teacher atom's label) has E = {} vs min-norm {} and min-sharpness {} (front best {})", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
-            }
-        });
-    }
-    out
-}
-
 fn f(q: &Q) -> f64 {
     q_to_f64(q)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
+fn plots(dir: &std::path::Path, rows: &[SweepRow], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&eos::References>, log: bool) -> Result<()> {
     let xv = |q: &Q| if log { f(q).log10() } else { f(q) };
     let x_label = if log { "log10(learning rate)" } else { "learning rate" };
-    let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let limit: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
+    let ok: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let limit: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
     let mut vertical = Vec::new();
     if let Some(t) = th {
         vertical.push(Mark { name: "eta_norm".into(), value: xv(&t.eta_norm), color: BLUE });
@@ -271,7 +196,11 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
     if let Some(fr) = flow {
         vertical.push(Mark { name: "eta_c (GF)".into(), value: xv(&fr.eta_c.mid()), color: PURPLE });
     }
-    let t1 = crate::theory::optimum::solve(inst)?;
+    // The T1 reference lines exist where the T1 closed forms do (not for shared-depth, D > 2).
+    let t1 = match crate::models::model::beta_space(inst.model) {
+        Some(_) => Some(crate::theory::optimum::solve(inst)?),
+        None => None,
+    };
     let two_over: Vec<(f64, f64)> = rows.iter().map(|r| (xv(&r.eta), 2.0 / f(&r.eta))).collect();
     let sharp = Chart {
         title: "Final sharpness vs learning rate".into(),
@@ -283,10 +212,10 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Series { name: "2/eta".into(), points: two_over, color: INK, line: true },
         ],
         vertical: vertical.clone(),
-        horizontal: vec![
+        horizontal: t1.as_ref().map_or_else(Vec::new, |t1| vec![
             Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
             Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
-        ],
+        ]),
     };
     plot::render(&sharp, dir, "sharpness")?;
     let norm = Chart {
@@ -298,10 +227,10 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Series { name: "N at the step limit (not converged)".into(), points: limit.iter().map(|r| (xv(&r.eta), f(&r.summary.norm))).collect(), color: GREY, line: false },
         ],
         vertical: vertical.clone(),
-        horizontal: vec![
+        horizontal: t1.as_ref().map_or_else(Vec::new, |t1| vec![
             Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
             Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
-        ],
+        ]),
     };
     plot::render(&norm, dir, "norm")?;
     if let Some((en, es, fb, _)) = refs {

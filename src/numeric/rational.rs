@@ -371,10 +371,11 @@ pub fn bits(q: &Q) -> u64 {
 /// Nearest-ish `f64` of a rational of any size (no overflow to NaN for huge numerators and
 /// denominators: both are scaled by their bit lengths first). Used for display only.
 pub fn q_to_f64(q: &Q) -> f64 {
-    if let (Some(n), Some(d)) = (q.numer().to_f64(), q.denom().to_f64()) {
-        if n.is_finite() && d.is_finite() {
-            return n / d;
-        }
+    if let (Some(n), Some(d)) = (q.numer().to_f64(), q.denom().to_f64())
+        && n.is_finite()
+        && d.is_finite()
+    {
+        return n / d;
     }
     let nb = q.numer().bits() as i64;
     let db = q.denom().bits() as i64;

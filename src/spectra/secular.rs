@@ -98,7 +98,7 @@ pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Sp
     // (multiplicity − 1 of them stay put).
     let mut deflated: Option<S> = None;
     for (i, v) in delta.iter().enumerate() {
-        let stays = !(z2[i] > zero) || support.iter().any(|&j| j != i && delta[j] == *v);
+        let stays = z2[i].partial_cmp(&zero) != Some(std::cmp::Ordering::Greater) || support.iter().any(|&j| j != i && delta[j] == *v);
         if stays && deflated.as_ref().is_none_or(|m| v < m) {
             deflated = Some(v.clone());
         }

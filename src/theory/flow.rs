@@ -157,7 +157,7 @@ impl Flow {
             if (up && g.negative()) || (!up && g.positive()) {
                 return Ok(if up { (Q::zero(), far) } else { (far, Q::zero()) });
             }
-            far = far * q(2);
+            far *= q(2);
         }
         Err(Error::Usage("gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64".into()))
     }
