@@ -16,6 +16,7 @@ mod generalization_cli;
 mod generalization_tamper;
 mod instance_reading;
 mod kernel_soundness;
+mod models;
 mod multipoint;
 mod scalar_laws;
 mod sharpness;
