@@ -85,15 +85,6 @@ impl<S: Scalar> Data<S> {
         let d = self.x.len();
         let mut acc = self.y.zero_like();
         match self.model {
-            Model::Shared => {
-                let c = eta.int_like(2) * eta.clone() * s.r.clone();
-                let one = eta.int_like(1);
-                for i in 0..d {
-                    let w = s.theta[i].clone() * (one.clone() - c.clone() * self.x[i].clone());
-                    acc = acc + self.x[i].clone() * w.clone() * w.clone();
-                    s.theta[i] = w;
-                }
-            }
             Model::Uv => {
                 let c = eta.clone() * s.r.clone();
                 for i in 0..d {
@@ -107,17 +98,34 @@ impl<S: Scalar> Data<S> {
                     s.theta[d + i] = v2;
                 }
             }
-            Model::Pm | Model::SharedDepth(_) => {
-                let c = eta.clone() * s.r.clone();
+            Model::Pm | Model::SharedDepth(_) => return self.step_by_partials(eta, s),
+            Model::Shared => {
+                let c = eta.int_like(2) * eta.clone() * s.r.clone();
+                let one = eta.int_like(1);
                 for i in 0..d {
-                    let cx = c.clone() * self.x[i].clone();
-                    let part = model::partials(self.model, &s.theta, d, i);
-                    for (k, g) in part.grad() {
-                        s.theta[*k] = s.theta[*k].clone() - cx.clone() * g.clone();
-                    }
-                    acc = acc + self.x[i].clone() * model::beta_i(self.model, &s.theta, d, i);
+                    let w = s.theta[i].clone() * (one.clone() - c.clone() * self.x[i].clone());
+                    acc = acc + self.x[i].clone() * w.clone() * w.clone();
+                    s.theta[i] = w;
                 }
             }
+        }
+        s.r = acc - self.y.clone();
+    }
+
+    /// The step of [`Data::step`] from the block partials: θ_k ← θ_k − (ηr)·x_i·∂β_i/∂θ_k, then
+    /// r ← ⟨x, β(θ)⟩ − y (a separate function, so that the hand-factored `shared` loop compiles
+    /// as before).
+    fn step_by_partials(&self, eta: &S, s: &mut State<S>) {
+        let d = self.x.len();
+        let mut acc = self.y.zero_like();
+        let c = eta.clone() * s.r.clone();
+        for i in 0..d {
+            let cx = c.clone() * self.x[i].clone();
+            let part = model::partials(self.model, &s.theta, d, i);
+            for (k, g) in part.grad() {
+                s.theta[*k] = s.theta[*k].clone() - cx.clone() * g.clone();
+            }
+            acc = acc + self.x[i].clone() * model::beta_i(self.model, &s.theta, d, i);
         }
         s.r = acc - self.y.clone();
     }
