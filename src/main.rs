@@ -189,9 +189,10 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
-    /// Run gradient descent on one data point (models shared, uv) from the instance's [init]
-    /// (default w0 = α·1 with α = 1/10) and report the final loss, full-Hessian sharpness S
-    /// (secular equation of diag + rank one), norm N and β (SPEC §4). Stops when
+    /// Run gradient descent on one data point (every model: shared, uv, pm, shared-depth) from
+    /// the instance's [init] (default θ0 = α·1 with α = 1/10; docs/models.md) and report the
+    /// final loss, full-Hessian sharpness S (secular equation of diag + rank one), norm N and β
+    /// (SPEC §4). Stops when
     /// |r| ≤ tol·|y|, on divergence (reported with the step, no NaN), or at the step limit.
     Gd {
         /// Instance file (TOML or JSON).
@@ -259,7 +260,8 @@ enum Command {
     },
     /// Gradient descent over a grid of learning rates in parallel: writes DIR/sweep.csv,
     /// DIR/sweep.json and plots (sharpness, norm, and expected error with a teacher) in SVG and
-    /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5.
+    /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5
+    /// (every model runs; the marks and C2–C4 need the certified flow of model shared).
     Sweep {
         /// Instance file (TOML or JSON).
         file: PathBuf,

@@ -74,10 +74,10 @@ pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: b
     if steps == 0 {
         return Err(Error::Usage("--steps must be at least 1".into()));
     }
-    if prec == Precision::Exact && steps > dynamics::MAX_EXACT_STEPS {
+    if prec == Precision::Exact && steps > dynamics::precision::MAX_EXACT_STEPS {
         return Err(Error::Usage(format!(
             "--steps {steps} with --precision exact: at most {} exact steps (bit sizes roughly triple per step); use --precision BITS for longer runs",
-            dynamics::MAX_EXACT_STEPS
+            dynamics::precision::MAX_EXACT_STEPS
         )));
     }
     let rel_tol = match tol {
@@ -87,7 +87,7 @@ pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: b
     if rel_tol < Q::from_integer(0.into()) {
         return Err(Error::Usage("--tol must be ≥ 0".into()));
     }
-    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::secular_iters(prec) })
+    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::precision::secular_iters(prec) })
 }
 
 /// Parses `--precision`.
@@ -226,6 +226,9 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
     if let Some(checks) = v.get("checks").and_then(Value::as_array) {
         for c in checks {
             out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
+        }
+        if v["model"].as_str() != Some("shared") {
+            out!("  C2, C3: not run — they compare with the certified gradient flow, which exists for model shared only (docs/models.md)");
         }
     }
     Ok(())

@@ -90,6 +90,7 @@ pub fn run(a: &Args) -> Result<i32> {
     Ok(0)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Option<u64>), runs: &[(Q, Certified)], e: &crate::numeric::interval::Interval, report: crate::theory::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
     let mut claims = claims::generalization_claims_of(&report);
     // GD on the instance's own label y (the label the other claims do not read), so that the

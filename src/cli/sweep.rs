@@ -2,16 +2,15 @@
 //! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
 //! (SVG and PNG) and the checks C1–C5.
 
-use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop, Summary};
+use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop};
 use crate::dynamics::certified_gd::{self, interval_json, Certified};
-use crate::dynamics::eos::{self, FlowReport};
+use crate::dynamics::eos::{self, FlowReport, SweepRow};
 use crate::io::format::decimal_outward;
 use crate::numeric::interval::Interval;
 use crate::error::{Error, Result};
 use crate::io::plot::{self, Chart, Mark, Series, Style};
 use crate::numeric::rational::{fmt_q, parse_q, Q};
 use crate::numeric::scalar::q_to_f64;
-use num_traits::Signed;
 use plotters::style::RGBColor;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -64,14 +63,6 @@ pub fn grid(a: &Q, b: &Q, n: usize, log: bool) -> Vec<Q> {
             }
         })
         .collect()
-}
-
-/// One learning rate's outcome.
-struct Row {
-    eta: Q,
-    summary: Summary,
-    gen_error: Option<Q>,
-    certified: Option<CertifiedRow>,
 }
 
 /// The certified columns of one learning rate (`--certify`): the exact GD limit at η on the
@@ -153,7 +144,7 @@ pub fn run(a: &Args) -> Result<i32> {
     };
     let sigma = inst.sigma();
     let bar = super::gd::progress(etas.len() as u64, "sweep");
-    let rows: Vec<Row> = etas
+    let (rows, certs): (Vec<SweepRow>, Vec<Option<CertifiedRow>>) = etas
         .par_iter()
         .map(|eta| {
             let mut o = opts.clone();
@@ -162,13 +153,13 @@ pub fn run(a: &Args) -> Result<i32> {
             let gen_error = setting.as_ref().and_then(|s| eos::learner_error(&problem, s, prec, &o));
             let certified = certify_setup.as_ref().map(|(x, alpha)| CertifiedRow::of(x, &inst.y[0], alpha, eta, a.certify_steps, a.bits, atoms.as_deref().map(|at| (at, sigma.as_slice()))));
             bar.inc(1);
-            Row { eta: eta.clone(), summary, gen_error, certified }
+            (SweepRow { eta: eta.clone(), summary, gen_error }, certified)
         })
-        .collect();
+        .unzip();
     bar.finish_and_clear();
-    let csv = csv_text(&rows, refs.is_some(), a.certify);
+    let csv = csv_text(&rows, &certs, refs.is_some(), a.certify);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
-    let checks = sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
+    let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
         "file": a.file.display().to_string(),
         "precision": prec.name(),
@@ -178,11 +169,11 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
-        "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
+        "rows": rows.iter().zip(&certs).map(|(r, c)| row_json(r, c.as_ref())).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
     crate::io::claims::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
-    plots(&a.out, &rows, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
+    plots(&a.out, &rows, &certs, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
     if a.json {
         super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"]}))?;
     } else {
@@ -204,7 +195,7 @@ fn rename(e: Error, flag: &str) -> Error {
     }
 }
 
-fn row_json(r: &Row) -> Value {
+fn row_json(r: &SweepRow, certified: Option<&CertifiedRow>) -> Value {
     let d = r.summary.precision.digits();
     let mut v = json!({
         "lr": fmt_q(&r.eta),
@@ -216,7 +207,7 @@ fn row_json(r: &Row) -> Value {
         "norm": decimal(&r.summary.norm, d),
         "gen_error": r.gen_error.as_ref().map(|e| decimal(e, 17)),
     });
-    if let Some(c) = &r.certified {
+    if let Some(c) = certified {
         v["certified"] = c.limit.json();
         if let Some(l) = &c.learner {
             v["certified_gen_error"] = match l {
@@ -232,7 +223,7 @@ fn row_json(r: &Row) -> Value {
 /// and each `_hi` an upper bound of the exact value).
 const CERTIFIED_DIGITS: usize = 17;
 
-fn csv_text(rows: &[Row], teacher: bool, certify: bool) -> String {
+fn csv_text(rows: &[SweepRow], certs: &[Option<CertifiedRow>], teacher: bool, certify: bool) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
@@ -245,7 +236,7 @@ fn csv_text(rows: &[Row], teacher: bool, certify: bool) -> String {
         s += ",certified_reason";
     }
     s.push('\n');
-    for r in rows {
+    for (r, c) in rows.iter().zip(certs) {
         let d = r.summary.precision.digits();
         s += &format!(
             "{},{},{},{},{},{},{}",
@@ -260,7 +251,7 @@ fn csv_text(rows: &[Row], teacher: bool, certify: bool) -> String {
         if teacher {
             s += &format!(",{}", r.gen_error.as_ref().map(|e| decimal(e, 17)).unwrap_or_default());
         }
-        if let Some(c) = &r.certified {
+        if let Some(c) = c {
             let ends = |i: &Interval| format!("{},{}", decimal_outward(i.lo(), CERTIFIED_DIGITS, false), decimal_outward(i.hi(), CERTIFIED_DIGITS, true));
             let mut reasons = Vec::new();
             match &c.limit {
@@ -288,84 +279,17 @@ fn csv_text(rows: &[Row], teacher: bool, certify: bool) -> String {
     s
 }
 
-fn status(ok: bool) -> &'static str {
-    if ok { "pass" } else { "fail" }
-}
-
-/// C1–C5 over a sweep. Sharpness here is the run's own (float) value; `gd --checks` uses the
-/// exact endpoint.
-fn sweep_checks(rows: &[Row], flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>) -> Vec<Value> {
-    let two = Q::from_integer(2.into());
-    let mut out = Vec::new();
-    // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
-    let conv: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let worst = conv.iter().map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta)).min();
-    out.push(match worst {
-        None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
-        Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
-    });
-    let (Some(f), Some(th)) = (flow, th) else { return out };
-    // C2: max relative l1 distance to the GF limit for η < η_c.
-    let gf_norm = f.limit.norm.mid();
-    let below: Vec<&Row> = rows.iter().filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged).collect();
-    let dist = below
-        .iter()
-        .map(|r| {
-            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
-            beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
-        })
-        .max();
-    out.push(match dist {
-        None => json!({"check": "C2", "status": "n/a", "margin": null, "detail": "no learning rate below eta_c"}),
-        Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
-    });
-    // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
-    let eos: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
-    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
-    let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
-    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
-    out.push(match dev {
-        None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
-        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
-    });
-    // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
-    // with the fraction of monotone consecutive pairs as the margin.
-    let mut above: Vec<&Row> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
-    above.sort_by(|a, b| a.eta.cmp(&b.eta));
-    out.push(if above.len() < 2 {
-        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
-    } else {
-        let (first, last) = (above[0], above[above.len() - 1]);
-        let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
-        let frac = mono as f64 / (above.len() - 1) as f64;
-        let ok = last.summary.norm > first.summary.norm && last.summary.sharpness < first.summary.sharpness;
-        json!({"check": "C4", "status": status(ok), "margin": format!("{frac:.4}"), "detail": format!("N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of monotone neighbour pairs", decimal(&first.summary.norm, 8), decimal(&last.summary.norm, 8), decimal(&first.summary.sharpness, 8), decimal(&last.summary.sharpness, 8), above.len())})
-    });
-    // C5: the best GD learner's exact error against min-norm and min-sharpness.
-    if let Some((en, es, fb, _)) = refs {
-        let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
-        out.push(match best {
-            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
-            Some((r, e)) => {
-                let margin = en.clone().min(es.clone()) - e;
-                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("float observation, not a certificate (`dlncheck learner` certifies): the float GD learner at lr = {} (one run per teacher atom's label) has E = {} vs min-norm {} and min-sharpness {} (front best {})", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
-            }
-        });
-    }
-    out
-}
-
 fn f(q: &Q) -> f64 {
     q_to_f64(q)
 }
 
 /// The certified values of a sweep as a series with error bars [lo, hi] (empty without
 /// `--certify`; rates with no certificate are left out of it, and appear as float points).
-fn certified_series<'r, T: 'r>(name: &str, rows: &'r [Row], field: impl Fn(&'r CertifiedRow) -> Option<&'r T>, enclosure: impl Fn(&'r T) -> Option<&'r Interval>) -> Series {
+fn certified_series<'r, T: 'r>(name: &str, rows: &[SweepRow], certs: &'r [Option<CertifiedRow>], field: impl Fn(&'r CertifiedRow) -> Option<&'r T>, enclosure: impl Fn(&'r T) -> Option<&'r Interval>) -> Series {
     let mut points = Vec::new();
     let mut bars = Vec::new();
-    for r in rows {
-        if let Some(i) = r.certified.as_ref().and_then(&field).and_then(&enclosure) {
+    for (r, c) in rows.iter().zip(certs) {
+        if let Some(i) = c.as_ref().and_then(&field).and_then(&enclosure) {
             let (lo, hi, x) = (f(i.lo()), f(i.hi()), f(&r.eta));
             points.push((x, (lo + hi) / 2.0));
             bars.push((x, lo, hi));
@@ -379,11 +303,11 @@ fn certified_series<'r, T: 'r>(name: &str, rows: &'r [Row], field: impl Fn(&'r C
 /// (at the top of the panel when they diverged) rather than dropped, and a true log axis with
 /// `--log`.
 #[allow(clippy::too_many_arguments)]
-fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&(Q, Q, Q, Vec<Q>)>, log: bool) -> Result<()> {
+fn plots(dir: &std::path::Path, rows: &[SweepRow], certs: &[Option<CertifiedRow>], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&eos::References>, log: bool) -> Result<()> {
     let x_label = "learning rate eta";
-    let ok: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let limit: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
-    let diverged: Vec<&Row> = rows.iter().filter(|r| r.summary.stop == Stop::Diverged).collect();
+    let ok: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let limit: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
+    let diverged: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Diverged).collect();
     let mut vertical = Vec::new();
     if let Some(t) = th {
         vertical.push(Mark { name: "eta_norm = 2/S(min-norm)".into(), value: f(&t.eta_norm), color: BLUE });
@@ -392,7 +316,11 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
     if let Some(fr) = flow {
         vertical.push(Mark { name: "eta_c (gradient flow)".into(), value: f(&fr.eta_c.mid()), color: PURPLE });
     }
-    let t1 = crate::theory::optimum::solve(inst)?;
+    // The T1 reference lines exist where the T1 closed forms do (not for shared-depth, D > 2).
+    let t1 = match crate::models::model::beta_space(inst.model) {
+        Some(_) => Some(crate::theory::optimum::solve(inst)?),
+        None => None,
+    };
     // The top of a panel fitted to the finite values, where diverged runs are drawn.
     let top = |vals: &[f64]| vals.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
     let panel = |title: &str, y_label: &str, series: Vec<Series>, horizontal: Vec<Mark>| {
@@ -403,8 +331,8 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
         c.horizontal = horizontal;
         c
     };
-    let s_of = |rs: &[&Row]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.sharpness))).collect::<Vec<_>>();
-    let s_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.sharpness)).chain([f(&t1.sharpness_of_min_norm)]).collect::<Vec<_>>());
+    let s_of = |rs: &[&SweepRow]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.sharpness))).collect::<Vec<_>>();
+    let s_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.sharpness)).chain(t1.iter().map(|t| f(&t.sharpness_of_min_norm))).collect::<Vec<_>>());
     // 2/η as a smooth curve over the swept range (geometric steps on a log axis).
     let (e0, e1) = (rows.first().map_or(1.0, |r| f(&r.eta)), rows.last().map_or(1.0, |r| f(&r.eta)));
     let at = |k: f64| if log { e0 * (e1 / e0).powf(k) } else { e0 + (e1 - e0) * k };
@@ -417,16 +345,16 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Series::new("S at the step limit (not converged)", s_of(&limit), GREY, Style::Crosses),
             Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), s_top)).collect(), RED, Style::Crosses),
             Series::new("2/eta (linear stability)", two_over, INK, Style::Dashed),
-            certified_series("certified S of the exact GD limit", rows, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.sharpness), Certified::NotCertified(_) => None }),
+            certified_series("certified S of the exact GD limit", rows, certs, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.sharpness), Certified::NotCertified(_) => None }),
         ],
-        vec![
+        t1.as_ref().map_or_else(Vec::new, |t1| vec![
             Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
             Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
-        ],
+        ]),
     );
     plot::render(&sharp, dir, "sharpness")?;
-    let n_of = |rs: &[&Row]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.norm))).collect::<Vec<_>>();
-    let n_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.norm)).chain([f(&t1.norm_of_min_sharpness)]).collect::<Vec<_>>());
+    let n_of = |rs: &[&SweepRow]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.norm))).collect::<Vec<_>>();
+    let n_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.norm)).chain(t1.iter().map(|t| f(&t.norm_of_min_sharpness))).collect::<Vec<_>>());
     let norm = panel(
         "Final norm vs learning rate",
         "norm N = |theta|^2",
@@ -435,13 +363,13 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             Series::new("N at the step limit (not converged)", n_of(&limit), GREY, Style::Crosses),
             Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), n_top)).collect(), RED, Style::Crosses),
         ],
-        vec![
+        t1.as_ref().map_or_else(Vec::new, |t1| vec![
             Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
             Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
-        ],
+        ]),
     );
     let mut norm = norm;
-    norm.series.push(certified_series("certified N of the exact GD limit", rows, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.norm), Certified::NotCertified(_) => None }));
+    norm.series.push(certified_series("certified N of the exact GD limit", rows, certs, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.norm), Certified::NotCertified(_) => None }));
     plot::render(&norm, dir, "norm")?;
     if let Some((en, es, fb, _)) = refs {
         let points: Vec<(f64, f64)> = rows.iter().filter(|r| r.summary.stop != Stop::Diverged).filter_map(|r| r.gen_error.as_ref().map(|e| (f(&r.eta), f(e)))).collect();
@@ -461,7 +389,7 @@ fn plots(dir: &std::path::Path, rows: &[Row], inst: &crate::io::instance::Instan
             "E (exact, endpoint projected onto M)",
             vec![
                 Series::new("GD endpoint E (float learner)", points, ORANGE, Style::Dots),
-                certified_series("certified E of the GD learner", rows, |c| c.learner.as_ref(), |l| l.as_ref().ok()),
+                certified_series("certified E of the GD learner", rows, certs, |c| c.learner.as_ref(), |l| l.as_ref().ok()),
             ],
             vec![
                 Mark { name: name_n, value: en, color: BLUE },

@@ -8,7 +8,7 @@
 //! operation order is the kernel's (`kernel/src/gd.rs`, FORMAT.md §4.8), so the kernel re-derives
 //! the same endpoints bit for bit. Tail theorem and proof: docs/certified-gd.md.
 
-use crate::numeric::interval::{round_bits, Ball, Interval};
+use crate::numeric::interval::{round_bits, Dyadic, Interval};
 use crate::numeric::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
 use serde_json::{json, Value};
@@ -29,13 +29,13 @@ fn q(n: i64) -> Q {
 /// The interval trajectory at P bits.
 pub struct Trajectory {
     p: u64,
-    c2: Vec<Ball>,
-    s4: Vec<Ball>,
-    u4: Vec<Ball>,
+    c2: Vec<Interval<Dyadic>>,
+    s4: Vec<Interval<Dyadic>>,
+    u4: Vec<Interval<Dyadic>>,
     /// B_k ∋ β_k.
-    b: Vec<Ball>,
+    b: Vec<Interval<Dyadic>>,
     /// R_k ∋ r_k.
-    r: Ball,
+    r: Interval<Dyadic>,
     /// k.
     pub step: u64,
 }
@@ -44,35 +44,36 @@ impl Trajectory {
     /// k = 0: β_0 = α²·1, r_0 = α²Σx_i − y, and the constants 2ηx_i, 4ηx_i², 4η²x_i³, all
     /// enclosed at P bits.
     pub fn new(x: &[Q], y: &Q, alpha: &Q, eta: &Q, p: u64) -> Self {
-        let enc = |f: &dyn Fn(&Q) -> Q| x.iter().map(|xi| Ball::enclose(&f(xi), p)).collect::<Vec<_>>();
+        let enc = |f: &dyn Fn(&Q) -> Q| x.iter().map(|xi| Interval::enclose(&f(xi), p)).collect::<Vec<_>>();
         let a2 = alpha * alpha;
         Trajectory {
             p,
             c2: enc(&|xi| q(2) * eta * xi),
             s4: enc(&|xi| q(4) * eta * xi * xi),
             u4: enc(&|xi| q(4) * eta * eta * xi * xi * xi),
-            b: vec![Ball::enclose(&a2, p); x.len()],
-            r: Ball::enclose(&(x.iter().sum::<Q>() * &a2 - y), p),
+            b: vec![Interval::enclose(&a2, p); x.len()],
+            r: Interval::enclose(&(x.iter().sum::<Q>() * &a2 - y), p),
             step: 0,
         }
     }
 
     /// One GD step (FORMAT.md §4.8 order); `Err` when an endpoint reaches 2^1024 (divergence).
     pub fn step(&mut self) -> Result<(), String> {
-        let one = Ball::enclose(&Q::one(), self.p);
-        let (mut sig1, mut sig2) = (Ball::enclose(&Q::zero(), self.p), Ball::enclose(&Q::zero(), self.p));
+        let p = self.p;
+        let one = Interval::enclose(&Q::one(), p);
+        let (mut sig1, mut sig2) = (Interval::enclose(&Q::zero(), p), Interval::enclose(&Q::zero(), p));
         for i in 0..self.b.len() {
-            sig1 = sig1.add(&self.s4[i].mul(&self.b[i]));
-            sig2 = sig2.add(&self.u4[i].mul(&self.b[i]));
+            sig1 = sig1.add_at(&self.s4[i].mul_at(&self.b[i], p), p);
+            sig2 = sig2.add_at(&self.u4[i].mul_at(&self.b[i], p), p);
         }
-        let phi = one.sub(&sig1).add(&self.r.mul(&sig2));
+        let phi = one.sub_at(&sig1, p).add_at(&self.r.mul_at(&sig2, p), p);
         for i in 0..self.b.len() {
-            let f = one.sub(&self.c2[i].mul(&self.r));
-            self.b[i] = self.b[i].mul(&f).mul(&f);
+            let f = one.sub_at(&self.c2[i].mul_at(&self.r, p), p);
+            self.b[i] = self.b[i].mul_at(&f, p).mul_at(&f, p);
         }
-        self.r = self.r.mul(&phi);
+        self.r = self.r.mul_at(&phi, p);
         self.step += 1;
-        let huge = |b: &Ball| b.log2().is_some_and(|e| e >= BOUND_LOG2);
+        let huge = |b: &Interval<Dyadic>| b.log2().is_some_and(|e| e >= BOUND_LOG2);
         if huge(&self.r) || self.b.iter().any(huge) {
             return Err(format!("divergence: the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {}", self.step));
         }
@@ -81,7 +82,7 @@ impl Trajectory {
 
     /// The boxes B_k and R_k with exact rational endpoints.
     pub fn boxes(&self) -> (Vec<Interval>, Interval) {
-        (self.b.iter().map(Ball::interval).collect(), self.r.interval())
+        (self.b.iter().map(Interval::exact).collect(), self.r.exact())
     }
 
     /// Largest relative width hi/lo − 1 of a β box (∞ as `None` when some lo is 0).
@@ -141,8 +142,10 @@ pub struct Limit {
     pub eos_margin: Interval,
 }
 
-/// The answer of [`certify`]: a certified limit, or why there is none.
+/// The answer of [`certify`]: a certified limit, or why there is none (one value per run, so
+/// the size difference of the variants does not matter).
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Certified {
     Converged(Limit),
     NotCertified(String),
@@ -187,7 +190,7 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
         let mut signs: Vec<bool> = Vec::new();
         let mut spread = Q::zero();
         loop {
-            if t.step % 64 == 0 {
+            if t.step.is_multiple_of(64) {
                 match Trajectory::spread(&t.boxes().0) {
                     Some(s) if s <= exhausted => spread = s,
                     _ => {
@@ -282,19 +285,10 @@ impl Limit {
     }
 }
 
-/// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a), G(β; β*) = (β − β*)ᵀΣ(β − β*) (SPEC §3,
-/// §4.1), by exact interval arithmetic over the boxes: Σ_ij Σ_ij·(D_i D_j) with D = box − β*,
-/// D_i² for i = j — the kernel's formula — rounded outward to `p` bits (the pinned form).
+/// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a) (SPEC §3, §4.1): the one expected-error
+/// formula, [`crate::theory::generalization::expected_error`], in exact interval arithmetic over
+/// the boxes (the kernel's formula), rounded outward to `p` bits (the pinned form).
 pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]], p: u64) -> Interval {
-    let mut total = Interval::point(Q::zero());
-    for ((p, star), bx) in atoms.iter().zip(boxes) {
-        let diff: Vec<Interval> = bx.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
-        for (i, di) in diff.iter().enumerate() {
-            for (j, dj) in diff.iter().enumerate() {
-                let v = if i == j { di.sqr() } else { di.mul(dj) };
-                total = total.add(&v.mul(&Interval::point(p * &sigma[i][j])));
-            }
-        }
-    }
+    let total: Interval = crate::theory::generalization::expected_error(sigma, atoms.iter().zip(boxes).map(|((w, star), bx)| (w, *bx, star.as_slice())));
     Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
 }

@@ -1,10 +1,11 @@
-//! The Edge-of-Stability cross-checks C1–C5 of SPEC §4 and the gradient-flow report.
+//! The Edge-of-Stability cross-checks C1–C5 of SPEC §4 and the gradient-flow report: C1–C3 of
+//! one run ([`run_checks`]) and C1–C5 over a sweep ([`sweep_checks`]); the commands only format.
 //!
 //! Untrusted: each check is a measurement with its margin. C5 here is a float observation: the
 //! GD learner runs once per teacher atom's own label y_a (SPEC §4.1) and its endpoints' exact
 //! errors are summed; only a certified run makes it a theorem.
 
-use crate::theory::generalization::Setting;
+use crate::theory::generalization::{expected_error, Setting};
 use crate::dynamics::gd::{self as dynamics, decimal, Problem, Stop, Summary};
 use crate::error::{Error, Result};
 use crate::theory::flow::{Flow, Limit, MaxSharpness};
@@ -124,9 +125,12 @@ pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<
     Ok(Value::Array(out))
 }
 
+/// E(min-norm), E(min-sharpness), E* (front best) and its rule c (SPEC §3).
+pub type References = (Q, Q, Q, Vec<Q>);
+
 /// Errors of the reference learners (SPEC §3): (min-norm, min-sharpness, front best, its rule c),
 /// computed by [`crate::theory::generalization`]; `None` without a teacher.
-pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
+pub fn reference_errors(inst: &Instance) -> Result<Option<References>> {
     let Some(setting) = Setting::of(inst)? else { return Ok(None) };
     let f = setting.front_best();
     Ok(Some((f.min_norm.value, f.min_sharpness.value, f.value, f.c)))
@@ -136,20 +140,97 @@ pub fn reference_errors(inst: &Instance) -> Result<Option<(Q, Q, Q, Vec<Q>)>> {
 /// GD from the instance's θ0 on every atom's own label y_a = ⟨x, β*_a⟩, and
 /// Σ_a p_a G(β_a; β*_a) evaluated exactly at each float endpoint β_a = β(θ_a). `None` for a
 /// moments prior or when some run diverged.
-pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::gd::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
+pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::precision::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
     let atoms = s.atoms.as_ref()?;
-    let mut total = Q::zero();
-    for (weight, teacher) in atoms {
+    let mut endpoints = Vec::with_capacity(atoms.len());
+    for (_, teacher) in atoms {
         let label: Q = teacher.iter().zip(&s.x).map(|(b, x)| b * x).sum();
         let run = Problem { y: label, ..p.clone() };
         let summary = dynamics::run_summary(&run, prec, o, &|_| {});
         if summary.stop == Stop::Diverged {
             return None;
         }
-        let beta = crate::models::model::beta(p.model, &summary.theta);
-        total += weight * s.g(&beta, teacher);
+        endpoints.push(crate::models::model::beta(p.model, &summary.theta));
     }
-    Some(total)
+    Some(expected_error(&s.sigma, atoms.iter().zip(&endpoints).map(|((w, star), beta)| (w, beta.as_slice(), star.as_slice()))))
+}
+
+/// One learning rate of a sweep: the run and, with a teacher, the float GD learner's exact
+/// expected error ([`learner_error`]).
+#[derive(Clone, Debug)]
+pub struct SweepRow {
+    pub eta: Q,
+    pub summary: Summary,
+    pub gen_error: Option<Q>,
+}
+
+fn status(ok: bool) -> &'static str {
+    if ok { "pass" } else { "fail" }
+}
+
+/// C1–C5 over a sweep (SPEC §4), each with its margin. Sharpness here is the run's own (float)
+/// value; `gd --checks` uses the exact endpoint. C1 needs only the runs; C2–C4 need the
+/// certified gradient flow and the T1 thresholds (`flow`, `th`: `shared` only), C5 a teacher
+/// (`refs`).
+pub fn sweep_checks(rows: &[SweepRow], flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&References>) -> Vec<Value> {
+    let two = Q::from_integer(2.into());
+    let mut out = Vec::new();
+    // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
+    let conv: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
+    let worst = conv.iter().map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta)).min();
+    out.push(match worst {
+        None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
+        Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
+    });
+    let (Some(f), Some(th)) = (flow, th) else { return out };
+    // C2: max relative l1 distance to the GF limit for η < η_c.
+    let gf_norm = f.limit.norm.mid();
+    let below: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged).collect();
+    let dist = below
+        .iter()
+        .map(|r| {
+            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
+            beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
+        })
+        .max();
+    out.push(match dist {
+        None => json!({"check": "C2", "status": "n/a", "margin": null, "detail": "no learning rate below eta_c"}),
+        Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
+    });
+    // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
+    let eos: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
+    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
+    let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
+    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
+    out.push(match dev {
+        None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
+        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
+    });
+    // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
+    // with the fraction of monotone consecutive pairs as the margin.
+    let mut above: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
+    above.sort_by(|a, b| a.eta.cmp(&b.eta));
+    out.push(if above.len() < 2 {
+        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
+    } else {
+        let (first, last) = (above[0], above[above.len() - 1]);
+        let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
+        let frac = mono as f64 / (above.len() - 1) as f64;
+        let ok = last.summary.norm > first.summary.norm && last.summary.sharpness < first.summary.sharpness;
+        json!({"check": "C4", "status": status(ok), "margin": format!("{frac:.4}"), "detail": format!("N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of monotone neighbour pairs", decimal(&first.summary.norm, 8), decimal(&last.summary.norm, 8), decimal(&first.summary.sharpness, 8), decimal(&last.summary.sharpness, 8), above.len())})
+    });
+    // C5: the best GD learner's exact error against min-norm and min-sharpness.
+    if let Some((en, es, fb, _)) = refs {
+        let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
+        out.push(match best {
+            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
+            Some((r, e)) => {
+                let margin = en.clone().min(es.clone()) - e;
+                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("float observation, not a certificate (`dlncheck learner` certifies): the float GD learner at lr = {} (one run per teacher atom's label) has E = {} vs min-norm {} and min-sharpness {} (front best {})", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
+            }
+        });
+    }
+    out
 }
 
 /// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).
@@ -183,10 +264,10 @@ fn exact_deviation(p: &Problem, eta: &Q, steps: u64) -> f64 {
         exact.step(&e_eta, &mut se);
         float.step(&f_eta, &mut sf);
         for (a, b) in sf.theta.iter().zip(&se.theta) {
-            if let Some(a) = a.to_q() {
-                if !b.is_zero() {
-                    worst = worst.max(crate::numeric::rational::abs(&((a - b) / b)));
-                }
+            if let Some(a) = a.to_q()
+                && !b.is_zero()
+            {
+                worst = worst.max(crate::numeric::rational::abs(&((a - b) / b)));
             }
         }
     }

@@ -1,139 +1,38 @@
-//! Gradient descent on one data point and its full-Hessian sharpness (SPEC §4, §2).
+//! Gradient descent on one data point and its full-Hessian sharpness (SPEC §4, §2), for every
+//! model of SPEC §1.
 //!
 //! Untrusted numerics, written once over [`Scalar`] and run on `f32`, `f64`, [`F256`] (256 bits),
-//! [`BigFloat`] (other bit counts) and exact rationals [`Q`]. The fused step is the whole numeric core:
-//! - `shared` (β = w⊙w): w ← w ⊙ (1 − 2ηr x), then r ← ⟨x, w⊙w⟩ − y, in one pass;
-//! - `uv` (β = u⊙v): (u, v) ← (u − ηr x⊙v, v − ηr x⊙u), then r ← ⟨x, u⊙v⟩ − y.
+//! [`BigFloat`] (other bit counts) and exact rationals [`Q`] (the policy: [`precision`]). One
+//! step is θ ← θ − η∇L(θ) with ∇L = r·J, J = Σ_i x_i ∂β_i/∂θ (n = 1), fused with the update of
+//! the residual r ← ⟨x, β(θ)⟩ − y in one pass:
+//! - `shared` (β = w⊙w): w ← w ⊙ (1 − 2ηr x);
+//! - `uv` (β = u⊙v): (u, v) ← (u − ηr x⊙v, v − ηr x⊙u);
+//! - `pm` and `shared-depth`: θ_k ← θ_k − (ηr)·x_i·∂β_i/∂θ_k from the block partials of
+//!   [`crate::models::model::partials`] (pm: u ← u − ηr x⊙2u, v ← v + ηr x⊙2v; depth D:
+//!   w ← w − ηr x⊙D w^{D−1}).
 //!
-//! Both equal θ ← θ − η∇L(θ) with ∇L from [`crate::models::loss::gradient`] (a property test checks
-//! this exactly on Q).
+//! The first two are the same step factored by hand (they keep earlier outputs bit for bit and
+//! the `shared` step as fast as it was); a property test checks every model's step against
+//! [`crate::models::loss::gradient`] exactly on Q.
 //!
-//! Sharpness S = max |λ| of the full Hessian. For `shared`, ∇²L = 4aaᵀ + 2r diag(x) with
-//! a = x⊙w (SPEC §2): a diagonal plus rank-one matrix D + zzᵀ with δ_i = 2r x_i and
-//! z_i² = 4x_i²w_i². For `uv`, ∇²L = JJᵀ + r[[0, X], [X, 0]] (X = diag x, J = (x⊙v, x⊙u)); the
-//! 2×2 blocks rotate to eigenvalues ±r x_i, giving D + zzᵀ with δ = +r x_i, z² = x_i²(u_i+v_i)²/2
-//! and δ = −r x_i, z² = x_i²(u_i−v_i)²/2. Eigenvalues of D + zzᵀ solve the secular equation
-//! 1 = Σ z_i²/(λ − δ_i) (after deflating z_i = 0 and equal δ's); see [`extreme_eigenvalues`].
+//! Sharpness S = max |λ| of the full Hessian: the one-point Hessian of every model is
+//! diagonal plus rank one, D + zzᵀ ([`crate::models::loss::rank_one_form`]), whose extreme
+//! eigenvalues solve the secular equation ([`crate::spectra::secular`]) in O(d) per bisection
+//! step, in the run's own arithmetic.
 
-use crate::error::{Error, Result};
-use crate::io::instance::OnePoint;
-use crate::io::instance::{Init, Instance, Model};
-use crate::numeric::rational::{parse_q, Q};
+use crate::error::Result;
+use crate::io::instance::{Instance, Model};
+use crate::models::loss::rank_one_form;
+use crate::models::model;
 use crate::numeric::float256::F256;
+use crate::numeric::rational::{parse_q, Q};
 use crate::numeric::scalar::{BigFloat, Scalar};
-use num_bigint::BigInt;
-use num_traits::{One, Signed, Zero};
+use num_traits::{Signed, Zero};
 
-/// Default initialisation scale when the instance has no `[init]`: w0 = α·1 with α = 1/10
-/// (small initialisation: the "rich" regime, where gradient flow ends near the min-norm point).
-pub const DEFAULT_ALPHA: (i64, i64) = (1, 10);
-
-/// Most exact-rational steps allowed: bit sizes roughly triple per step (SPEC §4); on
-/// `examples/eos.toml` 6 steps take ~6 s and 7 steps ~24 s, dominated by the exact secular
-/// bisection on the final state.
-pub const MAX_EXACT_STEPS: u64 = 6;
-
-/// Bit counts accepted by `--precision BITS`.
-pub const PRECISION_BITS: std::ops::RangeInclusive<usize> = 16..=65_536;
-
-/// Arithmetic a trajectory runs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Precision {
-    F32,
-    F64,
-    /// Binary floating point with this many significand bits.
-    Bits(usize),
-    /// Exact rationals.
-    Exact,
-}
-
-impl Precision {
-    /// Parses `f32`, `f64`, a bit count, or `exact`.
-    pub fn parse(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "f32" => Ok(Precision::F32),
-            "f64" => Ok(Precision::F64),
-            "exact" => Ok(Precision::Exact),
-            _ => {
-                let bits: usize = s.parse().map_err(|_| format!("`{s}` is not f32, f64, exact or a bit count"))?;
-                if PRECISION_BITS.contains(&bits) {
-                    Ok(Precision::Bits(bits))
-                } else {
-                    Err(format!("{bits} bits is out of range ({}..={})", PRECISION_BITS.start(), PRECISION_BITS.end()))
-                }
-            }
-        }
-    }
-
-    /// The name used in reports.
-    pub fn name(&self) -> String {
-        match self {
-            Precision::F32 => "f32".into(),
-            Precision::F64 => "f64".into(),
-            Precision::Bits(b) => format!("{b}"),
-            Precision::Exact => "exact".into(),
-        }
-    }
-
-    /// Relative residual at which a run counts as converged by default: about 2^8–2^12 units in
-    /// the last place of y, above the rounding floor of the residual (f32: 2^-15, f64: 2^-40,
-    /// b bits: 2^-(b-12)); exact runs only at r = 0.
-    pub fn default_rel_tol(&self) -> Q {
-        let p = |k: usize| Q::new(BigInt::one(), BigInt::one() << k);
-        match self {
-            Precision::F32 => p(15),
-            Precision::F64 => p(40),
-            Precision::Bits(b) => p(b - 12),
-            Precision::Exact => Q::zero(),
-        }
-    }
-
-    /// Significant decimal digits that round-trip a value of this precision.
-    pub fn digits(&self) -> usize {
-        match self {
-            Precision::F32 => 9,
-            Precision::F64 => 17,
-            Precision::Bits(b) => b * 30103 / 100_000 + 2,
-            Precision::Exact => 40,
-        }
-    }
-}
-
-/// One data point, model and initialisation in exact rationals: what a trajectory starts from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    pub model: Model,
-    pub x: Vec<Q>,
-    pub y: Q,
-    /// θ0 (w for `shared`; u then v for `uv`), no zero entry.
-    pub theta0: Vec<Q>,
-}
-
-impl Problem {
-    /// The GD problem of an instance: `shared` or `uv`, one data point, θ0 from `[init]` or the
-    /// default α = 1/10.
-    pub fn of(inst: &Instance) -> Result<Problem> {
-        let (x, y) = inst.point()?;
-        if !matches!(inst.model, Model::Shared | Model::Uv) {
-            return Err(Error::input(&inst.source, "model", format!("gradient descent covers shared and uv, not {}", inst.model.name())));
-        }
-        let p = x.len() * inst.model.block();
-        let theta0 = match &inst.init {
-            None => vec![Q::new(DEFAULT_ALPHA.0.into(), DEFAULT_ALPHA.1.into()); p],
-            Some(Init::Alpha(a)) => vec![a.clone(); p],
-            Some(Init::Theta(t)) => t.clone(),
-        };
-        if let Some(i) = theta0.iter().position(Zero::is_zero) {
-            return Err(Error::input(&inst.source, format!("init.theta[{i}]"), "zero entry: that coordinate can never move under GD"));
-        }
-        Ok(Problem { model: inst.model, x: x.to_vec(), y: y.clone(), theta0 })
-    }
-
-    /// β(θ0).
-    pub fn beta0(&self) -> Vec<Q> {
-        crate::models::model::beta(self.model, &self.theta0)
-    }
-}
+pub use crate::dynamics::precision::{self, Precision};
+pub use crate::models::problem::Problem;
+pub use crate::numeric::decimal::{decimal, text};
+pub use crate::spectra::secular::{extreme_eigenvalues, Spectrum};
 
 /// A learning rate from the command line: a rational η > 0.
 pub fn parse_lr(text: &str) -> std::result::Result<Q, String> {
@@ -170,7 +69,7 @@ impl<S: Scalar> Data<S> {
         let d = self.x.len();
         let mut acc = self.y.zero_like();
         for i in 0..d {
-            acc = acc + self.x[i].clone() * crate::models::model::beta_i(self.model, theta, d, i);
+            acc = acc + self.x[i].clone() * model::beta_i(self.model, theta, d, i);
         }
         acc - self.y.clone()
     }
@@ -199,7 +98,8 @@ impl<S: Scalar> Data<S> {
                     s.theta[d + i] = v2;
                 }
             }
-            _ => {
+            Model::Pm | Model::SharedDepth(_) => return self.step_by_partials(eta, s),
+            Model::Shared => {
                 let c = eta.int_like(2) * eta.clone() * s.r.clone();
                 let one = eta.int_like(1);
                 for i in 0..d {
@@ -212,35 +112,28 @@ impl<S: Scalar> Data<S> {
         s.r = acc - self.y.clone();
     }
 
-    /// The Hessian ∇²L(θ) as D + zzᵀ: pairs (δ_i, z_i²) (module docs).
-    pub fn secular_terms(&self, s: &State<S>) -> (Vec<S>, Vec<S>) {
+    /// The step of [`Data::step`] from the block partials: θ_k ← θ_k − (ηr)·x_i·∂β_i/∂θ_k, then
+    /// r ← ⟨x, β(θ)⟩ − y (a separate function, so that the hand-factored `shared` loop compiles
+    /// as before).
+    fn step_by_partials(&self, eta: &S, s: &mut State<S>) {
         let d = self.x.len();
-        match self.model {
-            Model::Uv => {
-                let mut delta = Vec::with_capacity(2 * d);
-                let mut z2 = Vec::with_capacity(2 * d);
-                let two = s.r.int_like(2);
-                for i in 0..d {
-                    let (u, v, x) = (s.theta[i].clone(), s.theta[d + i].clone(), self.x[i].clone());
-                    let rx = s.r.clone() * x.clone();
-                    let x2 = x.clone() * x;
-                    let p = u.clone() + v.clone();
-                    let m = u - v;
-                    delta.push(rx.clone());
-                    z2.push(x2.clone() * p.clone() * p / two.clone());
-                    delta.push(-rx);
-                    z2.push(x2 * m.clone() * m / two.clone());
-                }
-                (delta, z2)
+        let mut acc = self.y.zero_like();
+        let c = eta.clone() * s.r.clone();
+        for i in 0..d {
+            let cx = c.clone() * self.x[i].clone();
+            let part = model::partials(self.model, &s.theta, d, i);
+            for (k, g) in part.grad() {
+                s.theta[*k] = s.theta[*k].clone() - cx.clone() * g.clone();
             }
-            _ => {
-                let two = s.r.int_like(2);
-                let four = s.r.int_like(4);
-                let delta = self.x.iter().map(|x| two.clone() * s.r.clone() * x.clone()).collect();
-                let z2 = (0..d).map(|i| four.clone() * self.x[i].clone() * self.x[i].clone() * s.theta[i].clone() * s.theta[i].clone()).collect();
-                (delta, z2)
-            }
+            acc = acc + self.x[i].clone() * model::beta_i(self.model, &s.theta, d, i);
         }
+        s.r = acc - self.y.clone();
+    }
+
+    /// The Hessian ∇²L(θ) as D + zzᵀ: pairs (δ_k, z_k²)
+    /// ([`crate::models::loss::rank_one_form`]).
+    pub fn secular_terms(&self, s: &State<S>) -> (Vec<S>, Vec<S>) {
+        rank_one_form(self.model, &self.x, &s.r, &s.theta)
     }
 
     /// Loss, norm and the extreme eigenvalues at a state.
@@ -248,29 +141,7 @@ impl<S: Scalar> Data<S> {
         let (delta, z2) = self.secular_terms(s);
         let spectrum = extreme_eigenvalues(&delta, &z2, iters);
         let loss = s.r.clone() * s.r.clone() / s.r.int_like(2);
-        Measure { loss, norm: crate::models::model::norm(&s.theta), spectrum }
-    }
-}
-
-/// Enclosures `(lo, hi)` of the largest and smallest Hessian eigenvalues. For `Q` they are
-/// certified; for float types they are the float bisection's bracket (untrusted).
-#[derive(Clone, Debug)]
-pub struct Spectrum<S> {
-    pub max: (S, S),
-    pub min: (S, S),
-}
-
-impl<S: Scalar> Spectrum<S> {
-    /// Enclosure of S = max(λ_max, −λ_min).
-    pub fn sharpness(&self) -> (S, S) {
-        let lo = if self.max.0 >= -self.min.1.clone() { self.max.0.clone() } else { -self.min.1.clone() };
-        let hi = if self.max.1 >= -self.min.0.clone() { self.max.1.clone() } else { -self.min.0.clone() };
-        (lo, hi)
-    }
-
-    /// Which end of the spectrum attains S: `"top"` (λ_max) or `"bottom"` (−λ_min).
-    pub fn end(&self) -> &'static str {
-        if self.max.1 >= -self.min.0.clone() { "top" } else { "bottom" }
+        Measure { loss, norm: model::norm(&s.theta), spectrum }
     }
 }
 
@@ -280,105 +151,6 @@ pub struct Measure<S> {
     pub loss: S,
     pub norm: S,
     pub spectrum: Spectrum<S>,
-}
-
-fn secular<S: Scalar>(lambda: &S, delta: &[S], z2: &[S], support: &[usize]) -> S {
-    let mut acc = lambda.zero_like();
-    for &i in support {
-        acc = acc + z2[i].clone() / (lambda.clone() - delta[i].clone());
-    }
-    acc - lambda.int_like(1)
-}
-
-fn bisect<S: Scalar>(mut lo: S, mut hi: S, iters: usize, f: impl Fn(&S) -> S) -> (S, S) {
-    let two = lo.int_like(2);
-    for _ in 0..iters {
-        let mid = (lo.clone() + hi.clone()) / two.clone();
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if f(&mid) > mid.zero_like() { lo = mid } else { hi = mid }
-    }
-    (lo, hi)
-}
-
-/// Largest and smallest eigenvalues of D + zzᵀ (D = diag δ, weights z_i² ≥ 0) in O(d) per
-/// bisection step.
-///
-/// Facts used (interlacing for a positive rank-one update): let T = Σz_i² and restrict the
-/// secular function f(λ) = Σ_{z_i≠0} z_i²/(λ − δ_i) − 1 to indices with z_i ≠ 0.
-/// - λ_max = max(max_i δ_i, the root of f in (δ*, δ* + T]), δ* = max δ over z_i ≠ 0;
-///   f decreases from +∞ to f(δ* + T) ≤ 0 there.
-/// - λ_min = min(the smallest deflated eigenvalue, the root of f between the smallest δ with
-///   z ≠ 0 and the next larger one (or δ + T when there is none)); deflated eigenvalues are the
-///   δ_i with z_i = 0 and the δ of a repeated value among z_i ≠ 0.
-///
-/// Each root is bracketed by `iters` bisection steps on the sign of f (exact for Q).
-pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Spectrum<S> {
-    let zero = delta[0].zero_like();
-    let support: Vec<usize> = (0..delta.len()).filter(|&i| z2[i] > zero).collect();
-    let mut dmax = delta[0].clone();
-    let mut dmin = delta[0].clone();
-    for v in delta {
-        if *v > dmax {
-            dmax = v.clone();
-        }
-        if *v < dmin {
-            dmin = v.clone();
-        }
-    }
-    if support.is_empty() {
-        return Spectrum { max: (dmax.clone(), dmax), min: (dmin.clone(), dmin) };
-    }
-    let mut total = zero.clone();
-    for &i in &support {
-        total = total + z2[i].clone();
-    }
-    let f = |l: &S| secular(l, delta, z2, &support);
-    let mut top = delta[support[0]].clone();
-    let mut low = top.clone();
-    for &i in &support {
-        if delta[i] > top {
-            top = delta[i].clone();
-        }
-        if delta[i] < low {
-            low = delta[i].clone();
-        }
-    }
-    let (lo, hi) = bisect(top.clone(), top + total.clone(), iters, f);
-    let max = if dmax >= hi { (dmax.clone(), dmax) } else if dmax > lo { (dmax, hi) } else { (lo, hi) };
-    // Deflated eigenvalues: δ_i with z_i = 0, and δ of a group of equal δ's among z_i ≠ 0
-    // (multiplicity − 1 of them stay put).
-    let mut deflated: Option<S> = None;
-    for (i, v) in delta.iter().enumerate() {
-        let stays = !(z2[i] > zero) || support.iter().any(|&j| j != i && delta[j] == *v);
-        if stays && deflated.as_ref().is_none_or(|m| v < m) {
-            deflated = Some(v.clone());
-        }
-    }
-    let mut next: Option<S> = None;
-    for &i in &support {
-        if delta[i] > low && next.as_ref().is_none_or(|n| delta[i] < *n) {
-            next = Some(delta[i].clone());
-        }
-    }
-    let upper = next.unwrap_or_else(|| low.clone() + total);
-    let (lo, hi) = bisect(low, upper, iters, f);
-    let min = match deflated {
-        Some(m) if m <= lo => (m.clone(), m),
-        Some(m) if m < hi => (lo, m),
-        _ => (lo, hi),
-    };
-    Spectrum { max, min }
-}
-
-/// Bisection steps for the secular equation in a precision.
-pub fn secular_iters(p: Precision) -> usize {
-    match p {
-        Precision::F32 | Precision::F64 => 200,
-        Precision::Bits(b) => b + 64,
-        Precision::Exact => 80,
-    }
 }
 
 /// Why a trajectory stopped.
@@ -438,7 +210,7 @@ pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u
     let mut records = Vec::new();
     let record = |k: u64, s: &State<S>, records: &mut Vec<Record<S>>| {
         if opts.record {
-            records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: crate::models::model::beta(p.model, &s.theta) });
+            records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: model::beta(p.model, &s.theta) });
         }
     };
     record(0, &state, &mut records);
@@ -473,52 +245,12 @@ pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u
     Run { stop, steps, state, records }
 }
 
-/// Decimal text of a rational with `digits` significant digits (rounded to nearest),
-/// e.g. `"1.2345e-3"`; `"0"` for zero. Parsable by [`crate::numeric::rational::parse_q`].
-pub fn decimal(q: &Q, digits: usize) -> String {
-    if q.is_zero() {
-        return "0".into();
-    }
-    let digits = digits.max(1);
-    let sign = if q.is_negative() { "-" } else { "" };
-    let a = crate::numeric::rational::abs(q);
-    let ten = BigInt::from(10);
-    let mut e = ((a.numer().bits() as f64 - a.denom().bits() as f64) * std::f64::consts::LOG10_2).floor() as i64;
-    loop {
-        let shift = digits as i64 - 1 - e;
-        let scaled = if shift >= 0 { &a * Q::from_integer(num_traits::pow(ten.clone(), shift as usize)) } else { &a / Q::from_integer(num_traits::pow(ten.clone(), (-shift) as usize)) };
-        let m = (scaled + Q::new(1.into(), 2.into())).floor().to_integer();
-        let s = m.to_string();
-        if s.len() > digits {
-            e += 1;
-            continue;
-        }
-        if s.len() < digits {
-            e -= 1;
-            continue;
-        }
-        let (head, tail) = s.split_at(1);
-        let tail = tail.trim_end_matches('0');
-        return if tail.is_empty() { format!("{sign}{head}e{e}") } else { format!("{sign}{head}.{tail}e{e}") };
-    }
-}
-
-/// A scalar as decimal text (`None` when not finite).
-pub fn text<S: Scalar>(v: &S, digits: usize) -> Option<String> {
-    v.to_q().map(|q| decimal(&q, digits))
-}
-
-/// The [`BigFloat`] context (bit count) for `--precision BITS`, clamped to the supported range.
-pub fn bigfloat_ctx(bits: usize) -> usize {
-    bits.clamp(*crate::numeric::scalar::BIGFLOAT_BITS.start(), *crate::numeric::scalar::BIGFLOAT_BITS.end())
-}
-
 /// Exact sharpness enclosure of θ (rational), via the secular equation in Q.
 pub fn exact_sharpness(p: &Problem, theta: Vec<Q>) -> (Q, Q, &'static str) {
     let data = Data::<Q>::new(p, &());
     let s = data.state(theta);
     let (delta, z2) = data.secular_terms(&s);
-    let sp = extreme_eigenvalues(&delta, &z2, secular_iters(Precision::Exact));
+    let sp = extreme_eigenvalues(&delta, &z2, precision::secular_iters(Precision::Exact));
     let (lo, hi) = sp.sharpness();
     (lo, hi, sp.end())
 }
@@ -543,7 +275,7 @@ pub fn run_summary(p: &Problem, prec: Precision, opts: &Options, tick: &dyn Fn(u
         Precision::F32 => summarize(p, prec, run::<f32>(p, &(), opts, tick), opts),
         Precision::F64 => summarize(p, prec, run::<f64>(p, &(), opts, tick), opts),
         Precision::Bits(256) => summarize(p, prec, run::<F256>(p, &(), opts, tick), opts),
-        Precision::Bits(b) => summarize(p, prec, run::<BigFloat>(p, &bigfloat_ctx(b), opts, tick), opts),
+        Precision::Bits(b) => summarize(p, prec, run::<BigFloat>(p, &precision::bigfloat_ctx(b), opts, tick), opts),
         Precision::Exact => summarize(p, prec, run::<Q>(p, &(), opts, tick), opts),
     }
 }

@@ -3,8 +3,8 @@
 //! Parameter layout: `shared` and `shared-depth` have θ = w (length d); `uv` and `pm` have
 //! θ = (u, v) stored as `[u_0..u_{d-1}, v_0..v_{d-1}]` (length 2d).
 //! Every β_i depends on its own block of θ only, so the Jacobian of β is block diagonal; this
-//! module exposes that block structure ([`dbeta`], [`d2beta`]) and [`crate::models::loss`] assembles the
-//! loss derivatives from it.
+//! module exposes that block structure ([`partials`]), from which the loss module assembles the
+//! loss derivatives. It imports only [`crate::numeric`] and the instance's [`Model`].
 
 pub use crate::io::instance::Model;
 use crate::numeric::scalar::Scalar;
@@ -43,29 +43,56 @@ pub fn beta_i<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> S {
     }
 }
 
-/// ∂β_i/∂θ as sparse `(parameter index, value)` pairs (one or two entries).
-pub fn dbeta<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> Vec<(usize, S)> {
-    let two = theta[i].int_like(2);
-    match model {
-        Model::Shared => vec![(i, two * theta[i].clone())],
-        Model::SharedDepth(k) => vec![(i, theta[i].int_like(k as i64) * pow(&theta[i], k - 1))],
-        Model::Uv => vec![(i, theta[d + i].clone()), (d + i, theta[i].clone())],
-        Model::Pm => vec![(i, two.clone() * theta[i].clone()), (d + i, -(two * theta[d + i].clone()))],
+/// The first and second derivatives of one β_i with respect to its own block of θ (SPEC §1),
+/// held in fixed-size arrays (no allocation): the non-zero entries of ∂β_i/∂θ as
+/// `(parameter index, value)` ([`Partials::grad`]) and of ∂²β_i/∂θ∂θ as `(row, column, value)`
+/// ([`Partials::hess`]). With w = θ_i and (u, v) = (θ_i, θ_{d+i}):
+///
+/// | model | β_i | ∂β_i | ∂²β_i |
+/// |---|---|---|---|
+/// | `shared` | w² | ∂_w = 2w | ∂_ww = 2 |
+/// | `shared-depth` D | w^D | ∂_w = D·w^{D−1} | ∂_ww = D(D−1)·w^{D−2} |
+/// | `uv` | u·v | ∂_u = v, ∂_v = u | ∂_uv = ∂_vu = 1 |
+/// | `pm` | u² − v² | ∂_u = 2u, ∂_v = −2v | ∂_uu = 2, ∂_vv = −2 |
+#[derive(Clone, Debug)]
+pub struct Partials<S> {
+    grad: [(usize, S); 2],
+    grads: usize,
+    hess: [(usize, usize, S); 2],
+    hesses: usize,
+}
+
+impl<S> Partials<S> {
+    /// The non-zero first derivatives (one entry, or two for `uv` and `pm`).
+    pub fn grad(&self) -> &[(usize, S)] {
+        &self.grad[..self.grads]
+    }
+
+    /// The non-zero second derivatives (one entry, or two for `uv` and `pm`).
+    pub fn hess(&self) -> &[(usize, usize, S)] {
+        &self.hess[..self.hesses]
     }
 }
 
-/// ∂²β_i/∂θ∂θ as sparse `(row, column, value)` triples.
-pub fn d2beta<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> Vec<(usize, usize, S)> {
-    let one = theta[i].int_like(1);
-    let two = theta[i].int_like(2);
+/// The [`Partials`] of β_i at θ (d = dimension of β).
+pub fn partials<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> Partials<S> {
+    let w = &theta[i];
+    let two = w.int_like(2);
+    let zero = w.zero_like();
+    let one = |g: S, h: S| Partials { grad: [(i, g), (i, zero.clone())], grads: 1, hess: [(i, i, h), (i, i, zero.clone())], hesses: 1 };
     match model {
-        Model::Shared => vec![(i, i, two)],
-        Model::SharedDepth(k) => {
-            let c = theta[i].int_like((k * (k - 1)) as i64);
-            vec![(i, i, c * pow(&theta[i], k - 2))]
+        Model::Shared => one(two.clone() * w.clone(), two),
+        Model::SharedDepth(k) => one(w.int_like(k as i64) * pow(w, k - 1), w.int_like((k * (k - 1)) as i64) * pow(w, k - 2)),
+        Model::Uv => {
+            let unit = w.int_like(1);
+            Partials { grad: [(i, theta[d + i].clone()), (d + i, w.clone())], grads: 2, hess: [(i, d + i, unit.clone()), (d + i, i, unit)], hesses: 2 }
         }
-        Model::Uv => vec![(i, d + i, one.clone()), (d + i, i, one)],
-        Model::Pm => vec![(i, i, two.clone()), (d + i, d + i, -two)],
+        Model::Pm => Partials {
+            grad: [(i, two.clone() * w.clone()), (d + i, -(two.clone() * theta[d + i].clone()))],
+            grads: 2,
+            hess: [(i, i, two.clone()), (d + i, d + i, -two)],
+            hesses: 2,
+        },
     }
 }
 

@@ -12,11 +12,17 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
-/// A non-empty closed interval [lo, hi] of reals, lo ≤ hi.
+/// A non-empty closed interval [lo, hi] of reals, lo ≤ hi: the one certified enclosure type.
+///
+/// Endpoints are exact rationals (`Interval`, i.e. `Interval<Q>`: every operation is exact or
+/// rounds outward explicitly) or [`Dyadic`] numbers m·2^e (`Interval<Dyadic>`: the fast
+/// representation of certified GD, where every operation rounds outward to P bits with the rule
+/// of [`round_bits`]). Fields are private, so no operation can drop the bound;
+/// [`Interval::<Dyadic>::exact`] gives the same enclosure with rational endpoints.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Interval {
-    lo: Q,
-    hi: Q,
+pub struct Interval<E = Q> {
+    lo: E,
+    hi: E,
 }
 
 /// Largest dyadic rational with `bits` significant bits that is ≤ q.
@@ -40,7 +46,7 @@ pub fn round_up(q: &Q, bits: u64) -> Q {
     -round_down(&-q, bits)
 }
 
-impl Interval {
+impl Interval<Q> {
     /// [q, q].
     pub fn point(q: Q) -> Self {
         Interval { lo: q.clone(), hi: q }
@@ -177,7 +183,7 @@ pub fn round_bits(q: &Q, p: u64, up: bool) -> Q {
 }
 
 /// Exact interval operations used by the tail theorem and the learner (SPEC §4.1).
-impl Interval {
+impl Interval<Q> {
     /// The exact range of s·t over self × o.
     pub fn mul(&self, o: &Interval) -> Interval {
         let v = [&self.lo * &o.lo, &self.lo * &o.hi, &self.hi * &o.lo, &self.hi * &o.hi];
@@ -207,8 +213,8 @@ impl Interval {
 }
 
 /// A dyadic number m·2^e, the endpoints of the certified GD trajectory: sums and products are
-/// exact integer operations (no gcd), and [`Dyadic::round`] applies the rule of [`round_bits`].
-#[derive(Clone, Debug)]
+/// exact integer operations (no gcd), and rounding applies the rule of [`round_bits`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dyadic {
     m: BigInt,
     e: i64,
@@ -255,7 +261,7 @@ impl Dyadic {
 }
 
 /// a + b for P-bit a, b, with a summand far below the other's last bit shrunk to a sticky bit
-/// (see [`Ball::add`]); exact whenever the exponents are close.
+/// (see [`Interval::<Dyadic>::add_at`]); exact whenever the exponents are close.
 fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
     let tiny = |s: &Dyadic, t: &Dyadic| match (s.log2(), t.log2()) {
         (Some(es), Some(et)) if et < es - p as i64 - 3 => Some(Dyadic { m: if t.m.is_negative() { -BigInt::one() } else { BigInt::one() }, e: es - p as i64 - 3 }),
@@ -268,38 +274,29 @@ fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
     }
 }
 
-/// An enclosure [lo, hi] with dyadic endpoints at a fixed precision P (SPEC §4.1). Fields are
-/// private; every operation returns the exact range of the operation over the operands with lo
-/// rounded down and hi rounded up to P bits, so no operation can drop the bound.
-#[derive(Clone, Debug)]
-pub struct Ball {
-    lo: Dyadic,
-    hi: Dyadic,
-    p: u64,
-}
-
-impl Ball {
+/// Interval arithmetic at a fixed precision P (SPEC §4.1): every operation returns the exact
+/// range of the operation over the operands with lo rounded down and hi rounded up to P bits.
+impl Interval<Dyadic> {
     /// [↓q, ↑q] at `p` bits.
-    pub fn enclose(q: &Q, p: u64) -> Ball {
-        Ball { lo: Dyadic::of(q, p, false), hi: Dyadic::of(q, p, true), p }
+    pub fn enclose(q: &Q, p: u64) -> Interval<Dyadic> {
+        Interval { lo: Dyadic::of(q, p, false), hi: Dyadic::of(q, p, true) }
     }
-    fn out(&self, lo: Dyadic, hi: Dyadic) -> Ball {
-        Ball { lo: lo.round(self.p, false), hi: hi.round(self.p, true), p: self.p }
+    fn out(lo: Dyadic, hi: Dyadic, p: u64) -> Interval<Dyadic> {
+        Interval { lo: lo.round(p, false), hi: hi.round(p, true) }
     }
-    /// a + b. Both endpoints are P-bit numbers, so a summand t with |t| < 2^(E−P), E = ⌊log₂|s|⌋
-    /// of the other summand s, only decides on which side of s the exact sum lies: it is replaced
-    /// by sign(t)·2^(E−P−3) (same directed roundings, no long shift when |t| ≪ |s|).
-    pub fn add(&self, o: &Ball) -> Ball {
-        let p = self.p;
-        self.out(sum(&self.lo, &o.lo, p), sum(&self.hi, &o.hi, p))
+    /// a + b at `p` bits. Both endpoints are P-bit numbers, so a summand t with |t| < 2^(E−P),
+    /// E = ⌊log₂|s|⌋ of the other summand s, only decides on which side of s the exact sum lies:
+    /// it is replaced by sign(t)·2^(E−P−3) (same directed roundings, no long shift when
+    /// |t| ≪ |s|).
+    pub fn add_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
+        Self::out(sum(&self.lo, &o.lo, p), sum(&self.hi, &o.hi, p), p)
     }
-    /// a − b (as a + (−b), see [`Ball::add`]).
-    pub fn sub(&self, o: &Ball) -> Ball {
-        let p = self.p;
-        self.out(sum(&self.lo, &o.hi.neg(), p), sum(&self.hi, &o.lo.neg(), p))
+    /// a − b at `p` bits (as a + (−b), see [`Interval::<Dyadic>::add_at`]).
+    pub fn sub_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
+        Self::out(sum(&self.lo, &o.hi.neg(), p), sum(&self.hi, &o.lo.neg(), p), p)
     }
-    /// a·b.
-    pub fn mul(&self, o: &Ball) -> Ball {
+    /// a·b at `p` bits.
+    pub fn mul_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
         let v = [self.lo.mul(&o.lo), self.lo.mul(&o.hi), self.hi.mul(&o.lo), self.hi.mul(&o.hi)];
         let (mut lo, mut hi) = (v[0].clone(), v[0].clone());
         for x in &v[1..] {
@@ -310,21 +307,22 @@ impl Ball {
                 hi = x.clone();
             }
         }
-        self.out(lo, hi)
+        Self::out(lo, hi, p)
     }
     /// The largest ⌊log₂|v|⌋ of the two endpoints.
     pub fn log2(&self) -> Option<i64> {
         self.lo.log2().max(self.hi.log2())
     }
-    /// Whether every element is > 0, resp. < 0.
+    /// Whether every element is > 0.
     pub fn positive(&self) -> bool {
         self.lo.m.is_positive()
     }
+    /// Whether every element is < 0.
     pub fn negative(&self) -> bool {
         self.hi.m.is_negative()
     }
     /// The same enclosure with exact rational endpoints.
-    pub fn interval(&self) -> Interval {
+    pub fn exact(&self) -> Interval<Q> {
         Interval { lo: self.lo.q(), hi: self.hi.q() }
     }
 }

@@ -12,4 +12,5 @@ pub mod ldl;
 pub mod simplex;
 pub mod qp;
 pub mod vector;
+pub mod decimal;
 pub mod random;

@@ -10,12 +10,56 @@
 //! Each iteration solves the equality-constrained problem on the free set F (c_i = 0 off F):
 //! 2A·Σ_FF c_F − 2b_F = νx_F and x_Fᵀc_F = 1, i.e. with u = Σ_FF⁻¹b_F and w = Σ_FF⁻¹x_F,
 //! ν/2 = (A − x_Fᵀu)/(x_Fᵀw) and c_F = (u + (ν/2)·w)/A.
+//!
+//! The data come through the [`Objective`] trait (implemented by
+//! [`crate::theory::generalization::Setting`]), so this module imports only the numeric core.
 
-use crate::theory::generalization::Setting;
 use crate::numeric::rational::Q;
+use crate::numeric::vector::{dot, mat_vec, quad};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
+
+/// The data of the linear-rule QP of SPEC §3, and E(c) written once:
+///
+///   E(c) = A·cᵀΣc − 2cᵀb + t,   ∇E(c) = 2A·Σc − 2b,
+///
+/// with A = xᵀM2x, b = ΣM2x and t = tr(ΣM2) for the teacher prior's second moment M2.
+pub trait Objective {
+    /// The data point x (the constraint ⟨x, c⟩ = 1).
+    fn x(&self) -> &[Q];
+    /// The population covariance Σ.
+    fn sigma(&self) -> &[Vec<Q>];
+    /// A = xᵀM2x.
+    fn a(&self) -> &Q;
+    /// b = ΣM2x.
+    fn b(&self) -> &[Q];
+    /// t = tr(ΣM2).
+    fn constant(&self) -> &Q;
+
+    /// Dimension d.
+    fn dim(&self) -> usize {
+        self.x().len()
+    }
+
+    /// E(c) = A·cᵀΣc − 2cᵀb + t.
+    fn value(&self, c: &[Q]) -> Q {
+        self.a() * quad(c, self.sigma(), c) - dot(c, self.b()) * Q::from_integer(2.into()) + self.constant()
+    }
+
+    /// ∇E(c) = 2A·Σc − 2b.
+    fn gradient(&self, c: &[Q]) -> Vec<Q> {
+        let two = Q::from_integer(2.into());
+        mat_vec(self.sigma(), c).into_iter().zip(self.b()).map(|(s, b)| &two * (self.a() * s - b)).collect()
+    }
+
+    /// The vertex rule c = e_k / x_k (the whole label on coordinate k).
+    fn vertex_rule(&self, k: usize) -> Vec<Q> {
+        let mut c = vec![Q::zero(); self.dim()];
+        c[k] = self.x()[k].recip();
+        c
+    }
+}
 
 /// The exact best linear rule with its KKT multipliers.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,18 +114,18 @@ fn solve_spd(m: Vec<Vec<Q>>, rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
 }
 
 /// The minimiser of E on {⟨x, c⟩ = 1, c_i = 0 for i ∉ F} and its multiplier ν.
-fn equality_qp(s: &Setting, free: &[usize]) -> (Vec<Q>, Q) {
-    let sub: Vec<Vec<Q>> = free.iter().map(|&i| free.iter().map(|&j| s.sigma[i][j].clone()).collect()).collect();
-    let bf: Vec<Q> = free.iter().map(|&i| s.b[i].clone()).collect();
-    let xf: Vec<Q> = free.iter().map(|&i| s.x[i].clone()).collect();
+fn equality_qp<P: Objective>(s: &P, free: &[usize]) -> (Vec<Q>, Q) {
+    let sub: Vec<Vec<Q>> = free.iter().map(|&i| free.iter().map(|&j| s.sigma()[i][j].clone()).collect()).collect();
+    let bf: Vec<Q> = free.iter().map(|&i| s.b()[i].clone()).collect();
+    let xf: Vec<Q> = free.iter().map(|&i| s.x()[i].clone()).collect();
     let sol = solve_spd(sub, vec![bf, xf.clone()]);
     let (u, w) = (&sol[0], &sol[1]);
     let xu: Q = xf.iter().zip(u).map(|(a, b)| a * b).sum();
     let xw: Q = xf.iter().zip(w).map(|(a, b)| a * b).sum();
-    let half_nu = (&s.a - xu) / xw;
+    let half_nu = (s.a() - xu) / xw;
     let mut c = vec![Q::zero(); s.dim()];
     for (k, &i) in free.iter().enumerate() {
-        c[i] = (&u[k] + &half_nu * &w[k]) / &s.a;
+        c[i] = (&u[k] + &half_nu * &w[k]) / s.a();
     }
     (c, half_nu * Q::from_integer(2.into()))
 }
@@ -91,11 +135,11 @@ fn equality_qp(s: &Setting, free: &[usize]) -> (Vec<Q>, Q) {
 /// First tries the empty working set (every coordinate free): if that equality-constrained
 /// minimiser is ≥ 0 it is optimal with μ = 0 (under the T1-G hypotheses it always is: it equals
 /// M2x/(xᵀM2x), README). Otherwise runs [`minimise_on`] over every coordinate.
-pub fn best_linear(s: &Setting) -> BestLinear {
+pub fn best_linear<P: Objective>(s: &P) -> BestLinear {
     let all: Vec<usize> = (0..s.dim()).collect();
     let (c, nu) = equality_qp(s, &all);
     if c.iter().all(|v| !v.is_negative()) {
-        let value = s.error(&c);
+        let value = s.value(&c);
         return BestLinear { c, nu, mu: vec![Q::zero(); s.dim()], value, iterations: 1 };
     }
     minimise_on(s, &all)
@@ -105,9 +149,9 @@ pub fn best_linear(s: &Setting) -> BestLinear {
 /// empty), by the primal active-set method from the best vertex rule e_k/x_k of S (working
 /// set: every other bound of S). Keeps the iterate feasible; terminates because the objective is
 /// strictly convex and strictly decreases between repeated working sets. μ is 0 off S.
-pub fn minimise_on(s: &Setting, support: &[usize]) -> BestLinear {
+pub fn minimise_on<P: Objective>(s: &P, support: &[usize]) -> BestLinear {
     let d = s.dim();
-    let start = support.iter().copied().min_by(|&i, &j| s.error(&s.vertex_rule(i)).cmp(&s.error(&s.vertex_rule(j)))).unwrap_or(0);
+    let start = support.iter().copied().min_by(|&i, &j| s.value(&s.vertex_rule(i)).cmp(&s.value(&s.vertex_rule(j)))).unwrap_or(0);
     let mut c = s.vertex_rule(start);
     let mut free = vec![false; d];
     free[start] = true;
@@ -118,10 +162,10 @@ pub fn minimise_on(s: &Setting, support: &[usize]) -> BestLinear {
         let (target, nu) = equality_qp(s, &f);
         if target == c {
             let g = s.gradient(&c);
-            let mu: Vec<Q> = (0..d).map(|i| if free[i] || !support.contains(&i) { Q::zero() } else { &g[i] - &nu * &s.x[i] }).collect();
+            let mu: Vec<Q> = (0..d).map(|i| if free[i] || !support.contains(&i) { Q::zero() } else { &g[i] - &nu * &s.x()[i] }).collect();
             match support.iter().copied().filter(|&i| mu[i].is_negative()).min_by(|&i, &j| mu[i].cmp(&mu[j])) {
                 None => {
-                    let value = s.error(&c);
+                    let value = s.value(&c);
                     return BestLinear { c, nu, mu, value, iterations };
                 }
                 Some(j) => free[j] = true,
@@ -153,14 +197,14 @@ pub fn minimise_on(s: &Setting, support: &[usize]) -> BestLinear {
 /// The best linear rule by enumerating every support F ⊆ {0..d−1}: the feasible equality-QP
 /// solutions (c_F ≥ 0) are candidates, the best one wins. Exponential; an independent route for
 /// tests on small d.
-pub fn best_linear_by_supports(s: &Setting) -> Q {
+pub fn best_linear_by_supports<P: Objective>(s: &P) -> Q {
     let d = s.dim();
     let mut best: Option<Q> = None;
     for mask in 1u64..(1u64 << d) {
         let f: Vec<usize> = (0..d).filter(|&i| mask >> i & 1 == 1).collect();
         let (c, _) = equality_qp(s, &f);
         if c.iter().all(|v| !v.is_negative()) {
-            let e = s.error(&c);
+            let e = s.value(&c);
             if best.as_ref().is_none_or(|b| e < *b) {
                 best = Some(e);
             }

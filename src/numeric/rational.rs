@@ -339,7 +339,7 @@ pub fn short(q: &Q) -> String {
     if exact.len() <= 32 {
         exact
     } else {
-        format!("≈{:.6e} ({} bits)", crate::numeric::scalar::q_to_f64(q), bits(q))
+        format!("≈{:.6e} ({} bits)", q_to_f64(q), bits(q))
     }
 }
 
@@ -366,4 +366,22 @@ pub fn from_f64_exact(x: f64) -> Option<Q> {
 /// Number of bits of the larger of numerator and denominator, a size measure for reports.
 pub fn bits(q: &Q) -> u64 {
     q.numer().bits().max(q.denom().bits())
+}
+
+/// Nearest-ish `f64` of a rational of any size (no overflow to NaN for huge numerators and
+/// denominators: both are scaled by their bit lengths first). Used for display only.
+pub fn q_to_f64(q: &Q) -> f64 {
+    if let (Some(n), Some(d)) = (q.numer().to_f64(), q.denom().to_f64())
+        && n.is_finite()
+        && d.is_finite()
+    {
+        return n / d;
+    }
+    let nb = q.numer().bits() as i64;
+    let db = q.denom().bits() as i64;
+    let shift_n = (nb - 60).max(0);
+    let shift_d = (db - 60).max(0);
+    let n = (q.numer() >> shift_n as usize).to_f64().unwrap_or(0.0);
+    let d = (q.denom() >> shift_d as usize).to_f64().unwrap_or(1.0);
+    n / d * 2f64.powi((shift_n - shift_d).clamp(-4000, 4000) as i32)
 }

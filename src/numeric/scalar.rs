@@ -19,7 +19,7 @@ use dashu_float::round::mode::HalfEven;
 use dashu_float::FBig;
 use dashu_int::IBig;
 use num_bigint::BigInt;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, Zero};
 use std::fmt::Debug;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -94,22 +94,7 @@ impl Scalar for Q {
     }
 }
 
-/// Nearest-ish `f64` of a rational of any size (no overflow to NaN for huge numerators and
-/// denominators: both are scaled by their bit lengths first). Used for display only.
-pub fn q_to_f64(q: &Q) -> f64 {
-    if let (Some(n), Some(d)) = (q.numer().to_f64(), q.denom().to_f64()) {
-        if n.is_finite() && d.is_finite() {
-            return n / d;
-        }
-    }
-    let nb = q.numer().bits() as i64;
-    let db = q.denom().bits() as i64;
-    let shift_n = (nb - 60).max(0);
-    let shift_d = (db - 60).max(0);
-    let n = (q.numer() >> shift_n as usize).to_f64().unwrap_or(0.0);
-    let d = (q.denom() >> shift_d as usize).to_f64().unwrap_or(1.0);
-    n / d * 2f64.powi((shift_n - shift_d).clamp(-4000, 4000) as i32)
-}
+pub use crate::numeric::rational::q_to_f64;
 
 macro_rules! float_scalar {
     ($t:ty, $name:expr) => {

@@ -4,3 +4,4 @@
 
 pub mod certified;
 pub mod estimate;
+pub mod secular;

@@ -20,7 +20,7 @@
 //!   bound and the largest upper bound over sub-intervals not yet discarded; its width is the
 //!   method's stated error. η_c = 2/max S is then enclosed by [2/hi, 2/lo].
 
-use crate::dynamics::gd::Problem;
+use crate::models::problem::Problem;
 use crate::error::{Error, Result};
 use crate::io::instance::Model;
 use crate::numeric::interval::{round_down, Interval};
@@ -157,7 +157,7 @@ impl Flow {
             if (up && g.negative()) || (!up && g.positive()) {
                 return Ok(if up { (Q::zero(), far) } else { (far, Q::zero()) });
             }
-            far = far * q(2);
+            far *= q(2);
         }
         Err(Error::Usage("gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64".into()))
     }

@@ -19,7 +19,10 @@
 
 use crate::error::{Error, Result};
 use crate::io::instance::{Instance, Teacher};
+use crate::numeric::interval::Interval;
+use crate::numeric::qp::Objective;
 use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::vector::{dot, mat_vec, quad};
 use num_traits::{Signed, Zero};
 
 /// The data of T1-G: x, Σ, M2 and the derived A, b, tr(ΣM2); the atoms for a discrete prior.
@@ -41,19 +44,91 @@ pub struct Setting {
     pub levels: Vec<Vec<usize>>,
 }
 
-/// `m·v`.
-pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
-    m.iter().map(|r| dot(r, v)).collect()
+/// Arithmetic an expected error is evaluated in: exact rationals ([`Q`]) for exact learners
+/// and float endpoints rationalised exactly, certified enclosures ([`Interval`]) for the boxes
+/// of certified GD. Every operation is exact (no rounding); an `Interval` result is the exact
+/// range of the formula over its boxes, evaluated term by term.
+pub trait ErrorArith: Sized {
+    /// t − c.
+    fn minus(&self, c: &Q) -> Self;
+    /// t·u.
+    fn times(&self, o: &Self) -> Self;
+    /// t².
+    fn square(&self) -> Self;
+    /// c·t for an exact c.
+    fn scaled(&self, c: &Q) -> Self;
+    /// t + u.
+    fn plus(&self, o: &Self) -> Self;
+    /// 0.
+    fn zero_value() -> Self;
 }
 
-/// `⟨u, v⟩`.
-pub fn dot(u: &[Q], v: &[Q]) -> Q {
-    u.iter().zip(v).filter(|(a, b)| !a.is_zero() && !b.is_zero()).map(|(a, b)| a * b).sum()
+impl ErrorArith for Q {
+    fn minus(&self, c: &Q) -> Q {
+        self - c
+    }
+    fn times(&self, o: &Q) -> Q {
+        self * o
+    }
+    fn square(&self) -> Q {
+        self * self
+    }
+    fn scaled(&self, c: &Q) -> Q {
+        c * self
+    }
+    fn plus(&self, o: &Q) -> Q {
+        self + o
+    }
+    fn zero_value() -> Q {
+        Q::zero()
+    }
 }
 
-/// `uᵀ m v`.
-pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q {
-    dot(u, &mat_vec(m, v))
+impl ErrorArith for Interval {
+    fn minus(&self, c: &Q) -> Interval {
+        Interval::minus(self, c)
+    }
+    fn times(&self, o: &Interval) -> Interval {
+        self.mul(o)
+    }
+    fn square(&self) -> Interval {
+        self.sqr()
+    }
+    fn scaled(&self, c: &Q) -> Interval {
+        self.mul(&Interval::point(c.clone()))
+    }
+    fn plus(&self, o: &Interval) -> Interval {
+        self.add(o)
+    }
+    fn zero_value() -> Interval {
+        Interval::point(Q::zero())
+    }
+}
+
+/// The expected error of predictions against teachers, written once (SPEC §3, §4.1):
+///
+///   E = Σ_a p_a G(β_a; β*_a),   G(β; β*) = (β − β*)ᵀΣ(β − β*) = Σ_ij Σ_ij D_i D_j,  D = β − β*,
+///
+/// summed term by term with D_i² for i = j (the kernel's formula, so an interval result is the
+/// one the kernel re-derives) and terms with p_a·Σ_ij = 0 left out. `terms` yields
+/// (p_a, β_a, β*_a). A discrete prior's expected error of any learner, the error G of one
+/// predictor (p = 1), and the enclosure of the certified GD learner's error are this function.
+pub fn expected_error<'a, T: ErrorArith + 'a>(sigma: &[Vec<Q>], terms: impl IntoIterator<Item = (&'a Q, &'a [T], &'a [Q])>) -> T {
+    let mut total = T::zero_value();
+    for (p, beta, star) in terms {
+        let diff: Vec<T> = beta.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
+        for (i, di) in diff.iter().enumerate() {
+            for (j, dj) in diff.iter().enumerate() {
+                let c = p * &sigma[i][j];
+                if c.is_zero() {
+                    continue;
+                }
+                let v = if i == j { di.square() } else { di.times(dj) };
+                total = total.plus(&v.scaled(&c));
+            }
+        }
+    }
+    total
 }
 
 /// M2 = Σ_a p_a β*_a β*_aᵀ of a discrete prior.
@@ -103,38 +178,34 @@ impl Setting {
         self.x.len()
     }
 
-    /// E(c) = A·cᵀΣc − 2cᵀb + tr(ΣM2) for a linear rule β = y·c.
+    /// E(c) = A·cᵀΣc − 2cᵀb + tr(ΣM2) for a linear rule β = y·c ([`Objective::value`]).
     pub fn error(&self, c: &[Q]) -> Q {
-        &self.a * quad(c, &self.sigma, c) - dot(c, &self.b) * Q::from_integer(2.into()) + &self.trace
+        Objective::value(self, c)
     }
 
-    /// ∇E(c) = 2A·Σc − 2b.
+    /// ∇E(c) = 2A·Σc − 2b ([`Objective::gradient`]).
     pub fn gradient(&self, c: &[Q]) -> Vec<Q> {
-        let two = Q::from_integer(2.into());
-        mat_vec(&self.sigma, c).into_iter().zip(&self.b).map(|(s, b)| &two * (&self.a * s - b)).collect()
+        Objective::gradient(self, c)
     }
 
     /// The vertex rule c = e_k / x_k (the whole label on coordinate k).
     pub fn vertex_rule(&self, k: usize) -> Vec<Q> {
-        let mut c = vec![Q::zero(); self.dim()];
-        c[k] = self.x[k].recip();
-        c
+        Objective::vertex_rule(self, k)
     }
 
-    /// G(β; β*) = (β − β*)ᵀΣ(β − β*).
+    /// G(β; β*) = (β − β*)ᵀΣ(β − β*) ([`expected_error`] of one predictor with weight 1).
     pub fn g(&self, beta: &[Q], teacher: &[Q]) -> Q {
-        let diff: Vec<Q> = beta.iter().zip(teacher).map(|(b, t)| b - t).collect();
-        quad(&diff, &self.sigma, &diff)
+        expected_error(&self.sigma, [(&Q::from_integer(1.into()), beta, teacher)])
     }
 
     /// Σ_a p_a G(y_a·c; β*_a), the discrete-prior error evaluated atom by atom (independent of M2).
     pub fn error_per_atom(&self, c: &[Q]) -> Option<Q> {
         let atoms = self.atoms.as_ref()?;
-        Some(atoms.iter().map(|(p, beta)| {
+        let preds: Vec<Vec<Q>> = atoms.iter().map(|(_, beta)| {
             let y = dot(&self.x, beta);
-            let pred: Vec<Q> = c.iter().map(|ci| &y * ci).collect();
-            p * self.g(&pred, beta)
-        }).sum())
+            c.iter().map(|ci| &y * ci).collect()
+        }).collect();
+        Some(expected_error(&self.sigma, atoms.iter().zip(&preds).map(|((p, beta), pred)| (p, pred.as_slice(), beta.as_slice()))))
     }
 
     /// Bayes-optimal expected error of a discrete prior: each label y is answered with the
@@ -142,17 +213,15 @@ impl Setting {
     pub fn bayes(&self) -> Option<Q> {
         let atoms = self.atoms.as_ref()?;
         let labels: Vec<Q> = atoms.iter().map(|(_, b)| dot(&self.x, b)).collect();
-        let mut total = Q::zero();
-        for (a, (p, beta)) in atoms.iter().enumerate() {
-            if p.is_zero() {
-                continue;
+        let means: Vec<Vec<Q>> = (0..atoms.len()).map(|a| {
+            if atoms[a].0.is_zero() {
+                return atoms[a].1.clone();
             }
             let group: Vec<usize> = (0..atoms.len()).filter(|&j| labels[j] == labels[a]).collect();
             let mass: Q = group.iter().map(|&j| atoms[j].0.clone()).sum();
-            let mean: Vec<Q> = (0..self.dim()).map(|i| group.iter().map(|&j| &atoms[j].0 * &atoms[j].1[i]).sum::<Q>() / &mass).collect();
-            total += p * self.g(&mean, beta);
-        }
-        Some(total)
+            (0..self.dim()).map(|i| group.iter().map(|&j| &atoms[j].0 * &atoms[j].1[i]).sum::<Q>() / &mass).collect()
+        }).collect();
+        Some(expected_error(&self.sigma, atoms.iter().zip(&means).map(|((p, beta), mean)| (p, mean.as_slice(), beta.as_slice()))))
     }
 
     /// The minimum of E over the face supported on the union of `levels` (KKT-certified).
@@ -176,6 +245,24 @@ impl Setting {
         let margin_norm = &min_norm.value - &value;
         let margin_sharpness = &min_sharpness.value - &value;
         FrontBest { min_norm, min_sharpness, segments, segment, t, c, value, margin_norm, margin_sharpness }
+    }
+}
+
+impl Objective for Setting {
+    fn x(&self) -> &[Q] {
+        &self.x
+    }
+    fn sigma(&self) -> &[Vec<Q>] {
+        &self.sigma
+    }
+    fn a(&self) -> &Q {
+        &self.a
+    }
+    fn b(&self) -> &[Q] {
+        &self.b
+    }
+    fn constant(&self) -> &Q {
+        &self.trace
     }
 }
 

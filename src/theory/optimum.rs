@@ -184,6 +184,6 @@ pub fn solve(inst: &Instance) -> Result<T1> {
     let sharpness_of_min_norm = p.weight(Objective::Sharpness, min_norm.index) * min_norm.carried.abs();
     let ratio = &norm_of_min_sharpness / &min_norm.value;
     let coincide = ratio == qi(1);
-    let front = crate::theory::pareto::front(&p);
+    let front = crate::theory::pareto::front(p.x, p.feasible(), |ax| (p.carry_value_at(Objective::Norm, ax), p.carry_value_at(Objective::Sharpness, ax)));
     Ok(T1 { min_norm, min_sharpness, ratio, coincide, front, sharpness_of_min_norm, norm_of_min_sharpness })
 }

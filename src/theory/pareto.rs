@@ -8,7 +8,6 @@
 //! A point on the segment between consecutive vertices v_k, v_l with weight t ∈ [0, 1] is the
 //! linear rule β = y·c with c = (1−t)/x_k·e_k + t/x_l·e_l — the "learning-rate knob" of SPEC §3.
 
-use crate::theory::optimum::{Objective, Point};
 use crate::numeric::rational::{abs_words, cmp_abs, cmp_abs_words, Q};
 use num_bigint::BigInt;
 use num_traits::Signed;
@@ -22,14 +21,18 @@ pub struct Vertex {
     pub sharpness: Q,
 }
 
-/// The front's vertices from min-norm to min-sharpness.
-pub fn front(p: &Point) -> Vec<Vertex> {
-    let mut idx = p.feasible();
+/// The front's vertices from min-norm to min-sharpness, over the feasible coordinates `idx` of
+/// the data point `x`; `value(|x_i|)` gives a vertex's (N, S) = (a|y|/|x_i|, b|y||x_i|)
+/// ([`crate::theory::optimum::Point::carry_value_at`]).
+pub fn front(x: &[Q], mut idx: Vec<usize>, value: impl Fn(&Q) -> (Q, Q) + Sync) -> Vec<Vertex> {
     // Sort by |x_i| descending (norm ascending), then by index so the first of equal |x_i| wins.
     // When every entry fits in 64-bit words (large random instances), sort compact keys
     // instead of chasing each big integer's heap buffer.
-    let keys: Option<Vec<((u64, u64), usize)>> = idx.iter().map(|&i| Some((abs_words(&p.x[i])?, i))).collect();
-    let vertex = |i: usize, abs_x: &Q| Vertex { index: i, norm: p.carry_value_at(Objective::Norm, abs_x), sharpness: p.carry_value_at(Objective::Sharpness, abs_x) };
+    let keys: Option<Vec<((u64, u64), usize)>> = idx.iter().map(|&i| Some((abs_words(&x[i])?, i))).collect();
+    let vertex = |i: usize, abs_x: &Q| {
+        let (norm, sharpness) = value(abs_x);
+        Vertex { index: i, norm, sharpness }
+    };
     match keys {
         Some(mut keys) => {
             keys.par_sort_unstable_by(|a, b| cmp_abs_words(b.0, a.0).then(a.1.cmp(&b.1)));
@@ -38,9 +41,9 @@ pub fn front(p: &Point) -> Vec<Vertex> {
             keys.into_par_iter().map(|((n, d), i)| vertex(i, &Q::new_raw(BigInt::from(n), BigInt::from(d)))).collect()
         }
         None => {
-            idx.par_sort_unstable_by(|&i, &j| cmp_abs(&p.x[j], &p.x[i]).then(i.cmp(&j)));
-            idx.dedup_by(|j, i| cmp_abs(&p.x[*i], &p.x[*j]).is_eq());
-            idx.into_par_iter().map(|i| vertex(i, &p.x[i].abs())).collect()
+            idx.par_sort_unstable_by(|&i, &j| cmp_abs(&x[j], &x[i]).then(i.cmp(&j)));
+            idx.dedup_by(|j, i| cmp_abs(&x[*i], &x[*j]).is_eq());
+            idx.into_par_iter().map(|i| vertex(i, &x[i].abs())).collect()
         }
     }
 }

@@ -17,6 +17,7 @@ mod generalization_tamper;
 mod instance_reading;
 mod kernel_soundness;
 mod layout;
+mod models;
 mod multipoint;
 mod scalar_laws;
 mod sharpness;
