@@ -6,9 +6,10 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::dynamics::certified_gd::{self, expected_error, interval_json, Certified};
+use dlncheck::dynamics::certified_gd;
 use dlncheck::cli::audit::parse_theta;
 use dlncheck::cli::check::verdicts as check_verdicts;
+use dlncheck::cli::learner::evaluate as learner_evaluate;
 use dlncheck::cli::gd::{bits as check_bits, certified_setup, certified_steps, final_json, lr as parse_lr, options as gd_options, precision as parse_precision, CERTIFY_STEPS};
 use dlncheck::cli::sharpness::{enclosure_json, parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
@@ -16,7 +17,7 @@ use dlncheck::dynamics::gd::{self as dynamics, Problem, Stop};
 use dlncheck::dynamics::eos::run_checks;
 pub use dlncheck::error::{Error, Result};
 use dlncheck::theory::generalization::{report as generalization_report, report_json as generalization_json};
-use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance, Teacher, Tree};
+use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance, Tree};
 use dlncheck::models::loss::{hessian, Data};
 use dlncheck::io::npy::{parse_matrix as parse_npy, MAX_SIDE};
 use dlncheck::theory::optimum::solve as solve_t1;
@@ -275,55 +276,7 @@ pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
 /// `learner FILE --lr ETA [--steps K] [--bits P] --json`, as a value.
 pub fn learner(src: &InstanceSource, lr: &str, steps: u64, bits: Option<u64>) -> Result<Value> {
     let inst = src.load()?;
-    let file = src.name();
-    let eta = parse_lr(lr)?;
-    let (x, alpha) = certified_setup(&inst, Path::new(&file))?;
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(&file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
-    let bits = check_bits(bits)?;
-    certified_steps(steps)?;
-    let report = generalization_report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
-    let runs: Vec<(Q, Certified)> = atoms
-        .iter()
-        .map(|(_, star)| {
-            let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
-            let c = certified_gd::certify(&x, &y, &alpha, &eta, steps, bits);
-            (y, c)
-        })
-        .collect();
-    let limits: Vec<_> = runs.iter().filter_map(|(_, c)| match c { Certified::Converged(l) => Some(l), Certified::NotCertified(_) => None }).collect();
-    let f = &report.front;
-    let (mn, ms) = (&f.min_norm.value, &f.min_sharpness.value);
-    let mut out = json!({
-        "file": file,
-        "lr": fmt_q(&eta),
-        "min_norm": fmt_q(mn),
-        "min_sharpness": fmt_q(ms),
-        "front_best": fmt_q(&f.value),
-        "bayes": report.bayes.as_ref().map(fmt_q),
-        "atoms": runs.iter().zip(atoms).map(|((y, c), (p, _))| {
-            let mut v = c.json();
-            v["y"] = json!(fmt_q(y));
-            v["weight"] = json!(fmt_q(p));
-            v
-        }).collect::<Vec<_>>(),
-    });
-    if limits.len() == atoms.len() {
-        let boxes: Vec<&[_]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let pmax = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-        let e = expected_error(atoms, &report.setting.sigma, &boxes, pmax);
-        out["certified"] = json!(true);
-        out["expected_error"] = interval_json(&e, pmax);
-        for (k, v) in [("beats_min_norm", e.hi() < mn), ("beats_min_sharpness", e.hi() < ms), ("loses_to_min_norm", e.lo() > mn), ("loses_to_min_sharpness", e.lo() > ms)] {
-            out[k] = json!(v);
-        }
-    } else {
-        out["certified"] = json!(false);
-        out["expected_error"] = Value::Null;
-        for k in ["beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"] {
-            out[k] = json!(false);
-        }
-    }
-    Ok(out)
+    Ok(learner_evaluate(&inst, &src.name(), lr, steps, bits)?.json)
 }
 
 /// The certified λ_max of the network Hessian ∇²L(θ) at θ for data (x, y) and `model`, as

@@ -3,7 +3,7 @@
 //! same w0 and η — and the enclosure of its expected error against the exact ends of §3.
 
 use super::gd::approx;
-use crate::dynamics::certified_gd::{self, expected_error, interval_json, Certified};
+use crate::dynamics::certified_gd::{self, interval_json, Certified};
 use crate::io::claims;
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
@@ -22,22 +22,29 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Runs `learner`.
-pub fn run(a: &Args) -> Result<i32> {
-    let inst = super::instance(&a.file)?;
-    let eta = super::gd::lr(&a.lr)?;
-    let (x, alpha) = super::gd::certified_setup(&inst, &a.file)?;
-    let file = a.file.display().to_string();
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(&file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
-    let bits = super::gd::bits(a.bits)?;
-    super::gd::certified_steps(a.steps)?;
-    let report = crate::theory::generalization::report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
-    let runs: Vec<(Q, Certified)> = atoms.iter().map(|(_, star)| {
-        let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
-        let c = certified_gd::certify(&x, &y, &alpha, &eta, a.steps, bits);
-        (y, c)
-    }).collect();
-    let limits: Vec<_> = runs.iter().filter_map(|(_, c)| match c { Certified::Converged(l) => Some(l), Certified::NotCertified(_) => None }).collect();
+/// The verdict keys of the learner's report: hi < end (GD provably beats it), lo > end
+/// (GD provably loses to it).
+const VERDICTS: [&str; 4] = ["beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"];
+
+/// What `learner --json` prints (without `claim`), with the pieces a claim file needs.
+pub struct Evaluated {
+    pub json: Value,
+    pub eta: Q,
+    pub learner: certified_gd::Learner,
+    pub report: crate::theory::generalization::Report,
+    pub bits: Option<u64>,
+}
+
+/// Runs the GD learner of SPEC §4.1 on the instance `file` names: checks the arguments as the
+/// CLI does and returns its report. The Python package calls this too.
+pub fn evaluate(inst: &Instance, file: &str, lr: &str, steps: u64, bits: Option<u64>) -> Result<Evaluated> {
+    let eta = super::gd::lr(lr)?;
+    let (x, alpha) = super::gd::certified_setup(inst, Path::new(file))?;
+    let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
+    let bits = super::gd::bits(bits)?;
+    super::gd::certified_steps(steps)?;
+    let report = crate::theory::generalization::report(inst)?.ok_or_else(|| Error::input(file, "teacher", "missing"))?;
+    let learner = certified_gd::learner(&x, &alpha, &eta, atoms, &report.setting.sigma, steps, bits);
     let f = &report.front;
     let (mn, ms) = (&f.min_norm.value, &f.min_sharpness.value);
     let mut out = json!({
@@ -47,40 +54,45 @@ pub fn run(a: &Args) -> Result<i32> {
         "min_sharpness": fmt_q(ms),
         "front_best": fmt_q(&f.value),
         "bayes": report.bayes.as_ref().map(fmt_q),
-        "atoms": runs.iter().zip(atoms).map(|((y, c), (p, _))| {
+        "atoms": learner.runs.iter().zip(atoms).map(|((y, c), (p, _))| {
             let mut v = c.json();
             v["y"] = json!(fmt_q(y));
             v["weight"] = json!(fmt_q(p));
             v
         }).collect::<Vec<_>>(),
     });
-    let certified = limits.len() == atoms.len();
-    if certified {
-        let boxes: Vec<&[_]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let pmax = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-        let e = expected_error(atoms, &report.setting.sigma, &boxes, pmax);
-        let verdicts = [
-            ("beats_min_norm", e.hi() < mn), ("beats_min_sharpness", e.hi() < ms),
-            ("loses_to_min_norm", e.lo() > mn), ("loses_to_min_sharpness", e.lo() > ms),
-        ];
-        out["certified"] = json!(true);
-        out["expected_error"] = interval_json(&e, pmax);
-        for (k, v) in verdicts {
-            out[k] = json!(v);
+    match &learner.expected_error {
+        Some((e, p)) => {
+            out["certified"] = json!(true);
+            out["expected_error"] = interval_json(e, *p);
+            for (k, v) in VERDICTS.iter().zip([e.hi() < mn, e.hi() < ms, e.lo() > mn, e.lo() > ms]) {
+                out[*k] = json!(v);
+            }
         }
-        if let Some(path) = &a.claim {
-            write_claim(path, &inst, &eta, (a.steps, bits), &runs, &e, report, &verdicts)?;
-            out["claim"] = json!(path.display().to_string());
+        None => {
+            out["certified"] = json!(false);
+            out["expected_error"] = Value::Null;
+            for k in VERDICTS {
+                out[k] = json!(false);
+            }
         }
-    } else {
-        out["certified"] = json!(false);
-        out["expected_error"] = Value::Null;
-        for k in ["beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"] {
-            out[k] = json!(false);
-        }
-        if let Some(path) = &a.claim {
+    }
+    Ok(Evaluated { json: out, eta, learner, report, bits })
+}
+
+/// Runs `learner`.
+pub fn run(a: &Args) -> Result<i32> {
+    let inst = super::instance(&a.file)?;
+    let file = a.file.display().to_string();
+    let ev = evaluate(&inst, &file, &a.lr, a.steps, a.bits)?;
+    let mut out = ev.json;
+    if let Some(path) = &a.claim {
+        let Some((e, _)) = &ev.learner.expected_error else {
             return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see the atoms' reasons); no claim written".into() });
-        }
+        };
+        let verdicts: Vec<(&str, bool)> = VERDICTS.iter().map(|k| (*k, out[*k] == json!(true))).collect();
+        write_claim(path, &inst, &ev.eta, (a.steps, ev.bits), &ev.learner.runs, e, ev.report, &verdicts)?;
+        out["claim"] = json!(path.display().to_string());
     }
     if a.json {
         super::print_json(&out)?;

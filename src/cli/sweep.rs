@@ -76,20 +76,14 @@ impl CertifiedRow {
     fn of(x: &[Q], y: &Q, alpha: &Q, eta: &Q, steps: u64, bits: Option<u64>, teacher: Option<(&[(Q, Vec<Q>)], &[Vec<Q>])>) -> CertifiedRow {
         let limit = certified_gd::certify(x, y, alpha, eta, steps, bits);
         let learner = teacher.map(|(atoms, sigma)| {
-            let mut boxes = Vec::new();
-            let mut p = 2;
-            for (_, star) in atoms {
-                let ya: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
-                match certified_gd::certify(x, &ya, alpha, eta, steps, bits) {
-                    Certified::Converged(l) => {
-                        p = p.max(l.bits);
-                        boxes.push(l.beta);
-                    }
-                    Certified::NotCertified(why) => return Err(format!("atom with y = {}: {why}", fmt_q(&ya))),
-                }
+            let l = certified_gd::learner(x, alpha, eta, atoms, sigma, steps, bits);
+            match l.expected_error {
+                Some((e, _)) => Ok(e),
+                None => Err(l.runs.iter().find_map(|(ya, c)| match c {
+                    Certified::NotCertified(why) => Some(format!("atom with y = {}: {why}", fmt_q(ya))),
+                    Certified::Converged(_) => None,
+                }).unwrap_or_default()),
             }
-            let refs: Vec<&[Interval]> = boxes.iter().map(|b| b.as_slice()).collect();
-            Ok(certified_gd::expected_error(atoms, sigma, &refs, p))
         });
         CertifiedRow { limit, learner }
     }

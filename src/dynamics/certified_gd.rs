@@ -292,3 +292,33 @@ pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interv
     let total: Interval = crate::theory::generalization::expected_error(sigma, atoms.iter().zip(boxes).map(|((w, star), bx)| (w, *bx, star.as_slice())));
     Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
 }
+
+/// The GD learner of SPEC §4.1 on a discrete prior: certified GD on every atom's own label
+/// y_a = ⟨x, β*_a⟩ from the same α·1 and η, and, when every run is certified, the enclosure of
+/// E_GD(η) at the largest precision used.
+#[derive(Clone, Debug)]
+pub struct Learner {
+    /// (y_a, its certified run or the reason), in atom order.
+    pub runs: Vec<(Q, Certified)>,
+    /// E_GD(η) ∈ [lo, hi] and the bit count it is pinned at; `None` when some atom is not certified.
+    pub expected_error: Option<(Interval, u64)>,
+}
+
+/// Runs the GD learner (see [`Learner`]) on `(x, atoms)` with covariance `sigma`.
+pub fn learner(x: &[Q], alpha: &Q, eta: &Q, atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], max_steps: u64, bits: Option<u64>) -> Learner {
+    let runs: Vec<(Q, Certified)> = atoms
+        .iter()
+        .map(|(_, star)| {
+            let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
+            let c = certify(x, &y, alpha, eta, max_steps, bits);
+            (y, c)
+        })
+        .collect();
+    let limits: Vec<&Limit> = runs.iter().filter_map(|(_, c)| match c { Certified::Converged(l) => Some(l), Certified::NotCertified(_) => None }).collect();
+    let expected_error = (limits.len() == atoms.len()).then(|| {
+        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
+        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
+        (expected_error(atoms, sigma, &boxes, p), p)
+    });
+    Learner { runs, expected_error }
+}
