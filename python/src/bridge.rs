@@ -6,15 +6,12 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::dynamics::certified_gd;
 use dlncheck::cli::audit::parse_theta;
 use dlncheck::cli::check::verdicts as check_verdicts;
 use dlncheck::cli::learner::evaluate as learner_evaluate;
-use dlncheck::cli::gd::{bits as check_bits, certified_setup, certified_steps, final_json, lr as parse_lr, options as gd_options, precision as parse_precision, CERTIFY_STEPS};
+use dlncheck::cli::gd::{evaluate as gd_evaluate, RunOptions as GdRunOptions};
 use dlncheck::cli::sharpness::{enclosure_json, parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
-use dlncheck::dynamics::gd::{self as dynamics, Problem, Stop};
-use dlncheck::dynamics::eos::run_checks;
 pub use dlncheck::error::{Error, Result};
 use dlncheck::theory::generalization::{report as generalization_report, report_json as generalization_json};
 use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance, Tree};
@@ -219,56 +216,16 @@ pub struct GdArgs {
     pub trace: bool,
 }
 
-fn stop_name(s: Stop) -> &'static str {
-    match s {
-        Stop::Converged => "converged",
-        Stop::Diverged => "diverged",
-        Stop::Limit => "step-limit",
-    }
-}
-
 /// `gd FILE --lr ETA ... --json` (with `--certify`, `--checks`), as a value; `trace` adds the
 /// per-step records of `--trace FILE.json` under `trace`.
 pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
     let inst = src.load()?;
     let name = src.name();
-    let problem = Problem::of(&inst)?;
-    let eta = parse_lr(&a.lr)?;
-    let prec = parse_precision(&a.precision)?;
-    let steps = match (a.steps, a.certify) {
-        (Some(k), _) => k,
-        (None, true) => CERTIFY_STEPS,
-        (None, false) => return Err(Error::Usage("--steps K is required (optional only with --certify)".into())),
-    };
-    let certified = if a.certify {
-        let (x, alpha) = certified_setup(&inst, Path::new(&name))?;
-        Some(certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, check_bits(a.bits)?))
-    } else {
-        None
-    };
-    let opts = gd_options(eta.clone(), steps, prec, a.tol.as_deref(), a.trace)?;
-    let summary = dynamics::run_summary(&problem, prec, &opts, &|_| {});
-    let mut out = json!({
-        "file": name,
-        "model": inst.model.name(),
-        "d": inst.dim(),
-        "lr": fmt_q(&eta),
-        "precision": prec.name(),
-        "steps": summary.steps,
-        "max_steps": steps,
-        "converged": summary.stop == Stop::Converged,
-        "diverged": summary.stop == Stop::Diverged,
-        "stop": stop_name(summary.stop),
-        "final": final_json(&summary, &problem),
-    });
-    if let Some(c) = &certified {
-        out["certified"] = c.json();
-    }
-    if a.checks {
-        out["checks"] = run_checks(&inst, &problem, &eta, &summary)?;
-    }
+    let opts = GdRunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace, progress: false, claim: false };
+    let ev = gd_evaluate(&inst, Path::new(&name), &opts)?;
+    let mut out = ev.json;
     if a.trace {
-        out["trace"] = summary.records.iter().map(|(k, l, sh, n, b)| json!({"step": k, "loss": l, "sharpness": sh, "norm": n, "beta": b})).collect();
+        out["trace"] = ev.summary.records.iter().map(|(k, l, sh, n, b)| json!({"step": k, "loss": l, "sharpness": sh, "norm": n, "beta": b})).collect();
     }
     Ok(out)
 }

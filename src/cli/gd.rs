@@ -141,41 +141,57 @@ fn write_trace(path: &Path, s: &Summary) -> Result<()> {
     write_atomic(path, text.as_bytes())
 }
 
-/// Runs `gd`.
-pub fn run(a: &Args) -> Result<i32> {
-    let inst = super::instance(&a.file)?;
-    let problem = Problem::of(&inst)?;
-    let eta = lr(&a.lr)?;
-    let prec = precision(&a.precision)?;
-    if a.audit {
-        let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
-        options(eta.clone(), steps, Precision::F64, None, false)?;
-        super::print_json(&crate::dynamics::eos::audit(&problem, &eta, steps))?;
-        return Ok(0);
-    }
-    let steps = match (a.steps, a.certify) {
+/// The settings of one `gd` run (the flags of `dlncheck gd`, as text where the CLI takes text).
+pub struct RunOptions<'a> {
+    pub lr: &'a str,
+    pub steps: Option<u64>,
+    pub precision: &'a str,
+    pub tol: Option<&'a str>,
+    pub certify: bool,
+    pub bits: Option<u64>,
+    pub checks: bool,
+    /// Keep the per-step records (for `--trace`).
+    pub record: bool,
+    /// Draw a progress bar (on a terminal only).
+    pub progress: bool,
+    /// A claim file will be written (needs `certify`).
+    pub claim: bool,
+}
+
+/// One evaluated `gd` run: what `gd --json` prints, and the run it came from.
+pub struct Evaluated {
+    pub json: Value,
+    pub summary: Summary,
+    pub certified: Option<crate::dynamics::certified_gd::Certified>,
+    pub eta: Q,
+}
+
+/// Runs GD (and, as asked, certified GD and the checks C1–C3) on `inst`, checking the settings
+/// as the CLI does; `file` names the instance in messages. The Python package calls this too.
+pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOptions) -> Result<Evaluated> {
+    let problem = Problem::of(inst)?;
+    let eta = lr(o.lr)?;
+    let prec = precision(o.precision)?;
+    let steps = match (o.steps, o.certify) {
         (Some(k), _) => k,
         (None, true) => CERTIFY_STEPS,
         (None, false) => return Err(Error::Usage("--steps K is required (optional only with --certify)".into())),
     };
-    if a.claim.is_some() && !a.certify {
+    if o.claim && !o.certify {
         return Err(Error::Usage("--claim needs --certify".into()));
     }
-    let certified = if a.certify {
-        let (x, alpha) = certified_setup(&inst, &a.file)?;
-        Some(crate::dynamics::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(a.bits)?))
+    let certified = if o.certify {
+        let (x, alpha) = certified_setup(inst, file)?;
+        Some(crate::dynamics::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(o.bits)?))
     } else {
         None
     };
-    let opts = options(eta.clone(), steps, prec, a.tol.as_deref(), a.trace.is_some())?;
-    let bar = progress(steps, "gd");
+    let opts = options(eta.clone(), steps, prec, o.tol, o.record)?;
+    let bar = if o.progress { progress(steps, "gd") } else { indicatif::ProgressBar::hidden() };
     let summary = dynamics::run_summary(&problem, prec, &opts, &|k| bar.set_position(k));
     bar.finish_and_clear();
-    if let Some(path) = &a.trace {
-        write_trace(path, &summary)?;
-    }
     let mut out = json!({
-        "file": a.file.display().to_string(),
+        "file": file.display().to_string(),
         "model": inst.model.name(),
         "d": inst.dim(),
         "lr": fmt_q(&eta),
@@ -189,17 +205,38 @@ pub fn run(a: &Args) -> Result<i32> {
     });
     if let Some(c) = &certified {
         out["certified"] = c.json();
-        if let Some(path) = &a.claim {
-            let crate::dynamics::certified_gd::Certified::Converged(limit) = c else {
-                return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see `certified.reason`); no claim written".into() });
-            };
-            let title = format!("GD at lr = {} converges to a certified box (SPEC §4.1)", fmt_q(&eta));
-            let file = crate::io::claims::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&eta)]);
-            crate::io::claims::verify_and_write(path, &file)?;
-        }
     }
-    if a.checks {
-        out["checks"] = crate::dynamics::eos::run_checks(&inst, &problem, &eta, &summary)?;
+    if o.checks {
+        out["checks"] = crate::dynamics::eos::run_checks(inst, &problem, &eta, &summary)?;
+    }
+    Ok(Evaluated { json: out, summary, certified, eta })
+}
+
+/// Runs `gd`.
+pub fn run(a: &Args) -> Result<i32> {
+    let inst = super::instance(&a.file)?;
+    let problem = Problem::of(&inst)?;
+    let eta = lr(&a.lr)?;
+    precision(&a.precision)?;
+    if a.audit {
+        let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
+        options(eta.clone(), steps, Precision::F64, None, false)?;
+        super::print_json(&crate::dynamics::eos::audit(&problem, &eta, steps))?;
+        return Ok(0);
+    }
+    let opts = RunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace.is_some(), progress: true, claim: a.claim.is_some() };
+    let ev = evaluate(&inst, &a.file, &opts)?;
+    if let Some(path) = &a.trace {
+        write_trace(path, &ev.summary)?;
+    }
+    let out = ev.json;
+    if let (Some(c), Some(path)) = (&ev.certified, &a.claim) {
+        let crate::dynamics::certified_gd::Certified::Converged(limit) = c else {
+            return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see `certified.reason`); no claim written".into() });
+        };
+        let title = format!("GD at lr = {} converges to a certified box (SPEC §4.1)", fmt_q(&ev.eta));
+        let file = crate::io::claims::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&ev.eta)]);
+        crate::io::claims::verify_and_write(path, &file)?;
     }
     if a.json {
         super::print_json(&out)?;
