@@ -33,7 +33,7 @@ pub fn run(a: &Args) -> Result<i32> {
     super::gd::certified_steps(a.steps)?;
     let report = crate::theory::generalization::report(&inst)?.ok_or_else(|| Error::input(&file, "teacher", "missing"))?;
     let runs: Vec<(Q, Certified)> = atoms.iter().map(|(_, star)| {
-        let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
+        let y = crate::numeric::vector::dot(&x, star);
         let c = certified_gd::certify(&x, &y, &alpha, &eta, a.steps, bits);
         (y, c)
     }).collect();
