@@ -309,7 +309,7 @@ pub fn learner(x: &[Q], alpha: &Q, eta: &Q, atoms: &[(Q, Vec<Q>)], sigma: &[Vec<
     let runs: Vec<(Q, Certified)> = atoms
         .iter()
         .map(|(_, star)| {
-            let y: Q = x.iter().zip(star).map(|(u, v)| u * v).sum();
+            let y = crate::numeric::vector::dot(x, star);
             let c = certify(x, &y, alpha, eta, max_steps, bits);
             (y, c)
         })

@@ -144,7 +144,7 @@ pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::precision:
     let atoms = s.atoms.as_ref()?;
     let mut endpoints = Vec::with_capacity(atoms.len());
     for (_, teacher) in atoms {
-        let label: Q = teacher.iter().zip(&s.x).map(|(b, x)| b * x).sum();
+        let label = crate::numeric::vector::dot(teacher, &s.x);
         let run = Problem { y: label, ..p.clone() };
         let summary = dynamics::run_summary(&run, prec, o, &|_| {});
         if summary.stop == Stop::Diverged {

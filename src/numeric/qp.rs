@@ -120,8 +120,8 @@ fn equality_qp<P: Objective>(s: &P, free: &[usize]) -> (Vec<Q>, Q) {
     let xf: Vec<Q> = free.iter().map(|&i| s.x()[i].clone()).collect();
     let sol = solve_spd(sub, vec![bf, xf.clone()]);
     let (u, w) = (&sol[0], &sol[1]);
-    let xu: Q = xf.iter().zip(u).map(|(a, b)| a * b).sum();
-    let xw: Q = xf.iter().zip(w).map(|(a, b)| a * b).sum();
+    let xu = dot(&xf, u);
+    let xw = dot(&xf, w);
     let half_nu = (s.a() - xu) / xw;
     let mut c = vec![Q::zero(); s.dim()];
     for (k, &i) in free.iter().enumerate() {

@@ -290,7 +290,7 @@ fn wide_mul(x: u128, y: u128) -> BigUint {
 
 /// a·b for rationals in lowest terms, by cross-reduction: g₁ = gcd(a_n, b_d), g₂ = gcd(b_n, a_d),
 /// a·b = (a_n/g₁ · b_n/g₂) / (a_d/g₂ · b_d/g₁), already in lowest terms (num-rational's algorithm,
-/// with [`gcd`]'s machine-word tail).
+/// with `gcd`'s machine-word tail).
 pub fn mul(a: &Q, b: &Q) -> Q {
     if a.is_zero() || b.is_zero() {
         return Q::zero();

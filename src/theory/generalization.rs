@@ -1,12 +1,12 @@
 //! Expected generalization error of the one-point learners (SPEC §3, T1-G). Untrusted: its
-//! answers are re-checked by the kernel (`src/kernel/generalization.rs`).
+//! answers are re-checked by the kernel (`kernel/src/generalization.rs`).
 //!
 //! Setting: model `shared`, one data point with x > 0, teachers β* ≥ 0 and not zero, population
 //! x' ~ N(0, Σ) with Σ ≻ 0. The error of β against β* is G(β; β*) = (β − β*)ᵀΣ(β − β*); labels
 //! are y = ⟨x, β*⟩ > 0, so every coordinate can carry the label (P = all of 1..d).
 //!
 //! A *linear rule* is β = y·c with ⟨x, c⟩ = 1, c ≥ 0. Its expected error depends on the prior
-//! only through M2 = E[β*β*ᵀ] (for a discrete prior M2 = Σ_a p_a β*_a β*_aᵀ):
+//! only through M2 = E\[β*β*ᵀ\] (for a discrete prior M2 = Σ_a p_a β*_a β*_aᵀ):
 //!
 //!   E(c) = A·cᵀΣc − 2cᵀb + tr(ΣM2),   A = xᵀM2x,   b = ΣM2x.
 //!
@@ -31,11 +31,11 @@ pub struct Setting {
     pub x: Vec<Q>,
     pub sigma: Vec<Vec<Q>>,
     pub m2: Vec<Vec<Q>>,
-    /// A = xᵀM2x = E[y²].
+    /// A = xᵀM2x = E\[y²\].
     pub a: Q,
     /// b = ΣM2x.
     pub b: Vec<Q>,
-    /// tr(ΣM2) = E[β*ᵀΣβ*].
+    /// tr(ΣM2) = E\[β*ᵀΣβ*\].
     pub trace: Q,
     /// (p_a, β*_a) of a discrete prior.
     pub atoms: Option<Vec<(Q, Vec<Q>)>>,

@@ -1,5 +1,5 @@
 //! Minimum-norm and minimum-sharpness zero-loss solutions for one data point (SPEC §2, T1.1–T1.3),
-//! in closed form and exact. Untrusted: its answers are re-checked by [`crate::kernel`].
+//! in closed form and exact. Untrusted: its answers are re-checked by the kernel crate ([`dlncheck_kernel`]).
 //!
 //! Both problems are `min Σ w_i |β_i|` over `{⟨x, β⟩ = y}` (β ≥ 0 for `shared`), see
 //! [`crate::models::model::beta_space`]. A coordinate i can carry the whole label when x_i ≠ 0 (and, for
