@@ -107,7 +107,9 @@ pub fn final_json(s: &Summary, p: &Problem) -> Value {
     json!({
         "loss": decimal(&s.loss, digits),
         "sharpness": decimal(&s.sharpness, digits),
+        "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), digits), "hi": decimal(s.sharpness_bracket.hi(), digits)},
         "sharpness_end": s.sharpness_end,
+        "theta": crate::numeric::rational::fmt_qs(&s.theta),
         "norm": decimal(&s.norm, digits),
         "residual": decimal(&s.r, digits),
         "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),

@@ -72,8 +72,11 @@ struct CertifiedRow {
     learner: Option<std::result::Result<Interval, String>>,
 }
 
+/// A discrete prior's atoms (weight, β*) and the population covariance Σ.
+type Prior<'a> = (&'a [(Q, Vec<Q>)], &'a [Vec<Q>]);
+
 impl CertifiedRow {
-    fn of(x: &[Q], y: &Q, alpha: &Q, eta: &Q, steps: u64, bits: Option<u64>, teacher: Option<(&[(Q, Vec<Q>)], &[Vec<Q>])>) -> CertifiedRow {
+    fn of(x: &[Q], y: &Q, alpha: &Q, eta: &Q, steps: u64, bits: Option<u64>, teacher: Option<Prior>) -> CertifiedRow {
         let limit = certified_gd::certify(x, y, alpha, eta, steps, bits);
         let learner = teacher.map(|(atoms, sigma)| {
             let l = certified_gd::learner(x, alpha, eta, atoms, sigma, steps, bits);

@@ -292,8 +292,10 @@ pub struct Summary {
     pub r: Q,
     pub loss: Q,
     pub norm: Q,
-    /// Sharpness as computed in the run's arithmetic (bracket midpoint), and its end.
+    /// Sharpness as computed in the run's arithmetic: the midpoint of the float bracket, the
+    /// bracket itself (both ends, untrusted), and the end of the spectrum it came from.
     pub sharpness: Q,
+    pub sharpness_bracket: crate::numeric::bracket::Bracket<Q>,
     pub sharpness_end: &'static str,
     /// Per-step records as decimal text: (step, loss, S, N, β).
     pub records: Vec<(u64, String, String, String, Vec<String>)>,
@@ -325,6 +327,7 @@ fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Option
         loss: to_q(&m.loss),
         norm: to_q(&m.norm),
         sharpness: sharp,
+        sharpness_bracket: crate::numeric::bracket::Bracket::new(to_q(&slo), to_q(&shi)),
         sharpness_end: m.spectrum.end(),
         records,
     }

@@ -11,6 +11,7 @@ mod derivatives;
 mod dynamics;
 mod float256;
 mod gd_cli;
+mod gd_json;
 mod generalization;
 mod generalization_cli;
 mod generalization_tamper;
