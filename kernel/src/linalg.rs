@@ -6,15 +6,29 @@
 //! non-zero remaining column leaves the inertia undecided (`None`). By Sylvester's law of inertia,
 //! the signs of the pivots count the signs of the eigenvalues.
 
-use crate::number::Q;
-use num_traits::{Signed, Zero};
+use crate::number::{int, short, Q};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+/// (x·D, D) with D the least common denominator of `x`: integer numerators, so sums need no gcd.
+fn scaled(x: &[Q]) -> (Vec<BigInt>, BigInt) {
+    let d = x.iter().fold(BigInt::from(1), |l, q| num_integer::Integer::lcm(&l, q.denom()));
+    (x.iter().map(|q| q.numer() * (&d / q.denom())).collect(), d)
+}
+
+/// Σ u_i·v_i = (Σ U_i·V_i)/(D_u·D_v), exactly.
+fn dot_scaled(u: &[Q], (v, dv): &(Vec<BigInt>, BigInt)) -> Q {
+    let (u, du) = scaled(u);
+    Q::new(u.iter().zip(v).map(|(a, b)| a * b).sum(), du * dv)
+}
 
 pub fn dot(u: &[Q], v: &[Q]) -> Q {
-    u.iter().zip(v).map(|(a, b)| a * b).sum()
+    dot_scaled(u, &scaled(v))
 }
 
 pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
-    m.iter().map(|row| dot(row, v)).collect()
+    let v = scaled(v);
+    m.iter().map(|row| dot_scaled(row, &v)).collect()
 }
 
 /// uᵀMv.
@@ -73,4 +87,96 @@ pub fn is_psd(m: &[Vec<Q>]) -> bool {
 /// M ≻ 0: every pivot positive.
 pub fn is_pd(m: &[Vec<Q>]) -> bool {
     matches!(inertia(m), Some((0, 0, _)))
+}
+
+/// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
+pub fn binary64(q: &Q) -> Option<f64> {
+    let x = q.to_f64().filter(|x| x.is_finite())?;
+    (Q::from_float(x).as_ref() == Some(q)).then_some(x)
+}
+
+/// Σ x_k·y_k in binary64, in eight interleaved partial sums (each term meets at most
+/// len/8 + 5 roundings); the lanes let the compiler use vector units without reassociating.
+fn dot_f64(x: &[f64], y: &[f64]) -> f64 {
+    let (mut acc, mut tail) = ([0.0f64; 8], 0.0);
+    let (xs, ys) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (a, b) in xs.remainder().iter().zip(ys.remainder()) {
+        tail += a * b;
+    }
+    for (a, b) in xs.zip(ys) {
+        for l in 0..8 {
+            acc[l] += a[l] * b[l];
+        }
+    }
+    (((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))) + tail
+}
+
+/// Binary64 Cholesky A = LLᵀ in place (row-major n×n, lower triangle read and overwritten):
+/// l_ji = (a_ji − Σ_{k<i} l_ik·l_jk)/l_ii, l_jj = √(a_jj − Σ_{k<j} l_jk²). True when it runs to
+/// completion: every radicand > 0 and every value finite.
+pub fn cholesky(a: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        for i in 0..=j {
+            let s = a[j * n + i] - dot_f64(&a[i * n..i * n + i], &a[j * n..j * n + i]);
+            a[j * n + i] = if i < j { s / a[i * n + i] } else if s > 0.0 { s.sqrt() } else { return false };
+            if !a[j * n + i].is_finite() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// 2^k as a rational.
+pub fn pow2(k: i64) -> Q {
+    let p = Q::from_integer(BigInt::from(1) << k.unsigned_abs());
+    if k >= 0 { p } else { p.recip() }
+}
+
+/// γ_k = k·u/(1 − k·u), u = 2^−53 (binary64, round to nearest).
+fn gamma(k: usize) -> Q {
+    let ku = Q::from_integer(k.into()) * pow2(-53);
+    &ku / (int(1) - &ku)
+}
+
+/// Proves B = σ·I − H + wwᵀ ⪰ 0 for a binary64 symmetric H (`h`: its values exactly) and a
+/// binary64 vector w, or says why not (docs/verified-sharpness.md, Theorem 1). The binary64
+/// matrix B̃ has b̃_ij = fl(fl(w_i·w_j) − h_ij) off the diagonal and b̃_ii = the f64 nearest to
+/// σ − c − h_ii + w_i². If the Cholesky of B̃ runs to completion, λ_min(B̃) ≥ −E with
+/// E = γ_{n+8}·T + 2nη(n + 1 + T), T = (tr B̃ + 2n²η)/(1 − γ_{n+8}), η = 2^−1074; the off-diagonal
+/// rounding F = B_off − B̃_off has ‖F‖₂ ≤ γ_2(R + ‖w‖₁·max|w_i|) + 2nη with R ≥ max_i Σ_j |h_ij|
+/// (the f64 row sums over 1 − γ_n); and B − B̃ − F = diag(δ) with δ_i exact. So min δ_i ≥ E + ‖F‖
+/// proves B ⪰ 0. Returns the computed factor L̃ (row-major, lower triangle).
+pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, c: &Q, w: &[f64]) -> Result<Vec<f64>, String> {
+    let n = h.len();
+    let exact = |x: f64| Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"));
+    let mut b = vec![0.0; n * n];
+    let (mut trace, mut min_delta, mut rows) = (Q::zero(), None::<Q>, 0.0f64);
+    for i in 0..n {
+        for j in 0..i {
+            b[i * n + j] = w[i] * w[j] - h[i][j];
+        }
+        let wi = exact(w[i])?;
+        let want = sigma - exact(h[i][i])? + &wi * &wi;
+        b[i * n + i] = (&want - c).to_f64().unwrap_or(f64::NAN);
+        let bii = exact(b[i * n + i])?;
+        let delta = want - &bii;
+        min_delta = Some(min_delta.map_or(delta.clone(), |m| m.min(delta)));
+        trace += bii;
+        rows = rows.max(h[i].iter().map(|x| x.abs()).sum::<f64>());
+    }
+    if !cholesky(&mut b, n) {
+        return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
+    }
+    let (nq, eta, g) = (int(n as i64), pow2(-1074), gamma(n + 8));
+    let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
+    let e = &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t);
+    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    let sums = (exact(rows)? + exact(w1)? * exact(wmax)?) / (int(1) - gamma(n));
+    let need = e + gamma(2) * sums + int(2) * &nq * &eta;
+    let min_delta = min_delta.unwrap_or_default();
+    if min_delta < need {
+        return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
+    }
+    Ok(b)
 }

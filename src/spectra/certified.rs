@@ -43,6 +43,11 @@ pub enum Upper {
     Definite,
     /// Kato–Temple with the witness vector of [`Lower::Witness`] and the gap shift μ.
     KatoTemple { mu: Q },
+    /// Kato–Temple whose gap λ₂ ≤ μ is proved by a verified binary64 Cholesky of
+    /// μI − H + wwᵀ − shift·I (w = `deflation`; docs/verified-sharpness.md).
+    KatoTempleCholesky { mu: Q, shift: Q, deflation: Vec<f64> },
+    /// hi·I − H ⪰ 0 by a verified binary64 Cholesky of hi·I − H − shift·I.
+    DefiniteCholesky { shift: Q },
 }
 
 /// A certified enclosure λ_max(H) ∈ [lo, hi].
@@ -91,7 +96,7 @@ fn matvec(h: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
 }
 
 fn dot(a: &[Q], b: &[Q]) -> Q {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    dlncheck_kernel::linalg::dot(a, b)
 }
 
 fn shift(h: &[Vec<Q>], sigma: &Q) -> Vec<Vec<Q>> {
@@ -100,7 +105,7 @@ fn shift(h: &[Vec<Q>], sigma: &Q) -> Vec<Vec<Q>> {
 
 /// Rayleigh quotient ρ = vᵀHv/vᵀv and squared unit residual ε² = ‖Hv‖²/vᵀv − ρ².
 pub fn rayleigh(h: &[Vec<Q>], v: &[Q]) -> (Q, Q) {
-    let w = matvec(h, v);
+    let w = dlncheck_kernel::linalg::mat_vec(h, v);
     let s = dot(v, v);
     let rho = dot(v, &w) / &s;
     let eps2 = dot(&w, &w) / &s - &rho * &rho;
@@ -152,9 +157,19 @@ fn to_f64_matrix(h: &[Vec<Q>]) -> Option<Vec<Vec<f64>>> {
     m.iter().flatten().all(|x| x.is_finite()).then_some(m)
 }
 
+/// Smallest side on which binary64 matrices take the float-speed route of
+/// [`Spectrum::of_binary64`] ([`crate::spectra::verified_cholesky`]); below it the exact route
+/// is fast and its answers stay as they were.
+pub const FLOAT_ROUTE_MIN: usize = 48;
+
 /// A certified enclosure of λ_max(h) with (hi − lo) ≤ `width`·max(|lo|, |hi|) when reachable
 /// (`h` square symmetric, `width` > 0). Never wrong: the kernel re-checks the certificate.
 pub fn lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
+    exact_lambda_max(h, width)
+}
+
+/// The exact route (float-seeded Kato–Temple with exact LDLᵀ, or bisection on inertia).
+pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
     if let Some(hf) = to_f64_matrix(h) {
         let (values, vectors) = jacobi_eigen(&hf);
         let top: Option<Vec<Q>> = vectors[0].iter().map(|x| from_f64_exact(*x)).collect();
@@ -303,6 +318,25 @@ impl Spectrum {
     pub fn of(h: &[Vec<Q>], width: &Q) -> Self {
         Spectrum { max: lambda_max(h, width), neg_min: lambda_min(h, width) }
     }
+    /// Certifies both ends of a binary64 matrix (finite entries, symmetric): the float-speed route
+    /// from side [`FLOAT_ROUTE_MIN`] on, with the exact route when it misses the width and the
+    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`].
+    pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
+        use crate::spectra::verified_cholesky::{lambda_max_with, IntMatrix};
+        let n = hf.len();
+        let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
+        if n < FLOAT_ROUTE_MIN {
+            return Spectrum::of(&exact(), width);
+        }
+        let ints = IntMatrix::new(hf);
+        let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
+        let max = lambda_max_with(hf, &ints, width);
+        let neg_min = lambda_max_with(&neg, &ints.negated(), width);
+        let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
+        let max = max.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&exact(), width));
+        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&negate(&exact()), width));
+        Spectrum { max, neg_min }
+    }
     /// [lo, hi] ∋ λ_min.
     pub fn min(&self) -> (Q, Q) {
         (-&self.neg_min.hi, -&self.neg_min.lo)
@@ -343,6 +377,20 @@ pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
             m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
             m.insert("rayleigh".into(), json!(fmt_q(&rho)));
             m.insert("residual".into(), json!(fmt_q(&eps2)));
+        }
+        (Upper::KatoTempleCholesky { mu, shift, deflation }, Lower::Witness(v)) => {
+            let (rho, eps2) = rayleigh(h, v);
+            m.insert("upper".into(), json!("kato-temple-cholesky"));
+            m.insert("mu".into(), json!(fmt_q(mu)));
+            m.insert("shift".into(), json!(fmt_q(shift)));
+            m.insert("deflation".into(), json!(deflation.iter().map(|x| fmt_q(&from_f64_exact(*x).unwrap_or_else(Q::zero))).collect::<Vec<_>>()));
+            m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
+            m.insert("rayleigh".into(), json!(fmt_q(&rho)));
+            m.insert("residual".into(), json!(fmt_q(&eps2)));
+        }
+        (Upper::DefiniteCholesky { shift }, _) => {
+            m.insert("upper".into(), json!("definite-cholesky"));
+            m.insert("shift".into(), json!(fmt_q(shift)));
         }
         _ => {
             m.insert("upper".into(), json!("definite"));
