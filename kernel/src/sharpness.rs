@@ -13,11 +13,10 @@
 //!   c·aᵀ(tI − D)⁻¹a ≤ 1. Rounding each term a_i²/(t − D_i) up (down) to a multiple of 2^−p
 //!   bounds that sum from above (below). H ⪰ diag(D) (c > 0) gives λ_max ≥ max D.
 
-use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, psd_by_cholesky, shift};
+use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, pow2, psd_by_cholesky, shift};
 use crate::number::{fmt_q, int, Q};
 use crate::tree::Table;
 use crate::{ensure, Checked, Claim, Fail};
-use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 pub const LAMBDA_MAX_KEYS: &[&str] = &["matrix", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack", "shift", "deflation"];
@@ -43,20 +42,17 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     let (lower, upper) = (t.str("lower")?, t.str("upper")?);
     let kato = upper.starts_with("kato-temple");
     let uses_v = lower == "witness" || kato;
-    if !uses_v {
-        t.forbid(&["v"], "without a witness route")?;
-    }
-    if lower != "witness" {
-        t.forbid(&["witness_norm2", "witness_value"], "by this lower route")?;
-    }
-    if !kato {
-        t.forbid(&["mu", "rayleigh", "residual", "upper_slack"], "by this upper route")?;
-    }
-    if !upper.ends_with("-cholesky") {
-        t.forbid(&["shift"], "by this upper route")?;
-    }
-    if upper != "kato-temple-cholesky" {
-        t.forbid(&["deflation"], "by this upper route")?;
+    let unused: [(bool, &[&str], &str); 5] = [
+        (uses_v, &["v"], "without a witness route"),
+        (lower == "witness", &["witness_norm2", "witness_value"], "by this lower route"),
+        (kato, &["mu", "rayleigh", "residual", "upper_slack"], "by this upper route"),
+        (upper.ends_with("-cholesky"), &["shift"], "by this upper route"),
+        (upper == "kato-temple-cholesky", &["deflation"], "by this upper route"),
+    ];
+    for (used, keys, why) in unused {
+        if !used {
+            t.forbid(keys, why)?;
+        }
     }
     // The binary64 copy of H and the verified Cholesky of σ·I − H + wwᵀ (FORMAT.md §4.6).
     let cholesky = |sigma: &Q, w: &[f64]| -> Result<(), Fail> {
@@ -127,7 +123,7 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
 
 /// Σ_i a_i²/(t − D_i), each term rounded up (or down) to a multiple of 2^−p (t > max D).
 fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
-    let scale = Q::from_integer(BigInt::from(1) << p as usize);
+    let scale = pow2(p as i64);
     let total: Q = diag.iter().zip(a).map(|(d, ai)| {
         let term = ai * ai * &scale / (t - d);
         if up { term.ceil() } else { term.floor() }

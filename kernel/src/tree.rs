@@ -103,9 +103,6 @@ impl<'de> Visitor<'de> for TreeVisitor {
     fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
         Ok(Tree::Str(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::Str(v))
-    }
     fn visit_unit<E>(self) -> Result<Tree, E> {
         Ok(Tree::Other("null"))
     }

@@ -386,7 +386,7 @@ fn definite(h: &[Vec<f64>], exact: &IntMatrix, s: &Seed) -> Option<MaxCertificat
     let mut margin = shift_estimate(h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
     for _ in 0..40 {
         let c = shift_estimate(h, s.top + 2.0 * margin, &zero);
-        let hi = dyadic_up(s.top + 2.0 * margin + c).max(rho.clone());
+        let hi = dyadic_between(s.top + 2.0 * margin + c, s.top + 3.0 * margin + 2.0 * c).max(rho.clone());
         if psd_by_cholesky(h, &hi, &dyadic_up(c), &zero).is_ok() {
             let k = bits_below(&(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)));
             let lo = round_to(&rho, k + 8, false);

@@ -22,3 +22,4 @@ mod sharpness;
 mod t1;
 mod tamper;
 mod unit;
+mod verified_sharpness;
