@@ -139,42 +139,42 @@ fn gamma(k: usize) -> Q {
     &ku / (int(1) - &ku)
 }
 
-/// Proves B = σ·I − H + wwᵀ ⪰ 0 for a binary64 symmetric H (`h`: its values exactly) and a
-/// binary64 vector w, or says why not (docs/verified-sharpness.md, Theorem 1). The binary64
-/// matrix B̃ has b̃_ij = fl(fl(w_i·w_j) − h_ij) off the diagonal and b̃_ii = the f64 nearest to
-/// σ − c − h_ii + w_i². If the Cholesky of B̃ runs to completion, λ_min(B̃) ≥ −E with
-/// E = γ_{n+8}·T + 2nη(n + 1 + T), T = (tr B̃ + 2n²η)/(1 − γ_{n+8}), η = 2^−1074; the off-diagonal
-/// rounding F = B_off − B̃_off has ‖F‖₂ ≤ γ_2(R + ‖w‖₁·max|w_i|) + 2nη with R ≥ max_i Σ_j |h_ij|
-/// (the f64 row sums over 1 − γ_n); and B − B̃ − F = diag(δ) with δ_i exact. So min δ_i ≥ E + ‖F‖
-/// proves B ⪰ 0. Returns the computed factor L̃ (row-major, lower triangle).
-pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, c: &Q, w: &[f64]) -> Result<Vec<f64>, String> {
+/// Proves B = σ·I − H + α·wwᵀ ⪰ 0 for a binary64 symmetric H (`h`: its values exactly), a
+/// binary64 vector w and a binary64 α ≥ 0, or says why not (docs/verified-sharpness.md, Theorem
+/// 1 and Corollary 2). With u = 2^−53, η = 2^−1074, γ_k = ku/(1 − ku): the off-diagonal entries
+/// b̃_ij = fl(fl(α·fl(w_i·w_j)) − h_ij) differ from B's by F with ‖F‖₂ ≤ γ_3(R + α·S) + n(α + 2)η,
+/// R ≥ max_i Σ_j |h_ij|, S ≥ ‖w‖₁·max|w_i| (f64 sums over 1 − γ_n). The shift is the power of two
+/// c ≥ 2(E₀ + ‖F‖), E₀ the bound of Theorem 1 at T₀ = Σ_i (σ − h_ii + αw_i²)⁺; b̃_ii = the f64
+/// nearest to σ − c − h_ii + αw_i², δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
+/// runs to completion, λ_min(B̃) ≥ −E (Theorem 1 at tr B̃), so min δ_i ≥ E + ‖F‖ proves B ⪰ 0.
+/// Returns the computed factor L̃ (row-major, lower triangle).
+pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
     let n = h.len();
     let exact = |x: f64| Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"));
+    let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha)?);
+    let bound = |trace: Q| {
+        let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
+        &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
+    };
+    let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
+    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
+    let want: Vec<Q> = (0..n).map(|i| Ok(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?)).collect::<Result<_, String>>()?;
+    let e0 = bound(want.iter().filter(|x| x.is_positive()).sum());
+    let c = pow2(((int(2) * (&e0 + &f)).to_f64().unwrap_or(f64::MAX).log2().ceil() as i64).max(-1074));
     let mut b = vec![0.0; n * n];
-    let (mut trace, mut min_delta, mut rows) = (Q::zero(), None::<Q>, 0.0f64);
     for i in 0..n {
         for j in 0..i {
-            b[i * n + j] = w[i] * w[j] - h[i][j];
+            b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
         }
-        let wi = exact(w[i])?;
-        let want = sigma - exact(h[i][i])? + &wi * &wi;
-        b[i * n + i] = (&want - c).to_f64().unwrap_or(f64::NAN);
-        let bii = exact(b[i * n + i])?;
-        let delta = want - &bii;
-        min_delta = Some(min_delta.map_or(delta.clone(), |m| m.min(delta)));
-        trace += bii;
-        rows = rows.max(h[i].iter().map(|x| x.abs()).sum::<f64>());
+        b[i * n + i] = (&want[i] - &c).to_f64().unwrap_or(f64::NAN);
     }
+    let diag: Vec<Q> = (0..n).map(|i| exact(b[i * n + i])).collect::<Result<_, String>>()?;
     if !cholesky(&mut b, n) {
         return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
     }
-    let (nq, eta, g) = (int(n as i64), pow2(-1074), gamma(n + 8));
-    let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
-    let e = &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t);
-    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
-    let sums = (exact(rows)? + exact(w1)? * exact(wmax)?) / (int(1) - gamma(n));
-    let need = e + gamma(2) * sums + int(2) * &nq * &eta;
-    let min_delta = min_delta.unwrap_or_default();
+    let need = bound(diag.iter().sum()) + f;
+    let min_delta = want.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap_or_default();
     if min_delta < need {
         return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
     }

@@ -17,9 +17,9 @@ use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, pow2, psd_by_
 use crate::number::{fmt_q, int, Q};
 use crate::tree::Table;
 use crate::{ensure, Checked, Claim, Fail};
-use num_traits::{Signed, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 
-pub const LAMBDA_MAX_KEYS: &[&str] = &["matrix", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack", "shift", "deflation"];
+pub const LAMBDA_MAX_KEYS: &[&str] = &["matrix", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack"];
 pub const RANK_ONE_KEYS: &[&str] = &["diag", "a", "c", "lo", "hi", "hi_minus_lo", "bits", "upper_sum", "lower_sum"];
 /// Largest `bits` of a rank-one certificate.
 pub const MAX_BITS: u64 = 4096;
@@ -42,25 +42,23 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     let (lower, upper) = (t.str("lower")?, t.str("upper")?);
     let kato = upper.starts_with("kato-temple");
     let uses_v = lower == "witness" || kato;
-    let unused: [(bool, &[&str], &str); 5] = [
+    let unused: [(bool, &[&str], &str); 3] = [
         (uses_v, &["v"], "without a witness route"),
         (lower == "witness", &["witness_norm2", "witness_value"], "by this lower route"),
         (kato, &["mu", "rayleigh", "residual", "upper_slack"], "by this upper route"),
-        (upper.ends_with("-cholesky"), &["shift"], "by this upper route"),
-        (upper == "kato-temple-cholesky", &["deflation"], "by this upper route"),
     ];
     for (used, keys, why) in unused {
         if !used {
             t.forbid(keys, why)?;
         }
     }
-    // The binary64 copy of H and the verified Cholesky of σ·I − H + wwᵀ (FORMAT.md §4.6).
-    let cholesky = |sigma: &Q, w: &[f64]| -> Result<(), Fail> {
+    // The binary64 copy of H and the verified Cholesky of σ·I − H + α·wwᵀ (FORMAT.md §4.6).
+    let cholesky = |sigma: &Q, alpha: f64, w: &[f64]| -> Result<(), Fail> {
         let hf: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(binary64).collect::<Option<_>>()).collect::<Option<_>>().ok_or_else(|| Fail::Reject("a matrix entry is not a binary64 number".into()))?;
-        psd_by_cholesky(&hf, sigma, &t.q("shift")?, w).map(drop).map_err(Fail::Reject)
+        psd_by_cholesky(&hf, sigma, alpha, w).map(drop).map_err(Fail::Reject)
     };
     // The witness v, with vᵀv, ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ².
-    let (s, rho, eps2) = if uses_v {
+    let (v, s, rho, eps2) = if uses_v {
         let v = t.qs("v")?;
         ensure(v.len() == n, || format!("v has {} entries, the matrix is {n} × {n}", v.len()))?;
         let s = dot(&v, &v);
@@ -68,9 +66,9 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
         let w = mat_vec(h, &v);
         let rho = dot(&v, &w) / &s;
         let eps2 = dot(&w, &w) / &s - &rho * &rho;
-        (s, rho, eps2)
+        (v, s, rho, eps2)
     } else {
-        (Q::zero(), Q::zero(), Q::zero())
+        (Vec::new(), Q::zero(), Q::zero(), Q::zero())
     };
     let lower_how = match lower {
         "witness" => {
@@ -95,7 +93,7 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
             "hi·I − H ⪰ 0 by LDLᵀ"
         }
         "definite-cholesky" => {
-            cholesky(&hi, &vec![0.0; n])?;
+            cholesky(&hi, 0.0, &vec![0.0; n])?;
             "hi·I − H ⪰ 0 by verified binary64 Cholesky"
         }
         "kato-temple" | "kato-temple-cholesky" => {
@@ -107,9 +105,11 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
                 let i = inertia(&shift(h, &mu));
                 ensure(matches!(i, Some((_, 0, 1))), || format!("H − μ·I must have exactly one positive and no zero pivot, inertia {i:?}"))?;
             } else {
-                let w: Vec<f64> = t.qs("deflation")?.iter().map(binary64).collect::<Option<_>>().ok_or_else(|| Fail::Reject("a deflation entry is not a binary64 number".into()))?;
-                ensure(w.len() == n, || format!("deflation has {} entries, the matrix is {n} × {n}", w.len()))?;
-                cholesky(&mu, &w)?;
+                // Deflation along the witness: w = the doubles nearest to v, α = the double nearest
+                // to 2(ρ − μ)/vᵀv (> 0), so B = μI − H + α·wwᵀ is positive along v.
+                let w: Vec<f64> = v.iter().map(|x| x.to_f64().filter(|x| x.is_finite())).collect::<Option<_>>().ok_or_else(|| Fail::Reject("v has an entry beyond the binary64 range".into()))?;
+                let alpha = (int(2) * (&rho - &mu) / &s).to_f64().filter(|a| a.is_finite()).ok_or_else(|| Fail::Reject("2(ρ − μ)/vᵀv is beyond the binary64 range".into()))?;
+                cholesky(&mu, alpha, &w)?;
             }
             let exact = &hi - &rho - &eps2 / (&rho - &mu);
             ensure(t.q("upper_slack")? == exact, || format!("upper_slack ≠ hi − ρ − ε²/(ρ − μ) = {}", fmt_q(&exact)))?;

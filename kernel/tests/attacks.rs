@@ -185,11 +185,11 @@ fn float_claim(matrix: &[&[&str]], keys: &str) -> String {
 }
 
 // H = [[1/2, b], [b, 1/2]] has eigenvalues 1/2 ± b. With b = 1/2: λ_max = 1 (eigenvector (1, 1),
-// ρ = 1, so lo = 1 has witness_value (ρ − lo)·vᵀv = 0). hi = 1 + 2^−30 with shift c = 2^−40:
-// B̃ = hi·I − H − c·I = [[1/2 + 2^−30 − 2^−40, −1/2], [−1/2, …]] (exact binary64 entries) has
-// λ_min = 2^−30 − 2^−40 > 0, and c = 2^−40 exceeds the rounding bound E ≈ 10·2^−53·tr B̃ ≈ 2^−49.7.
+// ρ = 1, so lo = 1 has witness_value (ρ − lo)·vᵀv = 0). hi = 1 + 2^−30: the kernel's shift is
+// c = 2^−48 (the power of two ≥ 2(E₀ + ‖F‖) ≈ 26·2^−53), so B̃ = hi·I − H − c·I =
+// [[1/2 + 2^−30 − 2^−48, −1/2], [−1/2, …]] (exact doubles) has λ_min = 2^−30 − 2^−48 > 0.
 const HI: &str = "1073741825/1073741824";
-const DEFINITE: &str = "lo = \"1\"\nhi = \"1073741825/1073741824\"\nhi_minus_lo = \"1/1073741824\"\nlower = \"witness\"\nupper = \"definite-cholesky\"\nshift = \"1/1099511627776\"\nv = [\"1\", \"1\"]\nwitness_norm2 = \"2\"\n";
+const DEFINITE: &str = "lo = \"1\"\nhi = \"1073741825/1073741824\"\nhi_minus_lo = \"1/1073741824\"\nlower = \"witness\"\nupper = \"definite-cholesky\"\nv = [\"1\", \"1\"]\nwitness_norm2 = \"2\"\n";
 
 #[test]
 fn a_verified_float_cholesky_bound_is_accepted_and_one_ulp_across_it_is_rejected() {
@@ -209,31 +209,27 @@ fn a_verified_float_cholesky_bound_is_accepted_and_one_ulp_across_it_is_rejected
     rejected("float-low2.toml", &low, "did not run to completion");
 }
 
-// H = diag(2, 1, 0): λ₁ = 2 with v = e₁ exact (ρ = 2, ε² = 0); μ = 3/2 and w = e₁ make
-// B = μI − H + wwᵀ = diag(1/2, 1/2, 3/2) ⪰ 0, so λ₂ ≤ μ and Kato–Temple gives λ_max ≤ ρ = 2.
+// H = diag(2, 1, 0): λ₁ = 2 with v = e₁ exact (ρ = 2, ε² = 0); μ = 3/2, and the kernel's
+// deflation w = v, α = 2(ρ − μ)/vᵀv = 1 make B = μI − H + α·wwᵀ = diag(1/2, 1/2, 3/2) ⪰ 0, so
+// λ₂ ≤ μ and Kato–Temple gives λ_max ≤ ρ = 2.
 const KT: &str = "lo = \"2\"\nhi = \"2\"\nhi_minus_lo = \"0\"\nlower = \"witness\"\nupper = \"kato-temple-cholesky\"\nv = [\"1\", \"0\", \"0\"]\nwitness_norm2 = \"1\"\nwitness_value = \"0\"\nmu = \"3/2\"\nrayleigh = \"2\"\nresidual = \"0\"\nupper_slack = \"0\"\n";
 
-fn kt(h11: &str, shift: &str, deflation: &str) -> String {
-    float_claim(&[&["2", "0", "0"], &["0", h11, "0"], &["0", "0", "0"]], &format!("{KT}shift = \"{shift}\"\ndeflation = [{deflation}]\n"))
+fn kt(h11: &str, mu: &str) -> String {
+    float_claim(&[&["2", "0", "0"], &["0", h11, "0"], &["0", "0", "0"]], &KT.replace("mu = \"3/2\"", &format!("mu = \"{mu}\"")))
 }
 
 #[test]
 fn a_kato_temple_gap_by_float_cholesky_and_its_attacks() {
-    let r = report("kt-ok.toml", &kt("1", "1/1048576", "\"1\", \"0\", \"0\""));
+    let r = report("kt-ok.toml", &kt("1", "3/2"));
     assert!(r.passed(), "{r:?}");
-    // λ₂ moved one ulp above μ (3/2 + 2^−52): μI − H + wwᵀ has eigenvalue −2^−52.
-    rejected("kt-gap.toml", &kt("6755399441055745/4503599627370496", "1/1048576", "\"1\", \"0\", \"0\""), "did not run to completion");
-    // A shift of 0 is below the rounding bound of the theorem, even though B ≻ 0 here.
-    rejected("kt-shift.toml", &kt("1", "0", "\"1\", \"0\", \"0\""), "below the rounding bound");
-    // Without the deflation B = diag(−1/2, 1/2, 3/2): the factorization fails at the first pivot.
-    rejected("kt-deflation.toml", &kt("1", "1/1048576", "\"0\", \"0\", \"0\""), "did not run to completion");
+    // λ₂ moved one ulp above μ (3/2 + 2^−52): μI − H + α·wwᵀ has eigenvalue −2^−52.
+    rejected("kt-gap.toml", &kt("6755399441055745/4503599627370496", "3/2"), "did not run to completion");
+    // μ = λ₂ = 1 (with upper_slack unchanged): B = diag(1, 0, 1) has no room for the shift.
+    rejected("kt-mu.toml", &kt("1", "1"), "did not run to completion");
     // A matrix entry that is not a binary64 number (1/3) cannot go the float route.
-    rejected("kt-third.toml", &kt("1/3", "1/1048576", "\"1\", \"0\", \"0\""), "not a binary64");
-    // Nor a deflation entry.
-    rejected("kt-third-w.toml", &kt("1", "1/1048576", "\"1/3\", \"0\", \"0\""), "not a binary64");
-    // A deflation vector of the wrong length.
-    rejected("kt-len.toml", &kt("1", "1/1048576", "\"1\", \"0\""), "deflation has 2 entries");
-    // Keys of another route are malformed: `deflation` with the definite route, `shift` with the exact one.
-    malformed("kt-keys.toml", &kt("1", "1/1048576", "\"1\", \"0\", \"0\"").replace("kato-temple-cholesky", "definite-cholesky").replace("mu = \"3/2\"\nrayleigh = \"2\"\nresidual = \"0\"\nupper_slack = \"0\"\n", ""), "deflation");
-    malformed("kt-exact.toml", &kt("1", "1/1048576", "\"1\", \"0\", \"0\"").replace("kato-temple-cholesky", "kato-temple"), "shift");
+    rejected("kt-third.toml", &kt("1/3", "3/2"), "not a binary64");
+    // The shift and the deflation are the kernel's: keys for them are malformed, and so are the
+    // Kato–Temple keys with the definite route.
+    malformed("kt-shift.toml", &format!("{}shift = \"0\"\n", kt("1", "3/2")), "shift");
+    malformed("kt-keys.toml", &kt("1", "3/2").replace("kato-temple-cholesky", "definite-cholesky"), "mu");
 }

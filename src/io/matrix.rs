@@ -133,7 +133,7 @@ pub fn route(c: &MaxCertificate) -> String {
         Upper::Definite => "hi·I − H ⪰ 0 by LDLᵀ",
         Upper::KatoTemple { .. } => "Kato–Temple, one eigenvalue above a gap shift",
         Upper::KatoTempleCholesky { .. } => "Kato–Temple, λ₂ below the gap shift by verified binary64 Cholesky",
-        Upper::DefiniteCholesky { .. } => "hi·I − H ⪰ 0 by verified binary64 Cholesky",
+        Upper::DefiniteCholesky => "hi·I − H ⪰ 0 by verified binary64 Cholesky",
     };
     format!("{lower}; {upper}")
 }

@@ -13,14 +13,14 @@
 //!   λ_max or ≤ μ, so (λ_i − λ_max)(λ_i − μ) ≥ 0, hence vᵀ(H − λ_max)(H − μ)v ≥ 0, which reads
 //!   ε² + (ρ − λ_max)(ρ − μ) ≥ 0 (the Kato–Temple inequality).
 //!
-//! Route: a dense f64 Jacobi eigendecomposition gives the top eigenvector; it is refined by
+//! Route: a dense f64 eigendecomposition (nalgebra) gives the top eigenvector; it is refined by
 //! exact residuals (v ← v − Σ_{j outside the top cluster} (u_jᵀr)/(λ_j − ρ) u_j), each step
 //! gaining about 16 digits, so ρ and ε² reach any width with O(d²) exact work. The single exact
 //! LDLᵀ is the one at a short dyadic μ in the spectral gap, whose integers stay small. When the
 //! top eigenvalue is (nearly) multiple, or floats cannot represent H, bisection on the inertia of
 //! H − σ·I at short dyadic σ tightens [lo, hi] instead.
 
-use crate::spectra::estimate::jacobi_eigen;
+use crate::spectra::estimate::symmetric_eigen;
 use crate::numeric::ldl;
 use crate::numeric::rational::{from_f64_exact, Q};
 use crate::numeric::scalar::q_to_f64;
@@ -44,10 +44,11 @@ pub enum Upper {
     /// Kato–Temple with the witness vector of [`Lower::Witness`] and the gap shift μ.
     KatoTemple { mu: Q },
     /// Kato–Temple whose gap λ₂ ≤ μ is proved by a verified binary64 Cholesky of
-    /// μI − H + wwᵀ − shift·I (w = `deflation`; docs/verified-sharpness.md).
-    KatoTempleCholesky { mu: Q, shift: Q, deflation: Vec<f64> },
-    /// hi·I − H ⪰ 0 by a verified binary64 Cholesky of hi·I − H − shift·I.
-    DefiniteCholesky { shift: Q },
+    /// μI − H + α·wwᵀ − c·I, w the doubles nearest to the witness, α = 2(ρ − μ)/vᵀv, c the
+    /// kernel's own shift (docs/verified-sharpness.md).
+    KatoTempleCholesky { mu: Q },
+    /// hi·I − H ⪰ 0 by a verified binary64 Cholesky of hi·I − H − c·I.
+    DefiniteCholesky,
 }
 
 /// A certified enclosure λ_max(H) ∈ [lo, hi].
@@ -171,7 +172,7 @@ pub fn lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
 /// The exact route (float-seeded Kato–Temple with exact LDLᵀ, or bisection on inertia).
 pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
     if let Some(hf) = to_f64_matrix(h) {
-        let (values, vectors) = jacobi_eigen(&hf);
+        let (values, vectors) = symmetric_eigen(&hf);
         let top: Option<Vec<Q>> = vectors[0].iter().map(|x| from_f64_exact(*x)).collect();
         if let Some(top) = top.filter(|_| values.iter().all(|l| l.is_finite())) {
             if let Some(c) = refined(h, &values, &vectors, width) {
@@ -378,19 +379,16 @@ pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
             m.insert("rayleigh".into(), json!(fmt_q(&rho)));
             m.insert("residual".into(), json!(fmt_q(&eps2)));
         }
-        (Upper::KatoTempleCholesky { mu, shift, deflation }, Lower::Witness(v)) => {
+        (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
             let (rho, eps2) = rayleigh(h, v);
             m.insert("upper".into(), json!("kato-temple-cholesky"));
             m.insert("mu".into(), json!(fmt_q(mu)));
-            m.insert("shift".into(), json!(fmt_q(shift)));
-            m.insert("deflation".into(), json!(deflation.iter().map(|x| fmt_q(&from_f64_exact(*x).unwrap_or_else(Q::zero))).collect::<Vec<_>>()));
             m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
             m.insert("rayleigh".into(), json!(fmt_q(&rho)));
             m.insert("residual".into(), json!(fmt_q(&eps2)));
         }
-        (Upper::DefiniteCholesky { shift }, _) => {
+        (Upper::DefiniteCholesky, _) => {
             m.insert("upper".into(), json!("definite-cholesky"));
-            m.insert("shift".into(), json!(fmt_q(shift)));
         }
         _ => {
             m.insert("upper".into(), json!("definite"));

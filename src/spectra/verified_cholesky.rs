@@ -8,15 +8,17 @@
 //! 1. A float eigen-estimate ([`seed`]): nalgebra's dense symmetric eigensolver up to
 //!    [`DENSE_SEED_MAX`], Lanczos with full reorthogonalisation above, giving λ̃₁, its vector ũ
 //!    and λ̃₂ (the next eigenvalue below the top cluster).
-//! 2. A gap shift μ between λ̃₂ and λ̃₁ and the deflation w = √(λ̃₁ − λ̃₂)·ũ: one verified
-//!    binary64 Cholesky of μI − H + wwᵀ − c·I proves λ₂ ≤ μ (c from Theorem 1).
+//! 2. A gap shift μ between λ̃₂ and λ̃₁: a verified binary64 Cholesky of μI − H + 2(λ̃₁ − μ)ũũᵀ
+//!    − c·I (c from Theorem 1, chosen by the kernel's function) whose factor preconditions 3.
 //! 3. The witness v, refined in double-double arithmetic: each step takes the residual
 //!    r = Hv − ρv in double-double (O(d²)) and solves the projected correction equation
 //!    (ρI − H)δ = r, δ ⊥ v, by conjugate gradients preconditioned with the Cholesky factor of
 //!    step 2 (its spectrum relative to the operator lies in [1, (ρ − λ₂)/(μ − λ₂)], so a dozen
 //!    iterations give 12 digits). Two or three steps reach ε ≈ 1e-31·‖H‖.
 //! 4. Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² (integer arithmetic, O(d²)): λ_max ∈
-//!    [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple).
+//!    [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple), once the kernel's check — the Cholesky of
+//!    μI − H + α·wwᵀ − c·I with w the doubles nearest to v and α = 2(ρ − μ)/vᵀv, everything
+//!    derived from the certificate, nothing free — proves λ₂ ≤ μ (a second factorization).
 //!
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
@@ -133,12 +135,6 @@ fn shift_estimate(h: &[Vec<f64>], sigma: f64, w: &[f64]) -> f64 {
     let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
     let u = f64::EPSILON / 2.0;
     1.25 * ((n + 8.0) * u * trace + 2.0 * u * (rows + w1 * wmax)) + 1e-300
-}
-
-/// The shortest dyadic ≥ x (x > 0) with 8 significant bits.
-fn dyadic_up(x: f64) -> Q {
-    let e = x.log2().ceil() as i32 - 8;
-    from_f64_exact((x / 2f64.powi(e)).ceil() * 2f64.powi(e)).unwrap_or_else(Q::zero)
 }
 
 /// A short dyadic in (a, b), a < b (floats).
@@ -308,6 +304,11 @@ impl IntMatrix {
     }
 }
 
+/// The double nearest to q (as the kernel rounds it), if finite.
+fn q_to_nearest(q: &Q) -> Option<f64> {
+    num_traits::ToPrimitive::to_f64(q).filter(|x| x.is_finite())
+}
+
 /// The exact witness values v_i = hi_i + lo_i.
 fn exact_vector(v: &[Dd]) -> Option<Vec<Q>> {
     v.iter().map(|x| Some(from_f64_exact(x.0)? + from_f64_exact(x.1)?)).collect()
@@ -336,14 +337,13 @@ fn kato_temple(h: &[Vec<f64>], hm: &DMatrix<f64>, exact: &IntMatrix, s: &Seed, w
     for frac in [0.5, 0.75, 0.875] {
         let mu = dyadic_between(next + (frac - 0.125) * gap, next + frac * gap);
         let muf = q_to_f64(&mu);
-        let scale = (s.top - muf + gap).sqrt();
-        let w: Vec<f64> = s.vector.iter().map(|x| x * scale).collect();
-        let c = shift_estimate(h, muf, &w);
+        // The preconditioner: the same check on the float seed (α = 2(λ̃₁ − μ), ũ unit).
+        let alpha_seed = 2.0 * (s.top - muf);
+        let c = shift_estimate(h, muf, &s.vector.iter().map(|x| x * alpha_seed.sqrt()).collect::<Vec<_>>());
         if c >= 0.25 * (muf - next) {
             continue;
         }
-        let shift = dyadic_up(c);
-        let Ok(l) = psd_by_cholesky(h, &mu, &shift, &w) else { continue };
+        let Ok(l) = psd_by_cholesky(h, &mu, alpha_seed, &s.vector) else { continue };
         let mut v: Vec<Dd> = s.vector.iter().map(|&x| Dd(x, 0.0)).collect();
         for step in 0..6 {
             // The residual in double-double; the exact check once it predicts the width.
@@ -365,7 +365,13 @@ fn kato_temple(h: &[Vec<f64>], hm: &DMatrix<f64>, exact: &IntMatrix, s: &Seed, w
                 let k = bits_below(&(&tw / Q::from_integer(8.into())).max(&bound * Q::from_integer(2.into())));
                 let lo = round_to(&rho, k, false);
                 let hi = round_to(&(&rho + &bound), k, true);
-                return Some(MaxCertificate { lo, hi, lower: Lower::Witness(exact_vector(&v)?), upper: Upper::KatoTempleCholesky { mu, shift, deflation: w } });
+                // The kernel's gap check on the final witness (FORMAT.md §4.6).
+                let vq = exact_vector(&v)?;
+                let w: Vec<f64> = vq.iter().map(q_to_nearest).collect::<Option<_>>()?;
+                let s2: Q = vq.iter().map(|x| x * x).sum();
+                let alpha = q_to_nearest(&(Q::from_integer(2.into()) * (&rho - &mu) / s2))?;
+                psd_by_cholesky(h, &mu, alpha, &w).ok()?;
+                return Some(MaxCertificate { lo, hi, lower: Lower::Witness(vq), upper: Upper::KatoTempleCholesky { mu } });
             }
             let norm = vv.0.sqrt();
             let vf: Vec<f64> = v.iter().map(|x| x.0 / norm).collect();
@@ -386,11 +392,11 @@ fn definite(h: &[Vec<f64>], exact: &IntMatrix, s: &Seed) -> Option<MaxCertificat
     let mut margin = shift_estimate(h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
     for _ in 0..40 {
         let c = shift_estimate(h, s.top + 2.0 * margin, &zero);
-        let hi = dyadic_between(s.top + 2.0 * margin + c, s.top + 3.0 * margin + 2.0 * c).max(rho.clone());
-        if psd_by_cholesky(h, &hi, &dyadic_up(c), &zero).is_ok() {
+        let hi = dyadic_between(s.top + 2.0 * margin + 4.0 * c, s.top + 3.0 * margin + 5.0 * c).max(rho.clone());
+        if psd_by_cholesky(h, &hi, 0.0, &zero).is_ok() {
             let k = bits_below(&(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)));
             let lo = round_to(&rho, k + 8, false);
-            return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::DefiniteCholesky { shift: dyadic_up(c) } });
+            return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::DefiniteCholesky });
         }
         margin *= 4.0;
     }
