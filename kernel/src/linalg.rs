@@ -161,7 +161,15 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
     let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
     let want: Vec<Q> = (0..n).map(|i| Ok(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?)).collect::<Result<_, String>>()?;
     let e0 = bound(want.iter().filter(|x| x.is_positive()).sum());
-    let c = pow2(((int(2) * (&e0 + &f)).to_f64().unwrap_or(f64::MAX).log2().ceil() as i64).max(-1074));
+    let x = int(2) * (&e0 + &f);
+    let mut k = x.numer().bits() as i64 - x.denom().bits() as i64;
+    while pow2(k) < x {
+        k += 1;
+    }
+    while pow2(k - 1) >= x {
+        k -= 1;
+    }
+    let c = pow2(k.max(-1074));
     let mut b = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..i {
