@@ -50,6 +50,7 @@ impl Matrix {
 }
 
 /// Checks that a binary64 matrix is non-empty, square and symmetric (bitwise equal entries).
+#[allow(clippy::needless_range_loop)]
 fn check_symmetric_f64(m: &[Vec<f64>]) -> std::result::Result<(), String> {
     let n = m.len();
     if let Some((i, r)) = m.iter().enumerate().find(|(_, r)| r.len() != n) {

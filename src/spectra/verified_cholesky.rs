@@ -100,7 +100,7 @@ fn lanczos_seed(h: &DMatrix<f64>) -> Seed {
         }
         let b = w.norm();
         let m = alpha.len();
-        if m % 8 != 0 && b > 1e-300 && m < max_k {
+        if !m.is_multiple_of(8) && b > 1e-300 && m < max_k {
             beta.push(b);
             basis.push(w / b);
             continue;
@@ -169,8 +169,7 @@ impl Dd {
     fn add(self, o: Dd) -> Dd {
         let s = two_sum(self.0, o.0);
         let t = s.1 + self.1 + o.1;
-        let r = two_sum(s.0, t);
-        r
+        two_sum(s.0, t)
     }
     fn mul_f(self, b: f64) -> Dd {
         let p = two_prod(self.0, b);
