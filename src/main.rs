@@ -73,11 +73,14 @@ enum Command {
         json: bool,
     },
     /// Certified enclosures [lo, hi] of λ_max, λ_min and max|λ| of a rational symmetric matrix
-    /// (SPEC §6): exact LDLᵀ inertia, a Rayleigh witness vector and Kato–Temple bounds.
+    /// (SPEC §6): exact LDLᵀ inertia, a Rayleigh witness vector and Kato–Temple bounds; float
+    /// matrices (.npy/.npz) of side ≥ 48 by a verified binary64 Cholesky and a double-double
+    /// witness (docs/verified-sharpness.md).
     #[command(group = clap::ArgGroup::new("source").required(true).args(["matrix", "instance"]))]
     Sharpness {
-        /// The matrix: JSON/TOML `{"matrix": [["1", "1/2"], ["1/2", "3"]]}` of rationals, or a
-        /// `.npy` of float32/float64 read as the exact binary values it holds.
+        /// The matrix: JSON/TOML `{"matrix": [["1", "1/2"], ["1/2", "3"]]}` of rationals, a
+        /// `.npy` of float32/float64 read as the exact binary values it holds, or an `.npz` of
+        /// such matrices (a batch: one per checkpoint).
         #[arg(long)]
         matrix: Option<PathBuf>,
         /// An instance file: certify λ_max of the loss Hessian at `--theta` (secular equation for
@@ -93,6 +96,9 @@ enum Command {
         /// Print one JSON object (`lambda_max.lo`, `lambda_max.hi`, ... as rational strings).
         #[arg(long)]
         json: bool,
+        /// Print CSV: one row per matrix (checkpoint) with both ends.
+        #[arg(long)]
+        csv: bool,
         /// Also write the certificates as a claim file (checked by the kernel before writing).
         #[arg(long)]
         claim: Option<PathBuf>,
@@ -127,6 +133,9 @@ enum Command {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+        /// Print CSV: one row per checkpoint (an `.npz` batch) and estimate.
+        #[arg(long)]
+        csv: bool,
     },
     /// Several data points (T2, SPEC §5): exact min-norm by an LP with a dual certificate and,
     /// for `shared`, certified lower and upper bounds on the minimum sharpness
@@ -329,22 +338,22 @@ fn main() -> ExitCode {
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {
             cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps })
         }
-        Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json } => {
+        Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json, csv } => {
             let source = match (&matrix, &instance, &theta) {
                 (Some(m), _, _) => Some(cli::audit::Source::Matrix(m)),
                 (None, Some(i), Some(t)) => Some(cli::audit::Source::Hessian { instance: i, theta: t }),
                 _ => None,
             };
             match source {
-                Some(source) => cli::audit::run(&cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json }),
+                Some(source) => cli::audit::run(&cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json, csv }),
                 None => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
             }
         }
         Command::Multipoint { file, json, claim, iters, width } => {
             cli::multipoint::run(&cli::multipoint::Options { file: &file, json, claim: claim.as_deref(), iterations: iters, width: &width })
         }
-        Command::Sharpness { matrix, instance, theta, width, json, claim } => match (matrix, instance, theta) {
-            (Some(m), _, _) => cli::sharpness::run(&m, &width, json, claim.as_deref()),
+        Command::Sharpness { matrix, instance, theta, width, json, csv, claim } => match (matrix, instance, theta) {
+            (Some(m), _, _) => cli::sharpness::run(&m, &width, json, csv, claim.as_deref()),
             (None, Some(i), Some(t)) => cli::sharpness::run_hessian(&i, &t, &width, json, claim.as_deref()),
             _ => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
         },

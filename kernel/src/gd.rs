@@ -12,7 +12,7 @@
 //! kernel's own exact rational result rounded outward to P bits.
 
 use crate::instance::{Init, Instance, Model, Teacher};
-use crate::linalg::dot;
+use crate::linalg::{dot, pow2};
 use crate::number::{fmt_q, int, Q};
 use crate::tree::{Table, Tree};
 use crate::{ensure, Checked, Claim, Fail};
@@ -30,11 +30,6 @@ pub const BOUND_LOG2: i64 = 1024;
 
 /// An interval [lo, hi].
 type I = (Q, Q);
-
-fn pow2(s: i64) -> Q {
-    let p = BigInt::one() << s.unsigned_abs();
-    if s >= 0 { Q::from_integer(p) } else { Q::new(BigInt::one(), p) }
-}
 
 /// Directed rounding to P significant bits: the largest (`up` = false) or smallest (`up` = true)
 /// number m·2^k (m, k integers, |m| < 2^P) that is ≤ q (resp. ≥ q). Exponents are unbounded.

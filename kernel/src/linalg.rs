@@ -6,15 +6,29 @@
 //! non-zero remaining column leaves the inertia undecided (`None`). By Sylvester's law of inertia,
 //! the signs of the pivots count the signs of the eigenvalues.
 
-use crate::number::Q;
-use num_traits::{Signed, Zero};
+use crate::number::{int, short, Q};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+/// (x·D, D) with D the least common denominator of `x`: integer numerators, so sums need no gcd.
+fn scaled(x: &[Q]) -> (Vec<BigInt>, BigInt) {
+    let d = x.iter().fold(BigInt::from(1), |l, q| num_integer::Integer::lcm(&l, q.denom()));
+    (x.iter().map(|q| q.numer() * (&d / q.denom())).collect(), d)
+}
+
+/// Σ u_i·v_i = (Σ U_i·V_i)/(D_u·D_v), exactly.
+fn dot_scaled(u: &[Q], (v, dv): &(Vec<BigInt>, BigInt)) -> Q {
+    let (u, du) = scaled(u);
+    Q::new(u.iter().zip(v).map(|(a, b)| a * b).sum(), du * dv)
+}
 
 pub fn dot(u: &[Q], v: &[Q]) -> Q {
-    u.iter().zip(v).map(|(a, b)| a * b).sum()
+    dot_scaled(u, &scaled(v))
 }
 
 pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
-    m.iter().map(|row| dot(row, v)).collect()
+    let v = scaled(v);
+    m.iter().map(|row| dot_scaled(row, &v)).collect()
 }
 
 /// uᵀMv.
@@ -73,4 +87,104 @@ pub fn is_psd(m: &[Vec<Q>]) -> bool {
 /// M ≻ 0: every pivot positive.
 pub fn is_pd(m: &[Vec<Q>]) -> bool {
     matches!(inertia(m), Some((0, 0, _)))
+}
+
+/// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
+pub fn binary64(q: &Q) -> Option<f64> {
+    let x = q.to_f64().filter(|x| x.is_finite())?;
+    (Q::from_float(x).as_ref() == Some(q)).then_some(x)
+}
+
+/// Σ x_k·y_k in binary64, in eight interleaved partial sums (each term meets at most
+/// len/8 + 5 roundings); the lanes let the compiler use vector units without reassociating.
+fn dot_f64(x: &[f64], y: &[f64]) -> f64 {
+    let (mut acc, mut tail) = ([0.0f64; 8], 0.0);
+    let (xs, ys) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (a, b) in xs.remainder().iter().zip(ys.remainder()) {
+        tail += a * b;
+    }
+    for (a, b) in xs.zip(ys) {
+        for l in 0..8 {
+            acc[l] += a[l] * b[l];
+        }
+    }
+    (((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))) + tail
+}
+
+/// Binary64 Cholesky A = LLᵀ in place (row-major n×n, lower triangle read and overwritten):
+/// l_ji = (a_ji − Σ_{k<i} l_ik·l_jk)/l_ii, l_jj = √(a_jj − Σ_{k<j} l_jk²). True when it runs to
+/// completion: every radicand > 0 and every value finite.
+pub fn cholesky(a: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        for i in 0..=j {
+            let s = a[j * n + i] - dot_f64(&a[i * n..i * n + i], &a[j * n..j * n + i]);
+            a[j * n + i] = if i < j { s / a[i * n + i] } else if s > 0.0 { s.sqrt() } else { return false };
+            if !a[j * n + i].is_finite() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// 2^k as a rational.
+pub fn pow2(k: i64) -> Q {
+    let p = Q::from_integer(BigInt::from(1) << k.unsigned_abs());
+    if k >= 0 { p } else { p.recip() }
+}
+
+/// γ_k = k·u/(1 − k·u), u = 2^−53 (binary64, round to nearest).
+fn gamma(k: usize) -> Q {
+    let ku = Q::from_integer(k.into()) * pow2(-53);
+    &ku / (int(1) - &ku)
+}
+
+/// Proves B = σ·I − H + α·wwᵀ ⪰ 0 for a binary64 symmetric H (`h`: its values exactly), a
+/// binary64 vector w and a binary64 α ≥ 0, or says why not (docs/verified-sharpness.md, Theorem
+/// 1 and Corollary 2). With u = 2^−53, η = 2^−1074, γ_k = ku/(1 − ku): the off-diagonal entries
+/// b̃_ij = fl(fl(α·fl(w_i·w_j)) − h_ij) differ from B's by F with ‖F‖₂ ≤ γ_3(R + α·S) + n(α + 2)η,
+/// R ≥ max_i Σ_j |h_ij|, S ≥ ‖w‖₁·max|w_i| (f64 sums over 1 − γ_n). The shift is the power of two
+/// c ≥ 2(E₀ + ‖F‖), E₀ the bound of Theorem 1 at T₀ = Σ_i (σ − h_ii + αw_i²)⁺; b̃_ii = the f64
+/// nearest to σ − c − h_ii + αw_i², δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
+/// runs to completion, λ_min(B̃) ≥ −E (Theorem 1 at tr B̃), so min δ_i ≥ E + ‖F‖ proves B ⪰ 0.
+/// Returns the computed factor L̃ (row-major, lower triangle).
+pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
+    let n = h.len();
+    let exact = |x: f64| Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"));
+    let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha)?);
+    let bound = |trace: Q| {
+        let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
+        &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
+    };
+    let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
+    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
+    let want: Vec<Q> = (0..n).map(|i| Ok(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?)).collect::<Result<_, String>>()?;
+    let e0 = bound(want.iter().filter(|x| x.is_positive()).sum());
+    let x = int(2) * (&e0 + &f);
+    let mut k = x.numer().bits() as i64 - x.denom().bits() as i64;
+    while pow2(k) < x {
+        k += 1;
+    }
+    while pow2(k - 1) >= x {
+        k -= 1;
+    }
+    let c = pow2(k.max(-1074));
+    let mut b = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..i {
+            b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
+        }
+        b[i * n + i] = (&want[i] - &c).to_f64().unwrap_or(f64::NAN);
+    }
+    let diag: Vec<Q> = (0..n).map(|i| exact(b[i * n + i])).collect::<Result<_, String>>()?;
+    if !cholesky(&mut b, n) {
+        return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
+    }
+    let need = bound(diag.iter().sum()) + f;
+    let min_delta = want.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap_or_default();
+    if min_delta < need {
+        return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
+    }
+    Ok(b)
 }

@@ -13,12 +13,11 @@
 //!   c·aᵀ(tI − D)⁻¹a ≤ 1. Rounding each term a_i²/(t − D_i) up (down) to a multiple of 2^−p
 //!   bounds that sum from above (below). H ⪰ diag(D) (c > 0) gives λ_max ≥ max D.
 
-use crate::linalg::{dot, inertia, is_symmetric, mat_vec, shift};
+use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, pow2, psd_by_cholesky, shift};
 use crate::number::{fmt_q, int, Q};
 use crate::tree::Table;
 use crate::{ensure, Checked, Claim, Fail};
-use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 
 pub const LAMBDA_MAX_KEYS: &[&str] = &["matrix", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack"];
 pub const RANK_ONE_KEYS: &[&str] = &["diag", "a", "c", "lo", "hi", "hi_minus_lo", "bits", "upper_sum", "lower_sum"];
@@ -27,7 +26,8 @@ pub const MAX_BITS: u64 = 4096;
 
 /// `lambda-max`: λ_max(matrix) ∈ [lo, hi].
 pub(crate) fn lambda_max(c: &Claim) -> Checked {
-    let h = c.t.matrix("matrix")?;
+    let float = c.t.str("lower")? == "witness" && c.t.str("upper")?.ends_with("-cholesky");
+    let h = c.t.matrix_up_to("matrix", if float { crate::tree::MAX_FLOAT_MATRIX } else { crate::tree::MAX_MATRIX })?;
     ensure(is_symmetric(&h), || "matrix is not symmetric".into())?;
     let (lo, hi, how) = enclosure(&c.t, &h)?;
     Ok(format!("λ_max of the {n}×{n} matrix in [{}, {}] ({how})", fmt_q(&lo), fmt_q(&hi), n = h.len()))
@@ -40,18 +40,25 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     ensure(&hi - &lo == gap, || format!("hi − lo = {} ≠ hi_minus_lo {}", fmt_q(&(&hi - &lo)), fmt_q(&gap)))?;
     ensure(!gap.is_negative(), || "hi < lo".into())?;
     let (lower, upper) = (t.str("lower")?, t.str("upper")?);
-    let uses_v = lower == "witness" || upper == "kato-temple";
-    if !uses_v {
-        t.forbid(&["v"], "without a witness route")?;
+    let kato = upper.starts_with("kato-temple");
+    let uses_v = lower == "witness" || kato;
+    let unused: [(bool, &[&str], &str); 3] = [
+        (uses_v, &["v"], "without a witness route"),
+        (lower == "witness", &["witness_norm2", "witness_value"], "by this lower route"),
+        (kato, &["mu", "rayleigh", "residual", "upper_slack"], "by this upper route"),
+    ];
+    for (used, keys, why) in unused {
+        if !used {
+            t.forbid(keys, why)?;
+        }
     }
-    if lower != "witness" {
-        t.forbid(&["witness_norm2", "witness_value"], "by this lower route")?;
-    }
-    if upper != "kato-temple" {
-        t.forbid(&["mu", "rayleigh", "residual", "upper_slack"], "by this upper route")?;
-    }
+    // The binary64 copy of H and the verified Cholesky of σ·I − H + α·wwᵀ (FORMAT.md §4.6).
+    let cholesky = |sigma: &Q, alpha: f64, w: &[f64]| -> Result<(), Fail> {
+        let hf: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(binary64).collect::<Option<_>>()).collect::<Option<_>>().ok_or_else(|| Fail::Reject("a matrix entry is not a binary64 number".into()))?;
+        psd_by_cholesky(&hf, sigma, alpha, w).map(drop).map_err(Fail::Reject)
+    };
     // The witness v, with vᵀv, ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ².
-    let (s, rho, eps2) = if uses_v {
+    let (v, s, rho, eps2) = if uses_v {
         let v = t.qs("v")?;
         ensure(v.len() == n, || format!("v has {} entries, the matrix is {n} × {n}", v.len()))?;
         let s = dot(&v, &v);
@@ -59,9 +66,9 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
         let w = mat_vec(h, &v);
         let rho = dot(&v, &w) / &s;
         let eps2 = dot(&w, &w) / &s - &rho * &rho;
-        (s, rho, eps2)
+        (v, s, rho, eps2)
     } else {
-        (Q::zero(), Q::zero(), Q::zero())
+        (Vec::new(), Q::zero(), Q::zero(), Q::zero())
     };
     let lower_how = match lower {
         "witness" => {
@@ -85,26 +92,38 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
             ensure(matches!(i, Some((0, _, _))), || format!("hi·I − H is not PSD by LDLᵀ (inertia {i:?})"))?;
             "hi·I − H ⪰ 0 by LDLᵀ"
         }
-        "kato-temple" => {
+        "definite-cholesky" => {
+            cholesky(&hi, 0.0, &vec![0.0; n])?;
+            "hi·I − H ⪰ 0 by verified binary64 Cholesky"
+        }
+        "kato-temple" | "kato-temple-cholesky" => {
             let mu = t.q("mu")?;
             ensure(t.q("rayleigh")? == rho, || format!("rayleigh ≠ vᵀHv/vᵀv = {}", fmt_q(&rho)))?;
             ensure(t.q("residual")? == eps2, || format!("residual ≠ ‖Hv‖²/vᵀv − ρ² = {}", fmt_q(&eps2)))?;
             ensure(rho > mu, || format!("ρ = {} is not above μ = {}", fmt_q(&rho), fmt_q(&mu)))?;
-            let i = inertia(&shift(h, &mu));
-            ensure(matches!(i, Some((_, 0, 1))), || format!("H − μ·I must have exactly one positive and no zero pivot, inertia {i:?}"))?;
+            if upper == "kato-temple" {
+                let i = inertia(&shift(h, &mu));
+                ensure(matches!(i, Some((_, 0, 1))), || format!("H − μ·I must have exactly one positive and no zero pivot, inertia {i:?}"))?;
+            } else {
+                // Deflation along the witness: w = the doubles nearest to v, α = the double nearest
+                // to 2(ρ − μ)/vᵀv (> 0), so B = μI − H + α·wwᵀ is positive along v.
+                let w: Vec<f64> = v.iter().map(|x| x.to_f64().filter(|x| x.is_finite())).collect::<Option<_>>().ok_or_else(|| Fail::Reject("v has an entry beyond the binary64 range".into()))?;
+                let alpha = (int(2) * (&rho - &mu) / &s).to_f64().filter(|a| a.is_finite()).ok_or_else(|| Fail::Reject("2(ρ − μ)/vᵀv is beyond the binary64 range".into()))?;
+                cholesky(&mu, alpha, &w)?;
+            }
             let exact = &hi - &rho - &eps2 / (&rho - &mu);
             ensure(t.q("upper_slack")? == exact, || format!("upper_slack ≠ hi − ρ − ε²/(ρ − μ) = {}", fmt_q(&exact)))?;
             ensure(!exact.is_negative(), || "hi is below the Kato–Temple bound".into())?;
-            "Kato–Temple with one eigenvalue above μ"
+            if upper == "kato-temple" { "Kato–Temple with one eigenvalue above μ" } else { "Kato–Temple, λ₂ ≤ μ by verified binary64 Cholesky" }
         }
-        other => return Err(Fail::Malformed(t.err("upper", format!("unknown upper-bound route `{other}` (expected definite or kato-temple)")))),
+        other => return Err(Fail::Malformed(t.err("upper", format!("unknown upper-bound route `{other}` (expected definite, kato-temple, definite-cholesky or kato-temple-cholesky)")))),
     };
     Ok((lo, hi, format!("{lower_how}; {upper_how}")))
 }
 
 /// Σ_i a_i²/(t − D_i), each term rounded up (or down) to a multiple of 2^−p (t > max D).
 fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
-    let scale = Q::from_integer(BigInt::from(1) << p as usize);
+    let scale = pow2(p as i64);
     let total: Q = diag.iter().zip(a).map(|(d, ai)| {
         let term = ai * ai * &scale / (t - d);
         if up { term.ceil() } else { term.floor() }

@@ -17,6 +17,8 @@ use std::fmt;
 pub const MAX_LIST: usize = 1_000_000;
 /// Largest side of a dense matrix (covariance, second moment, `lambda-max` matrix, `z`).
 pub const MAX_MATRIX: usize = 300;
+/// Largest side of a `lambda-max` matrix whose routes are all at float speed (FORMAT.md §4.6).
+pub const MAX_FLOAT_MATRIX: usize = 4096;
 /// Largest file the kernel reads, in bytes.
 pub const MAX_FILE_BYTES: u64 = 512 << 20;
 
@@ -100,9 +102,6 @@ impl<'de> Visitor<'de> for TreeVisitor {
     }
     fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
         Ok(Tree::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::Str(v))
     }
     fn visit_unit<E>(self) -> Result<Tree, E> {
         Ok(Tree::Other("null"))
@@ -234,7 +233,11 @@ impl<'a> Table<'a> {
         self.qs_at(self.req(key)?, &self.path(key))
     }
     pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Error> {
-        self.matrix_at(self.req(key)?, &self.path(key))
+        self.matrix_up_to(key, MAX_MATRIX)
+    }
+    /// A square matrix of at most `max` rows.
+    pub fn matrix_up_to(&self, key: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> {
+        self.matrix_at(self.req(key)?, &self.path(key), max)
     }
     pub fn list(&self, key: &str) -> Result<&'a [Tree], Error> {
         match self.req(key)? {
@@ -282,15 +285,15 @@ impl Table<'_> {
         }
     }
 
-    /// A square matrix (list of rows) of rationals at `path`, at most [`MAX_MATRIX`] wide.
-    pub fn matrix_at(&self, tree: &Tree, path: &str) -> Result<Vec<Vec<Q>>, Error> {
+    /// A square matrix (list of rows) of rationals at `path`, at most `max` wide.
+    pub fn matrix_at(&self, tree: &Tree, path: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> {
         let file = self.file;
         let Tree::List(rows) = tree else {
             return Err(Error::field(file, path, format!("expected a list of rows, found {}", tree.kind())));
         };
         let n = rows.len();
-        if n == 0 || n > MAX_MATRIX {
-            return Err(Error::field(file, path, format!("a matrix must have 1 to {MAX_MATRIX} rows, found {n}")));
+        if n == 0 || n > max {
+            return Err(Error::field(file, path, format!("a matrix must have 1 to {max} rows, found {n}")));
         }
         let m: Vec<Vec<Q>> = rows.iter().enumerate().map(|(i, r)| self.qs_at(r, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?;
         match m.iter().position(|r| r.len() != n) {

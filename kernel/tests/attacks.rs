@@ -177,3 +177,59 @@ fn norm_claims_on_deep_models_are_rejected() {
     rejected("deep.toml", text, "no norm linear in β");
     malformed("depth.toml", &text.replace("model = \"shared-depth\"\ndepth = 3", "model = \"shared\"\ndepth = 3"), "depth");
 }
+
+/// A `lambda-max` claim file on a binary64 matrix (rows of rational strings) with `extra` keys.
+fn float_claim(matrix: &[&[&str]], keys: &str) -> String {
+    let rows: Vec<String> = matrix.iter().map(|r| format!("[{}]", r.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", "))).collect();
+    format!("version = 2\n[[claim]]\nkind = \"lambda-max\"\nmatrix = [{}]\n{keys}", rows.join(", "))
+}
+
+// H = [[1/2, b], [b, 1/2]] has eigenvalues 1/2 ± b. With b = 1/2: λ_max = 1 (eigenvector (1, 1),
+// ρ = 1, so lo = 1 has witness_value (ρ − lo)·vᵀv = 0). hi = 1 + 2^−30: the kernel's shift is
+// c = 2^−48 (the power of two ≥ 2(E₀ + ‖F‖) ≈ 26·2^−53), so B̃ = hi·I − H − c·I =
+// [[1/2 + 2^−30 − 2^−48, −1/2], [−1/2, …]] (exact doubles) has λ_min = 2^−30 − 2^−48 > 0.
+const HI: &str = "1073741825/1073741824";
+const DEFINITE: &str = "lo = \"1\"\nhi = \"1073741825/1073741824\"\nhi_minus_lo = \"1/1073741824\"\nlower = \"witness\"\nupper = \"definite-cholesky\"\nv = [\"1\", \"1\"]\nwitness_norm2 = \"2\"\n";
+
+#[test]
+fn a_verified_float_cholesky_bound_is_accepted_and_one_ulp_across_it_is_rejected() {
+    let ok = float_claim(&[&["1/2", "1/2"], &["1/2", "1/2"]], &format!("{DEFINITE}witness_value = \"0\"\n"));
+    let r = report("float-ok.toml", &ok);
+    assert!(r.passed(), "{r:?}");
+    // b = 1/2 + 2^−30 + 2^−53 (a binary64: the ulp at 1/2 is 2^−53) puts λ_max = 1 + 2^−30 + 2^−53
+    // half an ulp of hi above hi = 1 + 2^−30: hi·I − H has eigenvalue −2^−53, so no certificate
+    // may pass (ρ = λ_max, witness_value = (ρ − 1)·2 = 2^−29 + 2^−52).
+    let b = "4503599635759105/9007199254740992";
+    let moved = float_claim(&[&["1/2", b], &[b, "1/2"]], &format!("{DEFINITE}witness_value = \"8388609/4503599627370496\"\n"));
+    rejected("float-moved.toml", &moved, "did not run to completion");
+    // hi one ulp (2^−52) below λ_max = 1 of the original matrix, with any shift: rejected.
+    let low = ok.replace(HI, "4503599627370495/4503599627370496").replace("hi_minus_lo = \"1/1073741824\"", "hi_minus_lo = \"-1/4503599627370496\"");
+    rejected("float-low.toml", &low, "hi < lo");
+    let low = low.replace("lo = \"1\"", "lo = \"1/2\"").replace("hi_minus_lo = \"-1/4503599627370496\"", "hi_minus_lo = \"2251799813685247/4503599627370496\"").replace("witness_value = \"0\"", "witness_value = \"1\"");
+    rejected("float-low2.toml", &low, "did not run to completion");
+}
+
+// H = diag(2, 1, 0): λ₁ = 2 with v = e₁ exact (ρ = 2, ε² = 0); μ = 3/2, and the kernel's
+// deflation w = v, α = 2(ρ − μ)/vᵀv = 1 make B = μI − H + α·wwᵀ = diag(1/2, 1/2, 3/2) ⪰ 0, so
+// λ₂ ≤ μ and Kato–Temple gives λ_max ≤ ρ = 2.
+const KT: &str = "lo = \"2\"\nhi = \"2\"\nhi_minus_lo = \"0\"\nlower = \"witness\"\nupper = \"kato-temple-cholesky\"\nv = [\"1\", \"0\", \"0\"]\nwitness_norm2 = \"1\"\nwitness_value = \"0\"\nmu = \"3/2\"\nrayleigh = \"2\"\nresidual = \"0\"\nupper_slack = \"0\"\n";
+
+fn kt(h11: &str, mu: &str) -> String {
+    float_claim(&[&["2", "0", "0"], &["0", h11, "0"], &["0", "0", "0"]], &KT.replace("mu = \"3/2\"", &format!("mu = \"{mu}\"")))
+}
+
+#[test]
+fn a_kato_temple_gap_by_float_cholesky_and_its_attacks() {
+    let r = report("kt-ok.toml", &kt("1", "3/2"));
+    assert!(r.passed(), "{r:?}");
+    // λ₂ moved one ulp above μ (3/2 + 2^−52): μI − H + α·wwᵀ has eigenvalue −2^−52.
+    rejected("kt-gap.toml", &kt("6755399441055745/4503599627370496", "3/2"), "did not run to completion");
+    // μ = λ₂ = 1 (with upper_slack unchanged): B = diag(1, 0, 1) has no room for the shift.
+    rejected("kt-mu.toml", &kt("1", "1"), "did not run to completion");
+    // A matrix entry that is not a binary64 number (1/3) cannot go the float route.
+    rejected("kt-third.toml", &kt("1/3", "3/2"), "not a binary64");
+    // The shift and the deflation are the kernel's: keys for them are malformed, and so are the
+    // Kato–Temple keys with the definite route.
+    malformed("kt-shift.toml", &format!("{}shift = \"0\"\n", kt("1", "3/2")), "shift");
+    malformed("kt-keys.toml", &kt("1", "3/2").replace("kato-temple-cholesky", "definite-cholesky"), "mu");
+}

@@ -6,11 +6,11 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::cli::audit::parse_theta;
+use dlncheck::io::matrix::{enclosure_json, parse_theta};
 use dlncheck::cli::check::verdicts as check_verdicts;
 use dlncheck::cli::learner::evaluate as learner_evaluate;
 use dlncheck::cli::gd::{evaluate as gd_evaluate, RunOptions as GdRunOptions};
-use dlncheck::cli::sharpness::{enclosure_json, parse_width, rank_one_hessian};
+use dlncheck::cli::sharpness::{parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
 pub use dlncheck::error::{Error, Result};
 use dlncheck::theory::generalization::{report as generalization_report, report_json as generalization_json};

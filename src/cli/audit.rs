@@ -8,12 +8,13 @@
 //! |λ|), ulp error (over the spacing of the estimate's float type at the estimate), and whether
 //! the estimate lies inside the enclosure.
 
-use super::sharpness::{enclosure_json, parse_width, read_matrix};
+use crate::io::matrix::{enclosure_json, parse_theta, parse_width, read_matrices, Matrix};
 use crate::error::{Error, Result};
 use crate::spectra::estimate::{self, Dense, End, Estimate, Hessian, Operator};
 use crate::io::instance::Instance;
 use crate::models::loss::{self, Data};
 use crate::numeric::rational::{fmt_q, from_f64_exact, parse_q, Q};
+use crate::spectra::certified::FLOAT_ROUTE_MIN;
 use crate::numeric::scalar::{q_to_f64, Scalar};
 use crate::numeric::rational::abs;
 use crate::spectra::certified::Spectrum;
@@ -38,6 +39,8 @@ pub struct Options<'a> {
     pub iterations: usize,
     pub width: &'a str,
     pub json: bool,
+    /// One CSV row per checkpoint and estimate instead of the table.
+    pub csv: bool,
 }
 
 /// One audited estimate.
@@ -75,24 +78,27 @@ fn run_estimators<T: Float + Into<f64>>(op: &dyn Operator<T>, precision: &'stati
     ]
 }
 
-/// Parses `--theta` as comma-separated rationals, one per parameter of the model.
-pub fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
-    let p = inst.dim() * inst.model.block();
-    let theta: Vec<Q> = text.split(',').enumerate().map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}")))).collect::<Result<_>>()?;
-    if theta.len() != p {
-        return Err(Error::Usage(format!("--theta has {} entries, model {} with d = {} has {p} parameters", theta.len(), inst.model.name(), inst.dim())));
-    }
-    Ok(theta)
-}
-
 fn hessian_op<T: Scalar<Ctx = ()>>(inst: &Instance, theta: &[Q]) -> Hessian<T> {
     Hessian { model: inst.model, data: Data::from_instance(inst, &()), theta: theta.iter().map(|q| T::from_q(q, &())).collect() }
 }
 
-/// The exact matrix, a label, and the same operator in f64 and f32.
-type Operators = (Vec<Vec<Q>>, String, Box<dyn Operator<f64>>, Box<dyn Operator<f32>>);
+/// A label, the certified spectrum, and the same operator in f64 and f32.
+type Audited = (String, usize, Spectrum, Box<dyn Operator<f64>>, Box<dyn Operator<f32>>);
 
-/// Runs `audit`.
+/// The f64 and f32 copies of a matrix (f32 rounded from the exact value, as always below the
+/// float route's side, and from the binary64 value, which is the same number, above it).
+fn dense_ops(m: &Matrix) -> (Box<dyn Operator<f64>>, Box<dyn Operator<f32>>) {
+    let f64s = m.f64s();
+    let f32s: Vec<Vec<f32>> = if m.side() < FLOAT_ROUTE_MIN || matches!(m, Matrix::Rational(_)) {
+        m.rational().iter().map(|r| r.iter().map(|q| f32::from_q(q, &())).collect()).collect()
+    } else {
+        f64s.iter().map(|r| r.iter().map(|x| *x as f32).collect()).collect()
+    };
+    (Box::new(Dense(f64s)), Box::new(Dense(f32s)))
+}
+
+/// Runs `audit`: one operator, or a batch (an `.npz` of matrices, one per checkpoint) printed as
+/// a JSON object with `checkpoints` or, with `csv`, as CSV rows (checkpoint, estimate).
 pub fn run(o: &Options) -> Result<i32> {
     let width = parse_width(o.width)?;
     let precisions: Vec<&str> = match o.precision {
@@ -100,53 +106,103 @@ pub fn run(o: &Options) -> Result<i32> {
         Some(p @ ("f32" | "f64")) => vec![p],
         Some(other) => return Err(Error::Usage(format!("--precision: `{other}` (expected f32 or f64)"))),
     };
-    let (h, label, ops64, ops32): Operators = match o.source {
+    let outside = match o.estimate {
+        Some(text) => Some(parse_q(text).map_err(|r| Error::Usage(format!("--estimate: {r}")))?),
+        None => None,
+    };
+    let mut audited: Vec<Audited> = Vec::new();
+    match o.source {
         Source::Matrix(path) => {
-            let h = read_matrix(path)?;
-            let f64s: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(q_to_f64).collect()).collect();
-            let f32s: Vec<Vec<f32>> = h.iter().map(|r| r.iter().map(|q| f32::from_q(q, &())).collect()).collect();
-            (h, path.display().to_string(), Box::new(Dense(f64s)), Box::new(Dense(f32s)))
+            let matrices = read_matrices(path)?;
+            let progress = super::sharpness::Progress::new(matrices.len(), matrices.iter().map(|(_, m)| m.side()).max().unwrap_or(0));
+            for (label, m) in matrices {
+                progress.start(&label, m.side());
+                let (ops64, ops32) = dense_ops(&m);
+                audited.push((label, m.side(), m.spectrum(&width), ops64, ops32));
+                progress.done();
+            }
+            progress.finish();
         }
         Source::Hessian { instance, theta } => {
             let inst = super::instance(instance)?;
             let theta = parse_theta(&inst, theta)?;
             let data = Data::<Q>::from_instance(&inst, &());
             let h = loss::hessian(inst.model, &data, &theta);
-            (h, format!("Hessian of {} at θ", instance.display()), Box::new(hessian_op::<f64>(&inst, &theta)), Box::new(hessian_op::<f32>(&inst, &theta)))
+            let spectrum = Spectrum::of(&h, &width);
+            audited.push((format!("Hessian of {} at θ", instance.display()), h.len(), spectrum, Box::new(hessian_op::<f64>(&inst, &theta)), Box::new(hessian_op::<f32>(&inst, &theta))));
         }
-    };
-    let spectrum = Spectrum::of(&h, &width);
-    let mut rows = Vec::new();
-    match o.estimate {
-        Some(text) => {
-            let value = parse_q(text).map_err(|r| Error::Usage(format!("--estimate: {r}")))?;
-            let f = q_to_f64(&value);
-            let (precision, ulp) = if precisions == ["f32"] { ("f32", ulp_f32(f as f32)) } else { ("f64", ulp_f64(f)) };
-            let end = if value.is_negative() { End::Smallest } else { End::Largest };
-            rows.push(Row { method: "outside estimate".into(), precision, value, ulp, iterations: None, converged: None, end });
-        }
-        None => {
-            for p in &precisions {
-                match *p {
-                    "f32" => rows.extend(run_estimators(ops32.as_ref(), "f32", o.iterations, ulp_f32, f32::EPSILON)),
-                    _ => rows.extend(run_estimators(ops64.as_ref(), "f64", o.iterations, ulp_f64, f64::EPSILON)),
+    }
+    let batch = audited.len() > 1 || o.csv;
+    let mut reports = Vec::new();
+    for (label, d, spectrum, ops64, ops32) in &audited {
+        let mut rows = Vec::new();
+        match &outside {
+            Some(value) => {
+                let f = q_to_f64(value);
+                let (precision, ulp) = if precisions == ["f32"] { ("f32", ulp_f32(f as f32)) } else { ("f64", ulp_f64(f)) };
+                let end = if value.is_negative() { End::Smallest } else { End::Largest };
+                rows.push(Row { method: "outside estimate".into(), precision, value: value.clone(), ulp, iterations: None, converged: None, end });
+            }
+            None => {
+                for p in &precisions {
+                    match *p {
+                        "f32" => rows.extend(run_estimators(ops32.as_ref(), "f32", o.iterations, ulp_f32, f32::EPSILON)),
+                        _ => rows.extend(run_estimators(ops64.as_ref(), "f64", o.iterations, ulp_f64, f64::EPSILON)),
+                    }
                 }
             }
         }
+        let (min_lo, min_hi) = spectrum.min();
+        let estimates: Vec<Value> = rows.iter().map(|r| audit_row(r, spectrum)).collect();
+        let mut report = json!({
+            "source": label,
+            "d": d,
+            "lambda_max": enclosure_json(&spectrum.max.lo, &spectrum.max.hi, Some(&spectrum.max)),
+            "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&spectrum.neg_min)),
+            "estimates": estimates,
+        });
+        if batch {
+            report["name"] = report["source"].take();
+            if let Some(m) = report.as_object_mut() {
+                m.remove("source");
+            }
+        }
+        reports.push(report);
     }
-    let (min_lo, min_hi) = spectrum.min();
-    let audited: Vec<Value> = rows.iter().map(|r| audit_row(r, &spectrum)).collect();
-    let report = json!({
-        "source": label,
-        "d": h.len(),
-        "lambda_max": enclosure_json(&spectrum.max.lo, &spectrum.max.hi, Some(&spectrum.max)),
-        "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&spectrum.neg_min)),
-        "estimates": audited,
-    });
-    if o.json {
-        super::print_json(&report)?;
+    if o.csv {
+        out!("checkpoint,d,lambda_max_lo,lambda_max_hi,lambda_min_lo,lambda_min_hi,method,precision,end,estimate,inside,abs_error_hi,rel_error_hi,ulp_error_hi");
+        for r in &reports {
+            for e in r["estimates"].as_array().into_iter().flatten() {
+                let num = |v: &Value| v.as_f64().map_or(String::new(), |x| format!("{x:e}"));
+                out!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    super::sharpness::csv_field(r["name"].as_str().unwrap_or("")), r["d"],
+                    r["lambda_max"]["lo"].as_str().unwrap_or(""), r["lambda_max"]["hi"].as_str().unwrap_or(""),
+                    r["lambda_min"]["lo"].as_str().unwrap_or(""), r["lambda_min"]["hi"].as_str().unwrap_or(""),
+                    e["method"].as_str().unwrap_or(""), e["precision"].as_str().unwrap_or(""), e["end"].as_str().unwrap_or(""),
+                    e["estimate_exact"].as_str().unwrap_or(""), e["inside"], num(&e["abs_error"]["hi"]), num(&e["rel_error"]["hi"]), num(&e["ulp_error"]["hi"])
+                );
+            }
+        }
+    } else if batch {
+        let source = match o.source {
+            Source::Matrix(p) => p.display().to_string(),
+            Source::Hessian { instance, .. } => instance.display().to_string(),
+        };
+        let all = json!({"source": source, "checkpoints": reports});
+        if o.json {
+            super::print_json(&all)?;
+        } else {
+            for r in &reports {
+                let mut r = r.clone();
+                r["source"] = r["name"].clone();
+                print_table(&r)?;
+            }
+        }
+    } else if o.json {
+        super::print_json(&reports[0])?;
     } else {
-        print_table(&report)?;
+        print_table(&reports[0])?;
     }
     Ok(0)
 }

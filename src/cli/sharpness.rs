@@ -2,63 +2,15 @@
 //! λ_max, λ_min and the spectral norm of a rational symmetric matrix (SPEC §6, §7).
 
 use crate::io::claims;
-use crate::error::{Error, Result};
-use dlncheck_kernel::tree::{Numbers, Table};
-use crate::numeric::rational::{fmt_q, parse_q, Q};
+use crate::error::Result;
+use crate::numeric::rational::{fmt_q, Q};
 use crate::numeric::scalar::q_to_f64;
-use crate::spectra::certified::{self as sharpness, check_symmetric, Lower, MaxCertificate, Spectrum, Upper};
-use num_traits::Signed;
+use crate::spectra::certified as sharpness;
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// Reads a matrix: `.npy` (f32/f64, exact binary values) or JSON/TOML `{"matrix": [[...]]}` of
-/// rationals; checks that it is square and symmetric.
-pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
-    let name = path.display().to_string();
-    let m = if path.extension().is_some_and(|e| e == "npy") {
-        crate::io::npy::read_matrix(path)?
-    } else {
-        let tree = crate::io::instance::read_tree(path)?;
-        let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_q));
-        let rows = t.list("matrix")?;
-        if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
-            return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::io::npy::MAX_SIDE, rows.len())));
-        }
-        rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?
-    };
-    check_symmetric(&m).map_err(|r| Error::input(&name, "matrix", r))?;
-    Ok(m)
-}
-
-/// Parses `--width`: a rational in (0, 1).
-pub fn parse_width(text: &str) -> Result<Q> {
-    let w = parse_q(text).map_err(|r| Error::Usage(format!("--width: {r}")))?;
-    if !w.is_positive() || w >= Q::from_integer(1.into()) {
-        return Err(Error::Usage(format!("--width: {text} must lie strictly between 0 and 1")));
-    }
-    Ok(w)
-}
-
-fn route(c: &MaxCertificate) -> String {
-    let lower = match c.lower {
-        Lower::Witness(_) => "Rayleigh witness",
-        Lower::Inertia => "LDLᵀ inertia",
-    };
-    let upper = match c.upper {
-        Upper::Definite => "hi·I − H ⪰ 0 by LDLᵀ",
-        Upper::KatoTemple { .. } => "Kato–Temple, one eigenvalue above a gap shift",
-    };
-    format!("{lower}; {upper}")
-}
-
-/// `{lo, hi, relative_width, certificate}` of one end.
-pub fn enclosure_json(lo: &Q, hi: &Q, how: Option<&MaxCertificate>) -> Value {
-    let mut v = json!({"lo": fmt_q(lo), "hi": fmt_q(hi), "relative_width": q_to_f64(&sharpness::relative_width(lo, hi))});
-    if let Some(c) = how {
-        v["certificate"] = json!(route(c));
-    }
-    v
-}
+pub use crate::io::matrix::parse_width;
+use crate::io::matrix::{enclosure_json, read_matrices, route, Matrix};
 
 /// The `shared` one-point Hessian 2r·diag(x) + 4aaᵀ at θ = w (a = x ⊙ w) as (D, a, c = 4), or
 /// `None` for other models and n > 1.
@@ -80,11 +32,11 @@ pub fn rank_one_hessian(inst: &crate::io::instance::Instance, theta: &[Q]) -> Op
 pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
     let w = parse_width(width)?;
     let inst = super::instance(instance)?;
-    let theta = super::audit::parse_theta(&inst, theta)?;
+    let theta = crate::io::matrix::parse_theta(&inst, theta)?;
     let Some((diag, a, c)) = rank_one_hessian(&inst, &theta) else {
         let data = crate::models::loss::Data::<Q>::from_instance(&inst, &());
         let h = crate::models::loss::hessian(inst.model, &data, &theta);
-        return report(&format!("Hessian of {} at θ", instance.display()), h, &w, as_json, claim);
+        return report(&format!("Hessian of {} at θ", instance.display()), &Matrix::Rational(h), &w, as_json, claim);
     };
     let start = std::time::Instant::now();
     let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
@@ -115,20 +67,117 @@ fn write_checked(out: &Path, file: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Runs `sharpness --matrix FILE`.
-pub fn run(path: &Path, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+/// Runs `sharpness --matrix FILE`: one matrix, or a batch (`.npz`, one per checkpoint) printed
+/// as one JSON object with `checkpoints` or, with `csv`, one CSV row per checkpoint.
+pub fn run(path: &Path, width: &str, as_json: bool, csv: bool, claim: Option<&Path>) -> Result<i32> {
     let w = parse_width(width)?;
-    let h = read_matrix(path)?;
-    report(&path.display().to_string(), h, &w, as_json, claim)
+    let mut matrices = read_matrices(path)?;
+    if matrices.len() == 1 && !csv {
+        let (label, m) = matrices.remove(0);
+        return report(&label, &m, &w, as_json, claim);
+    }
+    let progress = Progress::new(matrices.len(), matrices.iter().map(|(_, m)| m.side()).max().unwrap_or(0));
+    let mut rows = Vec::new();
+    let mut claims_out = Vec::new();
+    for (label, m) in &matrices {
+        progress.start(label, m.side());
+        let start = std::time::Instant::now();
+        let s = m.spectrum(&w);
+        let seconds = start.elapsed().as_secs_f64();
+        if claim.is_some() {
+            let h = m.rational();
+            claims_out.push(sharpness::claim(&h, &s.max));
+            claims_out.push(sharpness::claim(&sharpness::negate(&h), &s.neg_min));
+        }
+        rows.push((label.clone(), m.side(), s, seconds));
+        progress.done();
+    }
+    progress.finish();
+    if let Some(out) = claim {
+        let title = format!("Certified λ_max and λ_min (as λ_max of −H) of each matrix of {}", path.display());
+        write_checked(out, &claims::claim_file(&title, None, claims_out))?;
+    }
+    if csv {
+        out!("checkpoint,d,lambda_max,lambda_max_lo,lambda_max_hi,lambda_min,lambda_min_lo,lambda_min_hi,relative_width_max,relative_width_min,seconds");
+        for (label, d, s, seconds) in &rows {
+            let (min_lo, min_hi) = s.min();
+            out!(
+                "{},{d},{:e},{},{},{:e},{},{},{:e},{:e},{seconds:.3}",
+                csv_field(label), q_to_f64(&s.max.lo), fmt_q(&s.max.lo), fmt_q(&s.max.hi), q_to_f64(&min_hi), fmt_q(&min_lo), fmt_q(&min_hi),
+                q_to_f64(&s.max.relative_width()), q_to_f64(&s.neg_min.relative_width())
+            );
+        }
+    } else if as_json {
+        let checkpoints: Vec<Value> = rows.iter().map(|(label, d, s, seconds)| {
+            let (min_lo, min_hi) = s.min();
+            let (norm_lo, norm_hi) = s.norm();
+            json!({
+                "name": label, "d": d,
+                "lambda_max": enclosure_json(&s.max.lo, &s.max.hi, Some(&s.max)),
+                "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&s.neg_min)),
+                "spectral_norm": enclosure_json(&norm_lo, &norm_hi, None),
+                "seconds": seconds,
+            })
+        }).collect();
+        super::print_json(&json!({"file": path.display().to_string(), "target_width": fmt_q(&w), "checkpoints": checkpoints}))?;
+    } else {
+        out!("{}: {} matrices, target relative width {}", path.display(), rows.len(), fmt_q(&w));
+        for (label, d, s, seconds) in &rows {
+            let (_, min_hi) = s.min();
+            out!("  {label} ({d}×{d}): λ_max ≈ {:e} (width {:.1e}), λ_min ≈ {:e} (width {:.1e}), {seconds:.3} s", q_to_f64(&s.max.lo), q_to_f64(&s.max.relative_width()), q_to_f64(&min_hi), q_to_f64(&s.neg_min.relative_width()));
+        }
+    }
+    Ok(0)
 }
 
-fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+/// A CSV field, quoted when it holds a comma or a quote.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// A progress bar on stderr for batches and long factorizations (only when stderr is a terminal).
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// For `count` matrices of side at most `side`: shown when there are several or they are large.
+    pub fn new(count: usize, side: usize) -> Self {
+        use std::io::IsTerminal;
+        let show = std::io::stderr().is_terminal() && (count > 1 || side >= 500);
+        Progress(show.then(|| {
+            let bar = indicatif::ProgressBar::new(count as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        }))
+    }
+    pub fn start(&self, label: &str, side: usize) {
+        if let Some(b) = &self.0 {
+            b.set_message(format!("{label}: {side}×{side}, verified Cholesky and witness"));
+        }
+    }
+    pub fn done(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn report(label: &str, m: &Matrix, w: &Q, as_json: bool, claim: Option<&Path>) -> Result<i32> {
+    let progress = Progress::new(1, m.side());
+    progress.start(label, m.side());
     let start = std::time::Instant::now();
-    let s = Spectrum::of(&h, w);
+    let s = m.spectrum(w);
     let seconds = start.elapsed().as_secs_f64();
+    progress.finish();
     let (min_lo, min_hi) = s.min();
     let (norm_lo, norm_hi) = s.norm();
     if let Some(out) = claim {
+        let h = m.rational();
         let claims = vec![sharpness::claim(&h, &s.max), sharpness::claim(&sharpness::negate(&h), &s.neg_min)];
         let title = format!("Certified λ_max and λ_min (as λ_max of −H) of {label}");
         write_checked(out, &claims::claim_file(&title, None, claims))?;
@@ -136,7 +185,7 @@ fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path
     if as_json {
         super::print_json(&json!({
             "file": label,
-            "d": h.len(),
+            "d": m.side(),
             "target_width": fmt_q(w),
             "lambda_max": enclosure_json(&s.max.lo, &s.max.hi, Some(&s.max)),
             "lambda_min": enclosure_json(&min_lo, &min_hi, Some(&s.neg_min)),
@@ -144,7 +193,7 @@ fn report(label: &str, h: Vec<Vec<Q>>, w: &Q, as_json: bool, claim: Option<&Path
             "seconds": seconds,
         }))?;
     } else {
-        let n = h.len();
+        let n = m.side();
         out!("{label}: {n}×{n} symmetric matrix, target relative width {}", fmt_q(w));
         for (name, lo, hi) in [("λ_max", &s.max.lo, &s.max.hi), ("λ_min", &min_lo, &min_hi), ("max|λ|", &norm_lo, &norm_hi)] {
             out!("  {name:<7} ≈ {:<24e} in [{}, {}]", q_to_f64(lo), fmt_q(lo), fmt_q(hi));

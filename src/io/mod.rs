@@ -1,11 +1,13 @@
 //! Files in and out. The readers ([`instance`], [`npy`]) sit below everything: they import only
 //! [`crate::numeric`] and the kernel's instance types, so every other folder may read an
-//! instance. The writers ([`claims`], [`plot`], [`coq`]) sit above the theory and dynamics whose
+//! instance. The writers ([`claims`], [`plot`], [`coq`]) and [`matrix`] (the matrix inputs and
+//! enclosure JSON shared by `sharpness` and `audit`, which import [`crate::spectra`]) sit above the theory and dynamics whose
 //! results they write, and nothing but the CLI imports them.
 
 pub mod instance;
 pub mod npy;
 pub mod format;
+pub mod matrix;
 pub mod claims;
 pub mod plot;
 pub mod coq;

@@ -5,7 +5,8 @@
 //! `descr`, `fortran_order` and `shape`, then the raw data. Accepted `descr`: `<f4`, `<f8`,
 //! `>f4`, `>f8` (and `|`-less equivalents written by NumPy). Every value is read as the exact
 //! binary rational it holds ([`crate::numeric::rational::from_f64_exact`]); NaN and infinities are
-//! rejected with the index of the first one. Only 2-D arrays are accepted.
+//! rejected with the index of the first one. Only 2-D arrays are accepted. `.npz` archives
+//! ([`parse_npz`]) hold one such array per entry: a batch (e.g. one Hessian per checkpoint).
 
 use crate::error::{Error, Result};
 use crate::numeric::rational::{from_f64_exact, Q};
@@ -23,6 +24,12 @@ pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
 
 /// Parses the bytes of a 2-D `.npy` file; `name` is used in error messages.
 pub fn parse_matrix(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Q>>> {
+    Ok(parse_f64(name, bytes)?.into_iter().map(|r| r.into_iter().map(|x| from_f64_exact(x).unwrap_or_default()).collect()).collect())
+}
+
+/// Parses the bytes of a 2-D `.npy` file into its binary64 values (float32 widened exactly);
+/// NaN and infinities are refused with the index of the first one.
+pub fn parse_f64(name: &str, bytes: &[u8]) -> Result<Vec<Vec<f64>>> {
     let bad = |field: &str, reason: String| Error::input(name, field, reason);
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
         return Err(Error::file(name, "not a .npy file (missing the \\x93NUMPY magic)"));
@@ -77,16 +84,80 @@ pub fn parse_matrix(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Q>>> {
             (_, true) => f32::from_be_bytes(chunk.try_into().unwrap_or([0; 4])) as f64,
         };
         let (i, j) = if fortran { (k % rows, k / rows) } else { (k / cols, k % cols) };
-        let q = from_f64_exact(value).ok_or_else(|| bad(&format!("[{i}][{j}]"), format!("{value} is not a finite number")))?;
-        out[i].push((j, q));
+        if !value.is_finite() {
+            return Err(bad(&format!("[{i}][{j}]"), format!("{value} is not a finite number")));
+        }
+        out[i].push((j, value));
     }
     Ok(out
         .into_iter()
-        .map(|mut r: Vec<(usize, Q)>| {
+        .map(|mut r: Vec<(usize, f64)>| {
             r.sort_by_key(|(j, _)| *j);
             r.into_iter().map(|(_, q)| q).collect()
         })
         .collect())
+}
+
+/// The arrays of a NumPy `.npz` archive (a ZIP of `.npy` files, stored or deflated, ZIP64 as
+/// NumPy writes it), in archive order, each named without its `.npy` suffix.
+pub fn parse_npz(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    let bad = |reason: &str| Error::file(name, format!("not a readable .npz archive: {reason}"));
+    let u16_at = |at: usize| bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64).ok_or_else(|| bad("truncated"));
+    let u32_at = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64).ok_or_else(|| bad("truncated"));
+    let u64_at = |at: usize| bytes.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).ok_or_else(|| bad("truncated"));
+    let from = bytes.len().saturating_sub(65_557);
+    let eocd = (from..bytes.len().saturating_sub(21)).rev().find(|&i| bytes[i..i + 4] == [0x50, 0x4b, 0x05, 0x06]).ok_or_else(|| bad("no end-of-directory record"))?;
+    let (mut count, mut offset) = (u16_at(eocd + 10)?, u32_at(eocd + 16)?);
+    if offset == 0xffff_ffff || count == 0xffff {
+        let locator = eocd.checked_sub(20).filter(|&l| bytes[l..l + 4] == [0x50, 0x4b, 0x06, 0x07]).ok_or_else(|| bad("no ZIP64 locator"))?;
+        let z = usize::try_from(u64_at(locator + 8)?).map_err(|_| bad("offset"))?;
+        (count, offset) = (u64_at(z + 32)?, u64_at(z + 48)?);
+    }
+    let mut at = usize::try_from(offset).map_err(|_| bad("offset"))?;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        if u32_at(at)? != 0x0201_4b50 {
+            return Err(bad("corrupt central directory"));
+        }
+        let (method, mut csize, mut usize_) = (u16_at(at + 10)?, u32_at(at + 20)?, u32_at(at + 24)?);
+        let (nlen, xlen, clen) = (u16_at(at + 28)? as usize, u16_at(at + 30)? as usize, u16_at(at + 32)? as usize);
+        let mut local = u32_at(at + 42)?;
+        let entry = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + nlen).ok_or_else(|| bad("truncated"))?).to_string();
+        // ZIP64 extra field: the 8-byte sizes and offset that the 4-byte fields mark 0xFFFFFFFF.
+        let (mut x, end) = (at + 46 + nlen, at + 46 + nlen + xlen);
+        while x + 4 <= end {
+            let (id, len) = (u16_at(x)?, u16_at(x + 2)? as usize);
+            if id == 1 {
+                let mut f = x + 4;
+                for v in [&mut usize_, &mut csize, &mut local] {
+                    if *v == 0xffff_ffff {
+                        *v = u64_at(f)?;
+                        f += 8;
+                    }
+                }
+            }
+            x += 4 + len;
+        }
+        let local = usize::try_from(local).map_err(|_| bad("offset"))?;
+        let data = local + 30 + u16_at(local + 26)? as usize + u16_at(local + 28)? as usize;
+        let raw = usize::try_from(csize).ok().and_then(|c| bytes.get(data..data.checked_add(c)?)).ok_or_else(|| bad("truncated entry"))?;
+        let member = format!("{name}[{entry}]");
+        let array = match method {
+            0 => parse_f64(&member, raw)?,
+            8 => {
+                let limit = usize::try_from(usize_).map_err(|_| bad("entry size"))?;
+                let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, limit).map_err(|_| bad("a deflated entry does not inflate"))?;
+                parse_f64(&member, &inflated)?
+            }
+            m => return Err(bad(&format!("entry `{entry}` uses compression method {m} (stored or deflate expected)"))),
+        };
+        out.push((entry.strip_suffix(".npy").unwrap_or(&entry).to_string(), array));
+        at += 46 + nlen + xlen + clen;
+    }
+    if out.is_empty() {
+        return Err(bad("no arrays"));
+    }
+    Ok(out)
 }
 
 /// The raw text of `key`'s value in a Python dict literal such as

@@ -13,14 +13,14 @@
 //!   λ_max or ≤ μ, so (λ_i − λ_max)(λ_i − μ) ≥ 0, hence vᵀ(H − λ_max)(H − μ)v ≥ 0, which reads
 //!   ε² + (ρ − λ_max)(ρ − μ) ≥ 0 (the Kato–Temple inequality).
 //!
-//! Route: a dense f64 Jacobi eigendecomposition gives the top eigenvector; it is refined by
+//! Route: a dense f64 eigendecomposition (nalgebra) gives the top eigenvector; it is refined by
 //! exact residuals (v ← v − Σ_{j outside the top cluster} (u_jᵀr)/(λ_j − ρ) u_j), each step
 //! gaining about 16 digits, so ρ and ε² reach any width with O(d²) exact work. The single exact
 //! LDLᵀ is the one at a short dyadic μ in the spectral gap, whose integers stay small. When the
 //! top eigenvalue is (nearly) multiple, or floats cannot represent H, bisection on the inertia of
 //! H − σ·I at short dyadic σ tightens [lo, hi] instead.
 
-use crate::spectra::estimate::jacobi_eigen;
+use crate::spectra::estimate::symmetric_eigen;
 use crate::numeric::ldl;
 use crate::numeric::rational::{from_f64_exact, Q};
 use crate::numeric::scalar::q_to_f64;
@@ -43,6 +43,12 @@ pub enum Upper {
     Definite,
     /// Kato–Temple with the witness vector of [`Lower::Witness`] and the gap shift μ.
     KatoTemple { mu: Q },
+    /// Kato–Temple whose gap λ₂ ≤ μ is proved by a verified binary64 Cholesky of
+    /// μI − H + α·wwᵀ − c·I, w the doubles nearest to the witness, α = 2(ρ − μ)/vᵀv, c the
+    /// kernel's own shift (docs/verified-sharpness.md).
+    KatoTempleCholesky { mu: Q },
+    /// hi·I − H ⪰ 0 by a verified binary64 Cholesky of hi·I − H − c·I.
+    DefiniteCholesky,
 }
 
 /// A certified enclosure λ_max(H) ∈ [lo, hi].
@@ -91,7 +97,7 @@ fn matvec(h: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
 }
 
 fn dot(a: &[Q], b: &[Q]) -> Q {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    dlncheck_kernel::linalg::dot(a, b)
 }
 
 fn shift(h: &[Vec<Q>], sigma: &Q) -> Vec<Vec<Q>> {
@@ -100,7 +106,7 @@ fn shift(h: &[Vec<Q>], sigma: &Q) -> Vec<Vec<Q>> {
 
 /// Rayleigh quotient ρ = vᵀHv/vᵀv and squared unit residual ε² = ‖Hv‖²/vᵀv − ρ².
 pub fn rayleigh(h: &[Vec<Q>], v: &[Q]) -> (Q, Q) {
-    let w = matvec(h, v);
+    let w = dlncheck_kernel::linalg::mat_vec(h, v);
     let s = dot(v, v);
     let rho = dot(v, &w) / &s;
     let eps2 = dot(&w, &w) / &s - &rho * &rho;
@@ -152,11 +158,21 @@ fn to_f64_matrix(h: &[Vec<Q>]) -> Option<Vec<Vec<f64>>> {
     m.iter().flatten().all(|x| x.is_finite()).then_some(m)
 }
 
+/// Smallest side on which binary64 matrices take the float-speed route of
+/// [`Spectrum::of_binary64`] ([`crate::spectra::verified_cholesky`]); below it the exact route
+/// is fast and its answers stay as they were.
+pub const FLOAT_ROUTE_MIN: usize = 48;
+
 /// A certified enclosure of λ_max(h) with (hi − lo) ≤ `width`·max(|lo|, |hi|) when reachable
 /// (`h` square symmetric, `width` > 0). Never wrong: the kernel re-checks the certificate.
 pub fn lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
+    exact_lambda_max(h, width)
+}
+
+/// The exact route (float-seeded Kato–Temple with exact LDLᵀ, or bisection on inertia).
+pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
     if let Some(hf) = to_f64_matrix(h) {
-        let (values, vectors) = jacobi_eigen(&hf);
+        let (values, vectors) = symmetric_eigen(&hf);
         let top: Option<Vec<Q>> = vectors[0].iter().map(|x| from_f64_exact(*x)).collect();
         if let Some(top) = top.filter(|_| values.iter().all(|l| l.is_finite())) {
             if let Some(c) = refined(h, &values, &vectors, width) {
@@ -303,6 +319,25 @@ impl Spectrum {
     pub fn of(h: &[Vec<Q>], width: &Q) -> Self {
         Spectrum { max: lambda_max(h, width), neg_min: lambda_min(h, width) }
     }
+    /// Certifies both ends of a binary64 matrix (finite entries, symmetric): the float-speed route
+    /// from side [`FLOAT_ROUTE_MIN`] on, with the exact route when it misses the width and the
+    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`].
+    pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
+        use crate::spectra::verified_cholesky::{lambda_max_with, IntMatrix};
+        let n = hf.len();
+        let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
+        if n < FLOAT_ROUTE_MIN {
+            return Spectrum::of(&exact(), width);
+        }
+        let ints = IntMatrix::new(hf);
+        let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
+        let max = lambda_max_with(hf, &ints, width);
+        let neg_min = lambda_max_with(&neg, &ints.negated(), width);
+        let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
+        let max = max.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&exact(), width));
+        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&negate(&exact()), width));
+        Spectrum { max, neg_min }
+    }
     /// [lo, hi] ∋ λ_min.
     pub fn min(&self) -> (Q, Q) {
         (-&self.neg_min.hi, -&self.neg_min.lo)
@@ -343,6 +378,17 @@ pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
             m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
             m.insert("rayleigh".into(), json!(fmt_q(&rho)));
             m.insert("residual".into(), json!(fmt_q(&eps2)));
+        }
+        (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
+            let (rho, eps2) = rayleigh(h, v);
+            m.insert("upper".into(), json!("kato-temple-cholesky"));
+            m.insert("mu".into(), json!(fmt_q(mu)));
+            m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
+            m.insert("rayleigh".into(), json!(fmt_q(&rho)));
+            m.insert("residual".into(), json!(fmt_q(&eps2)));
+        }
+        (Upper::DefiniteCholesky, _) => {
+            m.insert("upper".into(), json!("definite-cholesky"));
         }
         _ => {
             m.insert("upper".into(), json!("definite"));

@@ -1,7 +1,9 @@
 //! Eigenvalues (SPEC §6): certified enclosures of λ_max and λ_min in exact arithmetic
 //! ([`certified`]) and the untrusted float estimates an audit judges ([`estimate`]: power
-//! iteration, Lanczos). Imports [`crate::numeric`], [`crate::models`] and [`crate::io::instance`].
+//! iteration, Lanczos), and the float-speed certified route for binary64 matrices
+//! ([`verified_cholesky`]: a verified Cholesky and a double-double witness). Imports [`crate::numeric`], [`crate::models`] and [`crate::io::instance`].
 
 pub mod certified;
 pub mod estimate;
 pub mod secular;
+pub mod verified_cholesky;

@@ -14,7 +14,7 @@
 
 use crate::io::format::{self, rat, rat_rows, rats, Claim};
 use crate::error::{Error, Result};
-use crate::spectra::estimate::jacobi_eigen;
+use crate::spectra::estimate::symmetric_eigen;
 use crate::io::instance::{Instance, Model};
 use crate::models::model::beta_space;
 use crate::numeric::rational::{from_f64_exact, Q};
@@ -91,7 +91,7 @@ pub fn four_over_n(inst: &Instance) -> Q {
 
 fn top_vector(a: &[Vec<Q>]) -> Vec<f64> {
     let af: Vec<Vec<f64>> = a.iter().map(|r| r.iter().map(q_to_f64).collect()).collect();
-    jacobi_eigen(&af).1.swap_remove(0)
+    symmetric_eigen(&af).1.swap_remove(0)
 }
 
 /// LP vertex minimising Σ g_i β_i over {Xβ = y, β ≥ 0}, with the dual μ and reduced costs.

@@ -26,3 +26,4 @@ mod sweep_certify;
 mod t1;
 mod tamper;
 mod unit;
+mod verified_sharpness;
