@@ -44,11 +44,8 @@ fn lanczos(c: &mut Criterion) {
 
 /// X (n × d) with entries in {0, ..., 9} and y = Xβ* for β* with entries in {0, 1, 2}.
 fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::numeric::simplex::Lp {
-    let mut s = seed;
-    let mut next = |m: u64| {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (s >> 33) % m
-    };
+    let mut g = dlncheck::numeric::random::SplitMix64::new(seed);
+    let mut next = |m: u64| g.next_u64() % m;
     let x: Vec<Vec<Q>> = (0..n).map(|_| (0..d).map(|_| Q::from_integer((next(10) as i64).into())).collect()).collect();
     let beta: Vec<Q> = (0..d).map(|_| Q::from_integer((next(3) as i64).into())).collect();
     let y = x.iter().map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum()).collect();

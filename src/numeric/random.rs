@@ -34,6 +34,12 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// Uniform in [−1, 1), on the grid of 2^-52 (the top 53 bits of the next draw).
+    pub fn uniform_pm1(&mut self) -> f64 {
+        let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        2.0 * u - 1.0
+    }
+
     /// Uniform integer in `[lo, hi]` (inclusive; `lo <= hi`).
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         let span = (hi as i128 - lo as i128 + 1) as u128;

@@ -59,18 +59,11 @@ fn normalize<T: Float>(v: &mut [T]) -> T {
     n
 }
 
-/// A reproducible start vector with entries in [−1, 1) (xorshift64 from `seed`).
+/// A reproducible start vector with entries in [−1, 1), from the crate's one PRNG stream
+/// ([`SplitMix64`](crate::numeric::random::SplitMix64)) seeded by `seed`.
 pub fn start_vector<T: Float>(p: usize, seed: u64) -> Vec<T> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..p)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
-            T::from(2.0 * u - 1.0).unwrap_or_else(T::zero)
-        })
-        .collect()
+    let mut g = crate::numeric::random::SplitMix64::new(seed);
+    (0..p).map(|_| T::from(g.uniform_pm1()).unwrap_or_else(T::zero)).collect()
 }
 
 /// Which end of the spectrum an estimate approximates (SPEC §6: power iteration finds the
