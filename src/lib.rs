@@ -11,12 +11,12 @@
 //! | folder | holds | may import |
 //! |---|---|---|
 //! | [`numeric`] | rationals, the scalar trait and its float types, enclosures, LDLᵀ, simplex, QP, the PRNG | — |
-//! | [`io`] readers | instance files ([`io::instance`]), `.npy` ([`io::npy`]) | `numeric`, the kernel |
+//! | [`io`] readers | instance files ([`io::instance`]), `.npy`/`.npz` ([`io::npy`]), the claim schema ([`io::format`]) | `numeric`, the kernel |
 //! | [`models`] | β(θ), loss, gradient, Hessian, Hessian-vector products (SPEC §1, §2) | `numeric`, `io::instance` |
 //! | [`spectra`] | certified and float eigenvalues (SPEC §6) | `numeric`, `models` |
 //! | [`theory`] | T1 optima, the front, generalization, several points, gradient flow, searches (SPEC §2, §3, §4, §5) | the above |
 //! | [`dynamics`] | GD (float, arbitrary precision, certified), the Edge-of-Stability checks C1–C5 (SPEC §4, §4.1) | the above |
-//! | [`io`] writers | claim files ([`io::claims`]), plots, Coq files | the above |
+//! | [`io`] writers | claim files ([`io::claims`]), matrix inputs of `sharpness`/`audit` ([`io::matrix`]), plots, Coq files | the above |
 //! | [`cli`] | the `dlncheck` commands (SPEC §7) | everything |
 //!
 //! `ARCHITECTURE.md` at the repository root draws the same pipeline and the trusted boundary.

@@ -28,7 +28,7 @@ pub fn rank_one_hessian(inst: &crate::io::instance::Instance, theta: &[Q]) -> Op
 
 /// `sharpness --instance FILE --theta LIST`: λ_max of the network Hessian at θ. For `shared`
 /// with one point the secular route certifies λ_max in O(d); otherwise the exact dense Hessian
-/// goes through [`run_matrix`].
+/// goes through the dense route of [`run`].
 pub fn run_hessian(instance: &Path, theta: &str, width: &str, as_json: bool, claim: Option<&Path>) -> Result<i32> {
     let w = parse_width(width)?;
     let inst = super::instance(instance)?;

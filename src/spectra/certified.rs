@@ -1,7 +1,7 @@
 //! Certified enclosures of the largest eigenvalue of a rational symmetric matrix (SPEC §6).
 //!
 //! Untrusted producer: it searches with floats and bisection, and returns a [`MaxCertificate`]
-//! that [`crate::kernel`] re-checks in exact arithmetic (claim kind `lambda-max`,
+//! that [`dlncheck_kernel`] re-checks in exact arithmetic (claim kind `lambda-max`,
 //! `proofs/FORMAT.md`). The certificate forms:
 //!
 //! - lower bound, `Witness(v)`: vᵀ(H − lo·I)v ≥ 0 for a rational v ≠ 0, so λ_max ≥ vᵀHv/vᵀv ≥ lo;

@@ -167,7 +167,9 @@ fn tampering_with_any_number_is_rejected() {
     let h = qm(&[&[2, 1, 0], &[1, 2, 1], &[0, 1, 2]]);
     let (_, file) = claim_file(&h, &q("1e-20"));
     let claim = file["claim"][0].clone();
-    let mut paths: Vec<(String, Option<(usize, Option<usize>)>)> = Vec::new();
+    // (key, optional list index, optional inner index)
+    type Path = (String, Option<(usize, Option<usize>)>);
+    let mut paths: Vec<Path> = Vec::new();
     for (k, v) in claim.as_object().unwrap() {
         match v {
             Value::String(s) if parse_q(s).is_ok() => paths.push((k.clone(), None)),
