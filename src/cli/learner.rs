@@ -2,6 +2,7 @@
 //! §7): the GD learner on a discrete prior — certified GD on every atom's own label y_a from the
 //! same w0 and η — and the enclosure of its expected error against the exact ends of §3.
 
+use crate::io::format::{rat, Claim, Enclosure, GdAtom};
 use super::gd::approx;
 use crate::dynamics::certified_gd::{self, interval_json, Certified};
 use crate::io::claims;
@@ -9,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::io::instance::Instance;
 use crate::numeric::rational::{fmt_q, Q};
 use dlncheck_kernel::instance::Teacher;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `learner`.
@@ -116,29 +117,26 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
         }
     };
     if let Certified::Converged(l) = own {
-        claims.push(l.claim(eta).into());
+        claims.push(l.claim(eta));
     }
-    let mut m = Map::new();
-    m.insert("kind".into(), json!("gd-learner"));
-    m.insert("lr".into(), json!(fmt_q(eta)));
-    let atoms: Vec<Value> = runs.iter().filter_map(|(y, c)| match c {
-        Certified::Converged(l) => {
-            let mut keys = l.run_keys();
-            keys.insert("y".into(), json!(fmt_q(y)));
-            Some(Value::Object(keys))
-        }
+    let atoms = runs.iter().filter_map(|(y, c)| match c {
+        Certified::Converged(l) => Some(GdAtom { y: rat(y), run: l.run() }),
         Certified::NotCertified(_) => None,
     }).collect();
-    m.insert("atoms".into(), Value::Array(atoms));
-    m.insert("expected_error".into(), json!({"lo": fmt_q(e.lo()), "hi": fmt_q(e.hi())}));
     let f = &report.front;
-    m.insert("min_norm".into(), json!(fmt_q(&f.min_norm.value)));
-    m.insert("min_sharpness".into(), json!(fmt_q(&f.min_sharpness.value)));
-    m.insert("front_best".into(), json!(fmt_q(&f.value)));
-    for (k, v) in verdicts {
-        m.insert((*k).into(), json!(v));
-    }
-    claims.push(Value::Object(m).into());
+    let verdict = |k: &str| verdicts.iter().any(|(name, v)| *name == k && *v);
+    claims.push(Claim::GdLearner {
+        lr: rat(eta),
+        atoms,
+        expected_error: Enclosure { lo: rat(e.lo()), hi: rat(e.hi()) },
+        min_norm: rat(&f.min_norm.value),
+        min_sharpness: rat(&f.min_sharpness.value),
+        front_best: rat(&f.value),
+        beats_min_norm: verdict("beats_min_norm"),
+        beats_min_sharpness: verdict("beats_min_sharpness"),
+        loses_to_min_norm: verdict("loses_to_min_norm"),
+        loses_to_min_sharpness: verdict("loses_to_min_sharpness"),
+    });
     let title = format!("GD learner at lr = {} (SPEC §4.1): certified expected error against the exact ends", fmt_q(eta));
     let file = claims::claim_file(&title, Some(super::gd::claim_instance(inst, true)), claims);
     claims::verify_and_write(path, &file)?;

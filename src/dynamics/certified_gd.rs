@@ -8,6 +8,7 @@
 //! operation order is the kernel's (`kernel/src/gd.rs`, FORMAT.md §4.8), so the kernel re-derives
 //! the same endpoints bit for bit. Tail theorem and proof: docs/certified-gd.md.
 
+use crate::io::format::{rat, Claim, Enclosure, GdRun};
 use crate::numeric::interval::{round_bits, Dyadic, Interval};
 use crate::numeric::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
@@ -237,6 +238,11 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
     Certified::NotCertified(reason)
 }
 
+/// `i` rounded outward to `p` bits, as a claim writes it (the pinned form, FORMAT.md §4.8).
+pub fn enclosure(i: &Interval, p: u64) -> Enclosure {
+    Enclosure { lo: rat(&round_bits(i.lo(), p, false)), hi: rat(&round_bits(i.hi(), p, true)) }
+}
+
 /// {lo, hi} as rational strings, rounded outward to `p` bits (the pinned form, FORMAT.md §4.8).
 pub fn interval_json(i: &Interval, p: u64) -> Value {
     json!({"lo": fmt_q(&round_bits(i.lo(), p, false)), "hi": fmt_q(&round_bits(i.hi(), p, true))})
@@ -262,26 +268,20 @@ impl Certified {
 }
 
 impl Limit {
-    /// The keys of one certified run in a claim (`steps`, `bits`, `rho`, `q`, `beta`).
-    pub fn run_keys(&self) -> serde_json::Map<String, Value> {
-        let mut m = serde_json::Map::new();
-        m.insert("steps".into(), json!(self.steps));
-        m.insert("bits".into(), json!(self.bits));
-        m.insert("rho".into(), json!(fmt_q(&self.rho)));
-        m.insert("q".into(), json!(fmt_q(&self.q)));
-        m.insert("beta".into(), Value::Array(self.beta.iter().map(|b| interval_json(b, self.bits)).collect()));
-        m
+    /// One certified run as a claim holds it (`steps`, `bits`, `rho`, `q`, `beta`).
+    pub fn run(&self) -> GdRun {
+        GdRun { steps: self.steps, bits: self.bits, rho: rat(&self.rho), q: rat(&self.q), beta: self.beta.iter().map(|b| enclosure(b, self.bits)).collect() }
     }
 
     /// A `gd-limit` claim (FORMAT.md §4.8).
-    pub fn claim(&self, eta: &Q) -> Value {
-        let mut m = self.run_keys();
-        m.insert("kind".into(), json!("gd-limit"));
-        m.insert("lr".into(), json!(fmt_q(eta)));
-        m.insert("norm".into(), interval_json(&self.norm, self.bits));
-        m.insert("sharpness".into(), interval_json(&self.sharpness, self.bits));
-        m.insert("eos_margin".into(), interval_json(&self.eos_margin, self.bits));
-        Value::Object(m)
+    pub fn claim(&self, eta: &Q) -> Claim {
+        Claim::GdLimit {
+            lr: rat(eta),
+            run: self.run(),
+            norm: enclosure(&self.norm, self.bits),
+            sharpness: enclosure(&self.sharpness, self.bits),
+            eos_margin: enclosure(&self.eos_margin, self.bits),
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::numeric::rational::{fmt_q, Q};
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// An exact rational, written as its canonical string "p/q" or "p" (FORMAT.md §1).
 #[derive(Clone, Debug, PartialEq)]
@@ -95,11 +95,60 @@ pub struct T2MinNorm {
     pub slack_neg: Option<Vec<Rat>>,
 }
 
+/// An enclosure [lo, hi] as a claim writes it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Enclosure {
+    pub lo: Rat,
+    pub hi: Rat,
+}
+
+/// The certificate of a `lambda-max` claim without its matrix (the T2 sharpness claims embed it
+/// for their Gram matrix): the enclosure, its lower route (`witness` with its value and norm, or
+/// `inertia`) and its upper route (`kato-temple`, `kato-temple-cholesky` with μ, slack, Rayleigh
+/// quotient and residual; `definite`, `definite-cholesky`).
+#[derive(Clone, Debug, Serialize)]
+pub struct LambdaMaxCertificate {
+    pub lo: Rat,
+    pub hi: Rat,
+    pub hi_minus_lo: Rat,
+    pub lower: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness_value: Option<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness_norm2: Option<Rat>,
+    pub upper: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mu: Option<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper_slack: Option<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rayleigh: Option<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residual: Option<Rat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub v: Option<Vec<Rat>>,
+}
+
+/// One certified GD run in a claim (`gd-limit`, the atoms of `gd-learner`): the step K at which
+/// the tail theorem held, the precision, ρ and q of the tail, and the box of β∞.
+#[derive(Clone, Debug, Serialize)]
+pub struct GdRun {
+    pub steps: u64,
+    pub bits: u64,
+    pub rho: Rat,
+    pub q: Rat,
+    pub beta: Vec<Enclosure>,
+}
+
+/// One atom of a `gd-learner` claim: its label and its certified run.
+#[derive(Clone, Debug, Serialize)]
+pub struct GdAtom {
+    pub y: Rat,
+    #[serde(flatten)]
+    pub run: GdRun,
+}
+
 /// One claim, tagged by its `kind` (FORMAT.md lists the keys and the checks of each).
-///
-/// The `lambda-max` certificate fields embedded in the T2 sharpness claims, and the spectral and
-/// GD kinds, are built by their own modules ([`crate::spectra`], [`crate::dynamics`]) and carried
-/// here as [`Claim::Other`] until those modules produce typed values too.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Claim {
@@ -120,7 +169,7 @@ pub enum Claim {
         beta: Vec<Rat>,
         bound: Rat,
         #[serde(flatten)]
-        enclosure: Map<String, Value>,
+        enclosure: LambdaMaxCertificate,
     },
     T2SharpnessLower { z: Vec<Vec<Rat>>, mu: Vec<Rat>, slack: Vec<Rat>, bound: Rat },
     T2Conflict {
@@ -129,11 +178,45 @@ pub enum Claim {
         norm_of_sharp: Rat,
         norm_margin: Rat,
         #[serde(flatten)]
-        enclosure: Map<String, Value>,
+        enclosure: LambdaMaxCertificate,
     },
-    /// A claim some other module built as a JSON object (it carries its own `kind`).
-    #[serde(untagged)]
-    Other(Map<String, Value>),
+    LambdaMax {
+        matrix: Vec<Vec<Rat>>,
+        #[serde(flatten)]
+        certificate: LambdaMaxCertificate,
+    },
+    LambdaMaxRankOne {
+        diag: Vec<Rat>,
+        a: Vec<Rat>,
+        c: Rat,
+        lo: Rat,
+        hi: Rat,
+        hi_minus_lo: Rat,
+        bits: u64,
+        upper_sum: Rat,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lower_sum: Option<Rat>,
+    },
+    GdLimit {
+        lr: Rat,
+        #[serde(flatten)]
+        run: GdRun,
+        norm: Enclosure,
+        sharpness: Enclosure,
+        eos_margin: Enclosure,
+    },
+    GdLearner {
+        lr: Rat,
+        atoms: Vec<GdAtom>,
+        expected_error: Enclosure,
+        min_norm: Rat,
+        min_sharpness: Rat,
+        front_best: Rat,
+        beats_min_norm: bool,
+        beats_min_sharpness: bool,
+        loses_to_min_norm: bool,
+        loses_to_min_sharpness: bool,
+    },
 }
 
 impl Claim {
@@ -145,18 +228,6 @@ impl Claim {
     }
 }
 
-impl From<Value> for Claim {
-    fn from(v: Value) -> Claim {
-        match v {
-            Value::Object(m) => Claim::Other(m),
-            other => {
-                let mut m = Map::new();
-                m.insert("value".into(), other);
-                Claim::Other(m)
-            }
-        }
-    }
-}
 
 /// The `[instance]` table of a claim file: canonical rationals only, and only what the claims
 /// are about (see [`crate::io::claims::claim_instance`]).

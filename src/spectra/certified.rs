@@ -20,6 +20,7 @@
 //! top eigenvalue is (nearly) multiple, or floats cannot represent H, bisection on the inertia of
 //! H − σ·I at short dyadic σ tightens [lo, hi] instead.
 
+use crate::io::format::{rat, rat_rows, rats, Claim, LambdaMaxCertificate};
 use crate::spectra::estimate::symmetric_eigen;
 use crate::numeric::ldl;
 use crate::numeric::rational::{from_f64_exact, Q};
@@ -349,55 +350,47 @@ impl Spectrum {
 }
 
 /// The `lambda-max` claim of `proofs/FORMAT.md` for `cert` on `h`, every number written out.
-pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Value {
-    use crate::numeric::rational::{fmt_q, fmt_qs};
-    use serde_json::json;
-    let mut m = serde_json::Map::new();
-    m.insert("kind".into(), json!("lambda-max"));
-    m.insert("matrix".into(), json!(h.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()));
-    m.insert("lo".into(), json!(fmt_q(&cert.lo)));
-    m.insert("hi".into(), json!(fmt_q(&cert.hi)));
-    m.insert("hi_minus_lo".into(), json!(fmt_q(&(&cert.hi - &cert.lo))));
-    match &cert.lower {
-        Lower::Witness(v) => {
-            let s = dot(v, v);
-            let (rho, _) = rayleigh(h, v);
-            m.insert("lower".into(), json!("witness"));
-            m.insert("witness_value".into(), json!(fmt_q(&((&rho - &cert.lo) * &s))));
-            m.insert("witness_norm2".into(), json!(fmt_q(&s)));
-        }
-        Lower::Inertia => {
-            m.insert("lower".into(), json!("inertia"));
-        }
+pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> Claim {
+    Claim::LambdaMax { matrix: rat_rows(h), certificate: certificate(h, cert) }
+}
+
+/// The certificate keys of a `lambda-max` claim for `h` (FORMAT.md §4.6), without the matrix.
+pub fn certificate(h: &[Vec<Q>], cert: &MaxCertificate) -> LambdaMaxCertificate {
+    let mut c = LambdaMaxCertificate {
+        lo: rat(&cert.lo),
+        hi: rat(&cert.hi),
+        hi_minus_lo: rat(&(&cert.hi - &cert.lo)),
+        lower: "inertia".into(),
+        witness_value: None,
+        witness_norm2: None,
+        upper: "definite".into(),
+        mu: None,
+        upper_slack: None,
+        rayleigh: None,
+        residual: None,
+        v: None,
+    };
+    if let Lower::Witness(v) = &cert.lower {
+        let s = dot(v, v);
+        let (rho, _) = rayleigh(h, v);
+        c.lower = "witness".into();
+        c.witness_value = Some(rat(&((&rho - &cert.lo) * &s)));
+        c.witness_norm2 = Some(rat(&s));
+        c.v = Some(rats(v));
     }
     match (&cert.upper, &cert.lower) {
-        (Upper::KatoTemple { mu }, Lower::Witness(v)) => {
+        (Upper::KatoTemple { mu }, Lower::Witness(v)) | (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
             let (rho, eps2) = rayleigh(h, v);
-            m.insert("upper".into(), json!("kato-temple"));
-            m.insert("mu".into(), json!(fmt_q(mu)));
-            m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
-            m.insert("rayleigh".into(), json!(fmt_q(&rho)));
-            m.insert("residual".into(), json!(fmt_q(&eps2)));
+            c.upper = if matches!(cert.upper, Upper::KatoTemple { .. }) { "kato-temple" } else { "kato-temple-cholesky" }.into();
+            c.mu = Some(rat(mu));
+            c.upper_slack = Some(rat(&(&cert.hi - &rho - &eps2 / (&rho - mu))));
+            c.rayleigh = Some(rat(&rho));
+            c.residual = Some(rat(&eps2));
         }
-        (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
-            let (rho, eps2) = rayleigh(h, v);
-            m.insert("upper".into(), json!("kato-temple-cholesky"));
-            m.insert("mu".into(), json!(fmt_q(mu)));
-            m.insert("upper_slack".into(), json!(fmt_q(&(&cert.hi - &rho - &eps2 / (&rho - mu)))));
-            m.insert("rayleigh".into(), json!(fmt_q(&rho)));
-            m.insert("residual".into(), json!(fmt_q(&eps2)));
-        }
-        (Upper::DefiniteCholesky, _) => {
-            m.insert("upper".into(), json!("definite-cholesky"));
-        }
-        _ => {
-            m.insert("upper".into(), json!("definite"));
-        }
+        (Upper::DefiniteCholesky, _) => c.upper = "definite-cholesky".into(),
+        _ => {}
     }
-    if let Lower::Witness(v) = &cert.lower {
-        m.insert("v".into(), json!(fmt_qs(v)));
-    }
-    serde_json::Value::Object(m)
+    c
 }
 
 /// Directed-rounding precision (bits after the binary point) of the secular sums.
@@ -486,15 +479,16 @@ pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate
 }
 
 /// The `lambda-max-rank-one` claim of `proofs/FORMAT.md` for `cert`.
-pub fn rank_one_claim(diag: &[Q], a: &[Q], c: &Q, cert: &RankOneCertificate) -> serde_json::Value {
-    use crate::numeric::rational::{fmt_q, fmt_qs};
-    let mut v = serde_json::json!({
-        "kind": "lambda-max-rank-one", "diag": fmt_qs(diag), "a": fmt_qs(a), "c": fmt_q(c),
-        "lo": fmt_q(&cert.lo), "hi": fmt_q(&cert.hi), "hi_minus_lo": fmt_q(&(&cert.hi - &cert.lo)),
-        "bits": SECULAR_BITS, "upper_sum": fmt_q(&cert.upper_sum),
-    });
-    if let Some(s) = &cert.lower_sum {
-        v["lower_sum"] = serde_json::json!(fmt_q(s));
+pub fn rank_one_claim(diag: &[Q], a: &[Q], c: &Q, cert: &RankOneCertificate) -> Claim {
+    Claim::LambdaMaxRankOne {
+        diag: rats(diag),
+        a: rats(a),
+        c: rat(c),
+        lo: rat(&cert.lo),
+        hi: rat(&cert.hi),
+        hi_minus_lo: rat(&(&cert.hi - &cert.lo)),
+        bits: SECULAR_BITS,
+        upper_sum: rat(&cert.upper_sum),
+        lower_sum: cert.lower_sum.as_ref().map(rat),
     }
-    v
 }

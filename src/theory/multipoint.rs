@@ -148,16 +148,10 @@ pub fn quad(z: &[Vec<Q>], c: &[Q]) -> Q {
     z.iter().zip(c).map(|(row, ci)| ci * row.iter().zip(c).map(|(a, b)| a * b).sum::<Q>()).sum()
 }
 
-/// The enclosure fields of a `lambda-max` claim for `h` (without `kind` and `matrix`), to embed
-/// in a T2 claim.
-fn enclosure_fields(h: &[Vec<Q>], cert: &MaxCertificate) -> serde_json::Map<String, serde_json::Value> {
-    let mut m = match sharpness::claim(h, cert) {
-        serde_json::Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    };
-    m.remove("kind");
-    m.remove("matrix");
-    m
+/// The certificate keys of a `lambda-max` claim for `h` (without `kind` and `matrix`), to
+/// embed in a T2 claim.
+fn enclosure_fields(h: &[Vec<Q>], cert: &MaxCertificate) -> format::LambdaMaxCertificate {
+    sharpness::certificate(h, cert)
 }
 
 /// The T2 claims of `proofs/FORMAT.md`: `t2-min-norm`, and for `shared` also
