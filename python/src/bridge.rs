@@ -10,6 +10,7 @@ use dlncheck::io::matrix::{enclosure_json, parse_theta};
 use dlncheck::cli::check::verdicts as check_verdicts;
 use dlncheck::cli::learner::evaluate as learner_evaluate;
 use dlncheck::cli::gd::{evaluate as gd_evaluate, RunOptions as GdRunOptions};
+use dlncheck::cli::audit::{ulp_f32, ulp_f64};
 use dlncheck::cli::sharpness::{parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
 pub use dlncheck::error::{Error, Result};
@@ -18,7 +19,7 @@ use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance
 use dlncheck::models::loss::{hessian, Data};
 use dlncheck::io::npy::{parse_matrix as parse_npy, MAX_SIDE};
 use dlncheck::theory::optimum::solve as solve_t1;
-use dlncheck::numeric::rational::{abs, fmt_q, from_f64_exact, parse_q, Q};
+use dlncheck::numeric::rational::{abs, fmt_q, parse_q, Q};
 use dlncheck::numeric::scalar::q_to_f64;
 use dlncheck::spectra::certified::{check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width, Spectrum};
 use dlncheck_kernel::tree::{Numbers, Table};
@@ -96,16 +97,6 @@ pub struct EstimateIn {
     pub text: String,
     pub precision: String,
     pub end: Option<String>,
-}
-
-fn ulp_f64(x: f64) -> Q {
-    let a = x.abs();
-    from_f64_exact(a.next_up() - a).unwrap_or_else(Q::zero)
-}
-
-fn ulp_f32(x: f32) -> Q {
-    let a = x.abs();
-    from_f64_exact((a.next_up() - a) as f64).unwrap_or_else(Q::zero)
 }
 
 /// Distance from `e` to the interval [lo, hi].

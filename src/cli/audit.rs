@@ -55,12 +55,14 @@ struct Row {
     end: End,
 }
 
-fn ulp_f64(x: f64) -> Q {
+/// The gap from |x| to the next f64 up: one ulp of x.
+pub fn ulp_f64(x: f64) -> Q {
     let a = x.abs();
     from_f64_exact(a.next_up() - a).unwrap_or_else(Q::zero)
 }
 
-fn ulp_f32(x: f32) -> Q {
+/// The gap from |x| to the next f32 up: one ulp of x.
+pub fn ulp_f32(x: f32) -> Q {
     let a = x.abs();
     from_f64_exact((a.next_up() - a) as f64).unwrap_or_else(Q::zero)
 }

@@ -49,21 +49,10 @@ impl Matrix {
     }
 }
 
-/// Checks that a binary64 matrix is non-empty, square and symmetric (bitwise equal entries).
-#[allow(clippy::needless_range_loop)]
+/// Checks that a binary64 matrix is non-empty, square and symmetric (bitwise equal entries):
+/// the same check as for rationals.
 fn check_symmetric_f64(m: &[Vec<f64>]) -> std::result::Result<(), String> {
-    let n = m.len();
-    if let Some((i, r)) = m.iter().enumerate().find(|(_, r)| r.len() != n) {
-        return Err(format!("not square: {n} rows but row {i} has {} entries", r.len()));
-    }
-    for i in 0..n {
-        for j in 0..i {
-            if m[i][j] != m[j][i] {
-                return Err(format!("not symmetric: entry [{i}][{j}] differs from [{j}][{i}]"));
-            }
-        }
-    }
-    Ok(())
+    crate::spectra::certified::check_symmetric(m)
 }
 
 /// Reads the matrices of `path`: one for `.npy` and JSON/TOML, one per entry for `.npz`, each

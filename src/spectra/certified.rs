@@ -75,7 +75,7 @@ pub fn relative_width(lo: &Q, hi: &Q) -> Q {
 }
 
 /// Checks that `m` is a non-empty square symmetric matrix; the reason names the first offence.
-pub fn check_symmetric(m: &[Vec<Q>]) -> Result<(), String> {
+pub fn check_symmetric<T: PartialEq>(m: &[Vec<T>]) -> Result<(), String> {
     let n = m.len();
     if n == 0 {
         return Err("the matrix is empty".into());
