@@ -160,7 +160,7 @@ fn to_f64_matrix(h: &[Vec<Q>]) -> Option<Vec<Vec<f64>>> {
 }
 
 /// Smallest side on which binary64 matrices take the float-speed route of
-/// [`Spectrum::of_binary64`] ([`crate::spectra::verified_cholesky`]); below it the exact route
+/// `Spectrum::of_binary64` (in `spectra::verified_cholesky`); below it the exact route
 /// is fast and its answers stay as they were.
 pub const FLOAT_ROUTE_MIN: usize = 48;
 
@@ -319,25 +319,6 @@ impl Spectrum {
     /// Certifies both ends of the spectrum of `h`.
     pub fn of(h: &[Vec<Q>], width: &Q) -> Self {
         Spectrum { max: lambda_max(h, width), neg_min: lambda_min(h, width) }
-    }
-    /// Certifies both ends of a binary64 matrix (finite entries, symmetric): the float-speed route
-    /// from side [`FLOAT_ROUTE_MIN`] on, with the exact route when it misses the width and the
-    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`].
-    pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
-        use crate::spectra::verified_cholesky::{lambda_max_with, IntMatrix};
-        let n = hf.len();
-        let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
-        if n < FLOAT_ROUTE_MIN {
-            return Spectrum::of(&exact(), width);
-        }
-        let ints = IntMatrix::new(hf);
-        let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
-        let max = lambda_max_with(hf, &ints, width);
-        let neg_min = lambda_max_with(&neg, &ints.negated(), width);
-        let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
-        let max = max.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&exact(), width));
-        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| exact_lambda_max(&negate(&exact()), width));
-        Spectrum { max, neg_min }
     }
     /// [lo, hi] ∋ λ_min.
     pub fn min(&self) -> (Q, Q) {

@@ -25,7 +25,7 @@
 
 use crate::numeric::rational::{from_f64_exact, Q};
 use crate::numeric::scalar::q_to_f64;
-use crate::spectra::certified::{Lower, MaxCertificate, Upper};
+use crate::spectra::certified::{Lower, MaxCertificate, Spectrum, Upper};
 use dlncheck_kernel::linalg::psd_by_cholesky;
 use num_bigint::BigInt;
 use rayon::prelude::*;
@@ -418,4 +418,27 @@ pub fn lambda_max_with(h: &[Vec<f64>], exact: &IntMatrix, width: &Q) -> Option<M
         return None;
     }
     kato_temple(h, &hm, exact, &s, width).or_else(|| definite(h, exact, &s))
+}
+
+/// The float-speed route for whole spectra, beside the exact [`Spectrum::of`] (this module
+/// builds on `certified`, never the reverse).
+impl Spectrum {
+    /// Certifies both ends of a binary64 matrix (finite entries, symmetric): the float-speed route
+    /// from side [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on, with the exact route when it misses the width and the
+    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`].
+    pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
+        let n = hf.len();
+        let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
+        if n < crate::spectra::certified::FLOAT_ROUTE_MIN {
+            return Spectrum::of(&exact(), width);
+        }
+        let ints = IntMatrix::new(hf);
+        let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
+        let max = lambda_max_with(hf, &ints, width);
+        let neg_min = lambda_max_with(&neg, &ints.negated(), width);
+        let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
+        let max = max.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&exact(), width));
+        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&crate::spectra::certified::negate(&exact()), width));
+        Spectrum { max, neg_min }
+    }
 }
