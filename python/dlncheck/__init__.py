@@ -319,9 +319,14 @@ _TEXT = frozenset(
 )
 
 
+# Keys whose {lo, hi} objects are untrusted float brackets, not certified intervals: they stay
+# dicts (of Fractions) and never become an Enclosure.
+_BRACKETS = frozenset({"sharpness_bracket"})
+
+
 def _py(v: Any, key: str | None = None) -> Any:
     if isinstance(v, dict):
-        if isinstance(v.get("lo"), str) and isinstance(v.get("hi"), str) and _NUMBER.match(v["lo"]) and _NUMBER.match(v["hi"]):
+        if key not in _BRACKETS and isinstance(v.get("lo"), str) and isinstance(v.get("hi"), str) and _NUMBER.match(v["lo"]) and _NUMBER.match(v["hi"]):
             extra = {k: _py(x, k) for k, x in v.items() if k not in ("lo", "hi")}
             return Enclosure(Fraction(v["lo"]), Fraction(v["hi"]), **extra)
         return {k: _py(x, k) for k, x in v.items()}
