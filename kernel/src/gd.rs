@@ -8,8 +8,9 @@
 //! by induction β_k ∈ B_k and r_k ∈ R_k. Tail theorem (docs/certified-gd.md, proof there): with
 //! ρ = max|R_K|, c = 2ηρ·max|x_i| < 1, 0 ≤ q < 1, δ_i = 2η|x_i|ρ/((1 − q)(1 − c)), 2δ_i < 1 and
 //! |φ| ≤ q on the box L_i = lo(B_K,i)(1 − 2δ_i), U_i = hi(B_K,i)/(1 − 2δ_i) for all |r| ≤ ρ, GD
-//! converges to a zero-loss β∞ with L ≤ β∞ ≤ U. Every claimed enclosure is pinned: equal to the
-//! kernel's own exact rational result rounded outward to P bits.
+//! converges to a zero-loss β∞ with L ≤ β∞ ≤ U. The kernel rounds L down and U up to P bits (a
+//! larger box: the |φ| test on it implies the test on the exact box, and β∞ stays inside), and
+//! every claimed enclosure is pinned: equal to the kernel's own exact result rounded outward.
 
 use crate::instance::{Init, Instance, Model, Teacher};
 use crate::linalg::{dot, pow2};
@@ -66,24 +67,26 @@ impl D {
         D { m: &self.m * &o.m, e: self.e + o.e }
     }
     fn add(&self, o: &D) -> D {
-        let e = self.e.min(o.e);
-        D { m: (&self.m << (self.e - e) as usize) + (&o.m << (o.e - e) as usize), e }
+        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
+        D { m: (&a.m << (a.e - b.e) as usize) + &b.m, e: b.e }
     }
     fn neg(&self) -> D {
         D { m: -&self.m, e: self.e }
     }
     fn less(&self, o: &D) -> bool {
-        self.add(&o.neg()).m.is_negative()
+        if self.e >= o.e { (&self.m << (self.e - o.e) as usize) < o.m } else { self.m < (&o.m << (o.e - self.e) as usize) }
     }
-    /// The rounding rule on m·2^e: keep the top P bits of m, flooring (or ceiling).
+    /// The rounding rule on m·2^e: keep the top P bits of m, flooring (`>>` on a BigInt floors)
+    /// or ceiling (floor + 1 when a cut bit is nonzero).
     fn round(self, p: u64, up: bool) -> D {
         let b = self.m.bits();
         if b <= p {
             return self;
         }
         let s = b - p;
-        let (q, r) = num_integer::Integer::div_mod_floor(&self.m, &(BigInt::one() << s as usize));
-        D { m: if up && !r.is_zero() { q + 1 } else { q }, e: self.e + s as i64 }
+        let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
+        let q = self.m >> s as usize;
+        D { m: if up && cut { q + 1 } else { q }, e: self.e + s as i64 }
     }
     /// |m·2^e| ≥ 2^BOUND_LOG2.
     fn huge(&self) -> bool {
@@ -115,6 +118,9 @@ impl Bits {
         self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg()))
     }
     fn mul(&self, a: &J, b: &J) -> J {
+        if !a.0.m.is_negative() && !b.0.m.is_negative() {
+            return self.out(a.0.mul(&b.0), a.1.mul(&b.1)); // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi]
+        }
         let (lo, hi) = min_max([a.0.mul(&b.0), a.0.mul(&b.1), a.1.mul(&b.0), a.1.mul(&b.1)]);
         self.out(lo, hi)
     }
@@ -148,8 +154,9 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
     Ok((b.iter().map(|v| (v.0.q(), v.1.q())).collect(), (res.0.q(), res.1.q())))
 }
 
-/// The tail theorem; returns (ρ, the box [L, U] of β∞).
-fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q) -> Result<(Q, Vec<I>), Fail> {
+/// The tail theorem; returns (ρ, the box [L, U] of β∞, rounded outward to P bits: a larger box,
+/// so every later sum is over P-bit numbers).
+fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>), Fail> {
     let rho = res.0.abs().max(res.1.abs());
     ensure(!q.is_negative() && *q < Q::one(), || format!("q = {} is not in [0, 1)", fmt_q(q)))?;
     let xmax = x.iter().map(Q::abs).max().unwrap_or_default();
@@ -160,7 +167,7 @@ fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q) -> Result<(Q, Vec<I>), Fail> 
         let two_delta = int(4) * eta * xi.abs() * &rho / ((Q::one() - q) * (Q::one() - &c));
         ensure(two_delta < Q::one(), || format!("2δ_{i} = {} is not < 1", fmt_q(&two_delta)))?;
         let m = Q::one() - two_delta;
-        lims.push((&bi.0 * &m, &bi.1 / &m));
+        lims.push((round(&(&bi.0 * &m), p, false), round(&(&bi.1 / &m), p, true)));
     }
     let (s_lo, s_hi) = sharpness(x, &lims);
     let cubes: Vec<(Q, Q)> = x.iter().zip(&lims).map(|(xi, l)| {
@@ -174,6 +181,14 @@ fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q) -> Result<(Q, Vec<I>), Fail> 
     let (phi_lo, phi_hi) = (Q::one() - eta * &s_hi - &ru, Q::one() - eta * &s_lo + &ru);
     ensure(-q <= phi_lo && phi_hi <= *q, || format!("|φ| ≤ q fails on the tail box: φ ∈ [{}, {}], q = {}", fmt_q(&phi_lo), fmt_q(&phi_hi), fmt_q(q)))?;
     Ok((rho, lims))
+}
+
+/// q with 12 decimals, rounded down (or up), for messages.
+fn approx(q: &Q, up: bool) -> String {
+    let t = q * Q::from_integer(BigInt::from(10).pow(12));
+    let n = if up { t.ceil() } else { t.floor() }.to_integer();
+    let a = format!("{:0>13}", n.abs());
+    format!("{}{}.{}", if n.is_negative() { "-" } else { "" }, &a[..a.len() - 12], &a[a.len() - 12..])
 }
 
 /// [4Σx_i²L_i, 4Σx_i²U_i].
@@ -197,7 +212,7 @@ fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u
         return Err(Fail::Malformed(t.err(if k > MAX_STEPS { "steps" } else { "bits" }, format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"))));
     }
     let (b, res) = trajectory(x, y, alpha, eta, k, p)?;
-    let (rho, lims) = tail(x, eta, &b, &res, &t.q("q")?)?;
+    let (rho, lims) = tail(x, eta, &b, &res, &t.q("q")?, p)?;
     let claimed = t.q("rho")?;
     ensure(claimed == rho, || format!("{}: rho is {}, the kernel computes {}", t.at(), fmt_q(&claimed), fmt_q(&rho)))?;
     let list = t.list("beta")?;
@@ -228,7 +243,7 @@ pub(crate) fn gd_limit(c: &Claim) -> Checked {
     pinned(&c.t, c.t.req("norm")?, &c.t.path("norm"), &norm, p)?;
     pinned(&c.t, c.t.req("sharpness")?, &c.t.path("sharpness"), &s, p)?;
     pinned(&c.t, c.t.req("eos_margin")?, &c.t.path("eos_margin"), &margin, p)?;
-    Ok(format!("GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}", fmt_q(&eta), fmt_q(&s.0), fmt_q(&s.1), fmt_q(&margin.0)))
+    Ok(format!("GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}", fmt_q(&eta), approx(&s.0, false), approx(&s.1, true), approx(&margin.0, false)))
 }
 
 /// `gd-learner`: the enclosure of E_GD(η) = Σ_a p_a G(β∞(y_a); β*_a) and its comparison with
@@ -273,7 +288,7 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
     for (key, want) in verdicts {
         ensure(c.t.boolean(key)? == want, || format!("{key} is not {want}"))?;
     }
-    Ok(format!("GD learner at η = {}: E_GD ∈ [{}, {}]; E(min-norm) = {}, E(min-sharpness) = {}", fmt_q(&eta), fmt_q(&total.0), fmt_q(&total.1), fmt_q(&mn), fmt_q(&ms)))
+    Ok(format!("GD learner at η = {}: E_GD ∈ [{}, {}]; E(min-norm) = {}, E(min-sharpness) = {}", fmt_q(&eta), approx(&total.0, false), approx(&total.1, true), fmt_q(&mn), fmt_q(&ms)))
 }
 
 /// Exact range of t² over an interval.
@@ -286,4 +301,39 @@ fn square(a: &I) -> I {
 fn product(a: &I, b: &I) -> I {
     let v = [&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1];
     (v.iter().min().cloned().unwrap_or_default(), v.iter().max().cloned().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The dyadic operations against the rational definitions they implement (FORMAT.md §4.8):
+    //! rounding is `round` of the exact value, `less` and `add` are the rational order and sum,
+    //! and an interval product is the rounded exact range (the nonnegative shortcut included).
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(m: i64, e: i64) -> D {
+        D { m: BigInt::from(m), e }
+    }
+
+    proptest! {
+        #[test]
+        fn dyadic_ops_are_the_rational_ones(a in any::<i64>(), ea in -80i64..80, b in any::<i64>(), eb in -80i64..80, p in 2u64..70, up: bool) {
+            let (x, y) = (d(a, ea), d(b, eb));
+            prop_assert_eq!(x.clone().round(p, up).q(), round(&x.q(), p, up));
+            prop_assert_eq!(x.less(&y), x.q() < y.q());
+            prop_assert_eq!(x.add(&y).q(), x.q() + y.q());
+        }
+
+        #[test]
+        fn interval_product_is_the_rounded_range(v in proptest::array::uniform4(-1000i64..1000), e in proptest::array::uniform4(-8i64..8), p in 2u64..12) {
+            let (mut s, mut t) = ((d(v[0], e[0]), d(v[1], e[1])), (d(v[2], e[2]), d(v[3], e[3])));
+            if s.1.less(&s.0) { s = (s.1, s.0); }
+            if t.1.less(&t.0) { t = (t.1, t.0); }
+            let exact = [s.0.q() * t.0.q(), s.0.q() * t.1.q(), s.1.q() * t.0.q(), s.1.q() * t.1.q()];
+            let (lo, hi) = (exact.iter().min().unwrap(), exact.iter().max().unwrap());
+            let got = Bits(p).mul(&s, &t);
+            prop_assert_eq!(got.0.q(), round(lo, p, false));
+            prop_assert_eq!(got.1.q(), round(hi, p, true));
+        }
+    }
 }

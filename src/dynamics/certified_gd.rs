@@ -106,8 +106,9 @@ pub fn sharpness(x: &[Q], lims: &[Interval]) -> Interval {
     Interval::hull(f(&|l| l.lo().clone()), f(&|l| l.hi().clone()))
 }
 
-/// The tail theorem (SPEC §4.1) on (B_K, R_K) with ratio `q`: the box of β∞, or why it fails.
-pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q) -> Result<Vec<Interval>, String> {
+/// The tail theorem (SPEC §4.1) on (B_K, R_K) with ratio `q`: the box of β∞ rounded outward to
+/// `p` bits, or why it fails.
+pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q, p: u64) -> Result<Vec<Interval>, String> {
     let rho = r.mag();
     let xmax = x.iter().map(|v| v.abs()).max().unwrap_or_default();
     let c = q(2) * eta * &rho * xmax;
@@ -120,7 +121,9 @@ pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q) -> Result
         if !m.is_positive() {
             return Err("2δ_i ≥ 1: the residual is not yet small enough".into());
         }
-        lims.push(Interval::hull(bi.lo() * &m, bi.hi() / &m));
+        // Rounded outward to P bits (the kernel's rule): a larger box, so the |φ| test below
+        // implies the theorem's, and every later sum is over P-bit numbers.
+        lims.push(Interval::hull(round_bits(&(bi.lo() * &m), p, false), round_bits(&(bi.hi() / &m), p, true)));
     }
     let (lo, hi) = phi_range(x, eta, &lims, &rho);
     if -ratio.clone() <= lo && hi <= *ratio {
@@ -207,7 +210,7 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                 tried = Some(log2);
                 let (b, r) = t.boxes();
                 for ratio in ratios(x, eta, &b, &r) {
-                    match tail(x, eta, &b, &r, &ratio) {
+                    match tail(x, eta, &b, &r, &ratio, p) {
                         Ok(beta) => return Certified::Converged(limit(x, eta, t.step, p, &r, ratio, beta)),
                         Err(e) => reason = format!("tail inequality fails at step {} with {p} bits: {e}", t.step),
                     }

@@ -235,24 +235,26 @@ impl Dyadic {
         Dyadic { m: &self.m * &o.m, e: self.e + o.e }
     }
     fn add(&self, o: &Dyadic) -> Dyadic {
-        let e = self.e.min(o.e);
-        Dyadic { m: (&self.m << (self.e - e) as usize) + (&o.m << (o.e - e) as usize), e }
+        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
+        Dyadic { m: (&a.m << (a.e - b.e) as usize) + &b.m, e: b.e }
     }
     fn neg(&self) -> Dyadic {
         Dyadic { m: -&self.m, e: self.e }
     }
     fn less(&self, o: &Dyadic) -> bool {
-        self.add(&o.neg()).m.is_negative()
+        if self.e >= o.e { (&self.m << (self.e - o.e) as usize) < o.m } else { self.m < (&o.m << (o.e - self.e) as usize) }
     }
-    /// Keeps the top `p` bits of m, flooring (or ceiling when `up`): ↓ or ↑ at `p` bits.
+    /// Keeps the top `p` bits of m, flooring (`>>` on a BigInt floors) or ceiling when `up`
+    /// (floor + 1 when a cut bit is nonzero): ↓ or ↑ at `p` bits.
     fn round(self, p: u64, up: bool) -> Dyadic {
         let b = self.m.bits();
         if b <= p {
             return self;
         }
         let s = b - p;
-        let (q, r) = self.m.div_mod_floor(&(BigInt::one() << s as usize));
-        Dyadic { m: if up && !r.is_zero() { q + 1 } else { q }, e: self.e + s as i64 }
+        let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
+        let q = self.m >> s as usize;
+        Dyadic { m: if up && cut { q + 1 } else { q }, e: self.e + s as i64 }
     }
     /// ⌊log₂|v|⌋ (None for 0).
     pub fn log2(&self) -> Option<i64> {
@@ -297,6 +299,9 @@ impl Interval<Dyadic> {
     }
     /// a·b at `p` bits.
     pub fn mul_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
+        if !self.lo.m.is_negative() && !o.lo.m.is_negative() {
+            return Self::out(self.lo.mul(&o.lo), self.hi.mul(&o.hi), p); // 0 ≤ both: [lo·lo, hi·hi]
+        }
         let v = [self.lo.mul(&o.lo), self.lo.mul(&o.hi), self.hi.mul(&o.lo), self.hi.mul(&o.hi)];
         let (mut lo, mut hi) = (v[0].clone(), v[0].clone());
         for x in &v[1..] {
