@@ -13,8 +13,8 @@
 //! every claimed enclosure is pinned: equal to the kernel's own exact result rounded outward.
 
 use crate::instance::{Init, Instance, Model, Teacher};
-use crate::linalg::{dot, pow2};
-use crate::number::{fmt_q, int, Q};
+use crate::linalg::dot;
+use crate::number::{fmt_q, int, pow2, round, Q};
 use crate::tree::{Table, Tree};
 use crate::{ensure, Checked, Claim, Fail};
 use num_bigint::BigInt;
@@ -31,21 +31,6 @@ pub const BOUND_LOG2: i64 = 1024;
 
 /// An interval [lo, hi].
 type I = (Q, Q);
-
-/// Directed rounding to P significant bits: the largest (`up` = false) or smallest (`up` = true)
-/// number m·2^k (m, k integers, |m| < 2^P) that is ≤ q (resp. ≥ q). Exponents are unbounded.
-pub fn round(q: &Q, p: u64, up: bool) -> Q {
-    if q.is_zero() {
-        return Q::zero();
-    }
-    if q.is_negative() {
-        return -round(&-q, p, !up);
-    }
-    let e = q.numer().bits() as i64 - q.denom().bits() as i64; // ⌊log₂ q⌋ is e or e − 1
-    let s = p as i64 - if *q < pow2(e) { e } else { e + 1 };
-    let scaled = q * pow2(s);
-    (if up { scaled.ceil() } else { scaled.floor() }) * pow2(-s)
-}
 
 /// A dyadic number m·2^e: the trajectory's endpoints (exact sums and products, no gcd).
 #[derive(Clone, Debug)]
@@ -170,11 +155,7 @@ fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>)
         lims.push((round(&(&bi.0 * &m), p, false), round(&(&bi.1 / &m), p, true)));
     }
     let (s_lo, s_hi) = sharpness(x, &lims);
-    let cubes: Vec<(Q, Q)> = x.iter().zip(&lims).map(|(xi, l)| {
-        let x3 = xi * xi * xi;
-        let (a, b) = (&x3 * &l.0, &x3 * &l.1);
-        (a.clone().min(b.clone()), a.max(b))
-    }).collect();
+    let cubes: Vec<I> = x.iter().zip(&lims).map(|(xi, l)| product(&(xi * xi * xi, xi * xi * xi), l)).collect();
     let u_lo: Q = cubes.iter().map(|c| &c.0).sum();
     let u_hi: Q = cubes.iter().map(|c| &c.1).sum();
     let ru = int(4) * eta * eta * &rho * u_lo.abs().max(u_hi.abs());

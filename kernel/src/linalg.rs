@@ -6,8 +6,9 @@
 //! non-zero remaining column leaves the inertia undecided (`None`). By Sylvester's law of inertia,
 //! the signs of the pivots count the signs of the eigenvalues.
 
-use crate::number::{int, short, Q};
+use crate::number::{int, round, short, Q};
 use num_bigint::BigInt;
+pub use crate::number::pow2; // for the producer
 use num_traits::{Signed, ToPrimitive, Zero};
 
 /// (x·D, D) with D the least common denominator of `x`: integer numerators, so sums need no gcd.
@@ -92,7 +93,10 @@ pub fn is_pd(m: &[Vec<Q>]) -> bool {
 /// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
 pub fn binary64(q: &Q) -> Option<f64> {
     let x = q.to_f64().filter(|x| x.is_finite())?;
-    (Q::from_float(x).as_ref() == Some(q)).then_some(x)
+    let (m, e, sign) = num_traits::Float::integer_decode(x); // x = sign·m·2^e; q = n/d = x iff n·2^−e = sign·m·d
+    let m = BigInt::from(sign) * BigInt::from(m) * q.denom();
+    let exact = if e < 0 { (q.numer() << (-e) as usize) == m } else { *q.numer() == m << e as usize };
+    exact.then_some(x)
 }
 
 /// Σ x_k·y_k in binary64, in eight interleaved partial sums (each term meets at most
@@ -127,12 +131,6 @@ pub fn cholesky(a: &mut [f64], n: usize) -> bool {
     true
 }
 
-/// 2^k as a rational.
-pub fn pow2(k: i64) -> Q {
-    let p = Q::from_integer(BigInt::from(1) << k.unsigned_abs());
-    if k >= 0 { p } else { p.recip() }
-}
-
 /// γ_k = k·u/(1 − k·u), u = 2^−53 (binary64, round to nearest).
 fn gamma(k: usize) -> Q {
     let ku = Q::from_integer(k.into()) * pow2(-53);
@@ -161,15 +159,7 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
     let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
     let want: Vec<Q> = (0..n).map(|i| Ok(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?)).collect::<Result<_, String>>()?;
     let e0 = bound(want.iter().filter(|x| x.is_positive()).sum());
-    let x = int(2) * (&e0 + &f);
-    let mut k = x.numer().bits() as i64 - x.denom().bits() as i64;
-    while pow2(k) < x {
-        k += 1;
-    }
-    while pow2(k - 1) >= x {
-        k -= 1;
-    }
-    let c = pow2(k.max(-1074));
+    let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074)); // the least power of two ≥ 2(E₀ + ‖F‖)
     let mut b = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..i {
@@ -187,4 +177,23 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
         return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
     }
     Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    //! `binary64` against num-rational's own float conversion (`Ratio::from_float`, which
+    //! reduces by gcd): the same answer for every double and for rationals one step off one.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn binary64_is_exact_conversion(bits in any::<u64>(), off in -1i64..=1, shift in 0u32..80) {
+            let x = f64::from_bits(bits);
+            prop_assume!(x.is_finite());
+            let q = Q::from_float(x).unwrap() + Q::new(off.into(), BigInt::from(1) << shift);
+            let want = q.to_f64().filter(|y| y.is_finite() && Q::from_float(*y).as_ref() == Some(&q));
+            prop_assert_eq!(binary64(&q).map(f64::to_bits), want.map(f64::to_bits));
+        }
+    }
 }

@@ -8,7 +8,7 @@
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::One;
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// The exact rational type.
 pub type Q = BigRational;
@@ -39,7 +39,9 @@ pub fn parse_canonical(text: &str) -> Result<Q, String> {
         return Err(bad());
     }
     let d: BigInt = den.parse().map_err(|_| bad())?;
-    if !n.gcd(&d).is_one() {
+    // gcd(n, d) = 1: the same gcd, in machine words when both fit (most numbers do).
+    let coprime = match (n.magnitude().to_u64(), d.to_u64()) { (Some(a), Some(b)) => a.gcd(&b) == 1, _ => n.gcd(&d).is_one() };
+    if !coprime {
         return Err(format!("`{}` is not in lowest terms", clip(text)));
     }
     Ok(Q::new_raw(n, d))
@@ -62,4 +64,51 @@ fn clip(s: &str) -> String {
 /// The integer `k` as a rational.
 pub fn int(k: i64) -> Q {
     Q::from_integer(k.into())
+}
+
+/// 2^k as a rational.
+pub fn pow2(k: i64) -> Q {
+    let p = Q::from_integer(BigInt::from(1) << k.unsigned_abs());
+    if k >= 0 { p } else { p.recip() }
+}
+
+/// Directed rounding to P significant bits: the largest (`up` = false) or smallest (`up` = true)
+/// number m·2^k (m, k integers, |m| < 2^P) that is ≤ q (resp. ≥ q). Exponents are unbounded.
+pub fn round(q: &Q, p: u64, up: bool) -> Q {
+    if q.is_zero() {
+        return Q::zero();
+    }
+    if q.is_negative() {
+        return -round(&-q, p, !up);
+    }
+    let e = q.numer().bits() as i64 - q.denom().bits() as i64; // ⌊log₂ q⌋ is e or e − 1
+    let s = p as i64 - if *q < pow2(e) { e } else { e + 1 };
+    let scaled = q * pow2(s);
+    (if up { scaled.ceil() } else { scaled.floor() }) * pow2(-s)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The canonical-form check against its definition (gcd of the big integers, independent of
+    //! the machine-word route), and `round` at one bit against the powers of two.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn lowest_terms_is_the_big_integer_gcd(n in any::<i64>(), d in 2u64..u64::MAX, big: bool) {
+            let (n, d) = if big { (BigInt::from(n) << 70, BigInt::from(d) << 3) } else { (BigInt::from(n), BigInt::from(d)) };
+            let text = format!("{n}/{d}");
+            let reduced = n.gcd(&d).is_one();
+            prop_assert_eq!(parse_canonical(&text).is_ok(), reduced && n != BigInt::from(0), "{}", text);
+        }
+
+        #[test]
+        fn round_up_to_one_bit_is_the_least_power_of_two_above(n in 1u64..u64::MAX, d in 1u64..u64::MAX) {
+            let q = Q::new(n.into(), d.into());
+            let c = round(&q, 1, true);
+            let k = (0..).map(|k| k - 64).find(|&k| pow2(k) >= q).unwrap();
+            prop_assert_eq!(c, pow2(k));
+        }
+    }
 }

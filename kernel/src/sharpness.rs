@@ -13,8 +13,8 @@
 //!   c·aᵀ(tI − D)⁻¹a ≤ 1. Rounding each term a_i²/(t − D_i) up (down) to a multiple of 2^−p
 //!   bounds that sum from above (below). H ⪰ diag(D) (c > 0) gives λ_max ≥ max D.
 
-use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, pow2, psd_by_cholesky, shift};
-use crate::number::{fmt_q, int, Q};
+use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, psd_by_cholesky, shift};
+use crate::number::{fmt_q, int, pow2, Q};
 use crate::tree::Table;
 use crate::{ensure, Checked, Claim, Fail};
 use num_traits::{Signed, ToPrimitive, Zero};

@@ -48,33 +48,6 @@ impl Tree {
     }
 }
 
-impl Tree {
-    /// The tree of a JSON value (floats, null and integers beyond 64 bits become [`Tree::Other`]).
-    pub fn from_json(v: &serde_json::Value) -> Tree {
-        use serde_json::Value as V;
-        match v {
-            V::Null => Tree::Other("null"),
-            V::Bool(b) => Tree::Bool(*b),
-            V::Number(n) => n.as_i64().map_or(Tree::Other("a float or an integer beyond 64 bits"), Tree::Int),
-            V::String(s) => Tree::Str(s.clone()),
-            V::Array(a) => Tree::List(a.iter().map(Tree::from_json).collect()),
-            V::Object(m) => Tree::Table(m.iter().map(|(k, v)| (k.clone(), Tree::from_json(v))).collect()),
-        }
-    }
-    /// The JSON value of a tree ([`Tree::Other`] becomes null).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as V;
-        match self {
-            Tree::Str(s) => V::String(s.clone()),
-            Tree::Int(i) => V::from(*i),
-            Tree::Bool(b) => V::Bool(*b),
-            Tree::List(items) => V::Array(items.iter().map(Tree::to_json).collect()),
-            Tree::Table(entries) => V::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
-            Tree::Other(_) => V::Null,
-        }
-    }
-}
-
 impl<'de> Deserialize<'de> for Tree {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(TreeVisitor)
@@ -104,9 +77,6 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Ok(Tree::Str(v.to_string()))
     }
     fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Other("null"))
-    }
-    fn visit_none<E>(self) -> Result<Tree, E> {
         Ok(Tree::Other("null"))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {

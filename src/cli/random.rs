@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::numeric::random::{self, Spec};
+use crate::io::instance::JsonTree;
 use std::path::Path;
 
 /// Writes the instance to `out` (TOML, or JSON for `.json`), atomically.

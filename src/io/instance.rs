@@ -13,6 +13,40 @@ use dlncheck_kernel::tree::{Numbers, MAX_FILE_BYTES};
 pub use dlncheck_kernel::instance::{Covariance, Init, Instance, Model, Teacher};
 pub use dlncheck_kernel::tree::Tree;
 
+/// JSON ↔ [`Tree`] for the producer and the tests (the kernel itself parses JSON text straight
+/// into a `Tree` and never needs these).
+pub trait JsonTree {
+    /// The tree of a JSON value (floats, null and integers beyond 64 bits become [`Tree::Other`]).
+    fn from_json(v: &serde_json::Value) -> Tree;
+    /// The JSON value of a tree ([`Tree::Other`] becomes null).
+    fn to_json(&self) -> serde_json::Value;
+}
+
+impl JsonTree for Tree {
+    fn from_json(v: &serde_json::Value) -> Tree {
+        use serde_json::Value as V;
+        match v {
+            V::Null => Tree::Other("null"),
+            V::Bool(b) => Tree::Bool(*b),
+            V::Number(n) => n.as_i64().map_or(Tree::Other("a float or an integer beyond 64 bits"), Tree::Int),
+            V::String(s) => Tree::Str(s.clone()),
+            V::Array(a) => Tree::List(a.iter().map(Tree::from_json).collect()),
+            V::Object(m) => Tree::Table(m.iter().map(|(k, v)| (k.clone(), Tree::from_json(v))).collect()),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as V;
+        match self {
+            Tree::Str(s) => V::String(s.clone()),
+            Tree::Int(i) => V::from(*i),
+            Tree::Bool(b) => V::Bool(*b),
+            Tree::List(items) => V::Array(items.iter().map(Tree::to_json).collect()),
+            Tree::Table(entries) => V::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Tree::Other(_) => V::Null,
+        }
+    }
+}
+
 /// One-point access for commands of setting T1.
 pub trait OnePoint {
     /// The single data point (x, y), or an error naming the file.

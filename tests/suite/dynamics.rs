@@ -3,7 +3,7 @@
 
 use dlncheck::dynamics::gd::{self as dynamics, extreme_eigenvalues, Data, Precision, Problem};
 use dlncheck::theory::flow::Flow;
-use dlncheck::io::instance::{parse_instance, Init, Instance, Model};
+use dlncheck::io::instance::{parse_instance, Init, Instance, JsonTree, Model};
 use dlncheck::numeric::interval::exp_bounds;
 use dlncheck::models::loss;
 use dlncheck::numeric::rational::{parse_q, Q};

@@ -1,6 +1,7 @@
 //! Tampering with any single number of a T1-G claim file under proofs/ must make `check` fail:
 //! either a claim is rejected or the file is malformed.
 
+use dlncheck::io::instance::JsonTree as _;
 use dlncheck::numeric::rational::{fmt_q, parse_q};
 use num_traits::One;
 use serde_json::Value;

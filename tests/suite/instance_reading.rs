@@ -2,7 +2,7 @@
 //! the fast reader answers, the two trees are equal; on the files `dlncheck random` writes and on
 //! the shipped instances it does answer.
 
-use dlncheck::io::instance::{parse_flat_toml, parse_tree};
+use dlncheck::io::instance::{parse_flat_toml, parse_tree, JsonTree};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;

@@ -9,6 +9,7 @@
 //!
 //! `cargo test` runs a short version (the case counts below); set PROPTEST_CASES for a long one.
 
+use dlncheck::io::instance::JsonTree as _;
 use dlncheck::numeric::rational::{fmt_q, parse_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;

@@ -2,6 +2,7 @@
 //! min-norm and min-sharpness on instances solved by hand, kernel re-checks, tampering, and
 //! infeasible or singular input through the real binary.
 
+use dlncheck::io::instance::JsonTree as _;
 use dlncheck::io::instance::parse_instance;
 use dlncheck_kernel::Outcome as Verdict;
 

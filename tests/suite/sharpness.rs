@@ -1,6 +1,7 @@
 //! Certified λ_max enclosures (SPEC §6): hand eigenvalues, an independent characteristic-
 //! polynomial route, kernel re-checks, tampering, and bad input through the real binary.
 
+use dlncheck::io::instance::JsonTree as _;
 use dlncheck_kernel::Outcome;
 
 /// The kernel's verdicts on a claim-file tree (checked as its JSON text).

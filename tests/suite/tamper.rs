@@ -6,6 +6,7 @@
 //! accepts it; the test re-solves the changed instance with the (untrusted) solver and requires
 //! the very same claims. Plus hand-written wrong certificates, each wrong in one specific way.
 
+use dlncheck::io::instance::JsonTree;
 use dlncheck_kernel::Outcome;
 use dlncheck::numeric::rational::{fmt_q, parse_q};
 use rayon::prelude::*;
