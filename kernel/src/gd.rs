@@ -45,19 +45,13 @@ impl D {
         let r = round(q, p, up);
         D { m: r.numer().clone(), e: 1 - r.denom().bits() as i64 }
     }
-    fn q(&self) -> Q {
-        Q::from_integer(self.m.clone()) * pow2(self.e)
-    }
-    fn mul(&self, o: &D) -> D {
-        D { m: &self.m * &o.m, e: self.e + o.e }
-    }
+    fn q(&self) -> Q { Q::from_integer(self.m.clone()) * pow2(self.e) }
+    fn mul(&self, o: &D) -> D { D { m: &self.m * &o.m, e: self.e + o.e } }
     fn add(&self, o: &D) -> D {
         let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
         D { m: (&a.m << (a.e - b.e) as usize) + &b.m, e: b.e }
     }
-    fn neg(&self) -> D {
-        D { m: -&self.m, e: self.e }
-    }
+    fn neg(&self) -> D { D { m: -&self.m, e: self.e } }
     fn less(&self, o: &D) -> bool {
         if self.e >= o.e { (&self.m << (self.e - o.e) as usize) < o.m } else { self.m < (&o.m << (o.e - self.e) as usize) }
     }
@@ -74,9 +68,7 @@ impl D {
         D { m: if up && cut { q + 1 } else { q }, e: self.e + s as i64 }
     }
     /// |m·2^e| ≥ 2^BOUND_LOG2.
-    fn huge(&self) -> bool {
-        !self.m.is_zero() && self.m.bits() as i64 - 1 + self.e >= BOUND_LOG2
-    }
+    fn huge(&self) -> bool { !self.m.is_zero() && self.m.bits() as i64 - 1 + self.e >= BOUND_LOG2 }
 }
 
 /// An interval [lo, hi] of dyadics.
@@ -90,18 +82,10 @@ fn min_max(v: [D; 4]) -> (D, D) {
 struct Bits(u64);
 
 impl Bits {
-    fn out(&self, lo: D, hi: D) -> J {
-        (lo.round(self.0, false), hi.round(self.0, true))
-    }
-    fn enc(&self, q: Q) -> J {
-        (D::of(&q, self.0, false), D::of(&q, self.0, true))
-    }
-    fn add(&self, a: &J, b: &J) -> J {
-        self.out(a.0.add(&b.0), a.1.add(&b.1))
-    }
-    fn sub(&self, a: &J, b: &J) -> J {
-        self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg()))
-    }
+    fn out(&self, lo: D, hi: D) -> J { (lo.round(self.0, false), hi.round(self.0, true)) }
+    fn enc(&self, q: Q) -> J { (D::of(&q, self.0, false), D::of(&q, self.0, true)) }
+    fn add(&self, a: &J, b: &J) -> J { self.out(a.0.add(&b.0), a.1.add(&b.1)) }
+    fn sub(&self, a: &J, b: &J) -> J { self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg())) }
     fn mul(&self, a: &J, b: &J) -> J {
         if !a.0.m.is_negative() && !b.0.m.is_negative() {
             return self.out(a.0.mul(&b.0), a.1.mul(&b.1)); // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi]

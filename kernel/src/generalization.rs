@@ -53,9 +53,7 @@ fn setting(c: &Claim) -> Result<Setting, Fail> {
 }
 
 impl Setting {
-    fn error(&self, c: &[Q]) -> Q {
-        &self.a * quad(c, &self.sigma, c) - int(2) * dot(&self.b, c) + &self.trace
-    }
+    fn error(&self, c: &[Q]) -> Q { &self.a * quad(c, &self.sigma, c) - int(2) * dot(&self.b, c) + &self.trace }
 
     /// The levels of x, largest first.
     fn levels(&self) -> Vec<Vec<usize>> {
@@ -91,9 +89,7 @@ impl Setting {
     }
 }
 
-fn support(d: usize, sets: &[&Vec<usize>]) -> Vec<bool> {
-    (0..d).map(|i| sets.iter().any(|s| s.contains(&i))).collect()
-}
+fn support(d: usize, sets: &[&Vec<usize>]) -> Vec<bool> { (0..d).map(|i| sets.iter().any(|s| s.contains(&i))).collect() }
 
 /// The front part of `neither-bias` and `end-optimal`; returns (E*, the two margins, where).
 fn front(c: &Claim, s: &Setting) -> Result<(Q, Q, Q, String), Fail> {

@@ -47,9 +47,7 @@ impl Model {
         }
     }
     /// Whether every reachable β is ≥ 0 (SPEC §1).
-    pub fn nonnegative(&self) -> bool {
-        matches!(self, Model::Shared) || matches!(self, Model::SharedDepth(d) if d % 2 == 0)
-    }
+    pub fn nonnegative(&self) -> bool { matches!(self, Model::Shared) || matches!(self, Model::SharedDepth(d) if d % 2 == 0) }
 }
 
 /// Initialisation of GD and GF (SPEC §4).
@@ -90,9 +88,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub fn dim(&self) -> usize {
-        self.x.first().map_or(0, Vec::len)
-    }
+    pub fn dim(&self) -> usize { self.x.first().map_or(0, Vec::len) }
     /// Σ as a matrix.
     pub fn sigma(&self) -> Vec<Vec<Q>> {
         match &self.covariance {
@@ -229,9 +225,7 @@ fn read_teacher(t: &Table, d: usize) -> Result<Teacher, Error> {
 /// A failed precondition: the field and the reason.
 pub type Invalid = (String, String);
 
-fn fail<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Invalid> {
-    Err((field.into(), reason.into()))
-}
+fn fail<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Invalid> { Err((field.into(), reason.into())) }
 
 /// Every precondition of SPEC §2–§3 that does not depend on the claim or command: y ≠ 0,
 /// feasibility of one point (P ≠ ∅), a usable init, a teacher prior (one point, `shared`,

@@ -46,9 +46,7 @@ impl Error {
     }
 }
 
-fn one_line(s: &str) -> String {
-    s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
-}
+fn one_line(s: &str) -> String { s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ") }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -79,9 +77,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn verified(&self) -> bool {
-        matches!(self.outcome, Outcome::Verified(_))
-    }
+    pub fn verified(&self) -> bool { matches!(self.outcome, Outcome::Verified(_)) }
 }
 
 /// Everything `check` knows about one file.
@@ -94,9 +90,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn verified(&self) -> usize {
-        self.verdicts.iter().filter(|v| v.verified()).count()
-    }
+    pub fn verified(&self) -> usize { self.verdicts.iter().filter(|v| v.verified()).count() }
     /// Why the claims do not match `expect`, if they do not.
     pub fn expect_mismatch(&self) -> Option<String> {
         let expect = self.expect.as_ref()?;
@@ -104,9 +98,7 @@ impl Report {
         (kinds != *expect).then(|| format!("expect = [{}] but the file's claims are [{}]", expect.join(", "), kinds.join(", ")))
     }
     /// The file passes: every claim verified and `expect` (if given) matched.
-    pub fn passed(&self) -> bool {
-        self.verified() == self.verdicts.len() && self.expect_mismatch().is_none()
-    }
+    pub fn passed(&self) -> bool { self.verified() == self.verdicts.len() && self.expect_mismatch().is_none() }
 }
 
 /// Why one claim did not pass: malformed input (exit 2) or a failed check (exit 1).
@@ -116,9 +108,7 @@ pub(crate) enum Fail {
 }
 
 impl From<Error> for Fail {
-    fn from(e: Error) -> Self {
-        Fail::Malformed(e)
-    }
+    fn from(e: Error) -> Self { Fail::Malformed(e) }
 }
 
 pub(crate) type Checked = Result<String, Fail>;

@@ -23,9 +23,7 @@ fn dot_scaled(u: &[Q], (v, dv): &(Vec<BigInt>, BigInt)) -> Q {
     Q::new(u.iter().zip(v).map(|(a, b)| a * b).sum(), du * dv)
 }
 
-pub fn dot(u: &[Q], v: &[Q]) -> Q {
-    dot_scaled(u, &scaled(v))
-}
+pub fn dot(u: &[Q], v: &[Q]) -> Q { dot_scaled(u, &scaled(v)) }
 
 pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
     let v = scaled(v);
@@ -33,18 +31,14 @@ pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
 }
 
 /// uᵀMv.
-pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q {
-    dot(u, &mat_vec(m, v))
-}
+pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q { dot(u, &mat_vec(m, v)) }
 
 pub fn identity(d: usize) -> Vec<Vec<Q>> {
     (0..d).map(|i| (0..d).map(|j| if i == j { Q::from_integer(1.into()) } else { Q::zero() }).collect()).collect()
 }
 
 /// Whether the square matrix `m` is symmetric.
-pub fn is_symmetric(m: &[Vec<Q>]) -> bool {
-    (0..m.len()).all(|i| (0..i).all(|j| m[i][j] == m[j][i]))
-}
+pub fn is_symmetric(m: &[Vec<Q>]) -> bool { (0..m.len()).all(|i| (0..i).all(|j| m[i][j] == m[j][i])) }
 
 /// M − s·I.
 pub fn shift(m: &[Vec<Q>], s: &Q) -> Vec<Vec<Q>> {
@@ -81,14 +75,10 @@ pub fn inertia(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
 
 /// M ⪰ 0: no negative pivot. An undecided elimination means not PSD: a zero pivot with a non-zero
 /// entry a below it leaves the 2×2 minor [[0, a], [a, c]] of determinant −a² < 0.
-pub fn is_psd(m: &[Vec<Q>]) -> bool {
-    matches!(inertia(m), Some((0, _, _)))
-}
+pub fn is_psd(m: &[Vec<Q>]) -> bool { matches!(inertia(m), Some((0, _, _))) }
 
 /// M ≻ 0: every pivot positive.
-pub fn is_pd(m: &[Vec<Q>]) -> bool {
-    matches!(inertia(m), Some((0, 0, _)))
-}
+pub fn is_pd(m: &[Vec<Q>]) -> bool { matches!(inertia(m), Some((0, 0, _))) }
 
 /// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
 pub fn binary64(q: &Q) -> Option<f64> {

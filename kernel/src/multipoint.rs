@@ -28,9 +28,7 @@ pub const UPPER_KEYS: &[&str] = &["beta", "bound", "lo", "hi", "hi_minus_lo", "l
 pub const CONFLICT_KEYS: &[&str] = &["sharpness_lo", "sharpness_margin", "norm_of_sharp", "norm_margin", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack"];
 
 /// (Xᵀλ)_i.
-fn column_dot(x: &[Vec<Q>], i: usize, lambda: &[Q]) -> Q {
-    x.iter().zip(lambda).map(|(row, l)| &row[i] * l).sum()
-}
+fn column_dot(x: &[Vec<Q>], i: usize, lambda: &[Q]) -> Q { x.iter().zip(lambda).map(|(row, l)| &row[i] * l).sum() }
 
 fn feasible(inst: &Instance, beta: &[Q], nonneg: bool) -> Result<(), Fail> {
     let d = inst.dim();
@@ -49,9 +47,7 @@ fn shared<'a>(c: &Claim<'a>) -> Result<&'a Instance, Fail> {
     Ok(inst)
 }
 
-fn four_over_n(inst: &Instance) -> Q {
-    int(4) / int(inst.x.len() as i64)
-}
+fn four_over_n(inst: &Instance) -> Q { int(4) / int(inst.x.len() as i64) }
 
 /// X diag(β) Xᵀ.
 fn gram(x: &[Vec<Q>], beta: &[Q]) -> Vec<Vec<Q>> {

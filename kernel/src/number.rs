@@ -16,9 +16,7 @@ pub type Q = BigRational;
 /// Longest accepted number text, in characters (about 33 000 bits per integer).
 pub const MAX_NUMBER_CHARS: usize = 10_000;
 
-fn is_digits(t: &str) -> bool {
-    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'))
-}
+fn is_digits(t: &str) -> bool { !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0')) }
 
 /// Parses a canonical rational, or says in one line why the text is not one.
 pub fn parse_canonical(text: &str) -> Result<Q, String> {
@@ -48,23 +46,17 @@ pub fn parse_canonical(text: &str) -> Result<Q, String> {
 }
 
 /// The canonical text of `q` (what [`parse_canonical`] reads back to `q`).
-pub fn fmt_q(q: &Q) -> String {
-    q.to_string()
-}
+pub fn fmt_q(q: &Q) -> String { q.to_string() }
 
 /// [`fmt_q`] cut to 60 characters, for messages.
-pub fn short(q: &Q) -> String {
-    clip(&fmt_q(q))
-}
+pub fn short(q: &Q) -> String { clip(&fmt_q(q)) }
 
 fn clip(s: &str) -> String {
     if s.chars().count() <= 60 { s.to_string() } else { format!("{}…", s.chars().take(57).collect::<String>()) }
 }
 
 /// The integer `k` as a rational.
-pub fn int(k: i64) -> Q {
-    Q::from_integer(k.into())
-}
+pub fn int(k: i64) -> Q { Q::from_integer(k.into()) }
 
 /// 2^k as a rational.
 pub fn pow2(k: i64) -> Q {

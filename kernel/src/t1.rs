@@ -45,12 +45,8 @@ impl Point<'_> {
         beta.iter().enumerate().filter(|(_, v)| !v.is_zero()).map(|(i, v)| self.weight(norm, i) * v.abs()).sum()
     }
     /// The objective of the whole label on coordinate i: w_i·|y/x_i|.
-    fn vertex_cost(&self, norm: bool, i: usize) -> Q {
-        self.weight(norm, i) * (self.y / &self.x[i]).abs()
-    }
-    fn carriers(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.x.len()).filter(|&i| self.inst.can_carry(i))
-    }
+    fn vertex_cost(&self, norm: bool, i: usize) -> Q { self.weight(norm, i) * (self.y / &self.x[i]).abs() }
+    fn carriers(&self) -> impl Iterator<Item = usize> + '_ { (0..self.x.len()).filter(|&i| self.inst.can_carry(i)) }
 }
 
 fn optimum(c: &Claim, norm: bool) -> Checked {
@@ -93,13 +89,9 @@ fn optimum(c: &Claim, norm: bool) -> Checked {
     Ok(format!("{} = {} at beta on coordinate {k} (LP dual {})", if norm { "min N" } else { "inf S" }, short(&value), short(&dual)))
 }
 
-pub(crate) fn min_norm(c: &Claim) -> Checked {
-    optimum(c, true)
-}
+pub(crate) fn min_norm(c: &Claim) -> Checked { optimum(c, true) }
 
-pub(crate) fn min_sharpness(c: &Claim) -> Checked {
-    optimum(c, false)
-}
+pub(crate) fn min_sharpness(c: &Claim) -> Checked { optimum(c, false) }
 
 /// `conflict` (T1.3), using the earlier verified `min-norm` and `min-sharpness`.
 pub(crate) fn conflict(c: &Claim) -> Checked {

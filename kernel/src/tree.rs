@@ -49,36 +49,20 @@ impl Tree {
 }
 
 impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TreeVisitor)
-    }
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_any(TreeVisitor) }
 }
 
 struct TreeVisitor;
 
 impl<'de> Visitor<'de> for TreeVisitor {
     type Value = Tree;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a TOML or JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
-        Ok(i64::try_from(v).map_or(Tree::Other("an integer beyond 64 bits"), Tree::Int))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Tree, E> {
-        Ok(Tree::Other("a float (inexact: write the number as a string \"p/q\")"))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
-    }
-    fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Other("null"))
-    }
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result { f.write_str("a TOML or JSON value") }
+    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> { Ok(Tree::Bool(v)) }
+    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> { Ok(Tree::Int(v)) }
+    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> { Ok(i64::try_from(v).map_or(Tree::Other("an integer beyond 64 bits"), Tree::Int)) }
+    fn visit_f64<E>(self, _: f64) -> Result<Tree, E> { Ok(Tree::Other("a float (inexact: write the number as a string \"p/q\")")) }
+    fn visit_str<E>(self, v: &str) -> Result<Tree, E> { Ok(Tree::Str(v.to_string())) }
+    fn visit_unit<E>(self) -> Result<Tree, E> { Ok(Tree::Other("null")) }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
@@ -165,30 +149,16 @@ impl<'a> Table<'a> {
         Ok(Table::new(self.file, tree, at, keys)?.with_numbers(self.numbers))
     }
     /// Field `key` as a nested table with keys `keys`.
-    pub fn child(&self, key: &str, keys: &[&str]) -> Result<Table<'a>, Error> {
-        self.nested(self.req(key)?, &self.path(key), keys)
-    }
+    pub fn child(&self, key: &str, keys: &[&str]) -> Result<Table<'a>, Error> { self.nested(self.req(key)?, &self.path(key), keys) }
     /// The path of `key`, for messages.
-    pub fn path(&self, key: &str) -> String {
-        join(&self.at, key)
-    }
+    pub fn path(&self, key: &str) -> String { join(&self.at, key) }
     /// The path of this table.
-    pub fn at(&self) -> &str {
-        &self.at
-    }
+    pub fn at(&self) -> &str { &self.at }
     /// An error about `key`.
-    pub fn err(&self, key: &str, reason: impl Into<String>) -> Error {
-        Error::field(self.file, &self.path(key), reason)
-    }
-    pub fn has(&self, key: &str) -> bool {
-        self.opt(key).is_some()
-    }
-    pub fn opt(&self, key: &str) -> Option<&'a Tree> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-    pub fn req(&self, key: &str) -> Result<&'a Tree, Error> {
-        self.opt(key).ok_or_else(|| self.err(key, "missing"))
-    }
+    pub fn err(&self, key: &str, reason: impl Into<String>) -> Error { Error::field(self.file, &self.path(key), reason) }
+    pub fn has(&self, key: &str) -> bool { self.opt(key).is_some() }
+    pub fn opt(&self, key: &str) -> Option<&'a Tree> { self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v) }
+    pub fn req(&self, key: &str) -> Result<&'a Tree, Error> { self.opt(key).ok_or_else(|| self.err(key, "missing")) }
     /// Refuses every key of `keys` that is present: keys the chosen variant does not use.
     pub fn forbid(&self, keys: &[&str], why: &str) -> Result<(), Error> {
         match keys.iter().find(|k| self.has(k)) {
@@ -196,19 +166,11 @@ impl<'a> Table<'a> {
             None => Ok(()),
         }
     }
-    pub fn q(&self, key: &str) -> Result<Q, Error> {
-        self.q_at(self.req(key)?, &self.path(key))
-    }
-    pub fn qs(&self, key: &str) -> Result<Vec<Q>, Error> {
-        self.qs_at(self.req(key)?, &self.path(key))
-    }
-    pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Error> {
-        self.matrix_up_to(key, MAX_MATRIX)
-    }
+    pub fn q(&self, key: &str) -> Result<Q, Error> { self.q_at(self.req(key)?, &self.path(key)) }
+    pub fn qs(&self, key: &str) -> Result<Vec<Q>, Error> { self.qs_at(self.req(key)?, &self.path(key)) }
+    pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Error> { self.matrix_up_to(key, MAX_MATRIX) }
     /// A square matrix of at most `max` rows.
-    pub fn matrix_up_to(&self, key: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> {
-        self.matrix_at(self.req(key)?, &self.path(key), max)
-    }
+    pub fn matrix_up_to(&self, key: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> { self.matrix_at(self.req(key)?, &self.path(key), max) }
     pub fn list(&self, key: &str) -> Result<&'a [Tree], Error> {
         match self.req(key)? {
             Tree::List(items) => Ok(items),
