@@ -87,8 +87,12 @@ enum Command {
         /// `shared` with one point, exact dense Hessian otherwise).
         #[arg(long, requires = "theta")]
         instance: Option<PathBuf>,
-        /// The parameters θ as comma-separated rationals.
-        #[arg(long, requires = "instance")]
+        /// The parameters θ (`w` for shared; `u` then `v` for uv, pm): comma-separated
+        /// rationals, or a file: text (rationals/decimals separated by commas, spaces or
+        /// newlines), a JSON list (strings exact, numbers as their binary64 value), the output of
+        /// `gd --json` (its exact `final.theta`), or a float32/float64 `.npy` vector (exact
+        /// binary values).
+        #[arg(long, requires = "instance", allow_hyphen_values = true)]
         theta: Option<String>,
         /// Target relative width (hi − lo)/|λ| of each enclosure.
         #[arg(long, default_value = "1e-12")]
@@ -115,8 +119,10 @@ enum Command {
         /// Hessian-vector products; the enclosure certifies the exact rational Hessian).
         #[arg(long, requires = "theta")]
         instance: Option<PathBuf>,
-        /// The parameters θ as comma-separated rationals (`w` for shared; `u` then `v` for uv, pm).
-        #[arg(long, requires = "instance")]
+        /// The parameters θ (`w` for shared; `u` then `v` for uv, pm): comma-separated
+        /// rationals, or a file (text, JSON list, `gd --json` output, or `.npy`; as for
+        /// `sharpness --theta`).
+        #[arg(long, requires = "instance", allow_hyphen_values = true)]
         theta: Option<String>,
         /// Audit this outside estimate (e.g. from a paper's experiment) instead of running ours.
         #[arg(long, allow_hyphen_values = true)]

@@ -104,7 +104,7 @@ pub fn lr(text: &str) -> Result<Q> {
 pub fn final_json(s: &Summary, p: &Problem) -> Value {
     let digits = s.precision.digits();
     let beta = crate::models::model::beta(p.model, &s.theta);
-    json!({
+    let mut v = json!({
         "loss": decimal(&s.loss, digits),
         "sharpness": decimal(&s.sharpness, digits),
         "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), digits), "hi": decimal(s.sharpness_bracket.hi(), digits)},
@@ -113,7 +113,24 @@ pub fn final_json(s: &Summary, p: &Problem) -> Value {
         "norm": decimal(&s.norm, digits),
         "residual": decimal(&s.r, digits),
         "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),
-    })
+    });
+    add_exact_blocks(&mut v, p.model, &s.theta);
+    v
+}
+
+/// `final.w` (shared, shared-depth) or `final.u`, `final.v` (uv, pm): the blocks of the exact
+/// endpoint θ (every float is a dyadic rational), and `final.beta_exact` = β(θ) computed
+/// exactly from them (issue 15 item 4), all as rational strings.
+pub fn add_exact_blocks(v: &mut Value, model: crate::io::instance::Model, theta: &[Q]) {
+    use crate::numeric::rational::fmt_qs;
+    let d = crate::models::model::dim_of(model, theta.len());
+    if model.block() == 2 {
+        v["u"] = json!(fmt_qs(&theta[..d]));
+        v["v"] = json!(fmt_qs(&theta[d..]));
+    } else {
+        v["w"] = json!(fmt_qs(theta));
+    }
+    v["beta_exact"] = json!(fmt_qs(&crate::models::model::beta(model, theta)));
 }
 
 fn stop_name(s: Stop) -> &'static str {
