@@ -204,11 +204,13 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
-    /// Run gradient descent on one data point (every model: shared, uv, pm, shared-depth) from
-    /// the instance's [init] (default θ0 = α·1 with α = 1/10; docs/models.md) and report the
-    /// final loss, full-Hessian sharpness S (secular equation of diag + rank one), norm N and β
-    /// (SPEC §4). Stops when
-    /// |r| ≤ tol·|y|, on divergence (reported with the step, no NaN), or at the step limit.
+    /// Run gradient descent (every model: shared, uv, pm, shared-depth; one data point `x` or
+    /// n points `X`) from the instance's [init] (default θ0 = α·1 with α = 1/10;
+    /// docs/models.md) and report the final loss, full-Hessian sharpness S (n = 1: secular
+    /// equation of diag + rank one; n > 1: binary64 dense eigen-solve, Lanczos above 64
+    /// parameters), norm N, β and the exact endpoint θ (SPEC §4, docs/trajectory.md). Stops
+    /// when max_j |r_j| ≤ tol·max_j |y_j|, on divergence (reported with the step, no NaN), or at
+    /// the step limit.
     Gd {
         /// Instance file (TOML or JSON).
         file: PathBuf,
@@ -250,6 +252,15 @@ enum Command {
         /// With --certify: write a `gd-limit` claim file (checked by the kernel first).
         #[arg(long, value_name = "OUT")]
         claim: Option<PathBuf>,
+        /// With --trace or --plot: certify S = max|λ| of the exact Hessian at the float iterate
+        /// every K steps (and at the last step): trace columns certified_lo, certified_hi
+        /// (rounded outward) and a JSON `trajectory` list (docs/trajectory.md).
+        #[arg(long, value_name = "K")]
+        certify_every: Option<u64>,
+        /// Write DIR/sharpness_trajectory.svg and .png: S along the steps, 2/η, and the
+        /// certified enclosures of --certify-every as bars.
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
     },
     /// The GD learner (SPEC §4.1): certified GD on every atom's own label y_a of a discrete
     /// prior, from the same w0 and η; encloses the expected error E_GD(η) and says whether GD
@@ -337,8 +348,8 @@ fn main() -> ExitCode {
             let cfg = dlncheck::theory::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
             cli::search::run(&cfg, out.as_deref(), json)
         }
-        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim } => {
-            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim })
+        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot } => {
+            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot })
         }
         Command::Learner { file, lr, steps, bits, claim, json } => cli::learner::run(&cli::learner::Args { file, lr, steps, bits, claim, json }),
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {
