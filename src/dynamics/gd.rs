@@ -343,7 +343,7 @@ pub fn run_with<S: Scalar, D: Dynamics<S>>(data: &D, theta0: &[Q], scale: &Q, ct
     let mut records = Vec::new();
     let record = |k: u64, s: &State<S>, records: &mut Vec<Record<S>>| {
         if opts.record {
-            let keep = opts.keep_theta_every > 0 && k % opts.keep_theta_every == 0;
+            let keep = opts.keep_theta_every > 0 && k.is_multiple_of(opts.keep_theta_every);
             records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: model::beta(data.model(), &s.theta), theta: keep.then(|| s.theta.clone()) });
         }
     };

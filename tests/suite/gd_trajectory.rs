@@ -100,6 +100,25 @@ fn every_theta_file_form_gives_the_comma_list_result() {
     );
 }
 
+#[test]
+fn hand_made_hessian_matches_the_instance_route() {
+    // examples/one-point-hessian.toml: x = (3, 1/2, −2), y = 1, at w = (1, 3/2, 1/4). By hand:
+    // β = (1, 9/4, 1/16), r = 3 + 9/8 − 1/8 − 1 = 3, a = x⊙w = (3, 3/4, −1/2), and
+    // H = 4aaᵀ + 2r·diag(x) = [[36+18, 9, −6], [9, 9/4+3, −3/2], [−6, −3/2, 1−12]].
+    let dir = temp_dir("hand-hessian");
+    let m = dir.join("hand.json");
+    std::fs::write(&m, r#"{"matrix": [["54", "9", "-6"], ["9", "21/4", "-3/2"], ["-6", "-3/2", "-11"]]}"#).unwrap();
+    let theta = dir.join("theta.txt");
+    std::fs::write(&theta, "# w of my run\n1 3/2 1/4\n").unwrap();
+    let a = json(&["audit", "--matrix", m.to_str().unwrap(), "--json", "--precision", "f64"]);
+    let b = json(&["audit", "--instance", "examples/one-point-hessian.toml", "--theta", theta.to_str().unwrap(), "--json", "--precision", "f64"]);
+    assert_eq!(a["lambda_max"], b["lambda_max"]);
+    assert_eq!(a["lambda_min"], b["lambda_min"]);
+    let h: Vec<Vec<Q>> = [["54", "9", "-6"], ["9", "21/4", "-3/2"], ["-6", "-3/2", "-11"]].iter().map(|r| r.iter().map(|s| parse_q(s).unwrap()).collect()).collect();
+    assert_eq!(h, shared_hessian(&[vec![qi(3), Q::new(1.into(), 2.into()), qi(-2)]], &[qi(1)], &[qi(1), Q::new(3.into(), 2.into()), Q::new(1.into(), 4.into())]));
+    assert_encloses_s(&h, &q(&b["lambda_max"]["lo"]), &q(&b["lambda_max"]["hi"]));
+}
+
 fn bad(args: &[&str], needles: &[&str]) {
     let out = run(args);
     assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -295,7 +314,7 @@ fn trace_certified_intervals_contain_the_exact_sharpness() {
         let step: u64 = r[0].parse().unwrap();
         assert!(["top", "bottom"].contains(&r[header.len() - 3]));
         let certified = !r[header.len() - 2].is_empty();
-        assert_eq!(certified, step % 40 == 0, "step {step}");
+        assert_eq!(certified, step.is_multiple_of(40), "step {step}");
         if certified {
             let c = t.iter().find(|c| c["step"] == step).unwrap();
             let (lo, hi) = (q(&c["certified"]["lo"]), q(&c["certified"]["hi"]));
@@ -320,7 +339,7 @@ fn ten_points_json_trace_and_plot() {
     let (x, y) = ten_points();
     for r in rows.iter().filter(|r| r.get("certified").is_some()) {
         let step = r["step"].as_u64().unwrap();
-        assert!(step % 150 == 0);
+        assert!(step.is_multiple_of(150));
         let (lo, hi) = (q(&r["certified"]["lo"]), q(&r["certified"]["hi"]));
         let theta = if step == 0 { vec![Q::new(1.into(), 2.into()); 12] } else { iterate("examples/ten_points.toml", "1/36", step) };
         assert_encloses_s(&shared_hessian(&x, &y, &theta), &lo, &hi);
