@@ -443,7 +443,8 @@ pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64
         let data = Many::<S>::new(p, ctx);
         let run = run_with(&data, &p.theta0, scale, ctx, opts, tick);
         let residuals = data.residuals(&run.state.theta).iter().map(|v| v.to_q().unwrap_or_else(Q::zero)).collect();
-        let mut s = summarize_with(&data, prec, run, opts);
+        // S is a binary64 value here (see [`Many`]): its decimals stop at 17 digits.
+        let mut s = summarize_with(&data, prec, run, opts, prec.digits().min(17));
         s.residuals = residuals;
         s
     }
@@ -496,12 +497,12 @@ pub struct Summary {
 fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Options) -> Summary {
     let data = Data::<S>::new(p, &run.state.r.ctx());
     let r = run.state.r.to_q().unwrap_or_else(Q::zero);
-    let mut s = summarize_with(&data, prec, run, opts);
+    let mut s = summarize_with(&data, prec, run, opts, prec.digits());
     s.residuals = vec![r];
     s
 }
 
-fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run<S>, opts: &Options) -> Summary {
+fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run<S>, opts: &Options, sharp_digits: usize) -> Summary {
     let digits = prec.digits();
     let m = data.measure(&run.state, opts.secular_iters);
     let (slo, shi) = m.spectrum.sharpness();
@@ -514,7 +515,7 @@ fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run
         .map(|r| {
             let (a, b) = r.measure.spectrum.sharpness();
             let s = (to_q(&a) + to_q(&b)) / Q::from_integer(2.into());
-            let sharpness = if a.is_finite() && b.is_finite() { decimal(&s, digits) } else { "inf".into() };
+            let sharpness = if a.is_finite() && b.is_finite() { decimal(&s, sharp_digits) } else { "inf".into() };
             TraceRow { step: r.step, loss: t(&r.measure.loss), sharpness, sharpness_end: r.measure.spectrum.end(), norm: t(&r.measure.norm), beta: r.beta.iter().map(t).collect(), theta: r.theta.as_ref().map(|th| th.iter().map(to_q).collect()) }
         })
         .collect();
