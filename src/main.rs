@@ -228,10 +228,12 @@ enum Command {
         /// BITS 2^-(BITS-12), exact 0).
         #[arg(long, value_name = "TOL")]
         tol: Option<String>,
-        /// Write the per-step record (loss, S, N, β) to this file: .csv, or .json.
+        /// Write the per-step record (loss, S, N, β, and sharpness_end: `top` when S = λ_max,
+        /// `bottom` when S = −λ_min) to this file: .csv, or .json.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
         /// Run the checks C1–C3 of SPEC §4 (certified gradient flow for η_c; exact endpoint S).
+        /// With n > 1 points: C1 with S certified at the endpoint by the dense route; C2, C3 n/a.
         #[arg(long)]
         checks: bool,
         /// Precision audit instead of a run: f32 and f64 trajectories against 256 bits (and
@@ -287,7 +289,8 @@ enum Command {
     /// Gradient descent over a grid of learning rates in parallel: writes DIR/sweep.csv,
     /// DIR/sweep.json and plots (sharpness, norm, and expected error with a teacher) in SVG and
     /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5
-    /// (every model runs; the marks and C2–C4 need the certified flow of model shared).
+    /// (every model runs, on one data point or n > 1; the marks and C2–C4 need the certified
+    /// flow of model shared on one point, C5 a teacher on one point).
     Sweep {
         /// Instance file (TOML or JSON).
         file: PathBuf,
