@@ -87,8 +87,12 @@ enum Command {
         /// `shared` with one point, exact dense Hessian otherwise).
         #[arg(long, requires = "theta")]
         instance: Option<PathBuf>,
-        /// The parameters θ as comma-separated rationals.
-        #[arg(long, requires = "instance")]
+        /// The parameters θ (`w` for shared; `u` then `v` for uv, pm): comma-separated
+        /// rationals, or a file: text (rationals/decimals separated by commas, spaces or
+        /// newlines), a JSON list (strings exact, numbers as their binary64 value), the output of
+        /// `gd --json` (its exact `final.theta`), or a float32/float64 `.npy` vector (exact
+        /// binary values).
+        #[arg(long, requires = "instance", allow_hyphen_values = true)]
         theta: Option<String>,
         /// Target relative width (hi − lo)/|λ| of each enclosure.
         #[arg(long, default_value = "1e-12")]
@@ -115,8 +119,10 @@ enum Command {
         /// Hessian-vector products; the enclosure certifies the exact rational Hessian).
         #[arg(long, requires = "theta")]
         instance: Option<PathBuf>,
-        /// The parameters θ as comma-separated rationals (`w` for shared; `u` then `v` for uv, pm).
-        #[arg(long, requires = "instance")]
+        /// The parameters θ (`w` for shared; `u` then `v` for uv, pm): comma-separated
+        /// rationals, or a file (text, JSON list, `gd --json` output, or `.npy`; as for
+        /// `sharpness --theta`).
+        #[arg(long, requires = "instance", allow_hyphen_values = true)]
         theta: Option<String>,
         /// Audit this outside estimate (e.g. from a paper's experiment) instead of running ours.
         #[arg(long, allow_hyphen_values = true)]
@@ -198,11 +204,13 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
-    /// Run gradient descent on one data point (every model: shared, uv, pm, shared-depth) from
-    /// the instance's [init] (default θ0 = α·1 with α = 1/10; docs/models.md) and report the
-    /// final loss, full-Hessian sharpness S (secular equation of diag + rank one), norm N and β
-    /// (SPEC §4). Stops when
-    /// |r| ≤ tol·|y|, on divergence (reported with the step, no NaN), or at the step limit.
+    /// Run gradient descent (every model: shared, uv, pm, shared-depth; one data point `x` or
+    /// n points `X`) from the instance's [init] (default θ0 = α·1 with α = 1/10;
+    /// docs/models.md) and report the final loss, full-Hessian sharpness S (n = 1: secular
+    /// equation of diag + rank one; n > 1: binary64 dense eigen-solve, Lanczos above 64
+    /// parameters), norm N, β and the exact endpoint θ (SPEC §4, docs/trajectory.md). Stops
+    /// when max_j |r_j| ≤ tol·max_j |y_j|, on divergence (reported with the step, no NaN), or at
+    /// the step limit.
     Gd {
         /// Instance file (TOML or JSON).
         file: PathBuf,
@@ -220,10 +228,12 @@ enum Command {
         /// BITS 2^-(BITS-12), exact 0).
         #[arg(long, value_name = "TOL")]
         tol: Option<String>,
-        /// Write the per-step record (loss, S, N, β) to this file: .csv, or .json.
+        /// Write the per-step record (loss, S, N, β, and sharpness_end: `top` when S = λ_max,
+        /// `bottom` when S = −λ_min) to this file: .csv, or .json.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
         /// Run the checks C1–C3 of SPEC §4 (certified gradient flow for η_c; exact endpoint S).
+        /// With n > 1 points: C1 with S certified at the endpoint by the dense route; C2, C3 n/a.
         #[arg(long)]
         checks: bool,
         /// Precision audit instead of a run: f32 and f64 trajectories against 256 bits (and
@@ -244,6 +254,15 @@ enum Command {
         /// With --certify: write a `gd-limit` claim file (checked by the kernel first).
         #[arg(long, value_name = "OUT")]
         claim: Option<PathBuf>,
+        /// With --trace or --plot: certify S = max|λ| of the exact Hessian at the float iterate
+        /// every K steps (and at the last step): trace columns certified_lo, certified_hi
+        /// (rounded outward) and a JSON `trajectory` list (docs/trajectory.md).
+        #[arg(long, value_name = "K")]
+        certify_every: Option<u64>,
+        /// Write DIR/sharpness_trajectory.svg and .png: S along the steps, 2/η, and the
+        /// certified enclosures of --certify-every as bars.
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
     },
     /// The GD learner (SPEC §4.1): certified GD on every atom's own label y_a of a discrete
     /// prior, from the same w0 and η; encloses the expected error E_GD(η) and says whether GD
@@ -270,7 +289,8 @@ enum Command {
     /// Gradient descent over a grid of learning rates in parallel: writes DIR/sweep.csv,
     /// DIR/sweep.json and plots (sharpness, norm, and expected error with a teacher) in SVG and
     /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5
-    /// (every model runs; the marks and C2–C4 need the certified flow of model shared).
+    /// (every model runs, on one data point or n > 1; the marks and C2–C4 need the certified
+    /// flow of model shared on one point, C5 a teacher on one point).
     Sweep {
         /// Instance file (TOML or JSON).
         file: PathBuf,
@@ -331,8 +351,8 @@ fn main() -> ExitCode {
             let cfg = dlncheck::theory::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
             cli::search::run(&cfg, out.as_deref(), json)
         }
-        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim } => {
-            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim })
+        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot } => {
+            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot })
         }
         Command::Learner { file, lr, steps, bits, claim, json } => cli::learner::run(&cli::learner::Args { file, lr, steps, bits, claim, json }),
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {

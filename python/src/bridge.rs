@@ -212,11 +212,11 @@ pub struct GdArgs {
 pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
     let inst = src.load()?;
     let name = src.name();
-    let opts = GdRunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace, progress: false, claim: false };
+    let opts = GdRunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace, progress: false, claim: false, certify_every: None };
     let ev = gd_evaluate(&inst, Path::new(&name), &opts)?;
     let mut out = ev.json;
     if a.trace {
-        out["trace"] = ev.summary.records.iter().map(|(k, l, sh, n, b)| json!({"step": k, "loss": l, "sharpness": sh, "norm": n, "beta": b})).collect();
+        out["trace"] = dlncheck::cli::gd::trace_rows(&ev.summary, &ev.trajectory).into();
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! (SPEC §4, §7), its final state, optional per-step trace and the checks C1–C3.
 
 use crate::io::claims::write_atomic;
-use crate::dynamics::gd::{self as dynamics, decimal, Options, Precision, Problem, Stop, Summary};
+use crate::dynamics::gd::{self as dynamics, decimal, Options, Points, Precision, Problem, Stop, Summary};
 use crate::error::{Error, Result};
 use crate::numeric::rational::{fmt_q, Q};
 use serde_json::{json, Value};
@@ -24,6 +24,10 @@ pub struct Args {
     pub certify: bool,
     pub bits: Option<u64>,
     pub claim: Option<PathBuf>,
+    /// Certified enclosures of S every K steps along the trajectory (with `--trace` or `--plot`).
+    pub certify_every: Option<u64>,
+    /// Write sharpness_trajectory.svg and .png here.
+    pub plot: Option<PathBuf>,
 }
 
 /// Step limit of certified GD when `--steps` is not given.
@@ -33,6 +37,9 @@ pub const CERTIFY_STEPS: u64 = 100_000;
 pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
     use dlncheck_kernel::instance::{Init, Model};
     let name = file.display().to_string();
+    if inst.x.len() > 1 {
+        return Err(Error::input(&name, "X", format!("--certify: certified GD (SPEC §4.1) is proved for one data point, this file has n = {} (run without --certify; --checks certifies S at the endpoint)", inst.x.len())));
+    }
     if inst.model != Model::Shared || !inst.one_point {
         return Err(Error::input(&name, "model", "certified GD (SPEC §4.1) needs model shared and one data point `x`"));
     }
@@ -71,6 +78,11 @@ pub fn claim_instance(inst: &crate::io::instance::Instance, teacher: bool) -> Va
 
 /// Validated run settings shared by `gd` and `sweep`.
 pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: bool) -> Result<Options> {
+    options_keeping(eta, steps, prec, tol, record, 0)
+}
+
+/// [`options`] that also keep θ every `keep` steps of the record (0: never).
+pub fn options_keeping(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: bool, keep: u64) -> Result<Options> {
     if steps == 0 {
         return Err(Error::Usage("--steps must be at least 1".into()));
     }
@@ -87,7 +99,7 @@ pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: b
     if rel_tol < Q::from_integer(0.into()) {
         return Err(Error::Usage("--tol must be ≥ 0".into()));
     }
-    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::precision::secular_iters(prec) })
+    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::precision::secular_iters(prec), keep_theta_every: keep })
 }
 
 /// Parses `--precision`.
@@ -100,20 +112,45 @@ pub fn lr(text: &str) -> Result<Q> {
     dynamics::parse_lr(text).map_err(|e| Error::Usage(format!("--lr: {e}")))
 }
 
-/// The `final` object of SPEC §7.
-pub fn final_json(s: &Summary, p: &Problem) -> Value {
+/// The `final` object of SPEC §7 (`residual` for one point, `residuals` for n > 1).
+pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
     let digits = s.precision.digits();
-    let beta = crate::models::model::beta(p.model, &s.theta);
-    json!({
+    let beta = crate::models::model::beta(model, &s.theta);
+    // With n > 1 points S is a binary64 value (docs/trajectory.md): 17 digits.
+    let sd = if s.residuals.len() > 1 { digits.min(17) } else { digits };
+    let mut v = json!({
         "loss": decimal(&s.loss, digits),
-        "sharpness": decimal(&s.sharpness, digits),
-        "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), digits), "hi": decimal(s.sharpness_bracket.hi(), digits)},
+        "sharpness": decimal(&s.sharpness, sd),
+        "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), sd), "hi": decimal(s.sharpness_bracket.hi(), sd)},
         "sharpness_end": s.sharpness_end,
         "theta": crate::numeric::rational::fmt_qs(&s.theta),
         "norm": decimal(&s.norm, digits),
         "residual": decimal(&s.r, digits),
         "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),
-    })
+    });
+    if s.residuals.len() > 1 {
+        if let Some(m) = v.as_object_mut() {
+            m.remove("residual");
+        }
+        v["residuals"] = json!(s.residuals.iter().map(|r| decimal(r, digits)).collect::<Vec<_>>());
+    }
+    add_exact_blocks(&mut v, model, &s.theta);
+    v
+}
+
+/// `final.w` (shared, shared-depth) or `final.u`, `final.v` (uv, pm): the blocks of the exact
+/// endpoint θ (every float is a dyadic rational), and `final.beta_exact` = β(θ) computed
+/// exactly from them (issue 15 item 4), all as rational strings.
+pub fn add_exact_blocks(v: &mut Value, model: crate::io::instance::Model, theta: &[Q]) {
+    use crate::numeric::rational::fmt_qs;
+    let d = crate::models::model::dim_of(model, theta.len());
+    if model.block() == 2 {
+        v["u"] = json!(fmt_qs(&theta[..d]));
+        v["v"] = json!(fmt_qs(&theta[d..]));
+    } else {
+        v["w"] = json!(fmt_qs(theta));
+    }
+    v["beta_exact"] = json!(fmt_qs(&crate::models::model::beta(model, theta)));
 }
 
 fn stop_name(s: Stop) -> &'static str {
@@ -124,23 +161,79 @@ fn stop_name(s: Stop) -> &'static str {
     }
 }
 
-fn write_trace(path: &Path, s: &Summary) -> Result<()> {
+/// Significant digits of the certified trace columns (rounded outward).
+const CERTIFIED_DIGITS: usize = 17;
+
+/// Relative width of the certified enclosures along the trajectory.
+pub const TRAJECTORY_WIDTH: (i64, i64) = (1, 1_000_000_000_000);
+
+/// A certified enclosure of S = max|λ| at one recorded step (`--certify-every`).
+#[derive(Clone, Debug)]
+pub struct CertifiedStep {
+    pub step: u64,
+    pub lo: Q,
+    pub hi: Q,
+    /// `"top"`, `"bottom"` or `"either"` (the two ends' enclosures overlap in magnitude).
+    pub end: &'static str,
+}
+
+/// The per-step records as JSON rows (what `--trace FILE.json` writes and Python returns):
+/// `step`, `loss`, `sharpness`, `sharpness_end`, `norm`, `beta`, and `certified` `{lo, hi, end}`
+/// (exact rational strings) on the certified rows.
+pub fn trace_rows(s: &Summary, certified: &[CertifiedStep]) -> Vec<Value> {
+    s.records
+        .iter()
+        .map(|r| {
+            let mut v = json!({"step": r.step, "loss": r.loss, "sharpness": r.sharpness, "sharpness_end": r.sharpness_end, "norm": r.norm, "beta": r.beta});
+            if let Some(c) = certified.iter().find(|c| c.step == r.step) {
+                v["certified"] = json!({"lo": fmt_q(&c.lo), "hi": fmt_q(&c.hi), "end": c.end});
+            }
+            v
+        })
+        .collect()
+}
+
+fn write_trace(path: &Path, s: &Summary, certified: &[CertifiedStep], with_certified: bool) -> Result<()> {
+    use crate::io::format::decimal_outward;
     let text = if path.extension().is_some_and(|e| e == "json") {
-        let rows: Vec<Value> = s.records.iter().map(|(k, l, sh, n, b)| json!({"step": k, "loss": l, "sharpness": sh, "norm": n, "beta": b})).collect();
-        serde_json::to_string_pretty(&rows).map_err(|e| Error::Output { file: path.display().to_string(), reason: e.to_string() })? + "\n"
+        serde_json::to_string_pretty(&trace_rows(s, certified)).map_err(|e| Error::Output { file: path.display().to_string(), reason: e.to_string() })? + "\n"
     } else {
-        let d = s.records.first().map_or(0, |r| r.4.len());
+        let d = s.records.first().map_or(0, |r| r.beta.len());
         let mut out = String::from("step,loss,sharpness,norm");
         for i in 0..d {
             out += &format!(",beta_{i}");
         }
+        out += ",sharpness_end";
+        if with_certified {
+            out += ",certified_lo,certified_hi";
+        }
         out.push('\n');
-        for (k, l, sh, n, b) in &s.records {
-            out += &format!("{k},{l},{sh},{n},{}\n", b.join(","));
+        for r in &s.records {
+            out += &format!("{},{},{},{},{},{}", r.step, r.loss, r.sharpness, r.norm, r.beta.join(","), r.sharpness_end);
+            if with_certified {
+                match certified.iter().find(|c| c.step == r.step) {
+                    Some(c) => out += &format!(",{},{}", decimal_outward(&c.lo, CERTIFIED_DIGITS, false), decimal_outward(&c.hi, CERTIFIED_DIGITS, true)),
+                    None => out += ",,",
+                }
+            }
+            out.push('\n');
         }
         out
     };
     write_atomic(path, text.as_bytes())
+}
+
+/// Certified enclosures of S at every recorded step that kept its exact θ.
+pub fn certify_trajectory(points: &Points, s: &Summary) -> Vec<CertifiedStep> {
+    let width = Q::new(TRAJECTORY_WIDTH.0.into(), TRAJECTORY_WIDTH.1.into());
+    s.records
+        .iter()
+        .filter_map(|r| {
+            let theta = r.theta.as_ref()?;
+            let (lo, hi, end) = dynamics::certified_sharpness(points, theta, &width);
+            Some(CertifiedStep { step: r.step, lo, hi, end })
+        })
+        .collect()
 }
 
 /// The settings of one `gd` run (the flags of `dlncheck gd`, as text where the CLI takes text).
@@ -158,6 +251,8 @@ pub struct RunOptions<'a> {
     pub progress: bool,
     /// A claim file will be written (needs `certify`).
     pub claim: bool,
+    /// Certified enclosures of S every K recorded steps (needs `record`).
+    pub certify_every: Option<u64>,
 }
 
 /// One evaluated `gd` run: what `gd --json` prints, and the run it came from.
@@ -166,14 +261,22 @@ pub struct Evaluated {
     pub summary: Summary,
     pub certified: Option<crate::dynamics::certified_gd::Certified>,
     pub eta: Q,
+    /// The certified enclosures along the trajectory (`certify_every`).
+    pub trajectory: Vec<CertifiedStep>,
 }
 
 /// Runs GD (and, as asked, certified GD and the checks C1–C3) on `inst`, checking the settings
 /// as the CLI does; `file` names the instance in messages. The Python package calls this too.
 pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOptions) -> Result<Evaluated> {
-    let problem = Problem::of(inst)?;
+    let points = Points::of(inst)?;
     let eta = lr(o.lr)?;
     let prec = precision(o.precision)?;
+    let keep = match o.certify_every {
+        Some(0) => return Err(Error::Usage("--certify-every must be at least 1".into())),
+        Some(k) if !o.record => return Err(Error::Usage(format!("--certify-every {k} needs --trace FILE or --plot DIR (it certifies recorded steps)"))),
+        Some(k) => k,
+        None => 0,
+    };
     let steps = match (o.steps, o.certify) {
         (Some(k), _) => k,
         (None, true) => CERTIFY_STEPS,
@@ -188,14 +291,16 @@ pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOption
     } else {
         None
     };
-    let opts = options(eta.clone(), steps, prec, o.tol, o.record)?;
+    let opts = options_keeping(eta.clone(), steps, prec, o.tol, o.record, keep)?;
     let bar = if o.progress { progress(steps, "gd") } else { indicatif::ProgressBar::hidden() };
-    let summary = dynamics::run_summary(&problem, prec, &opts, &|k| bar.set_position(k));
+    let summary = dynamics::run_points(&points, prec, &opts, &|k| bar.set_position(k));
     bar.finish_and_clear();
+    let trajectory = if keep > 0 { certify_trajectory(&points, &summary) } else { Vec::new() };
     let mut out = json!({
         "file": file.display().to_string(),
         "model": inst.model.name(),
         "d": inst.dim(),
+        "n": points.n(),
         "lr": fmt_q(&eta),
         "precision": prec.name(),
         "steps": summary.steps,
@@ -203,33 +308,50 @@ pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOption
         "converged": summary.stop == Stop::Converged,
         "diverged": summary.stop == Stop::Diverged,
         "stop": stop_name(summary.stop),
-        "final": final_json(&summary, &problem),
+        "final": final_json(&summary, inst.model),
     });
+    if keep > 0 {
+        out["certify_every"] = json!(keep);
+        out["trajectory"] = Value::Array(trajectory.iter().map(|c| {
+            let r = summary.records.iter().find(|r| r.step == c.step);
+            json!({"step": c.step, "sharpness": r.map(|r| r.sharpness.clone()), "sharpness_end": r.map(|r| r.sharpness_end), "certified": {"lo": fmt_q(&c.lo), "hi": fmt_q(&c.hi), "end": c.end}})
+        }).collect());
+    }
     if let Some(c) = &certified {
         out["certified"] = c.json();
     }
     if o.checks {
-        out["checks"] = crate::dynamics::eos::run_checks(inst, &problem, &eta, &summary)?;
+        out["checks"] = match points.one_point() {
+            Some(problem) => crate::dynamics::eos::run_checks(inst, &problem, &eta, &summary)?,
+            None => crate::dynamics::eos::run_checks_points(&points, &eta, &summary),
+        };
     }
-    Ok(Evaluated { json: out, summary, certified, eta })
+    Ok(Evaluated { json: out, summary, certified, eta, trajectory })
 }
 
 /// Runs `gd`.
 pub fn run(a: &Args) -> Result<i32> {
     let inst = super::instance(&a.file)?;
-    let problem = Problem::of(&inst)?;
     let eta = lr(&a.lr)?;
     precision(&a.precision)?;
     if a.audit {
+        let problem = Problem::of(&inst)?;
         let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
         options(eta.clone(), steps, Precision::F64, None, false)?;
         super::print_json(&crate::dynamics::eos::audit(&problem, &eta, steps))?;
         return Ok(0);
     }
-    let opts = RunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace.is_some(), progress: true, claim: a.claim.is_some() };
+    let record = a.trace.is_some() || a.plot.is_some();
+    let opts = RunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record, progress: true, claim: a.claim.is_some(), certify_every: a.certify_every };
+    if let Some(dir) = &a.plot {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Output { file: dir.display().to_string(), reason: e.to_string() })?;
+    }
     let ev = evaluate(&inst, &a.file, &opts)?;
     if let Some(path) = &a.trace {
-        write_trace(path, &ev.summary)?;
+        write_trace(path, &ev.summary, &ev.trajectory, a.certify_every.is_some())?;
+    }
+    if let Some(dir) = &a.plot {
+        plot_trajectory(dir, &ev)?;
     }
     let out = ev.json;
     if let (Some(c), Some(path)) = (&ev.certified, &a.claim) {
@@ -250,7 +372,7 @@ pub fn run(a: &Args) -> Result<i32> {
 
 fn print_human(v: &Value) -> crate::error::Result<()> {
     let s = |k: &Value| k.as_str().unwrap_or("?").to_string();
-    out!("{}: GD on {} (d = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], s(&v["lr"]), s(&v["precision"]));
+    out!("{}: GD on {} (d = {}, n = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], v["n"], s(&v["lr"]), s(&v["precision"]));
     out!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
     let f = &v["final"];
     out!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
@@ -262,11 +384,19 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
         Some(c) => out!("  not certified: {}", s(&c["reason"])),
         None => {}
     }
+    if let Some(t) = v.get("trajectory").and_then(Value::as_array) {
+        let inside = t.iter().filter(|c| {
+            let (f, lo, hi) = (c["sharpness"].as_str().map(crate::numeric::rational::parse_q), c["certified"]["lo"].as_str().map(crate::numeric::rational::parse_q), c["certified"]["hi"].as_str().map(crate::numeric::rational::parse_q));
+            matches!((f, lo, hi), (Some(Ok(f)), Some(Ok(lo)), Some(Ok(hi))) if lo <= f && f <= hi)
+        }).count();
+        out!("  certified S at {} steps (every {}); the float S lies inside the enclosure at {inside} of them (decimals; exact in --json)", t.len(), v["certify_every"]);
+    }
     if let Some(checks) = v.get("checks").and_then(Value::as_array) {
         for c in checks {
             out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
         }
-        if v["model"].as_str() != Some("shared") {
+        // With n > 1 the checks list C2 and C3 as n/a with their reason.
+        if v["n"].as_u64() == Some(1) && v["model"].as_str() != Some("shared") {
             out!("  C2, C3: not run — they compare with the certified gradient flow, which exists for model shared only (docs/models.md)");
         }
     }
@@ -293,4 +423,27 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     }
     bar.set_message(what.to_string());
     bar
+}
+
+/// `--plot DIR`: sharpness_trajectory.svg and .png — S along the steps (the run's float value),
+/// the stability line 2/η, and with `--certify-every` the certified enclosures as error bars.
+fn plot_trajectory(dir: &Path, ev: &Evaluated) -> Result<()> {
+    use crate::io::plot::{self, Chart, Mark, Series, Style};
+    use plotters::style::RGBColor;
+    let q = |t: &str| crate::numeric::rational::parse_q(t).ok().map(|q| crate::numeric::scalar::q_to_f64(&q));
+    let points: Vec<(f64, f64)> = ev.summary.records.iter().filter_map(|r| Some((r.step as f64, q(&r.sharpness)?))).filter(|p| p.1.is_finite()).collect();
+    let bottom: Vec<(f64, f64)> = ev.summary.records.iter().filter(|r| r.sharpness_end == "bottom").filter_map(|r| Some((r.step as f64, q(&r.sharpness)?))).collect();
+    let bars: Vec<(f64, f64, f64)> = ev.trajectory.iter().map(|c| (c.step as f64, crate::numeric::scalar::q_to_f64(&c.lo), crate::numeric::scalar::q_to_f64(&c.hi))).collect();
+    let mids: Vec<(f64, f64)> = bars.iter().map(|b| (b.0, (b.1 + b.2) / 2.0)).collect();
+    let mut c = Chart::new(format!("Sharpness along GD, lr = {}", fmt_q(&ev.eta)), "step", "sharpness S = max |eigenvalue| of the Hessian");
+    let line = if points.len() > 400 { Style::Line } else { Style::Dots };
+    c.series.push(Series::new(format!("float S ({})", ev.summary.precision.name()), points, RGBColor(255, 127, 14), line));
+    if !bottom.is_empty() {
+        c.series.push(Series::new("steps where S = -lambda_min (negative curvature)", bottom, RGBColor(148, 103, 189), Style::Crosses));
+    }
+    if !bars.is_empty() {
+        c.series.push(Series::new("certified S (exact Hessian at the float iterate)", mids, RGBColor(0, 0, 0), Style::Rings).with_bars(bars));
+    }
+    c.horizontal.push(Mark { name: "2/lr (linear stability)".into(), value: crate::numeric::scalar::q_to_f64(&(Q::from_integer(2.into()) / &ev.eta)), color: RGBColor(31, 119, 180) });
+    plot::render(&c, dir, "sharpness_trajectory")
 }

@@ -2,7 +2,7 @@
 //! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
 //! (SVG and PNG) and the checks C1–C5.
 
-use crate::dynamics::gd::{self as dynamics, decimal, Precision, Problem, Stop};
+use crate::dynamics::gd::{self as dynamics, decimal, Points, Precision, Stop};
 use crate::dynamics::certified_gd::{self, interval_json, Certified};
 use crate::dynamics::eos::{self, FlowReport, SweepRow};
 use crate::io::format::decimal_outward;
@@ -104,7 +104,10 @@ const INK: RGBColor = RGBColor(0, 0, 0);
 /// Runs `sweep`.
 pub fn run(a: &Args) -> Result<i32> {
     let inst = super::instance(&a.file)?;
-    let problem = Problem::of(&inst)?;
+    let points = Points::of(&inst)?;
+    // The gradient flow, the T1 thresholds and the reference learners are one-point theory:
+    // with n > 1 points the sweep runs GD and C1 only (docs/trajectory.md).
+    let problem = points.one_point();
     let from = super::gd::lr(&a.lr_from).map_err(|e| rename(e, "--lr-from"))?;
     let to = super::gd::lr(&a.lr_to).map_err(|e| rename(e, "--lr-to"))?;
     if to < from {
@@ -118,11 +121,15 @@ pub fn run(a: &Args) -> Result<i32> {
         return Err(Error::Usage("--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into()));
     }
     let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
-    let refs = eos::reference_errors(&inst)?;
-    let setting = crate::theory::generalization::Setting::of(&inst)?;
+    let refs = if problem.is_some() { eos::reference_errors(&inst)? } else { None };
+    let setting = if problem.is_some() { crate::theory::generalization::Setting::of(&inst)? } else { None };
     std::fs::create_dir_all(&a.out).map_err(|e| Error::Output { file: a.out.display().to_string(), reason: e.to_string() })?;
-    let flow = if problem.model == crate::io::instance::Model::Shared { Some(eos::flow_report(&problem)?) } else { None };
-    let thresholds = if problem.model == crate::io::instance::Model::Shared { Some(dynamics::thresholds(&inst)?) } else { None };
+    let shared = problem.as_ref().filter(|p| p.model == crate::io::instance::Model::Shared);
+    let flow = match shared {
+        Some(p) => Some(eos::flow_report(p)?),
+        None => None,
+    };
+    let thresholds = if shared.is_some() { Some(dynamics::thresholds(&inst)?) } else { None };
     let etas = grid(&from, &to, a.points, a.log);
     let certify_setup = if a.certify {
         let (x, alpha) = super::gd::certified_setup(&inst, &a.file)?;
@@ -146,8 +153,8 @@ pub fn run(a: &Args) -> Result<i32> {
         .map(|eta| {
             let mut o = opts.clone();
             o.eta = eta.clone();
-            let summary = dynamics::run_summary(&problem, prec, &o, &|_| {});
-            let gen_error = setting.as_ref().and_then(|s| eos::learner_error(&problem, s, prec, &o));
+            let summary = dynamics::run_points(&points, prec, &o, &|_| {});
+            let gen_error = setting.as_ref().zip(problem.as_ref()).and_then(|(s, p)| eos::learner_error(p, s, prec, &o));
             let certified = certify_setup.as_ref().map(|(x, alpha)| CertifiedRow::of(x, &inst.y[0], alpha, eta, a.certify_steps, a.bits, atoms.as_deref().map(|at| (at, sigma.as_slice()))));
             bar.inc(1);
             (SweepRow { eta: eta.clone(), summary, gen_error }, certified)
@@ -315,8 +322,8 @@ fn plots(dir: &std::path::Path, rows: &[SweepRow], certs: &[Option<CertifiedRow>
     }
     // The T1 reference lines exist where the T1 closed forms do (not for shared-depth, D > 2).
     let t1 = match crate::models::model::beta_space(inst.model) {
-        Some(_) => Some(crate::theory::optimum::solve(inst)?),
-        None => None,
+        Some(_) if inst.x.len() == 1 => Some(crate::theory::optimum::solve(inst)?),
+        _ => None,
     };
     // The top of a panel fitted to the finite values, where diverged runs are drawn.
     let top = |vals: &[f64]| vals.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);

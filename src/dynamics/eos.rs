@@ -125,6 +125,33 @@ pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<
     Ok(Value::Array(out))
 }
 
+/// Most parameters for which `gd --checks` on n > 1 points certifies S at the endpoint (two
+/// exact dense certifications of the p × p Hessian).
+pub const CHECK_MAX_PARAMS: usize = 200;
+
+/// C1–C3 for a `gd` run on n > 1 points (issue 15 item 5). C1 certifies S of the exact
+/// endpoint by the dense route ([`dynamics::certified_sharpness`]: the Hessian is no longer
+/// diagonal plus rank one) and adds the enclosure as `enclosure` `{lo, hi, end}`; C2 and C3
+/// compare with the certified gradient flow, which is one-point only, and are `n/a`.
+pub fn run_checks_points(p: &crate::models::problem::Points, eta: &Q, s: &Summary) -> Value {
+    let one_point = "needs one data point: the certified gradient flow (its limit and eta_c) is one-point only";
+    let c1 = if s.stop != Stop::Converged {
+        check("C1", "n/a", None, "run did not converge".into())
+    } else if s.theta.len() > CHECK_MAX_PARAMS {
+        check("C1", "n/a", None, format!("{} parameters: the certified dense route runs on at most {CHECK_MAX_PARAMS}", s.theta.len()))
+    } else {
+        let bound = Q::from_integer(2.into()) / eta;
+        let width = Q::new(1.into(), 1_000_000_000_000i64.into());
+        let (lo, hi, end) = dynamics::certified_sharpness(p, &s.theta, &width);
+        let margin = (&bound - &hi) / &bound;
+        let status = if hi <= bound { "pass" } else if lo <= bound { "pass (within enclosure)" } else { "fail" };
+        let mut c = check("C1", status, Some(decimal(&margin, 6)), format!("S(endpoint) in [{}, {}] (certified: exact LDLT of the exact Hessian at the float endpoint, n = {}), 2/eta = {}", decimal(&lo, 10), decimal(&hi, 10), p.n(), decimal(&bound, 10)));
+        c["enclosure"] = json!({"lo": fmt_q(&lo), "hi": fmt_q(&hi), "end": end});
+        c
+    };
+    Value::Array(vec![c1, check("C2", "n/a", None, one_point.into()), check("C3", "n/a", None, one_point.into())])
+}
+
 /// E(min-norm), E(min-sharpness), E* (front best) and its rule c (SPEC §3).
 pub type References = (Q, Q, Q, Vec<Q>);
 

@@ -30,7 +30,7 @@ use crate::numeric::scalar::{BigFloat, Scalar};
 use num_traits::{Signed, Zero};
 
 pub use crate::dynamics::precision::{self, Precision};
-pub use crate::models::problem::Problem;
+pub use crate::models::problem::{Points, Problem};
 pub use crate::numeric::decimal::{decimal, text};
 pub use crate::spectra::secular::{extreme_eigenvalues, Spectrum};
 
@@ -171,6 +171,8 @@ pub struct Record<S> {
     pub step: u64,
     pub measure: Measure<S>,
     pub beta: Vec<S>,
+    /// θ at this step, kept every [`Options::keep_theta_every`] steps and at the last one.
+    pub theta: Option<Vec<S>>,
 }
 
 /// A finished trajectory.
@@ -193,24 +195,156 @@ pub struct Options {
     /// Record loss, S, N and β at every step (costs a secular solve per step).
     pub record: bool,
     pub secular_iters: usize,
+    /// With `record`: also keep θ every this many steps (and at the last step); 0 never.
+    pub keep_theta_every: u64,
 }
 
 fn all_finite<S: Scalar>(s: &State<S>) -> bool {
     s.r.is_finite() && s.theta.iter().all(Scalar::is_finite)
 }
 
+/// What a run needs of its data: the state at θ, one GD step, and the measurements of a state.
+/// [`Data`] (one point, fused O(d) step, secular sharpness) and [`Many`] (n points, gradient
+/// and dense or Lanczos sharpness) implement it, and [`run_with`] is written once over it.
+pub trait Dynamics<S: Scalar> {
+    /// The model whose β the records hold.
+    fn model(&self) -> Model;
+    /// The state at θ.
+    fn state(&self, theta: Vec<S>) -> State<S>;
+    /// One step θ ← θ − η∇L(θ), updating the state's residual.
+    fn step(&self, eta: &S, s: &mut State<S>);
+    /// Loss, norm and extreme eigenvalues at a state.
+    fn measure(&self, s: &State<S>, iters: usize) -> Measure<S>;
+}
+
+impl<S: Scalar> Dynamics<S> for Data<S> {
+    fn model(&self) -> Model {
+        self.model
+    }
+    fn state(&self, theta: Vec<S>) -> State<S> {
+        Data::state(self, theta)
+    }
+    fn step(&self, eta: &S, s: &mut State<S>) {
+        Data::step(self, eta, s)
+    }
+    fn measure(&self, s: &State<S>, iters: usize) -> Measure<S> {
+        Data::measure(self, s, iters)
+    }
+}
+
+/// Most parameters for which the float sharpness of an n > 1 run is a dense binary64
+/// eigen-solve of the Hessian (nalgebra `SymmetricEigen`); above it, Lanczos on Hessian-vector
+/// products.
+pub const DENSE_SHARPNESS_MAX: usize = 64;
+
+/// Lanczos iterations of the n > 1 float sharpness above [`DENSE_SHARPNESS_MAX`] parameters.
+pub const LANCZOS_ITERS: usize = 300;
+
+/// n ≥ 1 data points in a scalar type (issue 15 item 5). The state's `r` is max_j |r_j| (the
+/// largest residual, ≥ 0), which the stopping rules compare with tol·max_j |y_j|. A step is
+/// θ ← θ − η∇L with ∇L of [`crate::models::loss::gradient`]; S is untrusted float evidence
+/// from the Hessian computed in the run's arithmetic and rounded to binary64: a dense
+/// eigen-solve up to [`DENSE_SHARPNESS_MAX`] parameters (the bracket of each end widened by the
+/// residual norm ‖Hv − λv‖ of its unit eigenvector, Weyl's bound), Lanczos above.
+#[derive(Clone, Debug)]
+pub struct Many<S> {
+    pub model: Model,
+    pub data: crate::models::loss::Data<S>,
+}
+
+impl<S: Scalar> Many<S> {
+    /// `p` rounded to nearest in context `ctx`.
+    pub fn new(p: &Points, ctx: &S::Ctx) -> Self {
+        let data = crate::models::loss::Data { x: p.x.iter().map(|r| r.iter().map(|q| S::from_q(q, ctx)).collect()).collect(), y: p.y.iter().map(|q| S::from_q(q, ctx)).collect() };
+        Many { model: p.model, data }
+    }
+
+    /// The residuals r_j at θ.
+    pub fn residuals(&self, theta: &[S]) -> Vec<S> {
+        crate::models::loss::residuals(self.model, &self.data, theta)
+    }
+}
+
+fn max_abs<S: Scalar>(v: &[S]) -> S {
+    let mut m = v[0].zero_like();
+    for r in v {
+        if r.abs() > m || !r.is_finite() {
+            m = r.abs();
+        }
+    }
+    m
+}
+
+impl<S: Scalar> Dynamics<S> for Many<S> {
+    fn model(&self) -> Model {
+        self.model
+    }
+    fn state(&self, theta: Vec<S>) -> State<S> {
+        let r = max_abs(&self.residuals(&theta));
+        State { theta, r }
+    }
+    fn step(&self, eta: &S, s: &mut State<S>) {
+        let g = crate::models::loss::gradient(self.model, &self.data, &s.theta);
+        for (t, gk) in s.theta.iter_mut().zip(g) {
+            *t = t.clone() - eta.clone() * gk;
+        }
+        s.r = max_abs(&self.residuals(&s.theta));
+    }
+    fn measure(&self, s: &State<S>, _iters: usize) -> Measure<S> {
+        let ctx = s.r.ctx();
+        let loss = crate::models::loss::loss(self.model, &self.data, &s.theta);
+        let ((a, b), (c, d)) = float_spectrum(self.model, &self.data, &s.theta);
+        // A Hessian beyond the binary64 range (a huge iterate of a wide arithmetic) is reported
+        // at the largest double rather than as a non-number.
+        let to = |x: f64| S::from_q(&crate::numeric::rational::from_f64_exact(if x.is_finite() { x } else { f64::MAX }).unwrap_or_default(), &ctx);
+        Measure { loss, norm: model::norm(&s.theta), spectrum: Spectrum { max: (to(a), to(b)), min: (to(c), to(d)) } }
+    }
+}
+
+/// Untrusted brackets of λ_max and λ_min of ∇²L(θ), in binary64 (see [`Many`]).
+pub fn float_spectrum<S: Scalar>(model: Model, data: &crate::models::loss::Data<S>, theta: &[S]) -> ((f64, f64), (f64, f64)) {
+    let p = theta.len();
+    if p <= DENSE_SHARPNESS_MAX {
+        let h: Vec<Vec<f64>> = crate::models::loss::hessian(model, data, theta).iter().map(|r| r.iter().map(Scalar::to_f64).collect()).collect();
+        if h.iter().flatten().any(|x| !x.is_finite()) {
+            return ((f64::NAN, f64::NAN), (f64::NAN, f64::NAN));
+        }
+        let (values, vectors) = crate::spectra::estimate::symmetric_eigen(&h);
+        let bracket = |k: usize| {
+            let (l, v) = (values[k], &vectors[k]);
+            let eps = (0..p).map(|i| (0..p).map(|j| h[i][j] * v[j]).sum::<f64>() - l * v[i]).map(|e| e * e).sum::<f64>().sqrt();
+            (l - eps, l + eps)
+        };
+        return (bracket(0), bracket(p - 1));
+    }
+    use crate::spectra::estimate::{lanczos, End, Hessian};
+    let op = Hessian::<f64> {
+        model,
+        data: crate::models::loss::Data { x: data.x.iter().map(|r| r.iter().map(Scalar::to_f64).collect()).collect(), y: data.y.iter().map(Scalar::to_f64).collect() },
+        theta: theta.iter().map(Scalar::to_f64).collect(),
+    };
+    let top = lanczos(&op, End::Largest, LANCZOS_ITERS, f64::EPSILON, 1).value;
+    let bottom = lanczos(&op, End::Smallest, LANCZOS_ITERS, f64::EPSILON, 1).value;
+    ((top, top), (bottom, bottom))
+}
+
 /// Runs GD from θ0 in context `ctx`; `tick` is called after every step (progress bars).
 pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u64)) -> Run<S> {
-    let data = Data::<S>::new(p, ctx);
+    run_with(&Data::<S>::new(p, ctx), &p.theta0, &crate::numeric::rational::abs(&p.y), ctx, opts, tick)
+}
+
+/// Runs GD on `data` from θ0; convergence when the state's residual is ≤ rel_tol·`scale`.
+pub fn run_with<S: Scalar, D: Dynamics<S>>(data: &D, theta0: &[Q], scale: &Q, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u64)) -> Run<S> {
     let eta = S::from_q(&opts.eta, ctx);
-    let mut state = data.state(p.theta0.iter().map(|q| S::from_q(q, ctx)).collect());
-    let tol = S::from_q(&(opts.rel_tol.clone() * crate::numeric::rational::abs(&p.y)), ctx);
-    let big = S::from_q(&(Q::from_integer(100_000_000.into()) * crate::numeric::rational::abs(&p.y).max(crate::numeric::rational::abs(&state.r.to_q().unwrap_or_else(Q::zero)))), ctx);
-    let warn = S::from_q(&(Q::from_integer(10_000.into()) * crate::numeric::rational::abs(&p.y)), ctx);
+    let mut state = data.state(theta0.iter().map(|q| S::from_q(q, ctx)).collect());
+    let tol = S::from_q(&(opts.rel_tol.clone() * scale), ctx);
+    let big = S::from_q(&(Q::from_integer(100_000_000.into()) * scale.clone().max(crate::numeric::rational::abs(&state.r.to_q().unwrap_or_else(Q::zero)))), ctx);
+    let warn = S::from_q(&(Q::from_integer(10_000.into()) * scale), ctx);
     let mut records = Vec::new();
     let record = |k: u64, s: &State<S>, records: &mut Vec<Record<S>>| {
         if opts.record {
-            records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: model::beta(p.model, &s.theta) });
+            let keep = opts.keep_theta_every > 0 && k.is_multiple_of(opts.keep_theta_every);
+            records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: model::beta(data.model(), &s.theta), theta: keep.then(|| s.theta.clone()) });
         }
     };
     record(0, &state, &mut records);
@@ -242,6 +376,10 @@ pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u
     if stop == Stop::Limit && state.r.abs() <= tol {
         stop = Stop::Converged;
     }
+    // The last state keeps its θ too (for the trace's certified rows).
+    if opts.keep_theta_every > 0 && let Some(last) = records.last_mut() && last.step == steps && last.theta.is_none() {
+        last.theta = Some(state.theta.clone());
+    }
     Run { stop, steps, state, records }
 }
 
@@ -253,6 +391,20 @@ pub fn exact_sharpness(p: &Problem, theta: Vec<Q>) -> (Q, Q, &'static str) {
     let sp = extreme_eigenvalues(&delta, &z2, precision::secular_iters(Precision::Exact));
     let (lo, hi) = sp.sharpness();
     (lo, hi, sp.end())
+}
+
+/// A certified enclosure of S(θ) = max|λ| of the exact rational Hessian ∇²L(θ) of `p` at the
+/// exact θ (any n, any model): exact LDLᵀ inertia, a Rayleigh witness and Kato–Temple bounds
+/// for both ends ([`crate::spectra::certified::Spectrum`]), relative width `width`. Also which
+/// end attains S: `"top"` (λ_max), `"bottom"` (−λ_min), or `"either"` when the two enclosures
+/// overlap in magnitude. Cost: two exact dense certifications of a p × p matrix.
+pub fn certified_sharpness(p: &Points, theta: &[Q], width: &Q) -> (Q, Q, &'static str) {
+    let data = crate::models::loss::Data::<Q> { x: p.x.clone(), y: p.y.clone() };
+    let h = crate::models::loss::hessian(p.model, &data, theta);
+    let sp = crate::spectra::certified::Spectrum::of(&h, width);
+    let (lo, hi) = sp.norm();
+    let end = if sp.max.lo >= sp.neg_min.hi { "top" } else if sp.neg_min.lo > sp.max.hi { "bottom" } else { "either" };
+    (lo, hi, end)
 }
 
 /// Thresholds of linear stability (SPEC §4), exact: η_norm = 2/S(β_norm), η_max = 2/S_min.
@@ -280,6 +432,45 @@ pub fn run_summary(p: &Problem, prec: Precision, opts: &Options, tick: &dyn Fn(u
     }
 }
 
+/// [`run_summary`] for n ≥ 1 points: the one-point route (fused step, secular sharpness) when
+/// n = 1, else [`Many`].
+pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64)) -> Summary {
+    if let Some(one) = p.one_point() {
+        return run_summary(&one, prec, opts, tick);
+    }
+    let scale = p.y.iter().map(crate::numeric::rational::abs).max().unwrap_or_else(Q::zero);
+    fn go<S: Scalar>(p: &Points, prec: Precision, ctx: &S::Ctx, scale: &Q, opts: &Options, tick: &dyn Fn(u64)) -> Summary {
+        let data = Many::<S>::new(p, ctx);
+        let run = run_with(&data, &p.theta0, scale, ctx, opts, tick);
+        let residuals = data.residuals(&run.state.theta).iter().map(|v| v.to_q().unwrap_or_else(Q::zero)).collect();
+        // S is a binary64 value here (see [`Many`]): its decimals stop at 17 digits.
+        let mut s = summarize_with(&data, prec, run, opts, prec.digits().min(17));
+        s.residuals = residuals;
+        s
+    }
+    match prec {
+        Precision::F32 => go::<f32>(p, prec, &(), &scale, opts, tick),
+        Precision::F64 => go::<f64>(p, prec, &(), &scale, opts, tick),
+        Precision::Bits(256) => go::<F256>(p, prec, &(), &scale, opts, tick),
+        Precision::Bits(b) => go::<BigFloat>(p, prec, &precision::bigfloat_ctx(b), &scale, opts, tick),
+        Precision::Exact => go::<Q>(p, prec, &(), &scale, opts, tick),
+    }
+}
+
+/// One recorded step as the trace writes it: decimals of the run's arithmetic, the end of the
+/// spectrum S came from, and θ exactly on the rows that kept it.
+#[derive(Clone, Debug)]
+pub struct TraceRow {
+    pub step: u64,
+    pub loss: String,
+    pub sharpness: String,
+    /// `"top"` (S = λ_max) or `"bottom"` (S = −λ_min, negative curvature dominates).
+    pub sharpness_end: &'static str,
+    pub norm: String,
+    pub beta: Vec<String>,
+    pub theta: Option<Vec<Q>>,
+}
+
 /// A finished run in exact terms: the endpoint θ is the exact value the arithmetic held.
 #[derive(Clone, Debug)]
 pub struct Summary {
@@ -297,13 +488,22 @@ pub struct Summary {
     pub sharpness: Q,
     pub sharpness_bracket: crate::numeric::bracket::Bracket<Q>,
     pub sharpness_end: &'static str,
-    /// Per-step records as decimal text: (step, loss, S, N, β).
-    pub records: Vec<(u64, String, String, String, Vec<String>)>,
+    /// Per-step records (with `--trace`).
+    pub records: Vec<TraceRow>,
+    /// The residuals r_j at the endpoint as the run computed them (one for n = 1).
+    pub residuals: Vec<Q>,
 }
 
 fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Options) -> Summary {
-    let digits = prec.digits();
     let data = Data::<S>::new(p, &run.state.r.ctx());
+    let r = run.state.r.to_q().unwrap_or_else(Q::zero);
+    let mut s = summarize_with(&data, prec, run, opts, prec.digits());
+    s.residuals = vec![r];
+    s
+}
+
+fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run<S>, opts: &Options, sharp_digits: usize) -> Summary {
+    let digits = prec.digits();
     let m = data.measure(&run.state, opts.secular_iters);
     let (slo, shi) = m.spectrum.sharpness();
     let to_q = |v: &S| v.to_q().unwrap_or_else(Q::zero);
@@ -315,7 +515,8 @@ fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Option
         .map(|r| {
             let (a, b) = r.measure.spectrum.sharpness();
             let s = (to_q(&a) + to_q(&b)) / Q::from_integer(2.into());
-            (r.step, t(&r.measure.loss), decimal(&s, digits), t(&r.measure.norm), r.beta.iter().map(t).collect())
+            let sharpness = if a.is_finite() && b.is_finite() { decimal(&s, sharp_digits) } else { "inf".into() };
+            TraceRow { step: r.step, loss: t(&r.measure.loss), sharpness, sharpness_end: r.measure.spectrum.end(), norm: t(&r.measure.norm), beta: r.beta.iter().map(t).collect(), theta: r.theta.as_ref().map(|th| th.iter().map(to_q).collect()) }
         })
         .collect();
     Summary {
@@ -330,5 +531,6 @@ fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Option
         sharpness_bracket: crate::numeric::bracket::Bracket::new(to_q(&slo), to_q(&shi)),
         sharpness_end: m.spectrum.end(),
         records,
+        residuals: Vec::new(),
     }
 }

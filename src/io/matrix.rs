@@ -103,10 +103,11 @@ pub fn parse_width(text: &str) -> Result<Q> {
     Ok(w)
 }
 
-/// Parses `--theta` as comma-separated rationals, one per parameter of the model.
+/// Parses `--theta`: a comma list or a file ([`crate::io::theta::parse_theta`]: text, a JSON
+/// list, `gd --json` output or `.npy`), one entry per parameter of the model.
 pub fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
     let p = inst.dim() * inst.model.block();
-    let theta: Vec<Q> = text.split(',').enumerate().map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}")))).collect::<Result<_>>()?;
+    let theta = crate::io::theta::parse_theta(text)?;
     if theta.len() != p {
         return Err(Error::Usage(format!("--theta has {} entries, model {} with d = {} has {p} parameters", theta.len(), inst.model.name(), inst.dim())));
     }

@@ -1,4 +1,4 @@
-//! Files in and out. The readers ([`instance`], [`npy`]) sit below everything: they import only
+//! Files in and out. The readers ([`instance`], [`npy`], [`theta`]) sit below everything: they import only
 //! [`crate::numeric`] and the kernel's instance types, so every other folder may read an
 //! instance. The writers ([`claims`], [`plot`], [`coq`]) and [`matrix`] (the matrix inputs and
 //! enclosure JSON shared by `sharpness` and `audit`, which import [`crate::spectra`]) sit above the theory and dynamics whose
@@ -6,6 +6,7 @@
 
 pub mod instance;
 pub mod npy;
+pub mod theta;
 pub mod format;
 pub mod matrix;
 pub mod claims;

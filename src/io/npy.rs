@@ -30,6 +30,24 @@ pub fn parse_matrix(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Q>>> {
 /// Parses the bytes of a 2-D `.npy` file into its binary64 values (float32 widened exactly);
 /// NaN and infinities are refused with the index of the first one.
 pub fn parse_f64(name: &str, bytes: &[u8]) -> Result<Vec<Vec<f64>>> {
+    parse_array(name, bytes, false)
+}
+
+/// Parses the bytes of a 1-D `.npy` file (or a 2-D one with a single row or column) into its
+/// binary64 values (float32 widened exactly): a vector such as a parameter vector θ.
+pub fn parse_vector(name: &str, bytes: &[u8]) -> Result<Vec<f64>> {
+    let m = parse_array(name, bytes, true)?;
+    if m.len() == 1 {
+        return Ok(m.into_iter().next().unwrap_or_default());
+    }
+    if m.iter().all(|r| r.len() == 1) {
+        return Ok(m.into_iter().flatten().collect());
+    }
+    Err(Error::input(name, "shape", format!("{}×{}: expected a vector (1-D, or one row or column)", m.len(), m.first().map_or(0, Vec::len))))
+}
+
+/// A 2-D array, or (with `vector`) a 1-D one as a single row.
+fn parse_array(name: &str, bytes: &[u8], vector: bool) -> Result<Vec<Vec<f64>>> {
     let bad = |field: &str, reason: String| Error::input(name, field, reason);
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
         return Err(Error::file(name, "not a .npy file (missing the \\x93NUMPY magic)"));
@@ -63,8 +81,11 @@ pub fn parse_f64(name: &str, bytes: &[u8]) -> Result<Vec<Vec<f64>>> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<usize>().map_err(|_| bad("shape", format!("`{shape}` is not a tuple of sizes"))))
         .collect::<Result<_>>()?;
-    let [rows, cols] = dims[..] else {
-        return Err(bad("shape", format!("{shape}: expected a 2-D array (a matrix), found {} dimensions", dims.len())));
+    let (rows, cols) = match dims[..] {
+        [rows, cols] => (rows, cols),
+        [n] if vector => (1, n),
+        _ if vector => return Err(bad("shape", format!("{shape}: expected a 1-D array (a vector), found {} dimensions", dims.len()))),
+        _ => return Err(bad("shape", format!("{shape}: expected a 2-D array (a matrix), found {} dimensions", dims.len()))),
     };
     if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE {
         return Err(bad("shape", format!("{shape}: each side must be from 1 to {MAX_SIDE}")));

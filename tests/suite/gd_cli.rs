@@ -60,7 +60,7 @@ fn gd_exact_and_bigfloat_runs_and_trace() {
     let v = json(&run(&["gd", "examples/eos.toml", "--lr", "1/50", "--steps", "4", "--precision", "exact", "--json", "--trace", trace.to_str().expect("utf8")]));
     assert_eq!(v["steps"], 4);
     let csv = std::fs::read_to_string(&trace).expect("trace");
-    assert!(csv.starts_with("step,loss,sharpness,norm,beta_0,beta_1,beta_2\n"));
+    assert!(csv.starts_with("step,loss,sharpness,norm,beta_0,beta_1,beta_2,sharpness_end\n"), "{csv}");
     assert_eq!(csv.lines().count(), 6, "header + steps 0..=4");
     let v = json(&run(&["gd", "examples/eos.toml", "--lr", "1/50", "--steps", "3000", "--precision", "256", "--json"]));
     assert_eq!(v["converged"], true);

@@ -12,6 +12,7 @@ mod dynamics;
 mod float256;
 mod gd_cli;
 mod gd_json;
+mod gd_trajectory;
 mod generalization;
 mod generalization_cli;
 mod generalization_tamper;
