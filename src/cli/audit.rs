@@ -508,8 +508,23 @@ fn audit_row(r: &Row, a: &Audited) -> Value {
     let abs_hi = abs(&(e - lo)).max(abs(&(e - hi)));
     let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() { abs(lo).min(abs(hi)) } else { Q::zero() };
     let mag_hi = abs(lo).max(abs(hi));
-    let ratio = |a: &Q, b: &Q| if b.is_zero() { None } else { Some(q_to_f64(&(a / b))) };
-    json!({
+    // A bound that does not exist (a relative error over an enclosure containing 0) is absent,
+    // never null; so are `iterations` and `converged` of an outside estimate.
+    let ratio = |a: &Q, b: &Q| {
+        let mut v = json!({});
+        if !b.is_zero() {
+            v["lo"] = json!(q_to_f64(&(a / b)));
+        }
+        v
+    };
+    let bounds = |lo: &Q, hi: &Q, den_lo: &Q, den_hi: &Q| {
+        let mut v = ratio(lo, den_lo);
+        if let Some(x) = ratio(hi, den_hi).get("lo") {
+            v["hi"] = x.clone();
+        }
+        v
+    };
+    let mut row = json!({
         "name": r.name,
         "method": r.method,
         "precision": r.precision,
@@ -518,13 +533,16 @@ fn audit_row(r: &Row, a: &Audited) -> Value {
         "end": end.name(),
         "verdict": verdict,
         "rounding_radius": q_to_f64(&r.ulp),
-        "iterations": r.iterations,
-        "converged": r.converged,
         "inside": lo <= e && e <= hi,
         "abs_error": {"lo": q_to_f64(&abs_lo), "hi": q_to_f64(&abs_hi)},
-        "rel_error": {"lo": ratio(&abs_lo, &mag_hi), "hi": ratio(&abs_hi, &mag_lo)},
-        "ulp_error": {"lo": ratio(&abs_lo, &r.ulp), "hi": ratio(&abs_hi, &r.ulp)},
-    })
+        "rel_error": bounds(&abs_lo, &abs_hi, &mag_hi, &mag_lo),
+        "ulp_error": bounds(&abs_lo, &abs_hi, &r.ulp, &r.ulp),
+    });
+    if let (Some(i), Some(c)) = (r.iterations, r.converged) {
+        row["iterations"] = json!(i);
+        row["converged"] = json!(c);
+    }
+    row
 }
 
 fn print_table(report: &Value) -> crate::error::Result<()> {
