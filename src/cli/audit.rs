@@ -496,10 +496,10 @@ fn audit_row(r: &Row, a: &Audited) -> Value {
     // Certified interior: e ± ulp strictly inside (λ_min.hi, λ_max.lo); without λ_min,
     // min_i H_ii ≥ λ_min stands in for λ_min.hi.
     let min_hi = a.min.as_ref().map_or(&a.diagonal_min, |m| &m.hi);
-    let interior = &(e + &r.ulp) < &a.max.lo && &(e - &r.ulp) > min_hi;
+    let interior = (e + &r.ulp) < a.max.lo && (e - &r.ulp) > *min_hi;
     let verdict = if interior {
         "interior"
-    } else if a.min.is_some() || &(e + &r.ulp) >= &a.max.lo {
+    } else if a.min.is_some() || (e + &r.ulp) >= a.max.lo {
         nearest.name()
     } else {
         "unclassified"

@@ -125,7 +125,7 @@ pub struct Read {
 /// (rationals of the values read) and reports what it removed.
 pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let (raw, floats): (Vec<(String, Vec<Vec<Q>>, Option<Vec<Vec<f64>>>)>, Option<String>) = if ext == "npy" || ext == "npz" {
+    let (raw, floats): (Vec<RawMatrix>, Option<String>) = if ext == "npy" || ext == "npz" {
         let arrays = read_arrays(path)?;
         let raw = arrays.into_iter().map(|(label, m)| (label, m.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect(), Some(m))).collect();
         (raw, Some(format!(".{ext} binary values, read exactly")))
@@ -176,6 +176,9 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
         })
         .collect()
 }
+
+/// A matrix as read: its label, exact entries and, when every entry is one, its binary64 values.
+type RawMatrix = (String, Vec<Vec<Q>>, Option<Vec<Vec<f64>>>);
 
 /// The binary64 value equal to `q`, if there is one.
 fn binary64_of(q: &Q) -> Option<f64> {

@@ -117,7 +117,7 @@ impl RankOne<'_> {
 
 /// Certified enclosures of λ_max and (unless `max_only`) λ_min of diag(D) + c·aaᵀ, c > 0, each
 /// to relative width `width` where reachable (an end at 0 stops at an absolute width of
-/// `width`·2^−32 times the scale max|D| + c·‖a‖²).
+/// `width`·2^−64 times the scale max|D| + c·‖a‖²).
 pub fn ends(diag: &[Q], a: &[Q], c: &Q, width: &Q, max_only: bool) -> Ends {
     let n = diag.len();
     let mut sorted = diag.to_vec();
@@ -127,7 +127,7 @@ pub fn ends(diag: &[Q], a: &[Q], c: &Q, width: &Q, max_only: bool) -> Ends {
     let dmax = m.sorted[n - 1].clone();
     let dmin = m.sorted[0].clone();
     let scale = dmax.abs().max(dmin.abs()) + c * &norm2;
-    let floor = width * &scale * pow2(-32);
+    let floor = width * &scale * pow2(-64);
     let diagonal_min = diag.iter().zip(a).map(|(d, x)| d + c * x * x).min().unwrap_or_else(Q::zero);
 
     // λ_max ≥ max D; λ_max = max D when a vanishes wherever D is largest and c·S(max D) ≤ 1
