@@ -172,7 +172,7 @@ fn outside(name: String, value: Q, precision: &'static str, what: &str) -> Resul
     };
     if !finite {
         let range = if precision == "f32" { "3.4e38" } else { "1.8e308" };
-        return Err(Error::Usage(format!("{what}: {} lies beyond the {precision} range (±{range}): not an eigenvalue estimate", crate::numeric::rational::short(&value))));
+        return Err(Error::Usage(format!("{what}: lies beyond the {precision} range (±{range}): not an eigenvalue estimate")));
     }
     Ok(Outside { name, value, precision })
 }
@@ -226,7 +226,7 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
     let precision_of = |field: &str, p: &str| precision_name(p).ok_or_else(|| bad(field, format!("`{p}` (expected f32 or f64)")));
     let check = |name: String, value: Q, precision: &'static str, field: String| -> Result<Outside> {
         outside(name, value, precision, &field).map_err(|e| match e {
-            Error::Usage(r) => bad(&field, r.split_once(": ").map_or(r.clone(), |(_, b)| b.to_string())),
+            Error::Usage(r) => bad(&field, r.strip_prefix(&format!("{field}: ")).unwrap_or(&r).to_string()),
             other => other,
         })
     };
@@ -562,11 +562,11 @@ fn print_table(report: &Value) -> crate::error::Result<()> {
             None => out!("  {end} not computed (--max-only)"),
         }
     }
-    out!("  {:<17} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside  verdict", "name", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
+    out!("  {:<20} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside  verdict", "name", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
     for r in report["estimates"].as_array().into_iter().flatten() {
         let iters = r["iterations"].as_u64().map_or("-".to_string(), |i| i.to_string());
         out!(
-            "  {:<17} {:<4} {:<10} {:>6} {:>24.16e} {:>10} {:>10} {:>10}  {:<6}  {}",
+            "  {:<20} {:<4} {:<10} {:>6} {:>24.16e} {:>10} {:>10} {:>10}  {:<6}  {}",
             r["name"].as_str().unwrap_or(""),
             r["precision"].as_str().unwrap_or(""),
             r["end"].as_str().unwrap_or(""),
