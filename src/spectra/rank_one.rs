@@ -9,12 +9,12 @@
 //! #{eigenvalues of H below t} = #{i : D_i < t} − [c·S(t) ≥ 1],
 //!
 //! and t is an eigenvalue exactly when c·S(t) = 1. S(t) is enclosed by
-//! [`secular_sum`](crate::spectra::certified::secular_sum) with every term rounded down or up
+//! [`secular_sum`] with every term rounded down or up
 //! to a multiple of 2^−p (exact integers; the floors are valid for terms of either sign); a
 //! probe whose sign the enclosure cannot decide is retried with more bits, then moved.
 //!
 //! **The ends.** λ_max starts from the certified bracket of
-//! [`rank_one_max`](crate::spectra::certified::rank_one_max) (the route of `sharpness
+//! [`rank_one_max`] (the route of `sharpness
 //! --instance`, relative width ≈ 1e-15 at best); λ_min starts from
 //! [min D, min_i(D_i + c·a_i²)] (H ⪰ diag(D), and the Rayleigh quotient of e_i). Both are
 //! narrowed by bisection on the count at short dyadic probes until the relative width is reached.
