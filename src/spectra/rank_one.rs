@@ -85,6 +85,16 @@ impl RankOne<'_> {
         self.c * s == Q::one()
     }
 
+    /// Whether t ∉ D is an eigenvalue shown by the rounded sums alone: every term exact at
+    /// [`SECULAR_BITS`] bits (the two sums agree) and c·S(t) = 1.
+    fn exact_hit(&self, t: &Q) -> bool {
+        if self.sorted.binary_search(t).is_ok() {
+            return false;
+        }
+        let lo = secular_sum(self.diag, self.a, t, SECULAR_BITS, false);
+        self.c * &lo == Q::one() && lo == secular_sum(self.diag, self.a, t, SECULAR_BITS, true)
+    }
+
     /// Narrows [lo, hi] ∋ λ by bisection, `below(t)` telling whether λ < t from the count.
     fn narrow(&self, mut lo: Q, mut hi: Q, width: &Q, floor: &Q, below: impl Fn(usize) -> bool) -> (Q, Q) {
         for _ in 0..20_000 {
@@ -163,7 +173,11 @@ fn exact_root(m: &RankOne, lo: Q, hi: Q, rank: usize) -> (Q, Q) {
     // Only a probe the rounded sums cannot decide can be an eigenvalue with non-dyadic terms;
     // the exact sum (costly: its denominators multiply) is tried only then.
     let t = simplest_between(&lo, &hi);
-    if m.count_below(&t).is_none() && m.sorted.partition_point(|d| *d < t) == rank + 1 && m.is_eigenvalue(&t) {
+    let root = || match m.count_below(&t) {
+        None => m.is_eigenvalue(&t),
+        Some(_) => m.exact_hit(&t),
+    };
+    if m.sorted.partition_point(|d| *d < t) == rank + 1 && root() {
         return (t.clone(), t);
     }
     (lo, hi)

@@ -176,6 +176,12 @@ fn exact_ends_of_the_secular_route_are_recognised() {
     let v = audit(&["--instance", inst.to_str().unwrap(), "--theta", "1,1,2", "--precision", "f64"]);
     assert_eq!(encl(&v, "lambda_max"), (q("84"), q("84")));
     assert_eq!(encl(&v, "lambda_min"), (q("0"), q("0")));
+    // d = 1: x = 3, y = 1, w = 1/3 gives r = −2/3, H = 2r·3 + 4·1² = 0 exactly, a root the
+    // rounded secular sums show exactly (the term 1/4 is dyadic).
+    let one = write(&dir, "one.toml", b"model = \"shared\"\nx = [\"3\"]\ny = \"1\"\n");
+    let v = audit(&["--instance", one.to_str().unwrap(), "--theta", "1/3", "--estimate", "0"]);
+    assert_eq!(encl(&v, "lambda_max"), (q("0"), q("0")));
+    assert_eq!(encl(&v, "lambda_min"), (q("0"), q("0")));
 }
 
 proptest! {
