@@ -107,16 +107,20 @@ enum Command {
         #[arg(long)]
         claim: Option<PathBuf>,
     },
-    /// Audit float eigenvalue estimates (power iteration, Lanczos; f32/f64) or an outside
-    /// estimate against certified enclosures: absolute, relative and ulp error, iterations, and
-    /// which end of the spectrum each estimate found (SPEC §6).
+    /// Audit float eigenvalue estimates (power iteration, Lanczos; f32/f64) or outside
+    /// estimates against certified enclosures computed once per matrix: absolute, relative and
+    /// ulp error, iterations, the end of the spectrum each estimate is compared with, and a
+    /// verdict (`lambda_max`, `lambda_min`, or `interior`: certified strictly between the ends by
+    /// more than one ulp). SPEC §6; docs/audit.md.
     #[command(group = clap::ArgGroup::new("source").required(true).args(["matrix", "instance"]))]
     Audit {
-        /// A matrix file (as for `sharpness`).
+        /// A matrix file (as for `sharpness`; JSON matrices may also hold plain floats, each read
+        /// as the exact binary64 value it denotes), or an `.npz` batch (one per checkpoint).
         #[arg(long)]
         matrix: Option<PathBuf>,
         /// An instance file: audit the loss Hessian ∇²L(θ) at `--theta` (floats use
-        /// Hessian-vector products; the enclosure certifies the exact rational Hessian).
+        /// Hessian-vector products; the enclosure certifies the exact rational Hessian, by the
+        /// O(d) secular route for `shared` with one data point).
         #[arg(long, requires = "theta")]
         instance: Option<PathBuf>,
         /// The parameters θ (`w` for shared; `u` then `v` for uv, pm): comma-separated
@@ -124,10 +128,16 @@ enum Command {
         /// `sharpness --theta`).
         #[arg(long, requires = "instance", allow_hyphen_values = true)]
         theta: Option<String>,
-        /// Audit this outside estimate (e.g. from a paper's experiment) instead of running ours.
+        /// Audit this outside estimate (e.g. from a paper's experiment) instead of running ours:
+        /// `VALUE` or `NAME=VALUE` (an exact decimal or p/q). Repeat for several; the enclosures
+        /// are computed once.
         #[arg(long, allow_hyphen_values = true)]
-        estimate: Option<String>,
-        /// Float type: of the outside estimate (for ulps), or of the estimators run (default both).
+        estimate: Vec<String>,
+        /// A file of named outside estimates: CSV with header `name,value[,precision]`, or JSON
+        /// `{"name": value, ...}` or `[{"name": .., "value": .., "precision": ..}, ...]`.
+        #[arg(long)]
+        estimates: Option<PathBuf>,
+        /// Float type: of the outside estimates (for ulps), or of the estimators run (default both).
         #[arg(long)]
         precision: Option<String>,
         /// Maximum matrix-vector products per estimator.
@@ -136,6 +146,14 @@ enum Command {
         /// Target relative width of the certified enclosures.
         #[arg(long, default_value = "1e-20")]
         width: String,
+        /// Certify λ_max only (λ_min is not computed or printed; `interior` then uses
+        /// λ_min ≤ min_i H_ii).
+        #[arg(long)]
+        max_only: bool,
+        /// Audit (H + Hᵀ)/2, taken exactly, of a matrix that is not symmetric (an autodiff
+        /// Hessian's triangles differ by rounding), and report the asymmetry removed.
+        #[arg(long, conflicts_with = "instance")]
+        symmetrize: bool,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -358,14 +376,25 @@ fn main() -> ExitCode {
         Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {
             cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps })
         }
-        Command::Audit { matrix, instance, theta, estimate, precision, iters, width, json, csv } => {
+        Command::Audit { matrix, instance, theta, estimate, estimates, precision, iters, width, max_only, symmetrize, json, csv } => {
             let source = match (&matrix, &instance, &theta) {
                 (Some(m), _, _) => Some(cli::audit::Source::Matrix(m)),
                 (None, Some(i), Some(t)) => Some(cli::audit::Source::Hessian { instance: i, theta: t }),
                 _ => None,
             };
             match source {
-                Some(source) => cli::audit::run(&cli::audit::Options { source, estimate: estimate.as_deref(), precision: precision.as_deref(), iterations: iters, width: &width, json, csv }),
+                Some(source) => cli::audit::run(&cli::audit::Options {
+                    source,
+                    estimates: estimate.iter().map(String::as_str).collect(),
+                    estimates_file: estimates.as_deref(),
+                    precision: precision.as_deref(),
+                    iterations: iters,
+                    width: &width,
+                    json,
+                    csv,
+                    max_only,
+                    symmetrize,
+                }),
                 None => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
             }
         }

@@ -40,6 +40,18 @@ impl Matrix {
             Matrix::Rational(m) => m.iter().map(|r| r.iter().map(q_to_f64).collect()).collect(),
         }
     }
+    /// A certified enclosure of λ_max alone: for binary64 input from side
+    /// [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on, the float-speed
+    /// route with the exact one as fallback, as [`Spectrum::of_binary64`] does for each end.
+    pub fn lambda_max(&self, width: &Q) -> MaxCertificate {
+        use crate::spectra::certified::{exact_lambda_max, lambda_max, FLOAT_ROUTE_MIN};
+        match self {
+            Matrix::Binary64(m) if m.len() >= FLOAT_ROUTE_MIN => crate::spectra::verified_cholesky::lambda_max(m, width)
+                .filter(|c| c.relative_width() <= *width || m.len() > dlncheck_kernel::tree::MAX_MATRIX)
+                .unwrap_or_else(|| exact_lambda_max(&self.rational(), width)),
+            _ => lambda_max(&self.rational(), width),
+        }
+    }
     /// Certified enclosures of both ends ([`Spectrum::of_binary64`] for binary64 input).
     pub fn spectrum(&self, width: &Q) -> Spectrum {
         match self {
@@ -61,18 +73,254 @@ pub fn read_matrices(path: &Path) -> Result<Vec<(String, Matrix)>> {
     let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if ext == "npy" || ext == "npz" {
-        let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-        let arrays = if ext == "npy" { vec![(String::new(), crate::io::npy::parse_f64(&name, &bytes)?)] } else { crate::io::npy::parse_npz(&name, &bytes)? };
-        return arrays
+        return read_arrays(path)?
             .into_iter()
-            .map(|(entry, m)| {
-                let label = if entry.is_empty() { name.clone() } else { format!("{name}[{entry}]") };
+            .map(|(label, m)| {
                 check_symmetric_f64(&m).map_err(|r| Error::input(&label, "matrix", r))?;
                 Ok((label, Matrix::Binary64(m)))
             })
             .collect();
     }
     Ok(vec![(name, Matrix::Rational(read_matrix(path)?))])
+}
+
+/// The arrays of a `.npy` (one) or `.npz` (one per entry, named `file[entry]`), unchecked.
+fn read_arrays(path: &Path) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let arrays = if path.extension().is_some_and(|e| e == "npy") { vec![(String::new(), crate::io::npy::parse_f64(&name, &bytes)?)] } else { crate::io::npy::parse_npz(&name, &bytes)? };
+    Ok(arrays.into_iter().map(|(entry, m)| (if entry.is_empty() { name.clone() } else { format!("{name}[{entry}]") }, m)).collect())
+}
+
+/// How the entries of a matrix were read, for the audit's report and its rounding-scale rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entries {
+    /// In words, e.g. "float64 binary values (.npy), read exactly".
+    pub description: String,
+    /// The unit roundoff u of the float format the entries came in (2^−24 when every entry is a
+    /// float32 value, else 2^−53), or `None` for rationals written as strings (exact input).
+    pub unit_roundoff: Option<Q>,
+}
+
+/// The largest asymmetry |H_ij − H_ji| of a matrix, exact, and where (i > j).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asymmetry {
+    pub max: Q,
+    pub at: (usize, usize),
+}
+
+/// One matrix as the audit reads it: symmetric (after `--symmetrize` when asked), with how its
+/// entries were read and, when symmetrized, the asymmetry removed.
+pub struct Read {
+    pub label: String,
+    pub matrix: Matrix,
+    pub entries: Entries,
+    /// `Some` exactly when symmetrizing was asked for (`max` = 0 for a symmetric input).
+    pub removed: Option<Asymmetry>,
+}
+
+/// Reads the matrices of `path` like [`read_matrices`], and also JSON matrices of plain
+/// floats (each read as the binary64 value it denotes). A non-symmetric matrix is an error
+/// naming the largest asymmetry unless `symmetrize`, which replaces H by (H + Hᵀ)/2 exactly
+/// (rationals of the values read) and reports what it removed.
+pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let (raw, floats): (Vec<RawMatrix>, Option<String>) = if ext == "npy" || ext == "npz" {
+        let arrays = read_arrays(path)?;
+        let raw = arrays.into_iter().map(|(label, m)| (label, m.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect(), Some(m))).collect();
+        (raw, Some(format!(".{ext} binary values, read exactly")))
+    } else {
+        let (m, count) = read_json_or_toml(path)?;
+        let all_binary = count > 0 && m.iter().flatten().all(|q| binary64_of(q).is_some());
+        let f = all_binary.then(|| m.iter().map(|r| r.iter().map(|q| binary64_of(q).unwrap_or(0.0)).collect()).collect());
+        let how = (count > 0).then(|| format!("{count} plain JSON floats, each read as the exact binary64 value it denotes"));
+        (vec![(path.display().to_string(), m, f)], how)
+    };
+    raw.into_iter()
+        .map(|(label, q, f)| {
+            square(&q).map_err(|r| Error::input(&label, "matrix", r))?;
+            let asym = asymmetry(&q);
+            let unit_roundoff = floats.as_ref().map(|_| {
+                let f32s = q.iter().flatten().all(|x| binary64_of(x).is_some_and(|v| (v as f32) as f64 == v));
+                pow2_q(if f32s { -24 } else { -53 })
+            });
+            let kind = match (&floats, &unit_roundoff) {
+                (Some(how), Some(u)) => format!("{how} (every entry a float{} value: u = 2^{})", if *u == pow2_q(-24) { "32" } else { "64" }, if *u == pow2_q(-24) { "-24" } else { "-53" }),
+                _ => "rationals (strings), read exactly".to_string(),
+            };
+            let entries = Entries { description: kind, unit_roundoff };
+            if !asym.max.is_zero() && !symmetrize {
+                let (i, j) = asym.at;
+                return Err(Error::input(
+                    &label,
+                    "matrix",
+                    format!("not symmetric: entry [{i}][{j}] differs from [{j}][{i}] by {} (the largest asymmetry); pass --symmetrize to audit (H + Hᵀ)/2, taken exactly", crate::numeric::rational::short(&asym.max)),
+                ));
+            }
+            let matrix = if asym.max.is_zero() {
+                match f {
+                    Some(f) => Matrix::Binary64(f),
+                    None => Matrix::Rational(q),
+                }
+            } else {
+                let two = Q::from_integer(2.into());
+                let n = q.len();
+                let s: Vec<Vec<Q>> = (0..n).map(|i| (0..n).map(|j| if q[i][j] == q[j][i] { q[i][j].clone() } else { (&q[i][j] + &q[j][i]) / &two }).collect()).collect();
+                // Still binary64 when every average is (keeps the float-speed route).
+                match s.iter().map(|r| r.iter().map(binary64_of).collect::<Option<Vec<f64>>>()).collect::<Option<Vec<_>>>() {
+                    Some(f) => Matrix::Binary64(f),
+                    None => Matrix::Rational(s),
+                }
+            };
+            Ok(Read { label, matrix, entries, removed: symmetrize.then_some(asym) })
+        })
+        .collect()
+}
+
+/// A matrix as read: its label, exact entries and, when every entry is one, its binary64 values.
+type RawMatrix = (String, Vec<Vec<Q>>, Option<Vec<Vec<f64>>>);
+
+/// The binary64 value equal to `q`, if there is one.
+fn binary64_of(q: &Q) -> Option<f64> {
+    let f = q_to_f64(q);
+    (f.is_finite() && from_f64_exact(f).as_ref() == Some(q)).then_some(f)
+}
+
+/// 2^k.
+fn pow2_q(k: i32) -> Q {
+    let p = Q::from_integer(num_bigint::BigInt::from(1) << k.unsigned_abs() as usize);
+    if k >= 0 { p } else { p.recip() }
+}
+
+/// Checks that `m` is non-empty and square.
+fn square(m: &[Vec<Q>]) -> std::result::Result<(), String> {
+    let n = m.len();
+    if n == 0 {
+        return Err("the matrix is empty".into());
+    }
+    match m.iter().enumerate().find(|(_, r)| r.len() != n) {
+        Some((i, r)) => Err(format!("not square: {n} rows but row {i} has {} entries", r.len())),
+        None => Ok(()),
+    }
+}
+
+/// max |m_ij − m_ji| over i > j and where (the first largest), exact.
+pub fn asymmetry(m: &[Vec<Q>]) -> Asymmetry {
+    let mut out = Asymmetry { max: Q::zero(), at: (0, 0) };
+    for i in 0..m.len() {
+        for j in 0..i {
+            if m[i][j] != m[j][i] {
+                let d = (&m[i][j] - &m[j][i]).abs();
+                if d > out.max {
+                    out = Asymmetry { max: d, at: (i, j) };
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads a JSON/TOML `{"matrix": [[...]]}` and counts its plain JSON floats (read as binary64).
+fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
+    let name = path.display().to_string();
+    let (tree, floats) = read_exact_tree(path)?;
+    let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_entry));
+    let rows = t.list("matrix")?;
+    if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
+        return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::io::npy::MAX_SIDE, rows.len())));
+    }
+    let m = rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((m, floats))
+}
+
+/// Reads a TOML or JSON file with the strict parser (duplicate keys refused). In JSON, every
+/// plain number is kept as its text, marked, so that [`parse_entry`] reads an integer exactly
+/// and a float (a `.`, `e` or `E`) as the binary64 value it denotes; returns how many floats.
+pub fn read_exact_tree(path: &Path) -> Result<(dlncheck_kernel::tree::Tree, usize)> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    if !meta.is_file() || meta.len() > dlncheck_kernel::tree::MAX_FILE_BYTES {
+        return Ok((crate::io::instance::read_tree(path)?, 0));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    if !(name.ends_with(".json") || text.trim_start().starts_with(['{', '['])) {
+        return Ok((crate::io::instance::read_tree(path)?, 0));
+    }
+    let (marked, floats) = mark_json_numbers(&text).map_err(|r| Error::file(&name, r))?;
+    let tree = serde_json::from_str(&marked).map_err(|e| Error::file(&name, format!("malformed JSON at line {}: {}", e.line(), e.to_string().split(" at line").next().unwrap_or("syntax error"))))?;
+    Ok((tree, floats))
+}
+
+/// The marker [`mark_json_numbers`] puts before a plain JSON number's text.
+const NUMBER_MARK: char = '\u{1}';
+
+/// Rewrites the plain numbers of JSON text as marked strings; refuses `NaN`, `Infinity` and
+/// other bare words. Returns the text and the number of floats.
+fn mark_json_numbers(text: &str) -> std::result::Result<(String, usize), String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let (mut i, mut last, mut floats) = (0, 0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                if token == "-" && text[i..].starts_with("Infinity") {
+                    return Err("`-Infinity` is not a number: every entry must be finite".into());
+                }
+                floats += usize::from(token.contains(['.', 'e', 'E']));
+                out.push_str(&text[last..start]);
+                out.push_str(&format!("\"\\u0001{token}\""));
+                last = i;
+            }
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if !matches!(word, "true" | "false" | "null") {
+                    return Err(format!("`{word}` is not a JSON number (NaN and Infinity are not numbers: every entry must be finite)"));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[last.min(text.len())..]);
+    Ok((out, floats))
+}
+
+/// Reads a number of a file read by [`read_exact_tree`]: a marked plain JSON float as its exact
+/// binary64 value (refused beyond the binary64 range), a marked integer exactly, and a string as
+/// an exact rational or decimal ([`parse_q`]).
+pub fn parse_entry(text: &str) -> std::result::Result<Q, String> {
+    match text.strip_prefix(NUMBER_MARK) {
+        Some(t) if t.contains(['.', 'e', 'E']) => {
+            let q = parse_q(t)?;
+            let f = <f64 as crate::numeric::scalar::Scalar>::from_q(&q, &());
+            match from_f64_exact(f) {
+                Some(v) if f.is_finite() => Ok(v),
+                _ => Err(format!("the JSON float {t} lies beyond the binary64 range (±1.8e308): not a finite number")),
+            }
+        }
+        Some(t) => parse_q(t),
+        None => parse_q(text),
+    }
+}
+
+/// Whether a string of a tree read by [`read_exact_tree`] was a plain JSON float.
+pub fn is_json_float(text: &str) -> bool {
+    text.strip_prefix(NUMBER_MARK).is_some_and(|t| t.contains(['.', 'e', 'E']))
 }
 
 /// Reads one matrix: `.npy` (f32/f64, exact binary values) or JSON/TOML `{"matrix": [[...]]}` of

@@ -4,6 +4,7 @@
 
 mod common;
 mod audit;
+mod audit_workflow;
 mod certified_gd;
 mod cli;
 mod coq;
