@@ -5,20 +5,21 @@
 //! returns is exactly what the kernel accepts.
 //!
 //! Route, for H with binary64 entries (every float64/float32 Hessian):
-//! 1. A float eigen-estimate ([`seed`]): nalgebra's dense symmetric eigensolver up to
-//!    [`DENSE_SEED_MAX`], Lanczos with full reorthogonalisation above, giving λ̃₁, its vector ũ
-//!    and λ̃₂ (the next eigenvalue below the top cluster).
-//! 2. A gap shift μ between λ̃₂ and λ̃₁: a verified binary64 Cholesky of μI − H + 2(λ̃₁ − μ)ũũᵀ
-//!    − c·I (c from Theorem 1, chosen by the kernel's function) whose factor preconditions 3.
+//! 1. A float eigen-estimate ([`seeds`], one run for both ends): nalgebra's dense symmetric
+//!    eigensolver up to [`DENSE_SEED_MAX`], Lanczos with full reorthogonalisation above, giving
+//!    λ̃₁, its vector ũ and λ̃₂ (the next eigenvalue below the top cluster), of H and of −H.
+//! 2. A gap shift μ between λ̃₂ and λ̃₁ and the float factor of μI − H + 2(λ̃₁ − μ)ũũᵀ by the
+//!    blocked [`fast_cholesky`] (untrusted: it finds μ and preconditions 3; it certifies nothing).
 //! 3. The witness v, refined in double-double arithmetic: each step takes the residual
 //!    r = Hv − ρv in double-double (O(d²)) and solves the projected correction equation
 //!    (ρI − H)δ = r, δ ⊥ v, by conjugate gradients preconditioned with the Cholesky factor of
 //!    step 2 (its spectrum relative to the operator lies in [1, (ρ − λ₂)/(μ − λ₂)], so a dozen
 //!    iterations give 12 digits). Two or three steps reach ε ≈ 1e-31·‖H‖.
-//! 4. Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² (integer arithmetic, O(d²)): λ_max ∈
-//!    [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple), once the kernel's check — the Cholesky of
-//!    μI − H + α·wwᵀ − c·I with w the doubles nearest to v and α = 2(ρ − μ)/vᵀv, everything
-//!    derived from the certificate, nothing free — proves λ₂ ≤ μ (a second factorization).
+//! 4. Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² ([`exact_rayleigh`], fixed-point integers,
+//!    O(d²)): λ_max ∈ [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple), once the kernel's check — the
+//!    Cholesky of μI − H + α·wwᵀ − c·I with w the doubles nearest to v and α = 2(ρ − μ)/vᵀv,
+//!    everything derived from the certificate, nothing free — proves λ₂ ≤ μ: the one verified
+//!    factorization per end.
 //!
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
