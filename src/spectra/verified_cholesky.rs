@@ -34,7 +34,7 @@ use num_traits::{Signed, Zero};
 use rayon::prelude::*;
 
 /// Largest side seeded by the dense eigensolver; above, Lanczos.
-pub const DENSE_SEED_MAX: usize = 400;
+pub const DENSE_SEED_MAX: usize = 128;
 
 /// Phase timings on stderr when the environment variable `DLNCHECK_PROFILE` is set (what
 /// benches/README.md's table of phases was measured with); silent otherwise.
