@@ -275,11 +275,14 @@ fn non_finite_entries_are_a_one_line_error() {
     assert!(String::from_utf8(out.stderr).unwrap().contains("inf is not a finite number"));
 }
 
+/// A diagonal block [[a, b], [b, a]] (or [a] when b is `None`).
+type Block = (f64, Option<f64>);
+
 /// P·diag(B_1, …, B_m)·Pᵀ for blocks B_k = [[a_k, b_k], [b_k, a_k]] (or [a_k] when b_k is
 /// `None`) and a permutation P drawn from `seed`: the eigenvalues are a_k ± b_k (and a_k),
 /// exactly, whatever P is (B_k has eigenvectors (1, ±1)/√2). Returns the matrix and its
 /// eigenvalues as exact rationals of the binary64 entries, in decreasing order.
-fn permuted_blocks(blocks: &[(f64, Option<f64>)], seed: u64) -> (Vec<Vec<f64>>, Vec<Q>) {
+fn permuted_blocks(blocks: &[Block], seed: u64) -> (Vec<Vec<f64>>, Vec<Q>) {
     let n: usize = blocks.iter().map(|(_, b)| if b.is_some() { 2 } else { 1 }).sum();
     let mut perm: Vec<usize> = (0..n).collect();
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -316,7 +319,7 @@ fn negated(m: &[Vec<f64>]) -> Vec<Vec<f64>> {
 }
 
 /// Blocks with random a_k, b_k in (−1, 1) from `seed`, after the `top` blocks given.
-fn with_random_blocks(top: &[(f64, Option<f64>)], count: usize, seed: u64) -> Vec<(f64, Option<f64>)> {
+fn with_random_blocks(top: &[Block], count: usize, seed: u64) -> Vec<Block> {
     let r = random_symmetric(count + 1, seed);
     let mut blocks = top.to_vec();
     blocks.extend((0..count).map(|k| (r[k][k] * 0.5, Some(r[k + 1][k] * 0.4))));
@@ -327,7 +330,7 @@ fn with_random_blocks(top: &[(f64, Option<f64>)], count: usize, seed: u64) -> Ve
 fn hand_known_spectra_are_enclosed_with_honest_widths() {
     let two = |e: i32| 2f64.powi(e);
     // (name, blocks, the float route must reach 1e-30 at the top end)
-    let cases: Vec<(&str, Vec<(f64, Option<f64>)>, bool)> = vec![
+    let cases: Vec<(&str, Vec<Block>, bool)> = vec![
         // A simple top eigenvalue 2 + 1/4 among random blocks (|a ± b| < 1).
         ("simple", with_random_blocks(&[(2.0, Some(0.25))], 30, 11), true),
         // A double top eigenvalue: the same block twice (a + b = 1.5 two times).
@@ -468,7 +471,7 @@ proptest! {
     /// kernel takes it; the exact route's enclosure contains it too.
     #[test]
     fn block_spectra_are_enclosed(pairs in prop::collection::vec((-8i32..9, -8i32..9, -200i32..201), 1..6), repeat in 0usize..3, seed in 1u64..1000) {
-        let mut blocks: Vec<(f64, Option<f64>)> = pairs.iter().map(|&(a, b, e)| (a as f64 * 2f64.powi(e), Some(b as f64 / 16.0 * 2f64.powi(e)))).collect();
+        let mut blocks: Vec<Block> = pairs.iter().map(|&(a, b, e)| (a as f64 * 2f64.powi(e), Some(b as f64 / 16.0 * 2f64.powi(e)))).collect();
         for _ in 0..repeat {
             blocks.push(blocks[0]);
         }
