@@ -4,17 +4,23 @@
 //! (default `200,1000,2000`); matrices: `DLNCHECK_BENCH_MATRICES` (default
 //! `benches/peer/matrices`), the very files `benches/peer/peer.py` times numpy and python-flint on.
 //!
-//! - `verified_lambda_max/d{d}_width1e-30`: [`verified_cholesky::lambda_max`] on `sym-{d}.npy` to
-//!   relative width 1e-30 (seed, one verified Cholesky, double-double witness, exact Rayleigh).
-//! - `kernel_check/d{d}`: the kernel's verified Cholesky check of the certificate's gap
-//!   (`psd_by_cholesky`, what `check` re-runs).
+//! - `both_ends/d{d}_width1e-30`: [`Spectrum::of_binary64`], what `dlncheck sharpness --matrix`
+//!   runs: λ_max and λ_min, each to relative width 1e-30 (one seed run, then both ends in
+//!   parallel: fast Cholesky, double-double witness, exact Rayleigh, the kernel's check).
+//! - `verified_lambda_max/d{d}_width1e-30`: [`verified_cholesky::lambda_max`], one end.
+//! - `kernel_psd_by_cholesky/d{d}`: the kernel's verified Cholesky check of the certificate's gap
+//!   (`psd_by_cholesky` with the certificate's μ, α and w: what `check` re-runs per end).
+//! - `kernel_cholesky/d{d}`: the kernel's plain binary64 factorization (`linalg::cholesky`) alone
+//!   on the same shifted matrix, so that the check's cost splits into factorization and the rest.
+//! - `fast_cholesky/d{d}`: the producer's blocked float Cholesky on the same matrix.
 //! - `float_seed/d200_{nalgebra,jacobi}`: the float eigenvector that seeds the route, by nalgebra's
 //!   `SymmetricEigen` and by the hand-written Jacobi solver it replaced, on the same d = 200 input.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dlncheck::numeric::rational::parse_q;
-use dlncheck::spectra::certified::Upper;
+use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::spectra::certified::{Lower, Spectrum, Upper};
 use dlncheck::spectra::verified_cholesky;
+use num_traits::ToPrimitive;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -29,8 +35,25 @@ fn sizes() -> Vec<usize> {
     std::env::var("DLNCHECK_BENCH_SIZES").unwrap_or_else(|_| "200,1000,2000".into()).split(',').filter_map(|s| s.trim().parse().ok()).collect()
 }
 
+fn width() -> Q {
+    parse_q("1e-30").unwrap_or_default()
+}
+
 fn verified(c: &mut Criterion) {
-    let width = parse_q("1e-30").unwrap_or_default();
+    let width = width();
+    let mut g = c.benchmark_group("both_ends");
+    g.sample_size(10).warm_up_time(Duration::from_millis(100));
+    for d in sizes() {
+        let h = matrix(d);
+        g.bench_function(format!("d{d}_width1e-30"), |b| {
+            b.iter(|| {
+                let s = Spectrum::of_binary64(black_box(&h), &width);
+                assert!(s.max.relative_width() <= width && s.neg_min.relative_width() <= width);
+                s
+            })
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("verified_lambda_max");
     g.sample_size(10).warm_up_time(Duration::from_millis(100));
     for d in sizes() {
@@ -44,15 +67,43 @@ fn verified(c: &mut Criterion) {
         });
     }
     g.finish();
-    let mut g = c.benchmark_group("kernel_check");
+}
+
+/// The kernel's check of one end and its factorization alone, beside the producer's fast one.
+fn factorizations(c: &mut Criterion) {
+    let width = width();
+    let mut g = c.benchmark_group("factorization");
     g.sample_size(10).warm_up_time(Duration::from_millis(100));
     for d in sizes() {
         let h = matrix(d);
         let Some(cert) = verified_cholesky::lambda_max(&h, &width) else { continue };
-        let Upper::KatoTempleCholesky { mu } = cert.upper else { continue };
-        let dlncheck::spectra::certified::Lower::Witness(v) = &cert.lower else { continue };
-        let w: Vec<f64> = v.iter().map(|x| num_traits::ToPrimitive::to_f64(x).unwrap_or(0.0)).collect();
-        g.bench_function(format!("d{d}"), |b| b.iter(|| dlncheck_kernel::linalg::psd_by_cholesky(black_box(&h), &mu, 1.0, &w).map(|l| l.len())));
+        let (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) = (&cert.upper, &cert.lower) else { continue };
+        // The certificate's α and w, derived as the kernel derives them (FORMAT.md §4.6).
+        let parts: Vec<Vec<f64>> = v.iter().map(|x| { let hi = x.to_f64().unwrap_or(0.0); vec![hi, (x - Q::from_float(hi).unwrap_or_default()).to_f64().unwrap_or(0.0)] }).collect();
+        let (rho, _) = verified_cholesky::exact_rayleigh(&h, &parts);
+        let s2: Q = v.iter().map(|x| x * x).sum();
+        let alpha = (Q::from_integer(2.into()) * (&rho - mu) / s2).to_f64().unwrap_or(0.0);
+        let w: Vec<f64> = v.iter().map(|x| x.to_f64().unwrap_or(0.0)).collect();
+        assert!(dlncheck_kernel::linalg::psd_by_cholesky(&h, mu, alpha, &w).is_ok());
+        g.bench_function(format!("kernel_psd_by_cholesky/d{d}"), |b| b.iter(|| dlncheck_kernel::linalg::psd_by_cholesky(black_box(&h), mu, alpha, &w).map(|l| l.len())));
+        // B̃ = μI − H + α·wwᵀ (the kernel's shift c is far below the gap: left out here).
+        let muf = mu.to_f64().unwrap_or(0.0);
+        let b_row_major: Vec<f64> = (0..d * d).map(|k| { let (i, j) = (k / d, k % d); alpha * (w[i] * w[j]) - h[i][j] + if i == j { muf } else { 0.0 } }).collect();
+        g.bench_function(format!("kernel_cholesky/d{d}"), |b| {
+            b.iter(|| {
+                let mut a = b_row_major.clone();
+                assert!(dlncheck_kernel::linalg::cholesky(black_box(&mut a), d));
+                a[d * d - 1]
+            })
+        });
+        let b_col_major = nalgebra::DMatrix::from_row_slice(d, d, &b_row_major);
+        g.bench_function(format!("fast_cholesky/d{d}"), |b| {
+            b.iter(|| {
+                let mut a = b_col_major.clone();
+                assert!(verified_cholesky::fast_cholesky(black_box(&mut a)));
+                a[(d - 1, d - 1)]
+            })
+        });
     }
     g.finish();
 }
@@ -67,5 +118,5 @@ fn seed(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, verified, seed);
+criterion_group!(benches, verified, factorizations, seed);
 criterion_main!(benches);

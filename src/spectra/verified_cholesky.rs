@@ -5,20 +5,21 @@
 //! returns is exactly what the kernel accepts.
 //!
 //! Route, for H with binary64 entries (every float64/float32 Hessian):
-//! 1. A float eigen-estimate ([`seed`]): nalgebra's dense symmetric eigensolver up to
-//!    [`DENSE_SEED_MAX`], Lanczos with full reorthogonalisation above, giving λ̃₁, its vector ũ
-//!    and λ̃₂ (the next eigenvalue below the top cluster).
-//! 2. A gap shift μ between λ̃₂ and λ̃₁: a verified binary64 Cholesky of μI − H + 2(λ̃₁ − μ)ũũᵀ
-//!    − c·I (c from Theorem 1, chosen by the kernel's function) whose factor preconditions 3.
+//! 1. A float eigen-estimate ([`seeds`], one run for both ends): nalgebra's dense symmetric
+//!    eigensolver up to [`DENSE_SEED_MAX`], Lanczos with full reorthogonalisation above, giving
+//!    λ̃₁, its vector ũ and λ̃₂ (the next eigenvalue below the top cluster), of H and of −H.
+//! 2. A gap shift μ between λ̃₂ and λ̃₁ and the float factor of μI − H + 2(λ̃₁ − μ)ũũᵀ by the
+//!    blocked [`fast_cholesky`] (untrusted: it finds μ and preconditions 3; it certifies nothing).
 //! 3. The witness v, refined in double-double arithmetic: each step takes the residual
 //!    r = Hv − ρv in double-double (O(d²)) and solves the projected correction equation
 //!    (ρI − H)δ = r, δ ⊥ v, by conjugate gradients preconditioned with the Cholesky factor of
 //!    step 2 (its spectrum relative to the operator lies in [1, (ρ − λ₂)/(μ − λ₂)], so a dozen
 //!    iterations give 12 digits). Two or three steps reach ε ≈ 1e-31·‖H‖.
-//! 4. Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² (integer arithmetic, O(d²)): λ_max ∈
-//!    [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple), once the kernel's check — the Cholesky of
-//!    μI − H + α·wwᵀ − c·I with w the doubles nearest to v and α = 2(ρ − μ)/vᵀv, everything
-//!    derived from the certificate, nothing free — proves λ₂ ≤ μ (a second factorization).
+//! 4. Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² ([`exact_rayleigh`], fixed-point integers,
+//!    O(d²)): λ_max ∈ [ρ, ρ + ε²/(ρ − μ)] (Kato–Temple), once the kernel's check — the
+//!    Cholesky of μI − H + α·wwᵀ − c·I with w the doubles nearest to v and α = 2(ρ − μ)/vᵀv,
+//!    everything derived from the certificate, nothing free — proves λ₂ ≤ μ: the one verified
+//!    factorization per end.
 //!
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
@@ -27,13 +28,29 @@ use crate::numeric::rational::{from_f64_exact, Q};
 use crate::numeric::scalar::q_to_f64;
 use crate::spectra::certified::{Lower, MaxCertificate, Spectrum, Upper};
 use dlncheck_kernel::linalg::psd_by_cholesky;
-use num_bigint::BigInt;
-use rayon::prelude::*;
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use num_bigint::{BigInt, BigUint};
 use num_traits::{Signed, Zero};
+use rayon::prelude::*;
 
 /// Largest side seeded by the dense eigensolver; above, Lanczos.
-pub const DENSE_SEED_MAX: usize = 400;
+pub const DENSE_SEED_MAX: usize = 128;
+
+/// Phase timings on stderr when the environment variable `DLNCHECK_PROFILE` is set (what
+/// benches/README.md's table of phases was measured with); silent otherwise.
+struct Clock(Option<std::time::Instant>, &'static str);
+
+impl Clock {
+    fn new(label: &'static str) -> Self {
+        Clock(std::env::var_os("DLNCHECK_PROFILE").map(|_| std::time::Instant::now()), label)
+    }
+    fn lap(&mut self, what: impl FnOnce() -> String) {
+        if let Some(t) = self.0 {
+            eprintln!("[{}] {:>8.3} s  {}", self.1, t.elapsed().as_secs_f64(), what());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}
 
 /// The binary64 copy of `h`, if every entry is a binary64 number (then the copy is exact).
 pub fn binary64_matrix(h: &[Vec<Q>]) -> Option<Vec<Vec<f64>>> {
@@ -66,64 +83,126 @@ fn seed_from(values: &[f64], vector: Vec<f64>) -> Seed {
 
 /// The top eigenpair and the next eigenvalue (decreasing order) of the symmetric `h`.
 pub fn seed(h: &DMatrix<f64>) -> Seed {
+    seeds(h, false).0
+}
+
+/// Seeds of both ends from one float run: of H, and of −H (its top is −λ_min(H), with the same
+/// vector). Dense (nalgebra's `SymmetricEigen`) up to [`DENSE_SEED_MAX`], else one Lanczos run
+/// whose Krylov space serves both ends (`both`: wait until the bottom end has settled too).
+pub fn seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
     let n = h.nrows();
     if n <= DENSE_SEED_MAX {
         let e = SymmetricEigen::new(h.clone());
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&i, &j| e.eigenvalues[j].total_cmp(&e.eigenvalues[i]));
-        let values: Vec<f64> = order.iter().map(|&i| e.eigenvalues[i]).collect();
-        return seed_from(&values, e.eigenvectors.column(order[0]).iter().copied().collect());
+        let order = decreasing(&e.eigenvalues);
+        return both_ends(&e.eigenvalues, &order, |i| e.eigenvectors.column(i).iter().copied().collect());
     }
-    lanczos_seed(h)
+    lanczos_seeds(h, both)
 }
 
-/// Lanczos with full reorthogonalisation from a fixed start, up to 400 steps or until the top two
-/// Ritz pairs have residual below 1e-10 of the scale (checked every 8 steps); Ritz values from
-/// nalgebra on T_k.
-fn lanczos_seed(h: &DMatrix<f64>) -> Seed {
+fn decreasing(values: &DVector<f64>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&i, &j| values[j].total_cmp(&values[i]));
+    order
+}
+
+/// The seeds of H and −H from eigenvalues `values` (sorted by `order`, decreasing) and vectors.
+fn both_ends(values: &DVector<f64>, order: &[usize], vector: impl Fn(usize) -> Vec<f64>) -> (Seed, Seed) {
+    let top: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+    let bottom: Vec<f64> = order.iter().rev().map(|&i| -values[i]).collect();
+    (seed_from(&top, vector(order[0])), seed_from(&bottom, vector(order[order.len() - 1])))
+}
+
+/// Lanczos with full reorthogonalisation (classical Gram–Schmidt twice, as two matrix–vector
+/// products with the basis) from a fixed start, up to 400 steps or until the top two Ritz pairs
+/// (and with `both` the bottom two) have residual below 1e-10 of the scale (checked every 8
+/// steps); Ritz values from nalgebra on T_k.
+fn lanczos_seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
     let n = h.nrows();
-    let start = crate::spectra::estimate::start_vector::<f64>(n, 7);
-    let mut q = DVector::from_vec(start);
-    q /= q.norm();
-    let mut basis: Vec<DVector<f64>> = vec![q];
-    let (mut alpha, mut beta) = (Vec::new(), Vec::new());
     let max_k = n.min(400);
+    let mut q = DMatrix::<f64>::zeros(n, max_k);
+    let start = DVector::from_vec(crate::spectra::estimate::start_vector::<f64>(n, 7));
+    q.set_column(0, &(&start / start.norm()));
+    let (mut alpha, mut beta) = (Vec::new(), Vec::new());
     loop {
         let k = alpha.len();
-        let mut w = h * &basis[k];
-        alpha.push(w.dot(&basis[k]));
+        let mut w = h * q.column(k);
+        alpha.push(w.dot(&q.column(k)));
         for _ in 0..2 {
-            for b in &basis {
-                let c = w.dot(b);
-                w.axpy(-c, b, 1.0);
-            }
+            let basis = q.columns(0, k + 1);
+            let c = basis.tr_mul(&w);
+            w.gemv(-1.0, &basis, &c, 1.0);
         }
         let b = w.norm();
         let m = alpha.len();
         if !m.is_multiple_of(8) && b > 1e-300 && m < max_k {
             beta.push(b);
-            basis.push(w / b);
+            q.set_column(m, &(w / b));
             continue;
         }
         let t = DMatrix::from_fn(m, m, |i, j| if i == j { alpha[i] } else if i + 1 == j { beta[i] } else if j + 1 == i { beta[j] } else { 0.0 });
         let e = SymmetricEigen::new(t);
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&i, &j| e.eigenvalues[j].total_cmp(&e.eigenvalues[i]));
+        let order = decreasing(&e.eigenvalues);
         let scale = e.eigenvalues.iter().fold(f64::MIN_POSITIVE, |s, l| s.max(l.abs()));
-        let settled = m >= 2 && order.iter().take(2).all(|&i| (b * e.eigenvectors[(m - 1, i)]).abs() <= 1e-10 * scale);
-        if settled || b <= 1e-300 || m == max_k {
-            let values: Vec<f64> = order.iter().map(|&i| e.eigenvalues[i]).collect();
-            let s = e.eigenvectors.column(order[0]);
-            let mut y = DVector::zeros(n);
-            for (i, bi) in basis.iter().enumerate() {
-                y.axpy(s[i], bi, 1.0);
+        let settled = |i: &usize| (b * e.eigenvectors[(m - 1, *i)]).abs() <= 1e-10 * scale;
+        let ends = if both && m >= 4 { [&order[..2], &order[m - 2..]].concat() } else { order[..2.min(m)].to_vec() };
+        if (m >= 2 && ends.iter().all(settled)) || b <= 1e-300 || m == max_k {
+            let ritz = |i: usize| -> Vec<f64> {
+                let y = q.columns(0, m) * e.eigenvectors.column(i);
+                (&y / y.norm()).iter().copied().collect()
+            };
+            if std::env::var_os("DLNCHECK_PROFILE").is_some() {
+                eprintln!("[seeds] Lanczos: {m} steps, residual β = {b:.1e}");
             }
-            y /= y.norm();
-            return seed_from(&values, y.iter().copied().collect());
+            return both_ends(&e.eigenvalues, &order, ritz);
         }
         beta.push(b);
-        basis.push(w / b);
+        q.set_column(m, &(w / b));
     }
+}
+
+/// Blocked right-looking binary64 Cholesky of the lower triangle of `a` (column-major, in
+/// place; the strict upper triangle is left as it was): the diagonal block and the panel column
+/// by column, the trailing matrix by matrix products (nalgebra's `gemm`, i.e. matrixmultiply,
+/// which may use fused multiply-adds and any summation order). **Untrusted**: it only finds the
+/// gap shift and builds the preconditioner; the certificate is the kernel's own
+/// factorization (`psd_by_cholesky`). False when a pivot is not positive or not finite.
+pub fn fast_cholesky(a: &mut DMatrix<f64>) -> bool {
+    const NB: usize = 96;
+    let n = a.nrows();
+    let mut k = 0;
+    while k < n {
+        let end = (k + NB).min(n);
+        let d = a.as_mut_slice();
+        for j in k..end {
+            let (left, right) = d.split_at_mut(j * n);
+            let col = &mut right[j..n];
+            for p in k..j {
+                let c = left[p * n + j];
+                if c != 0.0 {
+                    col.iter_mut().zip(&left[p * n + j..p * n + n]).for_each(|(x, y)| *x -= c * y);
+                }
+            }
+            let pivot = col[0];
+            if !(pivot > 0.0 && pivot.is_finite()) {
+                return false;
+            }
+            let l = pivot.sqrt();
+            col[0] = l;
+            col[1..].iter_mut().for_each(|x| *x /= l);
+        }
+        if end < n {
+            let panel = a.view((end, k), (n - end, end - k)).clone_owned();
+            let mut jb = end;
+            while jb < n {
+                let jw = NB.min(n - jb);
+                let rhs = panel.rows(jb - end, jw).transpose();
+                a.view_mut((jb, jb), (n - jb, jw)).gemm(-1.0, &panel.rows(jb - end, n - jb), &rhs, 1.0);
+                jb += jw;
+            }
+        }
+        k = end;
+    }
+    true
 }
 
 /// An a-priori estimate (in f64, with margin) of the shift c that Theorem 1 needs for
@@ -190,36 +269,41 @@ fn dot_dd(a: &[Dd], b: &[Dd]) -> Dd {
     a.iter().zip(b).fold(Dd::default(), |acc, (x, y)| acc.add(x.mul(*y)))
 }
 
-/// Solves L Lᵀ x = b (L row-major lower triangular).
-fn cholesky_solve(l: &[f64], n: usize, b: &[f64]) -> Vec<f64> {
-    let mut y = b.to_vec();
-    for i in 0..n {
-        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
-        y[i] = (y[i] - s) / l[i * n + i];
-    }
-    for i in (0..n).rev() {
-        let s: f64 = (i + 1..n).map(|k| l[k * n + i] * y[k]).sum();
-        y[i] = (y[i] - s) / l[i * n + i];
-    }
-    y
-}
-
 fn project(x: &mut [f64], v: &[f64]) {
     let c: f64 = x.iter().zip(v).map(|(a, b)| a * b).sum();
     x.iter_mut().zip(v).for_each(|(a, b)| *a -= c * b);
 }
 
-/// δ ⊥ v with P(ρI − H)Pδ = Pr by conjugate gradients preconditioned with (LLᵀ)⁻¹ (v unit).
-fn correction(h: &DMatrix<f64>, rho: f64, v: &[f64], r: &[f64], l: &[f64]) -> Vec<f64> {
+/// One end of the spectrum: the rows of H or of −H (`h`, what the kernel sees), H itself as a
+/// column-major matrix for the float products, and the sign (+1 for H, −1 for −H).
+struct End<'a> {
+    h: &'a [Vec<f64>],
+    hm: &'a DMatrix<f64>,
+    sign: f64,
+}
+
+impl End<'_> {
+    /// σI − sign·H + α·wwᵀ − c·I as a column-major float matrix (for [`fast_cholesky`]).
+    fn shifted(&self, sigma: f64, alpha: f64, w: &[f64]) -> DMatrix<f64> {
+        let n = self.h.len();
+        DMatrix::from_fn(n, n, |i, j| alpha * w[i] * w[j] - self.sign * self.hm[(i, j)] + if i == j { sigma } else { 0.0 })
+    }
+}
+
+/// δ ⊥ v with P(ρI − H)Pδ = Pr by conjugate gradients preconditioned with (LLᵀ)⁻¹ (v unit; H
+/// the end's matrix, `sign`·`hm`; L the lower triangle of `l`).
+fn correction(e: &End, rho: f64, v: &[f64], r: &[f64], l: &DMatrix<f64>) -> Vec<f64> {
     let n = v.len();
     let apply = |x: &[f64]| -> Vec<f64> {
-        let hx = h * DVector::from_column_slice(x);
-        let mut y: Vec<f64> = x.iter().zip(hx.iter()).map(|(a, b)| rho * a - b).collect();
+        let hx = e.hm * DVector::from_column_slice(x);
+        let mut y: Vec<f64> = x.iter().zip(hx.iter()).map(|(a, b)| rho * a - e.sign * b).collect();
         project(&mut y, v);
         y
     };
     let precondition = |x: &[f64]| {
-        let mut z = cholesky_solve(l, n, x);
+        let mut z = DVector::from_column_slice(x);
+        let solved = l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z);
+        let mut z: Vec<f64> = if solved { z.as_slice().to_vec() } else { x.to_vec() };
         project(&mut z, v);
         z
     };
@@ -252,55 +336,84 @@ fn correction(h: &DMatrix<f64>, rho: f64, v: &[f64], r: &[f64], l: &[f64]) -> Ve
     x
 }
 
-/// x = m·2^e exactly (m an odd or zero integer), for a finite binary64 x.
-fn dyadic(x: f64) -> (i64, i64) {
-    if x == 0.0 {
-        return (0, 0);
-    }
+/// x = m·2^e exactly, |m| < 2^53 (not reduced), for a finite binary64 x.
+fn mantissa_exponent(x: f64) -> (i64, i64) {
     let bits = x.to_bits();
     let (exp, frac) = (((bits >> 52) & 0x7ff) as i64, (bits & ((1 << 52) - 1)) as i64);
     let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | (1 << 52), exp - 1075) };
-    let z = m.trailing_zeros() as i64;
-    (if x < 0.0 { -(m >> z) } else { m >> z }, e + z)
+    (if x < 0.0 { -m } else { m }, e)
 }
 
-/// Integers M and an exponent E with x_k = M_k·2^E exactly, for sums x_k = Σ parts (binary64).
-fn common_exponent(parts: &[Vec<f64>]) -> (Vec<BigInt>, i64) {
-    let e = parts.iter().flatten().filter(|x| **x != 0.0).map(|x| dyadic(*x).1).min().unwrap_or(0);
-    let m = parts.par_iter().map(|p| p.iter().map(|x| { let (m, f) = dyadic(*x); BigInt::from(m) << (f - e) as usize }).sum()).collect();
-    (m, e)
+/// Adds p·2^s to the fixed-point number Σ acc_k·2^{32k} (|p| < 2^106; each limb takes at most
+/// five 33-bit pieces per call, so 2^29 calls cannot overflow an i64 limb).
+fn add_at(acc: &mut [i64], p: i128, s: usize) {
+    let (k, r) = (s / 32, s % 32);
+    let mag = p.unsigned_abs();
+    let lo = (mag as u64 as u128) << r;
+    let hi = (mag >> 64) << r;
+    const M: u128 = 0xffff_ffff;
+    let pieces = [lo & M, (lo >> 32) & M, (lo >> 64) + (hi & M), (hi >> 32) & M, hi >> 64];
+    let sign = if p < 0 { -1 } else { 1 };
+    for (a, d) in acc[k..k + 5].iter_mut().zip(pieces) {
+        *a += sign * d as i64;
+    }
 }
 
-/// The binary64 matrix H as integers M·2^E (row-major), built once for the exact Rayleigh quotient.
-pub struct IntMatrix {
-    rows: Vec<Vec<BigInt>>,
-    e: i64,
-    /// Stands for −H (its Rayleigh quotients are the negated ones, residuals the same).
-    negated: bool,
+/// Σ acc_k·2^{32k} as a big integer.
+fn limbs_to_bigint(acc: &[i64]) -> BigInt {
+    let mut digits = Vec::with_capacity(acc.len());
+    let mut carry: i128 = 0;
+    for &a in acc {
+        carry += a as i128;
+        digits.push((carry & 0xffff_ffff) as u32);
+        carry >>= 32;
+    }
+    BigInt::from(BigUint::new(digits)) + (BigInt::from(carry) << (32 * acc.len()))
 }
 
-impl IntMatrix {
-    pub fn new(h: &[Vec<f64>]) -> Self {
-        let e = h.iter().flatten().filter(|x| **x != 0.0).map(|x| dyadic(*x).1).min().unwrap_or(0);
-        let rows = h.par_iter().map(|r| r.iter().map(|x| { let (m, f) = dyadic(*x); BigInt::from(m) << (f - e) as usize }).collect()).collect();
-        IntMatrix { rows, e, negated: false }
+/// Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² for the binary64 matrix `h` and v_i = Σ of the
+/// binary64 `parts[i]`; (0, 0) when v = 0. Each product h_ij·(part of v_j) is the exact i128
+/// product of two mantissas, accumulated in fixed point (32-bit limbs, least significant bit
+/// 2^{min exponent of H + min exponent of v}): O(d²) machine-integer work, big integers only for
+/// the d row sums and the three final dot products.
+pub fn exact_rayleigh(h: &[Vec<f64>], parts: &[Vec<f64>]) -> (Q, Q) {
+    let range = |(a, b): (i64, i64), (c, d): (i64, i64)| (a.min(c), b.max(d));
+    let empty = (i64::MAX, i64::MIN);
+    let exponents = |r: &[f64]| r.iter().filter(|x| **x != 0.0).map(|x| mantissa_exponent(*x).1).fold(empty, |acc, e| range(acc, (e, e)));
+    let (eh, eh_max) = h.par_iter().map(|r| exponents(r)).reduce(|| empty, range);
+    let vparts: Vec<Vec<(i64, i64)>> = parts.iter().map(|p| p.iter().filter(|x| **x != 0.0).map(|x| mantissa_exponent(*x)).collect()).collect();
+    let (ev, ev_max) = vparts.iter().flatten().fold(empty, |acc, &(_, e)| range(acc, (e, e)));
+    if ev == i64::MAX {
+        return (Q::zero(), Q::zero());
     }
-    /// The same integers standing for −H.
-    pub fn negated(self) -> Self {
-        IntMatrix { negated: !self.negated, ..self }
+    let v: Vec<BigInt> = vparts.iter().map(|p| p.iter().map(|&(m, e)| BigInt::from(m) << (e - ev) as usize).sum()).collect();
+    let s: BigInt = v.iter().map(|x| x * x).sum();
+    if eh == i64::MAX {
+        return (Q::zero(), Q::zero());
     }
-    /// Exact ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ² for v_i = Σ of the binary64 `parts[i]`.
-    pub fn rayleigh(&self, parts: &[Vec<f64>]) -> (Q, Q) {
-        let (v, _) = common_exponent(parts);
-        let w: Vec<BigInt> = self.rows.par_iter().map(|r| r.iter().zip(&v).map(|(a, b)| a * b).sum()).collect();
-        let s: BigInt = v.iter().map(|x| x * x).sum();
-        let vw: BigInt = v.iter().zip(&w).map(|(a, b)| a * b).sum();
-        let ww: BigInt = w.iter().map(|x| x * x).sum();
-        let scale = dlncheck_kernel::linalg::pow2(self.e);
-        let rho = Q::new(if self.negated { -vw } else { vw }, s.clone()) * &scale;
-        let eps2 = Q::new(ww, s) * &scale * &scale - &rho * &rho;
-        (rho, eps2)
-    }
+    let base = eh + ev;
+    let limbs = ((eh_max + ev_max + 106 - base) as usize + 64) / 32 + 6;
+    let w: Vec<BigInt> = h
+        .par_iter()
+        .map(|row| {
+            let mut acc = vec![0i64; limbs];
+            for (x, vp) in row.iter().zip(&vparts) {
+                if *x != 0.0 {
+                    let (mh, e) = mantissa_exponent(*x);
+                    for &(mv, f) in vp {
+                        add_at(&mut acc, mh as i128 * mv as i128, (e + f - base) as usize);
+                    }
+                }
+            }
+            limbs_to_bigint(&acc)
+        })
+        .collect();
+    let vw: BigInt = v.iter().zip(&w).map(|(a, b)| a * b).sum();
+    let ww: BigInt = w.par_iter().map(|x| x * x).sum();
+    let scale = dlncheck_kernel::linalg::pow2(eh);
+    let rho = Q::new(vw, s.clone()) * &scale;
+    let eps2 = Q::new(ww, s) * &scale * &scale - &rho * &rho;
+    (rho, eps2)
 }
 
 /// The double nearest to q (as the kernel rounds it), if finite.
@@ -326,35 +439,46 @@ fn bits_below(t: &Q) -> i64 {
     -(e - 1)
 }
 
+/// The float factorization that stands in for the kernel's: [`fast_cholesky`] of
+/// σI − H + α·wwᵀ at a shift 8× the a-priori estimate of the kernel's (the kernel's own
+/// shift is a power of two ≤ 4× its bound), so that a success here predicts the kernel's.
+fn fast_factor(e: &End, sigma: f64, alpha: f64, w: &[f64], c: f64) -> Option<DMatrix<f64>> {
+    let mut b = e.shifted(sigma - 8.0 * c, alpha, w);
+    fast_cholesky(&mut b).then_some(b)
+}
+
 /// Kato–Temple with a verified-Cholesky gap, to relative width `width`; `None` when the seed has
-/// no usable gap or the refinement does not reach the width.
-fn kato_temple(h: &[Vec<f64>], hm: &DMatrix<f64>, exact: &IntMatrix, s: &Seed, width: &Q) -> Option<MaxCertificate> {
+/// no usable gap, the refinement does not reach the width, or the kernel's check fails.
+fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCertificate> {
     let next = s.next?;
     let gap = s.top - next;
     let wf = q_to_f64(width);
     // μ at 1/2, then 3/4, then 7/8 of the way from λ̃₂ to λ̃₁ (λ̃₂ of Lanczos may be low).
-    for frac in [0.5, 0.75, 0.875] {
+    'shift: for frac in [0.5, 0.75, 0.875] {
         let mu = dyadic_between(next + (frac - 0.125) * gap, next + frac * gap);
         let muf = q_to_f64(&mu);
-        // The preconditioner: the same check on the float seed (α = 2(λ̃₁ − μ), ũ unit).
+        // The preconditioner: the float factor of μI − H + 2(λ̃₁ − μ)ũũᵀ (ũ unit).
         let alpha_seed = 2.0 * (s.top - muf);
-        let c = shift_estimate(h, muf, &s.vector.iter().map(|x| x * alpha_seed.sqrt()).collect::<Vec<_>>());
+        let c = shift_estimate(e.h, muf, &s.vector.iter().map(|x| x * alpha_seed.sqrt()).collect::<Vec<_>>());
         if c >= 0.25 * (muf - next) {
             continue;
         }
-        let Ok(l) = psd_by_cholesky(h, &mu, alpha_seed, &s.vector) else { continue };
+        let Some(l) = fast_factor(e, muf, alpha_seed, &s.vector, c) else { continue };
+        clock.lap(|| format!("fast Cholesky at μ ({frac} of the gap)"));
         let mut v: Vec<Dd> = s.vector.iter().map(|&x| Dd(x, 0.0)).collect();
         for step in 0..6 {
             // The residual in double-double; the exact check once it predicts the width.
-            let hvd: Vec<Dd> = h.par_iter().map(|row| row.iter().zip(&v).fold(Dd::default(), |acc, (a, x)| acc.add(x.mul_f(*a)))).collect();
+            let hvd: Vec<Dd> = e.h.par_iter().map(|row| row.iter().zip(&v).fold(Dd::default(), |acc, (a, x)| acc.add(x.mul_f(*a)))).collect();
             let vv = dot_dd(&v, &v);
             let rho_d = dot_dd(&v, &hvd).div(vv);
             let r: Vec<f64> = hvd.iter().zip(&v).map(|(a, x)| a.add(x.mul(rho_d).mul_f(-1.0)).0).collect();
             let eps2_f = r.iter().map(|x| x * x).sum::<f64>() / vv.0;
+            clock.lap(|| format!("double-double residual, step {step}: ε² ≈ {eps2_f:.1e}"));
             if eps2_f / (rho_d.0 - muf) <= 0.05 * wf * rho_d.0.abs().max(1e-300 * s.scale) || step == 5 {
-                let (rho, eps2) = exact.rayleigh(&v.iter().map(|x| vec![x.0, x.1]).collect::<Vec<_>>());
+                let (rho, eps2) = exact_rayleigh(e.h, &v.iter().map(|x| vec![x.0, x.1]).collect::<Vec<_>>());
+                clock.lap(|| "exact ρ and ε²".into());
                 if rho <= mu {
-                    return None;
+                    continue 'shift;
                 }
                 let bound = &eps2 / (&rho - &mu);
                 let tw = width * rho.abs();
@@ -369,12 +493,17 @@ fn kato_temple(h: &[Vec<f64>], hm: &DMatrix<f64>, exact: &IntMatrix, s: &Seed, w
                 let w: Vec<f64> = vq.iter().map(q_to_nearest).collect::<Option<_>>()?;
                 let s2: Q = vq.iter().map(|x| x * x).sum();
                 let alpha = q_to_nearest(&(Q::from_integer(2.into()) * (&rho - &mu) / s2))?;
-                psd_by_cholesky(h, &mu, alpha, &w).ok()?;
+                let checked = psd_by_cholesky(e.h, &mu, alpha, &w);
+                clock.lap(|| format!("the kernel's psd_by_cholesky: {}", if checked.is_ok() { "passed" } else { "failed" }));
+                if checked.is_err() {
+                    continue 'shift;
+                }
                 return Some(MaxCertificate { lo, hi, lower: Lower::Witness(vq), upper: Upper::KatoTempleCholesky { mu } });
             }
             let norm = vv.0.sqrt();
             let vf: Vec<f64> = v.iter().map(|x| x.0 / norm).collect();
-            let delta = correction(hm, rho_d.0, &vf, &r, &l);
+            let delta = correction(e, rho_d.0, &vf, &r, &l);
+            clock.lap(|| "preconditioned CG correction".into());
             v.iter_mut().zip(&delta).for_each(|(x, d)| *x = x.add(Dd(*d, 0.0)));
         }
         return None;
@@ -383,41 +512,47 @@ fn kato_temple(h: &[Vec<f64>], hm: &DMatrix<f64>, exact: &IntMatrix, s: &Seed, w
 }
 
 /// hi·I − H ⪰ 0 by one verified Cholesky, hi = λ̃₁ + margin, lo = ρ(ũ) (exact): honest width of
-/// the rounding bound. `None` if the factorization fails at every margin tried.
-fn definite(h: &[Vec<f64>], exact: &IntMatrix, s: &Seed) -> Option<MaxCertificate> {
+/// the rounding bound. The margin is searched with [`fast_cholesky`]; the kernel's
+/// factorization runs once it succeeds. `None` if no margin tried certifies.
+fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
     let v: Vec<Q> = s.vector.iter().map(|&x| from_f64_exact(x)).collect::<Option<_>>()?;
-    let (rho, _) = exact.rayleigh(&s.vector.iter().map(|x| vec![*x]).collect::<Vec<_>>());
-    let zero = vec![0.0; h.len()];
-    let mut margin = shift_estimate(h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
+    let (rho, _) = exact_rayleigh(e.h, &s.vector.iter().map(|x| vec![*x]).collect::<Vec<_>>());
+    let zero = vec![0.0; e.h.len()];
+    let mut margin = shift_estimate(e.h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
     for _ in 0..40 {
-        let c = shift_estimate(h, s.top + 2.0 * margin, &zero);
+        let c = shift_estimate(e.h, s.top + 2.0 * margin, &zero);
         let hi = dyadic_between(s.top + 2.0 * margin + 4.0 * c, s.top + 3.0 * margin + 5.0 * c).max(rho.clone());
-        if psd_by_cholesky(h, &hi, 0.0, &zero).is_ok() {
-            let k = bits_below(&(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)));
-            let lo = round_to(&rho, k + 8, false);
-            return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::DefiniteCholesky });
+        let hif = q_to_f64(&hi);
+        if fast_factor(e, hif, 0.0, &zero, c / 2.0).is_some() {
+            let checked = psd_by_cholesky(e.h, &hi, 0.0, &zero);
+            clock.lap(|| format!("definite route: the kernel's psd_by_cholesky {}", if checked.is_ok() { "passed" } else { "failed" }));
+            if checked.is_ok() {
+                let k = bits_below(&(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)));
+                let lo = round_to(&rho, k + 8, false);
+                return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::DefiniteCholesky });
+            }
         }
         margin *= 4.0;
     }
     None
 }
 
+/// Kato–Temple, else the definite route, for one end seeded by `s`.
+fn certify_end(e: &End, s: &Seed, width: &Q, mut clock: Clock) -> Option<MaxCertificate> {
+    if !s.top.is_finite() || s.vector.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    kato_temple(e, s, width, &mut clock).or_else(|| definite(e, s, &mut clock))
+}
+
 /// A certified enclosure of λ_max(h) for a binary64 symmetric `h` at float speed: Kato–Temple to
 /// relative width `width` when the top eigenvalue is simple, otherwise the definite route at the
 /// width of the rounding bound. `None` when neither certifies.
 pub fn lambda_max(h: &[Vec<f64>], width: &Q) -> Option<MaxCertificate> {
-    lambda_max_with(h, &IntMatrix::new(h), width)
-}
-
-/// [`lambda_max`] with the integer form of `h` already built (it serves both ends, negated).
-pub fn lambda_max_with(h: &[Vec<f64>], exact: &IntMatrix, width: &Q) -> Option<MaxCertificate> {
     let n = h.len();
     let hm = DMatrix::from_fn(n, n, |i, j| h[i][j]);
-    let s = seed(&hm);
-    if !s.top.is_finite() || s.vector.iter().any(|x| !x.is_finite()) {
-        return None;
-    }
-    kato_temple(h, &hm, exact, &s, width).or_else(|| definite(h, exact, &s))
+    let (top, _) = seeds(&hm, false);
+    certify_end(&End { h, hm: &hm, sign: 1.0 }, &top, width, Clock::new("λ_max"))
 }
 
 /// The float-speed route for whole spectra, beside the exact [`Spectrum::of`] (this module
@@ -425,17 +560,23 @@ pub fn lambda_max_with(h: &[Vec<f64>], exact: &IntMatrix, width: &Q) -> Option<M
 impl Spectrum {
     /// Certifies both ends of a binary64 matrix (finite entries, symmetric): the float-speed route
     /// from side [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on, with the exact route when it misses the width and the
-    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`].
+    /// side allows it (or when it fails); below that side exactly as [`Spectrum::of`]. One seed
+    /// run serves both ends, which then run in parallel (rayon).
     pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
         let n = hf.len();
         let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
         if n < crate::spectra::certified::FLOAT_ROUTE_MIN {
             return Spectrum::of(&exact(), width);
         }
-        let ints = IntMatrix::new(hf);
+        let mut clock = Clock::new("both ends");
+        let hm = DMatrix::from_fn(n, n, |i, j| hf[i][j]);
         let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
-        let max = lambda_max_with(hf, &ints, width);
-        let neg_min = lambda_max_with(&neg, &ints.negated(), width);
+        let (top, bottom) = seeds(&hm, true);
+        clock.lap(|| format!("seeds of both ends (n = {n})"));
+        let (max, neg_min) = rayon::join(
+            || certify_end(&End { h: hf, hm: &hm, sign: 1.0 }, &top, width, Clock::new("λ_max")),
+            || certify_end(&End { h: &neg, hm: &hm, sign: -1.0 }, &bottom, width, Clock::new("λ_min")),
+        );
         let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
         let max = max.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&exact(), width));
         let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&crate::spectra::certified::negate(&exact()), width));

@@ -274,3 +274,258 @@ fn non_finite_entries_are_a_one_line_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("inf is not a finite number"));
 }
+
+/// A diagonal block [[a, b], [b, a]] (or [a] when b is `None`).
+type Block = (f64, Option<f64>);
+
+/// P·diag(B_1, …, B_m)·Pᵀ for blocks B_k = [[a_k, b_k], [b_k, a_k]] (or [a_k] when b_k is
+/// `None`) and a permutation P drawn from `seed`: the eigenvalues are a_k ± b_k (and a_k),
+/// exactly, whatever P is (B_k has eigenvectors (1, ±1)/√2). Returns the matrix and its
+/// eigenvalues as exact rationals of the binary64 entries, in decreasing order.
+fn permuted_blocks(blocks: &[Block], seed: u64) -> (Vec<Vec<f64>>, Vec<Q>) {
+    let n: usize = blocks.iter().map(|(_, b)| if b.is_some() { 2 } else { 1 }).sum();
+    let mut perm: Vec<usize> = (0..n).collect();
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..n).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        perm.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+    let (mut m, mut values, mut at) = (vec![vec![0.0; n]; n], Vec::new(), 0);
+    let q = |x: f64| from_f64_exact(x).unwrap();
+    for &(a, b) in blocks {
+        let i = perm[at];
+        m[i][i] = a;
+        match b {
+            None => {
+                values.push(q(a));
+                at += 1;
+            }
+            Some(b) => {
+                let j = perm[at + 1];
+                (m[j][j], m[i][j], m[j][i]) = (a, b, b);
+                values.extend([q(a) + q(b), q(a) - q(b)]);
+                at += 2;
+            }
+        }
+    }
+    values.sort_by(|x, y| y.cmp(x));
+    (m, values)
+}
+
+fn negated(m: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    m.iter().map(|r| r.iter().map(|x| -x).collect()).collect()
+}
+
+/// Blocks with random a_k, b_k in (−1, 1) from `seed`, after the `top` blocks given.
+fn with_random_blocks(top: &[Block], count: usize, seed: u64) -> Vec<Block> {
+    let r = random_symmetric(count + 1, seed);
+    let mut blocks = top.to_vec();
+    blocks.extend((0..count).map(|k| (r[k][k] * 0.5, Some(r[k + 1][k] * 0.4))));
+    blocks
+}
+
+#[test]
+fn hand_known_spectra_are_enclosed_with_honest_widths() {
+    let two = |e: i32| 2f64.powi(e);
+    // (name, blocks, the float route must reach 1e-30 at the top end)
+    let cases: Vec<(&str, Vec<Block>, bool)> = vec![
+        // A simple top eigenvalue 2 + 1/4 among random blocks (|a ± b| < 1).
+        ("simple", with_random_blocks(&[(2.0, Some(0.25))], 30, 11), true),
+        // A double top eigenvalue: the same block twice (a + b = 1.5 two times).
+        ("double", with_random_blocks(&[(1.0, Some(0.5)), (1.0, Some(0.5))], 30, 12), false),
+        // A cluster of three within 2^−35 (relative ≈ 3e-11, below the seed's 1e-9 cluster size).
+        ("cluster", with_random_blocks(&[(3.0, None), (3.0 - two(-35), None), (3.0 - two(-34), None)], 31, 13), false),
+        // A tiny but visible gap 2^−26 ≈ 1.5e-8: Kato–Temple still reaches the width.
+        ("tiny gap", with_random_blocks(&[(2.0, None), (2.0 - two(-26), None)], 31, 14), true),
+        // Entries from 1e-300 to 1e300 (a_k = 10^e, b_k = a_k/8; the top 1e300·9/8 is simple).
+        ("1e±300", (-300..=300).step_by(20).map(|e| (10f64.powi(e), Some(10f64.powi(e) / 8.0))).collect(), false),
+        // Singular: half the spectrum is exactly 0 (blocks [[a, a], [a, a]]), the top 2·0.75.
+        ("singular", (0..32).map(|k| (0.75 - k as f64 / 64.0, Some(0.75 - k as f64 / 64.0))).collect(), true),
+    ];
+    for (name, blocks, reaches) in cases {
+        let (hf, values) = permuted_blocks(&blocks, 5);
+        assert!(hf.len() >= 48, "{name}: side {}", hf.len());
+        let (top, bottom) = (values[0].clone(), values[values.len() - 1].clone());
+        let scale = top.abs().max(bottom.abs());
+        for (end, mf, truth) in [("max", hf.clone(), top), ("min", negated(&hf), -bottom)] {
+            let m = exact(&mf);
+            match verified_cholesky::lambda_max(&mf, &width("1e-30")) {
+                Some(c) => {
+                    assert!(c.lo <= truth && truth <= c.hi, "{name} λ_{end}: [{}, {}] misses {}", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&truth));
+                    assert!(kernel_accepts(&m, &c), "{name} λ_{end}: the kernel rejects it");
+                    // Honest: never wider than the rounding bound of Theorem 1 allows (≈ n²·2^−53 of
+                    // the spectral scale).
+                    assert!(&c.hi - &c.lo < &scale * width("1e-9"), "{name} λ_{end}: width {}", q_to_f(&c.relative_width()));
+                    if reaches && end == "max" {
+                        assert!(matches!(c.upper, Upper::KatoTempleCholesky { .. }) && c.relative_width() <= width("1e-30"), "{name}: {:?}, width {}", c.upper, q_to_f(&c.relative_width()));
+                    }
+                }
+                None => assert!(!reaches || end == "min", "{name} λ_{end}: no certificate"),
+            }
+        }
+        // What `sharpness` prints (the exact route follows where the float route misses the
+        // width). Not for 1e±300: there λ_min ≈ 1e-300 lies 600 orders below ‖H‖, the float
+        // route's honest width is relative to ‖H‖, and the exact route's bisection from that
+        // bracket takes minutes (benches/README.md, open work).
+        if name == "1e±300" {
+            continue;
+        }
+        let s = Spectrum::of_binary64(&hf, &width("1e-30"));
+        let (min_lo, min_hi) = s.min();
+        assert!(s.max.lo <= values[0] && values[0] <= s.max.hi, "{name}: λ_max [{}, {}]", fmt_q(&s.max.lo), fmt_q(&s.max.hi));
+        assert!(min_lo <= values[values.len() - 1] && values[values.len() - 1] <= min_hi, "{name}: λ_min [{}, {}]", fmt_q(&min_lo), fmt_q(&min_hi));
+        // The target width, relative to |λ| (or, for λ_min = 0, to the spectral scale).
+        for (lo, hi) in [(&s.max.lo, &s.max.hi), (&min_lo, &min_hi)] {
+            assert!(sharpness::relative_width(lo, hi) <= width("1e-30") || hi - lo <= &scale * width("1e-30"), "{name}: width {}", q_to_f(&sharpness::relative_width(lo, hi)));
+        }
+    }
+}
+
+fn q_to_f(q: &Q) -> f64 {
+    num_traits::ToPrimitive::to_f64(q).unwrap()
+}
+
+#[test]
+fn the_zero_matrix_and_a_negative_semidefinite_one_have_top_eigenvalue_zero() {
+    let zero = vec![vec![0.0; 50]; 50];
+    let u: Vec<f64> = (0..50).map(|i| (i % 7) as f64 - 3.0).collect();
+    let minus_uu: Vec<Vec<f64>> = u.iter().map(|a| u.iter().map(|b| -a * b).collect()).collect();
+    for (name, hf) in [("zero", zero), ("−uuᵀ", minus_uu)] {
+        if let Some(c) = verified_cholesky::lambda_max(&hf, &width("1e-30")) {
+            assert!(c.lo <= Q::zero() && Q::zero() <= c.hi, "{name}: [{}, {}]", fmt_q(&c.lo), fmt_q(&c.hi));
+            assert!(kernel_accepts(&exact(&hf), &c), "{name}");
+        }
+        let s = Spectrum::of_binary64(&hf, &width("1e-30"));
+        assert!(s.max.lo <= Q::zero() && Q::zero() <= s.max.hi, "{name}: [{}, {}]", fmt_q(&s.max.lo), fmt_q(&s.max.hi));
+        assert!(kernel_accepts(&exact(&hf), &s.max), "{name}");
+    }
+}
+
+/// A claim of `c` on `h` as JSON, `edit` applied to the claim object, checked by the kernel:
+/// `Some(true)` verified, `Some(false)` rejected, `None` malformed.
+fn kernel_on_edited(h: &[Vec<Q>], c: &MaxCertificate, edit: impl Fn(&mut serde_json::Map<String, Value>)) -> Option<bool> {
+    let mut claim = serde_json::to_value(sharpness::claim(h, c)).unwrap();
+    edit(claim.as_object_mut().unwrap());
+    let file = serde_json::json!({"version": 2, "claim": [claim]});
+    dlncheck_kernel::check_text("t.json", &file.to_string()).ok().map(|r| r.passed())
+}
+
+#[test]
+fn the_kernel_rejects_tampered_float_certificates() {
+    // Eigenvalues known by hand: 2 ± 1/4 and 5/4 ± 1/4, so top 9/4 (simple), next 7/4, then
+    // 3/2, 1 and the rest inside (−0.9, 0.9).
+    let (hf, values) = permuted_blocks(&with_random_blocks(&[(2.0, Some(0.25)), (1.25, Some(0.25))], 30, 21), 3);
+    assert_eq!((values[0].clone(), values[1].clone()), (parse_q("9/4").unwrap(), parse_q("7/4").unwrap()));
+    let h = exact(&hf);
+    let c = verified_cholesky::lambda_max(&hf, &width("1e-30")).unwrap();
+    let Upper::KatoTempleCholesky { mu } = &c.upper else { panic!("{:?}", c.upper) };
+    assert_eq!(kernel_on_edited(&h, &c, |_| {}), Some(true));
+    let s = |q: &Q| Value::String(fmt_q(q));
+    // μ below λ₂ = 7/4, every other number made consistent with it (a larger slack): only the
+    // verified Cholesky can catch it, and must, since λ₂ ≤ μ is false.
+    let sharpness::Lower::Witness(v) = &c.lower else { panic!("{:?}", c.lower) };
+    let (rho, eps2) = sharpness::rayleigh(&h, v);
+    for bad_mu in ["3/2", "1749/1000"] {
+        let m = parse_q(bad_mu).unwrap();
+        let slack = &c.hi - &rho - &eps2 / (&rho - &m);
+        assert!(!slack.is_negative());
+        assert_eq!(kernel_on_edited(&h, &c, |o| { o.insert("mu".into(), s(&m)); o.insert("upper_slack".into(), s(&slack)); }), Some(false), "μ = {bad_mu}");
+    }
+    assert!(*mu > parse_q("7/4").unwrap());
+    // hi one step below the Kato–Temple bound (slack made to match: it is then negative).
+    let kt = &rho + &eps2 / (&rho - mu);
+    let low_hi = &kt - parse_q("1e-40").unwrap();
+    assert_eq!(kernel_on_edited(&h, &c, |o| {
+        o.insert("hi".into(), s(&low_hi));
+        o.insert("hi_minus_lo".into(), s(&(&low_hi - &c.lo)));
+        o.insert("upper_slack".into(), s(&(&low_hi - &kt)));
+    }), Some(false));
+    // lo above ρ (witness value made to match: it is then negative).
+    let high_lo = &rho + parse_q("1e-40").unwrap();
+    let norm2: Q = v.iter().map(|x| x * x).sum();
+    assert_eq!(kernel_on_edited(&h, &c, |o| {
+        o.insert("lo".into(), s(&high_lo));
+        o.insert("hi_minus_lo".into(), s(&(&c.hi - &high_lo)));
+        o.insert("witness_value".into(), s(&((&rho - &high_lo) * &norm2)));
+    }), Some(false));
+    // The top block's off-diagonal entry 1/4 moved by one unit in the last place (both
+    // triangles, at the two largest witness entries): the stated ρ and ε² no longer match.
+    let mut by_size: Vec<usize> = (0..v.len()).collect();
+    by_size.sort_by(|&a, &b| v[b].abs().cmp(&v[a].abs()));
+    let (i, j) = (by_size[0], by_size[1]);
+    assert_eq!(hf[i][j], 0.25);
+    let bumped = from_f64_exact(f64::from_bits(hf[i][j].to_bits() + 1)).unwrap();
+    assert_eq!(kernel_on_edited(&h, &c, |o| {
+        let m = o.get_mut("matrix").unwrap();
+        m[i][j] = s(&bumped);
+        m[j][i] = s(&bumped);
+    }), Some(false));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Hand-known spectra (permuted 2×2 blocks, repeated and clustered tops, exponents across
+    /// 2^±200) on small sides: whatever the float route returns contains the true λ_max and the
+    /// kernel takes it; the exact route's enclosure contains it too.
+    #[test]
+    fn block_spectra_are_enclosed(pairs in prop::collection::vec((-8i32..9, -8i32..9, -200i32..201), 1..6), repeat in 0usize..3, seed in 1u64..1000) {
+        let mut blocks: Vec<Block> = pairs.iter().map(|&(a, b, e)| (a as f64 * 2f64.powi(e), Some(b as f64 / 16.0 * 2f64.powi(e)))).collect();
+        for _ in 0..repeat {
+            blocks.push(blocks[0]);
+        }
+        let (hf, values) = permuted_blocks(&blocks, seed);
+        let h = exact(&hf);
+        let w = width("1e-20");
+        if let Some(c) = verified_cholesky::lambda_max(&hf, &w) {
+            prop_assert!(c.lo <= values[0] && values[0] <= c.hi, "[{}, {}] misses {}", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&values[0]));
+            prop_assert!(kernel_accepts(&h, &c));
+        }
+        let e = sharpness::exact_lambda_max(&h, &w);
+        prop_assert!(e.lo <= values[0] && values[0] <= e.hi);
+    }
+
+    /// The fixed-point exact Rayleigh quotient equals the rational one (a second algorithm), for
+    /// entries and double-double witness parts across the whole exponent range, subnormals
+    /// included.
+    #[test]
+    fn exact_rayleigh_matches_the_rational_route(n in 1usize..6, seed in 1u64..10_000, e in prop::collection::vec(-1074i32..1000, 12), lo_scale in -80i32..-40) {
+        let base = random_symmetric(n, seed);
+        // h_ij = g_ij·2^{(e_i + e_j)/2}, from subnormal to 2^1000, the lower triangle mirrored.
+        let entry = |i: usize, j: usize| base[i.max(j)][i.min(j)] * 2f64.powi(e[i] / 2) * 2f64.powi(e[j] / 2);
+        let hf: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| entry(i.max(j), i.min(j))).collect()).collect();
+        let v = random_symmetric(n + 1, seed + 1);
+        let parts: Vec<Vec<f64>> = (0..n).map(|i| vec![v[n][i] * 2f64.powi(e[(i + 5) % e.len()] / 4), v[i][n] * 2f64.powi(e[(i + 5) % e.len()] / 4 + lo_scale)]).collect();
+        let vq: Vec<Q> = parts.iter().map(|p| p.iter().map(|x| from_f64_exact(*x).unwrap()).sum()).collect();
+        prop_assume!(vq.iter().any(|x| !x.is_zero()));
+        let (rho, eps2) = verified_cholesky::exact_rayleigh(&hf, &parts);
+        let (rho_q, eps2_q) = sharpness::rayleigh(&exact(&hf), &vq);
+        prop_assert_eq!(rho, rho_q);
+        prop_assert_eq!(eps2, eps2_q);
+    }
+
+    /// The producer's blocked Cholesky factors what nalgebra's unblocked one factors, to rounding
+    /// (sides across the block size 96), and refuses a matrix with a negative eigenvalue.
+    #[test]
+    fn fast_cholesky_agrees_with_nalgebra(n in 1usize..220, seed in 1u64..1000, negative in any::<bool>()) {
+        let g = random_symmetric(n, seed);
+        // A = GGᵀ/n + I/2 (positive definite), or minus 2·e_k e_kᵀ·(‖A‖ + 1) at a random k.
+        let mut a = nalgebra::DMatrix::from_fn(n, n, |i, j| (0..n).map(|k| g[i][k] * g[j][k]).sum::<f64>() / n as f64 + if i == j { 0.5 } else { 0.0 });
+        if negative {
+            let k = seed as usize % n;
+            a[(k, k)] -= 2.0 * (a.norm() + 1.0);
+        }
+        let mut l = a.clone();
+        let ok = verified_cholesky::fast_cholesky(&mut l);
+        prop_assert_eq!(ok, !negative);
+        if ok {
+            let reference = nalgebra::Cholesky::new(a.clone()).unwrap().l();
+            for j in 0..n {
+                for i in j..n {
+                    prop_assert!((l[(i, j)] - reference[(i, j)]).abs() <= 1e-10 * (1.0 + reference[(i, j)].abs()), "({i}, {j}): {} vs {}", l[(i, j)], reference[(i, j)]);
+                }
+            }
+        }
+    }
+}
