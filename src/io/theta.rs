@@ -34,11 +34,14 @@ pub fn parse_theta(arg: &str) -> Result<Vec<Q>> {
     if path.is_file() {
         return read_theta_file(path);
     }
+    // Not a file: a comma list of rationals (`1/3` is a number, not a path); when it is not one
+    // either and looks like a path, say the file is missing rather than "not a number".
+    let list = parse_list(arg);
     let looks_like_file = arg.contains('/') || [".npy", ".json", ".txt", ".csv"].iter().any(|e| arg.ends_with(e));
-    if looks_like_file && !arg.contains(',') {
+    if list.is_err() && looks_like_file && !arg.contains(',') {
         return Err(Error::file(arg, "--theta: no such file"));
     }
-    parse_list(arg)
+    list
 }
 
 /// Comma-separated rationals, as `--theta 1/10,0.2`.

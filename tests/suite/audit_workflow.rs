@@ -5,7 +5,7 @@
 //! Expected values are derived by hand in each test (eigenvalues of diagonal matrices and of
 //! [[a, b], [b, a]], which are a ± b), or come from the dense exact route.
 
-use crate::common::{run, temp_dir};
+use crate::common::{run, temp_dir, zip};
 use dlncheck::numeric::rational::{parse_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
@@ -71,42 +71,6 @@ fn npy(m: &[Vec<f64>], f32s: bool) -> Vec<u8> {
     out
 }
 
-/// A stored ZIP (what `numpy.savez` writes; CRCs 0, which the reader does not check).
-fn zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let (mut out, mut central) = (Vec::new(), Vec::new());
-    for (name, data) in entries {
-        let offset = out.len() as u32;
-        let fixed = |sig: u32, central: bool| {
-            let mut h = sig.to_le_bytes().to_vec();
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            h
-        };
-        out.extend(fixed(0x0403_4b50, false));
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(data);
-        central.extend(fixed(0x0201_4b50, true));
-        central.extend_from_slice(&[0; 10]);
-        central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(name.as_bytes());
-    }
-    let at = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0]);
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&at.to_le_bytes());
-    out.extend_from_slice(&[0, 0]);
-    out
-}
 
 fn pow2(k: i32) -> Q {
     let p = Q::from_integer(num_bigint::BigInt::one() << k.unsigned_abs() as usize);

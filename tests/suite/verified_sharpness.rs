@@ -3,7 +3,7 @@
 //! Sylvester's law, and a 60-digit bisection on it), the kernel's verdict on the produced claims,
 //! the hard cases, and `.npz` batches through the real binary.
 
-use crate::common::{run, temp_dir};
+use crate::common::{run, temp_dir, zip};
 use dlncheck::numeric::rational::{fmt_q, from_f64_exact, parse_q, Q};
 use dlncheck::spectra::certified::{self as sharpness, MaxCertificate, Spectrum, Upper};
 use dlncheck::spectra::verified_cholesky;
@@ -188,43 +188,6 @@ fn npy(m: &[Vec<f64>]) -> Vec<u8> {
     out
 }
 
-/// A stored (uncompressed) ZIP of `entries`, as `numpy.savez` writes it (CRCs left 0: the
-/// reader does not check them).
-fn zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let (mut out, mut central) = (Vec::new(), Vec::new());
-    for (name, data) in entries {
-        let offset = out.len() as u32;
-        let fixed = |sig: u32, central: bool| {
-            let mut h = sig.to_le_bytes().to_vec();
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            h
-        };
-        out.extend(fixed(0x0403_4b50, false));
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(data);
-        central.extend(fixed(0x0201_4b50, true));
-        central.extend_from_slice(&[0; 10]);
-        central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(name.as_bytes());
-    }
-    let at = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0]);
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&at.to_le_bytes());
-    out.extend_from_slice(&[0, 0]);
-    out
-}
 
 #[test]
 fn an_npz_batch_gives_one_row_per_checkpoint() {
