@@ -270,7 +270,7 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
             let (tree, _) = read_exact_tree(path)?;
             let value_of = |t: &Tree, field: &str| -> Result<Q> {
                 match t {
-                    Tree::Str(s) if s.starts_with('\u{1}') => parse_entry(s).map_err(|r| bad(field, r)),
+                    Tree::Str(s) if crate::io::json_numbers::is_plain_number(s) => parse_entry(s).map_err(|r| bad(field, r)),
                     Tree::Str(s) => estimate_value(s, "value").map_err(|e| bad(field, e.to_string().split_once(": ").map_or(String::new(), |(_, b)| b.to_string()))),
                     other => Err(bad(field, format!("expected a number or a rational string, found {}", other.kind()))),
                 }

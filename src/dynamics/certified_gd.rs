@@ -10,7 +10,7 @@
 
 use crate::io::format::{rat, Claim, Enclosure, GdRun};
 use crate::numeric::interval::{round_bits, Dyadic, Interval};
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{fmt_q, pow2, Q};
 use num_traits::{One, Signed, Zero};
 use serde_json::{json, Value};
 
@@ -171,11 +171,6 @@ fn limit(x: &[Q], eta: &Q, steps: u64, bits: u64, r: &Interval, ratio: Q, beta: 
     let two = q(2) / eta;
     let eos_margin = Interval::hull(&two - s.hi(), &two - s.lo());
     Limit { steps, bits, rho: r.mag(), q: ratio, beta, norm, sharpness: s, eos_margin }
-}
-
-fn pow2(e: i64) -> Q {
-    let p = num_bigint::BigInt::one() << e.unsigned_abs() as usize;
-    if e >= 0 { Q::from_integer(p) } else { Q::new(1.into(), p) }
 }
 
 /// Certified GD from α·1 at η on (x, y): at most `max_steps` steps, at `bits` or the precisions

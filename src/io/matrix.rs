@@ -5,7 +5,10 @@
 
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
-use crate::numeric::rational::{fmt_q, from_f64_exact, parse_q, Q};
+use crate::numeric::rational::{fmt_q, from_f64_exact, parse_q, pow2, Q};
+use dlncheck_kernel::linalg::binary64;
+pub use crate::io::json_numbers::parse_entry;
+use crate::io::json_numbers::mark_json_numbers;
 use crate::numeric::scalar::q_to_f64;
 use crate::spectra::certified::{check_symmetric, relative_width, Lower, MaxCertificate, Spectrum, Upper};
 use dlncheck_kernel::tree::{Numbers, Table};
@@ -131,8 +134,8 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
         (raw, Some(format!(".{ext} binary values, read exactly")))
     } else {
         let (m, count) = read_json_or_toml(path)?;
-        let all_binary = count > 0 && m.iter().flatten().all(|q| binary64_of(q).is_some());
-        let f = all_binary.then(|| m.iter().map(|r| r.iter().map(|q| binary64_of(q).unwrap_or(0.0)).collect()).collect());
+        // Their binary64 values, when every entry is one (one conversion per entry).
+        let f = if count > 0 { m.iter().map(|r| r.iter().map(binary64).collect::<Option<Vec<f64>>>()).collect::<Option<Vec<_>>>() } else { None };
         let how = (count > 0).then(|| format!("{count} plain JSON floats, each read as the exact binary64 value it denotes"));
         (vec![(path.display().to_string(), m, f)], how)
     };
@@ -141,11 +144,11 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
             square(&q).map_err(|r| Error::input(&label, "matrix", r))?;
             let asym = asymmetry(&q);
             let unit_roundoff = floats.as_ref().map(|_| {
-                let f32s = q.iter().flatten().all(|x| binary64_of(x).is_some_and(|v| (v as f32) as f64 == v));
-                pow2_q(if f32s { -24 } else { -53 })
+                let f32s = q.iter().flatten().all(|x| binary64(x).is_some_and(|v| (v as f32) as f64 == v));
+                pow2(if f32s { -24 } else { -53 })
             });
             let kind = match (&floats, &unit_roundoff) {
-                (Some(how), Some(u)) => format!("{how} (every entry a float{} value: u = 2^{})", if *u == pow2_q(-24) { "32" } else { "64" }, if *u == pow2_q(-24) { "-24" } else { "-53" }),
+                (Some(how), Some(u)) => format!("{how} (every entry a float{} value: u = 2^{})", if *u == pow2(-24) { "32" } else { "64" }, if *u == pow2(-24) { "-24" } else { "-53" }),
                 _ => "rationals (strings), read exactly".to_string(),
             };
             let entries = Entries { description: kind, unit_roundoff };
@@ -167,7 +170,7 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
                 let n = q.len();
                 let s: Vec<Vec<Q>> = (0..n).map(|i| (0..n).map(|j| if q[i][j] == q[j][i] { q[i][j].clone() } else { (&q[i][j] + &q[j][i]) / &two }).collect()).collect();
                 // Still binary64 when every average is (keeps the float-speed route).
-                match s.iter().map(|r| r.iter().map(binary64_of).collect::<Option<Vec<f64>>>()).collect::<Option<Vec<_>>>() {
+                match s.iter().map(|r| r.iter().map(binary64).collect::<Option<Vec<f64>>>()).collect::<Option<Vec<_>>>() {
                     Some(f) => Matrix::Binary64(f),
                     None => Matrix::Rational(s),
                 }
@@ -179,18 +182,6 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
 
 /// A matrix as read: its label, exact entries and, when every entry is one, its binary64 values.
 type RawMatrix = (String, Vec<Vec<Q>>, Option<Vec<Vec<f64>>>);
-
-/// The binary64 value equal to `q`, if there is one.
-fn binary64_of(q: &Q) -> Option<f64> {
-    let f = q_to_f64(q);
-    (f.is_finite() && from_f64_exact(f).as_ref() == Some(q)).then_some(f)
-}
-
-/// 2^k.
-fn pow2_q(k: i32) -> Q {
-    let p = Q::from_integer(num_bigint::BigInt::from(1) << k.unsigned_abs() as usize);
-    if k >= 0 { p } else { p.recip() }
-}
 
 /// Checks that `m` is non-empty and square.
 fn square(m: &[Vec<Q>]) -> std::result::Result<(), String> {
@@ -249,78 +240,6 @@ pub fn read_exact_tree(path: &Path) -> Result<(dlncheck_kernel::tree::Tree, usiz
     let (marked, floats) = mark_json_numbers(&text).map_err(|r| Error::file(&name, r))?;
     let tree = serde_json::from_str(&marked).map_err(|e| Error::file(&name, format!("malformed JSON at line {}: {}", e.line(), e.to_string().split(" at line").next().unwrap_or("syntax error"))))?;
     Ok((tree, floats))
-}
-
-/// The marker [`mark_json_numbers`] puts before a plain JSON number's text.
-const NUMBER_MARK: char = '\u{1}';
-
-/// Rewrites the plain numbers of JSON text as marked strings; refuses `NaN`, `Infinity` and
-/// other bare words. Returns the text and the number of floats.
-fn mark_json_numbers(text: &str) -> std::result::Result<(String, usize), String> {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let (mut i, mut last, mut floats) = (0, 0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                    i += 1;
-                }
-                let token = &text[start..i];
-                if token == "-" && text[i..].starts_with("Infinity") {
-                    return Err("`-Infinity` is not a number: every entry must be finite".into());
-                }
-                floats += usize::from(token.contains(['.', 'e', 'E']));
-                out.push_str(&text[last..start]);
-                out.push_str(&format!("\"\\u0001{token}\""));
-                last = i;
-            }
-            c if c.is_ascii_alphabetic() => {
-                let start = i;
-                while i < b.len() && b[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                let word = &text[start..i];
-                if !matches!(word, "true" | "false" | "null") {
-                    return Err(format!("`{word}` is not a JSON number (NaN and Infinity are not numbers: every entry must be finite)"));
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out.push_str(&text[last.min(text.len())..]);
-    Ok((out, floats))
-}
-
-/// Reads a number of a file read by [`read_exact_tree`]: a marked plain JSON float as its exact
-/// binary64 value (refused beyond the binary64 range), a marked integer exactly, and a string as
-/// an exact rational or decimal ([`parse_q`]).
-pub fn parse_entry(text: &str) -> std::result::Result<Q, String> {
-    match text.strip_prefix(NUMBER_MARK) {
-        Some(t) if t.contains(['.', 'e', 'E']) => {
-            let q = parse_q(t)?;
-            let f = <f64 as crate::numeric::scalar::Scalar>::from_q(&q, &());
-            match from_f64_exact(f) {
-                Some(v) if f.is_finite() => Ok(v),
-                _ => Err(format!("the JSON float {t} lies beyond the binary64 range (±1.8e308): not a finite number")),
-            }
-        }
-        Some(t) => parse_q(t),
-        None => parse_q(text),
-    }
-}
-
-/// Whether a string of a tree read by [`read_exact_tree`] was a plain JSON float.
-pub fn is_json_float(text: &str) -> bool {
-    text.strip_prefix(NUMBER_MARK).is_some_and(|t| t.contains(['.', 'e', 'E']))
 }
 
 /// Reads one matrix: `.npy` (f32/f64, exact binary values) or JSON/TOML `{"matrix": [[...]]}` of

@@ -7,6 +7,7 @@
 pub mod instance;
 pub mod npy;
 pub mod theta;
+pub mod json_numbers;
 pub mod format;
 pub mod matrix;
 pub mod claims;

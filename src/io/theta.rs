@@ -87,7 +87,10 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Q>> {
 
 /// A JSON list of numbers/strings, or `gd --json` output (its `final.theta`).
 pub fn parse_json(name: &str, text: &str) -> Result<Vec<Q>> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::file(name, format!("--theta: not valid JSON: {e}")))?;
+    // Plain numbers keep their text (io::json_numbers), so a JSON float is the binary64 value
+    // its decimal denotes, correctly rounded, as in every other JSON input.
+    let marked = crate::io::json_numbers::mark_json_numbers(text).map_err(|r| Error::file(name, format!("--theta: {r}")))?.0;
+    let v: serde_json::Value = serde_json::from_str(&marked).map_err(|e| Error::file(name, format!("--theta: not valid JSON: {e}")))?;
     let (list, field) = match &v {
         serde_json::Value::Array(items) => (items, "theta"),
         serde_json::Value::Object(map) => match map.get("final").and_then(|f| f.get("theta")).and_then(|t| t.as_array()) {
@@ -104,12 +107,7 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Q>> {
         .map(|(i, item)| {
             let at = || format!("{field}[{i}]");
             match item {
-                serde_json::Value::String(s) => parse_q(s).map_err(|r| Error::input(name, at(), r)),
-                serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-                    (Some(k), _) => Ok(Q::from_integer(k.into())),
-                    (None, Some(x)) if x.is_finite() => from_f64_exact(x).ok_or_else(|| Error::input(name, at(), "not a finite number")),
-                    _ => Err(Error::input(name, at(), format!("{n} is not a finite binary64 number (write it as a string)"))),
-                },
+                serde_json::Value::String(s) => crate::io::json_numbers::parse_entry(s).map_err(|r| Error::input(name, at(), r)),
                 other => Err(Error::input(name, at(), format!("expected a number or a string, found {}", kind(other)))),
             }
         })

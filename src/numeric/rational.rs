@@ -358,6 +358,9 @@ pub fn abs(q: &Q) -> Q {
     q.abs()
 }
 
+/// 2^k as a rational (k of either sign): the kernel's, so producer and checker share one.
+pub use dlncheck_kernel::number::pow2;
+
 /// Exact value of a finite `f64` as a rational (every finite binary float is a dyadic rational).
 pub fn from_f64_exact(x: f64) -> Option<Q> {
     Q::from_float(x)

@@ -23,7 +23,7 @@
 use crate::io::format::{rat, rat_rows, rats, Claim, LambdaMaxCertificate};
 use crate::spectra::estimate::symmetric_eigen;
 use crate::numeric::ldl;
-use crate::numeric::rational::{from_f64_exact, Q};
+use crate::numeric::rational::{from_f64_exact, pow2, Q};
 use crate::numeric::scalar::q_to_f64;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
@@ -112,11 +112,6 @@ pub fn rayleigh(h: &[Vec<Q>], v: &[Q]) -> (Q, Q) {
     let rho = dot(v, &w) / &s;
     let eps2 = dot(&w, &w) / &s - &rho * &rho;
     (rho, eps2)
-}
-
-fn pow2(k: i64) -> Q {
-    let p = Q::from_integer(BigInt::one() << k.unsigned_abs() as usize);
-    if k >= 0 { p } else { p.recip() }
 }
 
 /// floor(q·2^k)/2^k.

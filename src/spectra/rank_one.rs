@@ -26,9 +26,8 @@
 //! Everything here is exact and sound, but it is not a kernel claim kind: `audit` reports these
 //! enclosures; `sharpness --instance --claim` writes the `lambda-max-rank-one` claim.
 
-use crate::numeric::rational::Q;
+use crate::numeric::rational::{pow2, Q};
 use crate::spectra::certified::{rank_one_max, relative_width, secular_sum, SECULAR_BITS};
-use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 /// Largest d for which the simplest rational of a bracket is tried as an exact eigenvalue (one
@@ -181,12 +180,6 @@ fn exact_root(m: &RankOne, lo: Q, hi: Q, rank: usize) -> (Q, Q) {
         return (t.clone(), t);
     }
     (lo, hi)
-}
-
-/// 2^k as a rational (k of either sign).
-fn pow2(k: i64) -> Q {
-    let p = Q::from_integer(BigInt::one() << k.unsigned_abs() as usize);
-    if k >= 0 { p } else { p.recip() }
 }
 
 /// A k with 2^−k ≤ q (q > 0), within one of the largest such k.

@@ -375,6 +375,21 @@ proptest! {
         prop_assert_eq!(dlncheck::io::theta::parse_list(&list.join(",")).unwrap(), theta);
     }
 
+    /// A JSON float in a `--theta` list is the binary64 value its decimal text denotes, correctly
+    /// rounded (Rust's `str::parse::<f64>` is the independent route), also for 25-digit decimals
+    /// that a best-effort float parser may round the other way; integers are exact.
+    #[test]
+    fn json_floats_in_theta_are_the_correctly_rounded_binary64(digits in proptest::collection::vec(("[1-9][0-9]{0,24}", -30i32..30), 1..8), big in 1u64..u64::MAX) {
+        let texts: Vec<String> = digits.iter().map(|(m, e)| format!("{}.{}e{e}", &m[..1], if m.len() > 1 { &m[1..] } else { "0" })).collect();
+        let dir = temp_dir("json-theta-prop");
+        let p = dir.join("theta.json");
+        std::fs::write(&p, format!("[{}, {big}]", texts.join(", "))).unwrap();
+        let back = dlncheck::io::theta::parse_theta(p.to_str().unwrap()).unwrap();
+        let mut want: Vec<Q> = texts.iter().map(|t| Q::from_float(t.parse::<f64>().unwrap()).unwrap()).collect();
+        want.push(Q::from_integer(big.into()));
+        prop_assert_eq!(back, want);
+    }
+
     /// `.npy` vectors: every binary64 value comes back exactly.
     #[test]
     fn npy_vectors_are_exact(v in proptest::collection::vec(-1e6f64..1e6, 1..20)) {
