@@ -125,7 +125,7 @@ fn lanczos_seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
     let (mut alpha, mut beta) = (Vec::new(), Vec::new());
     loop {
         let k = alpha.len();
-        let mut w = h * q.column(k);
+        let mut w = DVector::from_vec(sym_mul(h, &q.column(k).iter().copied().collect::<Vec<_>>()));
         alpha.push(w.dot(&q.column(k)));
         for _ in 0..2 {
             let basis = q.columns(0, k + 1);
@@ -158,6 +158,26 @@ fn lanczos_seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
         beta.push(b);
         q.set_column(m, &(w / b));
     }
+}
+
+/// H·x for a symmetric column-major H, as the columns' dot products with x (column i is row i),
+/// columns in parallel, each in four partial sums: memory-bound like the matrix read itself,
+/// where nalgebra's generic product took 1.7–1.9× as long (benches/README.md, issue 12).
+fn sym_mul(h: &DMatrix<f64>, x: &[f64]) -> Vec<f64> {
+    h.as_slice()
+        .par_chunks(h.nrows().max(1))
+        .map(|c| {
+            let mut acc = [0.0f64; 4];
+            let (cs, xs) = (c.chunks_exact(4), x.chunks_exact(4));
+            let tail: f64 = cs.remainder().iter().zip(xs.remainder()).map(|(a, b)| a * b).sum();
+            for (a, b) in cs.zip(xs) {
+                for l in 0..4 {
+                    acc[l] += a[l] * b[l];
+                }
+            }
+            (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+        })
+        .collect()
 }
 
 /// Blocked right-looking binary64 Cholesky of the lower triangle of `a` (column-major, in
@@ -295,7 +315,7 @@ impl End<'_> {
 fn correction(e: &End, rho: f64, v: &[f64], r: &[f64], l: &DMatrix<f64>) -> Vec<f64> {
     let n = v.len();
     let apply = |x: &[f64]| -> Vec<f64> {
-        let hx = e.hm * DVector::from_column_slice(x);
+        let hx = sym_mul(e.hm, x);
         let mut y: Vec<f64> = x.iter().zip(hx.iter()).map(|(a, b)| rho * a - e.sign * b).collect();
         project(&mut y, v);
         y
