@@ -123,12 +123,12 @@ fn cholesky_rows<const G: usize>(a: &mut [f64], n: usize) -> bool {
     for j0 in (0..n).step_by(G) {
         let j1 = (j0 + G).min(n);
         for i in 0..j1 {
-            let (row, mut s) = (&a[i * n..i * n + i], [0.0; G]);
-            if i < j0 && j1 == j0 + G {
+            let (row, mut s, grouped) = (&a[i * n..i * n + i], [0.0; G], i < j0 && j1 == j0 + G);
+            if grouped {
                 s = dots(row, std::array::from_fn(|g| &a[(j0 + g) * n..(j0 + g) * n + i]));
             }
             for j in j0.max(i)..j1 {
-                if i >= j0 || j1 < j0 + G {
+                if !grouped {
                     s[j - j0] = dots(&a[i * n..i * n + i], [&a[j * n..j * n + i]])[0];
                 }
                 let t = a[j * n + i] - s[j - j0];

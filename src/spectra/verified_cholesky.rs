@@ -162,7 +162,7 @@ fn lanczos_seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
 
 /// H·x for a symmetric column-major H, as the columns' dot products with x (column i is row i),
 /// columns in parallel, each in four partial sums: memory-bound like the matrix read itself,
-/// where nalgebra's generic product took 1.7–1.9× as long (benches/README.md, issue 12).
+/// where nalgebra's generic product took 1.7–1.9× as long (measured side by side; issue 12's note).
 fn sym_mul(h: &DMatrix<f64>, x: &[f64]) -> Vec<f64> {
     h.as_slice()
         .par_chunks(h.nrows().max(1))
