@@ -12,7 +12,8 @@
 //!   (`psd_by_cholesky` with the certificate's μ, α and w: what `check` re-runs per end).
 //! - `kernel_cholesky/d{d}`: the kernel's plain binary64 factorization (`linalg::cholesky`) alone
 //!   on the same shifted matrix, so that the check's cost splits into factorization and the rest.
-//! - `fast_cholesky/d{d}`: the producer's blocked float Cholesky on the same matrix.
+//! - `fast_cholesky/d{d}`: the producer's blocked float Cholesky on the same matrix;
+//!   `fast_cholesky_binary32/d{d}` the same in binary32 (the preconditioner where the gap allows).
 //! - `float_seed/d200_{nalgebra,jacobi}`: the float eigenvector that seeds the route, by nalgebra's
 //!   `SymmetricEigen` and by the hand-written Jacobi solver it replaced, on the same d = 200 input.
 
@@ -100,6 +101,15 @@ fn factorizations(c: &mut Criterion) {
         g.bench_function(format!("fast_cholesky/d{d}"), |b| {
             b.iter(|| {
                 let mut a = b_col_major.clone();
+                assert!(verified_cholesky::fast_cholesky(black_box(&mut a)));
+                a[(d - 1, d - 1)]
+            })
+        });
+        // The same in binary32: the preconditioner's factor where the gap allows it.
+        let b32 = b_col_major.map(|x| x as f32);
+        g.bench_function(format!("fast_cholesky_binary32/d{d}"), |b| {
+            b.iter(|| {
+                let mut a = b32.clone();
                 assert!(verified_cholesky::fast_cholesky(black_box(&mut a)));
                 a[(d - 1, d - 1)]
             })

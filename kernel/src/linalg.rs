@@ -172,7 +172,8 @@ fn gamma(k: usize) -> Q {
 /// b̃_ij = fl(fl(α·fl(w_i·w_j)) − h_ij) differ from B's by F with ‖F‖₂ ≤ γ_3(R + α·S) + n(α + 2)η,
 /// R ≥ max_i Σ_j |h_ij|, S ≥ ‖w‖₁·max|w_i| (f64 sums over 1 − γ_n). The shift is the power of two
 /// c ≥ 2(E₀ + ‖F‖), E₀ the bound of Theorem 1 at T₀ = Σ_i (σ − h_ii + αw_i²)⁺; b̃_ii = the f64
-/// nearest to σ − c − h_ii + αw_i², δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
+/// nearest to σ − c − h_ii + αw_i² (σ − c first rounded down to a multiple of 2^−3225; any
+/// binary64 b̃_ii would be sound), δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
 /// runs to completion, λ_min(B̃) ≥ −E (Theorem 1 at tr B̃), so min δ_i ≥ E + ‖F‖ proves B ⪰ 0.
 /// Returns the computed factor L̃ (row-major, lower triangle).
 pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
@@ -186,26 +187,47 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
     let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
     let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
     let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
-    let want: Vec<Q> = (0..n).map(|i| Ok(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?)).collect::<Result<_, String>>()?;
-    let e0 = bound(want.iter().filter(|x| x.is_positive()).sum());
+    // t_i = σ + r_i·2^−FIXED with r_i = (αw_i² − h_ii)·2^FIXED an exact integer: no gcd per entry.
+    let r: Vec<BigInt> = (0..n).map(|i| Ok(fixed(&[alpha, w[i], w[i]])? - fixed(&[h[i][i]])?)).collect::<Result<_, String>>()?;
+    let scaled = |k: BigInt| Q::from_integer(k) * pow2(-FIXED);
+    let floor = (-sigma * pow2(FIXED)).floor().to_integer(); // t_i > 0 ⟺ r_i > ⌊−σ·2^FIXED⌋
+    let (k, sum) = r.iter().filter(|x| **x > floor).fold((0, BigInt::zero()), |(k, s), x| (k + 1, s + x));
+    let e0 = bound(int(k) * sigma + scaled(sum));
     let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074)); // the least power of two ≥ 2(E₀ + ‖F‖)
+    let below = ((sigma - &c) * pow2(FIXED)).floor().to_integer(); // σ − c′ = below·2^−FIXED (FORMAT.md)
     let mut b = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..i {
             b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
         }
-        b[i * n + i] = (&want[i] - &c).to_f64().unwrap_or(f64::NAN);
+        b[i * n + i] = scaled(&below + &r[i]).to_f64().unwrap_or(f64::NAN);
     }
-    let diag: Vec<Q> = (0..n).map(|i| exact(b[i * n + i])).collect::<Result<_, String>>()?;
+    let diag: Vec<BigInt> = (0..n).map(|i| fixed(&[b[i * n + i]])).collect::<Result<_, String>>()?;
     if !cholesky(&mut b, n) {
         return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
     }
-    let need = bound(diag.iter().sum()) + f;
-    let min_delta = want.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap_or_default();
+    let need = bound(scaled(diag.iter().sum())) + f;
+    // δ_i = t_i − b̃_ii = σ + (r_i − b̃_ii·2^FIXED)·2^−FIXED, exactly.
+    let min_delta = sigma + scaled(r.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap_or_default());
     if min_delta < need {
         return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
     }
     Ok(b)
+}
+
+/// `integer_decode` writes a double as m·2^e with e ≥ −1075, so a product of three doubles is an
+/// integer times 2^−FIXED.
+const FIXED: i64 = 3 * 1075;
+
+/// Π x_k·2^FIXED as an exact integer, for at most three finite doubles x_k.
+fn fixed(xs: &[f64]) -> Result<BigInt, String> {
+    let (mut m, mut e) = (BigInt::from(1), FIXED);
+    for &x in xs {
+        let x = Some(x).filter(|x| x.is_finite()).ok_or_else(|| format!("{x} is not a finite binary64"))?;
+        let (mx, ex, sign) = num_traits::Float::integer_decode(x); // x = sign·mx·2^ex
+        (m, e) = (m * BigInt::from(sign) * BigInt::from(mx), e + ex as i64);
+    }
+    Ok(m << e as usize) // e ≥ 0: each ex ≥ −1075
 }
 
 #[cfg(test)]
@@ -227,6 +249,83 @@ mod tests {
             }
         }
         true
+    }
+
+    /// `psd_by_cholesky` as it was before its bookkeeping moved to integers: every quantity a
+    /// gcd-reducing rational, b̃_ii the double nearest to t_i − c (FORMAT.md §4.6 word for word).
+    fn psd_by_rationals(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
+        let n = h.len();
+        let exact = |x: f64| Q::from_float(x).unwrap();
+        let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha));
+        let bound = |trace: Q| {
+            let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
+            &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
+        };
+        let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
+        let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+        let f = gamma(3) * (exact(rows) + &a * exact(w1) * exact(wmax)) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
+        let t: Vec<Q> = (0..n).map(|i| sigma - exact(h[i][i]) + &a * exact(w[i]) * exact(w[i])).collect();
+        let e0 = bound(t.iter().filter(|x| x.is_positive()).sum());
+        let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074));
+        let mut b = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..i {
+                b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
+            }
+            b[i * n + i] = (&t[i] - &c).to_f64().unwrap();
+        }
+        let diag: Vec<Q> = (0..n).map(|i| exact(b[i * n + i])).collect();
+        if !cholesky(&mut b, n) {
+            return Err("did not run to completion".into());
+        }
+        let need = bound(diag.iter().sum()) + f;
+        let min_delta = t.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap();
+        if min_delta < need { Err("below the bound".into()) } else { Ok(b) }
+    }
+
+    /// A finite double from raw bits (NaN and infinities folded onto finite values).
+    fn finite(bits: u64) -> f64 {
+        let x = f64::from_bits(bits);
+        if x.is_finite() { x } else { f64::from_bits(bits & !(1 << 62)) }
+    }
+
+    proptest! {
+        #[test]
+        fn fixed_is_the_exact_product_times_two_to_the_fixed_exponent(bits in prop::collection::vec(any::<u64>(), 1..4), tiny in any::<bool>()) {
+            // With `tiny`, all three are subnormal or near the bottom: the least exponents.
+            let xs: Vec<f64> = bits.iter().map(|&b| finite(if tiny { b >> 12 } else { b })).collect();
+            let product: Q = xs.iter().map(|&x| Q::from_float(x).unwrap()).product();
+            prop_assert_eq!(Q::from_integer(fixed(&xs).unwrap()), product * pow2(FIXED));
+        }
+
+        #[test]
+        fn fixed_rejects_non_finite_doubles(x in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY)], y in any::<f64>()) {
+            prop_assert!(fixed(&[y, x]).is_err());
+        }
+
+        /// The integer bookkeeping decides as the rational one and returns the same factor, bit
+        /// for bit, for dyadic σ (where b̃_ii is the same double); both accept or reject alike.
+        #[test]
+        fn psd_by_cholesky_equals_its_rational_reference(n in 1usize..12, seed in any::<u64>(), sigma_num in -400i64..400, sigma_exp in -60i64..4, alpha_exp in -8i32..4, tiny in any::<bool>()) {
+            let mut s = seed | 1;
+            let mut next = || { s ^= s << 13; s ^= s >> 7; s ^= s << 17; (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5 };
+            let scale = if tiny { 1e-300 } else { 1.0 };
+            let mut h = vec![vec![0.0; n]; n];
+            for i in 0..n {
+                for j in 0..=i {
+                    let x = next() * scale;
+                    h[i][j] = x;
+                    h[j][i] = x;
+                }
+            }
+            let w: Vec<f64> = (0..n).map(|_| next() * scale.sqrt()).collect();
+            let (sigma, alpha) = (int(sigma_num) * pow2(sigma_exp) * Q::from_float(scale).unwrap(), 2f64.powi(alpha_exp));
+            let (ours, reference) = (psd_by_cholesky(&h, &sigma, alpha, &w), psd_by_rationals(&h, &sigma, alpha, &w));
+            prop_assert_eq!(ours.is_ok(), reference.is_ok(), "{:?} vs {:?}", ours, reference);
+            if let (Ok(a), Ok(b)) = (ours, reference) {
+                prop_assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+            }
+        }
     }
 
     proptest! {

@@ -289,45 +289,56 @@ fn with_random_blocks(top: &[Block], count: usize, seed: u64) -> Vec<Block> {
     blocks
 }
 
+/// The hand-known spectra, `count` random blocks (about 2·`count` more rows) after the top:
+/// (name, blocks, the float route must reach 1e-30 at the top end).
+fn hand_cases(count: usize) -> Vec<(&'static str, Vec<Block>, bool)> {
+    let two = |e: i32| 2f64.powi(e);
+    vec![
+        // A simple top eigenvalue 2 + 1/4 among random blocks (|a ± b| < 1).
+        ("simple", with_random_blocks(&[(2.0, Some(0.25))], count, 11), true),
+        // A double top eigenvalue: the same block twice (a + b = 1.5 two times).
+        ("double", with_random_blocks(&[(1.0, Some(0.5)), (1.0, Some(0.5))], count, 12), false),
+        // A cluster of three within 2^−35 (relative ≈ 3e-11, below the seed's 1e-9 cluster size).
+        ("cluster", with_random_blocks(&[(3.0, None), (3.0 - two(-35), None), (3.0 - two(-34), None)], count + 1, 13), false),
+        // A tiny but visible gap 2^−26 ≈ 1.5e-8: Kato–Temple still reaches the width.
+        ("tiny gap", with_random_blocks(&[(2.0, None), (2.0 - two(-26), None)], count + 1, 14), true),
+        // Entries from 1e-300 to 1e300 (a_k = 10^e, b_k = a_k/8; the top 1e300·9/8 is simple).
+        ("1e±300", (-300..=300).step_by(20).chain(std::iter::repeat_n(0, count.saturating_sub(30))).map(|e| (10f64.powi(e), Some(10f64.powi(e) / 8.0))).collect(), false),
+        // Singular: half the spectrum is exactly 0 (blocks [[a, a], [a, a]]), the top 2·0.75.
+        ("singular", (0..count + 2).map(|k| (0.75 - k as f64 / (2 * count + 4) as f64, Some(0.75 - k as f64 / (2 * count + 4) as f64))).collect(), true),
+    ]
+}
+
+/// λ_max of H and of −H by `verified_cholesky::lambda_max`: contains the truth, accepted by the
+/// kernel, never wider than the rounding bound, and at 1e-30 where `reaches`.
+fn check_both_ends(name: &str, hf: &[Vec<f64>], values: &[Q], reaches: bool) {
+    let (top, bottom) = (values[0].clone(), values[values.len() - 1].clone());
+    let scale = top.abs().max(bottom.abs());
+    for (end, mf, truth) in [("max", hf.to_vec(), top), ("min", negated(hf), -bottom)] {
+        let m = exact(&mf);
+        match verified_cholesky::lambda_max(&mf, &width("1e-30")) {
+            Some(c) => {
+                assert!(c.lo <= truth && truth <= c.hi, "{name} λ_{end}: [{}, {}] misses {}", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&truth));
+                assert!(kernel_accepts(&m, &c), "{name} λ_{end}: the kernel rejects it");
+                // Honest: never wider than the rounding bound of Theorem 1 allows (≈ n²·2^−53 of
+                // the spectral scale).
+                assert!(&c.hi - &c.lo < &scale * width("1e-9"), "{name} λ_{end}: width {}", q_to_f(&c.relative_width()));
+                if reaches && end == "max" {
+                    assert!(matches!(c.upper, Upper::KatoTempleCholesky { .. }) && c.relative_width() <= width("1e-30"), "{name}: {:?}, width {}", c.upper, q_to_f(&c.relative_width()));
+                }
+            }
+            None => assert!(!reaches || end == "min", "{name} λ_{end}: no certificate"),
+        }
+    }
+}
+
 #[test]
 fn hand_known_spectra_are_enclosed_with_honest_widths() {
-    let two = |e: i32| 2f64.powi(e);
-    // (name, blocks, the float route must reach 1e-30 at the top end)
-    let cases: Vec<(&str, Vec<Block>, bool)> = vec![
-        // A simple top eigenvalue 2 + 1/4 among random blocks (|a ± b| < 1).
-        ("simple", with_random_blocks(&[(2.0, Some(0.25))], 30, 11), true),
-        // A double top eigenvalue: the same block twice (a + b = 1.5 two times).
-        ("double", with_random_blocks(&[(1.0, Some(0.5)), (1.0, Some(0.5))], 30, 12), false),
-        // A cluster of three within 2^−35 (relative ≈ 3e-11, below the seed's 1e-9 cluster size).
-        ("cluster", with_random_blocks(&[(3.0, None), (3.0 - two(-35), None), (3.0 - two(-34), None)], 31, 13), false),
-        // A tiny but visible gap 2^−26 ≈ 1.5e-8: Kato–Temple still reaches the width.
-        ("tiny gap", with_random_blocks(&[(2.0, None), (2.0 - two(-26), None)], 31, 14), true),
-        // Entries from 1e-300 to 1e300 (a_k = 10^e, b_k = a_k/8; the top 1e300·9/8 is simple).
-        ("1e±300", (-300..=300).step_by(20).map(|e| (10f64.powi(e), Some(10f64.powi(e) / 8.0))).collect(), false),
-        // Singular: half the spectrum is exactly 0 (blocks [[a, a], [a, a]]), the top 2·0.75.
-        ("singular", (0..32).map(|k| (0.75 - k as f64 / 64.0, Some(0.75 - k as f64 / 64.0))).collect(), true),
-    ];
-    for (name, blocks, reaches) in cases {
+    for (name, blocks, reaches) in hand_cases(30) {
         let (hf, values) = permuted_blocks(&blocks, 5);
-        assert!(hf.len() >= 48, "{name}: side {}", hf.len());
-        let (top, bottom) = (values[0].clone(), values[values.len() - 1].clone());
-        let scale = top.abs().max(bottom.abs());
-        for (end, mf, truth) in [("max", hf.clone(), top), ("min", negated(&hf), -bottom)] {
-            let m = exact(&mf);
-            match verified_cholesky::lambda_max(&mf, &width("1e-30")) {
-                Some(c) => {
-                    assert!(c.lo <= truth && truth <= c.hi, "{name} λ_{end}: [{}, {}] misses {}", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&truth));
-                    assert!(kernel_accepts(&m, &c), "{name} λ_{end}: the kernel rejects it");
-                    // Honest: never wider than the rounding bound of Theorem 1 allows (≈ n²·2^−53 of
-                    // the spectral scale).
-                    assert!(&c.hi - &c.lo < &scale * width("1e-9"), "{name} λ_{end}: width {}", q_to_f(&c.relative_width()));
-                    if reaches && end == "max" {
-                        assert!(matches!(c.upper, Upper::KatoTempleCholesky { .. }) && c.relative_width() <= width("1e-30"), "{name}: {:?}, width {}", c.upper, q_to_f(&c.relative_width()));
-                    }
-                }
-                None => assert!(!reaches || end == "min", "{name} λ_{end}: no certificate"),
-            }
-        }
+        assert!(hf.len() >= 48 && hf.len() <= 128, "{name}: side {}", hf.len());
+        let scale = values[0].abs().max(values[values.len() - 1].abs());
+        check_both_ends(name, &hf, &values, reaches);
         // What `sharpness` prints (the exact route follows where the float route misses the
         // width). Not for 1e±300: there λ_min ≈ 1e-300 lies 600 orders below ‖H‖, the float
         // route's honest width is relative to ‖H‖, and the exact route's bisection from that
@@ -343,6 +354,25 @@ fn hand_known_spectra_are_enclosed_with_honest_widths() {
         for (lo, hi) in [(&s.max.lo, &s.max.hi), (&min_lo, &min_hi)] {
             assert!(sharpness::relative_width(lo, hi) <= width("1e-30") || hi - lo <= &scale * width("1e-30"), "{name}: width {}", q_to_f(&sharpness::relative_width(lo, hi)));
         }
+    }
+}
+
+/// The same spectra at sides 200–210, above `DENSE_SEED_MAX`: seeded by Lanczos on the binary32
+/// copy of H where the gap is wide, and again on H itself where it is not (the double top, the
+/// cluster, the tiny gap), with the binary32 preconditioner where the gap allows it.
+#[test]
+fn hand_known_spectra_through_lanczos_are_enclosed_with_honest_widths() {
+    let mut cases = hand_cases(100);
+    // The simple case scaled by 2^±800 (exactly): the float runs must not square entries near
+    // 1e240 (Lanczos broke down on them and the exact fallback took minutes) nor lose 1e−240.
+    for (name, e) in [("simple × 2^800", 800), ("simple × 2^−800", -800)] {
+        let blocks = cases[0].1.iter().map(|&(a, b)| (a * 2f64.powi(e), b.map(|b| b * 2f64.powi(e)))).collect();
+        cases.push((name, blocks, true));
+    }
+    for (name, blocks, reaches) in cases {
+        let (hf, values) = permuted_blocks(&blocks, 6);
+        assert!(hf.len() > verified_cholesky::DENSE_SEED_MAX, "{name}: side {}", hf.len());
+        check_both_ends(name, &hf, &values, reaches);
     }
 }
 
