@@ -195,12 +195,12 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
     let e0 = bound(int(k) * sigma + scaled(sum));
     let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074)); // the least power of two ≥ 2(E₀ + ‖F‖)
     let below = ((sigma - &c) * pow2(FIXED)).floor().to_integer(); // σ − c′ = below·2^−FIXED (FORMAT.md)
-    let mut b = vec![0.0; n * n];
+    let (mut b, denom) = (vec![0.0; n * n], pow2(FIXED).to_integer()); // 2^FIXED
     for i in 0..n {
         for j in 0..i {
             b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
         }
-        b[i * n + i] = scaled(&below + &r[i]).to_f64().unwrap_or(f64::NAN);
+        b[i * n + i] = Q::new_raw(&below + &r[i], denom.clone()).to_f64().unwrap_or(f64::NAN); // unreduced: no gcd
     }
     let diag: Vec<BigInt> = (0..n).map(|i| fixed(&[b[i * n + i]])).collect::<Result<_, String>>()?;
     if !cholesky(&mut b, n) {
