@@ -385,16 +385,16 @@ impl Factor {
     /// (LLᵀ)⁻¹x, if both triangular solves go through.
     fn solve(&self, x: &[f64]) -> Option<Vec<f64>> {
         match self {
-            Factor::Single(l) => {
-                let mut z = DVector::from_iterator(x.len(), x.iter().map(|&a| a as f32));
-                (l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z)).then(|| z.iter().map(|&a| a as f64).collect())
-            }
-            Factor::Double(l) => {
-                let mut z = DVector::from_column_slice(x);
-                (l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z)).then(|| z.as_slice().to_vec())
-            }
+            Factor::Single(l) => solve_both(l, x, |a| a as f32, |a| a as f64),
+            Factor::Double(l) => solve_both(l, x, |a| a, |a| a),
         }
     }
+}
+
+/// (LLᵀ)⁻¹x for the lower triangle L of `l`, in `l`'s precision (`to` and `back` convert).
+fn solve_both<T: RealField + Copy>(l: &DMatrix<T>, x: &[f64], to: impl Fn(f64) -> T, back: impl Fn(T) -> f64) -> Option<Vec<f64>> {
+    let mut z = DVector::from_iterator(x.len(), x.iter().map(|&a| to(a)));
+    (l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z)).then(|| z.iter().map(|&a| back(a)).collect())
 }
 
 /// δ ⊥ v with P(ρI − H)Pδ = Pr by conjugate gradients preconditioned with (LLᵀ)⁻¹ (v unit; H
