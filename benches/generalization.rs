@@ -4,11 +4,11 @@
 //!
 //! Run: `cargo bench --bench generalization`.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use dlncheck::theory::generalization::Setting;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dlncheck::io::instance::{Covariance, Instance, Model, Teacher};
 use dlncheck::numeric::scalar::{qf, qi};
-use dlncheck::theory::search::{evaluate, Target};
+use dlncheck::theory::generalization::Setting;
+use dlncheck::theory::search::{Target, evaluate};
 use std::hint::black_box;
 
 /// Dimension d (50 for the target): x_i = (50 + i)/50, dense Σ_ij = 2 if i = j else 2^−|i−j| (strictly diagonally
@@ -16,9 +16,39 @@ use std::hint::black_box;
 /// 1/2, 1/3, 1/6.
 fn instance(d: usize) -> Instance {
     let x = (0..d).map(|i| qf(50 + i as i64, 50)).collect();
-    let atoms = [(1, 2), (1, 3), (1, 6)].iter().enumerate().map(|(a, &(n, m))| (qf(n, m), (0..d).map(|i| qi(((7 * i + 3 * a) % 5) as i64)).collect())).collect();
-    let sigma = (0..d).map(|i| (0..d).map(|j| if i == j { qi(2) } else { qf(1, 1i64 << i.abs_diff(j).min(62)) }).collect()).collect();
-    Instance { source: "bench".into(), model: Model::Shared, x: vec![x], y: vec![qi(1)], one_point: true, init: None, teacher: Some(Teacher::Discrete { atoms }), covariance: Covariance::Matrix(sigma) }
+    let atoms = [(1, 2), (1, 3), (1, 6)]
+        .iter()
+        .enumerate()
+        .map(|(a, &(n, m))| {
+            (
+                qf(n, m),
+                (0..d).map(|i| qi(((7 * i + 3 * a) % 5) as i64)).collect(),
+            )
+        })
+        .collect();
+    let sigma = (0..d)
+        .map(|i| {
+            (0..d)
+                .map(|j| {
+                    if i == j {
+                        qi(2)
+                    } else {
+                        qf(1, 1i64 << i.abs_diff(j).min(62))
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Instance {
+        source: "bench".into(),
+        model: Model::Shared,
+        x: vec![x],
+        y: vec![qi(1)],
+        one_point: true,
+        init: None,
+        teacher: Some(Teacher::Discrete { atoms }),
+        covariance: Covariance::Matrix(sigma),
+    }
 }
 
 fn qp(c: &mut Criterion) {
@@ -45,7 +75,8 @@ fn qp(c: &mut Criterion) {
     });
     g.bench_function("d50_kernel_check", |b| {
         b.iter(|| {
-            let report = dlncheck_kernel::check_text("bench.json", black_box(&file.to_string())).unwrap();
+            let report =
+                dlncheck_kernel::check_text("bench.json", black_box(&file.to_string())).unwrap();
             assert!(report.verdicts[0].verified());
         })
     });
@@ -62,8 +93,13 @@ fn search(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(512));
     for jobs in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
-        g.bench_function(format!("512_samples_{jobs}_threads"), |b| b.iter(|| pool.install(|| evaluate(Target::NeitherBias, black_box(7), (4, 4), 0..512))));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .unwrap();
+        g.bench_function(format!("512_samples_{jobs}_threads"), |b| {
+            b.iter(|| pool.install(|| evaluate(Target::NeitherBias, black_box(7), (4, 4), 0..512)))
+        });
     }
     g.finish();
 }

@@ -12,8 +12,8 @@
 //!   2r·diag(x) + 4aaᵀ, a = x ⊙ w, for d = 10^6 (x_i = (i mod 17 + 1)/8, w_i = (i mod 7 + 1)/4,
 //!   y = 1), relative width 1e-12, by the secular equation. Target: under 1 s.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use dlncheck::numeric::rational::{parse_q, Q};
+use criterion::{Criterion, criterion_group, criterion_main};
+use dlncheck::numeric::rational::{Q, parse_q};
 use std::hint::black_box;
 
 use dlncheck::numeric::random::dense_symmetric as dense;
@@ -34,11 +34,24 @@ fn certified(c: &mut Criterion) {
 }
 
 fn lanczos(c: &mut Criterion) {
-    let h: Vec<Vec<f64>> = dense(1000, 1).iter().map(|r| r.iter().map(dlncheck::numeric::scalar::q_to_f64).collect()).collect();
+    let h: Vec<Vec<f64>> = dense(1000, 1)
+        .iter()
+        .map(|r| r.iter().map(dlncheck::numeric::scalar::q_to_f64).collect())
+        .collect();
     let op = dlncheck::spectra::estimate::Dense(h);
     let mut g = c.benchmark_group("lanczos_f64");
     g.sample_size(10);
-    g.bench_function("dense_d1000", |b| b.iter(|| dlncheck::spectra::estimate::lanczos(black_box(&op), dlncheck::spectra::estimate::End::Largest, 300, 1e-12, 1)));
+    g.bench_function("dense_d1000", |b| {
+        b.iter(|| {
+            dlncheck::spectra::estimate::lanczos(
+                black_box(&op),
+                dlncheck::spectra::estimate::End::Largest,
+                300,
+                1e-12,
+                1,
+            )
+        })
+    });
     g.finish();
 }
 
@@ -46,24 +59,45 @@ fn lanczos(c: &mut Criterion) {
 fn t2_instance(n: usize, d: usize, seed: u64) -> dlncheck::numeric::simplex::Lp {
     let mut g = dlncheck::numeric::random::SplitMix64::new(seed);
     let mut next = |m: u64| g.next_u64() % m;
-    let x: Vec<Vec<Q>> = (0..n).map(|_| (0..d).map(|_| Q::from_integer((next(10) as i64).into())).collect()).collect();
-    let beta: Vec<Q> = (0..d).map(|_| Q::from_integer((next(3) as i64).into())).collect();
-    let y = x.iter().map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum()).collect();
-    dlncheck::numeric::simplex::Lp { a: x, b: y, c: vec![Q::from_integer(1.into()); d] }
+    let x: Vec<Vec<Q>> = (0..n)
+        .map(|_| {
+            (0..d)
+                .map(|_| Q::from_integer((next(10) as i64).into()))
+                .collect()
+        })
+        .collect();
+    let beta: Vec<Q> = (0..d)
+        .map(|_| Q::from_integer((next(3) as i64).into()))
+        .collect();
+    let y = x
+        .iter()
+        .map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum())
+        .collect();
+    dlncheck::numeric::simplex::Lp {
+        a: x,
+        b: y,
+        c: vec![Q::from_integer(1.into()); d],
+    }
 }
 
 fn simplex(c: &mut Criterion) {
     let lp = t2_instance(20, 200, 3);
     let mut g = c.benchmark_group("simplex");
     g.sample_size(10);
-    g.bench_function("min_norm_n20_d200", |b| b.iter(|| dlncheck::numeric::simplex::solve(black_box(&lp))));
+    g.bench_function("min_norm_n20_d200", |b| {
+        b.iter(|| dlncheck::numeric::simplex::solve(black_box(&lp)))
+    });
     g.finish();
 }
 
 fn secular(c: &mut Criterion) {
     let d = 1_000_000usize;
-    let x: Vec<Q> = (0..d).map(|i| Q::new(((i % 17 + 1) as i64).into(), 8.into())).collect();
-    let w: Vec<Q> = (0..d).map(|i| Q::new(((i % 7 + 1) as i64).into(), 4.into())).collect();
+    let x: Vec<Q> = (0..d)
+        .map(|i| Q::new(((i % 17 + 1) as i64).into(), 8.into()))
+        .collect();
+    let w: Vec<Q> = (0..d)
+        .map(|i| Q::new(((i % 7 + 1) as i64).into(), 4.into()))
+        .collect();
     let r: Q = x.iter().zip(&w).map(|(xi, wi)| xi * wi * wi).sum::<Q>() - Q::from_integer(1.into());
     let two_r = Q::from_integer(2.into()) * r;
     let diag: Vec<Q> = x.iter().map(|xi| &two_r * xi).collect();
@@ -72,7 +106,9 @@ fn secular(c: &mut Criterion) {
     let width = parse_q("1e-12").unwrap_or_default();
     let mut g = c.benchmark_group("secular");
     g.sample_size(10);
-    g.bench_function("shared_n1_d1e6", |b| b.iter(|| dlncheck::spectra::certified::rank_one_max(black_box(&diag), &a, &four, &width)));
+    g.bench_function("shared_n1_d1e6", |b| {
+        b.iter(|| dlncheck::spectra::certified::rank_one_max(black_box(&diag), &a, &four, &width))
+    });
     g.finish();
 }
 

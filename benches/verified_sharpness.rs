@@ -17,8 +17,8 @@
 //! - `float_seed/d200_{nalgebra,jacobi}`: the float eigenvector that seeds the route, by nalgebra's
 //!   `SymmetricEigen` and by the hand-written Jacobi solver it replaced, on the same d = 200 input.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use dlncheck::numeric::rational::{parse_q, Q};
+use criterion::{Criterion, criterion_group, criterion_main};
+use dlncheck::numeric::rational::{Q, parse_q};
 use dlncheck::spectra::certified::{Lower, Spectrum, Upper};
 use dlncheck::spectra::verified_cholesky;
 use num_traits::ToPrimitive;
@@ -26,14 +26,25 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn matrix(d: usize) -> Vec<Vec<f64>> {
-    let dir = std::env::var("DLNCHECK_BENCH_MATRICES").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/peer/matrices").into());
+    let dir = std::env::var("DLNCHECK_BENCH_MATRICES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/peer/matrices").into());
     let path = std::path::Path::new(&dir).join(format!("sym-{d}.npy"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (run benches/peer/make_matrices.py first)", path.display()));
-    dlncheck::io::npy::parse_f64(&path.display().to_string(), &bytes).unwrap_or_else(|e| panic!("{e}"))
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run benches/peer/make_matrices.py first)",
+            path.display()
+        )
+    });
+    dlncheck::io::npy::parse_f64(&path.display().to_string(), &bytes)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn sizes() -> Vec<usize> {
-    std::env::var("DLNCHECK_BENCH_SIZES").unwrap_or_else(|_| "200,1000,2000".into()).split(',').filter_map(|s| s.trim().parse().ok()).collect()
+    std::env::var("DLNCHECK_BENCH_SIZES")
+        .unwrap_or_else(|_| "200,1000,2000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
 }
 
 fn width() -> Q {
@@ -61,7 +72,8 @@ fn verified(c: &mut Criterion) {
         let h = matrix(d);
         g.bench_function(format!("d{d}_width1e-30"), |b| {
             b.iter(|| {
-                let cert = verified_cholesky::lambda_max(black_box(&h), &width).unwrap_or_else(|| panic!("d = {d}: not certified"));
+                let cert = verified_cholesky::lambda_max(black_box(&h), &width)
+                    .unwrap_or_else(|| panic!("d = {d}: not certified"));
                 assert!(cert.relative_width() <= width);
                 cert
             })
@@ -77,19 +89,47 @@ fn factorizations(c: &mut Criterion) {
     g.sample_size(10).warm_up_time(Duration::from_millis(100));
     for d in sizes() {
         let h = matrix(d);
-        let Some(cert) = verified_cholesky::lambda_max(&h, &width) else { continue };
-        let (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) = (&cert.upper, &cert.lower) else { continue };
+        let Some(cert) = verified_cholesky::lambda_max(&h, &width) else {
+            continue;
+        };
+        let (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) = (&cert.upper, &cert.lower)
+        else {
+            continue;
+        };
         // The certificate's α and w, derived as the kernel derives them (FORMAT.md §4.6).
-        let parts: Vec<Vec<f64>> = v.iter().map(|x| { let hi = x.to_f64().unwrap_or(0.0); vec![hi, (x - Q::from_float(hi).unwrap_or_default()).to_f64().unwrap_or(0.0)] }).collect();
+        let parts: Vec<Vec<f64>> = v
+            .iter()
+            .map(|x| {
+                let hi = x.to_f64().unwrap_or(0.0);
+                vec![
+                    hi,
+                    (x - Q::from_float(hi).unwrap_or_default())
+                        .to_f64()
+                        .unwrap_or(0.0),
+                ]
+            })
+            .collect();
         let (rho, _) = verified_cholesky::exact_rayleigh(&h, &parts);
         let s2: Q = v.iter().map(|x| x * x).sum();
-        let alpha = (Q::from_integer(2.into()) * (&rho - mu) / s2).to_f64().unwrap_or(0.0);
+        let alpha = (Q::from_integer(2.into()) * (&rho - mu) / s2)
+            .to_f64()
+            .unwrap_or(0.0);
         let w: Vec<f64> = v.iter().map(|x| x.to_f64().unwrap_or(0.0)).collect();
         assert!(dlncheck_kernel::linalg::psd_by_cholesky(&h, mu, alpha, &w).is_ok());
-        g.bench_function(format!("kernel_psd_by_cholesky/d{d}"), |b| b.iter(|| dlncheck_kernel::linalg::psd_by_cholesky(black_box(&h), mu, alpha, &w).map(|l| l.len())));
+        g.bench_function(format!("kernel_psd_by_cholesky/d{d}"), |b| {
+            b.iter(|| {
+                dlncheck_kernel::linalg::psd_by_cholesky(black_box(&h), mu, alpha, &w)
+                    .map(|l| l.len())
+            })
+        });
         // B̃ = μI − H + α·wwᵀ (the kernel's shift c is far below the gap: left out here).
         let muf = mu.to_f64().unwrap_or(0.0);
-        let b_row_major: Vec<f64> = (0..d * d).map(|k| { let (i, j) = (k / d, k % d); alpha * (w[i] * w[j]) - h[i][j] + if i == j { muf } else { 0.0 } }).collect();
+        let b_row_major: Vec<f64> = (0..d * d)
+            .map(|k| {
+                let (i, j) = (k / d, k % d);
+                alpha * (w[i] * w[j]) - h[i][j] + if i == j { muf } else { 0.0 }
+            })
+            .collect();
         g.bench_function(format!("kernel_cholesky/d{d}"), |b| {
             b.iter(|| {
                 let mut a = b_row_major.clone();
@@ -123,8 +163,12 @@ fn seed(c: &mut Criterion) {
     let mut g = c.benchmark_group("float_seed");
     g.sample_size(10);
     let hm = nalgebra::DMatrix::from_fn(200, 200, |i, j| h[i][j]);
-    g.bench_function("d200_nalgebra", |b| b.iter(|| verified_cholesky::seed(black_box(&hm)).top));
-    g.bench_function("d200_jacobi", |b| b.iter(|| dlncheck::spectra::estimate::jacobi_eigen(black_box(&h)).0[0]));
+    g.bench_function("d200_nalgebra", |b| {
+        b.iter(|| verified_cholesky::seed(black_box(&hm)).top)
+    });
+    g.bench_function("d200_jacobi", |b| {
+        b.iter(|| dlncheck::spectra::estimate::jacobi_eigen(black_box(&h)).0[0])
+    });
     g.finish();
 }
 

@@ -21,11 +21,11 @@
 //!
 //! `ARCHITECTURE.md` at the repository root draws the same pipeline and the trusted boundary.
 
+pub mod cli;
+pub mod dynamics;
 pub mod error;
-pub mod numeric;
 pub mod io;
 pub mod models;
+pub mod numeric;
 pub mod spectra;
 pub mod theory;
-pub mod dynamics;
-pub mod cli;

@@ -357,29 +357,154 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Solve { file, json } => cli::solve::run(&file, json),
-        Command::Certify { file, out, title, slacks } => cli::certify::run(&file, &out, title.as_deref(), slacks),
+        Command::Certify {
+            file,
+            out,
+            title,
+            slacks,
+        } => cli::certify::run(&file, &out, title.as_deref(), slacks),
         Command::Check { paths, json } => cli::check::run(&paths, json),
         Command::Coq { claims, out } => cli::coq::run(&claims, &out),
-        Command::Random { model, d, bits, seed, positive, out } => {
-            cli::random::run(&dlncheck::numeric::random::Spec { model, d, bits, seed, positive }, &out)
-        }
-        Command::Search { claim, seed, min_dim, max_dim, count, max_samples, jobs, out, json } => {
-            let target = if claim == "end-optimal" { dlncheck::theory::search::Target::EndOptimal } else { dlncheck::theory::search::Target::NeitherBias };
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let cfg = dlncheck::theory::search::Config { target, seed, dims: (min_dim, max_dim), count, max_samples, jobs };
+        Command::Random {
+            model,
+            d,
+            bits,
+            seed,
+            positive,
+            out,
+        } => cli::random::run(
+            &dlncheck::numeric::random::Spec {
+                model,
+                d,
+                bits,
+                seed,
+                positive,
+            },
+            &out,
+        ),
+        Command::Search {
+            claim,
+            seed,
+            min_dim,
+            max_dim,
+            count,
+            max_samples,
+            jobs,
+            out,
+            json,
+        } => {
+            let target = if claim == "end-optimal" {
+                dlncheck::theory::search::Target::EndOptimal
+            } else {
+                dlncheck::theory::search::Target::NeitherBias
+            };
+            let jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let cfg = dlncheck::theory::search::Config {
+                target,
+                seed,
+                dims: (min_dim, max_dim),
+                count,
+                max_samples,
+                jobs,
+            };
             cli::search::run(&cfg, out.as_deref(), json)
         }
-        Command::Gd { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot } => {
-            cli::gd::run(&cli::gd::Args { file, lr, steps, precision, tol, trace, checks, audit, json, certify, bits, claim, certify_every, plot })
-        }
-        Command::Learner { file, lr, steps, bits, claim, json } => cli::learner::run(&cli::learner::Args { file, lr, steps, bits, claim, json }),
-        Command::Sweep { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps } => {
-            cli::sweep::run(&cli::sweep::Args { file, lr_from, lr_to, points, log, out, steps, precision, tol, json, certify, bits, certify_steps })
-        }
-        Command::Audit { matrix, instance, theta, estimate, estimates, precision, iters, width, max_only, symmetrize, json, csv } => {
+        Command::Gd {
+            file,
+            lr,
+            steps,
+            precision,
+            tol,
+            trace,
+            checks,
+            audit,
+            json,
+            certify,
+            bits,
+            claim,
+            certify_every,
+            plot,
+        } => cli::gd::run(&cli::gd::Args {
+            file,
+            lr,
+            steps,
+            precision,
+            tol,
+            trace,
+            checks,
+            audit,
+            json,
+            certify,
+            bits,
+            claim,
+            certify_every,
+            plot,
+        }),
+        Command::Learner {
+            file,
+            lr,
+            steps,
+            bits,
+            claim,
+            json,
+        } => cli::learner::run(&cli::learner::Args {
+            file,
+            lr,
+            steps,
+            bits,
+            claim,
+            json,
+        }),
+        Command::Sweep {
+            file,
+            lr_from,
+            lr_to,
+            points,
+            log,
+            out,
+            steps,
+            precision,
+            tol,
+            json,
+            certify,
+            bits,
+            certify_steps,
+        } => cli::sweep::run(&cli::sweep::Args {
+            file,
+            lr_from,
+            lr_to,
+            points,
+            log,
+            out,
+            steps,
+            precision,
+            tol,
+            json,
+            certify,
+            bits,
+            certify_steps,
+        }),
+        Command::Audit {
+            matrix,
+            instance,
+            theta,
+            estimate,
+            estimates,
+            precision,
+            iters,
+            width,
+            max_only,
+            symmetrize,
+            json,
+            csv,
+        } => {
             let source = match (&matrix, &instance, &theta) {
                 (Some(m), _, _) => Some(cli::audit::Source::Matrix(m)),
-                (None, Some(i), Some(t)) => Some(cli::audit::Source::Hessian { instance: i, theta: t }),
+                (None, Some(i), Some(t)) => Some(cli::audit::Source::Hessian {
+                    instance: i,
+                    theta: t,
+                }),
                 _ => None,
             };
             match source {
@@ -395,16 +520,40 @@ fn main() -> ExitCode {
                     max_only,
                     symmetrize,
                 }),
-                None => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
+                None => Err(dlncheck::error::Error::Usage(
+                    "give --matrix FILE or --instance FILE --theta LIST".into(),
+                )),
             }
         }
-        Command::Multipoint { file, json, claim, iters, width } => {
-            cli::multipoint::run(&cli::multipoint::Options { file: &file, json, claim: claim.as_deref(), iterations: iters, width: &width })
-        }
-        Command::Sharpness { matrix, instance, theta, width, json, csv, claim } => match (matrix, instance, theta) {
+        Command::Multipoint {
+            file,
+            json,
+            claim,
+            iters,
+            width,
+        } => cli::multipoint::run(&cli::multipoint::Options {
+            file: &file,
+            json,
+            claim: claim.as_deref(),
+            iterations: iters,
+            width: &width,
+        }),
+        Command::Sharpness {
+            matrix,
+            instance,
+            theta,
+            width,
+            json,
+            csv,
+            claim,
+        } => match (matrix, instance, theta) {
             (Some(m), _, _) => cli::sharpness::run(&m, &width, json, csv, claim.as_deref()),
-            (None, Some(i), Some(t)) => cli::sharpness::run_hessian(&i, &t, &width, json, claim.as_deref()),
-            _ => Err(dlncheck::error::Error::Usage("give --matrix FILE or --instance FILE --theta LIST".into())),
+            (None, Some(i), Some(t)) => {
+                cli::sharpness::run_hessian(&i, &t, &width, json, claim.as_deref())
+            }
+            _ => Err(dlncheck::error::Error::Usage(
+                "give --matrix FILE or --instance FILE --theta LIST".into(),
+            )),
         },
     };
     match result {

@@ -14,14 +14,35 @@
 
 use crate::instance::{Init, Instance, Model, Teacher};
 use crate::linalg::dot;
-use crate::number::{fmt_q, int, pow2, round, Q};
+use crate::number::{Q, fmt_q, int, pow2, round};
 use crate::tree::{Table, Tree};
-use crate::{ensure, Checked, Claim, Fail};
+use crate::{Checked, Claim, Fail, ensure};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-pub const LIMIT_KEYS: &[&str] = &["lr", "steps", "bits", "rho", "q", "beta", "norm", "sharpness", "eos_margin"];
-pub const LEARNER_KEYS: &[&str] = &["lr", "atoms", "expected_error", "min_norm", "min_sharpness", "front_best", "beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"];
+pub const LIMIT_KEYS: &[&str] = &[
+    "lr",
+    "steps",
+    "bits",
+    "rho",
+    "q",
+    "beta",
+    "norm",
+    "sharpness",
+    "eos_margin",
+];
+pub const LEARNER_KEYS: &[&str] = &[
+    "lr",
+    "atoms",
+    "expected_error",
+    "min_norm",
+    "min_sharpness",
+    "front_best",
+    "beats_min_norm",
+    "beats_min_sharpness",
+    "loses_to_min_norm",
+    "loses_to_min_sharpness",
+];
 const ATOM_KEYS: &[&str] = &["y", "steps", "bits", "rho", "q", "beta"];
 /// Largest accepted `bits` and `steps`.
 pub const MAX_BITS: u64 = 4096;
@@ -43,17 +64,39 @@ impl D {
     /// ↓q or ↑q as a dyadic.
     fn of(q: &Q, p: u64, up: bool) -> D {
         let r = round(q, p, up);
-        D { m: r.numer().clone(), e: 1 - r.denom().bits() as i64 }
+        D {
+            m: r.numer().clone(),
+            e: 1 - r.denom().bits() as i64,
+        }
     }
-    fn q(&self) -> Q { Q::from_integer(self.m.clone()) * pow2(self.e) }
-    fn mul(&self, o: &D) -> D { D { m: &self.m * &o.m, e: self.e + o.e } }
+    fn q(&self) -> Q {
+        Q::from_integer(self.m.clone()) * pow2(self.e)
+    }
+    fn mul(&self, o: &D) -> D {
+        D {
+            m: &self.m * &o.m,
+            e: self.e + o.e,
+        }
+    }
     fn add(&self, o: &D) -> D {
         let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
-        D { m: (&a.m << (a.e - b.e) as usize) + &b.m, e: b.e }
+        D {
+            m: (&a.m << (a.e - b.e) as usize) + &b.m,
+            e: b.e,
+        }
     }
-    fn neg(&self) -> D { D { m: -&self.m, e: self.e } }
+    fn neg(&self) -> D {
+        D {
+            m: -&self.m,
+            e: self.e,
+        }
+    }
     fn less(&self, o: &D) -> bool {
-        if self.e >= o.e { (&self.m << (self.e - o.e) as usize) < o.m } else { self.m < (&o.m << (o.e - self.e) as usize) }
+        if self.e >= o.e {
+            (&self.m << (self.e - o.e) as usize) < o.m
+        } else {
+            self.m < (&o.m << (o.e - self.e) as usize)
+        }
     }
     /// The rounding rule on m·2^e: keep the top P bits of m, flooring (`>>` on a BigInt floors)
     /// or ceiling (floor + 1 when a cut bit is nonzero).
@@ -65,27 +108,47 @@ impl D {
         let s = b - p;
         let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
         let q = self.m >> s as usize;
-        D { m: if up && cut { q + 1 } else { q }, e: self.e + s as i64 }
+        D {
+            m: if up && cut { q + 1 } else { q },
+            e: self.e + s as i64,
+        }
     }
     /// |m·2^e| ≥ 2^BOUND_LOG2.
-    fn huge(&self) -> bool { !self.m.is_zero() && self.m.bits() as i64 - 1 + self.e >= BOUND_LOG2 }
+    fn huge(&self) -> bool {
+        !self.m.is_zero() && self.m.bits() as i64 - 1 + self.e >= BOUND_LOG2
+    }
 }
 
 /// An interval [lo, hi] of dyadics.
 type J = (D, D);
 
 fn min_max(v: [D; 4]) -> (D, D) {
-    v.iter().skip(1).fold((v[0].clone(), v[0].clone()), |(lo, hi), x| (if x.less(&lo) { x.clone() } else { lo }, if hi.less(x) { x.clone() } else { hi }))
+    v.iter()
+        .skip(1)
+        .fold((v[0].clone(), v[0].clone()), |(lo, hi), x| {
+            (
+                if x.less(&lo) { x.clone() } else { lo },
+                if hi.less(x) { x.clone() } else { hi },
+            )
+        })
 }
 
 /// Interval operations at P bits: exact result, then lo rounded down and hi rounded up.
 struct Bits(u64);
 
 impl Bits {
-    fn out(&self, lo: D, hi: D) -> J { (lo.round(self.0, false), hi.round(self.0, true)) }
-    fn enc(&self, q: Q) -> J { (D::of(&q, self.0, false), D::of(&q, self.0, true)) }
-    fn add(&self, a: &J, b: &J) -> J { self.out(a.0.add(&b.0), a.1.add(&b.1)) }
-    fn sub(&self, a: &J, b: &J) -> J { self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg())) }
+    fn out(&self, lo: D, hi: D) -> J {
+        (lo.round(self.0, false), hi.round(self.0, true))
+    }
+    fn enc(&self, q: Q) -> J {
+        (D::of(&q, self.0, false), D::of(&q, self.0, true))
+    }
+    fn add(&self, a: &J, b: &J) -> J {
+        self.out(a.0.add(&b.0), a.1.add(&b.1))
+    }
+    fn sub(&self, a: &J, b: &J) -> J {
+        self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg()))
+    }
     fn mul(&self, a: &J, b: &J) -> J {
         if !a.0.m.is_negative() && !b.0.m.is_negative() {
             return self.out(a.0.mul(&b.0), a.1.mul(&b.1)); // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi]
@@ -100,7 +163,10 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
     let r = Bits(p);
     let c2: Vec<J> = x.iter().map(|xi| r.enc(int(2) * eta * xi)).collect();
     let s4: Vec<J> = x.iter().map(|xi| r.enc(int(4) * eta * xi * xi)).collect();
-    let u4: Vec<J> = x.iter().map(|xi| r.enc(int(4) * eta * eta * xi * xi * xi)).collect();
+    let u4: Vec<J> = x
+        .iter()
+        .map(|xi| r.enc(int(4) * eta * eta * xi * xi * xi))
+        .collect();
     let a2 = alpha * alpha;
     let mut b: Vec<J> = x.iter().map(|_| r.enc(a2.clone())).collect();
     let mut res = r.enc(x.iter().sum::<Q>() * &a2 - y);
@@ -118,33 +184,61 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
         }
         res = r.mul(&res, &phi);
         let big = |v: &J| v.0.huge() || v.1.huge();
-        ensure(!big(&res) && !b.iter().any(big), || format!("the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {} (divergence)", step + 1))?;
+        ensure(!big(&res) && !b.iter().any(big), || {
+            format!(
+                "the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {} (divergence)",
+                step + 1
+            )
+        })?;
     }
-    Ok((b.iter().map(|v| (v.0.q(), v.1.q())).collect(), (res.0.q(), res.1.q())))
+    Ok((
+        b.iter().map(|v| (v.0.q(), v.1.q())).collect(),
+        (res.0.q(), res.1.q()),
+    ))
 }
 
 /// The tail theorem; returns (ρ, the box [L, U] of β∞, rounded outward to P bits: a larger box,
 /// so every later sum is over P-bit numbers).
 fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>), Fail> {
     let rho = res.0.abs().max(res.1.abs());
-    ensure(!q.is_negative() && *q < Q::one(), || format!("q = {} is not in [0, 1)", fmt_q(q)))?;
+    ensure(!q.is_negative() && *q < Q::one(), || {
+        format!("q = {} is not in [0, 1)", fmt_q(q))
+    })?;
     let xmax = x.iter().map(Q::abs).max().unwrap_or_default();
     let c = int(2) * eta * &rho * xmax;
-    ensure(c < Q::one(), || format!("c = 2ηρ·max|x| = {} is not < 1", fmt_q(&c)))?;
+    ensure(c < Q::one(), || {
+        format!("c = 2ηρ·max|x| = {} is not < 1", fmt_q(&c))
+    })?;
     let mut lims = Vec::with_capacity(x.len());
     for (i, (xi, bi)) in x.iter().zip(b).enumerate() {
         let two_delta = int(4) * eta * xi.abs() * &rho / ((Q::one() - q) * (Q::one() - &c));
-        ensure(two_delta < Q::one(), || format!("2δ_{i} = {} is not < 1", fmt_q(&two_delta)))?;
+        ensure(two_delta < Q::one(), || {
+            format!("2δ_{i} = {} is not < 1", fmt_q(&two_delta))
+        })?;
         let m = Q::one() - two_delta;
-        lims.push((round(&(&bi.0 * &m), p, false), round(&(&bi.1 / &m), p, true)));
+        lims.push((
+            round(&(&bi.0 * &m), p, false),
+            round(&(&bi.1 / &m), p, true),
+        ));
     }
     let (s_lo, s_hi) = sharpness(x, &lims);
-    let cubes: Vec<I> = x.iter().zip(&lims).map(|(xi, l)| product(&(xi * xi * xi, xi * xi * xi), l)).collect();
+    let cubes: Vec<I> = x
+        .iter()
+        .zip(&lims)
+        .map(|(xi, l)| product(&(xi * xi * xi, xi * xi * xi), l))
+        .collect();
     let u_lo: Q = cubes.iter().map(|c| &c.0).sum();
     let u_hi: Q = cubes.iter().map(|c| &c.1).sum();
     let ru = int(4) * eta * eta * &rho * u_lo.abs().max(u_hi.abs());
     let (phi_lo, phi_hi) = (Q::one() - eta * &s_hi - &ru, Q::one() - eta * &s_lo + &ru);
-    ensure(-q <= phi_lo && phi_hi <= *q, || format!("|φ| ≤ q fails on the tail box: φ ∈ [{}, {}], q = {}", fmt_q(&phi_lo), fmt_q(&phi_hi), fmt_q(q)))?;
+    ensure(-q <= phi_lo && phi_hi <= *q, || {
+        format!(
+            "|φ| ≤ q fails on the tail box: φ ∈ [{}, {}], q = {}",
+            fmt_q(&phi_lo),
+            fmt_q(&phi_hi),
+            fmt_q(q)
+        )
+    })?;
     Ok((rho, lims))
 }
 
@@ -153,12 +247,18 @@ fn approx(q: &Q, up: bool) -> String {
     let t = q * Q::from_integer(BigInt::from(10).pow(12));
     let n = if up { t.ceil() } else { t.floor() }.to_integer();
     let a = format!("{:0>13}", n.abs());
-    format!("{}{}.{}", if n.is_negative() { "-" } else { "" }, &a[..a.len() - 12], &a[a.len() - 12..])
+    format!(
+        "{}{}.{}",
+        if n.is_negative() { "-" } else { "" },
+        &a[..a.len() - 12],
+        &a[a.len() - 12..]
+    )
 }
 
 /// [4Σx_i²L_i, 4Σx_i²U_i].
 fn sharpness(x: &[Q], lims: &[I]) -> I {
-    let s = |f: &dyn Fn(&I) -> &Q| int(4) * x.iter().zip(lims).map(|(xi, l)| xi * xi * f(l)).sum::<Q>();
+    let s =
+        |f: &dyn Fn(&I) -> &Q| int(4) * x.iter().zip(lims).map(|(xi, l)| xi * xi * f(l)).sum::<Q>();
     (s(&|l| &l.0), s(&|l| &l.1))
 }
 
@@ -167,21 +267,41 @@ fn pinned(t: &Table, tree: &Tree, at: &str, want: &I, p: u64) -> Result<(), Fail
     let want = &(round(&want.0, p, false), round(&want.1, p, true));
     let got = t.nested(tree, at, &["lo", "hi"])?;
     let (lo, hi) = (got.q("lo")?, got.q("hi")?);
-    ensure(lo == want.0 && hi == want.1, || format!("{at} is [{}, {}], the kernel computes [{}, {}]", fmt_q(&lo), fmt_q(&hi), fmt_q(&want.0), fmt_q(&want.1)))
+    ensure(lo == want.0 && hi == want.1, || {
+        format!(
+            "{at} is [{}, {}], the kernel computes [{}, {}]",
+            fmt_q(&lo),
+            fmt_q(&hi),
+            fmt_q(&want.0),
+            fmt_q(&want.1)
+        )
+    })
 }
 
 /// One certified run read from `t` (`steps`, `bits`, `q`, `rho`, `beta`): the box of β∞.
 fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u64), Fail> {
     let (k, p) = (t.uint("steps")?, t.uint("bits")?);
     if k > MAX_STEPS || !(2..=MAX_BITS).contains(&p) {
-        return Err(Fail::Malformed(t.err(if k > MAX_STEPS { "steps" } else { "bits" }, format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"))));
+        return Err(Fail::Malformed(t.err(
+            if k > MAX_STEPS { "steps" } else { "bits" },
+            format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"),
+        )));
     }
     let (b, res) = trajectory(x, y, alpha, eta, k, p)?;
     let (rho, lims) = tail(x, eta, &b, &res, &t.q("q")?, p)?;
     let claimed = t.q("rho")?;
-    ensure(claimed == rho, || format!("{}: rho is {}, the kernel computes {}", t.at(), fmt_q(&claimed), fmt_q(&rho)))?;
+    ensure(claimed == rho, || {
+        format!(
+            "{}: rho is {}, the kernel computes {}",
+            t.at(),
+            fmt_q(&claimed),
+            fmt_q(&rho)
+        )
+    })?;
     let list = t.list("beta")?;
-    ensure(list.len() == x.len(), || format!("{}: beta needs {} entries", t.at(), x.len()))?;
+    ensure(list.len() == x.len(), || {
+        format!("{}: beta needs {} entries", t.at(), x.len())
+    })?;
     for (i, tree) in list.iter().enumerate() {
         pinned(t, tree, &format!("{}[{i}]", t.path("beta")), &lims[i], p)?;
     }
@@ -191,8 +311,14 @@ fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u
 /// x, α and η > 0 of a `shared` one-point instance with `init.alpha`.
 fn setup<'a>(c: &Claim<'a>) -> Result<(&'a Instance, Q, Q), Fail> {
     let inst = c.instance()?;
-    ensure(inst.model == Model::Shared && inst.one_point, || "certified GD needs model shared and one data point".into())?;
-    let (Some(Init::Alpha(alpha)), eta) = (&inst.init, c.t.q("lr")?) else { return Err(Fail::Reject("certified GD needs init.alpha (w0 = α·1)".into())) };
+    ensure(inst.model == Model::Shared && inst.one_point, || {
+        "certified GD needs model shared and one data point".into()
+    })?;
+    let (Some(Init::Alpha(alpha)), eta) = (&inst.init, c.t.q("lr")?) else {
+        return Err(Fail::Reject(
+            "certified GD needs init.alpha (w0 = α·1)".into(),
+        ));
+    };
     ensure(eta.is_positive(), || "lr must be > 0".into())?;
     Ok((inst, alpha.clone(), eta))
 }
@@ -202,70 +328,143 @@ pub(crate) fn gd_limit(c: &Claim) -> Checked {
     let (inst, alpha, eta) = setup(c)?;
     let x = &inst.x[0];
     let (lims, p) = certified(&c.t, x, &inst.y[0], &alpha, &eta)?;
-    let norm = (lims.iter().map(|l| &l.0).sum(), lims.iter().map(|l| &l.1).sum());
+    let norm = (
+        lims.iter().map(|l| &l.0).sum(),
+        lims.iter().map(|l| &l.1).sum(),
+    );
     let s = sharpness(x, &lims);
     let margin = (int(2) / &eta - &s.1, int(2) / &eta - &s.0);
     pinned(&c.t, c.t.req("norm")?, &c.t.path("norm"), &norm, p)?;
     pinned(&c.t, c.t.req("sharpness")?, &c.t.path("sharpness"), &s, p)?;
-    pinned(&c.t, c.t.req("eos_margin")?, &c.t.path("eos_margin"), &margin, p)?;
-    Ok(format!("GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}", fmt_q(&eta), approx(&s.0, false), approx(&s.1, true), approx(&margin.0, false)))
+    pinned(
+        &c.t,
+        c.t.req("eos_margin")?,
+        &c.t.path("eos_margin"),
+        &margin,
+        p,
+    )?;
+    Ok(format!(
+        "GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}",
+        fmt_q(&eta),
+        approx(&s.0, false),
+        approx(&s.1, true),
+        approx(&margin.0, false)
+    ))
 }
 
 /// `gd-learner`: the enclosure of E_GD(η) = Σ_a p_a G(β∞(y_a); β*_a) and its comparison with
 /// the exact E(min-norm), E(min-sharpness) of the earlier `neither-bias` (else `end-optimal`).
 pub(crate) fn gd_learner(c: &Claim) -> Checked {
     let (inst, alpha, eta) = setup(c)?;
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Fail::Reject("gd-learner needs a discrete teacher".into())) };
+    let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
+        return Err(Fail::Reject("gd-learner needs a discrete teacher".into()));
+    };
     let (x, sigma) = (&inst.x[0], inst.sigma());
     let list = c.t.list("atoms")?;
-    ensure(list.len() == atoms.len(), || format!("atoms needs {} entries", atoms.len()))?;
+    ensure(list.len() == atoms.len(), || {
+        format!("atoms needs {} entries", atoms.len())
+    })?;
     let (mut total, mut bits) = ((Q::zero(), Q::zero()), 2);
     for (a, ((p, star), tree)) in atoms.iter().zip(list).enumerate() {
-        let t = c.t.nested(tree, &format!("{}[{a}]", c.t.path("atoms")), ATOM_KEYS)?;
+        let t =
+            c.t.nested(tree, &format!("{}[{a}]", c.t.path("atoms")), ATOM_KEYS)?;
         let y = dot(x, star);
-        ensure(t.q("y")? == y, || format!("{}: y is not ⟨x, β*⟩ = {}", t.at(), fmt_q(&y)))?;
+        ensure(t.q("y")? == y, || {
+            format!("{}: y is not ⟨x, β*⟩ = {}", t.at(), fmt_q(&y))
+        })?;
         let (lims, pa) = certified(&t, x, &y, &alpha, &eta)?;
         bits = bits.max(pa);
-        let diff: Vec<I> = lims.iter().zip(star).map(|(l, s)| (&l.0 - s, &l.1 - s)).collect();
+        let diff: Vec<I> = lims
+            .iter()
+            .zip(star)
+            .map(|(l, s)| (&l.0 - s, &l.1 - s))
+            .collect();
         for i in 0..x.len() {
             for j in 0..x.len() {
-                let v = if i == j { square(&diff[i]) } else { product(&diff[i], &diff[j]) };
+                let v = if i == j {
+                    square(&diff[i])
+                } else {
+                    product(&diff[i], &diff[j])
+                };
                 let (u, w) = (&sigma[i][j] * &v.0, &sigma[i][j] * &v.1);
                 total.0 += p * u.clone().min(w.clone());
                 total.1 += p * u.max(w);
             }
         }
     }
-    pinned(&c.t, c.t.req("expected_error")?, &c.t.path("expected_error"), &total, bits)?;
+    pinned(
+        &c.t,
+        c.t.req("expected_error")?,
+        &c.t.path("expected_error"),
+        &total,
+        bits,
+    )?;
     let total = (round(&total.0, bits, false), round(&total.1, bits, true));
-    let none = |_| Fail::Reject("needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into());
-    let front = c.earlier("neither-bias").or_else(|_| c.earlier("end-optimal")).map_err(none)?;
-    let face = |k: &str| -> Result<Q, Fail> { Ok(front.child(k, &["value", "c", "nu", "mu"])?.q("value")?) };
+    let none = |_| {
+        Fail::Reject(
+            "needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into(),
+        )
+    };
+    let front = c
+        .earlier("neither-bias")
+        .or_else(|_| c.earlier("end-optimal"))
+        .map_err(none)?;
+    let face = |k: &str| -> Result<Q, Fail> {
+        Ok(front.child(k, &["value", "c", "nu", "mu"])?.q("value")?)
+    };
     let (mn, ms, star) = (face("min_norm")?, face("min_sharpness")?, front.q("value")?);
-    for (key, want) in [("min_norm", &mn), ("min_sharpness", &ms), ("front_best", &star)] {
+    for (key, want) in [
+        ("min_norm", &mn),
+        ("min_sharpness", &ms),
+        ("front_best", &star),
+    ] {
         let got = c.t.q(key)?;
-        ensure(got == *want, || format!("{key} is {}, the earlier front claim has {}", fmt_q(&got), fmt_q(want)))?;
+        ensure(got == *want, || {
+            format!(
+                "{key} is {}, the earlier front claim has {}",
+                fmt_q(&got),
+                fmt_q(want)
+            )
+        })?;
     }
     let verdicts = [
-        ("beats_min_norm", total.1 < mn), ("beats_min_sharpness", total.1 < ms),
-        ("loses_to_min_norm", total.0 > mn), ("loses_to_min_sharpness", total.0 > ms),
+        ("beats_min_norm", total.1 < mn),
+        ("beats_min_sharpness", total.1 < ms),
+        ("loses_to_min_norm", total.0 > mn),
+        ("loses_to_min_sharpness", total.0 > ms),
     ];
     for (key, want) in verdicts {
         ensure(c.t.boolean(key)? == want, || format!("{key} is not {want}"))?;
     }
-    Ok(format!("GD learner at η = {}: E_GD ∈ [{}, {}]; E(min-norm) = {}, E(min-sharpness) = {}", fmt_q(&eta), approx(&total.0, false), approx(&total.1, true), fmt_q(&mn), fmt_q(&ms)))
+    Ok(format!(
+        "GD learner at η = {}: E_GD ∈ [{}, {}]; E(min-norm) = {}, E(min-sharpness) = {}",
+        fmt_q(&eta),
+        approx(&total.0, false),
+        approx(&total.1, true),
+        fmt_q(&mn),
+        fmt_q(&ms)
+    ))
 }
 
 /// Exact range of t² over an interval.
 fn square(a: &I) -> I {
     let (l2, h2) = (&a.0 * &a.0, &a.1 * &a.1);
-    if !a.0.is_negative() { (l2, h2) } else if !a.1.is_positive() { (h2, l2) } else { (Q::zero(), l2.max(h2)) }
+    if !a.0.is_negative() {
+        (l2, h2)
+    } else if !a.1.is_positive() {
+        (h2, l2)
+    } else {
+        (Q::zero(), l2.max(h2))
+    }
 }
 
 /// Exact range of s·t over a product of intervals.
 fn product(a: &I, b: &I) -> I {
     let v = [&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1];
-    (v.iter().min().cloned().unwrap_or_default(), v.iter().max().cloned().unwrap_or_default())
+    (
+        v.iter().min().cloned().unwrap_or_default(),
+        v.iter().max().cloned().unwrap_or_default(),
+    )
 }
 
 #[cfg(test)]
@@ -277,7 +476,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn d(m: i64, e: i64) -> D {
-        D { m: BigInt::from(m), e }
+        D {
+            m: BigInt::from(m),
+            e,
+        }
     }
 
     proptest! {

@@ -5,10 +5,10 @@
 //! before any command of the producer: the producer's own fast reader builds the same
 //! [`Instance`] and calls the same [`validate`], so there is one copy of each check.
 
-use crate::linalg::{is_pd, is_psd, is_symmetric};
-use crate::number::{short, Q};
-use crate::tree::{Numbers, Table, Tree, MAX_LIST};
 use crate::Error;
+use crate::linalg::{is_pd, is_psd, is_symmetric};
+use crate::number::{Q, short};
+use crate::tree::{MAX_LIST, Numbers, Table, Tree};
 use num_traits::{One, Signed, Zero};
 
 /// Largest number of data points n, and of n·d.
@@ -47,7 +47,9 @@ impl Model {
         }
     }
     /// Whether every reachable β is ≥ 0 (SPEC §1).
-    pub fn nonnegative(&self) -> bool { matches!(self, Model::Shared) || matches!(self, Model::SharedDepth(d) if d % 2 == 0) }
+    pub fn nonnegative(&self) -> bool {
+        matches!(self, Model::Shared) || matches!(self, Model::SharedDepth(d) if d % 2 == 0)
+    }
 }
 
 /// Initialisation of GD and GF (SPEC §4).
@@ -63,7 +65,10 @@ pub enum Teacher {
     /// Atoms (weight p_a, β*_a).
     Discrete { atoms: Vec<(Q, Vec<Q>)> },
     /// Mean m and second moment M2 = E[β*β*ᵀ].
-    Moments { mean: Vec<Q>, second_moment: Vec<Vec<Q>> },
+    Moments {
+        mean: Vec<Q>,
+        second_moment: Vec<Vec<Q>>,
+    },
 }
 
 /// Population covariance Σ (SPEC §3).
@@ -88,7 +93,9 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub fn dim(&self) -> usize { self.x.first().map_or(0, Vec::len) }
+    pub fn dim(&self) -> usize {
+        self.x.first().map_or(0, Vec::len)
+    }
     /// Σ as a matrix.
     pub fn sigma(&self) -> Vec<Vec<Q>> {
         match &self.covariance {
@@ -100,19 +107,35 @@ impl Instance {
     /// model with β ≥ 0, x_i ≠ 0 otherwise).
     pub fn can_carry(&self, i: usize) -> bool {
         let (x, y) = (&self.x[0][i], &self.y[0]);
-        if self.model.nonnegative() { x.is_positive() == y.is_positive() && !x.is_zero() } else { !x.is_zero() }
+        if self.model.nonnegative() {
+            x.is_positive() == y.is_positive() && !x.is_zero()
+        } else {
+            !x.is_zero()
+        }
     }
 }
 
 /// Keys of an instance table.
-pub const KEYS: &[&str] = &["model", "x", "y", "X", "depth", "init", "teacher", "population", "title", "comment"];
+pub const KEYS: &[&str] = &[
+    "model",
+    "x",
+    "y",
+    "X",
+    "depth",
+    "init",
+    "teacher",
+    "population",
+    "title",
+    "comment",
+];
 
 /// Reads the instance table `tree` at path `at` of `file` with the number parser `numbers`
 /// (canonical rationals in claim files), then runs [`validate`]: the one entry point of both the
 /// kernel and the producer.
 pub fn load(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<Instance, Error> {
     let inst = from_tree(file, tree, at, numbers)?;
-    validate(&inst).map_err(|(field, reason)| Error::field(file, &crate::tree::join(at, &field), reason))?;
+    validate(&inst)
+        .map_err(|(field, reason)| Error::field(file, &crate::tree::join(at, &field), reason))?;
     Ok(inst)
 }
 
@@ -130,22 +153,48 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
         "pm" => Model::Pm,
         "shared-depth" => match t.uint("depth")? {
             d @ 2..=64 => Model::SharedDepth(d as u32),
-            d => return Err(t.err("depth", format!("must be an integer from 2 to 64, found {d}"))),
+            d => {
+                return Err(t.err(
+                    "depth",
+                    format!("must be an integer from 2 to 64, found {d}"),
+                ));
+            }
         },
-        other => return Err(t.err("model", format!("unknown model `{other}` (expected shared, uv, pm or shared-depth)"))),
+        other => {
+            return Err(t.err(
+                "model",
+                format!("unknown model `{other}` (expected shared, uv, pm or shared-depth)"),
+            ));
+        }
     };
     if !matches!(model, Model::SharedDepth(_)) && t.has("depth") {
         return Err(t.err("depth", "only model shared-depth has a depth"));
     }
     let (x, y, one_point) = match (t.opt("x"), t.opt("X")) {
-        (Some(_), Some(_)) => return Err(t.err("X", "give either `x` (one point) or `X` (several points), not both")),
+        (Some(_), Some(_)) => {
+            return Err(t.err(
+                "X",
+                "give either `x` (one point) or `X` (several points), not both",
+            ));
+        }
         (Some(_), None) => (vec![t.qs("x")?], vec![t.q("y")?], true),
         (None, Some(rows)) => {
-            let Tree::List(list) = rows else { return Err(t.err("X", format!("expected a list of rows, found {}", rows.kind()))) };
-            let rows: Vec<Vec<Q>> = list.iter().enumerate().map(|(j, r)| t.qs_at(r, &format!("{}[{j}]", t.path("X")))).collect::<Result<_, _>>()?;
+            let Tree::List(list) = rows else {
+                return Err(t.err(
+                    "X",
+                    format!("expected a list of rows, found {}", rows.kind()),
+                ));
+            };
+            let rows: Vec<Vec<Q>> = list
+                .iter()
+                .enumerate()
+                .map(|(j, r)| t.qs_at(r, &format!("{}[{j}]", t.path("X"))))
+                .collect::<Result<_, _>>()?;
             (rows, t.qs("y")?, false)
         }
-        (None, None) => return Err(t.err("x", "missing (give `x` for one point or `X` for several)")),
+        (None, None) => {
+            return Err(t.err("x", "missing (give `x` for one point or `X` for several)"));
+        }
     };
     let data = if one_point { "x" } else { "X" };
     let d = x.first().map_or(0, Vec::len);
@@ -153,18 +202,30 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
         return Err(t.err(data, format!("dimensions n = {}, d = {d} outside the limits 1 ≤ n ≤ {MAX_POINTS}, 1 ≤ d, n·d ≤ {MAX_ENTRIES}", x.len())));
     }
     if let Some(j) = x.iter().position(|r| r.len() != d) {
-        return Err(t.err(&format!("X[{j}]"), format!("row {j} has {} entries, row 0 has {d}", x[j].len())));
+        return Err(t.err(
+            &format!("X[{j}]"),
+            format!("row {j} has {} entries, row 0 has {d}", x[j].len()),
+        ));
     }
     if y.len() != x.len() {
-        return Err(t.err("y", format!("X has {} rows but y has {} entries", x.len(), y.len())));
+        return Err(t.err(
+            "y",
+            format!("X has {} rows but y has {} entries", x.len(), y.len()),
+        ));
     }
     let init = match t.opt("init") {
         None => None,
-        Some(_) => Some(read_init(&t.child("init", &["alpha", "theta"])?, d * model.block())?),
+        Some(_) => Some(read_init(
+            &t.child("init", &["alpha", "theta"])?,
+            d * model.block(),
+        )?),
     };
     let teacher = match t.opt("teacher") {
         None => None,
-        Some(_) => Some(read_teacher(&t.child("teacher", &["kind", "atoms", "mean", "second_moment"])?, d)?),
+        Some(_) => Some(read_teacher(
+            &t.child("teacher", &["kind", "atoms", "mean", "second_moment"])?,
+            d,
+        )?),
     };
     let covariance = match t.opt("population") {
         None => Covariance::Identity,
@@ -173,28 +234,57 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
             match p.opt("covariance") {
                 None => Covariance::Identity,
                 Some(Tree::Str(s)) if s == "identity" => Covariance::Identity,
-                Some(Tree::Str(s)) => return Err(p.err("covariance", format!("`{s}`: expected \"identity\" or a matrix"))),
+                Some(Tree::Str(s)) => {
+                    return Err(p.err(
+                        "covariance",
+                        format!("`{s}`: expected \"identity\" or a matrix"),
+                    ));
+                }
                 Some(_) => Covariance::Matrix(sized(&p, "covariance", p.matrix("covariance")?, d)?),
             }
         }
     };
-    Ok(Instance { source: file.to_string(), model, x, y, one_point, init, teacher, covariance })
+    Ok(Instance {
+        source: file.to_string(),
+        model,
+        x,
+        y,
+        one_point,
+        init,
+        teacher,
+        covariance,
+    })
 }
 
 fn sized(t: &Table, key: &str, m: Vec<Vec<Q>>, d: usize) -> Result<Vec<Vec<Q>>, Error> {
-    if m.len() == d { Ok(m) } else { Err(t.err(key, format!("must be {d} × {d}, found {} × {}", m.len(), m.len()))) }
+    if m.len() == d {
+        Ok(m)
+    } else {
+        Err(t.err(
+            key,
+            format!("must be {d} × {d}, found {} × {}", m.len(), m.len()),
+        ))
+    }
 }
 
 fn sized_list(t: &Table, key: &str, d: usize) -> Result<Vec<Q>, Error> {
     let v = t.qs(key)?;
-    if v.len() == d { Ok(v) } else { Err(t.err(key, format!("expected {d} entries, found {}", v.len()))) }
+    if v.len() == d {
+        Ok(v)
+    } else {
+        Err(t.err(key, format!("expected {d} entries, found {}", v.len())))
+    }
 }
 
 fn read_init(t: &Table, params: usize) -> Result<Init, Error> {
     match (t.has("alpha"), t.has("theta")) {
         (true, false) => Ok(Init::Alpha(t.q("alpha")?)),
         (false, true) => Ok(Init::Theta(sized_list(t, "theta", params)?)),
-        _ => Err(Error::field(t.file, t.at(), "give exactly one of `alpha` or `theta`")),
+        _ => Err(Error::field(
+            t.file,
+            t.at(),
+            "give exactly one of `alpha` or `theta`",
+        )),
     }
 }
 
@@ -204,7 +294,10 @@ fn read_teacher(t: &Table, d: usize) -> Result<Teacher, Error> {
             t.forbid(&["mean", "second_moment"], "by a discrete prior")?;
             let list = t.list("atoms")?;
             if list.is_empty() || list.len() > MAX_ATOMS {
-                return Err(t.err("atoms", format!("expected 1 to {MAX_ATOMS} atoms, found {}", list.len())));
+                return Err(t.err(
+                    "atoms",
+                    format!("expected 1 to {MAX_ATOMS} atoms, found {}", list.len()),
+                ));
             }
             let mut atoms = Vec::with_capacity(list.len());
             for (a, tree) in list.iter().enumerate() {
@@ -216,16 +309,24 @@ fn read_teacher(t: &Table, d: usize) -> Result<Teacher, Error> {
         }
         "moments" => {
             t.forbid(&["atoms"], "by a moments prior")?;
-            Ok(Teacher::Moments { mean: sized_list(t, "mean", d)?, second_moment: sized(t, "second_moment", t.matrix("second_moment")?, d)? })
+            Ok(Teacher::Moments {
+                mean: sized_list(t, "mean", d)?,
+                second_moment: sized(t, "second_moment", t.matrix("second_moment")?, d)?,
+            })
         }
-        other => Err(t.err("kind", format!("unknown prior `{other}` (expected discrete or moments)"))),
+        other => Err(t.err(
+            "kind",
+            format!("unknown prior `{other}` (expected discrete or moments)"),
+        )),
     }
 }
 
 /// A failed precondition: the field and the reason.
 pub type Invalid = (String, String);
 
-fn fail<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Invalid> { Err((field.into(), reason.into())) }
+fn fail<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Invalid> {
+    Err((field.into(), reason.into()))
+}
 
 /// Every precondition of SPEC §2–§3 that does not depend on the claim or command: y ≠ 0,
 /// feasibility of one point (P ≠ ∅), a usable init, a teacher prior (one point, `shared`,
@@ -234,17 +335,32 @@ fn fail<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Inv
 pub fn validate(inst: &Instance) -> Result<(), Invalid> {
     let data = if inst.one_point { "x" } else { "X" };
     if inst.y.iter().all(Zero::is_zero) {
-        return fail("y", "y = 0 is excluded (SPEC §2: the zero predictor already fits)");
+        return fail(
+            "y",
+            "y = 0 is excluded (SPEC §2: the zero predictor already fits)",
+        );
     }
     if inst.x.len() == 1 && !(0..inst.dim()).any(|i| inst.can_carry(i)) {
-        let why = if inst.model.nonnegative() { "no coordinate has x_i·y > 0, so no β ≥ 0 fits the label" } else { "x = 0 cannot fit y ≠ 0" };
+        let why = if inst.model.nonnegative() {
+            "no coordinate has x_i·y > 0, so no β ≥ 0 fits the label"
+        } else {
+            "x = 0 cannot fit y ≠ 0"
+        };
         return fail(data, format!("infeasible: {why} (SPEC §2: P is empty)"));
     }
     match &inst.init {
-        Some(Init::Alpha(a)) if a.is_zero() => return fail("init.alpha", "alpha = 0 is a stationary point; GD would never move"),
+        Some(Init::Alpha(a)) if a.is_zero() => {
+            return fail(
+                "init.alpha",
+                "alpha = 0 is a stationary point; GD would never move",
+            );
+        }
         Some(Init::Theta(t)) => {
             if let Some(i) = t.iter().position(Zero::is_zero) {
-                return fail(format!("init.theta[{i}]"), "zero entry: that coordinate can never move under GD");
+                return fail(
+                    format!("init.theta[{i}]"),
+                    "zero entry: that coordinate can never move under GD",
+                );
             }
         }
         _ => {}
@@ -252,44 +368,81 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
     if let Covariance::Matrix(m) = &inst.covariance
         && !(is_symmetric(m) && is_pd(m))
     {
-        return fail("population.covariance", "Σ must be symmetric positive definite");
+        return fail(
+            "population.covariance",
+            "Σ must be symmetric positive definite",
+        );
     }
-    let Some(teacher) = &inst.teacher else { return Ok(()) };
+    let Some(teacher) = &inst.teacher else {
+        return Ok(());
+    };
     if inst.model != Model::Shared || !inst.one_point {
-        return fail("teacher", "a teacher prior (T1-G, SPEC §3) needs model shared and one data point `x`");
+        return fail(
+            "teacher",
+            "a teacher prior (T1-G, SPEC §3) needs model shared and one data point `x`",
+        );
     }
     if let Some(i) = inst.x[0].iter().position(|v| !v.is_positive()) {
-        return fail(format!("x[{i}]"), "T1-G (a teacher prior) needs every x_i > 0");
+        return fail(
+            format!("x[{i}]"),
+            "T1-G (a teacher prior) needs every x_i > 0",
+        );
     }
     match teacher {
         Teacher::Discrete { atoms } => {
             for (a, (p, beta)) in atoms.iter().enumerate() {
                 if !p.is_positive() {
-                    return fail(format!("teacher.atoms[{a}].weight"), format!("weight {} is not > 0", short(p)));
+                    return fail(
+                        format!("teacher.atoms[{a}].weight"),
+                        format!("weight {} is not > 0", short(p)),
+                    );
                 }
                 if let Some(i) = beta.iter().position(Signed::is_negative) {
-                    return fail(format!("teacher.atoms[{a}].beta[{i}]"), "negative entry: a teacher of model shared has β* ≥ 0");
+                    return fail(
+                        format!("teacher.atoms[{a}].beta[{i}]"),
+                        "negative entry: a teacher of model shared has β* ≥ 0",
+                    );
                 }
                 if beta.iter().all(Zero::is_zero) {
-                    return fail(format!("teacher.atoms[{a}].beta"), "the zero teacher: its label y = 0 is excluded (SPEC §2)");
+                    return fail(
+                        format!("teacher.atoms[{a}].beta"),
+                        "the zero teacher: its label y = 0 is excluded (SPEC §2)",
+                    );
                 }
             }
             let total: Q = atoms.iter().map(|(p, _)| p).sum();
             if !total.is_one() {
-                return fail("teacher.atoms", format!("weights sum to {}, not 1", short(&total)));
+                return fail(
+                    "teacher.atoms",
+                    format!("weights sum to {}, not 1", short(&total)),
+                );
             }
         }
-        Teacher::Moments { mean, second_moment: m2 } => {
+        Teacher::Moments {
+            mean,
+            second_moment: m2,
+        } => {
             let d = mean.len();
             if !is_symmetric(m2) || m2.iter().flatten().any(Signed::is_negative) || !is_psd(m2) {
-                return fail("teacher.second_moment", "M2 = E[β*β*ᵀ] of teachers β* ≥ 0 is symmetric, ≥ 0 entrywise and PSD");
+                return fail(
+                    "teacher.second_moment",
+                    "M2 = E[β*β*ᵀ] of teachers β* ≥ 0 is symmetric, ≥ 0 entrywise and PSD",
+                );
             }
             if m2.iter().flatten().all(Zero::is_zero) {
-                return fail("teacher.second_moment", "M2 = 0: the teacher is zero almost surely");
+                return fail(
+                    "teacher.second_moment",
+                    "M2 = 0: the teacher is zero almost surely",
+                );
             }
-            let centred: Vec<Vec<Q>> = (0..d).map(|i| (0..d).map(|j| &m2[i][j] - &mean[i] * &mean[j]).collect()).collect();
+            let centred: Vec<Vec<Q>> = (0..d)
+                .map(|i| (0..d).map(|j| &m2[i][j] - &mean[i] * &mean[j]).collect())
+                .collect();
             if mean.iter().any(Signed::is_negative) || !is_psd(&centred) {
-                return fail("teacher.mean", "no prior of teachers β* ≥ 0 has this mean and second moment (need m ≥ 0 and M2 − mmᵀ ⪰ 0)");
+                return fail(
+                    "teacher.mean",
+                    "no prior of teachers β* ≥ 0 has this mean and second moment (need m ≥ 0 and M2 − mmᵀ ⪰ 0)",
+                );
             }
         }
     }

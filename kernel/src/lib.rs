@@ -39,14 +39,28 @@ pub struct Error {
 
 impl Error {
     pub fn file(file: &str, reason: impl Into<String>) -> Self {
-        Error { file: file.to_string(), field: None, reason: one_line(&reason.into()) }
+        Error {
+            file: file.to_string(),
+            field: None,
+            reason: one_line(&reason.into()),
+        }
     }
     pub fn field(file: &str, field: &str, reason: impl Into<String>) -> Self {
-        Error { file: file.to_string(), field: Some(field.to_string()), reason: one_line(&reason.into()) }
+        Error {
+            file: file.to_string(),
+            field: Some(field.to_string()),
+            reason: one_line(&reason.into()),
+        }
     }
 }
 
-fn one_line(s: &str) -> String { s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ") }
+fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,7 +91,9 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn verified(&self) -> bool { matches!(self.outcome, Outcome::Verified(_)) }
+    pub fn verified(&self) -> bool {
+        matches!(self.outcome, Outcome::Verified(_))
+    }
 }
 
 /// Everything `check` knows about one file.
@@ -90,15 +106,25 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn verified(&self) -> usize { self.verdicts.iter().filter(|v| v.verified()).count() }
+    pub fn verified(&self) -> usize {
+        self.verdicts.iter().filter(|v| v.verified()).count()
+    }
     /// Why the claims do not match `expect`, if they do not.
     pub fn expect_mismatch(&self) -> Option<String> {
         let expect = self.expect.as_ref()?;
         let kinds: Vec<&str> = self.verdicts.iter().map(|v| v.kind.as_str()).collect();
-        (kinds != *expect).then(|| format!("expect = [{}] but the file's claims are [{}]", expect.join(", "), kinds.join(", ")))
+        (kinds != *expect).then(|| {
+            format!(
+                "expect = [{}] but the file's claims are [{}]",
+                expect.join(", "),
+                kinds.join(", ")
+            )
+        })
     }
     /// The file passes: every claim verified and `expect` (if given) matched.
-    pub fn passed(&self) -> bool { self.verified() == self.verdicts.len() && self.expect_mismatch().is_none() }
+    pub fn passed(&self) -> bool {
+        self.verified() == self.verdicts.len() && self.expect_mismatch().is_none()
+    }
 }
 
 /// Why one claim did not pass: malformed input (exit 2) or a failed check (exit 1).
@@ -108,14 +134,20 @@ pub(crate) enum Fail {
 }
 
 impl From<Error> for Fail {
-    fn from(e: Error) -> Self { Fail::Malformed(e) }
+    fn from(e: Error) -> Self {
+        Fail::Malformed(e)
+    }
 }
 
 pub(crate) type Checked = Result<String, Fail>;
 
 /// Rejects with `reason` unless `cond`.
 pub(crate) fn ensure(cond: bool, reason: impl FnOnce() -> String) -> Result<(), Fail> {
-    if cond { Ok(()) } else { Err(Fail::Reject(reason())) }
+    if cond {
+        Ok(())
+    } else {
+        Err(Fail::Reject(reason()))
+    }
 }
 
 /// What a claim checker sees: its table, the validated instance and the earlier verified claims.
@@ -128,14 +160,39 @@ pub(crate) struct Claim<'a> {
 impl<'a> Claim<'a> {
     /// The instance; a claim of this kind needs one.
     pub fn instance(&self) -> Result<&'a Instance, Fail> {
-        self.instance.ok_or_else(|| Fail::Malformed(Error::field(self.t.file, "instance", format!("missing: needed by {}", self.t.at()))))
+        self.instance.ok_or_else(|| {
+            Fail::Malformed(Error::field(
+                self.t.file,
+                "instance",
+                format!("missing: needed by {}", self.t.at()),
+            ))
+        })
     }
     /// The most recent earlier verified claim of `kind`, read with that kind's keys.
     pub fn earlier(&self, kind: &str) -> Result<Table<'a>, Fail> {
-        let (_, tree) = self.earlier.iter().rev().find(|(k, _)| k == kind).ok_or_else(|| Fail::Reject(format!("needs a verified `{kind}` claim earlier in the file")))?;
-        let keys = KINDS.iter().find(|(k, _, _)| *k == kind).map_or(&[][..], |(_, keys, _)| keys);
-        let all: Vec<&str> = std::iter::once("kind").chain(keys.iter().copied()).collect();
-        Ok(Table::new(self.t.file, tree, &format!("(earlier {kind} claim)"), &all)?)
+        let (_, tree) = self
+            .earlier
+            .iter()
+            .rev()
+            .find(|(k, _)| k == kind)
+            .ok_or_else(|| {
+                Fail::Reject(format!(
+                    "needs a verified `{kind}` claim earlier in the file"
+                ))
+            })?;
+        let keys = KINDS
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map_or(&[][..], |(_, keys, _)| keys);
+        let all: Vec<&str> = std::iter::once("kind")
+            .chain(keys.iter().copied())
+            .collect();
+        Ok(Table::new(
+            self.t.file,
+            tree,
+            &format!("(earlier {kind} claim)"),
+            &all,
+        )?)
     }
 }
 
@@ -147,16 +204,52 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
     ("min-sharpness", t1::OPTIMUM_KEYS, t1::min_sharpness),
     ("conflict", &["ratio", "coincide"], t1::conflict),
     ("pareto-front", &["vertices"], t1::pareto_front),
-    ("neither-bias", generalization::FRONT_KEYS, generalization::neither_bias),
-    ("end-optimal", generalization::END_KEYS, generalization::end_optimal),
-    ("best-linear", generalization::FACE_KEYS, generalization::best_linear),
+    (
+        "neither-bias",
+        generalization::FRONT_KEYS,
+        generalization::neither_bias,
+    ),
+    (
+        "end-optimal",
+        generalization::END_KEYS,
+        generalization::end_optimal,
+    ),
+    (
+        "best-linear",
+        generalization::FACE_KEYS,
+        generalization::best_linear,
+    ),
     ("bayes", &["value"], generalization::bayes),
-    ("lambda-max", sharpness::LAMBDA_MAX_KEYS, sharpness::lambda_max),
-    ("lambda-max-rank-one", sharpness::RANK_ONE_KEYS, sharpness::lambda_max_rank_one),
-    ("t2-min-norm", multipoint::MIN_NORM_KEYS, multipoint::min_norm),
-    ("t2-sharpness-upper", multipoint::UPPER_KEYS, multipoint::sharpness_upper),
-    ("t2-sharpness-lower", multipoint::LOWER_KEYS, multipoint::sharpness_lower),
-    ("t2-conflict", multipoint::CONFLICT_KEYS, multipoint::conflict),
+    (
+        "lambda-max",
+        sharpness::LAMBDA_MAX_KEYS,
+        sharpness::lambda_max,
+    ),
+    (
+        "lambda-max-rank-one",
+        sharpness::RANK_ONE_KEYS,
+        sharpness::lambda_max_rank_one,
+    ),
+    (
+        "t2-min-norm",
+        multipoint::MIN_NORM_KEYS,
+        multipoint::min_norm,
+    ),
+    (
+        "t2-sharpness-upper",
+        multipoint::UPPER_KEYS,
+        multipoint::sharpness_upper,
+    ),
+    (
+        "t2-sharpness-lower",
+        multipoint::LOWER_KEYS,
+        multipoint::sharpness_lower,
+    ),
+    (
+        "t2-conflict",
+        multipoint::CONFLICT_KEYS,
+        multipoint::conflict,
+    ),
     ("gd-limit", gd::LIMIT_KEYS, gd::gd_limit),
     ("gd-learner", gd::LEARNER_KEYS, gd::gd_learner),
 ];
@@ -164,35 +257,75 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
 /// Reads and checks the claim file at `path`. `Err` means unreadable or malformed (exit 2).
 pub fn check_file(path: &std::path::Path) -> Result<Report, Error> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if meta.len() > tree::MAX_FILE_BYTES {
-        return Err(Error::file(&name, format!("{} bytes exceed the limit of {} bytes", meta.len(), tree::MAX_FILE_BYTES)));
+        return Err(Error::file(
+            &name,
+            format!(
+                "{} bytes exceed the limit of {} bytes",
+                meta.len(),
+                tree::MAX_FILE_BYTES
+            ),
+        ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     check_text(&name, &text)
 }
 
 /// Checks the text of a claim file called `name` (TOML, or JSON by name or leading `{`).
 pub fn check_text(name: &str, text: &str) -> Result<Report, Error> {
     let root = tree::parse_text(name, text)?;
-    let top = Table::new(name, &root, "", &["version", "title", "expect", "instance", "claim"])?;
+    let top = Table::new(
+        name,
+        &root,
+        "",
+        &["version", "title", "expect", "instance", "claim"],
+    )?;
     let version = top.uint("version")?;
     if version != VERSION {
-        return Err(top.err("version", format!("unsupported claim-file version {version} (this kernel checks version {VERSION})")));
+        return Err(top.err(
+            "version",
+            format!(
+                "unsupported claim-file version {version} (this kernel checks version {VERSION})"
+            ),
+        ));
     }
     if top.has("title") {
         top.str("title")?;
     }
     let expect = match top.opt("expect") {
         None => None,
-        Some(_) => Some(top.list("expect")?.iter().enumerate().map(|(i, k)| match k {
-            Tree::Str(s) if KINDS.iter().any(|(n, _, _)| n == s) => Ok(s.clone()),
-            other => Err(Error::field(name, &format!("expect[{i}]"), format!("expected a claim kind, found {}", match other { Tree::Str(s) => format!("`{s}`"), o => o.kind().into() }))),
-        }).collect::<Result<Vec<_>, _>>()?),
+        Some(_) => Some(
+            top.list("expect")?
+                .iter()
+                .enumerate()
+                .map(|(i, k)| match k {
+                    Tree::Str(s) if KINDS.iter().any(|(n, _, _)| n == s) => Ok(s.clone()),
+                    other => Err(Error::field(
+                        name,
+                        &format!("expect[{i}]"),
+                        format!(
+                            "expected a claim kind, found {}",
+                            match other {
+                                Tree::Str(s) => format!("`{s}`"),
+                                o => o.kind().into(),
+                            }
+                        ),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
     };
     let instance = match top.opt("instance") {
         None => None,
-        Some(tree) => Some(instance::load(name, tree, "instance", tree::Numbers::Canonical)?),
+        Some(tree) => Some(instance::load(
+            name,
+            tree,
+            "instance",
+            tree::Numbers::Canonical,
+        )?),
     };
     let claims = top.list("claim")?;
     if claims.is_empty() {
@@ -202,17 +335,39 @@ pub fn check_text(name: &str, text: &str) -> Result<Report, Error> {
     let mut verdicts = Vec::with_capacity(claims.len());
     for (index, tree) in claims.iter().enumerate() {
         let at = format!("claim[{index}]");
-        let Tree::Table(entries) = tree else { return Err(Error::field(name, &at, format!("expected a table, found {}", tree.kind()))) };
+        let Tree::Table(entries) = tree else {
+            return Err(Error::field(
+                name,
+                &at,
+                format!("expected a table, found {}", tree.kind()),
+            ));
+        };
         let kind = match entries.iter().find(|(k, _)| k == "kind") {
             Some((_, Tree::Str(s))) => s,
-            Some((_, other)) => return Err(Error::field(name, &format!("{at}.kind"), format!("expected a string, found {}", other.kind()))),
+            Some((_, other)) => {
+                return Err(Error::field(
+                    name,
+                    &format!("{at}.kind"),
+                    format!("expected a string, found {}", other.kind()),
+                ));
+            }
             None => return Err(Error::field(name, &format!("{at}.kind"), "missing")),
         };
         let Some((_, keys, checker)) = KINDS.iter().find(|(k, _, _)| k == kind) else {
-            return Err(Error::field(name, &format!("{at}.kind"), format!("unknown claim kind `{kind}`")));
+            return Err(Error::field(
+                name,
+                &format!("{at}.kind"),
+                format!("unknown claim kind `{kind}`"),
+            ));
         };
-        let all: Vec<&str> = std::iter::once("kind").chain(keys.iter().copied()).collect();
-        let claim = Claim { t: Table::new(name, tree, &at, &all)?, instance: instance.as_ref(), earlier: &earlier };
+        let all: Vec<&str> = std::iter::once("kind")
+            .chain(keys.iter().copied())
+            .collect();
+        let claim = Claim {
+            t: Table::new(name, tree, &at, &all)?,
+            instance: instance.as_ref(),
+            earlier: &earlier,
+        };
         let outcome = match checker(&claim) {
             Ok(summary) => {
                 earlier.push((kind.clone(), tree));
@@ -221,7 +376,15 @@ pub fn check_text(name: &str, text: &str) -> Result<Report, Error> {
             Err(Fail::Reject(reason)) => Outcome::Rejected(reason),
             Err(Fail::Malformed(e)) => return Err(e),
         };
-        verdicts.push(Verdict { index, kind: kind.clone(), outcome });
+        verdicts.push(Verdict {
+            index,
+            kind: kind.clone(),
+            outcome,
+        });
     }
-    Ok(Report { file: name.to_string(), verdicts, expect })
+    Ok(Report {
+        file: name.to_string(),
+        verdicts,
+        expect,
+    })
 }

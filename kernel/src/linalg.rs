@@ -6,14 +6,16 @@
 //! non-zero remaining column leaves the inertia undecided (`None`). By Sylvester's law of inertia,
 //! the signs of the pivots count the signs of the eigenvalues.
 
-use crate::number::{int, round, short, Q};
-use num_bigint::BigInt;
 pub use crate::number::pow2; // for the producer
+use crate::number::{Q, int, round, short};
+use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 /// (x·D, D) with D the least common denominator of `x`: integer numerators, so sums need no gcd.
 fn scaled(x: &[Q]) -> (Vec<BigInt>, BigInt) {
-    let d = x.iter().fold(BigInt::from(1), |l, q| num_integer::Integer::lcm(&l, q.denom()));
+    let d = x.iter().fold(BigInt::from(1), |l, q| {
+        num_integer::Integer::lcm(&l, q.denom())
+    });
     (x.iter().map(|q| q.numer() * (&d / q.denom())).collect(), d)
 }
 
@@ -23,7 +25,9 @@ fn dot_scaled(u: &[Q], (v, dv): &(Vec<BigInt>, BigInt)) -> Q {
     Q::new(u.iter().zip(v).map(|(a, b)| a * b).sum(), du * dv)
 }
 
-pub fn dot(u: &[Q], v: &[Q]) -> Q { dot_scaled(u, &scaled(v)) }
+pub fn dot(u: &[Q], v: &[Q]) -> Q {
+    dot_scaled(u, &scaled(v))
+}
 
 pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
     let v = scaled(v);
@@ -31,18 +35,42 @@ pub fn mat_vec(m: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
 }
 
 /// uᵀMv.
-pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q { dot(u, &mat_vec(m, v)) }
+pub fn quad(u: &[Q], m: &[Vec<Q>], v: &[Q]) -> Q {
+    dot(u, &mat_vec(m, v))
+}
 
 pub fn identity(d: usize) -> Vec<Vec<Q>> {
-    (0..d).map(|i| (0..d).map(|j| if i == j { Q::from_integer(1.into()) } else { Q::zero() }).collect()).collect()
+    (0..d)
+        .map(|i| {
+            (0..d)
+                .map(|j| {
+                    if i == j {
+                        Q::from_integer(1.into())
+                    } else {
+                        Q::zero()
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Whether the square matrix `m` is symmetric.
-pub fn is_symmetric(m: &[Vec<Q>]) -> bool { (0..m.len()).all(|i| (0..i).all(|j| m[i][j] == m[j][i])) }
+pub fn is_symmetric(m: &[Vec<Q>]) -> bool {
+    (0..m.len()).all(|i| (0..i).all(|j| m[i][j] == m[j][i]))
+}
 
 /// M − s·I.
 pub fn shift(m: &[Vec<Q>], s: &Q) -> Vec<Vec<Q>> {
-    m.iter().enumerate().map(|(i, row)| row.iter().enumerate().map(|(j, a)| if i == j { a - s } else { a.clone() }).collect()).collect()
+    m.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, a)| if i == j { a - s } else { a.clone() })
+                .collect()
+        })
+        .collect()
 }
 
 /// Inertia (negative, zero, positive) of a symmetric matrix, or `None` when undecided.
@@ -61,7 +89,11 @@ pub fn inertia(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
             zero += 1;
             continue;
         }
-        if pivot.is_negative() { neg += 1 } else { pos += 1 }
+        if pivot.is_negative() {
+            neg += 1
+        } else {
+            pos += 1
+        }
         for i in k + 1..n {
             let f = &a[i][k] / &pivot;
             for j in k + 1..n {
@@ -75,17 +107,25 @@ pub fn inertia(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
 
 /// M ⪰ 0: no negative pivot. An undecided elimination means not PSD: a zero pivot with a non-zero
 /// entry a below it leaves the 2×2 minor [[0, a], [a, c]] of determinant −a² < 0.
-pub fn is_psd(m: &[Vec<Q>]) -> bool { matches!(inertia(m), Some((0, _, _))) }
+pub fn is_psd(m: &[Vec<Q>]) -> bool {
+    matches!(inertia(m), Some((0, _, _)))
+}
 
 /// M ≻ 0: every pivot positive.
-pub fn is_pd(m: &[Vec<Q>]) -> bool { matches!(inertia(m), Some((0, 0, _))) }
+pub fn is_pd(m: &[Vec<Q>]) -> bool {
+    matches!(inertia(m), Some((0, 0, _)))
+}
 
 /// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
 pub fn binary64(q: &Q) -> Option<f64> {
     let x = q.to_f64().filter(|x| x.is_finite())?;
     let (m, e, sign) = num_traits::Float::integer_decode(x); // x = sign·m·2^e; q = n/d = x iff n·2^−e = sign·m·d
     let m = BigInt::from(sign) * BigInt::from(m) * q.denom();
-    let exact = if e < 0 { (q.numer() << (-e) as usize) == m } else { *q.numer() == m << e as usize };
+    let exact = if e < 0 {
+        (q.numer() << (-e) as usize) == m
+    } else {
+        *q.numer() == m << e as usize
+    };
     exact.then_some(x)
 }
 
@@ -109,7 +149,10 @@ fn dots<const G: usize>(x: &[f64], ys: [&[f64]; G]) -> [f64; G] {
             }
         }
     }
-    std::array::from_fn(|g| { let a = &acc[g]; (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))) + tail[g] })
+    std::array::from_fn(|g| {
+        let a = &acc[g];
+        (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))) + tail[g]
+    })
 }
 
 /// Binary64 Cholesky A = LLᵀ in place (row-major n×n, lower triangle read and overwritten):
@@ -125,14 +168,23 @@ fn cholesky_rows<const G: usize>(a: &mut [f64], n: usize) -> bool {
         for i in 0..j1 {
             let (row, mut s, grouped) = (&a[i * n..i * n + i], [0.0; G], i < j0 && j1 == j0 + G);
             if grouped {
-                s = dots(row, std::array::from_fn(|g| &a[(j0 + g) * n..(j0 + g) * n + i]));
+                s = dots(
+                    row,
+                    std::array::from_fn(|g| &a[(j0 + g) * n..(j0 + g) * n + i]),
+                );
             }
             for j in j0.max(i)..j1 {
                 if !grouped {
                     s[j - j0] = dots(&a[i * n..i * n + i], [&a[j * n..j * n + i]])[0];
                 }
                 let t = a[j * n + i] - s[j - j0];
-                a[j * n + i] = if i < j { t / a[i * n + i] } else if t > 0.0 { t.sqrt() } else { return false };
+                a[j * n + i] = if i < j {
+                    t / a[i * n + i]
+                } else if t > 0.0 {
+                    t.sqrt()
+                } else {
+                    return false;
+                };
                 if !a[j * n + i].is_finite() {
                     return false;
                 }
@@ -145,7 +197,9 @@ fn cholesky_rows<const G: usize>(a: &mut [f64], n: usize) -> bool {
 /// [`cholesky_rows`], eight rows at a time, compiled for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn cholesky_avx2(a: &mut [f64], n: usize) -> bool { cholesky_rows::<8>(a, n) }
+fn cholesky_avx2(a: &mut [f64], n: usize) -> bool {
+    cholesky_rows::<8>(a, n)
+}
 
 /// The Cholesky of [`cholesky_rows`], in AVX2 registers where the processor has them. The code
 /// is one: a target feature picks the instructions that carry the same IEEE 754 binary64
@@ -176,7 +230,12 @@ fn gamma(k: usize) -> Q {
 /// binary64 b̃_ii would be sound), δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
 /// runs to completion, λ_min(B̃) ≥ −E (Theorem 1 at tr B̃), so min δ_i ≥ E + ‖F‖ proves B ⪰ 0.
 /// Returns the computed factor L̃ (row-major, lower triangle).
-pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
+pub fn psd_by_cholesky(
+    h: &[Vec<f64>],
+    sigma: &Q,
+    alpha: f64,
+    w: &[f64],
+) -> Result<Vec<f64>, String> {
     let n = h.len();
     let exact = |x: f64| Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"));
     let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha)?);
@@ -184,14 +243,26 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
         let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
         &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
     };
-    let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
-    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
-    let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
+    let rows = h
+        .iter()
+        .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    let (w1, wmax) = (
+        w.iter().map(|x| x.abs()).sum::<f64>(),
+        w.iter().fold(0.0f64, |m, x| m.max(x.abs())),
+    );
+    let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n))
+        + &nq * (&a + int(2)) * &eta;
     // t_i = σ + r_i·2^−FIXED with r_i = (αw_i² − h_ii)·2^FIXED an exact integer: no gcd per entry.
-    let r: Vec<BigInt> = (0..n).map(|i| Ok(fixed(&[alpha, w[i], w[i]])? - fixed(&[h[i][i]])?)).collect::<Result<_, String>>()?;
+    let r: Vec<BigInt> = (0..n)
+        .map(|i| Ok(fixed(&[alpha, w[i], w[i]])? - fixed(&[h[i][i]])?))
+        .collect::<Result<_, String>>()?;
     let scaled = |k: BigInt| Q::from_integer(k) * pow2(-FIXED);
     let floor = (-sigma * pow2(FIXED)).floor().to_integer(); // t_i > 0 ⟺ r_i > ⌊−σ·2^FIXED⌋
-    let (k, sum) = r.iter().filter(|x| **x > floor).fold((0, BigInt::zero()), |(k, s), x| (k + 1, s + x));
+    let (k, sum) = r
+        .iter()
+        .filter(|x| **x > floor)
+        .fold((0, BigInt::zero()), |(k, s), x| (k + 1, s + x));
     let e0 = bound(int(k) * sigma + scaled(sum));
     let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074)); // the least power of two ≥ 2(E₀ + ‖F‖)
     let below = ((sigma - &c) * pow2(FIXED)).floor().to_integer(); // σ − c′ = below·2^−FIXED (FORMAT.md)
@@ -200,17 +271,32 @@ pub fn psd_by_cholesky(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Resu
         for j in 0..i {
             b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
         }
-        b[i * n + i] = Q::new_raw(&below + &r[i], denom.clone()).to_f64().unwrap_or(f64::NAN); // unreduced: no gcd
+        b[i * n + i] = Q::new_raw(&below + &r[i], denom.clone())
+            .to_f64()
+            .unwrap_or(f64::NAN); // unreduced: no gcd
     }
-    let diag: Vec<BigInt> = (0..n).map(|i| fixed(&[b[i * n + i]])).collect::<Result<_, String>>()?;
+    let diag: Vec<BigInt> = (0..n)
+        .map(|i| fixed(&[b[i * n + i]]))
+        .collect::<Result<_, String>>()?;
     if !cholesky(&mut b, n) {
         return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
     }
     let need = bound(scaled(diag.iter().sum())) + f;
     // δ_i = t_i − b̃_ii = σ + (r_i − b̃_ii·2^FIXED)·2^−FIXED, exactly.
-    let min_delta = sigma + scaled(r.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap_or_default());
+    let min_delta = sigma
+        + scaled(
+            r.iter()
+                .zip(&diag)
+                .map(|(x, d)| x - d)
+                .min()
+                .unwrap_or_default(),
+        );
     if min_delta < need {
-        return Err(format!("the diagonal shift {} is below the rounding bound {} of the theorem", short(&min_delta), short(&need)));
+        return Err(format!(
+            "the diagonal shift {} is below the rounding bound {} of the theorem",
+            short(&min_delta),
+            short(&need)
+        ));
     }
     Ok(b)
 }
@@ -223,7 +309,9 @@ const FIXED: i64 = 3 * 1075;
 fn fixed(xs: &[f64]) -> Result<BigInt, String> {
     let (mut m, mut e) = (BigInt::from(1), FIXED);
     for &x in xs {
-        let x = Some(x).filter(|x| x.is_finite()).ok_or_else(|| format!("{x} is not a finite binary64"))?;
+        let x = Some(x)
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("{x} is not a finite binary64"))?;
         let (mx, ex, sign) = num_traits::Float::integer_decode(x); // x = sign·mx·2^ex
         (m, e) = (m * BigInt::from(sign) * BigInt::from(mx), e + ex as i64);
     }
@@ -242,7 +330,13 @@ mod tests {
         for j in 0..n {
             for i in 0..=j {
                 let s = a[j * n + i] - dots(&a[i * n..i * n + i], [&a[j * n..j * n + i]])[0];
-                a[j * n + i] = if i < j { s / a[i * n + i] } else if s > 0.0 { s.sqrt() } else { return false };
+                a[j * n + i] = if i < j {
+                    s / a[i * n + i]
+                } else if s > 0.0 {
+                    s.sqrt()
+                } else {
+                    return false;
+                };
                 if !a[j * n + i].is_finite() {
                     return false;
                 }
@@ -253,7 +347,12 @@ mod tests {
 
     /// `psd_by_cholesky` as it was before its bookkeeping moved to integers: every quantity a
     /// gcd-reducing rational, b̃_ii the double nearest to t_i − c (FORMAT.md §4.6 word for word).
-    fn psd_by_rationals(h: &[Vec<f64>], sigma: &Q, alpha: f64, w: &[f64]) -> Result<Vec<f64>, String> {
+    fn psd_by_rationals(
+        h: &[Vec<f64>],
+        sigma: &Q,
+        alpha: f64,
+        w: &[f64],
+    ) -> Result<Vec<f64>, String> {
         let n = h.len();
         let exact = |x: f64| Q::from_float(x).unwrap();
         let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha));
@@ -261,10 +360,19 @@ mod tests {
             let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
             &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
         };
-        let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
-        let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
-        let f = gamma(3) * (exact(rows) + &a * exact(w1) * exact(wmax)) / (int(1) - gamma(n)) + &nq * (&a + int(2)) * &eta;
-        let t: Vec<Q> = (0..n).map(|i| sigma - exact(h[i][i]) + &a * exact(w[i]) * exact(w[i])).collect();
+        let rows = h
+            .iter()
+            .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
+            .fold(0.0, f64::max);
+        let (w1, wmax) = (
+            w.iter().map(|x| x.abs()).sum::<f64>(),
+            w.iter().fold(0.0f64, |m, x| m.max(x.abs())),
+        );
+        let f = gamma(3) * (exact(rows) + &a * exact(w1) * exact(wmax)) / (int(1) - gamma(n))
+            + &nq * (&a + int(2)) * &eta;
+        let t: Vec<Q> = (0..n)
+            .map(|i| sigma - exact(h[i][i]) + &a * exact(w[i]) * exact(w[i]))
+            .collect();
         let e0 = bound(t.iter().filter(|x| x.is_positive()).sum());
         let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074));
         let mut b = vec![0.0; n * n];
@@ -280,13 +388,21 @@ mod tests {
         }
         let need = bound(diag.iter().sum()) + f;
         let min_delta = t.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap();
-        if min_delta < need { Err("below the bound".into()) } else { Ok(b) }
+        if min_delta < need {
+            Err("below the bound".into())
+        } else {
+            Ok(b)
+        }
     }
 
     /// A finite double from raw bits (NaN and infinities folded onto finite values).
     fn finite(bits: u64) -> f64 {
         let x = f64::from_bits(bits);
-        if x.is_finite() { x } else { f64::from_bits(bits & !(1 << 62)) }
+        if x.is_finite() {
+            x
+        } else {
+            f64::from_bits(bits & !(1 << 62))
+        }
     }
 
     proptest! {

@@ -16,14 +16,24 @@ pub type Q = BigRational;
 /// Longest accepted number text, in characters (about 33 000 bits per integer).
 pub const MAX_NUMBER_CHARS: usize = 10_000;
 
-fn is_digits(t: &str) -> bool { !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0')) }
+fn is_digits(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'))
+}
 
 /// Parses a canonical rational, or says in one line why the text is not one.
 pub fn parse_canonical(text: &str) -> Result<Q, String> {
     if text.len() > MAX_NUMBER_CHARS {
-        return Err(format!("a number of {} characters exceeds the limit of {MAX_NUMBER_CHARS}", text.len()));
+        return Err(format!(
+            "a number of {} characters exceeds the limit of {MAX_NUMBER_CHARS}",
+            text.len()
+        ));
     }
-    let bad = || format!("`{}` is not a canonical rational (\"p\" or \"p/q\" in lowest terms, q > 1)", clip(text));
+    let bad = || {
+        format!(
+            "`{}` is not a canonical rational (\"p\" or \"p/q\" in lowest terms, q > 1)",
+            clip(text)
+        )
+    };
     let (num, den) = match text.split_once('/') {
         Some((n, d)) => (n, Some(d)),
         None => (text, None),
@@ -32,13 +42,18 @@ pub fn parse_canonical(text: &str) -> Result<Q, String> {
         return Err(bad());
     }
     let n: BigInt = num.parse().map_err(|_| bad())?;
-    let Some(den) = den else { return Ok(Q::from_integer(n)) };
+    let Some(den) = den else {
+        return Ok(Q::from_integer(n));
+    };
     if !is_digits(den) || den == "0" || den == "1" {
         return Err(bad());
     }
     let d: BigInt = den.parse().map_err(|_| bad())?;
     // gcd(n, d) = 1: the same gcd, in machine words when both fit (most numbers do).
-    let coprime = match (n.magnitude().to_u64(), d.to_u64()) { (Some(a), Some(b)) => a.gcd(&b) == 1, _ => n.gcd(&d).is_one() };
+    let coprime = match (n.magnitude().to_u64(), d.to_u64()) {
+        (Some(a), Some(b)) => a.gcd(&b) == 1,
+        _ => n.gcd(&d).is_one(),
+    };
     if !coprime {
         return Err(format!("`{}` is not in lowest terms", clip(text)));
     }
@@ -46,17 +61,27 @@ pub fn parse_canonical(text: &str) -> Result<Q, String> {
 }
 
 /// The canonical text of `q` (what [`parse_canonical`] reads back to `q`).
-pub fn fmt_q(q: &Q) -> String { q.to_string() }
+pub fn fmt_q(q: &Q) -> String {
+    q.to_string()
+}
 
 /// [`fmt_q`] cut to 60 characters, for messages.
-pub fn short(q: &Q) -> String { clip(&fmt_q(q)) }
+pub fn short(q: &Q) -> String {
+    clip(&fmt_q(q))
+}
 
 fn clip(s: &str) -> String {
-    if s.chars().count() <= 60 { s.to_string() } else { format!("{}…", s.chars().take(57).collect::<String>()) }
+    if s.chars().count() <= 60 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(57).collect::<String>())
+    }
 }
 
 /// The integer `k` as a rational.
-pub fn int(k: i64) -> Q { Q::from_integer(k.into()) }
+pub fn int(k: i64) -> Q {
+    Q::from_integer(k.into())
+}
 
 /// 2^k as a rational.
 pub fn pow2(k: i64) -> Q {

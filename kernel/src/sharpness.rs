@@ -14,38 +14,88 @@
 //!   bounds that sum from above (below). H ⪰ diag(D) (c > 0) gives λ_max ≥ max D.
 
 use crate::linalg::{binary64, dot, inertia, is_symmetric, mat_vec, psd_by_cholesky, shift};
-use crate::number::{fmt_q, int, pow2, Q};
+use crate::number::{Q, fmt_q, int, pow2};
 use crate::tree::Table;
-use crate::{ensure, Checked, Claim, Fail};
+use crate::{Checked, Claim, Fail, ensure};
 use num_traits::{Signed, ToPrimitive, Zero};
 
-pub const LAMBDA_MAX_KEYS: &[&str] = &["matrix", "lo", "hi", "hi_minus_lo", "lower", "upper", "v", "witness_norm2", "witness_value", "mu", "rayleigh", "residual", "upper_slack"];
-pub const RANK_ONE_KEYS: &[&str] = &["diag", "a", "c", "lo", "hi", "hi_minus_lo", "bits", "upper_sum", "lower_sum"];
+pub const LAMBDA_MAX_KEYS: &[&str] = &[
+    "matrix",
+    "lo",
+    "hi",
+    "hi_minus_lo",
+    "lower",
+    "upper",
+    "v",
+    "witness_norm2",
+    "witness_value",
+    "mu",
+    "rayleigh",
+    "residual",
+    "upper_slack",
+];
+pub const RANK_ONE_KEYS: &[&str] = &[
+    "diag",
+    "a",
+    "c",
+    "lo",
+    "hi",
+    "hi_minus_lo",
+    "bits",
+    "upper_sum",
+    "lower_sum",
+];
 /// Largest `bits` of a rank-one certificate.
 pub const MAX_BITS: u64 = 4096;
 
 /// `lambda-max`: λ_max(matrix) ∈ [lo, hi].
 pub(crate) fn lambda_max(c: &Claim) -> Checked {
     let float = c.t.str("lower")? == "witness" && c.t.str("upper")?.ends_with("-cholesky");
-    let h = c.t.matrix_up_to("matrix", if float { crate::tree::MAX_FLOAT_MATRIX } else { crate::tree::MAX_MATRIX })?;
+    let h = c.t.matrix_up_to(
+        "matrix",
+        if float {
+            crate::tree::MAX_FLOAT_MATRIX
+        } else {
+            crate::tree::MAX_MATRIX
+        },
+    )?;
     ensure(is_symmetric(&h), || "matrix is not symmetric".into())?;
     let (lo, hi, how) = enclosure(&c.t, &h)?;
-    Ok(format!("λ_max of the {n}×{n} matrix in [{}, {}] ({how})", fmt_q(&lo), fmt_q(&hi), n = h.len()))
+    Ok(format!(
+        "λ_max of the {n}×{n} matrix in [{}, {}] ({how})",
+        fmt_q(&lo),
+        fmt_q(&hi),
+        n = h.len()
+    ))
 }
 
 /// Checks the enclosure keys of `t` for the symmetric matrix `h`; returns (lo, hi, how).
 pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail> {
     let n = h.len();
     let (lo, hi, gap) = (t.q("lo")?, t.q("hi")?, t.q("hi_minus_lo")?);
-    ensure(&hi - &lo == gap, || format!("hi − lo = {} ≠ hi_minus_lo {}", fmt_q(&(&hi - &lo)), fmt_q(&gap)))?;
+    ensure(&hi - &lo == gap, || {
+        format!(
+            "hi − lo = {} ≠ hi_minus_lo {}",
+            fmt_q(&(&hi - &lo)),
+            fmt_q(&gap)
+        )
+    })?;
     ensure(!gap.is_negative(), || "hi < lo".into())?;
     let (lower, upper) = (t.str("lower")?, t.str("upper")?);
     let kato = upper.starts_with("kato-temple");
     let uses_v = lower == "witness" || kato;
     let unused: [(bool, &[&str], &str); 3] = [
         (uses_v, &["v"], "without a witness route"),
-        (lower == "witness", &["witness_norm2", "witness_value"], "by this lower route"),
-        (kato, &["mu", "rayleigh", "residual", "upper_slack"], "by this upper route"),
+        (
+            lower == "witness",
+            &["witness_norm2", "witness_value"],
+            "by this lower route",
+        ),
+        (
+            kato,
+            &["mu", "rayleigh", "residual", "upper_slack"],
+            "by this upper route",
+        ),
     ];
     for (used, keys, why) in unused {
         if !used {
@@ -54,13 +104,21 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     }
     // The binary64 copy of H and the verified Cholesky of σ·I − H + α·wwᵀ (FORMAT.md §4.6).
     let cholesky = |sigma: &Q, alpha: f64, w: &[f64]| -> Result<(), Fail> {
-        let hf: Vec<Vec<f64>> = h.iter().map(|r| r.iter().map(binary64).collect::<Option<_>>()).collect::<Option<_>>().ok_or_else(|| Fail::Reject("a matrix entry is not a binary64 number".into()))?;
-        psd_by_cholesky(&hf, sigma, alpha, w).map(drop).map_err(Fail::Reject)
+        let hf: Vec<Vec<f64>> = h
+            .iter()
+            .map(|r| r.iter().map(binary64).collect::<Option<_>>())
+            .collect::<Option<_>>()
+            .ok_or_else(|| Fail::Reject("a matrix entry is not a binary64 number".into()))?;
+        psd_by_cholesky(&hf, sigma, alpha, w)
+            .map(drop)
+            .map_err(Fail::Reject)
     };
     // The witness v, with vᵀv, ρ = vᵀHv/vᵀv and ε² = ‖Hv‖²/vᵀv − ρ².
     let (v, s, rho, eps2) = if uses_v {
         let v = t.qs("v")?;
-        ensure(v.len() == n, || format!("v has {} entries, the matrix is {n} × {n}", v.len()))?;
+        ensure(v.len() == n, || {
+            format!("v has {} entries, the matrix is {n} × {n}", v.len())
+        })?;
         let s = dot(&v, &v);
         ensure(!s.is_zero(), || "v is the zero vector".into())?;
         let w = mat_vec(h, &v);
@@ -72,18 +130,31 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
     };
     let lower_how = match lower {
         "witness" => {
-            ensure(t.q("witness_norm2")? == s, || format!("witness_norm2 ≠ vᵀv = {}", fmt_q(&s)))?;
+            ensure(t.q("witness_norm2")? == s, || {
+                format!("witness_norm2 ≠ vᵀv = {}", fmt_q(&s))
+            })?;
             let exact = (&rho - &lo) * &s;
-            ensure(t.q("witness_value")? == exact, || format!("witness_value ≠ vᵀ(H − lo·I)v = {}", fmt_q(&exact)))?;
-            ensure(!exact.is_negative(), || format!("vᵀ(H − lo·I)v = {} < 0", fmt_q(&exact)))?;
+            ensure(t.q("witness_value")? == exact, || {
+                format!("witness_value ≠ vᵀ(H − lo·I)v = {}", fmt_q(&exact))
+            })?;
+            ensure(!exact.is_negative(), || {
+                format!("vᵀ(H − lo·I)v = {} < 0", fmt_q(&exact))
+            })?;
             "Rayleigh witness"
         }
         "inertia" => {
             let i = inertia(&shift(h, &lo));
-            ensure(matches!(i, Some((_, _, p)) if p > 0), || format!("H − lo·I has no certified positive pivot (inertia {i:?})"))?;
+            ensure(matches!(i, Some((_, _, p)) if p > 0), || {
+                format!("H − lo·I has no certified positive pivot (inertia {i:?})")
+            })?;
             "LDLᵀ inertia"
         }
-        other => return Err(Fail::Malformed(t.err("lower", format!("unknown lower-bound route `{other}` (expected witness or inertia)")))),
+        other => {
+            return Err(Fail::Malformed(t.err(
+                "lower",
+                format!("unknown lower-bound route `{other}` (expected witness or inertia)"),
+            )));
+        }
     };
     let upper_how = match upper {
         "definite" => {
@@ -124,10 +195,14 @@ pub(crate) fn enclosure(t: &Table, h: &[Vec<Q>]) -> Result<(Q, Q, String), Fail>
 /// Σ_i a_i²/(t − D_i), each term rounded up (or down) to a multiple of 2^−p (t > max D).
 fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
     let scale = pow2(p as i64);
-    let total: Q = diag.iter().zip(a).map(|(d, ai)| {
-        let term = ai * ai * &scale / (t - d);
-        if up { term.ceil() } else { term.floor() }
-    }).sum();
+    let total: Q = diag
+        .iter()
+        .zip(a)
+        .map(|(d, ai)| {
+            let term = ai * ai * &scale / (t - d);
+            if up { term.ceil() } else { term.floor() }
+        })
+        .sum();
     total / scale
 }
 
@@ -135,27 +210,46 @@ fn secular_sum(diag: &[Q], a: &[Q], t: &Q, p: u64, up: bool) -> Q {
 pub(crate) fn lambda_max_rank_one(c: &Claim) -> Checked {
     let t = &c.t;
     let (diag, a, coef) = (t.qs("diag")?, t.qs("a")?, t.q("c")?);
-    ensure(diag.len() == a.len() && !diag.is_empty(), || format!("diag has {} entries, a has {}", diag.len(), a.len()))?;
+    ensure(diag.len() == a.len() && !diag.is_empty(), || {
+        format!("diag has {} entries, a has {}", diag.len(), a.len())
+    })?;
     ensure(coef.is_positive(), || "c must be positive".into())?;
     let (lo, hi, gap) = (t.q("lo")?, t.q("hi")?, t.q("hi_minus_lo")?);
-    ensure(&hi - &lo == gap && !gap.is_negative(), || "hi_minus_lo ≠ hi − lo, or negative".into())?;
+    ensure(&hi - &lo == gap && !gap.is_negative(), || {
+        "hi_minus_lo ≠ hi − lo, or negative".into()
+    })?;
     let bits = t.uint("bits")?;
     if bits > MAX_BITS {
-        return Err(Fail::Malformed(t.err("bits", format!("at most {MAX_BITS}"))));
+        return Err(Fail::Malformed(
+            t.err("bits", format!("at most {MAX_BITS}")),
+        ));
     }
     let max_d = diag.iter().max().cloned().unwrap_or_else(Q::zero);
     ensure(hi > max_d, || "hi must exceed max D".into())?;
     let upper = secular_sum(&diag, &a, &hi, bits, true);
-    ensure(t.q("upper_sum")? == upper, || format!("upper_sum ≠ the outward-rounded sum {}", fmt_q(&upper)))?;
-    ensure(&coef * &upper <= int(1), || "c·Σ a_i²/(hi − D_i) > 1: hi is below λ_max".into())?;
+    ensure(t.q("upper_sum")? == upper, || {
+        format!("upper_sum ≠ the outward-rounded sum {}", fmt_q(&upper))
+    })?;
+    ensure(&coef * &upper <= int(1), || {
+        "c·Σ a_i²/(hi − D_i) > 1: hi is below λ_max".into()
+    })?;
     let how = if lo <= max_d {
         t.forbid(&["lower_sum"], "when lo ≤ max D")?;
         "lo ≤ max D"
     } else {
         let lower = secular_sum(&diag, &a, &lo, bits, false);
-        ensure(t.q("lower_sum")? == lower, || format!("lower_sum ≠ the inward-rounded sum {}", fmt_q(&lower)))?;
-        ensure(&coef * &lower > int(1), || "c·Σ a_i²/(lo − D_i) ≤ 1: lo is not below λ_max".into())?;
+        ensure(t.q("lower_sum")? == lower, || {
+            format!("lower_sum ≠ the inward-rounded sum {}", fmt_q(&lower))
+        })?;
+        ensure(&coef * &lower > int(1), || {
+            "c·Σ a_i²/(lo − D_i) ≤ 1: lo is not below λ_max".into()
+        })?;
         "secular sum above 1 at lo"
     };
-    Ok(format!("λ_max of diag + rank one (d = {}) in [{}, {}] ({how}; Schur complement at hi)", diag.len(), fmt_q(&lo), fmt_q(&hi)))
+    Ok(format!(
+        "λ_max of diag + rank one (d = {}) in [{}, {}] ({how}; Schur complement at hi)",
+        diag.len(),
+        fmt_q(&lo),
+        fmt_q(&hi)
+    ))
 }

@@ -8,8 +8,8 @@
 //! - Numbers are canonical rational strings (see [`crate::number`]); TOML/JSON floats are
 //!   refused as inexact.
 
-use crate::number::{parse_canonical, Q};
 use crate::Error;
+use crate::number::{Q, parse_canonical};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -49,25 +49,45 @@ impl Tree {
 }
 
 impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_any(TreeVisitor) }
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
 }
 
 struct TreeVisitor;
 
 impl<'de> Visitor<'de> for TreeVisitor {
     type Value = Tree;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result { f.write_str("a TOML or JSON value") }
-    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> { Ok(Tree::Bool(v)) }
-    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> { Ok(Tree::Int(v)) }
-    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> { Ok(i64::try_from(v).map_or(Tree::Other("an integer beyond 64 bits"), Tree::Int)) }
-    fn visit_f64<E>(self, _: f64) -> Result<Tree, E> { Ok(Tree::Other("a float (inexact: write the number as a string \"p/q\")")) }
-    fn visit_str<E>(self, v: &str) -> Result<Tree, E> { Ok(Tree::Str(v.to_string())) }
-    fn visit_unit<E>(self) -> Result<Tree, E> { Ok(Tree::Other("null")) }
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a TOML or JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
+        Ok(Tree::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
+        Ok(Tree::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
+        Ok(i64::try_from(v).map_or(Tree::Other("an integer beyond 64 bits"), Tree::Int))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Tree, E> {
+        Ok(Tree::Other(
+            "a float (inexact: write the number as a string \"p/q\")",
+        ))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Other("null"))
+    }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             if items.len() == MAX_LIST {
-                return Err(de::Error::custom(format!("a list longer than the limit of {MAX_LIST} entries")));
+                return Err(de::Error::custom(format!(
+                    "a list longer than the limit of {MAX_LIST} entries"
+                )));
             }
             items.push(item);
         }
@@ -93,14 +113,26 @@ impl<'de> Visitor<'de> for TreeVisitor {
 /// TOML otherwise. Syntax errors name the line and column.
 pub fn parse_text(name: &str, text: &str) -> Result<Tree, Error> {
     if name.ends_with(".json") || text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| Error::file(name, format!("malformed JSON: {e}")));
+        return serde_json::from_str(text)
+            .map_err(|e| Error::file(name, format!("malformed JSON: {e}")));
     }
     toml::from_str(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start).min(text.len());
         let before = &text.as_bytes()[..at];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        Error::file(name, format!("malformed TOML at line {line}, column {column}: {}", e.message()))
+        let column = at
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        Error::file(
+            name,
+            format!(
+                "malformed TOML at line {line}, column {column}: {}",
+                e.message()
+            ),
+        )
     })
 }
 
@@ -125,19 +157,36 @@ pub enum Numbers {
 
 /// `at.key`, or `key` at the top level.
 pub fn join(at: &str, key: &str) -> String {
-    if at.is_empty() { key.to_string() } else { format!("{at}.{key}") }
+    if at.is_empty() {
+        key.to_string()
+    } else {
+        format!("{at}.{key}")
+    }
 }
 
 impl<'a> Table<'a> {
     /// Reads `tree` (at path `at`) as a table whose keys all belong to `keys`.
     pub fn new(file: &'a str, tree: &'a Tree, at: &str, keys: &[&str]) -> Result<Table<'a>, Error> {
         let Tree::Table(entries) = tree else {
-            return Err(Error::field(file, if at.is_empty() { "(top level)" } else { at }, format!("expected a table, found {}", tree.kind())));
+            return Err(Error::field(
+                file,
+                if at.is_empty() { "(top level)" } else { at },
+                format!("expected a table, found {}", tree.kind()),
+            ));
         };
         if let Some((k, _)) = entries.iter().find(|(k, _)| !keys.contains(&k.as_str())) {
-            return Err(Error::field(file, &join(at, k), format!("unknown key (allowed here: {})", keys.join(", "))));
+            return Err(Error::field(
+                file,
+                &join(at, k),
+                format!("unknown key (allowed here: {})", keys.join(", ")),
+            ));
         }
-        Ok(Table { file, at: at.to_string(), entries, numbers: Numbers::Canonical })
+        Ok(Table {
+            file,
+            at: at.to_string(),
+            entries,
+            numbers: Numbers::Canonical,
+        })
     }
     /// The same table, reading numbers with `numbers`; nested tables inherit it.
     pub fn with_numbers(mut self, numbers: Numbers) -> Self {
@@ -149,16 +198,30 @@ impl<'a> Table<'a> {
         Ok(Table::new(self.file, tree, at, keys)?.with_numbers(self.numbers))
     }
     /// Field `key` as a nested table with keys `keys`.
-    pub fn child(&self, key: &str, keys: &[&str]) -> Result<Table<'a>, Error> { self.nested(self.req(key)?, &self.path(key), keys) }
+    pub fn child(&self, key: &str, keys: &[&str]) -> Result<Table<'a>, Error> {
+        self.nested(self.req(key)?, &self.path(key), keys)
+    }
     /// The path of `key`, for messages.
-    pub fn path(&self, key: &str) -> String { join(&self.at, key) }
+    pub fn path(&self, key: &str) -> String {
+        join(&self.at, key)
+    }
     /// The path of this table.
-    pub fn at(&self) -> &str { &self.at }
+    pub fn at(&self) -> &str {
+        &self.at
+    }
     /// An error about `key`.
-    pub fn err(&self, key: &str, reason: impl Into<String>) -> Error { Error::field(self.file, &self.path(key), reason) }
-    pub fn has(&self, key: &str) -> bool { self.opt(key).is_some() }
-    pub fn opt(&self, key: &str) -> Option<&'a Tree> { self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v) }
-    pub fn req(&self, key: &str) -> Result<&'a Tree, Error> { self.opt(key).ok_or_else(|| self.err(key, "missing")) }
+    pub fn err(&self, key: &str, reason: impl Into<String>) -> Error {
+        Error::field(self.file, &self.path(key), reason)
+    }
+    pub fn has(&self, key: &str) -> bool {
+        self.opt(key).is_some()
+    }
+    pub fn opt(&self, key: &str) -> Option<&'a Tree> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn req(&self, key: &str) -> Result<&'a Tree, Error> {
+        self.opt(key).ok_or_else(|| self.err(key, "missing"))
+    }
     /// Refuses every key of `keys` that is present: keys the chosen variant does not use.
     pub fn forbid(&self, keys: &[&str], why: &str) -> Result<(), Error> {
         match keys.iter().find(|k| self.has(k)) {
@@ -166,11 +229,19 @@ impl<'a> Table<'a> {
             None => Ok(()),
         }
     }
-    pub fn q(&self, key: &str) -> Result<Q, Error> { self.q_at(self.req(key)?, &self.path(key)) }
-    pub fn qs(&self, key: &str) -> Result<Vec<Q>, Error> { self.qs_at(self.req(key)?, &self.path(key)) }
-    pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Error> { self.matrix_up_to(key, MAX_MATRIX) }
+    pub fn q(&self, key: &str) -> Result<Q, Error> {
+        self.q_at(self.req(key)?, &self.path(key))
+    }
+    pub fn qs(&self, key: &str) -> Result<Vec<Q>, Error> {
+        self.qs_at(self.req(key)?, &self.path(key))
+    }
+    pub fn matrix(&self, key: &str) -> Result<Vec<Vec<Q>>, Error> {
+        self.matrix_up_to(key, MAX_MATRIX)
+    }
     /// A square matrix of at most `max` rows.
-    pub fn matrix_up_to(&self, key: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> { self.matrix_at(self.req(key)?, &self.path(key), max) }
+    pub fn matrix_up_to(&self, key: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> {
+        self.matrix_at(self.req(key)?, &self.path(key), max)
+    }
     pub fn list(&self, key: &str) -> Result<&'a [Tree], Error> {
         match self.req(key)? {
             Tree::List(items) => Ok(items),
@@ -186,13 +257,19 @@ impl<'a> Table<'a> {
     pub fn boolean(&self, key: &str) -> Result<bool, Error> {
         match self.req(key)? {
             Tree::Bool(b) => Ok(*b),
-            other => Err(self.err(key, format!("expected true or false, found {}", other.kind()))),
+            other => Err(self.err(
+                key,
+                format!("expected true or false, found {}", other.kind()),
+            )),
         }
     }
     pub fn uint(&self, key: &str) -> Result<u64, Error> {
         match self.req(key)? {
             Tree::Int(i) if *i >= 0 => Ok(*i as u64),
-            other => Err(self.err(key, format!("expected a non-negative integer, found {}", other.kind()))),
+            other => Err(self.err(
+                key,
+                format!("expected a non-negative integer, found {}", other.kind()),
+            )),
         }
     }
 }
@@ -204,7 +281,13 @@ impl Table<'_> {
             (Tree::Str(s), Numbers::Canonical) => parse_canonical(s),
             (Tree::Str(s), Numbers::Input(parse)) => parse(s),
             (Tree::Int(i), Numbers::Input(_)) => Ok(Q::from_integer((*i).into())),
-            (other, _) => return Err(Error::field(self.file, path, format!("expected a rational string \"p/q\", found {}", other.kind()))),
+            (other, _) => {
+                return Err(Error::field(
+                    self.file,
+                    path,
+                    format!("expected a rational string \"p/q\", found {}", other.kind()),
+                ));
+            }
         };
         parsed.map_err(|r| Error::field(self.file, path, r))
     }
@@ -212,8 +295,16 @@ impl Table<'_> {
     /// A list of rationals at `path`.
     pub fn qs_at(&self, tree: &Tree, path: &str) -> Result<Vec<Q>, Error> {
         match tree {
-            Tree::List(items) => items.iter().enumerate().map(|(i, t)| self.q_at(t, &format!("{path}[{i}]"))).collect(),
-            other => Err(Error::field(self.file, path, format!("expected a list of rationals, found {}", other.kind()))),
+            Tree::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| self.q_at(t, &format!("{path}[{i}]")))
+                .collect(),
+            other => Err(Error::field(
+                self.file,
+                path,
+                format!("expected a list of rationals, found {}", other.kind()),
+            )),
         }
     }
 
@@ -221,15 +312,34 @@ impl Table<'_> {
     pub fn matrix_at(&self, tree: &Tree, path: &str, max: usize) -> Result<Vec<Vec<Q>>, Error> {
         let file = self.file;
         let Tree::List(rows) = tree else {
-            return Err(Error::field(file, path, format!("expected a list of rows, found {}", tree.kind())));
+            return Err(Error::field(
+                file,
+                path,
+                format!("expected a list of rows, found {}", tree.kind()),
+            ));
         };
         let n = rows.len();
         if n == 0 || n > max {
-            return Err(Error::field(file, path, format!("a matrix must have 1 to {max} rows, found {n}")));
+            return Err(Error::field(
+                file,
+                path,
+                format!("a matrix must have 1 to {max} rows, found {n}"),
+            ));
         }
-        let m: Vec<Vec<Q>> = rows.iter().enumerate().map(|(i, r)| self.qs_at(r, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?;
+        let m: Vec<Vec<Q>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.qs_at(r, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()?;
         match m.iter().position(|r| r.len() != n) {
-            Some(i) => Err(Error::field(file, &format!("{path}[{i}]"), format!("the matrix must be square: row {i} has {} entries, expected {n}", m[i].len()))),
+            Some(i) => Err(Error::field(
+                file,
+                &format!("{path}[{i}]"),
+                format!(
+                    "the matrix must be square: row {i} has {} entries, expected {n}",
+                    m[i].len()
+                ),
+            )),
             None => Ok(m),
         }
     }

@@ -2,7 +2,7 @@
 //! generation (issue 9) and the schema rules of FORMAT.md. Every expected verdict is derived by
 //! hand in the comment beside it.
 
-use dlncheck_kernel::{check_text, Outcome, Report};
+use dlncheck_kernel::{Outcome, Report, check_text};
 
 fn report(name: &str, text: &str) -> Report {
     check_text(name, text).unwrap_or_else(|e| panic!("{name}: unexpectedly malformed: {e}"))
@@ -14,7 +14,10 @@ fn malformed(name: &str, text: &str, needle: &str) {
         Ok(r) => panic!("{name}: expected malformed ({needle}), got {r:?}"),
         Err(e) => {
             let msg = e.to_string();
-            assert!(msg.contains(needle), "{name}: `{msg}` should mention `{needle}`");
+            assert!(
+                msg.contains(needle),
+                "{name}: `{msg}` should mention `{needle}`"
+            );
             assert!(!msg.contains('\n'), "{name}: one line: {msg:?}");
             assert!(msg.starts_with(name), "{name}: names the file: {msg}");
         }
@@ -23,8 +26,21 @@ fn malformed(name: &str, text: &str, needle: &str) {
 
 fn rejected(name: &str, text: &str, needle: &str) {
     let r = report(name, text);
-    let reasons: Vec<&str> = r.verdicts.iter().filter_map(|v| if let Outcome::Rejected(s) = &v.outcome { Some(s.as_str()) } else { None }).collect();
-    assert!(reasons.iter().any(|s| s.contains(needle)), "{name}: expected a rejection mentioning `{needle}`, got {r:?}");
+    let reasons: Vec<&str> = r
+        .verdicts
+        .iter()
+        .filter_map(|v| {
+            if let Outcome::Rejected(s) = &v.outcome {
+                Some(s.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(
+        reasons.iter().any(|s| s.contains(needle)),
+        "{name}: expected a rejection mentioning `{needle}`, got {r:?}"
+    );
     assert!(!r.passed());
 }
 
@@ -43,84 +59,211 @@ fn the_reference_file_passes() {
 #[test]
 fn a_deleted_or_renamed_claim_cannot_pass() {
     // Renaming `[[claim]]` to `[[claim_]]` (the attack that passed as "6 verified"): an unknown key.
-    malformed("renamed.toml", &T1.replacen("[[claim]]\nkind = \"min-sharpness\"", "[[claim_]]\nkind = \"min-sharpness\"", 1), "claim_");
+    malformed(
+        "renamed.toml",
+        &T1.replacen(
+            "[[claim]]\nkind = \"min-sharpness\"",
+            "[[claim_]]\nkind = \"min-sharpness\"",
+            1,
+        ),
+        "claim_",
+    );
     // Deleting the second claim: `expect` no longer matches.
     let cut = &T1[..T1.rfind("[[claim]]").unwrap()];
     let r = report("deleted.toml", cut);
     assert_eq!(r.verified(), 1);
     assert!(r.expect_mismatch().is_some() && !r.passed());
     // Reordering claims breaks `expect` too.
-    let swapped = T1.replace("expect = [\"min-norm\", \"min-sharpness\"]", "expect = [\"min-sharpness\", \"min-norm\"]");
+    let swapped = T1.replace(
+        "expect = [\"min-norm\", \"min-sharpness\"]",
+        "expect = [\"min-sharpness\", \"min-norm\"]",
+    );
     assert!(!report("swapped.toml", &swapped).passed());
     // An `expect` naming no kind is malformed.
-    malformed("expect.toml", &T1.replace("\"min-sharpness\"]", "\"min-sharpnes\"]"), "expect[1]");
+    malformed(
+        "expect.toml",
+        &T1.replace("\"min-sharpness\"]", "\"min-sharpnes\"]"),
+        "expect[1]",
+    );
 }
 
 #[test]
 fn misspelled_duplicate_and_mistyped_keys_are_malformed() {
-    malformed("misspelled.toml", &T1.replace("dual = \"4\"", "daul = \"4\""), "claim[1].daul");
-    malformed("top.toml", &T1.replace("version = 2", "version = 2\ntitel = \"x\""), "titel");
-    malformed("inst.toml", &T1.replace("y = \"4\"", "y = \"4\"\n[instance.population]\ncovarianse = \"identity\""), "instance.population.covarianse");
-    malformed("dup.toml", &T1.replace("dual = \"4\"", "dual = \"4\"\ndual = \"4\""), "line");
-    malformed("dup.json", r#"{"version": 2, "version": 2, "claim": []}"#, "duplicate key `version`");
-    malformed("float.toml", &T1.replace("dual = \"4\"", "dual = 4.0"), "claim[1].dual");
-    malformed("int.toml", &T1.replace("dual = \"4\"", "dual = 4"), "claim[1].dual");
-    malformed("kind.toml", &T1.replace("kind = \"min-sharpness\"", "kind = \"min-sharpnes\""), "unknown claim kind");
-    malformed("version.toml", &T1.replace("version = 2", "version = 1"), "version");
+    malformed(
+        "misspelled.toml",
+        &T1.replace("dual = \"4\"", "daul = \"4\""),
+        "claim[1].daul",
+    );
+    malformed(
+        "top.toml",
+        &T1.replace("version = 2", "version = 2\ntitel = \"x\""),
+        "titel",
+    );
+    malformed(
+        "inst.toml",
+        &T1.replace(
+            "y = \"4\"",
+            "y = \"4\"\n[instance.population]\ncovarianse = \"identity\"",
+        ),
+        "instance.population.covarianse",
+    );
+    malformed(
+        "dup.toml",
+        &T1.replace("dual = \"4\"", "dual = \"4\"\ndual = \"4\""),
+        "line",
+    );
+    malformed(
+        "dup.json",
+        r#"{"version": 2, "version": 2, "claim": []}"#,
+        "duplicate key `version`",
+    );
+    malformed(
+        "float.toml",
+        &T1.replace("dual = \"4\"", "dual = 4.0"),
+        "claim[1].dual",
+    );
+    malformed(
+        "int.toml",
+        &T1.replace("dual = \"4\"", "dual = 4"),
+        "claim[1].dual",
+    );
+    malformed(
+        "kind.toml",
+        &T1.replace("kind = \"min-sharpness\"", "kind = \"min-sharpnes\""),
+        "unknown claim kind",
+    );
+    malformed(
+        "version.toml",
+        &T1.replace("version = 2", "version = 1"),
+        "version",
+    );
     malformed("syntax.toml", &T1.replace("y = \"4\"", "y = \"4"), "line 6");
 }
 
 #[test]
 fn only_canonical_bounded_rationals_are_numbers() {
-    for (text, why) in [("4/2", "lowest terms"), ("0.5", "canonical"), ("1e100000", "canonical"), ("+4", "canonical"), ("-0", "canonical"), ("04", "canonical"), ("4/1", "canonical"), (" 4", "canonical")] {
-        malformed(&format!("n{why}.toml"), &T1.replace("dual = \"4\"", &format!("dual = \"{text}\"")), why);
+    for (text, why) in [
+        ("4/2", "lowest terms"),
+        ("0.5", "canonical"),
+        ("1e100000", "canonical"),
+        ("+4", "canonical"),
+        ("-0", "canonical"),
+        ("04", "canonical"),
+        ("4/1", "canonical"),
+        (" 4", "canonical"),
+    ] {
+        malformed(
+            &format!("n{why}.toml"),
+            &T1.replace("dual = \"4\"", &format!("dual = \"{text}\"")),
+            why,
+        );
     }
     let long = "9".repeat(10_001);
     let start = std::time::Instant::now();
-    malformed("long.toml", &T1.replace("dual = \"4\"", &format!("dual = \"{long}\"")), "exceeds the limit");
+    malformed(
+        "long.toml",
+        &T1.replace("dual = \"4\"", &format!("dual = \"{long}\"")),
+        "exceeds the limit",
+    );
     assert!(start.elapsed().as_secs() < 5, "refused quickly");
 }
 
 #[test]
 fn bad_instances_are_malformed_before_any_claim() {
     // y = 0 in the several-points form (the input that panicked `check`).
-    malformed("y0.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"]]\ny = [\"0\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\"]\nslack = [\"1\", \"1\"]\n", "y = 0");
+    malformed(
+        "y0.toml",
+        "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"]]\ny = [\"0\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\"]\nslack = [\"1\", \"1\"]\n",
+        "y = 0",
+    );
     // P empty: x_i·y < 0 for every i.
-    malformed("p.toml", &T1.replace("y = \"4\"", "y = \"-1\""), "P is empty");
+    malformed(
+        "p.toml",
+        &T1.replace("y = \"4\"", "y = \"-1\""),
+        "P is empty",
+    );
     // Ragged X.
-    malformed("ragged.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"], [\"1\"]]\ny = [\"1\", \"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\", \"0\"]\nslack = [\"1\", \"1\"]\n", "X[1]");
+    malformed(
+        "ragged.toml",
+        "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"], [\"1\"]]\ny = [\"1\", \"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\", \"0\"]\nslack = [\"1\", \"1\"]\n",
+        "X[1]",
+    );
     // Empty X.
-    malformed("empty.toml", "version = 2\n[instance]\nmodel = \"shared\"\nX = []\ny = []\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = []\nvalue = \"0\"\ndual = []\nslack = []\n", "dimensions");
+    malformed(
+        "empty.toml",
+        "version = 2\n[instance]\nmodel = \"shared\"\nX = []\ny = []\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = []\nvalue = \"0\"\ndual = []\nslack = []\n",
+        "dimensions",
+    );
 }
 
 /// x = (1, 2), one atom β* = (1, 1) (discrete) or the same moments.
-const T1G_HEAD: &str = "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n";
+const T1G_HEAD: &str =
+    "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n";
 
 #[test]
 fn unrealisable_priors_and_bad_populations_are_malformed() {
     let claim = "[[claim]]\nkind = \"bayes\"\nvalue = \"0\"\n";
     // A second moment that is not PSD gave a negative expected squared error that verified.
-    let not_psd = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"2\"], [\"2\", \"1\"]]\n{claim}");
+    let not_psd = format!(
+        "{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"2\"], [\"2\", \"1\"]]\n{claim}"
+    );
     malformed("m2.toml", &not_psd, "instance.teacher.second_moment");
     // PSD but with a negative entry: E[β*_0 β*_1] < 0 is impossible for β* ≥ 0.
-    let negative = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"-1/2\"], [\"-1/2\", \"1\"]]\n{claim}");
+    let negative = format!(
+        "{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"-1/2\"], [\"-1/2\", \"1\"]]\n{claim}"
+    );
     malformed("neg.toml", &negative, "instance.teacher.second_moment");
     // M2 − mmᵀ not PSD: mean 2 with E[β*²] = 1 violates Var ≥ 0.
-    let mean = format!("{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"2\", \"0\"]\nsecond_moment = [[\"1\", \"0\"], [\"0\", \"1\"]]\n{claim}");
+    let mean = format!(
+        "{T1G_HEAD}[instance.teacher]\nkind = \"moments\"\nmean = [\"2\", \"0\"]\nsecond_moment = [[\"1\", \"0\"], [\"0\", \"1\"]]\n{claim}"
+    );
     malformed("mean.toml", &mean, "instance.teacher.mean");
     // Weights that do not sum to 1, a zero weight, a negative atom, a zero atom.
     for (atoms, field) in [
-        ("{ weight = \"1/2\", beta = [\"1\", \"1\"] }", "instance.teacher.atoms"),
-        ("{ weight = \"0\", beta = [\"1\", \"1\"] }, { weight = \"1\", beta = [\"1\", \"0\"] }", "instance.teacher.atoms[0].weight"),
-        ("{ weight = \"1\", beta = [\"1\", \"-1\"] }", "instance.teacher.atoms[0].beta[1]"),
-        ("{ weight = \"1\", beta = [\"0\", \"0\"] }", "instance.teacher.atoms[0].beta"),
+        (
+            "{ weight = \"1/2\", beta = [\"1\", \"1\"] }",
+            "instance.teacher.atoms",
+        ),
+        (
+            "{ weight = \"0\", beta = [\"1\", \"1\"] }, { weight = \"1\", beta = [\"1\", \"0\"] }",
+            "instance.teacher.atoms[0].weight",
+        ),
+        (
+            "{ weight = \"1\", beta = [\"1\", \"-1\"] }",
+            "instance.teacher.atoms[0].beta[1]",
+        ),
+        (
+            "{ weight = \"1\", beta = [\"0\", \"0\"] }",
+            "instance.teacher.atoms[0].beta",
+        ),
     ] {
-        malformed("atoms.toml", &format!("{T1G_HEAD}[instance.teacher]\nkind = \"discrete\"\natoms = [{atoms}]\n{claim}"), field);
+        malformed(
+            "atoms.toml",
+            &format!(
+                "{T1G_HEAD}[instance.teacher]\nkind = \"discrete\"\natoms = [{atoms}]\n{claim}"
+            ),
+            field,
+        );
     }
     // Σ not positive definite, and x ≤ 0 under a teacher.
     let atoms = "[instance.teacher]\nkind = \"discrete\"\natoms = [{ weight = \"1\", beta = [\"1\", \"1\"] }]\n";
-    malformed("sigma.toml", &format!("{T1G_HEAD}{atoms}[instance.population]\ncovariance = [[\"1\", \"1\"], [\"1\", \"1\"]]\n{claim}"), "instance.population.covariance");
-    malformed("x.toml", &format!("{}{atoms}{claim}", T1G_HEAD.replace("\"1\", \"2\"", "\"-1\", \"2\"").replace("y = \"1\"", "y = \"2\"")), "instance.x[0]");
+    malformed(
+        "sigma.toml",
+        &format!(
+            "{T1G_HEAD}{atoms}[instance.population]\ncovariance = [[\"1\", \"1\"], [\"1\", \"1\"]]\n{claim}"
+        ),
+        "instance.population.covariance",
+    );
+    malformed(
+        "x.toml",
+        &format!(
+            "{}{atoms}{claim}",
+            T1G_HEAD
+                .replace("\"1\", \"2\"", "\"-1\", \"2\"")
+                .replace("y = \"1\"", "y = \"2\"")
+        ),
+        "instance.x[0]",
+    );
 }
 
 /// Ties: x = (1, 1, 2), one atom (1, 1, 0), Σ = I. E(c) = A|c|² − 2bᵀc + 2 with A = 4,
@@ -128,7 +271,14 @@ fn unrealisable_priors_and_bad_populations_are_malformed() {
 /// (−4, −4, 4), ν = g_2/x_2 = 2, μ = 0. Min-sharpness face {0, 1}: the best point is c =
 /// (1/2, 1/2, 0) (β = y·c = the teacher), E = 4·1/2 − 2·2 + 2 = 0, g = (0, 0, 0), ν = 0.
 /// One segment {0, 1, 2}: the same point, E* = 0, t = x_0c_0 + x_1c_1 = 1.
-fn ties(end: &str, sharp_c: &str, sharp_value: &str, sharp_nu: &str, sharp_mu: &str, star: &str) -> String {
+fn ties(
+    end: &str,
+    sharp_c: &str,
+    sharp_value: &str,
+    sharp_nu: &str,
+    sharp_mu: &str,
+    star: &str,
+) -> String {
     format!(
         "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"1\", \"2\"]\ny = \"2\"\n[instance.teacher]\nkind = \"discrete\"\natoms = [{{ weight = \"1\", beta = [\"1\", \"1\", \"0\"] }}]\n\
 [[claim]]\nkind = \"end-optimal\"\nend = \"{end}\"\nvalue = \"{star}\"\nsegment = 0\nt = \"1\"\nc = {sharp_c}\nmargin_norm = \"3\"\nmargin_sharpness = \"0\"\n\
@@ -140,7 +290,14 @@ segments = [{{ value = \"{star}\", c = {sharp_c}, nu = \"{sharp_nu}\", mu = {sha
 
 #[test]
 fn a_tied_end_is_judged_on_its_whole_face() {
-    let good = ties("min-sharpness", "[\"1/2\", \"1/2\", \"0\"]", "0", "0", "[\"0\", \"0\", \"0\"]", "0");
+    let good = ties(
+        "min-sharpness",
+        "[\"1/2\", \"1/2\", \"0\"]",
+        "0",
+        "0",
+        "[\"0\", \"0\", \"0\"]",
+        "0",
+    );
     // The min-norm face certificate lists μ off its support, which must be 0: the file above is
     // wrong there on purpose; the right one has μ = 0 off {2}.
     rejected("mu-off-face.toml", &good, "must be 0 off the face");
@@ -152,9 +309,16 @@ fn a_tied_end_is_judged_on_its_whole_face() {
     let vertex = good.replace("min_sharpness = { value = \"0\", c = [\"1/2\", \"1/2\", \"0\"], nu = \"0\", mu = [\"0\", \"0\", \"0\"] }", "min_sharpness = { value = \"2\", c = [\"1\", \"0\", \"0\"], nu = \"4\", mu = [\"0\", \"-8\", \"0\"] }");
     rejected("vertex.toml", &vertex, "min_sharpness: mu[1] < 0");
     // Claiming min-norm is the optimal end.
-    rejected("end.toml", &good.replace("end = \"min-sharpness\"", "end = \"min-norm\""), "not exactly the optimal end");
+    rejected(
+        "end.toml",
+        &good.replace("end = \"min-sharpness\"", "end = \"min-norm\""),
+        "not exactly the optimal end",
+    );
     // And neither-bias is false here.
-    let nb = good.replace("kind = \"end-optimal\"\nend = \"min-sharpness\"\n", "kind = \"neither-bias\"\n");
+    let nb = good.replace(
+        "kind = \"end-optimal\"\nend = \"min-sharpness\"\n",
+        "kind = \"neither-bias\"\n",
+    );
     rejected("nb.toml", &nb, "min-sharpness is optimal");
 }
 
@@ -163,10 +327,26 @@ fn a_false_enclosure_is_rejected() {
     // H = [[2, 1], [1, 2]] has λ_max = 3. Claiming [3, 5/2]… is impossible (hi < lo); claiming
     // λ_max ≤ 5/2 by "definite" fails since 5/2·I − H has a negative eigenvalue (−1/2).
     let base = "version = 2\n[[claim]]\nkind = \"lambda-max\"\nmatrix = [[\"2\", \"1\"], [\"1\", \"2\"]]\nlower = \"witness\"\nupper = \"definite\"\nv = [\"1\", \"1\"]\nwitness_norm2 = \"2\"\n";
-    assert!(report("ok.toml", &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\n")).passed());
-    rejected("hi.toml", &format!("{base}lo = \"5/2\"\nhi = \"5/2\"\nhi_minus_lo = \"0\"\nwitness_value = \"1\"\n"), "not PSD");
+    assert!(
+        report(
+            "ok.toml",
+            &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\n")
+        )
+        .passed()
+    );
+    rejected(
+        "hi.toml",
+        &format!("{base}lo = \"5/2\"\nhi = \"5/2\"\nhi_minus_lo = \"0\"\nwitness_value = \"1\"\n"),
+        "not PSD",
+    );
     // An unused certificate key (Kato–Temple's μ with the definite route) is malformed.
-    malformed("unused.toml", &format!("{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\nmu = \"1\"\n"), "claim[0].mu");
+    malformed(
+        "unused.toml",
+        &format!(
+            "{base}lo = \"3\"\nhi = \"3\"\nhi_minus_lo = \"0\"\nwitness_value = \"0\"\nmu = \"1\"\n"
+        ),
+        "claim[0].mu",
+    );
 }
 
 #[test]
@@ -175,13 +355,34 @@ fn norm_claims_on_deep_models_are_rejected() {
     // `t2-min-norm` proves nothing there (β = (1, 0) has Σ|β|^{2/3} = 1, but so does any split).
     let text = "version = 2\n[instance]\nmodel = \"shared-depth\"\ndepth = 3\nX = [[\"1\", \"1\"]]\ny = [\"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"1\", \"0\"]\nvalue = \"1\"\ndual = [\"1\"]\nslack = [\"0\", \"0\"]\nslack_neg = [\"2\", \"2\"]\n";
     rejected("deep.toml", text, "no norm linear in β");
-    malformed("depth.toml", &text.replace("model = \"shared-depth\"\ndepth = 3", "model = \"shared\"\ndepth = 3"), "depth");
+    malformed(
+        "depth.toml",
+        &text.replace(
+            "model = \"shared-depth\"\ndepth = 3",
+            "model = \"shared\"\ndepth = 3",
+        ),
+        "depth",
+    );
 }
 
 /// A `lambda-max` claim file on a binary64 matrix (rows of rational strings) with `extra` keys.
 fn float_claim(matrix: &[&[&str]], keys: &str) -> String {
-    let rows: Vec<String> = matrix.iter().map(|r| format!("[{}]", r.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", "))).collect();
-    format!("version = 2\n[[claim]]\nkind = \"lambda-max\"\nmatrix = [{}]\n{keys}", rows.join(", "))
+    let rows: Vec<String> = matrix
+        .iter()
+        .map(|r| {
+            format!(
+                "[{}]",
+                r.iter()
+                    .map(|x| format!("\"{x}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    format!(
+        "version = 2\n[[claim]]\nkind = \"lambda-max\"\nmatrix = [{}]\n{keys}",
+        rows.join(", ")
+    )
 }
 
 // H = [[1/2, b], [b, 1/2]] has eigenvalues 1/2 ± b. With b = 1/2: λ_max = 1 (eigenvector (1, 1),
@@ -193,19 +394,34 @@ const DEFINITE: &str = "lo = \"1\"\nhi = \"1073741825/1073741824\"\nhi_minus_lo 
 
 #[test]
 fn a_verified_float_cholesky_bound_is_accepted_and_one_ulp_across_it_is_rejected() {
-    let ok = float_claim(&[&["1/2", "1/2"], &["1/2", "1/2"]], &format!("{DEFINITE}witness_value = \"0\"\n"));
+    let ok = float_claim(
+        &[&["1/2", "1/2"], &["1/2", "1/2"]],
+        &format!("{DEFINITE}witness_value = \"0\"\n"),
+    );
     let r = report("float-ok.toml", &ok);
     assert!(r.passed(), "{r:?}");
     // b = 1/2 + 2^−30 + 2^−53 (a binary64: the ulp at 1/2 is 2^−53) puts λ_max = 1 + 2^−30 + 2^−53
     // half an ulp of hi above hi = 1 + 2^−30: hi·I − H has eigenvalue −2^−53, so no certificate
     // may pass (ρ = λ_max, witness_value = (ρ − 1)·2 = 2^−29 + 2^−52).
     let b = "4503599635759105/9007199254740992";
-    let moved = float_claim(&[&["1/2", b], &[b, "1/2"]], &format!("{DEFINITE}witness_value = \"8388609/4503599627370496\"\n"));
+    let moved = float_claim(
+        &[&["1/2", b], &[b, "1/2"]],
+        &format!("{DEFINITE}witness_value = \"8388609/4503599627370496\"\n"),
+    );
     rejected("float-moved.toml", &moved, "did not run to completion");
     // hi one ulp (2^−52) below λ_max = 1 of the original matrix, with any shift: rejected.
-    let low = ok.replace(HI, "4503599627370495/4503599627370496").replace("hi_minus_lo = \"1/1073741824\"", "hi_minus_lo = \"-1/4503599627370496\"");
+    let low = ok.replace(HI, "4503599627370495/4503599627370496").replace(
+        "hi_minus_lo = \"1/1073741824\"",
+        "hi_minus_lo = \"-1/4503599627370496\"",
+    );
     rejected("float-low.toml", &low, "hi < lo");
-    let low = low.replace("lo = \"1\"", "lo = \"1/2\"").replace("hi_minus_lo = \"-1/4503599627370496\"", "hi_minus_lo = \"2251799813685247/4503599627370496\"").replace("witness_value = \"0\"", "witness_value = \"1\"");
+    let low = low
+        .replace("lo = \"1\"", "lo = \"1/2\"")
+        .replace(
+            "hi_minus_lo = \"-1/4503599627370496\"",
+            "hi_minus_lo = \"2251799813685247/4503599627370496\"",
+        )
+        .replace("witness_value = \"0\"", "witness_value = \"1\"");
     rejected("float-low2.toml", &low, "did not run to completion");
 }
 
@@ -215,7 +431,10 @@ fn a_verified_float_cholesky_bound_is_accepted_and_one_ulp_across_it_is_rejected
 const KT: &str = "lo = \"2\"\nhi = \"2\"\nhi_minus_lo = \"0\"\nlower = \"witness\"\nupper = \"kato-temple-cholesky\"\nv = [\"1\", \"0\", \"0\"]\nwitness_norm2 = \"1\"\nwitness_value = \"0\"\nmu = \"3/2\"\nrayleigh = \"2\"\nresidual = \"0\"\nupper_slack = \"0\"\n";
 
 fn kt(h11: &str, mu: &str) -> String {
-    float_claim(&[&["2", "0", "0"], &["0", h11, "0"], &["0", "0", "0"]], &KT.replace("mu = \"3/2\"", &format!("mu = \"{mu}\"")))
+    float_claim(
+        &[&["2", "0", "0"], &["0", h11, "0"], &["0", "0", "0"]],
+        &KT.replace("mu = \"3/2\"", &format!("mu = \"{mu}\"")),
+    )
 }
 
 #[test]
@@ -223,13 +442,25 @@ fn a_kato_temple_gap_by_float_cholesky_and_its_attacks() {
     let r = report("kt-ok.toml", &kt("1", "3/2"));
     assert!(r.passed(), "{r:?}");
     // λ₂ moved one ulp above μ (3/2 + 2^−52): μI − H + α·wwᵀ has eigenvalue −2^−52.
-    rejected("kt-gap.toml", &kt("6755399441055745/4503599627370496", "3/2"), "did not run to completion");
+    rejected(
+        "kt-gap.toml",
+        &kt("6755399441055745/4503599627370496", "3/2"),
+        "did not run to completion",
+    );
     // μ = λ₂ = 1 (with upper_slack unchanged): B = diag(1, 0, 1) has no room for the shift.
     rejected("kt-mu.toml", &kt("1", "1"), "did not run to completion");
     // A matrix entry that is not a binary64 number (1/3) cannot go the float route.
     rejected("kt-third.toml", &kt("1/3", "3/2"), "not a binary64");
     // The shift and the deflation are the kernel's: keys for them are malformed, and so are the
     // Kato–Temple keys with the definite route.
-    malformed("kt-shift.toml", &format!("{}shift = \"0\"\n", kt("1", "3/2")), "shift");
-    malformed("kt-keys.toml", &kt("1", "3/2").replace("kato-temple-cholesky", "definite-cholesky"), "mu");
+    malformed(
+        "kt-shift.toml",
+        &format!("{}shift = \"0\"\n", kt("1", "3/2")),
+        "shift",
+    );
+    malformed(
+        "kt-keys.toml",
+        &kt("1", "3/2").replace("kato-temple-cholesky", "definite-cholesky"),
+        "mu",
+    );
 }

@@ -6,27 +6,31 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::io::matrix::{enclosure_json, parse_theta};
-use dlncheck::cli::check::verdicts as check_verdicts;
-use dlncheck::cli::learner::evaluate as learner_evaluate;
-use dlncheck::cli::gd::{evaluate as gd_evaluate, RunOptions as GdRunOptions};
 use dlncheck::cli::audit::{ulp_f32, ulp_f64};
+use dlncheck::cli::check::verdicts as check_verdicts;
+use dlncheck::cli::gd::{RunOptions as GdRunOptions, evaluate as gd_evaluate};
+use dlncheck::cli::learner::evaluate as learner_evaluate;
 use dlncheck::cli::sharpness::{parse_width, rank_one_hessian};
 use dlncheck::cli::solve::Solved;
 pub use dlncheck::error::{Error, Result};
-use dlncheck::theory::generalization::{report as generalization_report, report_json as generalization_json};
-use dlncheck::io::instance::{parse_instance, parse_tree, read_instance, Instance, Tree};
-use dlncheck::models::loss::{hessian, Data};
-use dlncheck::io::npy::{parse_matrix as parse_npy, MAX_SIDE};
-use dlncheck::theory::optimum::solve as solve_t1;
-use dlncheck::numeric::rational::{abs, fmt_q, parse_q, Q};
+use dlncheck::io::instance::{Instance, Tree, parse_instance, parse_tree, read_instance};
+use dlncheck::io::matrix::{enclosure_json, parse_theta};
+use dlncheck::io::npy::{MAX_SIDE, parse_matrix as parse_npy};
+use dlncheck::models::loss::{Data, hessian};
+use dlncheck::numeric::rational::{Q, abs, fmt_q, parse_q};
 use dlncheck::numeric::scalar::q_to_f64;
-use dlncheck::spectra::certified::{check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width, Spectrum};
+use dlncheck::spectra::certified::{
+    Spectrum, check_symmetric, lambda_max as certified_lambda_max, rank_one_max, relative_width,
+};
+use dlncheck::theory::generalization::{
+    report as generalization_report, report_json as generalization_json,
+};
+use dlncheck::theory::optimum::solve as solve_t1;
 use dlncheck_kernel::tree::{Numbers, Table};
 // ---------------------------------------------------------------------------------------------
 
 use num_traits::{Signed, Zero};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 /// A matrix as Python hands it over: the bytes of a `.npy` file (float32/float64 arrays, saved
@@ -43,13 +47,21 @@ pub fn matrix(name: &str, src: &MatrixSource) -> Result<Vec<Vec<Q>>> {
     let m = match src {
         MatrixSource::Npy(bytes) => parse_npy(name, bytes)?,
         MatrixSource::Json(text) => {
-            let tree = parse_tree(&format!("{name}.json"), text).map_err(|e| rename(e, &format!("{name}.json"), name))?;
+            let tree = parse_tree(&format!("{name}.json"), text)
+                .map_err(|e| rename(e, &format!("{name}.json"), name))?;
             let t = Table::new(name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_q));
             let rows = t.list("matrix")?;
             if rows.is_empty() || rows.len() > MAX_SIDE {
-                return Err(Error::input(name, "matrix", format!("expected 1 to {MAX_SIDE} rows, found {}", rows.len())));
+                return Err(Error::input(
+                    name,
+                    "matrix",
+                    format!("expected 1 to {MAX_SIDE} rows, found {}", rows.len()),
+                ));
             }
-            rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]")))
+                .collect::<std::result::Result<Vec<_>, _>>()?
         }
     };
     check_symmetric(&m).map_err(|r| Error::input(name, "matrix", r))?;
@@ -59,8 +71,19 @@ pub fn matrix(name: &str, src: &MatrixSource) -> Result<Vec<Vec<Q>>> {
 /// The same error with the file name `from` replaced by `to`.
 fn rename(e: Error, from: &str, to: &str) -> Error {
     match e {
-        Error::File { file, reason } if file == from => Error::File { file: to.into(), reason },
-        Error::Input { file, field, reason } if file == from => Error::Input { file: to.into(), field, reason },
+        Error::File { file, reason } if file == from => Error::File {
+            file: to.into(),
+            reason,
+        },
+        Error::Input {
+            file,
+            field,
+            reason,
+        } if file == from => Error::Input {
+            file: to.into(),
+            field,
+            reason,
+        },
         other => other,
     }
 }
@@ -101,12 +124,23 @@ pub struct EstimateIn {
 
 /// Distance from `e` to the interval [lo, hi].
 fn distance(e: &Q, lo: &Q, hi: &Q) -> Q {
-    if e < lo { lo - e } else if e > hi { e - hi } else { Q::zero() }
+    if e < lo {
+        lo - e
+    } else if e > hi {
+        e - hi
+    } else {
+        Q::zero()
+    }
 }
 
 /// `audit --matrix FILE --estimate E --json`: the certified ends of the spectrum and one row per
 /// estimate, each compared with the enclosure of its end (the errors of `cli/audit.rs`).
-pub fn audit(name: &str, src: &MatrixSource, estimates: &[EstimateIn], width: &str) -> Result<Value> {
+pub fn audit(
+    name: &str,
+    src: &MatrixSource,
+    estimates: &[EstimateIn],
+    width: &str,
+) -> Result<Value> {
     let w = parse_width(width)?;
     let h = matrix(name, src)?;
     let s = Spectrum::of(&h, &w);
@@ -119,24 +153,46 @@ pub fn audit(name: &str, src: &MatrixSource, estimates: &[EstimateIn], width: &s
         let (precision, ulp) = match est.precision.as_str() {
             "f32" => ("f32", ulp_f32(f as f32)),
             "f64" => ("f64", ulp_f64(f)),
-            other => return Err(Error::Usage(format!("--precision: `{other}` (expected f32 or f64)"))),
+            other => {
+                return Err(Error::Usage(format!(
+                    "--precision: `{other}` (expected f32 or f64)"
+                )));
+            }
         };
         // SPEC §7: the end of the spectrum the estimate is nearest (ties: λ_max); or as given.
         let end = match est.end.as_deref() {
             Some("lambda_max") => "lambda_max",
             Some("lambda_min") => "lambda_min",
-            Some(other) => return Err(Error::Usage(format!("end: `{other}` (expected lambda_max or lambda_min)"))),
+            Some(other) => {
+                return Err(Error::Usage(format!(
+                    "end: `{other}` (expected lambda_max or lambda_min)"
+                )));
+            }
             None => {
                 let (dmax, dmin) = (distance(&e, &max.0, &max.1), distance(&e, &min.0, &min.1));
-                if dmin < dmax { "lambda_min" } else { "lambda_max" }
+                if dmin < dmax {
+                    "lambda_min"
+                } else {
+                    "lambda_max"
+                }
             }
         };
         let (lo, hi) = if end == "lambda_max" { &max } else { &min };
         let abs_lo = distance(&e, lo, hi);
         let abs_hi = abs(&(&e - lo)).max(abs(&(&e - hi)));
-        let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() { abs(lo).min(abs(hi)) } else { Q::zero() };
+        let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() {
+            abs(lo).min(abs(hi))
+        } else {
+            Q::zero()
+        };
         let mag_hi = abs(lo).max(abs(hi));
-        let ratio = |a: &Q, b: &Q| if b.is_zero() { None } else { Some(q_to_f64(&(a / b))) };
+        let ratio = |a: &Q, b: &Q| {
+            if b.is_zero() {
+                None
+            } else {
+                Some(q_to_f64(&(a / b)))
+            }
+        };
         rows.push(json!({
             "method": "outside estimate",
             "precision": precision,
@@ -177,7 +233,8 @@ impl InstanceSource {
         match self {
             InstanceSource::Path(p) => read_instance(p),
             InstanceSource::Json { name, text } => {
-                let tree: Tree = serde_json::from_str(text).map_err(|e| Error::file(name, format!("malformed JSON: {e}")))?;
+                let tree: Tree = serde_json::from_str(text)
+                    .map_err(|e| Error::file(name, format!("malformed JSON: {e}")))?;
                 parse_instance(name, &tree)
             }
         }
@@ -189,10 +246,22 @@ pub fn solve(src: &InstanceSource) -> Result<Value> {
     let inst = src.load()?;
     let t1 = solve_t1(&inst)?;
     let generalization = generalization_report(&inst)?.map(|r| generalization_json(&r));
-    let solved = Solved { file: src.name(), model: inst.model.name().to_string(), d: inst.dim(), t1, generalization };
+    let solved = Solved {
+        file: src.name(),
+        model: inst.model.name().to_string(),
+        d: inst.dim(),
+        t1,
+        generalization,
+    };
     let mut bytes = Vec::new();
-    solved.write(&mut bytes).map_err(|e| Error::Output { file: "<memory>".into(), reason: e.to_string() })?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Output { file: "<memory>".into(), reason: e.to_string() })
+    solved.write(&mut bytes).map_err(|e| Error::Output {
+        file: "<memory>".into(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Output {
+        file: "<memory>".into(),
+        reason: e.to_string(),
+    })
 }
 
 /// Arguments of [`gd`] (those of `dlncheck gd` that do not write files).
@@ -212,7 +281,19 @@ pub struct GdArgs {
 pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
     let inst = src.load()?;
     let name = src.name();
-    let opts = GdRunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record: a.trace, progress: false, claim: false, certify_every: None };
+    let opts = GdRunOptions {
+        lr: &a.lr,
+        steps: a.steps,
+        precision: &a.precision,
+        tol: a.tol.as_deref(),
+        certify: a.certify,
+        bits: a.bits,
+        checks: a.checks,
+        record: a.trace,
+        progress: false,
+        claim: false,
+        certify_every: None,
+    };
     let ev = gd_evaluate(&inst, Path::new(&name), &opts)?;
     let mut out = ev.json;
     if a.trace {
@@ -231,11 +312,20 @@ pub fn learner(src: &InstanceSource, lr: &str, steps: u64, bits: Option<u64>) ->
 /// `sharpness --instance FILE --theta LIST --json` computes it: the secular equation of
 /// diagonal plus rank one for `shared` (O(d), the Hessian is never formed), the exact dense
 /// Hessian otherwise.
-pub fn sharpness_of(model: &str, x: &[String], y: &str, theta: &[String], width: &str) -> Result<Value> {
+pub fn sharpness_of(
+    model: &str,
+    x: &[String],
+    y: &str,
+    theta: &[String],
+    width: &str,
+) -> Result<Value> {
     let w = parse_width(width)?;
     let tree = Tree::Table(vec![
         ("model".into(), Tree::Str(model.into())),
-        ("x".into(), Tree::List(x.iter().map(|s| Tree::Str(s.clone())).collect())),
+        (
+            "x".into(),
+            Tree::List(x.iter().map(|s| Tree::Str(s.clone())).collect()),
+        ),
         ("y".into(), Tree::Str(y.into())),
     ]);
     let inst = parse_instance("data", &tree)?;

@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
 /// How often the waiting thread checks for Ctrl-C.
@@ -39,11 +39,15 @@ where
         .name("dlncheck".into())
         .stack_size(STACK)
         .spawn(move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f().map(|v| v.to_string())));
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                f().map(|v| v.to_string())
+            }));
             // The receiver is gone when the call was interrupted: the result is dropped.
             let _ = tx.send(outcome);
         })
-        .map_err(|e| PyRuntimeError::new_err(format!("dlncheck: cannot start a worker thread: {e}")))?;
+        .map_err(|e| {
+            PyRuntimeError::new_err(format!("dlncheck: cannot start a worker thread: {e}"))
+        })?;
     let mut rx = rx;
     loop {
         // `Receiver` is not `Sync`: it moves into the GIL-free closure and back out.
@@ -53,11 +57,21 @@ where
             Ok(Ok(Ok(text))) => return Ok(text),
             Ok(Ok(Err(e))) => return Err(PyValueError::new_err(e.to_string())),
             Ok(Err(payload)) => {
-                let what = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "unknown panic".into());
-                return Err(PyRuntimeError::new_err(format!("dlncheck internal error (a bug; please report it with the input): {what}")));
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                return Err(PyRuntimeError::new_err(format!(
+                    "dlncheck internal error (a bug; please report it with the input): {what}"
+                )));
             }
             Err(RecvTimeoutError::Timeout) => py.check_signals()?,
-            Err(RecvTimeoutError::Disconnected) => return Err(PyRuntimeError::new_err("dlncheck internal error: the worker thread ended without a result")),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err(
+                    "dlncheck internal error: the worker thread ended without a result",
+                ));
+            }
         }
     }
 }
@@ -66,43 +80,82 @@ fn matrix_source(npy: Option<&Bound<'_, PyBytes>>, json: Option<String>) -> PyRe
     match (npy, json) {
         (Some(b), None) => Ok(MatrixSource::Npy(b.as_bytes().to_vec())),
         (None, Some(t)) => Ok(MatrixSource::Json(t)),
-        _ => Err(PyValueError::new_err("internal: give exactly one of npy, json")),
+        _ => Err(PyValueError::new_err(
+            "internal: give exactly one of npy, json",
+        )),
     }
 }
 
-fn instance_source(path: Option<String>, name: String, text: Option<String>) -> PyResult<InstanceSource> {
+fn instance_source(
+    path: Option<String>,
+    name: String,
+    text: Option<String>,
+) -> PyResult<InstanceSource> {
     match (path, text) {
         (Some(p), None) => Ok(InstanceSource::Path(PathBuf::from(p))),
         (None, Some(text)) => Ok(InstanceSource::Json { name, text }),
-        _ => Err(PyValueError::new_err("internal: give exactly one of path, text")),
+        _ => Err(PyValueError::new_err(
+            "internal: give exactly one of path, text",
+        )),
     }
 }
 
 #[pyfunction]
 #[pyo3(signature = (name, npy, json, width))]
-fn _lambda_max(py: Python<'_>, name: String, npy: Option<Bound<'_, PyBytes>>, json: Option<String>, width: String) -> PyResult<String> {
+fn _lambda_max(
+    py: Python<'_>,
+    name: String,
+    npy: Option<Bound<'_, PyBytes>>,
+    json: Option<String>,
+    width: String,
+) -> PyResult<String> {
     let src = matrix_source(npy.as_ref(), json)?;
     run(py, move || bridge::lambda_max(&name, &src, &width))
 }
 
 #[pyfunction]
 #[pyo3(signature = (name, npy, json, width))]
-fn _spectrum(py: Python<'_>, name: String, npy: Option<Bound<'_, PyBytes>>, json: Option<String>, width: String) -> PyResult<String> {
+fn _spectrum(
+    py: Python<'_>,
+    name: String,
+    npy: Option<Bound<'_, PyBytes>>,
+    json: Option<String>,
+    width: String,
+) -> PyResult<String> {
     let src = matrix_source(npy.as_ref(), json)?;
     run(py, move || bridge::spectrum(&name, &src, &width))
 }
 
 #[pyfunction]
 #[pyo3(signature = (name, npy, json, estimates, width))]
-fn _audit(py: Python<'_>, name: String, npy: Option<Bound<'_, PyBytes>>, json: Option<String>, estimates: Vec<(String, String, Option<String>)>, width: String) -> PyResult<String> {
+fn _audit(
+    py: Python<'_>,
+    name: String,
+    npy: Option<Bound<'_, PyBytes>>,
+    json: Option<String>,
+    estimates: Vec<(String, String, Option<String>)>,
+    width: String,
+) -> PyResult<String> {
     let src = matrix_source(npy.as_ref(), json)?;
-    let estimates: Vec<EstimateIn> = estimates.into_iter().map(|(text, precision, end)| EstimateIn { text, precision, end }).collect();
+    let estimates: Vec<EstimateIn> = estimates
+        .into_iter()
+        .map(|(text, precision, end)| EstimateIn {
+            text,
+            precision,
+            end,
+        })
+        .collect();
     run(py, move || bridge::audit(&name, &src, &estimates, &width))
 }
 
 #[pyfunction]
 #[pyo3(signature = (path, name, text))]
-fn _solve(py: Python<'_>, path: Option<String>, name: String, text: Option<String>) -> PyResult<String> {
+fn _solve(
+    py: Python<'_>,
+    path: Option<String>,
+    name: String,
+    text: Option<String>,
+) -> PyResult<String> {
     let src = instance_source(path, name, text)?;
     run(py, move || bridge::solve(&src))
 }
@@ -110,23 +163,62 @@ fn _solve(py: Python<'_>, path: Option<String>, name: String, text: Option<Strin
 #[pyfunction]
 #[pyo3(signature = (path, name, text, lr, steps, precision, tol, checks, certify, bits, trace))]
 #[allow(clippy::too_many_arguments)]
-fn _gd(py: Python<'_>, path: Option<String>, name: String, text: Option<String>, lr: String, steps: Option<u64>, precision: String, tol: Option<String>, checks: bool, certify: bool, bits: Option<u64>, trace: bool) -> PyResult<String> {
+fn _gd(
+    py: Python<'_>,
+    path: Option<String>,
+    name: String,
+    text: Option<String>,
+    lr: String,
+    steps: Option<u64>,
+    precision: String,
+    tol: Option<String>,
+    checks: bool,
+    certify: bool,
+    bits: Option<u64>,
+    trace: bool,
+) -> PyResult<String> {
     let src = instance_source(path, name, text)?;
-    let args = GdArgs { lr, steps, precision, tol, checks, certify, bits, trace };
+    let args = GdArgs {
+        lr,
+        steps,
+        precision,
+        tol,
+        checks,
+        certify,
+        bits,
+        trace,
+    };
     run(py, move || bridge::gd(&src, &args))
 }
 
 #[pyfunction]
 #[pyo3(signature = (path, name, text, lr, steps, bits))]
-fn _learner(py: Python<'_>, path: Option<String>, name: String, text: Option<String>, lr: String, steps: u64, bits: Option<u64>) -> PyResult<String> {
+fn _learner(
+    py: Python<'_>,
+    path: Option<String>,
+    name: String,
+    text: Option<String>,
+    lr: String,
+    steps: u64,
+    bits: Option<u64>,
+) -> PyResult<String> {
     let src = instance_source(path, name, text)?;
     run(py, move || bridge::learner(&src, &lr, steps, bits))
 }
 
 #[pyfunction]
 #[pyo3(signature = (model, x, y, theta, width))]
-fn _sharpness_of(py: Python<'_>, model: String, x: Vec<String>, y: String, theta: Vec<String>, width: String) -> PyResult<String> {
-    run(py, move || bridge::sharpness_of(&model, &x, &y, &theta, &width))
+fn _sharpness_of(
+    py: Python<'_>,
+    model: String,
+    x: Vec<String>,
+    y: String,
+    theta: Vec<String>,
+    width: String,
+) -> PyResult<String> {
+    run(py, move || {
+        bridge::sharpness_of(&model, &x, &y, &theta, &width)
+    })
 }
 
 #[pyfunction]

@@ -14,16 +14,19 @@
 
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
-use crate::io::matrix::{enclosure_json, parse_entry, parse_theta, parse_width, read_exact_tree, read_for_audit, route, Asymmetry, Entries, Matrix};
+use crate::io::matrix::{
+    Asymmetry, Entries, Matrix, enclosure_json, parse_entry, parse_theta, parse_width,
+    read_exact_tree, read_for_audit, route,
+};
 use crate::models::loss::{self, Data};
-use crate::numeric::rational::{abs, fmt_q, from_f64_exact, parse_q, Q};
-use crate::numeric::scalar::{q_to_f64, Scalar};
-use crate::spectra::certified::{MaxCertificate, FLOAT_ROUTE_MIN};
+use crate::numeric::rational::{Q, abs, fmt_q, from_f64_exact, parse_q};
+use crate::numeric::scalar::{Scalar, q_to_f64};
+use crate::spectra::certified::{FLOAT_ROUTE_MIN, MaxCertificate};
 use crate::spectra::estimate::{self, Dense, End, Estimate, Hessian, Operator};
 use crate::spectra::rank_one;
 use dlncheck_kernel::tree::{Table, Tree};
 use num_traits::{Float, Signed, Zero};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// What to audit: a matrix file or a network Hessian at θ.
@@ -110,24 +113,72 @@ pub fn ulp_f32(x: f32) -> Q {
     from_f64_exact((a.next_up() - a) as f64).unwrap_or_else(Q::zero)
 }
 
-fn row<T: Float + Into<f64>>(name: &str, method: &str, precision: &'static str, e: Estimate<T>, ulp: fn(T) -> Q, target: Option<End>) -> Row {
+fn row<T: Float + Into<f64>>(
+    name: &str,
+    method: &str,
+    precision: &'static str,
+    e: Estimate<T>,
+    ulp: fn(T) -> Q,
+    target: Option<End>,
+) -> Row {
     let v: f64 = e.value.into();
-    Row { name: name.into(), method: method.into(), precision, value: from_f64_exact(v).unwrap_or_else(Q::zero), ulp: ulp(e.value), iterations: Some(e.iterations), converged: Some(e.converged), target }
+    Row {
+        name: name.into(),
+        method: method.into(),
+        precision,
+        value: from_f64_exact(v).unwrap_or_else(Q::zero),
+        ulp: ulp(e.value),
+        iterations: Some(e.iterations),
+        converged: Some(e.converged),
+        target,
+    }
 }
 
-fn run_estimators<T: Float + Into<f64>>(op: &dyn Operator<T>, precision: &'static str, iters: usize, ulp: fn(T) -> Q, eps: T, max_only: bool) -> Vec<Row> {
+fn run_estimators<T: Float + Into<f64>>(
+    op: &dyn Operator<T>,
+    precision: &'static str,
+    iters: usize,
+    ulp: fn(T) -> Q,
+    eps: T,
+    max_only: bool,
+) -> Vec<Row> {
     let mut rows = vec![
-        row(&format!("power-{precision}"), "power", precision, estimate::power_iteration(op, iters, eps, 1), ulp, None),
-        row(&format!("lanczos-max-{precision}"), "lanczos", precision, estimate::lanczos(op, End::Largest, iters, eps, 1), ulp, Some(End::Largest)),
+        row(
+            &format!("power-{precision}"),
+            "power",
+            precision,
+            estimate::power_iteration(op, iters, eps, 1),
+            ulp,
+            None,
+        ),
+        row(
+            &format!("lanczos-max-{precision}"),
+            "lanczos",
+            precision,
+            estimate::lanczos(op, End::Largest, iters, eps, 1),
+            ulp,
+            Some(End::Largest),
+        ),
     ];
     if !max_only {
-        rows.push(row(&format!("lanczos-min-{precision}"), "lanczos", precision, estimate::lanczos(op, End::Smallest, iters, eps, 1), ulp, Some(End::Smallest)));
+        rows.push(row(
+            &format!("lanczos-min-{precision}"),
+            "lanczos",
+            precision,
+            estimate::lanczos(op, End::Smallest, iters, eps, 1),
+            ulp,
+            Some(End::Smallest),
+        ));
     }
     rows
 }
 
 fn hessian_op<T: Scalar<Ctx = ()>>(inst: &Instance, theta: &[Q]) -> Hessian<T> {
-    Hessian { model: inst.model, data: Data::from_instance(inst, &()), theta: theta.iter().map(|q| T::from_q(q, &())).collect() }
+    Hessian {
+        model: inst.model,
+        data: Data::from_instance(inst, &()),
+        theta: theta.iter().map(|q| T::from_q(q, &())).collect(),
+    }
 }
 
 /// The f64 and f32 copies of a matrix (f32 rounded from the exact value, as always below the
@@ -135,19 +186,32 @@ fn hessian_op<T: Scalar<Ctx = ()>>(inst: &Instance, theta: &[Q]) -> Hessian<T> {
 fn dense_ops(m: &Matrix) -> (Box<dyn Operator<f64>>, Box<dyn Operator<f32>>) {
     let f64s = m.f64s();
     let f32s: Vec<Vec<f32>> = if m.side() < FLOAT_ROUTE_MIN || matches!(m, Matrix::Rational(_)) {
-        m.rational().iter().map(|r| r.iter().map(|q| f32::from_q(q, &())).collect()).collect()
+        m.rational()
+            .iter()
+            .map(|r| r.iter().map(|q| f32::from_q(q, &())).collect())
+            .collect()
     } else {
-        f64s.iter().map(|r| r.iter().map(|x| *x as f32).collect()).collect()
+        f64s.iter()
+            .map(|r| r.iter().map(|x| *x as f32).collect())
+            .collect()
     };
     (Box::new(Dense(f64s)), Box::new(Dense(f32s)))
 }
 
 fn encl(c: &MaxCertificate) -> Encl {
-    Encl { lo: c.lo.clone(), hi: c.hi.clone(), certificate: route(c) }
+    Encl {
+        lo: c.lo.clone(),
+        hi: c.hi.clone(),
+        certificate: route(c),
+    }
 }
 
 fn encl_neg(c: &MaxCertificate) -> Encl {
-    Encl { lo: -&c.hi, hi: -&c.lo, certificate: format!("{} (of −H)", route(c)) }
+    Encl {
+        lo: -&c.hi,
+        hi: -&c.lo,
+        certificate: format!("{} (of −H)", route(c)),
+    }
 }
 
 /// The certified ends of a dense rational or binary64 matrix (λ_max alone with `max_only`).
@@ -161,7 +225,10 @@ fn dense_ends(m: &Matrix, width: &Q, max_only: bool) -> (Encl, Option<Encl>) {
 }
 
 fn diagonal_min(m: &[Vec<Q>]) -> Q {
-    (0..m.len()).map(|i| m[i][i].clone()).min().unwrap_or_else(Q::zero)
+    (0..m.len())
+        .map(|i| m[i][i].clone())
+        .min()
+        .unwrap_or_else(Q::zero)
 }
 
 /// Checks that an outside estimate is a finite number of its float type; returns its ulp.
@@ -171,17 +238,33 @@ fn outside(name: String, value: Q, precision: &'static str, what: &str) -> Resul
         _ => f64::from_q(&value, &()).is_finite(),
     };
     if !finite {
-        let range = if precision == "f32" { "3.4e38" } else { "1.8e308" };
-        return Err(Error::Usage(format!("{what}: lies beyond the {precision} range (±{range}): not an eigenvalue estimate")));
+        let range = if precision == "f32" {
+            "3.4e38"
+        } else {
+            "1.8e308"
+        };
+        return Err(Error::Usage(format!(
+            "{what}: lies beyond the {precision} range (±{range}): not an eigenvalue estimate"
+        )));
     }
-    Ok(Outside { name, value, precision })
+    Ok(Outside {
+        name,
+        value,
+        precision,
+    })
 }
 
 /// Parses an estimate's text (an exact decimal or p/q), refusing NaN and infinities clearly.
 fn estimate_value(text: &str, what: &str) -> Result<Q> {
-    let t = text.trim().trim_start_matches(['+', '-']).to_ascii_lowercase();
+    let t = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
     if t.starts_with("inf") || t == "nan" {
-        return Err(Error::Usage(format!("{what}: `{}` is not a finite number", text.trim())));
+        return Err(Error::Usage(format!(
+            "{what}: `{}` is not a finite number",
+            text.trim()
+        )));
     }
     parse_q(text).map_err(|r| Error::Usage(format!("{what}: {r}")))
 }
@@ -203,14 +286,22 @@ fn outside_estimates(o: &Options, default: &'static str) -> Result<Vec<Outside>>
             _ => (format!("estimate-{}", k + 1), *text),
         };
         let what = format!("--estimate `{text}`");
-        out.push(outside(name, estimate_value(value, &what)?, default, &what)?);
+        out.push(outside(
+            name,
+            estimate_value(value, &what)?,
+            default,
+            &what,
+        )?);
     }
     if let Some(path) = o.estimates_file {
         out.extend(read_estimates(path, default)?);
     }
     for (i, e) in out.iter().enumerate() {
         if out[..i].iter().any(|f| f.name == e.name) {
-            return Err(Error::Usage(format!("estimate name `{}` is given twice (names must be unique)", e.name)));
+            return Err(Error::Usage(format!(
+                "estimate name `{}` is given twice (names must be unique)",
+                e.name
+            )));
         }
     }
     Ok(out)
@@ -223,23 +314,43 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let bad = |field: &str, reason: String| Error::input(&file, field, reason);
-    let precision_of = |field: &str, p: &str| precision_name(p).ok_or_else(|| bad(field, format!("`{p}` (expected f32 or f64)")));
-    let check = |name: String, value: Q, precision: &'static str, field: String| -> Result<Outside> {
-        outside(name, value, precision, &field).map_err(|e| match e {
-            Error::Usage(r) => bad(&field, r.strip_prefix(&format!("{field}: ")).unwrap_or(&r).to_string()),
-            other => other,
-        })
+    let precision_of = |field: &str, p: &str| {
+        precision_name(p).ok_or_else(|| bad(field, format!("`{p}` (expected f32 or f64)")))
     };
+    let check =
+        |name: String, value: Q, precision: &'static str, field: String| -> Result<Outside> {
+            outside(name, value, precision, &field).map_err(|e| match e {
+                Error::Usage(r) => bad(
+                    &field,
+                    r.strip_prefix(&format!("{field}: "))
+                        .unwrap_or(&r)
+                        .to_string(),
+                ),
+                other => other,
+            })
+        };
     let mut out = Vec::new();
     match ext {
         "csv" => {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
-            let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-            let (_, header) = lines.next().ok_or_else(|| Error::file(&file, "empty: expected a header `name,value` and one row per estimate"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
+            let mut lines = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty());
+            let (_, header) = lines.next().ok_or_else(|| {
+                Error::file(
+                    &file,
+                    "empty: expected a header `name,value` and one row per estimate",
+                )
+            })?;
             let cols: Vec<&str> = header.split(',').map(str::trim).collect();
             for (i, c) in cols.iter().enumerate() {
                 if !["name", "value", "precision"].contains(c) {
-                    return Err(bad("header", format!("unknown column `{c}` (allowed: name, value, precision)")));
+                    return Err(bad(
+                        "header",
+                        format!("unknown column `{c}` (allowed: name, value, precision)"),
+                    ));
                 }
                 if cols[..i].contains(c) {
                     return Err(bad("header", format!("duplicate column `{c}`")));
@@ -250,35 +361,75 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
                 return Err(bad("header", "expected the columns name and value".into()));
             };
             for (l, line) in lines {
-                let fields: Vec<&str> = line.split(',').map(|f| f.trim().trim_matches('"')).collect();
+                let fields: Vec<&str> = line
+                    .split(',')
+                    .map(|f| f.trim().trim_matches('"'))
+                    .collect();
                 let field = |c: &str| format!("line {}: {c}", l + 1);
                 if fields.len() != cols.len() {
-                    return Err(bad(&format!("line {}", l + 1), format!("{} fields, the header has {}", fields.len(), cols.len())));
+                    return Err(bad(
+                        &format!("line {}", l + 1),
+                        format!("{} fields, the header has {}", fields.len(), cols.len()),
+                    ));
                 }
                 if fields[ni].is_empty() {
                     return Err(bad(&field("name"), "empty".into()));
                 }
                 let precision = match at("precision") {
-                    Some(pi) if !fields[pi].is_empty() => precision_of(&field("precision"), fields[pi])?,
+                    Some(pi) if !fields[pi].is_empty() => {
+                        precision_of(&field("precision"), fields[pi])?
+                    }
                     _ => default,
                 };
-                let value = estimate_value(fields[vi], "value").map_err(|e| bad(&field("value"), e.to_string().split_once(": ").map_or(String::new(), |(_, b)| b.to_string())))?;
-                out.push(check(fields[ni].to_string(), value, precision, field("value"))?);
+                let value = estimate_value(fields[vi], "value").map_err(|e| {
+                    bad(
+                        &field("value"),
+                        e.to_string()
+                            .split_once(": ")
+                            .map_or(String::new(), |(_, b)| b.to_string()),
+                    )
+                })?;
+                out.push(check(
+                    fields[ni].to_string(),
+                    value,
+                    precision,
+                    field("value"),
+                )?);
             }
         }
         "json" => {
             let (tree, _) = read_exact_tree(path)?;
             let value_of = |t: &Tree, field: &str| -> Result<Q> {
                 match t {
-                    Tree::Str(s) if crate::io::json_numbers::is_plain_number(s) => parse_entry(s).map_err(|r| bad(field, r)),
-                    Tree::Str(s) => estimate_value(s, "value").map_err(|e| bad(field, e.to_string().split_once(": ").map_or(String::new(), |(_, b)| b.to_string()))),
-                    other => Err(bad(field, format!("expected a number or a rational string, found {}", other.kind()))),
+                    Tree::Str(s) if crate::io::json_numbers::is_plain_number(s) => {
+                        parse_entry(s).map_err(|r| bad(field, r))
+                    }
+                    Tree::Str(s) => estimate_value(s, "value").map_err(|e| {
+                        bad(
+                            field,
+                            e.to_string()
+                                .split_once(": ")
+                                .map_or(String::new(), |(_, b)| b.to_string()),
+                        )
+                    }),
+                    other => Err(bad(
+                        field,
+                        format!(
+                            "expected a number or a rational string, found {}",
+                            other.kind()
+                        ),
+                    )),
                 }
             };
             match &tree {
                 Tree::Table(entries) => {
                     for (name, t) in entries {
-                        out.push(check(name.clone(), value_of(t, name)?, default, name.clone())?);
+                        out.push(check(
+                            name.clone(),
+                            value_of(t, name)?,
+                            default,
+                            name.clone(),
+                        )?);
                     }
                 }
                 Tree::List(items) => {
@@ -287,14 +438,31 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
                         let t = Table::new(&file, item, &at, &["name", "value", "precision"])?;
                         let name = t.str("name")?.to_string();
                         let value = value_of(t.req("value")?, &t.path("value"))?;
-                        let precision = if t.has("precision") { precision_of(&t.path("precision"), t.str("precision")?)? } else { default };
+                        let precision = if t.has("precision") {
+                            precision_of(&t.path("precision"), t.str("precision")?)?
+                        } else {
+                            default
+                        };
                         out.push(check(name, value, precision, t.path("value"))?);
                     }
                 }
-                other => return Err(Error::file(&file, format!("expected an object {{\"name\": value}} or a list of {{name, value, precision}}, found {}", other.kind()))),
+                other => {
+                    return Err(Error::file(
+                        &file,
+                        format!(
+                            "expected an object {{\"name\": value}} or a list of {{name, value, precision}}, found {}",
+                            other.kind()
+                        ),
+                    ));
+                }
             }
         }
-        _ => return Err(Error::file(&file, "--estimates: expected a .csv or .json file")),
+        _ => {
+            return Err(Error::file(
+                &file,
+                "--estimates: expected a .csv or .json file",
+            ));
+        }
     }
     if out.is_empty() {
         return Err(Error::file(&file, "no estimates"));
@@ -308,7 +476,10 @@ pub fn run(o: &Options) -> Result<i32> {
     let width = parse_width(o.width)?;
     let precisions: Vec<&'static str> = match o.precision {
         None => vec!["f32", "f64"],
-        Some(p) => vec![precision_name(p).ok_or_else(|| Error::Usage(format!("--precision: `{p}` (expected f32 or f64)")))?],
+        Some(p) => vec![
+            precision_name(p)
+                .ok_or_else(|| Error::Usage(format!("--precision: `{p}` (expected f32 or f64)")))?,
+        ],
     };
     let default = if precisions == ["f32"] { "f32" } else { "f64" };
     let outside = outside_estimates(o, default)?;
@@ -316,7 +487,10 @@ pub fn run(o: &Options) -> Result<i32> {
     match o.source {
         Source::Matrix(path) => {
             let matrices = read_for_audit(path, o.symmetrize)?;
-            let progress = super::sharpness::Progress::new(matrices.len(), matrices.iter().map(|r| r.matrix.side()).max().unwrap_or(0));
+            let progress = super::sharpness::Progress::new(
+                matrices.len(),
+                matrices.iter().map(|r| r.matrix.side()).max().unwrap_or(0),
+            );
             for r in matrices {
                 progress.start(&r.label, r.matrix.side());
                 let start = std::time::Instant::now();
@@ -325,7 +499,18 @@ pub fn run(o: &Options) -> Result<i32> {
                 let (ops64, ops32) = dense_ops(&r.matrix);
                 let h = r.matrix.rational();
                 let biggest = h.iter().flatten().map(abs).max().unwrap_or_else(Q::zero);
-                audited.push(Audited { label: r.label, d: h.len(), route: "dense", max, min, diagonal_min: diagonal_min(&h), seconds, ops64, ops32, entries: Some((r.entries, biggest, r.removed)) });
+                audited.push(Audited {
+                    label: r.label,
+                    d: h.len(),
+                    route: "dense",
+                    max,
+                    min,
+                    diagonal_min: diagonal_min(&h),
+                    seconds,
+                    ops64,
+                    ops32,
+                    entries: Some((r.entries, biggest, r.removed)),
+                });
                 progress.done();
             }
             progress.finish();
@@ -335,12 +520,23 @@ pub fn run(o: &Options) -> Result<i32> {
             let theta = parse_theta(&inst, theta)?;
             let label = format!("Hessian of {} at θ", instance.display());
             let start = std::time::Instant::now();
-            let (route, max, min, dmin, d) = match super::sharpness::rank_one_hessian(&inst, &theta) {
+            let (route, max, min, dmin, d) = match super::sharpness::rank_one_hessian(&inst, &theta)
+            {
                 Some((diag, a, c)) => {
                     let e = rank_one::ends(&diag, &a, &c, &width, o.max_only);
                     let how = "secular equation (diagonal + rank one): exact inertia of H − tI in O(d), sums rounded outward";
-                    let end = |(lo, hi): (Q, Q)| Encl { lo, hi, certificate: how.into() };
-                    ("secular equation (diagonal + rank one)", end(e.max), e.min.map(end), e.diagonal_min, diag.len())
+                    let end = |(lo, hi): (Q, Q)| Encl {
+                        lo,
+                        hi,
+                        certificate: how.into(),
+                    };
+                    (
+                        "secular equation (diagonal + rank one)",
+                        end(e.max),
+                        e.min.map(end),
+                        e.diagonal_min,
+                        diag.len(),
+                    )
                 }
                 None => {
                     let data = Data::<Q>::from_instance(&inst, &());
@@ -350,7 +546,18 @@ pub fn run(o: &Options) -> Result<i32> {
                 }
             };
             let seconds = start.elapsed().as_secs_f64();
-            audited.push(Audited { label, d, route, max, min, diagonal_min: dmin, seconds, ops64: Box::new(hessian_op::<f64>(&inst, &theta)), ops32: Box::new(hessian_op::<f32>(&inst, &theta)), entries: None });
+            audited.push(Audited {
+                label,
+                d,
+                route,
+                max,
+                min,
+                diagonal_min: dmin,
+                seconds,
+                ops64: Box::new(hessian_op::<f64>(&inst, &theta)),
+                ops32: Box::new(hessian_op::<f32>(&inst, &theta)),
+                entries: None,
+            });
         }
     }
     let batch = audited.len() > 1 || o.csv;
@@ -360,15 +567,42 @@ pub fn run(o: &Options) -> Result<i32> {
         if outside.is_empty() {
             for p in &precisions {
                 match *p {
-                    "f32" => rows.extend(run_estimators(a.ops32.as_ref(), "f32", o.iterations, ulp_f32, f32::EPSILON, o.max_only)),
-                    _ => rows.extend(run_estimators(a.ops64.as_ref(), "f64", o.iterations, ulp_f64, f64::EPSILON, o.max_only)),
+                    "f32" => rows.extend(run_estimators(
+                        a.ops32.as_ref(),
+                        "f32",
+                        o.iterations,
+                        ulp_f32,
+                        f32::EPSILON,
+                        o.max_only,
+                    )),
+                    _ => rows.extend(run_estimators(
+                        a.ops64.as_ref(),
+                        "f64",
+                        o.iterations,
+                        ulp_f64,
+                        f64::EPSILON,
+                        o.max_only,
+                    )),
                 }
             }
         } else {
             for e in &outside {
                 let f = q_to_f64(&e.value);
-                let ulp = if e.precision == "f32" { ulp_f32(f as f32) } else { ulp_f64(f) };
-                rows.push(Row { name: e.name.clone(), method: "outside estimate".into(), precision: e.precision, value: e.value.clone(), ulp, iterations: None, converged: None, target: None });
+                let ulp = if e.precision == "f32" {
+                    ulp_f32(f as f32)
+                } else {
+                    ulp_f64(f)
+                };
+                rows.push(Row {
+                    name: e.name.clone(),
+                    method: "outside estimate".into(),
+                    precision: e.precision,
+                    value: e.value.clone(),
+                    ulp,
+                    iterations: None,
+                    converged: None,
+                    target: None,
+                });
             }
         }
         let estimates: Vec<Value> = rows.iter().map(|r| audit_row(r, a)).collect();
@@ -399,19 +633,37 @@ pub fn run(o: &Options) -> Result<i32> {
         reports.push(report);
     }
     if o.csv {
-        out!("checkpoint,d,lambda_max_lo,lambda_max_hi,lambda_min_lo,lambda_min_hi,method,precision,end,estimate,inside,abs_error_hi,rel_error_hi,ulp_error_hi,name,verdict,rounding_scale_ends");
+        out!(
+            "checkpoint,d,lambda_max_lo,lambda_max_hi,lambda_min_lo,lambda_min_hi,method,precision,end,estimate,inside,abs_error_hi,rel_error_hi,ulp_error_hi,name,verdict,rounding_scale_ends"
+        );
         for r in &reports {
-            let at_scale: Vec<&str> = r["rounding_scale"]["ends"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+            let at_scale: Vec<&str> = r["rounding_scale"]["ends"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .collect();
             for e in r["estimates"].as_array().into_iter().flatten() {
                 let num = |v: &Value| v.as_f64().map_or(String::new(), |x| format!("{x:e}"));
                 out!(
                     "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                    super::sharpness::csv_field(r["name"].as_str().unwrap_or("")), r["d"],
-                    r["lambda_max"]["lo"].as_str().unwrap_or(""), r["lambda_max"]["hi"].as_str().unwrap_or(""),
-                    r["lambda_min"]["lo"].as_str().unwrap_or(""), r["lambda_min"]["hi"].as_str().unwrap_or(""),
-                    e["method"].as_str().unwrap_or(""), e["precision"].as_str().unwrap_or(""), e["end"].as_str().unwrap_or(""),
-                    e["estimate_exact"].as_str().unwrap_or(""), e["inside"], num(&e["abs_error"]["hi"]), num(&e["rel_error"]["hi"]), num(&e["ulp_error"]["hi"]),
-                    super::sharpness::csv_field(e["name"].as_str().unwrap_or("")), e["verdict"].as_str().unwrap_or(""), at_scale.join(" ")
+                    super::sharpness::csv_field(r["name"].as_str().unwrap_or("")),
+                    r["d"],
+                    r["lambda_max"]["lo"].as_str().unwrap_or(""),
+                    r["lambda_max"]["hi"].as_str().unwrap_or(""),
+                    r["lambda_min"]["lo"].as_str().unwrap_or(""),
+                    r["lambda_min"]["hi"].as_str().unwrap_or(""),
+                    e["method"].as_str().unwrap_or(""),
+                    e["precision"].as_str().unwrap_or(""),
+                    e["end"].as_str().unwrap_or(""),
+                    e["estimate_exact"].as_str().unwrap_or(""),
+                    e["inside"],
+                    num(&e["abs_error"]["hi"]),
+                    num(&e["rel_error"]["hi"]),
+                    num(&e["ulp_error"]["hi"]),
+                    super::sharpness::csv_field(e["name"].as_str().unwrap_or("")),
+                    e["verdict"].as_str().unwrap_or(""),
+                    at_scale.join(" ")
                 );
             }
         }
@@ -470,7 +722,11 @@ fn warnings(a: &Audited, report: &mut Value) -> Vec<String> {
                 ));
             }
         }
-        let bits = if *u == Q::new(1.into(), num_bigint::BigInt::from(1) << 24usize) { 24 } else { 53 };
+        let bits = if *u == Q::new(1.into(), num_bigint::BigInt::from(1) << 24usize) {
+            24
+        } else {
+            53
+        };
         report["rounding_scale"] = json!({"unit_roundoff": format!("2^-{bits}"), "threshold": q_to_f64(&tau), "threshold_exact": fmt_q(&tau), "ends": ends});
     }
     out
@@ -478,14 +734,22 @@ fn warnings(a: &Audited, report: &mut Value) -> Vec<String> {
 
 /// Distance from `e` to [lo, hi].
 fn distance(e: &Q, lo: &Q, hi: &Q) -> Q {
-    if e < lo { lo - e } else if e > hi { e - hi } else { Q::zero() }
+    if e < lo {
+        lo - e
+    } else if e > hi {
+        e - hi
+    } else {
+        Q::zero()
+    }
 }
 
 /// The audit of one estimate against the enclosure of its end of the spectrum, and its verdict.
 fn audit_row(r: &Row, a: &Audited) -> Value {
     let e = &r.value;
     let nearest = match &a.min {
-        Some(min) if distance(e, &min.lo, &min.hi) < distance(e, &a.max.lo, &a.max.hi) => End::Smallest,
+        Some(min) if distance(e, &min.lo, &min.hi) < distance(e, &a.max.lo, &a.max.hi) => {
+            End::Smallest
+        }
         _ => End::Largest,
     };
     let end = r.target.unwrap_or(nearest);
@@ -506,7 +770,11 @@ fn audit_row(r: &Row, a: &Audited) -> Value {
     };
     let abs_lo = distance(e, lo, hi);
     let abs_hi = abs(&(e - lo)).max(abs(&(e - hi)));
-    let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() { abs(lo).min(abs(hi)) } else { Q::zero() };
+    let mag_lo = if lo.is_negative() == hi.is_negative() && !lo.is_zero() {
+        abs(lo).min(abs(hi))
+    } else {
+        Q::zero()
+    };
     let mag_hi = abs(lo).max(abs(hi));
     // A bound that does not exist (a relative error over an enclosure containing 0) is absent,
     // never null; so are `iterations` and `converged` of an outside estimate.
@@ -547,24 +815,52 @@ fn audit_row(r: &Row, a: &Audited) -> Value {
 
 fn print_table(report: &Value) -> crate::error::Result<()> {
     let num = |v: &Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.3e}"));
-    out!("{} (d = {}, {} route, {:.3} s)", report["source"].as_str().unwrap_or(""), report["d"], report["route"].as_str().unwrap_or(""), report["seconds"].as_f64().unwrap_or(0.0));
+    out!(
+        "{} (d = {}, {} route, {:.3} s)",
+        report["source"].as_str().unwrap_or(""),
+        report["d"],
+        report["route"].as_str().unwrap_or(""),
+        report["seconds"].as_f64().unwrap_or(0.0)
+    );
     if let Some(entries) = report["entries"].as_str() {
         out!("  entries: {entries}");
     }
     if let Some(s) = report.get("symmetrized") {
         let at = &s["at"];
-        out!("  symmetrized: (H + Hᵀ)/2 exactly; removed max |H_ij − H_ji| = {} ≈ {:e} at [{}][{}]", s["max_asymmetry"].as_str().unwrap_or(""), s["max_asymmetry_decimal"].as_f64().unwrap_or(0.0), at[0], at[1]);
+        out!(
+            "  symmetrized: (H + Hᵀ)/2 exactly; removed max |H_ij − H_ji| = {} ≈ {:e} at [{}][{}]",
+            s["max_asymmetry"].as_str().unwrap_or(""),
+            s["max_asymmetry_decimal"].as_f64().unwrap_or(0.0),
+            at[0],
+            at[1]
+        );
     }
     for end in ["lambda_max", "lambda_min"] {
         let e = &report[end];
         match e["lo"].as_str() {
-            Some(lo) => out!("  {end} in [{lo}, {}]  (relative width {})", e["hi"].as_str().unwrap_or(""), num(&e["relative_width"])),
+            Some(lo) => out!(
+                "  {end} in [{lo}, {}]  (relative width {})",
+                e["hi"].as_str().unwrap_or(""),
+                num(&e["relative_width"])
+            ),
             None => out!("  {end} not computed (--max-only)"),
         }
     }
-    out!("  {:<20} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside  verdict", "name", "prec", "end", "iters", "estimate", "abs err", "rel err", "ulp err");
+    out!(
+        "  {:<20} {:<4} {:<10} {:>6} {:>24} {:>10} {:>10} {:>10}  inside  verdict",
+        "name",
+        "prec",
+        "end",
+        "iters",
+        "estimate",
+        "abs err",
+        "rel err",
+        "ulp err"
+    );
     for r in report["estimates"].as_array().into_iter().flatten() {
-        let iters = r["iterations"].as_u64().map_or("-".to_string(), |i| i.to_string());
+        let iters = r["iterations"]
+            .as_u64()
+            .map_or("-".to_string(), |i| i.to_string());
         out!(
             "  {:<20} {:<4} {:<10} {:>6} {:>24.16e} {:>10} {:>10} {:>10}  {:<6}  {}",
             r["name"].as_str().unwrap_or(""),
@@ -575,7 +871,11 @@ fn print_table(report: &Value) -> crate::error::Result<()> {
             num(&r["abs_error"]["hi"]),
             num(&r["rel_error"]["hi"]),
             num(&r["ulp_error"]["hi"]),
-            if r["inside"] == json!(true) { "yes" } else { "no" },
+            if r["inside"] == json!(true) {
+                "yes"
+            } else {
+                "no"
+            },
             r["verdict"].as_str().unwrap_or("")
         );
     }

@@ -1,7 +1,7 @@
 //! `dlncheck certify FILE -o OUT`: solve an instance and write a claim file with certificates.
 
-use crate::io::claims;
 use crate::error::Result;
+use crate::io::claims;
 use std::path::Path;
 
 /// Writes the T1 claims (and the T1-G claims when a teacher is given) of the instance at `input` to `out` (atomically), after checking them
@@ -13,8 +13,16 @@ pub fn run(input: &Path, out: &Path, title: Option<&str>, slacks: bool) -> Resul
     let with_teacher = !generalization.is_empty();
     claims.extend(generalization);
     let default_title = format!("T1 claims for {}", input.display());
-    let file = claims::claim_file(title.unwrap_or(&default_title), Some(claims::claim_instance(&inst, with_teacher, false)), claims);
+    let file = claims::claim_file(
+        title.unwrap_or(&default_title),
+        Some(claims::claim_instance(&inst, with_teacher, false)),
+        claims,
+    );
     let report = claims::verify_and_write(out, &file)?;
-    eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), report.verdicts.len());
+    eprintln!(
+        "wrote {} ({} claims, verified by the kernel)",
+        out.display(),
+        report.verdicts.len()
+    );
     Ok(0)
 }

@@ -23,7 +23,11 @@ pub fn collect(path: &Path) -> std::io::Result<Vec<PathBuf>> {
             let p = entry?.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".claim.toml") || n.ends_with(".claim.json")) {
+            } else if p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".claim.toml") || n.ends_with(".claim.json"))
+            {
                 out.push(p);
             }
         }
@@ -44,12 +48,19 @@ pub struct Verdicts {
 
 /// Checks every claim file under `paths` with the kernel (see [`Verdicts`]).
 pub fn verdicts(paths: &[PathBuf]) -> Verdicts {
-    let roots = if paths.is_empty() { vec![PathBuf::from("proofs")] } else { paths.to_vec() };
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from("proofs")]
+    } else {
+        paths.to_vec()
+    };
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in &roots {
         match collect(root) {
-            Ok(f) if f.is_empty() => errors.push(format!("{}: no claim files (*.claim.toml, *.claim.json) found", root.display())),
+            Ok(f) if f.is_empty() => errors.push(format!(
+                "{}: no claim files (*.claim.toml, *.claim.json) found",
+                root.display()
+            )),
             Ok(f) => files.extend(f),
             Err(e) => errors.push(format!("{}: cannot read: {e}", root.display())),
         }
@@ -114,21 +125,50 @@ pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
         out!("");
         for s in j["files"].as_array().into_iter().flatten() {
             match s["claims"].as_u64() {
-                Some(n) => out!("{}: {} of {n} claims verified; {}", s["file"].as_str().unwrap_or(""), s["verified"], s["expect"].as_str().unwrap_or("")),
+                Some(n) => out!(
+                    "{}: {} of {n} claims verified; {}",
+                    s["file"].as_str().unwrap_or(""),
+                    s["verified"],
+                    s["expect"].as_str().unwrap_or("")
+                ),
                 None => out!("{}: MALFORMED", s["file"].as_str().unwrap_or("")),
             }
         }
-        out!("{} verified, {} rejected, {} malformed file(s), {} file(s) not matching expect", j["verified"], j["rejected"], j["malformed"], j["expect_not_matched"]);
+        out!(
+            "{} verified, {} rejected, {} malformed file(s), {} file(s) not matching expect",
+            j["verified"],
+            j["rejected"],
+            j["malformed"],
+            j["expect_not_matched"]
+        );
     }
     Ok(v.exit)
 }
 
 fn print_table(rows: &[serde_json::Value]) -> Result<()> {
-    let w_file = rows.iter().map(|r| r["file"].as_str().map_or(0, str::len)).max().unwrap_or(4).max(4);
-    let w_kind = rows.iter().map(|r| r["kind"].as_str().map_or(1, str::len)).max().unwrap_or(4).max(4);
-    out!("{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  detail", "file", "claim", "kind", "status");
+    let w_file = rows
+        .iter()
+        .map(|r| r["file"].as_str().map_or(0, str::len))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_kind = rows
+        .iter()
+        .map(|r| r["kind"].as_str().map_or(1, str::len))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    out!(
+        "{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  detail",
+        "file",
+        "claim",
+        "kind",
+        "status"
+    );
     for r in rows {
-        let claim = r["claim"].as_u64().map_or("-".to_string(), |c| c.to_string());
+        let claim = r["claim"]
+            .as_u64()
+            .map_or("-".to_string(), |c| c.to_string());
         out!(
             "{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  {}",
             r["file"].as_str().unwrap_or(""),

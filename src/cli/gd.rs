@@ -1,11 +1,13 @@
 //! `dlncheck gd FILE --lr ETA --steps K [--precision P] [--json]`: one gradient-descent run
 //! (SPEC §4, §7), its final state, optional per-step trace and the checks C1–C3.
 
-use crate::io::claims::write_atomic;
-use crate::dynamics::gd::{self as dynamics, decimal, Options, Points, Precision, Problem, Stop, Summary};
+use crate::dynamics::gd::{
+    self as dynamics, Options, Points, Precision, Problem, Stop, Summary, decimal,
+};
 use crate::error::{Error, Result};
-use crate::numeric::rational::{fmt_q, Q};
-use serde_json::{json, Value};
+use crate::io::claims::write_atomic;
+use crate::numeric::rational::{Q, fmt_q};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `gd`.
@@ -38,15 +40,32 @@ pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Res
     use dlncheck_kernel::instance::{Init, Model};
     let name = file.display().to_string();
     if inst.x.len() > 1 {
-        return Err(Error::input(&name, "X", format!("--certify: certified GD (SPEC §4.1) is proved for one data point, this file has n = {} (run without --certify; --checks certifies S at the endpoint)", inst.x.len())));
+        return Err(Error::input(
+            &name,
+            "X",
+            format!(
+                "--certify: certified GD (SPEC §4.1) is proved for one data point, this file has n = {} (run without --certify; --checks certifies S at the endpoint)",
+                inst.x.len()
+            ),
+        ));
     }
     if inst.model != Model::Shared || !inst.one_point {
-        return Err(Error::input(&name, "model", "certified GD (SPEC §4.1) needs model shared and one data point `x`"));
+        return Err(Error::input(
+            &name,
+            "model",
+            "certified GD (SPEC §4.1) needs model shared and one data point `x`",
+        ));
     }
     let alpha = match &inst.init {
         None => Q::new(1.into(), 10.into()),
         Some(Init::Alpha(a)) => a.clone(),
-        Some(Init::Theta(_)) => return Err(Error::input(&name, "init.theta", "certified GD starts from w0 = α·1: give init.alpha")),
+        Some(Init::Theta(_)) => {
+            return Err(Error::input(
+                &name,
+                "init.theta",
+                "certified GD starts from w0 = α·1: give init.alpha",
+            ));
+        }
     };
     Ok((inst.x[0].clone(), alpha))
 }
@@ -54,7 +73,10 @@ pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Res
 /// Checks the step limit of certified GD.
 pub fn certified_steps(k: u64) -> Result<u64> {
     if k > crate::dynamics::certified_gd::MAX_STEPS {
-        return Err(Error::Usage(format!("--steps {k}: certified GD runs at most {} steps (the kernel's limit)", crate::dynamics::certified_gd::MAX_STEPS)));
+        return Err(Error::Usage(format!(
+            "--steps {k}: certified GD runs at most {} steps (the kernel's limit)",
+            crate::dynamics::certified_gd::MAX_STEPS
+        )));
     }
     Ok(k)
 }
@@ -62,7 +84,12 @@ pub fn certified_steps(k: u64) -> Result<u64> {
 /// Checks `--bits`.
 pub fn bits(b: Option<u64>) -> Result<Option<u64>> {
     match b {
-        Some(p) if !(2..=crate::dynamics::certified_gd::MAX_BITS).contains(&p) => Err(Error::Usage(format!("--bits must be in 2..={}", crate::dynamics::certified_gd::MAX_BITS))),
+        Some(p) if !(2..=crate::dynamics::certified_gd::MAX_BITS).contains(&p) => {
+            Err(Error::Usage(format!(
+                "--bits must be in 2..={}",
+                crate::dynamics::certified_gd::MAX_BITS
+            )))
+        }
         _ => Ok(b),
     }
 }
@@ -77,12 +104,25 @@ pub fn claim_instance(inst: &crate::io::instance::Instance, teacher: bool) -> Va
 }
 
 /// Validated run settings shared by `gd` and `sweep`.
-pub fn options(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: bool) -> Result<Options> {
+pub fn options(
+    eta: Q,
+    steps: u64,
+    prec: Precision,
+    tol: Option<&str>,
+    record: bool,
+) -> Result<Options> {
     options_keeping(eta, steps, prec, tol, record, 0)
 }
 
 /// [`options`] that also keep θ every `keep` steps of the record (0: never).
-pub fn options_keeping(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, record: bool, keep: u64) -> Result<Options> {
+pub fn options_keeping(
+    eta: Q,
+    steps: u64,
+    prec: Precision,
+    tol: Option<&str>,
+    record: bool,
+    keep: u64,
+) -> Result<Options> {
     if steps == 0 {
         return Err(Error::Usage("--steps must be at least 1".into()));
     }
@@ -94,12 +134,21 @@ pub fn options_keeping(eta: Q, steps: u64, prec: Precision, tol: Option<&str>, r
     }
     let rel_tol = match tol {
         None => prec.default_rel_tol(),
-        Some(t) => crate::numeric::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?,
+        Some(t) => {
+            crate::numeric::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?
+        }
     };
     if rel_tol < Q::from_integer(0.into()) {
         return Err(Error::Usage("--tol must be ≥ 0".into()));
     }
-    Ok(Options { eta, max_steps: steps, rel_tol, record, secular_iters: dynamics::precision::secular_iters(prec), keep_theta_every: keep })
+    Ok(Options {
+        eta,
+        max_steps: steps,
+        rel_tol,
+        record,
+        secular_iters: dynamics::precision::secular_iters(prec),
+        keep_theta_every: keep,
+    })
 }
 
 /// Parses `--precision`.
@@ -117,7 +166,11 @@ pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
     let digits = s.precision.digits();
     let beta = crate::models::model::beta(model, &s.theta);
     // With n > 1 points S is a binary64 value (docs/trajectory.md): 17 digits.
-    let sd = if s.residuals.len() > 1 { digits.min(17) } else { digits };
+    let sd = if s.residuals.len() > 1 {
+        digits.min(17)
+    } else {
+        digits
+    };
     let mut v = json!({
         "loss": decimal(&s.loss, digits),
         "sharpness": decimal(&s.sharpness, sd),
@@ -132,7 +185,12 @@ pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
         if let Some(m) = v.as_object_mut() {
             m.remove("residual");
         }
-        v["residuals"] = json!(s.residuals.iter().map(|r| decimal(r, digits)).collect::<Vec<_>>());
+        v["residuals"] = json!(
+            s.residuals
+                .iter()
+                .map(|r| decimal(r, digits))
+                .collect::<Vec<_>>()
+        );
     }
     add_exact_blocks(&mut v, model, &s.theta);
     v
@@ -193,10 +251,18 @@ pub fn trace_rows(s: &Summary, certified: &[CertifiedStep]) -> Vec<Value> {
         .collect()
 }
 
-fn write_trace(path: &Path, s: &Summary, certified: &[CertifiedStep], with_certified: bool) -> Result<()> {
+fn write_trace(
+    path: &Path,
+    s: &Summary,
+    certified: &[CertifiedStep],
+    with_certified: bool,
+) -> Result<()> {
     use crate::io::format::decimal_outward;
     let text = if path.extension().is_some_and(|e| e == "json") {
-        serde_json::to_string_pretty(&trace_rows(s, certified)).map_err(|e| Error::Output { file: path.display().to_string(), reason: e.to_string() })? + "\n"
+        serde_json::to_string_pretty(&trace_rows(s, certified)).map_err(|e| Error::Output {
+            file: path.display().to_string(),
+            reason: e.to_string(),
+        })? + "\n"
     } else {
         let d = s.records.first().map_or(0, |r| r.beta.len());
         let mut out = String::from("step,loss,sharpness,norm");
@@ -209,10 +275,24 @@ fn write_trace(path: &Path, s: &Summary, certified: &[CertifiedStep], with_certi
         }
         out.push('\n');
         for r in &s.records {
-            out += &format!("{},{},{},{},{},{}", r.step, r.loss, r.sharpness, r.norm, r.beta.join(","), r.sharpness_end);
+            out += &format!(
+                "{},{},{},{},{},{}",
+                r.step,
+                r.loss,
+                r.sharpness,
+                r.norm,
+                r.beta.join(","),
+                r.sharpness_end
+            );
             if with_certified {
                 match certified.iter().find(|c| c.step == r.step) {
-                    Some(c) => out += &format!(",{},{}", decimal_outward(&c.lo, CERTIFIED_DIGITS, false), decimal_outward(&c.hi, CERTIFIED_DIGITS, true)),
+                    Some(c) => {
+                        out += &format!(
+                            ",{},{}",
+                            decimal_outward(&c.lo, CERTIFIED_DIGITS, false),
+                            decimal_outward(&c.hi, CERTIFIED_DIGITS, true)
+                        )
+                    }
                     None => out += ",,",
                 }
             }
@@ -231,7 +311,12 @@ pub fn certify_trajectory(points: &Points, s: &Summary) -> Vec<CertifiedStep> {
         .filter_map(|r| {
             let theta = r.theta.as_ref()?;
             let (lo, hi, end) = dynamics::certified_sharpness(points, theta, &width);
-            Some(CertifiedStep { step: r.step, lo, hi, end })
+            Some(CertifiedStep {
+                step: r.step,
+                lo,
+                hi,
+                end,
+            })
         })
         .collect()
 }
@@ -267,35 +352,62 @@ pub struct Evaluated {
 
 /// Runs GD (and, as asked, certified GD and the checks C1–C3) on `inst`, checking the settings
 /// as the CLI does; `file` names the instance in messages. The Python package calls this too.
-pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOptions) -> Result<Evaluated> {
+pub fn evaluate(
+    inst: &crate::io::instance::Instance,
+    file: &Path,
+    o: &RunOptions,
+) -> Result<Evaluated> {
     let points = Points::of(inst)?;
     let eta = lr(o.lr)?;
     let prec = precision(o.precision)?;
     let keep = match o.certify_every {
         Some(0) => return Err(Error::Usage("--certify-every must be at least 1".into())),
-        Some(k) if !o.record => return Err(Error::Usage(format!("--certify-every {k} needs --trace FILE or --plot DIR (it certifies recorded steps)"))),
+        Some(k) if !o.record => {
+            return Err(Error::Usage(format!(
+                "--certify-every {k} needs --trace FILE or --plot DIR (it certifies recorded steps)"
+            )));
+        }
         Some(k) => k,
         None => 0,
     };
     let steps = match (o.steps, o.certify) {
         (Some(k), _) => k,
         (None, true) => CERTIFY_STEPS,
-        (None, false) => return Err(Error::Usage("--steps K is required (optional only with --certify)".into())),
+        (None, false) => {
+            return Err(Error::Usage(
+                "--steps K is required (optional only with --certify)".into(),
+            ));
+        }
     };
     if o.claim && !o.certify {
         return Err(Error::Usage("--claim needs --certify".into()));
     }
     let certified = if o.certify {
         let (x, alpha) = certified_setup(inst, file)?;
-        Some(crate::dynamics::certified_gd::certify(&x, &inst.y[0], &alpha, &eta, certified_steps(steps)?, bits(o.bits)?))
+        Some(crate::dynamics::certified_gd::certify(
+            &x,
+            &inst.y[0],
+            &alpha,
+            &eta,
+            certified_steps(steps)?,
+            bits(o.bits)?,
+        ))
     } else {
         None
     };
     let opts = options_keeping(eta.clone(), steps, prec, o.tol, o.record, keep)?;
-    let bar = if o.progress { progress(steps, "gd") } else { indicatif::ProgressBar::hidden() };
+    let bar = if o.progress {
+        progress(steps, "gd")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let summary = dynamics::run_points(&points, prec, &opts, &|k| bar.set_position(k));
     bar.finish_and_clear();
-    let trajectory = if keep > 0 { certify_trajectory(&points, &summary) } else { Vec::new() };
+    let trajectory = if keep > 0 {
+        certify_trajectory(&points, &summary)
+    } else {
+        Vec::new()
+    };
     let mut out = json!({
         "file": file.display().to_string(),
         "model": inst.model.name(),
@@ -326,7 +438,13 @@ pub fn evaluate(inst: &crate::io::instance::Instance, file: &Path, o: &RunOption
             None => crate::dynamics::eos::run_checks_points(&points, &eta, &summary),
         };
     }
-    Ok(Evaluated { json: out, summary, certified, eta, trajectory })
+    Ok(Evaluated {
+        json: out,
+        summary,
+        certified,
+        eta,
+        trajectory,
+    })
 }
 
 /// Runs `gd`.
@@ -336,15 +454,32 @@ pub fn run(a: &Args) -> Result<i32> {
     precision(&a.precision)?;
     if a.audit {
         let problem = Problem::of(&inst)?;
-        let steps = a.steps.ok_or_else(|| Error::Usage("--steps K is required".into()))?;
+        let steps = a
+            .steps
+            .ok_or_else(|| Error::Usage("--steps K is required".into()))?;
         options(eta.clone(), steps, Precision::F64, None, false)?;
         super::print_json(&crate::dynamics::eos::audit(&problem, &eta, steps))?;
         return Ok(0);
     }
     let record = a.trace.is_some() || a.plot.is_some();
-    let opts = RunOptions { lr: &a.lr, steps: a.steps, precision: &a.precision, tol: a.tol.as_deref(), certify: a.certify, bits: a.bits, checks: a.checks, record, progress: true, claim: a.claim.is_some(), certify_every: a.certify_every };
+    let opts = RunOptions {
+        lr: &a.lr,
+        steps: a.steps,
+        precision: &a.precision,
+        tol: a.tol.as_deref(),
+        certify: a.certify,
+        bits: a.bits,
+        checks: a.checks,
+        record,
+        progress: true,
+        claim: a.claim.is_some(),
+        certify_every: a.certify_every,
+    };
     if let Some(dir) = &a.plot {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Output { file: dir.display().to_string(), reason: e.to_string() })?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::Output {
+            file: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
     }
     let ev = evaluate(&inst, &a.file, &opts)?;
     if let Some(path) = &a.trace {
@@ -356,10 +491,20 @@ pub fn run(a: &Args) -> Result<i32> {
     let out = ev.json;
     if let (Some(c), Some(path)) = (&ev.certified, &a.claim) {
         let crate::dynamics::certified_gd::Certified::Converged(limit) = c else {
-            return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see `certified.reason`); no claim written".into() });
+            return Err(Error::Output {
+                file: path.display().to_string(),
+                reason: "not certified (see `certified.reason`); no claim written".into(),
+            });
         };
-        let title = format!("GD at lr = {} converges to a certified box (SPEC §4.1)", fmt_q(&ev.eta));
-        let file = crate::io::claims::claim_file(&title, Some(claim_instance(&inst, false)), vec![limit.claim(&ev.eta)]);
+        let title = format!(
+            "GD at lr = {} converges to a certified box (SPEC §4.1)",
+            fmt_q(&ev.eta)
+        );
+        let file = crate::io::claims::claim_file(
+            &title,
+            Some(claim_instance(&inst, false)),
+            vec![limit.claim(&ev.eta)],
+        );
         crate::io::claims::verify_and_write(path, &file)?;
     }
     if a.json {
@@ -372,14 +517,38 @@ pub fn run(a: &Args) -> Result<i32> {
 
 fn print_human(v: &Value) -> crate::error::Result<()> {
     let s = |k: &Value| k.as_str().unwrap_or("?").to_string();
-    out!("{}: GD on {} (d = {}, n = {}), lr = {}, precision {}", s(&v["file"]), s(&v["model"]), v["d"], v["n"], s(&v["lr"]), s(&v["precision"]));
+    out!(
+        "{}: GD on {} (d = {}, n = {}), lr = {}, precision {}",
+        s(&v["file"]),
+        s(&v["model"]),
+        v["d"],
+        v["n"],
+        s(&v["lr"]),
+        s(&v["precision"])
+    );
     out!("  stopped after {} steps: {}", v["steps"], s(&v["stop"]));
     let f = &v["final"];
-    out!("  loss {}  sharpness {} ({} of the spectrum)  norm {}", s(&f["loss"]), s(&f["sharpness"]), s(&f["sharpness_end"]), s(&f["norm"]));
+    out!(
+        "  loss {}  sharpness {} ({} of the spectrum)  norm {}",
+        s(&f["loss"]),
+        s(&f["sharpness"]),
+        s(&f["sharpness_end"]),
+        s(&f["norm"])
+    );
     match v.get("certified") {
         Some(c) if c["converged"].as_bool() == Some(true) => {
             let d = |v: &Value| approx(v);
-            out!("  certified (SPEC §4.1): after {} steps at {} bits; S(β∞) ∈ [{}, {}], N(β∞) ∈ [{}, {}], 2/η − S ∈ [{}, {}] (decimals rounded; exact in --json)", c["steps"], c["bits"], d(&c["sharpness"]["lo"]), d(&c["sharpness"]["hi"]), d(&c["norm"]["lo"]), d(&c["norm"]["hi"]), d(&c["eos_margin"]["lo"]), d(&c["eos_margin"]["hi"]));
+            out!(
+                "  certified (SPEC §4.1): after {} steps at {} bits; S(β∞) ∈ [{}, {}], N(β∞) ∈ [{}, {}], 2/η − S ∈ [{}, {}] (decimals rounded; exact in --json)",
+                c["steps"],
+                c["bits"],
+                d(&c["sharpness"]["lo"]),
+                d(&c["sharpness"]["hi"]),
+                d(&c["norm"]["lo"]),
+                d(&c["norm"]["hi"]),
+                d(&c["eos_margin"]["lo"]),
+                d(&c["eos_margin"]["hi"])
+            );
         }
         Some(c) => out!("  not certified: {}", s(&c["reason"])),
         None => {}
@@ -389,15 +558,27 @@ fn print_human(v: &Value) -> crate::error::Result<()> {
             let (f, lo, hi) = (c["sharpness"].as_str().map(crate::numeric::rational::parse_q), c["certified"]["lo"].as_str().map(crate::numeric::rational::parse_q), c["certified"]["hi"].as_str().map(crate::numeric::rational::parse_q));
             matches!((f, lo, hi), (Some(Ok(f)), Some(Ok(lo)), Some(Ok(hi))) if lo <= f && f <= hi)
         }).count();
-        out!("  certified S at {} steps (every {}); the float S lies inside the enclosure at {inside} of them (decimals; exact in --json)", t.len(), v["certify_every"]);
+        out!(
+            "  certified S at {} steps (every {}); the float S lies inside the enclosure at {inside} of them (decimals; exact in --json)",
+            t.len(),
+            v["certify_every"]
+        );
     }
     if let Some(checks) = v.get("checks").and_then(Value::as_array) {
         for c in checks {
-            out!("  {}: {} (margin {}) — {}", s(&c["check"]), s(&c["status"]), c["margin"].as_str().unwrap_or("-"), s(&c["detail"]));
+            out!(
+                "  {}: {} (margin {}) — {}",
+                s(&c["check"]),
+                s(&c["status"]),
+                c["margin"].as_str().unwrap_or("-"),
+                s(&c["detail"])
+            );
         }
         // With n > 1 the checks list C2 and C3 as n/a with their reason.
         if v["n"].as_u64() == Some(1) && v["model"].as_str() != Some("shared") {
-            out!("  C2, C3: not run — they compare with the certified gradient flow, which exists for model shared only (docs/models.md)");
+            out!(
+                "  C2, C3: not run — they compare with the certified gradient flow, which exists for model shared only (docs/models.md)"
+            );
         }
     }
     Ok(())
@@ -418,7 +599,9 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+    {
         bar.set_style(style);
     }
     bar.set_message(what.to_string());
@@ -430,20 +613,76 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
 fn plot_trajectory(dir: &Path, ev: &Evaluated) -> Result<()> {
     use crate::io::plot::{self, Chart, Mark, Series, Style};
     use plotters::style::RGBColor;
-    let q = |t: &str| crate::numeric::rational::parse_q(t).ok().map(|q| crate::numeric::scalar::q_to_f64(&q));
-    let points: Vec<(f64, f64)> = ev.summary.records.iter().filter_map(|r| Some((r.step as f64, q(&r.sharpness)?))).filter(|p| p.1.is_finite()).collect();
-    let bottom: Vec<(f64, f64)> = ev.summary.records.iter().filter(|r| r.sharpness_end == "bottom").filter_map(|r| Some((r.step as f64, q(&r.sharpness)?))).collect();
-    let bars: Vec<(f64, f64, f64)> = ev.trajectory.iter().map(|c| (c.step as f64, crate::numeric::scalar::q_to_f64(&c.lo), crate::numeric::scalar::q_to_f64(&c.hi))).collect();
+    let q = |t: &str| {
+        crate::numeric::rational::parse_q(t)
+            .ok()
+            .map(|q| crate::numeric::scalar::q_to_f64(&q))
+    };
+    let points: Vec<(f64, f64)> = ev
+        .summary
+        .records
+        .iter()
+        .filter_map(|r| Some((r.step as f64, q(&r.sharpness)?)))
+        .filter(|p| p.1.is_finite())
+        .collect();
+    let bottom: Vec<(f64, f64)> = ev
+        .summary
+        .records
+        .iter()
+        .filter(|r| r.sharpness_end == "bottom")
+        .filter_map(|r| Some((r.step as f64, q(&r.sharpness)?)))
+        .collect();
+    let bars: Vec<(f64, f64, f64)> = ev
+        .trajectory
+        .iter()
+        .map(|c| {
+            (
+                c.step as f64,
+                crate::numeric::scalar::q_to_f64(&c.lo),
+                crate::numeric::scalar::q_to_f64(&c.hi),
+            )
+        })
+        .collect();
     let mids: Vec<(f64, f64)> = bars.iter().map(|b| (b.0, (b.1 + b.2) / 2.0)).collect();
-    let mut c = Chart::new(format!("Sharpness along GD, lr = {}", fmt_q(&ev.eta)), "step", "sharpness S = max |eigenvalue| of the Hessian");
-    let line = if points.len() > 400 { Style::Line } else { Style::Dots };
-    c.series.push(Series::new(format!("float S ({})", ev.summary.precision.name()), points, RGBColor(255, 127, 14), line));
+    let mut c = Chart::new(
+        format!("Sharpness along GD, lr = {}", fmt_q(&ev.eta)),
+        "step",
+        "sharpness S = max |eigenvalue| of the Hessian",
+    );
+    let line = if points.len() > 400 {
+        Style::Line
+    } else {
+        Style::Dots
+    };
+    c.series.push(Series::new(
+        format!("float S ({})", ev.summary.precision.name()),
+        points,
+        RGBColor(255, 127, 14),
+        line,
+    ));
     if !bottom.is_empty() {
-        c.series.push(Series::new("steps where S = -lambda_min (negative curvature)", bottom, RGBColor(148, 103, 189), Style::Crosses));
+        c.series.push(Series::new(
+            "steps where S = -lambda_min (negative curvature)",
+            bottom,
+            RGBColor(148, 103, 189),
+            Style::Crosses,
+        ));
     }
     if !bars.is_empty() {
-        c.series.push(Series::new("certified S (exact Hessian at the float iterate)", mids, RGBColor(0, 0, 0), Style::Rings).with_bars(bars));
+        c.series.push(
+            Series::new(
+                "certified S (exact Hessian at the float iterate)",
+                mids,
+                RGBColor(0, 0, 0),
+                Style::Rings,
+            )
+            .with_bars(bars),
+        );
     }
-    c.horizontal.push(Mark { name: "2/lr (linear stability)".into(), value: crate::numeric::scalar::q_to_f64(&(Q::from_integer(2.into()) / &ev.eta)), color: RGBColor(31, 119, 180) });
+    c.horizontal.push(Mark {
+        name: "2/lr (linear stability)".into(),
+        value: crate::numeric::scalar::q_to_f64(&(Q::from_integer(2.into()) / &ev.eta)),
+        color: RGBColor(31, 119, 180),
+    });
     plot::render(&c, dir, "sharpness_trajectory")
 }

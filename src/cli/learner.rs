@@ -2,15 +2,15 @@
 //! §7): the GD learner on a discrete prior — certified GD on every atom's own label y_a from the
 //! same w0 and η — and the enclosure of its expected error against the exact ends of §3.
 
-use crate::io::format::{rat, Claim, Enclosure, GdAtom};
 use super::gd::approx;
-use crate::dynamics::certified_gd::{self, interval_json, Certified};
-use crate::io::claims;
+use crate::dynamics::certified_gd::{self, Certified, interval_json};
 use crate::error::{Error, Result};
+use crate::io::claims;
+use crate::io::format::{Claim, Enclosure, GdAtom, rat};
 use crate::io::instance::Instance;
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{Q, fmt_q};
 use dlncheck_kernel::instance::Teacher;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `learner`.
@@ -25,7 +25,12 @@ pub struct Args {
 
 /// The verdict keys of the learner's report: hi < end (GD provably beats it), lo > end
 /// (GD provably loses to it).
-const VERDICTS: [&str; 4] = ["beats_min_norm", "beats_min_sharpness", "loses_to_min_norm", "loses_to_min_sharpness"];
+const VERDICTS: [&str; 4] = [
+    "beats_min_norm",
+    "beats_min_sharpness",
+    "loses_to_min_norm",
+    "loses_to_min_sharpness",
+];
 
 /// What `learner --json` prints (without `claim`), with the pieces a claim file needs.
 pub struct Evaluated {
@@ -38,14 +43,28 @@ pub struct Evaluated {
 
 /// Runs the GD learner of SPEC §4.1 on the instance `file` names: checks the arguments as the
 /// CLI does and returns its report. The Python package calls this too.
-pub fn evaluate(inst: &Instance, file: &str, lr: &str, steps: u64, bits: Option<u64>) -> Result<Evaluated> {
+pub fn evaluate(
+    inst: &Instance,
+    file: &str,
+    lr: &str,
+    steps: u64,
+    bits: Option<u64>,
+) -> Result<Evaluated> {
     let eta = super::gd::lr(lr)?;
     let (x, alpha) = super::gd::certified_setup(inst, Path::new(file))?;
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else { return Err(Error::input(file, "teacher", "the GD learner needs a discrete teacher prior (SPEC §4.1)")) };
+    let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
+        return Err(Error::input(
+            file,
+            "teacher",
+            "the GD learner needs a discrete teacher prior (SPEC §4.1)",
+        ));
+    };
     let bits = super::gd::bits(bits)?;
     super::gd::certified_steps(steps)?;
-    let report = crate::theory::generalization::report(inst)?.ok_or_else(|| Error::input(file, "teacher", "missing"))?;
-    let learner = certified_gd::learner(&x, &alpha, &eta, atoms, &report.setting.sigma, steps, bits);
+    let report = crate::theory::generalization::report(inst)?
+        .ok_or_else(|| Error::input(file, "teacher", "missing"))?;
+    let learner =
+        certified_gd::learner(&x, &alpha, &eta, atoms, &report.setting.sigma, steps, bits);
     let f = &report.front;
     let (mn, ms) = (&f.min_norm.value, &f.min_sharpness.value);
     let mut out = json!({
@@ -66,7 +85,10 @@ pub fn evaluate(inst: &Instance, file: &str, lr: &str, steps: u64, bits: Option<
         Some((e, p)) => {
             out["certified"] = json!(true);
             out["expected_error"] = interval_json(e, *p);
-            for (k, v) in VERDICTS.iter().zip([e.hi() < mn, e.hi() < ms, e.lo() > mn, e.lo() > ms]) {
+            for (k, v) in VERDICTS
+                .iter()
+                .zip([e.hi() < mn, e.hi() < ms, e.lo() > mn, e.lo() > ms])
+            {
                 out[*k] = json!(v);
             }
         }
@@ -78,7 +100,13 @@ pub fn evaluate(inst: &Instance, file: &str, lr: &str, steps: u64, bits: Option<
             }
         }
     }
-    Ok(Evaluated { json: out, eta, learner, report, bits })
+    Ok(Evaluated {
+        json: out,
+        eta,
+        learner,
+        report,
+        bits,
+    })
 }
 
 /// Runs `learner`.
@@ -89,10 +117,25 @@ pub fn run(a: &Args) -> Result<i32> {
     let mut out = ev.json;
     if let Some(path) = &a.claim {
         let Some((e, _)) = &ev.learner.expected_error else {
-            return Err(Error::Output { file: path.display().to_string(), reason: "not certified (see the atoms' reasons); no claim written".into() });
+            return Err(Error::Output {
+                file: path.display().to_string(),
+                reason: "not certified (see the atoms' reasons); no claim written".into(),
+            });
         };
-        let verdicts: Vec<(&str, bool)> = VERDICTS.iter().map(|k| (*k, out[*k] == json!(true))).collect();
-        write_claim(path, &inst, &ev.eta, (a.steps, ev.bits), &ev.learner.runs, e, ev.report, &verdicts)?;
+        let verdicts: Vec<(&str, bool)> = VERDICTS
+            .iter()
+            .map(|k| (*k, out[*k] == json!(true)))
+            .collect();
+        write_claim(
+            path,
+            &inst,
+            &ev.eta,
+            (a.steps, ev.bits),
+            &ev.learner.runs,
+            e,
+            ev.report,
+            &verdicts,
+        )?;
         out["claim"] = json!(path.display().to_string());
     }
     if a.json {
@@ -104,7 +147,16 @@ pub fn run(a: &Args) -> Result<i32> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Option<u64>), runs: &[(Q, Certified)], e: &crate::numeric::interval::Interval, report: crate::theory::generalization::Report, verdicts: &[(&str, bool)]) -> Result<()> {
+fn write_claim(
+    path: &Path,
+    inst: &Instance,
+    eta: &Q,
+    (steps, bits): (u64, Option<u64>),
+    runs: &[(Q, Certified)],
+    e: &crate::numeric::interval::Interval,
+    report: crate::theory::generalization::Report,
+    verdicts: &[(&str, bool)],
+) -> Result<()> {
     let mut claims = claims::generalization_claims_of(&report);
     // GD on the instance's own label y (the label the other claims do not read), so that the
     // file also pins y.
@@ -119,16 +171,25 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
     if let Certified::Converged(l) = own {
         claims.push(l.claim(eta));
     }
-    let atoms = runs.iter().filter_map(|(y, c)| match c {
-        Certified::Converged(l) => Some(GdAtom { y: rat(y), run: l.run() }),
-        Certified::NotCertified(_) => None,
-    }).collect();
+    let atoms = runs
+        .iter()
+        .filter_map(|(y, c)| match c {
+            Certified::Converged(l) => Some(GdAtom {
+                y: rat(y),
+                run: l.run(),
+            }),
+            Certified::NotCertified(_) => None,
+        })
+        .collect();
     let f = &report.front;
     let verdict = |k: &str| verdicts.iter().any(|(name, v)| *name == k && *v);
     claims.push(Claim::GdLearner {
         lr: rat(eta),
         atoms,
-        expected_error: Enclosure { lo: rat(e.lo()), hi: rat(e.hi()) },
+        expected_error: Enclosure {
+            lo: rat(e.lo()),
+            hi: rat(e.hi()),
+        },
         min_norm: rat(&f.min_norm.value),
         min_sharpness: rat(&f.min_sharpness.value),
         front_best: rat(&f.value),
@@ -137,7 +198,10 @@ fn write_claim(path: &Path, inst: &Instance, eta: &Q, (steps, bits): (u64, Optio
         loses_to_min_norm: verdict("loses_to_min_norm"),
         loses_to_min_sharpness: verdict("loses_to_min_sharpness"),
     });
-    let title = format!("GD learner at lr = {} (SPEC §4.1): certified expected error against the exact ends", fmt_q(eta));
+    let title = format!(
+        "GD learner at lr = {} (SPEC §4.1): certified expected error against the exact ends",
+        fmt_q(eta)
+    );
     let file = claims::claim_file(&title, Some(super::gd::claim_instance(inst, true)), claims);
     claims::verify_and_write(path, &file)?;
     Ok(())
@@ -148,14 +212,39 @@ fn print_human(v: &Value) -> Result<()> {
     out!("{}: GD learner at lr = {}", s(&v["file"]), s(&v["lr"]));
     for a in v["atoms"].as_array().into_iter().flatten() {
         match a["converged"].as_bool() {
-            Some(true) => out!("  y = {}: certified after {} steps at {} bits, S(β∞) ∈ [{}, {}]", s(&a["y"]), a["steps"], a["bits"], approx(&a["sharpness"]["lo"]), approx(&a["sharpness"]["hi"])),
+            Some(true) => out!(
+                "  y = {}: certified after {} steps at {} bits, S(β∞) ∈ [{}, {}]",
+                s(&a["y"]),
+                a["steps"],
+                a["bits"],
+                approx(&a["sharpness"]["lo"]),
+                approx(&a["sharpness"]["hi"])
+            ),
             _ => out!("  y = {}: not certified: {}", s(&a["y"]), s(&a["reason"])),
         }
     }
     if v["certified"].as_bool() == Some(true) {
-        out!("  E_GD ∈ [{}, {}] (decimals rounded; exact in --json)", approx(&v["expected_error"]["lo"]), approx(&v["expected_error"]["hi"]));
+        out!(
+            "  E_GD ∈ [{}, {}] (decimals rounded; exact in --json)",
+            approx(&v["expected_error"]["lo"]),
+            approx(&v["expected_error"]["hi"])
+        );
     }
-    out!("  E(min-norm) = {} ≈ {}, E(min-sharpness) = {} ≈ {}, E* (front) = {} ≈ {}", s(&v["min_norm"]), approx(&v["min_norm"]), s(&v["min_sharpness"]), approx(&v["min_sharpness"]), s(&v["front_best"]), approx(&v["front_best"]));
-    out!("  certified: beats min-norm {}, beats min-sharpness {}, loses to min-norm {}, loses to min-sharpness {}", v["beats_min_norm"], v["beats_min_sharpness"], v["loses_to_min_norm"], v["loses_to_min_sharpness"]);
+    out!(
+        "  E(min-norm) = {} ≈ {}, E(min-sharpness) = {} ≈ {}, E* (front) = {} ≈ {}",
+        s(&v["min_norm"]),
+        approx(&v["min_norm"]),
+        s(&v["min_sharpness"]),
+        approx(&v["min_sharpness"]),
+        s(&v["front_best"]),
+        approx(&v["front_best"])
+    );
+    out!(
+        "  certified: beats min-norm {}, beats min-sharpness {}, loses to min-norm {}, loses to min-sharpness {}",
+        v["beats_min_norm"],
+        v["beats_min_sharpness"],
+        v["loses_to_min_norm"],
+        v["loses_to_min_sharpness"]
+    );
     Ok(())
 }

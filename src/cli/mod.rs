@@ -14,11 +14,11 @@ pub mod audit;
 pub mod certify;
 pub mod check;
 pub mod coq;
-pub mod random;
-pub mod search;
 pub mod gd;
 pub mod learner;
 pub mod multipoint;
+pub mod random;
+pub mod search;
 pub mod sharpness;
 pub mod solve;
 pub mod sweep;
@@ -32,8 +32,15 @@ pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<()> {
     let out = std::io::stdout().lock();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut ser = serde_json::Serializer::with_formatter(&mut w, Layout::default());
-    let written = v.serialize(&mut ser).map_err(std::io::Error::from).and_then(|()| writeln!(w)).and_then(|()| w.flush());
-    written.map_err(|e| Error::Output { file: "<stdout>".into(), reason: e.to_string() })
+    let written = v
+        .serialize(&mut ser)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(w))
+        .and_then(|()| w.flush());
+    written.map_err(|e| Error::Output {
+        file: "<stdout>".into(),
+        reason: e.to_string(),
+    })
 }
 
 /// The JSON layout of standard output: the two outermost levels are indented by two spaces, one
@@ -52,25 +59,40 @@ impl Layout {
     /// The layout of a value written as a member of the top-level object (depth 1), for writers
     /// that produce the outer object themselves.
     pub fn member() -> Self {
-        Layout { depth: 1, has_value: vec![true] }
+        Layout {
+            depth: 1,
+            has_value: vec![true],
+        }
     }
     /// Lines are broken inside containers opened at depth 1 and 2.
     fn pretty(&self) -> bool {
         self.depth <= 2
     }
-    fn newline_indent<W: ?Sized + std::io::Write>(&self, w: &mut W, depth: usize) -> std::io::Result<()> {
+    fn newline_indent<W: ?Sized + std::io::Write>(
+        &self,
+        w: &mut W,
+        depth: usize,
+    ) -> std::io::Result<()> {
         w.write_all(b"\n")?;
         for _ in 0..depth {
             w.write_all(b"  ")?;
         }
         Ok(())
     }
-    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
         self.depth += 1;
         self.has_value.push(false);
         w.write_all(bracket)
     }
-    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
         let pretty = self.pretty();
         let had = self.has_value.pop().unwrap_or(false);
         self.depth -= 1;
@@ -100,7 +122,11 @@ impl serde_json::ser::Formatter for Layout {
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.close(w, b"]")
     }
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         self.entry(w, first)
     }
     fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
@@ -112,7 +138,11 @@ impl serde_json::ser::Formatter for Layout {
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.close(w, b"}")
     }
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         self.entry(w, first)
     }
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

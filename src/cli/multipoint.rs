@@ -2,12 +2,12 @@
 //! (SPEC §5): exact min-norm by LP, certified bounds on the minimum sharpness (`shared`), and
 //! whether the two biases conflict.
 
-use crate::io::claims;
 use crate::error::Result;
+use crate::io::claims;
 use crate::io::instance::Model;
-use crate::theory::multipoint::{self, four_over_n, gram};
-use crate::numeric::rational::{fmt_q, fmt_qs, Q};
+use crate::numeric::rational::{Q, fmt_q, fmt_qs};
 use crate::spectra::certified as sharpness;
+use crate::theory::multipoint::{self, four_over_n, gram};
 use serde_json::json;
 use std::path::Path;
 
@@ -39,7 +39,8 @@ pub fn run(o: &Options) -> Result<i32> {
         let f = four_over_n(&inst);
         let n_sharp: Q = b.beta.iter().sum();
         let (s_lo, s_hi) = (&f * &at_norm.lo, &f * &at_norm.hi);
-        report["min_sharpness"] = json!({"lower": fmt_q(&b.lower), "upper": fmt_q(&b.upper), "beta": fmt_qs(&b.beta)});
+        report["min_sharpness"] =
+            json!({"lower": fmt_q(&b.lower), "upper": fmt_q(&b.upper), "beta": fmt_qs(&b.beta)});
         report["sharpness_of_min_norm"] = json!({"lo": fmt_q(&s_lo), "hi": fmt_q(&s_hi)});
         report["norm_of_sharpness_point"] = json!(fmt_q(&n_sharp));
         report["conflict"] = json!({"sharpness": s_lo > b.upper, "norm": n_sharp > norm.value});
@@ -49,24 +50,53 @@ pub fn run(o: &Options) -> Result<i32> {
     };
     if let Some(out) = o.claim {
         let claims = multipoint::claims(&inst, &norm, sharp.as_ref().map(|(b, c)| (b, c)));
-        let file = claims::claim_file(&format!("T2 claims for {}", o.file.display()), Some(claims::claim_instance(&inst, false, false)), claims);
+        let file = claims::claim_file(
+            &format!("T2 claims for {}", o.file.display()),
+            Some(claims::claim_instance(&inst, false, false)),
+            claims,
+        );
         let verified = claims::verify_and_write(out, &file)?;
-        eprintln!("wrote {} ({} claims, verified by the kernel)", out.display(), verified.verdicts.len());
+        eprintln!(
+            "wrote {} ({} claims, verified by the kernel)",
+            out.display(),
+            verified.verdicts.len()
+        );
     }
     if o.json {
         super::print_json(&report)?;
     } else {
         let s = |k: &str| report[k].as_str().unwrap_or("?").to_string();
-        out!("{}: model {}, n = {}, d = {}", s("file"), s("model"), report["n"], report["d"]);
-        out!("  min norm        N = {} (exact LP, dual certificate)", report["min_norm"]["value"].as_str().unwrap_or("?"));
+        out!(
+            "{}: model {}, n = {}, d = {}",
+            s("file"),
+            s("model"),
+            report["n"],
+            report["d"]
+        );
+        out!(
+            "  min norm        N = {} (exact LP, dual certificate)",
+            report["min_norm"]["value"].as_str().unwrap_or("?")
+        );
         if sharp.is_some() {
             let m = &report["min_sharpness"];
-            out!("  min sharpness   S in [{}, {}]", m["lower"].as_str().unwrap_or("?"), m["upper"].as_str().unwrap_or("?"));
+            out!(
+                "  min sharpness   S in [{}, {}]",
+                m["lower"].as_str().unwrap_or("?"),
+                m["upper"].as_str().unwrap_or("?")
+            );
             let a = &report["sharpness_of_min_norm"];
-            out!("  S(min-norm β)     in [{}, {}]", a["lo"].as_str().unwrap_or("?"), a["hi"].as_str().unwrap_or("?"));
+            out!(
+                "  S(min-norm β)     in [{}, {}]",
+                a["lo"].as_str().unwrap_or("?"),
+                a["hi"].as_str().unwrap_or("?")
+            );
             out!("  N(sharpness β)  = {}", s("norm_of_sharpness_point"));
             let c = &report["conflict"];
-            out!("  conflict: sharpness {}, norm {}", c["sharpness"], c["norm"]);
+            out!(
+                "  conflict: sharpness {}, norm {}",
+                c["sharpness"],
+                c["norm"]
+            );
         }
     }
     Ok(0)

@@ -1,8 +1,8 @@
 //! `dlncheck random`: write a reproducible random one-point instance.
 
 use crate::error::{Error, Result};
-use crate::numeric::random::{self, Spec};
 use crate::io::instance::JsonTree;
+use crate::numeric::random::{self, Spec};
 use std::path::Path;
 
 /// Writes the instance to `out` (TOML, or JSON for `.json`), atomically.

@@ -5,12 +5,12 @@
 //! stdout layout of [`super::Layout`].
 
 use crate::error::{Error, Result};
+use crate::numeric::rational::{Q, fmt_q};
 use crate::theory::optimum::{self, T1};
 use crate::theory::pareto::Vertex;
-use crate::numeric::rational::{fmt_q, Q};
-use serde::Serialize;
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 
@@ -37,10 +37,16 @@ impl Solved {
         writeln!(w, "  \"file\": {},", serde_json::to_string(&self.file)?)?;
         if let Some(g) = &self.generalization {
             write!(w, "  \"generalization\": ")?;
-            g.serialize(&mut serde_json::Serializer::with_formatter(&mut *w, super::Layout::member()))?;
+            g.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut *w,
+                super::Layout::member(),
+            ))?;
             writeln!(w, ",")?;
         }
-        for (key, o) in [("min_norm", &t.min_norm), ("min_sharpness", &t.min_sharpness)] {
+        for (key, o) in [
+            ("min_norm", &t.min_norm),
+            ("min_sharpness", &t.min_sharpness),
+        ] {
             writeln!(w, "  \"{key}\": {{")?;
             // β is "0" except at its index.
             write!(w, "    \"beta\": [")?;
@@ -64,16 +70,26 @@ impl Solved {
             let render = |out: &mut Vec<u8>, c: &[Vertex]| {
                 out.clear();
                 for v in c {
-                    let (n, s) = (crate::numeric::rational::Display(&v.norm), crate::numeric::rational::Display(&v.sharpness));
+                    let (n, s) = (
+                        crate::numeric::rational::Display(&v.norm),
+                        crate::numeric::rational::Display(&v.sharpness),
+                    );
                     // Writing into a Vec<u8> cannot fail.
-                    let _ = writeln!(out, "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},", v.index);
+                    let _ = writeln!(
+                        out,
+                        "    {{\"index\": {}, \"norm\": \"{n}\", \"sharpness\": \"{s}\"}},",
+                        v.index
+                    );
                 }
             };
             const CHUNK: usize = 1024;
             let mut buffers = vec![Vec::new(); 2 * rayon::current_num_threads()];
             let batch = buffers.len() * CHUNK;
             for (b, vertices) in t.front.chunks(batch).enumerate() {
-                buffers.par_iter_mut().zip(vertices.par_chunks(CHUNK)).for_each(|(out, c)| render(out, c));
+                buffers
+                    .par_iter_mut()
+                    .zip(vertices.par_chunks(CHUNK))
+                    .for_each(|(out, c)| render(out, c));
                 let used = vertices.len().div_ceil(CHUNK);
                 for (i, out) in buffers[..used].iter().enumerate() {
                     let last = (b + 1) * batch >= t.front.len() && i + 1 == used;
@@ -95,8 +111,15 @@ impl Solved {
 pub fn solve(path: &Path) -> Result<Solved> {
     let inst = super::instance(path)?;
     let t1 = optimum::solve(&inst)?;
-    let generalization = crate::theory::generalization::report(&inst)?.map(|r| crate::theory::generalization::report_json(&r));
-    Ok(Solved { file: path.display().to_string(), model: inst.model.name().to_string(), d: inst.dim(), t1, generalization })
+    let generalization = crate::theory::generalization::report(&inst)?
+        .map(|r| crate::theory::generalization::report_json(&r));
+    Ok(Solved {
+        file: path.display().to_string(),
+        model: inst.model.name().to_string(),
+        d: inst.dim(),
+        t1,
+        generalization,
+    })
 }
 
 /// Runs `solve`; prints JSON or a short human summary.
@@ -105,21 +128,57 @@ pub fn run(path: &Path, as_json: bool) -> Result<i32> {
     if as_json {
         let out = std::io::stdout().lock();
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-        v.write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
+        v.write(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| Error::Output {
+                file: "<stdout>".into(),
+                reason: e.to_string(),
+            })?;
         return Ok(0);
     }
     let t = &v.t1;
     out!("{}: model {}, d = {}", path.display(), v.model, v.d);
-    out!("  min norm       N = {} (coordinate {})", fmt_q(&t.min_norm.value), t.min_norm.index);
-    out!("  min sharpness  S = {} (coordinate {})", fmt_q(&t.min_sharpness.value), t.min_sharpness.index);
-    let verdict = if t.coincide { "coincide".to_string() } else { format!("conflict, ratio {}", fmt_q(&t.ratio)) };
-    out!("  the two biases {verdict}; Pareto front of {} vertices", t.front.len());
-    out!("  eta_norm = {}, eta_max = {}", fmt_q(&t.eta_norm()), fmt_q(&t.eta_max()));
+    out!(
+        "  min norm       N = {} (coordinate {})",
+        fmt_q(&t.min_norm.value),
+        t.min_norm.index
+    );
+    out!(
+        "  min sharpness  S = {} (coordinate {})",
+        fmt_q(&t.min_sharpness.value),
+        t.min_sharpness.index
+    );
+    let verdict = if t.coincide {
+        "coincide".to_string()
+    } else {
+        format!("conflict, ratio {}", fmt_q(&t.ratio))
+    };
+    out!(
+        "  the two biases {verdict}; Pareto front of {} vertices",
+        t.front.len()
+    );
+    out!(
+        "  eta_norm = {}, eta_max = {}",
+        fmt_q(&t.eta_norm()),
+        fmt_q(&t.eta_max())
+    );
     if let Some(g) = &v.generalization
         && let Some(star) = g["front_best"]["value"].as_str()
     {
-        let verdict = if g["neither_bias"] == json!(true) { "both ends lose".to_string() } else { format!("{} is optimal on the front", g["optimal_end"].as_str().unwrap_or("?")) };
-        out!("  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}", g["min_norm"].as_str().unwrap_or("?"), g["min_sharpness"].as_str().unwrap_or("?"), g["best_linear"]["value"].as_str().unwrap_or("?"));
+        let verdict = if g["neither_bias"] == json!(true) {
+            "both ends lose".to_string()
+        } else {
+            format!(
+                "{} is optimal on the front",
+                g["optimal_end"].as_str().unwrap_or("?")
+            )
+        };
+        out!(
+            "  expected error: min-norm {}, min-sharpness {}, best front point {star} ({verdict}), best linear rule {}",
+            g["min_norm"].as_str().unwrap_or("?"),
+            g["min_sharpness"].as_str().unwrap_or("?"),
+            g["best_linear"]["value"].as_str().unwrap_or("?")
+        );
     }
     Ok(0)
 }

@@ -2,18 +2,18 @@
 //! gradient descent at N learning rates in parallel, `DIR/sweep.csv`, `DIR/sweep.json`, plots
 //! (SVG and PNG) and the checks C1–C5.
 
-use crate::dynamics::gd::{self as dynamics, decimal, Points, Precision, Stop};
-use crate::dynamics::certified_gd::{self, interval_json, Certified};
+use crate::dynamics::certified_gd::{self, Certified, interval_json};
 use crate::dynamics::eos::{self, FlowReport, SweepRow};
-use crate::io::format::decimal_outward;
-use crate::numeric::interval::Interval;
+use crate::dynamics::gd::{self as dynamics, Points, Precision, Stop, decimal};
 use crate::error::{Error, Result};
+use crate::io::format::decimal_outward;
 use crate::io::plot::{self, Chart, Mark, Series, Style};
-use crate::numeric::rational::{fmt_q, parse_q, Q};
+use crate::numeric::interval::Interval;
+use crate::numeric::rational::{Q, fmt_q, parse_q};
 use crate::numeric::scalar::q_to_f64;
 use plotters::style::RGBColor;
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// Arguments of `sweep`.
@@ -57,7 +57,8 @@ pub fn grid(a: &Q, b: &Q, n: usize, log: bool) -> Vec<Q> {
                 b.clone()
             } else if log {
                 let v = q_to_f64(a) * (q_to_f64(b) / q_to_f64(a)).powf(q_to_f64(&t));
-                Q::from_float(v).map_or_else(|| a.clone(), |q| parse_q(&decimal(&q, 12)).unwrap_or(q))
+                Q::from_float(v)
+                    .map_or_else(|| a.clone(), |q| parse_q(&decimal(&q, 12)).unwrap_or(q))
             } else {
                 a + (b - a) * t
             }
@@ -76,16 +77,30 @@ struct CertifiedRow {
 type Prior<'a> = (&'a [(Q, Vec<Q>)], &'a [Vec<Q>]);
 
 impl CertifiedRow {
-    fn of(x: &[Q], y: &Q, alpha: &Q, eta: &Q, steps: u64, bits: Option<u64>, teacher: Option<Prior>) -> CertifiedRow {
+    fn of(
+        x: &[Q],
+        y: &Q,
+        alpha: &Q,
+        eta: &Q,
+        steps: u64,
+        bits: Option<u64>,
+        teacher: Option<Prior>,
+    ) -> CertifiedRow {
         let limit = certified_gd::certify(x, y, alpha, eta, steps, bits);
         let learner = teacher.map(|(atoms, sigma)| {
             let l = certified_gd::learner(x, alpha, eta, atoms, sigma, steps, bits);
             match l.expected_error {
                 Some((e, _)) => Ok(e),
-                None => Err(l.runs.iter().find_map(|(ya, c)| match c {
-                    Certified::NotCertified(why) => Some(format!("atom with y = {}: {why}", fmt_q(ya))),
-                    Certified::Converged(_) => None,
-                }).unwrap_or_default()),
+                None => Err(l
+                    .runs
+                    .iter()
+                    .find_map(|(ya, c)| match c {
+                        Certified::NotCertified(why) => {
+                            Some(format!("atom with y = {}: {why}", fmt_q(ya)))
+                        }
+                        Certified::Converged(_) => None,
+                    })
+                    .unwrap_or_default()),
             }
         });
         CertifiedRow { limit, learner }
@@ -114,22 +129,43 @@ pub fn run(a: &Args) -> Result<i32> {
         return Err(Error::Usage("--lr-to must be ≥ --lr-from".into()));
     }
     if a.points == 0 || a.points > MAX_POINTS {
-        return Err(Error::Usage(format!("--points must be from 1 to {MAX_POINTS}")));
+        return Err(Error::Usage(format!(
+            "--points must be from 1 to {MAX_POINTS}"
+        )));
     }
     let prec = super::gd::precision(&a.precision)?;
     if prec == Precision::Exact {
-        return Err(Error::Usage("--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into()));
+        return Err(Error::Usage(
+            "--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into(),
+        ));
     }
     let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
-    let refs = if problem.is_some() { eos::reference_errors(&inst)? } else { None };
-    let setting = if problem.is_some() { crate::theory::generalization::Setting::of(&inst)? } else { None };
-    std::fs::create_dir_all(&a.out).map_err(|e| Error::Output { file: a.out.display().to_string(), reason: e.to_string() })?;
-    let shared = problem.as_ref().filter(|p| p.model == crate::io::instance::Model::Shared);
+    let refs = if problem.is_some() {
+        eos::reference_errors(&inst)?
+    } else {
+        None
+    };
+    let setting = if problem.is_some() {
+        crate::theory::generalization::Setting::of(&inst)?
+    } else {
+        None
+    };
+    std::fs::create_dir_all(&a.out).map_err(|e| Error::Output {
+        file: a.out.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let shared = problem
+        .as_ref()
+        .filter(|p| p.model == crate::io::instance::Model::Shared);
     let flow = match shared {
         Some(p) => Some(eos::flow_report(p)?),
         None => None,
     };
-    let thresholds = if shared.is_some() { Some(dynamics::thresholds(&inst)?) } else { None };
+    let thresholds = if shared.is_some() {
+        Some(dynamics::thresholds(&inst)?)
+    } else {
+        None
+    };
     let etas = grid(&from, &to, a.points, a.log);
     let certify_setup = if a.certify {
         let (x, alpha) = super::gd::certified_setup(&inst, &a.file)?;
@@ -154,10 +190,30 @@ pub fn run(a: &Args) -> Result<i32> {
             let mut o = opts.clone();
             o.eta = eta.clone();
             let summary = dynamics::run_points(&points, prec, &o, &|_| {});
-            let gen_error = setting.as_ref().zip(problem.as_ref()).and_then(|(s, p)| eos::learner_error(p, s, prec, &o));
-            let certified = certify_setup.as_ref().map(|(x, alpha)| CertifiedRow::of(x, &inst.y[0], alpha, eta, a.certify_steps, a.bits, atoms.as_deref().map(|at| (at, sigma.as_slice()))));
+            let gen_error = setting
+                .as_ref()
+                .zip(problem.as_ref())
+                .and_then(|(s, p)| eos::learner_error(p, s, prec, &o));
+            let certified = certify_setup.as_ref().map(|(x, alpha)| {
+                CertifiedRow::of(
+                    x,
+                    &inst.y[0],
+                    alpha,
+                    eta,
+                    a.certify_steps,
+                    a.bits,
+                    atoms.as_deref().map(|at| (at, sigma.as_slice())),
+                )
+            });
             bar.inc(1);
-            (SweepRow { eta: eta.clone(), summary, gen_error }, certified)
+            (
+                SweepRow {
+                    eta: eta.clone(),
+                    summary,
+                    gen_error,
+                },
+                certified,
+            )
         })
         .unzip();
     bar.finish_and_clear();
@@ -175,18 +231,49 @@ pub fn run(a: &Args) -> Result<i32> {
         "checks": checks,
         "rows": rows.iter().zip(&certs).map(|(r, c)| row_json(r, c.as_ref())).collect::<Vec<_>>(),
     });
-    let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output { file: "sweep.json".into(), reason: e.to_string() })? + "\n";
+    let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output {
+        file: "sweep.json".into(),
+        reason: e.to_string(),
+    })? + "\n";
     crate::io::claims::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
-    plots(&a.out, &rows, &certs, &inst, flow.as_ref(), thresholds.as_ref(), refs.as_ref(), a.log)?;
+    plots(
+        &a.out,
+        &rows,
+        &certs,
+        &inst,
+        flow.as_ref(),
+        thresholds.as_ref(),
+        refs.as_ref(),
+        a.log,
+    )?;
     if a.json {
-        super::print_json(&json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"]}))?;
+        super::print_json(
+            &json!({"out": a.out.display().to_string(), "checks": out["checks"], "gradient_flow": out["gradient_flow"], "thresholds": out["thresholds"]}),
+        )?;
     } else {
-        out!("{}: {} learning rates, {} steps each, precision {}; wrote {}/sweep.csv, sweep.json and plots", a.file.display(), rows.len(), a.steps, prec.name(), a.out.display());
+        out!(
+            "{}: {} learning rates, {} steps each, precision {}; wrote {}/sweep.csv, sweep.json and plots",
+            a.file.display(),
+            rows.len(),
+            a.steps,
+            prec.name(),
+            a.out.display()
+        );
         if let Some(f) = &flow {
-            out!("  gradient flow: eta_c in [{}, {}]", decimal(f.eta_c.lo(), 10), decimal(f.eta_c.hi(), 10));
+            out!(
+                "  gradient flow: eta_c in [{}, {}]",
+                decimal(f.eta_c.lo(), 10),
+                decimal(f.eta_c.hi(), 10)
+            );
         }
         for c in out["checks"].as_array().into_iter().flatten() {
-            out!("  {}: {} (margin {}) — {}", c["check"].as_str().unwrap_or("?"), c["status"].as_str().unwrap_or("?"), c["margin"].as_str().unwrap_or("-"), c["detail"].as_str().unwrap_or(""));
+            out!(
+                "  {}: {} (margin {}) — {}",
+                c["check"].as_str().unwrap_or("?"),
+                c["status"].as_str().unwrap_or("?"),
+                c["margin"].as_str().unwrap_or("-"),
+                c["detail"].as_str().unwrap_or("")
+            );
         }
     }
     Ok(0)
@@ -227,7 +314,12 @@ fn row_json(r: &SweepRow, certified: Option<&CertifiedRow>) -> Value {
 /// and each `_hi` an upper bound of the exact value).
 const CERTIFIED_DIGITS: usize = 17;
 
-fn csv_text(rows: &[SweepRow], certs: &[Option<CertifiedRow>], teacher: bool, certify: bool) -> String {
+fn csv_text(
+    rows: &[SweepRow],
+    certs: &[Option<CertifiedRow>],
+    teacher: bool,
+    certify: bool,
+) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
@@ -253,13 +345,32 @@ fn csv_text(rows: &[SweepRow], certs: &[Option<CertifiedRow>], teacher: bool, ce
             decimal(&r.summary.loss, d)
         );
         if teacher {
-            s += &format!(",{}", r.gen_error.as_ref().map(|e| decimal(e, 17)).unwrap_or_default());
+            s += &format!(
+                ",{}",
+                r.gen_error
+                    .as_ref()
+                    .map(|e| decimal(e, 17))
+                    .unwrap_or_default()
+            );
         }
         if let Some(c) = c {
-            let ends = |i: &Interval| format!("{},{}", decimal_outward(i.lo(), CERTIFIED_DIGITS, false), decimal_outward(i.hi(), CERTIFIED_DIGITS, true));
+            let ends = |i: &Interval| {
+                format!(
+                    "{},{}",
+                    decimal_outward(i.lo(), CERTIFIED_DIGITS, false),
+                    decimal_outward(i.hi(), CERTIFIED_DIGITS, true)
+                )
+            };
             let mut reasons = Vec::new();
             match &c.limit {
-                Certified::Converged(l) => s += &format!(",true,{},{},{}", ends(&l.norm), ends(&l.sharpness), ends(&l.eos_margin)),
+                Certified::Converged(l) => {
+                    s += &format!(
+                        ",true,{},{},{}",
+                        ends(&l.norm),
+                        ends(&l.sharpness),
+                        ends(&l.eos_margin)
+                    )
+                }
                 Certified::NotCertified(why) => {
                     s += ",false,,,,,,";
                     reasons.push(why.clone());
@@ -289,7 +400,13 @@ fn f(q: &Q) -> f64 {
 
 /// The certified values of a sweep as a series with error bars [lo, hi] (empty without
 /// `--certify`; rates with no certificate are left out of it, and appear as float points).
-fn certified_series<'r, T: 'r>(name: &str, rows: &[SweepRow], certs: &'r [Option<CertifiedRow>], field: impl Fn(&'r CertifiedRow) -> Option<&'r T>, enclosure: impl Fn(&'r T) -> Option<&'r Interval>) -> Series {
+fn certified_series<'r, T: 'r>(
+    name: &str,
+    rows: &[SweepRow],
+    certs: &'r [Option<CertifiedRow>],
+    field: impl Fn(&'r CertifiedRow) -> Option<&'r T>,
+    enclosure: impl Fn(&'r T) -> Option<&'r Interval>,
+) -> Series {
     let mut points = Vec::new();
     let mut bars = Vec::new();
     for (r, c) in rows.iter().zip(certs) {
@@ -307,18 +424,48 @@ fn certified_series<'r, T: 'r>(name: &str, rows: &[SweepRow], certs: &'r [Option
 /// (at the top of the panel when they diverged) rather than dropped, and a true log axis with
 /// `--log`.
 #[allow(clippy::too_many_arguments)]
-fn plots(dir: &std::path::Path, rows: &[SweepRow], certs: &[Option<CertifiedRow>], inst: &crate::io::instance::Instance, flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&eos::References>, log: bool) -> Result<()> {
+fn plots(
+    dir: &std::path::Path,
+    rows: &[SweepRow],
+    certs: &[Option<CertifiedRow>],
+    inst: &crate::io::instance::Instance,
+    flow: Option<&FlowReport>,
+    th: Option<&dynamics::Thresholds>,
+    refs: Option<&eos::References>,
+    log: bool,
+) -> Result<()> {
     let x_label = "learning rate eta";
-    let ok: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let limit: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Limit).collect();
-    let diverged: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Diverged).collect();
+    let ok: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Converged)
+        .collect();
+    let limit: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Limit)
+        .collect();
+    let diverged: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Diverged)
+        .collect();
     let mut vertical = Vec::new();
     if let Some(t) = th {
-        vertical.push(Mark { name: "eta_norm = 2/S(min-norm)".into(), value: f(&t.eta_norm), color: BLUE });
-        vertical.push(Mark { name: "eta_max = 2/S(min-sharpness)".into(), value: f(&t.eta_max), color: GREEN });
+        vertical.push(Mark {
+            name: "eta_norm = 2/S(min-norm)".into(),
+            value: f(&t.eta_norm),
+            color: BLUE,
+        });
+        vertical.push(Mark {
+            name: "eta_max = 2/S(min-sharpness)".into(),
+            value: f(&t.eta_max),
+            color: GREEN,
+        });
     }
     if let Some(fr) = flow {
-        vertical.push(Mark { name: "eta_c (gradient flow)".into(), value: f(&fr.eta_c.mid()), color: PURPLE });
+        vertical.push(Mark {
+            name: "eta_c (gradient flow)".into(),
+            value: f(&fr.eta_c.mid()),
+            color: PURPLE,
+        });
     }
     // The T1 reference lines exist where the T1 closed forms do (not for shared-depth, D > 2).
     let t1 = match crate::models::model::beta_space(inst.model) {
@@ -326,7 +473,12 @@ fn plots(dir: &std::path::Path, rows: &[SweepRow], certs: &[Option<CertifiedRow>
         _ => None,
     };
     // The top of a panel fitted to the finite values, where diverged runs are drawn.
-    let top = |vals: &[f64]| vals.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let top = |vals: &[f64]| {
+        vals.iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
     let panel = |title: &str, y_label: &str, series: Vec<Series>, horizontal: Vec<Mark>| {
         let mut c = Chart::new(title, x_label, y_label);
         c.log_x = log;
@@ -335,73 +487,203 @@ fn plots(dir: &std::path::Path, rows: &[SweepRow], certs: &[Option<CertifiedRow>
         c.horizontal = horizontal;
         c
     };
-    let s_of = |rs: &[&SweepRow]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.sharpness))).collect::<Vec<_>>();
-    let s_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.sharpness)).chain(t1.iter().map(|t| f(&t.sharpness_of_min_norm))).collect::<Vec<_>>());
+    let s_of = |rs: &[&SweepRow]| {
+        rs.iter()
+            .map(|r| (f(&r.eta), f(&r.summary.sharpness)))
+            .collect::<Vec<_>>()
+    };
+    let s_top = top(&ok
+        .iter()
+        .chain(&limit)
+        .map(|r| f(&r.summary.sharpness))
+        .chain(t1.iter().map(|t| f(&t.sharpness_of_min_norm)))
+        .collect::<Vec<_>>());
     // 2/η as a smooth curve over the swept range (geometric steps on a log axis).
-    let (e0, e1) = (rows.first().map_or(1.0, |r| f(&r.eta)), rows.last().map_or(1.0, |r| f(&r.eta)));
-    let at = |k: f64| if log { e0 * (e1 / e0).powf(k) } else { e0 + (e1 - e0) * k };
-    let two_over: Vec<(f64, f64)> = (0..=200).map(|k| at(k as f64 / 200.0)).map(|e| (e, 2.0 / e)).filter(|p| p.1 <= 1.2 * s_top).collect();
+    let (e0, e1) = (
+        rows.first().map_or(1.0, |r| f(&r.eta)),
+        rows.last().map_or(1.0, |r| f(&r.eta)),
+    );
+    let at = |k: f64| {
+        if log {
+            e0 * (e1 / e0).powf(k)
+        } else {
+            e0 + (e1 - e0) * k
+        }
+    };
+    let two_over: Vec<(f64, f64)> = (0..=200)
+        .map(|k| at(k as f64 / 200.0))
+        .map(|e| (e, 2.0 / e))
+        .filter(|p| p.1 <= 1.2 * s_top)
+        .collect();
     let sharp = panel(
         "Final sharpness vs learning rate",
         "sharpness S (full Hessian)",
         vec![
             Series::new("GD endpoint S (converged)", s_of(&ok), ORANGE, Style::Dots),
-            Series::new("S at the step limit (not converged)", s_of(&limit), GREY, Style::Crosses),
-            Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), s_top)).collect(), RED, Style::Crosses),
+            Series::new(
+                "S at the step limit (not converged)",
+                s_of(&limit),
+                GREY,
+                Style::Crosses,
+            ),
+            Series::new(
+                "diverged (drawn at the top)",
+                diverged.iter().map(|r| (f(&r.eta), s_top)).collect(),
+                RED,
+                Style::Crosses,
+            ),
             Series::new("2/eta (linear stability)", two_over, INK, Style::Dashed),
-            certified_series("certified S of the exact GD limit", rows, certs, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.sharpness), Certified::NotCertified(_) => None }),
+            certified_series(
+                "certified S of the exact GD limit",
+                rows,
+                certs,
+                |l| Some(&l.limit),
+                |l| match l {
+                    Certified::Converged(l) => Some(&l.sharpness),
+                    Certified::NotCertified(_) => None,
+                },
+            ),
         ],
-        t1.as_ref().map_or_else(Vec::new, |t1| vec![
-            Mark { name: "S(min-norm)".into(), value: f(&t1.sharpness_of_min_norm), color: BLUE },
-            Mark { name: "S(min-sharpness)".into(), value: f(&t1.min_sharpness.value), color: GREEN },
-        ]),
+        t1.as_ref().map_or_else(Vec::new, |t1| {
+            vec![
+                Mark {
+                    name: "S(min-norm)".into(),
+                    value: f(&t1.sharpness_of_min_norm),
+                    color: BLUE,
+                },
+                Mark {
+                    name: "S(min-sharpness)".into(),
+                    value: f(&t1.min_sharpness.value),
+                    color: GREEN,
+                },
+            ]
+        }),
     );
     plot::render(&sharp, dir, "sharpness")?;
-    let n_of = |rs: &[&SweepRow]| rs.iter().map(|r| (f(&r.eta), f(&r.summary.norm))).collect::<Vec<_>>();
-    let n_top = top(&ok.iter().chain(&limit).map(|r| f(&r.summary.norm)).chain(t1.iter().map(|t| f(&t.norm_of_min_sharpness))).collect::<Vec<_>>());
+    let n_of = |rs: &[&SweepRow]| {
+        rs.iter()
+            .map(|r| (f(&r.eta), f(&r.summary.norm)))
+            .collect::<Vec<_>>()
+    };
+    let n_top = top(&ok
+        .iter()
+        .chain(&limit)
+        .map(|r| f(&r.summary.norm))
+        .chain(t1.iter().map(|t| f(&t.norm_of_min_sharpness)))
+        .collect::<Vec<_>>());
     let norm = panel(
         "Final norm vs learning rate",
         "norm N = |theta|^2",
         vec![
             Series::new("GD endpoint N (converged)", n_of(&ok), ORANGE, Style::Dots),
-            Series::new("N at the step limit (not converged)", n_of(&limit), GREY, Style::Crosses),
-            Series::new("diverged (drawn at the top)", diverged.iter().map(|r| (f(&r.eta), n_top)).collect(), RED, Style::Crosses),
+            Series::new(
+                "N at the step limit (not converged)",
+                n_of(&limit),
+                GREY,
+                Style::Crosses,
+            ),
+            Series::new(
+                "diverged (drawn at the top)",
+                diverged.iter().map(|r| (f(&r.eta), n_top)).collect(),
+                RED,
+                Style::Crosses,
+            ),
         ],
-        t1.as_ref().map_or_else(Vec::new, |t1| vec![
-            Mark { name: "N(min-norm)".into(), value: f(&t1.min_norm.value), color: BLUE },
-            Mark { name: "N(min-sharpness)".into(), value: f(&t1.norm_of_min_sharpness), color: GREEN },
-        ]),
+        t1.as_ref().map_or_else(Vec::new, |t1| {
+            vec![
+                Mark {
+                    name: "N(min-norm)".into(),
+                    value: f(&t1.min_norm.value),
+                    color: BLUE,
+                },
+                Mark {
+                    name: "N(min-sharpness)".into(),
+                    value: f(&t1.norm_of_min_sharpness),
+                    color: GREEN,
+                },
+            ]
+        }),
     );
     let mut norm = norm;
-    norm.series.push(certified_series("certified N of the exact GD limit", rows, certs, |l| Some(&l.limit), |l| match l { Certified::Converged(l) => Some(&l.norm), Certified::NotCertified(_) => None }));
+    norm.series.push(certified_series(
+        "certified N of the exact GD limit",
+        rows,
+        certs,
+        |l| Some(&l.limit),
+        |l| match l {
+            Certified::Converged(l) => Some(&l.norm),
+            Certified::NotCertified(_) => None,
+        },
+    ));
     plot::render(&norm, dir, "norm")?;
     if let Some((en, es, fb, _)) = refs {
-        let points: Vec<(f64, f64)> = rows.iter().filter(|r| r.summary.stop != Stop::Diverged).filter_map(|r| r.gen_error.as_ref().map(|e| (f(&r.eta), f(e)))).collect();
+        let points: Vec<(f64, f64)> = rows
+            .iter()
+            .filter(|r| r.summary.stop != Stop::Diverged)
+            .filter_map(|r| r.gen_error.as_ref().map(|e| (f(&r.eta), f(e))))
+            .collect();
         // The interesting part: E*, the nearer end and the GD points; the farther end only when
         // it is within twice that range (else its mark says where it is).
         let (en, es, fb) = (f(en), f(es), f(fb));
         let (near, far) = if en <= es { (en, es) } else { (es, en) };
-        let core = points.iter().map(|p| p.1).chain([fb, near]).filter(|v| v.is_finite());
-        let (lo, hi) = core.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let core = points
+            .iter()
+            .map(|p| p.1)
+            .chain([fb, near])
+            .filter(|v| v.is_finite());
+        let (lo, hi) = core.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
         let shown = far <= lo + 2.0 * (hi - lo).max(0.0);
         let hi = if shown { far } else { hi };
         let pad = 0.1 * (hi - lo).max(1e-12 * hi.abs().max(1.0));
-        let far_name = |name: &str| if shown { name.to_string() } else { format!("{name} = {far:.4e}, above the panel") };
-        let (name_n, name_s) = if en <= es { ("E(min-norm)".to_string(), far_name("E(min-sharpness)")) } else { (far_name("E(min-norm)"), "E(min-sharpness)".to_string()) };
+        let far_name = |name: &str| {
+            if shown {
+                name.to_string()
+            } else {
+                format!("{name} = {far:.4e}, above the panel")
+            }
+        };
+        let (name_n, name_s) = if en <= es {
+            ("E(min-norm)".to_string(), far_name("E(min-sharpness)"))
+        } else {
+            (far_name("E(min-norm)"), "E(min-sharpness)".to_string())
+        };
         let mut errors = panel(
             "Expected generalization error vs learning rate",
             "E (exact, endpoint projected onto M)",
             vec![
                 Series::new("GD endpoint E (float learner)", points, ORANGE, Style::Dots),
-                certified_series("certified E of the GD learner", rows, certs, |c| c.learner.as_ref(), |l| l.as_ref().ok()),
+                certified_series(
+                    "certified E of the GD learner",
+                    rows,
+                    certs,
+                    |c| c.learner.as_ref(),
+                    |l| l.as_ref().ok(),
+                ),
             ],
             vec![
-                Mark { name: name_n, value: en, color: BLUE },
-                Mark { name: name_s, value: es, color: GREEN },
-                Mark { name: "E* (best on the front)".into(), value: fb, color: RED },
+                Mark {
+                    name: name_n,
+                    value: en,
+                    color: BLUE,
+                },
+                Mark {
+                    name: name_s,
+                    value: es,
+                    color: GREEN,
+                },
+                Mark {
+                    name: "E* (best on the front)".into(),
+                    value: fb,
+                    color: RED,
+                },
             ],
         );
-        errors.y_range = Some(((lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }), hi + pad));
+        errors.y_range = Some((
+            (lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }),
+            hi + pad,
+        ));
         plot::render(&errors, dir, "gen_error")?;
     }
     Ok(())

@@ -8,11 +8,11 @@
 //! operation order is the kernel's (`kernel/src/gd.rs`, FORMAT.md §4.8), so the kernel re-derives
 //! the same endpoints bit for bit. Tail theorem and proof: docs/certified-gd.md.
 
-use crate::io::format::{rat, Claim, Enclosure, GdRun};
-use crate::numeric::interval::{round_bits, Dyadic, Interval};
-use crate::numeric::rational::{fmt_q, pow2, Q};
+use crate::io::format::{Claim, Enclosure, GdRun, rat};
+use crate::numeric::interval::{Dyadic, Interval, round_bits};
+use crate::numeric::rational::{Q, fmt_q, pow2};
 use num_traits::{One, Signed, Zero};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Largest `--bits` (the kernel's limit, FORMAT.md §4.8).
 pub const MAX_BITS: u64 = 4096;
@@ -45,7 +45,11 @@ impl Trajectory {
     /// k = 0: β_0 = α²·1, r_0 = α²Σx_i − y, and the constants 2ηx_i, 4ηx_i², 4η²x_i³, all
     /// enclosed at P bits.
     pub fn new(x: &[Q], y: &Q, alpha: &Q, eta: &Q, p: u64) -> Self {
-        let enc = |f: &dyn Fn(&Q) -> Q| x.iter().map(|xi| Interval::enclose(&f(xi), p)).collect::<Vec<_>>();
+        let enc = |f: &dyn Fn(&Q) -> Q| {
+            x.iter()
+                .map(|xi| Interval::enclose(&f(xi), p))
+                .collect::<Vec<_>>()
+        };
         let a2 = alpha * alpha;
         Trajectory {
             p,
@@ -62,7 +66,10 @@ impl Trajectory {
     pub fn step(&mut self) -> Result<(), String> {
         let p = self.p;
         let one = Interval::enclose(&Q::one(), p);
-        let (mut sig1, mut sig2) = (Interval::enclose(&Q::zero(), p), Interval::enclose(&Q::zero(), p));
+        let (mut sig1, mut sig2) = (
+            Interval::enclose(&Q::zero(), p),
+            Interval::enclose(&Q::zero(), p),
+        );
         for i in 0..self.b.len() {
             sig1 = sig1.add_at(&self.s4[i].mul_at(&self.b[i], p), p);
             sig2 = sig2.add_at(&self.u4[i].mul_at(&self.b[i], p), p);
@@ -76,7 +83,10 @@ impl Trajectory {
         self.step += 1;
         let huge = |b: &Interval<Dyadic>| b.log2().is_some_and(|e| e >= BOUND_LOG2);
         if huge(&self.r) || self.b.iter().any(huge) {
-            return Err(format!("divergence: the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {}", self.step));
+            return Err(format!(
+                "divergence: the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {}",
+                self.step
+            ));
         }
         Ok(())
     }
@@ -88,32 +98,56 @@ impl Trajectory {
 
     /// Largest relative width hi/lo − 1 of a β box (∞ as `None` when some lo is 0).
     fn spread(b: &[Interval]) -> Option<Q> {
-        b.iter().map(|b| (b.lo().is_positive()).then(|| b.hi() / b.lo() - Q::one())).try_fold(Q::zero(), |m, s| s.map(|s| m.max(s)))
+        b.iter()
+            .map(|b| (b.lo().is_positive()).then(|| b.hi() / b.lo() - Q::one()))
+            .try_fold(Q::zero(), |m, s| s.map(|s| m.max(s)))
     }
 }
 
 /// The range of φ = 1 − η·4Σx_i²β_i + 4η²·r·Σx_i³β_i over the box `lims` and |r| ≤ ρ, exact.
 pub fn phi_range(x: &[Q], eta: &Q, lims: &[Interval], rho: &Q) -> (Q, Q) {
     let s = sharpness(x, lims);
-    let u = x.iter().zip(lims).fold(Interval::point(Q::zero()), |acc, (xi, l)| acc.add(&l.mul(&Interval::point(xi * xi * xi))));
+    let u = x
+        .iter()
+        .zip(lims)
+        .fold(Interval::point(Q::zero()), |acc, (xi, l)| {
+            acc.add(&l.mul(&Interval::point(xi * xi * xi)))
+        });
     let ru = q(4) * eta * eta * rho * u.mag();
     (Q::one() - eta * s.hi() - &ru, Q::one() - eta * s.lo() + &ru)
 }
 
 /// S = 4Σx_i²β_i over a box (exact).
 pub fn sharpness(x: &[Q], lims: &[Interval]) -> Interval {
-    let f = |end: &dyn Fn(&Interval) -> Q| q(4) * x.iter().zip(lims).map(|(xi, l)| xi * xi * end(l)).sum::<Q>();
+    let f = |end: &dyn Fn(&Interval) -> Q| {
+        q(4) * x
+            .iter()
+            .zip(lims)
+            .map(|(xi, l)| xi * xi * end(l))
+            .sum::<Q>()
+    };
     Interval::hull(f(&|l| l.lo().clone()), f(&|l| l.hi().clone()))
 }
 
 /// The tail theorem (SPEC §4.1) on (B_K, R_K) with ratio `q`: the box of β∞ rounded outward to
 /// `p` bits, or why it fails.
-pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q, p: u64) -> Result<Vec<Interval>, String> {
+pub fn tail(
+    x: &[Q],
+    eta: &Q,
+    b: &[Interval],
+    r: &Interval,
+    ratio: &Q,
+    p: u64,
+) -> Result<Vec<Interval>, String> {
     let rho = r.mag();
     let xmax = x.iter().map(|v| v.abs()).max().unwrap_or_default();
     let c = q(2) * eta * &rho * xmax;
     if c >= Q::one() || ratio.is_negative() || *ratio >= Q::one() {
-        return Err(format!("c = 2ηρ·max|x| = {} or q = {} is not < 1", crate::numeric::rational::short(&c), fmt_q(ratio)));
+        return Err(format!(
+            "c = 2ηρ·max|x| = {} or q = {} is not < 1",
+            crate::numeric::rational::short(&c),
+            fmt_q(ratio)
+        ));
     }
     let mut lims = Vec::with_capacity(x.len());
     for (xi, bi) in x.iter().zip(b) {
@@ -123,13 +157,20 @@ pub fn tail(x: &[Q], eta: &Q, b: &[Interval], r: &Interval, ratio: &Q, p: u64) -
         }
         // Rounded outward to P bits (the kernel's rule): a larger box, so the |φ| test below
         // implies the theorem's, and every later sum is over P-bit numbers.
-        lims.push(Interval::hull(round_bits(&(bi.lo() * &m), p, false), round_bits(&(bi.hi() / &m), p, true)));
+        lims.push(Interval::hull(
+            round_bits(&(bi.lo() * &m), p, false),
+            round_bits(&(bi.hi() / &m), p, true),
+        ));
     }
     let (lo, hi) = phi_range(x, eta, &lims, &rho);
     if -ratio.clone() <= lo && hi <= *ratio {
         Ok(lims)
     } else {
-        Err(format!("|φ| ≤ q fails on the tail box (φ ∈ [{}, {}])", crate::numeric::rational::short(&lo), crate::numeric::rational::short(&hi)))
+        Err(format!(
+            "|φ| ≤ q fails on the tail box (φ ∈ [{}, {}])",
+            crate::numeric::rational::short(&lo),
+            crate::numeric::rational::short(&hi)
+        ))
     }
 }
 
@@ -162,15 +203,39 @@ fn ratios(x: &[Q], eta: &Q, b: &[Interval], r: &Interval) -> Vec<Q> {
     if m >= Q::one() {
         return Vec::new();
     }
-    [q(1) / q(8), q(1) / q(2)].iter().map(|f| round_bits(&(&m + (Q::one() - &m) * f), 32, true)).filter(|v| *v < Q::one()).collect()
+    [q(1) / q(8), q(1) / q(2)]
+        .iter()
+        .map(|f| round_bits(&(&m + (Q::one() - &m) * f), 32, true))
+        .filter(|v| *v < Q::one())
+        .collect()
 }
 
-fn limit(x: &[Q], eta: &Q, steps: u64, bits: u64, r: &Interval, ratio: Q, beta: Vec<Interval>) -> Limit {
-    let norm = Interval::hull(beta.iter().map(|l| l.lo()).sum(), beta.iter().map(|l| l.hi()).sum());
+fn limit(
+    x: &[Q],
+    eta: &Q,
+    steps: u64,
+    bits: u64,
+    r: &Interval,
+    ratio: Q,
+    beta: Vec<Interval>,
+) -> Limit {
+    let norm = Interval::hull(
+        beta.iter().map(|l| l.lo()).sum(),
+        beta.iter().map(|l| l.hi()).sum(),
+    );
     let s = sharpness(x, &beta);
     let two = q(2) / eta;
     let eos_margin = Interval::hull(&two - s.hi(), &two - s.lo());
-    Limit { steps, bits, rho: r.mag(), q: ratio, beta, norm, sharpness: s, eos_margin }
+    Limit {
+        steps,
+        bits,
+        rho: r.mag(),
+        q: ratio,
+        beta,
+        norm,
+        sharpness: s,
+        eos_margin,
+    }
 }
 
 /// Certified GD from α·1 at η on (x, y): at most `max_steps` steps, at `bits` or the precisions
@@ -193,7 +258,11 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                 match Trajectory::spread(&t.boxes().0) {
                     Some(s) if s <= exhausted => spread = s,
                     _ => {
-                        reason = format!("precision exhausted: a β box is wider than {} (relative) at step {} with {p} bits", crate::numeric::rational::short(&exhausted), t.step);
+                        reason = format!(
+                            "precision exhausted: a β box is wider than {} (relative) at step {} with {p} bits",
+                            crate::numeric::rational::short(&exhausted),
+                            t.step
+                        );
                         continue 'plan;
                     }
                 }
@@ -206,8 +275,15 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                 let (b, r) = t.boxes();
                 for ratio in ratios(x, eta, &b, &r) {
                     match tail(x, eta, &b, &r, &ratio, p) {
-                        Ok(beta) => return Certified::Converged(limit(x, eta, t.step, p, &r, ratio, beta)),
-                        Err(e) => reason = format!("tail inequality fails at step {} with {p} bits: {e}", t.step),
+                        Ok(beta) => {
+                            return Certified::Converged(limit(x, eta, t.step, p, &r, ratio, beta));
+                        }
+                        Err(e) => {
+                            reason = format!(
+                                "tail inequality fails at step {} with {p} bits: {e}",
+                                t.step
+                            )
+                        }
                     }
                 }
             }
@@ -229,8 +305,15 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
         let rho = t.boxes().1.mag();
         if rho * Q::from_integer(1024.into()) > y.abs() {
             let alternates = signs.len() == 32 && signs.windows(2).all(|w| w[0] != w[1]);
-            let what = if alternates { "r_k alternates in sign without settling (a period-2 orbit)" } else { "the residual has not settled" };
-            return Certified::NotCertified(format!("not settled within {max_steps} steps: {what}; |r_K| ≤ {}", crate::numeric::rational::short(&t.boxes().1.mag())));
+            let what = if alternates {
+                "r_k alternates in sign without settling (a period-2 orbit)"
+            } else {
+                "the residual has not settled"
+            };
+            return Certified::NotCertified(format!(
+                "not settled within {max_steps} steps: {what}; |r_K| ≤ {}",
+                crate::numeric::rational::short(&t.boxes().1.mag())
+            ));
         }
     }
     Certified::NotCertified(reason)
@@ -238,7 +321,10 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
 
 /// `i` rounded outward to `p` bits, as a claim writes it (the pinned form, FORMAT.md §4.8).
 pub fn enclosure(i: &Interval, p: u64) -> Enclosure {
-    Enclosure { lo: rat(&round_bits(i.lo(), p, false)), hi: rat(&round_bits(i.hi(), p, true)) }
+    Enclosure {
+        lo: rat(&round_bits(i.lo(), p, false)),
+        hi: rat(&round_bits(i.hi(), p, true)),
+    }
 }
 
 /// {lo, hi} as rational strings, rounded outward to `p` bits (the pinned form, FORMAT.md §4.8).
@@ -268,7 +354,13 @@ impl Certified {
 impl Limit {
     /// One certified run as a claim holds it (`steps`, `bits`, `rho`, `q`, `beta`).
     pub fn run(&self) -> GdRun {
-        GdRun { steps: self.steps, bits: self.bits, rho: rat(&self.rho), q: rat(&self.q), beta: self.beta.iter().map(|b| enclosure(b, self.bits)).collect() }
+        GdRun {
+            steps: self.steps,
+            bits: self.bits,
+            rho: rat(&self.rho),
+            q: rat(&self.q),
+            beta: self.beta.iter().map(|b| enclosure(b, self.bits)).collect(),
+        }
     }
 
     /// A `gd-limit` claim (FORMAT.md §4.8).
@@ -286,9 +378,23 @@ impl Limit {
 /// The enclosure of E_GD = Σ_a p_a G(β∞(y_a); β*_a) (SPEC §3, §4.1): the one expected-error
 /// formula, [`crate::theory::generalization::expected_error`], in exact interval arithmetic over
 /// the boxes (the kernel's formula), rounded outward to `p` bits (the pinned form).
-pub fn expected_error(atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], boxes: &[&[Interval]], p: u64) -> Interval {
-    let total: Interval = crate::theory::generalization::expected_error(sigma, atoms.iter().zip(boxes).map(|((w, star), bx)| (w, *bx, star.as_slice())));
-    Interval::hull(round_bits(total.lo(), p, false), round_bits(total.hi(), p, true))
+pub fn expected_error(
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    boxes: &[&[Interval]],
+    p: u64,
+) -> Interval {
+    let total: Interval = crate::theory::generalization::expected_error(
+        sigma,
+        atoms
+            .iter()
+            .zip(boxes)
+            .map(|((w, star), bx)| (w, *bx, star.as_slice())),
+    );
+    Interval::hull(
+        round_bits(total.lo(), p, false),
+        round_bits(total.hi(), p, true),
+    )
 }
 
 /// The GD learner of SPEC §4.1 on a discrete prior: certified GD on every atom's own label
@@ -303,7 +409,15 @@ pub struct Learner {
 }
 
 /// Runs the GD learner (see [`Learner`]) on `(x, atoms)` with covariance `sigma`.
-pub fn learner(x: &[Q], alpha: &Q, eta: &Q, atoms: &[(Q, Vec<Q>)], sigma: &[Vec<Q>], max_steps: u64, bits: Option<u64>) -> Learner {
+pub fn learner(
+    x: &[Q],
+    alpha: &Q,
+    eta: &Q,
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    max_steps: u64,
+    bits: Option<u64>,
+) -> Learner {
     let runs: Vec<(Q, Certified)> = atoms
         .iter()
         .map(|(_, star)| {
@@ -312,11 +426,20 @@ pub fn learner(x: &[Q], alpha: &Q, eta: &Q, atoms: &[(Q, Vec<Q>)], sigma: &[Vec<
             (y, c)
         })
         .collect();
-    let limits: Vec<&Limit> = runs.iter().filter_map(|(_, c)| match c { Certified::Converged(l) => Some(l), Certified::NotCertified(_) => None }).collect();
+    let limits: Vec<&Limit> = runs
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Certified::Converged(l) => Some(l),
+            Certified::NotCertified(_) => None,
+        })
+        .collect();
     let expected_error = (limits.len() == atoms.len()).then(|| {
         let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
         let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
         (expected_error(atoms, sigma, &boxes, p), p)
     });
-    Learner { runs, expected_error }
+    Learner {
+        runs,
+        expected_error,
+    }
 }

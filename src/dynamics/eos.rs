@@ -5,15 +5,15 @@
 //! GD learner runs once per teacher atom's own label y_a (SPEC §4.1) and its endpoints' exact
 //! errors are summed; only a certified run makes it a theorem.
 
-use crate::theory::generalization::{expected_error, Setting};
-use crate::dynamics::gd::{self as dynamics, decimal, Problem, Stop, Summary};
+use crate::dynamics::gd::{self as dynamics, Problem, Stop, Summary, decimal};
 use crate::error::{Error, Result};
-use crate::theory::flow::{Flow, Limit, MaxSharpness};
 use crate::io::instance::{Instance, Model};
 use crate::numeric::interval::Interval;
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{Q, fmt_q};
+use crate::theory::flow::{Flow, Limit, MaxSharpness};
+use crate::theory::generalization::{Setting, expected_error};
 use num_traits::{Signed, Zero};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Significant bits of the gradient-flow enclosures.
 pub const FLOW_BITS: u64 = 96;
@@ -35,10 +35,16 @@ pub fn flow_report(p: &Problem) -> Result<FlowReport> {
     let two = Q::from_integer(2.into());
     let v = &max_sharpness.value;
     if !v.lo().is_positive() {
-        return Err(Error::Usage("gradient flow: max sharpness is not certified positive".into()));
+        return Err(Error::Usage(
+            "gradient flow: max sharpness is not certified positive".into(),
+        ));
     }
     let eta_c = Interval::hull(&two / v.hi(), &two / v.lo());
-    Ok(FlowReport { limit, max_sharpness, eta_c })
+    Ok(FlowReport {
+        limit,
+        max_sharpness,
+        eta_c,
+    })
 }
 
 fn enclosure(i: &Interval) -> Value {
@@ -80,21 +86,55 @@ pub fn c1(p: &Problem, eta: &Q, s: &Summary) -> Value {
     let bound = Q::from_integer(2.into()) / eta;
     let (lo, hi) = endpoint_sharpness(p, s);
     let margin = (&bound - &hi) / &bound;
-    let status = if hi <= bound { "pass" } else if lo <= bound { "pass (within enclosure)" } else { "fail" };
-    check("C1", status, Some(decimal(&margin, 6)), format!("S(endpoint) in [{}, {}] (exact endpoint), 2/eta = {}", decimal(&lo, 10), decimal(&hi, 10), decimal(&bound, 10)))
+    let status = if hi <= bound {
+        "pass"
+    } else if lo <= bound {
+        "pass (within enclosure)"
+    } else {
+        "fail"
+    };
+    check(
+        "C1",
+        status,
+        Some(decimal(&margin, 6)),
+        format!(
+            "S(endpoint) in [{}, {}] (exact endpoint), 2/eta = {}",
+            decimal(&lo, 10),
+            decimal(&hi, 10),
+            decimal(&bound, 10)
+        ),
+    )
 }
 
 /// C2: for η < η_c the endpoint is near the GF limit. Margin: relative ℓ1 distance
 /// Σ|β_i − β*_i| / Σβ*_i (midpoint of the certified β*); pass when ≤ 1/10.
 pub fn c2(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport) -> Value {
     if eta >= f.eta_c.lo() {
-        return check("C2", "n/a", None, format!("eta ≥ eta_c ≈ {}", decimal(&f.eta_c.mid(), 8)));
+        return check(
+            "C2",
+            "n/a",
+            None,
+            format!("eta ≥ eta_c ≈ {}", decimal(&f.eta_c.mid(), 8)),
+        );
     }
     let beta = crate::models::model::beta(p.model, &s.theta);
-    let dist: Q = beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum();
+    let dist: Q = beta
+        .iter()
+        .zip(&f.limit.beta)
+        .map(|(b, g)| (b - g.mid()).abs())
+        .sum();
     let rel = dist / f.limit.norm.mid();
-    let status = if rel <= Q::new(1.into(), 10.into()) { "pass" } else { "fail" };
-    check("C2", status, Some(decimal(&rel, 6)), "relative l1 distance of beta(endpoint) to the GF limit".into())
+    let status = if rel <= Q::new(1.into(), 10.into()) {
+        "pass"
+    } else {
+        "fail"
+    };
+    check(
+        "C2",
+        status,
+        Some(decimal(&rel, 6)),
+        "relative l1 distance of beta(endpoint) to the GF limit".into(),
+    )
 }
 
 /// C3: for η_c < η < η_max the endpoint's S is near 2/η. Margin |S − 2/η|/(2/η); pass ≤ 5%.
@@ -103,14 +143,32 @@ pub fn c3(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport, eta_max: &Q) -> Val
         return check("C3", "n/a", None, "eta outside (eta_c, eta_max)".into());
     }
     if s.stop == Stop::Diverged {
-        return check("C3", "n/a", None, "diverged inside (eta_c, eta_max): no endpoint (reported, not hidden)".into());
+        return check(
+            "C3",
+            "n/a",
+            None,
+            "diverged inside (eta_c, eta_max): no endpoint (reported, not hidden)".into(),
+        );
     }
     let bound = Q::from_integer(2.into()) / eta;
     let (lo, hi) = endpoint_sharpness(p, s);
     let sh = (lo + hi) / Q::from_integer(2.into());
     let rel = (&sh - &bound).abs() / &bound;
-    let status = if rel <= Q::new(1.into(), 20.into()) { "pass" } else { "fail" };
-    check("C3", status, Some(decimal(&rel, 6)), format!("S(endpoint) = {}, 2/eta = {}", decimal(&sh, 10), decimal(&bound, 10)))
+    let status = if rel <= Q::new(1.into(), 20.into()) {
+        "pass"
+    } else {
+        "fail"
+    };
+    check(
+        "C3",
+        status,
+        Some(decimal(&rel, 6)),
+        format!(
+            "S(endpoint) = {}, 2/eta = {}",
+            decimal(&sh, 10),
+            decimal(&bound, 10)
+        ),
+    )
 }
 
 /// C1–C3 for one `gd` run (`shared` only; `uv` gets C1).
@@ -134,22 +192,52 @@ pub const CHECK_MAX_PARAMS: usize = 200;
 /// diagonal plus rank one) and adds the enclosure as `enclosure` `{lo, hi, end}`; C2 and C3
 /// compare with the certified gradient flow, which is one-point only, and are `n/a`.
 pub fn run_checks_points(p: &crate::models::problem::Points, eta: &Q, s: &Summary) -> Value {
-    let one_point = "needs one data point: the certified gradient flow (its limit and eta_c) is one-point only";
+    let one_point =
+        "needs one data point: the certified gradient flow (its limit and eta_c) is one-point only";
     let c1 = if s.stop != Stop::Converged {
         check("C1", "n/a", None, "run did not converge".into())
     } else if s.theta.len() > CHECK_MAX_PARAMS {
-        check("C1", "n/a", None, format!("{} parameters: the certified dense route runs on at most {CHECK_MAX_PARAMS}", s.theta.len()))
+        check(
+            "C1",
+            "n/a",
+            None,
+            format!(
+                "{} parameters: the certified dense route runs on at most {CHECK_MAX_PARAMS}",
+                s.theta.len()
+            ),
+        )
     } else {
         let bound = Q::from_integer(2.into()) / eta;
         let width = Q::new(1.into(), 1_000_000_000_000i64.into());
         let (lo, hi, end) = dynamics::certified_sharpness(p, &s.theta, &width);
         let margin = (&bound - &hi) / &bound;
-        let status = if hi <= bound { "pass" } else if lo <= bound { "pass (within enclosure)" } else { "fail" };
-        let mut c = check("C1", status, Some(decimal(&margin, 6)), format!("S(endpoint) in [{}, {}] (certified: exact LDLT of the exact Hessian at the float endpoint, n = {}), 2/eta = {}", decimal(&lo, 10), decimal(&hi, 10), p.n(), decimal(&bound, 10)));
+        let status = if hi <= bound {
+            "pass"
+        } else if lo <= bound {
+            "pass (within enclosure)"
+        } else {
+            "fail"
+        };
+        let mut c = check(
+            "C1",
+            status,
+            Some(decimal(&margin, 6)),
+            format!(
+                "S(endpoint) in [{}, {}] (certified: exact LDLT of the exact Hessian at the float endpoint, n = {}), 2/eta = {}",
+                decimal(&lo, 10),
+                decimal(&hi, 10),
+                p.n(),
+                decimal(&bound, 10)
+            ),
+        );
         c["enclosure"] = json!({"lo": fmt_q(&lo), "hi": fmt_q(&hi), "end": end});
         c
     };
-    Value::Array(vec![c1, check("C2", "n/a", None, one_point.into()), check("C3", "n/a", None, one_point.into())])
+    Value::Array(vec![
+        c1,
+        check("C2", "n/a", None, one_point.into()),
+        check("C3", "n/a", None, one_point.into()),
+    ])
 }
 
 /// E(min-norm), E(min-sharpness), E* (front best) and its rule c (SPEC §3).
@@ -158,28 +246,49 @@ pub type References = (Q, Q, Q, Vec<Q>);
 /// Errors of the reference learners (SPEC §3): (min-norm, min-sharpness, front best, its rule c),
 /// computed by [`crate::theory::generalization`]; `None` without a teacher.
 pub fn reference_errors(inst: &Instance) -> Result<Option<References>> {
-    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
+    let Some(setting) = Setting::of(inst)? else {
+        return Ok(None);
+    };
     let f = setting.front_best();
-    Ok(Some((f.min_norm.value, f.min_sharpness.value, f.value, f.c)))
+    Ok(Some((
+        f.min_norm.value,
+        f.min_sharpness.value,
+        f.value,
+        f.c,
+    )))
 }
 
 /// The expected error of the float GD learner of a discrete prior (SPEC §4.1, evidence only):
 /// GD from the instance's θ0 on every atom's own label y_a = ⟨x, β*_a⟩, and
 /// Σ_a p_a G(β_a; β*_a) evaluated exactly at each float endpoint β_a = β(θ_a). `None` for a
 /// moments prior or when some run diverged.
-pub fn learner_error(p: &Problem, s: &Setting, prec: crate::dynamics::precision::Precision, o: &crate::dynamics::gd::Options) -> Option<Q> {
+pub fn learner_error(
+    p: &Problem,
+    s: &Setting,
+    prec: crate::dynamics::precision::Precision,
+    o: &crate::dynamics::gd::Options,
+) -> Option<Q> {
     let atoms = s.atoms.as_ref()?;
     let mut endpoints = Vec::with_capacity(atoms.len());
     for (_, teacher) in atoms {
         let label = crate::numeric::vector::dot(teacher, &s.x);
-        let run = Problem { y: label, ..p.clone() };
+        let run = Problem {
+            y: label,
+            ..p.clone()
+        };
         let summary = dynamics::run_summary(&run, prec, o, &|_| {});
         if summary.stop == Stop::Diverged {
             return None;
         }
         endpoints.push(crate::models::model::beta(p.model, &summary.theta));
     }
-    Some(expected_error(&s.sigma, atoms.iter().zip(&endpoints).map(|((w, star), beta)| (w, beta.as_slice(), star.as_slice()))))
+    Some(expected_error(
+        &s.sigma,
+        atoms
+            .iter()
+            .zip(&endpoints)
+            .map(|((w, star), beta)| (w, beta.as_slice(), star.as_slice())),
+    ))
 }
 
 /// One learning rate of a sweep: the run and, with a teacher, the float GD learner's exact
@@ -199,25 +308,46 @@ fn status(ok: bool) -> &'static str {
 /// value; `gd --checks` uses the exact endpoint. C1 needs only the runs; C2–C4 need the
 /// certified gradient flow and the T1 thresholds (`flow`, `th`: `shared` only), C5 a teacher
 /// (`refs`).
-pub fn sweep_checks(rows: &[SweepRow], flow: Option<&FlowReport>, th: Option<&dynamics::Thresholds>, refs: Option<&References>) -> Vec<Value> {
+pub fn sweep_checks(
+    rows: &[SweepRow],
+    flow: Option<&FlowReport>,
+    th: Option<&dynamics::Thresholds>,
+    refs: Option<&References>,
+) -> Vec<Value> {
     let two = Q::from_integer(2.into());
     let mut out = Vec::new();
     // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
-    let conv: Vec<&SweepRow> = rows.iter().filter(|r| r.summary.stop == Stop::Converged).collect();
-    let worst = conv.iter().map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta)).min();
+    let conv: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Converged)
+        .collect();
+    let worst = conv
+        .iter()
+        .map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta))
+        .min();
     out.push(match worst {
         None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
         Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
     });
-    let (Some(f), Some(th)) = (flow, th) else { return out };
+    let (Some(f), Some(th)) = (flow, th) else {
+        return out;
+    };
     // C2: max relative l1 distance to the GF limit for η < η_c.
     let gf_norm = f.limit.norm.mid();
-    let below: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged).collect();
+    let below: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged)
+        .collect();
     let dist = below
         .iter()
         .map(|r| {
-            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
-            beta.iter().zip(&f.limit.beta).map(|(b, g)| (b - g.mid()).abs()).sum::<Q>() / &gf_norm
+            let beta =
+                crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
+            beta.iter()
+                .zip(&f.limit.beta)
+                .map(|(b, g)| (b - g.mid()).abs())
+                .sum::<Q>()
+                / &gf_norm
         })
         .max();
     out.push(match dist {
@@ -225,17 +355,33 @@ pub fn sweep_checks(rows: &[SweepRow], flow: Option<&FlowReport>, th: Option<&dy
         Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
     });
     // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
-    let eos: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max).collect();
-    let dev = eos.iter().filter(|r| r.summary.stop == Stop::Converged).map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta)).max();
-    let diverged = eos.iter().filter(|r| r.summary.stop == Stop::Diverged).count();
-    let converged = eos.iter().filter(|r| r.summary.stop == Stop::Converged).count();
+    let eos: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| &r.eta > f.eta_c.hi() && r.eta < th.eta_max)
+        .collect();
+    let dev = eos
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Converged)
+        .map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta))
+        .max();
+    let diverged = eos
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Diverged)
+        .count();
+    let converged = eos
+        .iter()
+        .filter(|r| r.summary.stop == Stop::Converged)
+        .count();
     out.push(match dev {
         None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
         Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
     });
     // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
     // with the fraction of monotone consecutive pairs as the margin.
-    let mut above: Vec<&SweepRow> = rows.iter().filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged).collect();
+    let mut above: Vec<&SweepRow> = rows
+        .iter()
+        .filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged)
+        .collect();
     above.sort_by(|a, b| a.eta.cmp(&b.eta));
     out.push(if above.len() < 2 {
         json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
@@ -248,7 +394,10 @@ pub fn sweep_checks(rows: &[SweepRow], flow: Option<&FlowReport>, th: Option<&dy
     });
     // C5: the best GD learner's exact error against min-norm and min-sharpness.
     if let Some((en, es, fb, _)) = refs {
-        let best = rows.iter().filter_map(|r| r.gen_error.as_ref().map(|e| (r, e))).min_by(|a, b| a.1.cmp(b.1));
+        let best = rows
+            .iter()
+            .filter_map(|r| r.gen_error.as_ref().map(|e| (r, e)))
+            .min_by(|a, b| a.1.cmp(b.1));
         out.push(match best {
             None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
             Some((r, e)) => {
@@ -261,7 +410,12 @@ pub fn sweep_checks(rows: &[SweepRow], flow: Option<&FlowReport>, th: Option<&dy
 }
 
 /// θ_k as f64 for k = 0..=steps (stops early if a value stops being finite).
-fn trajectory<S: crate::numeric::scalar::Scalar>(p: &Problem, ctx: &S::Ctx, eta: &Q, steps: u64) -> Vec<Vec<f64>> {
+fn trajectory<S: crate::numeric::scalar::Scalar>(
+    p: &Problem,
+    ctx: &S::Ctx,
+    eta: &Q,
+    steps: u64,
+) -> Vec<Vec<f64>> {
     let data = dynamics::Data::<S>::new(p, ctx);
     let e = S::from_q(eta, ctx);
     let mut s = data.state(p.theta0.iter().map(|q| S::from_q(q, ctx)).collect());
@@ -302,7 +456,10 @@ fn exact_deviation(p: &Problem, eta: &Q, steps: u64) -> f64 {
 }
 
 fn rel_dev(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| ((x - y) / y).abs()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| ((x - y) / y).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Precision audit of one learning rate (issue 4): f32, f64 and 256-bit trajectories against
@@ -322,8 +479,14 @@ pub fn audit(p: &Problem, eta: &Q, steps: u64) -> Value {
     };
     let (rl, rs, rn) = reference.last().map_or((0.0, 0.0, 0.0), |t| measure(t));
     let mut floats = Vec::new();
-    for (name, traj) in [("f32", trajectory::<f32>(p, &(), eta, steps)), ("f64", trajectory::<f64>(p, &(), eta, steps))] {
-        let first = traj.iter().zip(&reference).position(|(a, b)| rel_dev(a, b) > 1e-6);
+    for (name, traj) in [
+        ("f32", trajectory::<f32>(p, &(), eta, steps)),
+        ("f64", trajectory::<f64>(p, &(), eta, steps)),
+    ] {
+        let first = traj
+            .iter()
+            .zip(&reference)
+            .position(|(a, b)| rel_dev(a, b) > 1e-6);
         let k = traj.len().min(reference.len()) - 1;
         let (l, s, n) = measure(&traj[k]);
         floats.push(json!({

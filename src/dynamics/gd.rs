@@ -25,14 +25,14 @@ use crate::io::instance::{Instance, Model};
 use crate::models::loss::rank_one_form;
 use crate::models::model;
 use crate::numeric::float256::F256;
-use crate::numeric::rational::{parse_q, Q};
+use crate::numeric::rational::{Q, parse_q};
 use crate::numeric::scalar::{BigFloat, Scalar};
 use num_traits::{Signed, Zero};
 
 pub use crate::dynamics::precision::{self, Precision};
 pub use crate::models::problem::{Points, Problem};
 pub use crate::numeric::decimal::{decimal, text};
-pub use crate::spectra::secular::{extreme_eigenvalues, Spectrum};
+pub use crate::spectra::secular::{Spectrum, extreme_eigenvalues};
 
 /// A learning rate from the command line: a rational η > 0.
 pub fn parse_lr(text: &str) -> std::result::Result<Q, String> {
@@ -61,7 +61,11 @@ pub struct Data<S> {
 impl<S: Scalar> Data<S> {
     /// `p` rounded to nearest in context `ctx`.
     pub fn new(p: &Problem, ctx: &S::Ctx) -> Self {
-        Data { model: p.model, x: p.x.iter().map(|q| S::from_q(q, ctx)).collect(), y: S::from_q(&p.y, ctx) }
+        Data {
+            model: p.model,
+            x: p.x.iter().map(|q| S::from_q(q, ctx)).collect(),
+            y: S::from_q(&p.y, ctx),
+        }
     }
 
     /// r(θ) = ⟨x, β(θ)⟩ − y.
@@ -141,7 +145,11 @@ impl<S: Scalar> Data<S> {
         let (delta, z2) = self.secular_terms(s);
         let spectrum = extreme_eigenvalues(&delta, &z2, iters);
         let loss = s.r.clone() * s.r.clone() / s.r.int_like(2);
-        Measure { loss, norm: model::norm(&s.theta), spectrum }
+        Measure {
+            loss,
+            norm: model::norm(&s.theta),
+            spectrum,
+        }
     }
 }
 
@@ -255,8 +263,17 @@ pub struct Many<S> {
 impl<S: Scalar> Many<S> {
     /// `p` rounded to nearest in context `ctx`.
     pub fn new(p: &Points, ctx: &S::Ctx) -> Self {
-        let data = crate::models::loss::Data { x: p.x.iter().map(|r| r.iter().map(|q| S::from_q(q, ctx)).collect()).collect(), y: p.y.iter().map(|q| S::from_q(q, ctx)).collect() };
-        Many { model: p.model, data }
+        let data = crate::models::loss::Data {
+            x: p.x
+                .iter()
+                .map(|r| r.iter().map(|q| S::from_q(q, ctx)).collect())
+                .collect(),
+            y: p.y.iter().map(|q| S::from_q(q, ctx)).collect(),
+        };
+        Many {
+            model: p.model,
+            data,
+        }
     }
 
     /// The residuals r_j at θ.
@@ -296,31 +313,62 @@ impl<S: Scalar> Dynamics<S> for Many<S> {
         let ((a, b), (c, d)) = float_spectrum(self.model, &self.data, &s.theta);
         // A Hessian beyond the binary64 range (a huge iterate of a wide arithmetic) is reported
         // at the largest double rather than as a non-number.
-        let to = |x: f64| S::from_q(&crate::numeric::rational::from_f64_exact(if x.is_finite() { x } else { f64::MAX }).unwrap_or_default(), &ctx);
-        Measure { loss, norm: model::norm(&s.theta), spectrum: Spectrum { max: (to(a), to(b)), min: (to(c), to(d)) } }
+        let to = |x: f64| {
+            S::from_q(
+                &crate::numeric::rational::from_f64_exact(if x.is_finite() { x } else { f64::MAX })
+                    .unwrap_or_default(),
+                &ctx,
+            )
+        };
+        Measure {
+            loss,
+            norm: model::norm(&s.theta),
+            spectrum: Spectrum {
+                max: (to(a), to(b)),
+                min: (to(c), to(d)),
+            },
+        }
     }
 }
 
 /// Untrusted brackets of λ_max and λ_min of ∇²L(θ), in binary64 (see [`Many`]).
-pub fn float_spectrum<S: Scalar>(model: Model, data: &crate::models::loss::Data<S>, theta: &[S]) -> ((f64, f64), (f64, f64)) {
+pub fn float_spectrum<S: Scalar>(
+    model: Model,
+    data: &crate::models::loss::Data<S>,
+    theta: &[S],
+) -> ((f64, f64), (f64, f64)) {
     let p = theta.len();
     if p <= DENSE_SHARPNESS_MAX {
-        let h: Vec<Vec<f64>> = crate::models::loss::hessian(model, data, theta).iter().map(|r| r.iter().map(Scalar::to_f64).collect()).collect();
+        let h: Vec<Vec<f64>> = crate::models::loss::hessian(model, data, theta)
+            .iter()
+            .map(|r| r.iter().map(Scalar::to_f64).collect())
+            .collect();
         if h.iter().flatten().any(|x| !x.is_finite()) {
             return ((f64::NAN, f64::NAN), (f64::NAN, f64::NAN));
         }
         let (values, vectors) = crate::spectra::estimate::symmetric_eigen(&h);
         let bracket = |k: usize| {
             let (l, v) = (values[k], &vectors[k]);
-            let eps = (0..p).map(|i| (0..p).map(|j| h[i][j] * v[j]).sum::<f64>() - l * v[i]).map(|e| e * e).sum::<f64>().sqrt();
+            let eps = (0..p)
+                .map(|i| (0..p).map(|j| h[i][j] * v[j]).sum::<f64>() - l * v[i])
+                .map(|e| e * e)
+                .sum::<f64>()
+                .sqrt();
             (l - eps, l + eps)
         };
         return (bracket(0), bracket(p - 1));
     }
-    use crate::spectra::estimate::{lanczos, End, Hessian};
+    use crate::spectra::estimate::{End, Hessian, lanczos};
     let op = Hessian::<f64> {
         model,
-        data: crate::models::loss::Data { x: data.x.iter().map(|r| r.iter().map(Scalar::to_f64).collect()).collect(), y: data.y.iter().map(Scalar::to_f64).collect() },
+        data: crate::models::loss::Data {
+            x: data
+                .x
+                .iter()
+                .map(|r| r.iter().map(Scalar::to_f64).collect())
+                .collect(),
+            y: data.y.iter().map(Scalar::to_f64).collect(),
+        },
         theta: theta.iter().map(Scalar::to_f64).collect(),
     };
     let top = lanczos(&op, End::Largest, LANCZOS_ITERS, f64::EPSILON, 1).value;
@@ -330,21 +378,46 @@ pub fn float_spectrum<S: Scalar>(model: Model, data: &crate::models::loss::Data<
 
 /// Runs GD from θ0 in context `ctx`; `tick` is called after every step (progress bars).
 pub fn run<S: Scalar>(p: &Problem, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u64)) -> Run<S> {
-    run_with(&Data::<S>::new(p, ctx), &p.theta0, &crate::numeric::rational::abs(&p.y), ctx, opts, tick)
+    run_with(
+        &Data::<S>::new(p, ctx),
+        &p.theta0,
+        &crate::numeric::rational::abs(&p.y),
+        ctx,
+        opts,
+        tick,
+    )
 }
 
 /// Runs GD on `data` from θ0; convergence when the state's residual is ≤ rel_tol·`scale`.
-pub fn run_with<S: Scalar, D: Dynamics<S>>(data: &D, theta0: &[Q], scale: &Q, ctx: &S::Ctx, opts: &Options, tick: &dyn Fn(u64)) -> Run<S> {
+pub fn run_with<S: Scalar, D: Dynamics<S>>(
+    data: &D,
+    theta0: &[Q],
+    scale: &Q,
+    ctx: &S::Ctx,
+    opts: &Options,
+    tick: &dyn Fn(u64),
+) -> Run<S> {
     let eta = S::from_q(&opts.eta, ctx);
     let mut state = data.state(theta0.iter().map(|q| S::from_q(q, ctx)).collect());
     let tol = S::from_q(&(opts.rel_tol.clone() * scale), ctx);
-    let big = S::from_q(&(Q::from_integer(100_000_000.into()) * scale.clone().max(crate::numeric::rational::abs(&state.r.to_q().unwrap_or_else(Q::zero)))), ctx);
+    let big = S::from_q(
+        &(Q::from_integer(100_000_000.into())
+            * scale.clone().max(crate::numeric::rational::abs(
+                &state.r.to_q().unwrap_or_else(Q::zero),
+            ))),
+        ctx,
+    );
     let warn = S::from_q(&(Q::from_integer(10_000.into()) * scale), ctx);
     let mut records = Vec::new();
     let record = |k: u64, s: &State<S>, records: &mut Vec<Record<S>>| {
         if opts.record {
             let keep = opts.keep_theta_every > 0 && k.is_multiple_of(opts.keep_theta_every);
-            records.push(Record { step: k, measure: data.measure(s, opts.secular_iters), beta: model::beta(data.model(), &s.theta), theta: keep.then(|| s.theta.clone()) });
+            records.push(Record {
+                step: k,
+                measure: data.measure(s, opts.secular_iters),
+                beta: model::beta(data.model(), &s.theta),
+                theta: keep.then(|| s.theta.clone()),
+            });
         }
     };
     record(0, &state, &mut records);
@@ -377,10 +450,19 @@ pub fn run_with<S: Scalar, D: Dynamics<S>>(data: &D, theta0: &[Q], scale: &Q, ct
         stop = Stop::Converged;
     }
     // The last state keeps its θ too (for the trace's certified rows).
-    if opts.keep_theta_every > 0 && let Some(last) = records.last_mut() && last.step == steps && last.theta.is_none() {
+    if opts.keep_theta_every > 0
+        && let Some(last) = records.last_mut()
+        && last.step == steps
+        && last.theta.is_none()
+    {
         last.theta = Some(state.theta.clone());
     }
-    Run { stop, steps, state, records }
+    Run {
+        stop,
+        steps,
+        state,
+        records,
+    }
 }
 
 /// Exact sharpness enclosure of θ (rational), via the secular equation in Q.
@@ -399,11 +481,20 @@ pub fn exact_sharpness(p: &Problem, theta: Vec<Q>) -> (Q, Q, &'static str) {
 /// end attains S: `"top"` (λ_max), `"bottom"` (−λ_min), or `"either"` when the two enclosures
 /// overlap in magnitude. Cost: two exact dense certifications of a p × p matrix.
 pub fn certified_sharpness(p: &Points, theta: &[Q], width: &Q) -> (Q, Q, &'static str) {
-    let data = crate::models::loss::Data::<Q> { x: p.x.clone(), y: p.y.clone() };
+    let data = crate::models::loss::Data::<Q> {
+        x: p.x.clone(),
+        y: p.y.clone(),
+    };
     let h = crate::models::loss::hessian(p.model, &data, theta);
     let sp = crate::spectra::certified::Spectrum::of(&h, width);
     let (lo, hi) = sp.norm();
-    let end = if sp.max.lo >= sp.neg_min.hi { "top" } else if sp.neg_min.lo > sp.max.hi { "bottom" } else { "either" };
+    let end = if sp.max.lo >= sp.neg_min.hi {
+        "top"
+    } else if sp.neg_min.lo > sp.max.hi {
+        "bottom"
+    } else {
+        "either"
+    };
     (lo, hi, end)
 }
 
@@ -417,7 +508,10 @@ pub struct Thresholds {
 /// η_norm and η_max of a `shared` one-point instance from the T1 closed forms.
 pub fn thresholds(inst: &Instance) -> Result<Thresholds> {
     let t = crate::theory::optimum::solve(inst)?;
-    Ok(Thresholds { eta_norm: t.eta_norm(), eta_max: t.eta_max() })
+    Ok(Thresholds {
+        eta_norm: t.eta_norm(),
+        eta_max: t.eta_max(),
+    })
 }
 
 /// Runs in the arithmetic `prec` and converts the outcome to a precision-independent summary.
@@ -427,7 +521,12 @@ pub fn run_summary(p: &Problem, prec: Precision, opts: &Options, tick: &dyn Fn(u
         Precision::F32 => summarize(p, prec, run::<f32>(p, &(), opts, tick), opts),
         Precision::F64 => summarize(p, prec, run::<f64>(p, &(), opts, tick), opts),
         Precision::Bits(256) => summarize(p, prec, run::<F256>(p, &(), opts, tick), opts),
-        Precision::Bits(b) => summarize(p, prec, run::<BigFloat>(p, &precision::bigfloat_ctx(b), opts, tick), opts),
+        Precision::Bits(b) => summarize(
+            p,
+            prec,
+            run::<BigFloat>(p, &precision::bigfloat_ctx(b), opts, tick),
+            opts,
+        ),
         Precision::Exact => summarize(p, prec, run::<Q>(p, &(), opts, tick), opts),
     }
 }
@@ -438,11 +537,26 @@ pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64
     if let Some(one) = p.one_point() {
         return run_summary(&one, prec, opts, tick);
     }
-    let scale = p.y.iter().map(crate::numeric::rational::abs).max().unwrap_or_else(Q::zero);
-    fn go<S: Scalar>(p: &Points, prec: Precision, ctx: &S::Ctx, scale: &Q, opts: &Options, tick: &dyn Fn(u64)) -> Summary {
+    let scale =
+        p.y.iter()
+            .map(crate::numeric::rational::abs)
+            .max()
+            .unwrap_or_else(Q::zero);
+    fn go<S: Scalar>(
+        p: &Points,
+        prec: Precision,
+        ctx: &S::Ctx,
+        scale: &Q,
+        opts: &Options,
+        tick: &dyn Fn(u64),
+    ) -> Summary {
         let data = Many::<S>::new(p, ctx);
         let run = run_with(&data, &p.theta0, scale, ctx, opts, tick);
-        let residuals = data.residuals(&run.state.theta).iter().map(|v| v.to_q().unwrap_or_else(Q::zero)).collect();
+        let residuals = data
+            .residuals(&run.state.theta)
+            .iter()
+            .map(|v| v.to_q().unwrap_or_else(Q::zero))
+            .collect();
         // S is a binary64 value here (see [`Many`]): its decimals stop at 17 digits.
         let mut s = summarize_with(&data, prec, run, opts, prec.digits().min(17));
         s.residuals = residuals;
@@ -452,7 +566,9 @@ pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64
         Precision::F32 => go::<f32>(p, prec, &(), &scale, opts, tick),
         Precision::F64 => go::<f64>(p, prec, &(), &scale, opts, tick),
         Precision::Bits(256) => go::<F256>(p, prec, &(), &scale, opts, tick),
-        Precision::Bits(b) => go::<BigFloat>(p, prec, &precision::bigfloat_ctx(b), &scale, opts, tick),
+        Precision::Bits(b) => {
+            go::<BigFloat>(p, prec, &precision::bigfloat_ctx(b), &scale, opts, tick)
+        }
         Precision::Exact => go::<Q>(p, prec, &(), &scale, opts, tick),
     }
 }
@@ -502,7 +618,13 @@ fn summarize<S: Scalar>(p: &Problem, prec: Precision, run: Run<S>, opts: &Option
     s
 }
 
-fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run<S>, opts: &Options, sharp_digits: usize) -> Summary {
+fn summarize_with<S: Scalar, D: Dynamics<S>>(
+    data: &D,
+    prec: Precision,
+    run: Run<S>,
+    opts: &Options,
+    sharp_digits: usize,
+) -> Summary {
     let digits = prec.digits();
     let m = data.measure(&run.state, opts.secular_iters);
     let (slo, shi) = m.spectrum.sharpness();
@@ -515,8 +637,20 @@ fn summarize_with<S: Scalar, D: Dynamics<S>>(data: &D, prec: Precision, run: Run
         .map(|r| {
             let (a, b) = r.measure.spectrum.sharpness();
             let s = (to_q(&a) + to_q(&b)) / Q::from_integer(2.into());
-            let sharpness = if a.is_finite() && b.is_finite() { decimal(&s, sharp_digits) } else { "inf".into() };
-            TraceRow { step: r.step, loss: t(&r.measure.loss), sharpness, sharpness_end: r.measure.spectrum.end(), norm: t(&r.measure.norm), beta: r.beta.iter().map(t).collect(), theta: r.theta.as_ref().map(|th| th.iter().map(to_q).collect()) }
+            let sharpness = if a.is_finite() && b.is_finite() {
+                decimal(&s, sharp_digits)
+            } else {
+                "inf".into()
+            };
+            TraceRow {
+                step: r.step,
+                loss: t(&r.measure.loss),
+                sharpness,
+                sharpness_end: r.measure.spectrum.end(),
+                norm: t(&r.measure.norm),
+                beta: r.beta.iter().map(t).collect(),
+                theta: r.theta.as_ref().map(|th| th.iter().map(to_q).collect()),
+            }
         })
         .collect();
     Summary {

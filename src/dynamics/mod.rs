@@ -3,7 +3,7 @@
 //! ([`eos`]). Imports everything below it: [`crate::numeric`], [`crate::models`],
 //! [`crate::spectra`], [`crate::theory`], [`crate::io::instance`].
 
-pub mod precision;
-pub mod gd;
-pub mod eos;
 pub mod certified_gd;
+pub mod eos;
+pub mod gd;
+pub mod precision;

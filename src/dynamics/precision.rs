@@ -33,11 +33,17 @@ impl Precision {
             "f64" => Ok(Precision::F64),
             "exact" => Ok(Precision::Exact),
             _ => {
-                let bits: usize = s.parse().map_err(|_| format!("`{s}` is not f32, f64, exact or a bit count"))?;
+                let bits: usize = s
+                    .parse()
+                    .map_err(|_| format!("`{s}` is not f32, f64, exact or a bit count"))?;
                 if PRECISION_BITS.contains(&bits) {
                     Ok(Precision::Bits(bits))
                 } else {
-                    Err(format!("{bits} bits is out of range ({}..={})", PRECISION_BITS.start(), PRECISION_BITS.end()))
+                    Err(format!(
+                        "{bits} bits is out of range ({}..={})",
+                        PRECISION_BITS.start(),
+                        PRECISION_BITS.end()
+                    ))
                 }
             }
         }
@@ -89,5 +95,8 @@ pub fn secular_iters(p: Precision) -> usize {
 /// The [`BigFloat`](crate::numeric::scalar::BigFloat) context (bit count) for
 /// `--precision BITS`, clamped to the supported range.
 pub fn bigfloat_ctx(bits: usize) -> usize {
-    bits.clamp(*crate::numeric::scalar::BIGFLOAT_BITS.start(), *crate::numeric::scalar::BIGFLOAT_BITS.end())
+    bits.clamp(
+        *crate::numeric::scalar::BIGFLOAT_BITS.start(),
+        *crate::numeric::scalar::BIGFLOAT_BITS.end(),
+    )
 }

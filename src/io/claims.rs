@@ -2,14 +2,22 @@
 //! certificates that the kernel crate ([`dlncheck_kernel`]) re-checks. Format: `proofs/FORMAT.md`.
 
 use crate::error::{Error, Result};
-use crate::io::format::{self, rat, rat_rows, rats, Claim, ClaimFile};
+use crate::io::format::{self, Claim, ClaimFile, rat, rat_rows, rats};
 use crate::io::instance::{Covariance, Init, Instance, Model, Teacher};
 use crate::theory::optimum::{self, Optimum, Slacks};
 use serde_json::Value;
 use std::path::Path;
 
 fn optimum_claim(o: &Optimum, slacks: Option<&Slacks>) -> format::Optimum {
-    let beta = (0..o.dim).map(|i| if i == o.index { rat(&o.carried) } else { format::Rat(num_traits::Zero::zero()) }).collect();
+    let beta = (0..o.dim)
+        .map(|i| {
+            if i == o.index {
+                rat(&o.carried)
+            } else {
+                format::Rat(num_traits::Zero::zero())
+            }
+        })
+        .collect();
     format::Optimum {
         value: rat(&o.value),
         beta,
@@ -25,11 +33,28 @@ fn optimum_claim(o: &Optimum, slacks: Option<&Slacks>) -> format::Optimum {
 pub fn t1_claims(inst: &Instance, slacks: bool) -> Result<Vec<Claim>> {
     let t = optimum::solve(inst)?;
     let p = optimum::Point::of(inst)?;
-    let vertices = t.front.iter().map(|v| format::Vertex { index: v.index, norm: rat(&v.norm), sharpness: rat(&v.sharpness) }).collect();
+    let vertices = t
+        .front
+        .iter()
+        .map(|v| format::Vertex {
+            index: v.index,
+            norm: rat(&v.norm),
+            sharpness: rat(&v.sharpness),
+        })
+        .collect();
     Ok(vec![
-        Claim::MinNorm(optimum_claim(&t.min_norm, slacks.then(|| p.slacks(&t.min_norm)).as_ref())),
-        Claim::MinSharpness(optimum_claim(&t.min_sharpness, slacks.then(|| p.slacks(&t.min_sharpness)).as_ref())),
-        Claim::Conflict { coincide: t.coincide, ratio: rat(&t.ratio) },
+        Claim::MinNorm(optimum_claim(
+            &t.min_norm,
+            slacks.then(|| p.slacks(&t.min_norm)).as_ref(),
+        )),
+        Claim::MinSharpness(optimum_claim(
+            &t.min_sharpness,
+            slacks.then(|| p.slacks(&t.min_sharpness)).as_ref(),
+        )),
+        Claim::Conflict {
+            coincide: t.coincide,
+            ratio: rat(&t.ratio),
+        },
         Claim::ParetoFront { vertices },
     ])
 }
@@ -44,9 +69,17 @@ pub fn claim_instance(inst: &Instance, generalization: bool, with_init: bool) ->
         _ => None,
     };
     let (x, x_rows, y) = if inst.one_point {
-        (Some(rats(&inst.x[0])), None, serde_json::to_value(rat(&inst.y[0])))
+        (
+            Some(rats(&inst.x[0])),
+            None,
+            serde_json::to_value(rat(&inst.y[0])),
+        )
     } else {
-        (None, Some(rat_rows(&inst.x)), serde_json::to_value(rats(&inst.y)))
+        (
+            None,
+            Some(rat_rows(&inst.x)),
+            serde_json::to_value(rats(&inst.y)),
+        )
     };
     let init = match &inst.init {
         Some(Init::Alpha(a)) if with_init => Some(format::Init::Alpha(rat(a))),
@@ -54,15 +87,40 @@ pub fn claim_instance(inst: &Instance, generalization: bool, with_init: bool) ->
         _ => None,
     };
     let teacher = match &inst.teacher {
-        Some(Teacher::Discrete { atoms }) if generalization => Some(format::Teacher::Discrete { atoms: atoms.iter().map(|(p, b)| format::Atom { weight: rat(p), beta: rats(b) }).collect() }),
-        Some(Teacher::Moments { mean, second_moment }) if generalization => Some(format::Teacher::Moments { mean: rats(mean), second_moment: rat_rows(second_moment) }),
+        Some(Teacher::Discrete { atoms }) if generalization => Some(format::Teacher::Discrete {
+            atoms: atoms
+                .iter()
+                .map(|(p, b)| format::Atom {
+                    weight: rat(p),
+                    beta: rats(b),
+                })
+                .collect(),
+        }),
+        Some(Teacher::Moments {
+            mean,
+            second_moment,
+        }) if generalization => Some(format::Teacher::Moments {
+            mean: rats(mean),
+            second_moment: rat_rows(second_moment),
+        }),
         _ => None,
     };
     let population = match &inst.covariance {
-        Covariance::Matrix(c) if generalization => Some(format::Population { covariance: rat_rows(c) }),
+        Covariance::Matrix(c) if generalization => Some(format::Population {
+            covariance: rat_rows(c),
+        }),
         _ => None,
     };
-    let table = format::Instance { model: inst.model.name().to_string(), depth, x, x_rows, y: y.unwrap_or(Value::Null), init, teacher, population };
+    let table = format::Instance {
+        model: inst.model.name().to_string(),
+        depth,
+        x,
+        x_rows,
+        y: y.unwrap_or(Value::Null),
+        init,
+        teacher,
+        population,
+    };
     serde_json::to_value(table).unwrap_or(Value::Null)
 }
 
@@ -70,13 +128,20 @@ pub fn claim_instance(inst: &Instance, generalization: bool, with_init: bool) ->
 /// the front lose strictly, otherwise `end-optimal` naming the optimal end; then `best-linear`
 /// and, for a discrete prior, `bayes`. Empty without a teacher.
 pub fn generalization_claims(inst: &Instance) -> Result<Vec<Claim>> {
-    let Some(r) = crate::theory::generalization::report(inst)? else { return Ok(Vec::new()) };
+    let Some(r) = crate::theory::generalization::report(inst)? else {
+        return Ok(Vec::new());
+    };
     Ok(generalization_claims_of(&r))
 }
 
 /// A face certificate `{ value, c, nu, mu }` (FORMAT.md).
 fn face(f: &crate::theory::generalization::Face) -> format::Face {
-    format::Face { value: rat(&f.value), c: rats(&f.c), nu: rat(&f.nu), mu: rats(&f.mu) }
+    format::Face {
+        value: rat(&f.value),
+        c: rats(&f.c),
+        nu: rat(&f.nu),
+        mu: rats(&f.mu),
+    }
 }
 
 /// The T1-G claims of a solved report (see [`generalization_claims`]).
@@ -95,7 +160,10 @@ pub fn generalization_claims_of(r: &crate::theory::generalization::Report) -> Ve
     };
     let mut out = vec![match f.optimal_end() {
         None => Claim::NeitherBias(best),
-        Some(end) => Claim::EndOptimal { end: end.to_string(), best },
+        Some(end) => Claim::EndOptimal {
+            end: end.to_string(),
+            best,
+        },
     }];
     out.push(Claim::BestLinear(face(&r.best_linear)));
     if let Some(v) = &r.bayes {
@@ -108,8 +176,17 @@ pub fn generalization_claims_of(r: &crate::theory::generalization::Report) -> Ve
 /// deleted or renamed claim fails `check`), the instance (if any) and the claims.
 pub fn claim_file<C: Into<Claim>>(title: &str, instance: Option<Value>, claims: Vec<C>) -> Value {
     let claim: Vec<Value> = claims.into_iter().map(|c| c.into().to_value()).collect();
-    let expect = claim.iter().map(|c| c["kind"].as_str().unwrap_or_default().to_string()).collect();
-    let file = ClaimFile { version: dlncheck_kernel::VERSION, title: title.to_string(), expect, instance, claim };
+    let expect = claim
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let file = ClaimFile {
+        version: dlncheck_kernel::VERSION,
+        title: title.to_string(),
+        expect,
+        instance,
+        claim,
+    };
     serde_json::to_value(file).unwrap_or(Value::Null)
 }
 
@@ -125,10 +202,19 @@ pub fn verify_and_write(path: &Path, file: &Value) -> Result<dlncheck_kernel::Re
             dlncheck_kernel::Outcome::Rejected(r) => r.as_str(),
             dlncheck_kernel::Outcome::Verified(_) => "",
         };
-        return Err(Error::Output { file: path.display().to_string(), reason: format!("internal: the kernel rejected the produced claim {} ({}): {reason}; nothing written", bad.index, bad.kind) });
+        return Err(Error::Output {
+            file: path.display().to_string(),
+            reason: format!(
+                "internal: the kernel rejected the produced claim {} ({}): {reason}; nothing written",
+                bad.index, bad.kind
+            ),
+        });
     }
     if let Some(why) = report.expect_mismatch() {
-        return Err(Error::Output { file: path.display().to_string(), reason: format!("internal: {why}; nothing written") });
+        return Err(Error::Output {
+            file: path.display().to_string(),
+            reason: format!("internal: {why}; nothing written"),
+        });
     }
     write_atomic(path, text.as_bytes())?;
     Ok(report)
@@ -138,9 +224,17 @@ pub fn verify_and_write(path: &Path, file: &Value) -> Result<dlncheck_kernel::Re
 pub fn render(path: &Path, file: &Value) -> Result<String> {
     let name = path.display().to_string();
     if path.extension().is_some_and(|e| e == "json") {
-        serde_json::to_string_pretty(file).map(|s| s + "\n").map_err(|e| Error::Output { file: name, reason: e.to_string() })
+        serde_json::to_string_pretty(file)
+            .map(|s| s + "\n")
+            .map_err(|e| Error::Output {
+                file: name,
+                reason: e.to_string(),
+            })
     } else {
-        toml::to_string(file).map_err(|e| Error::Output { file: name, reason: e.to_string() })
+        toml::to_string(file).map_err(|e| Error::Output {
+            file: name,
+            reason: e.to_string(),
+        })
     }
 }
 
@@ -156,22 +250,42 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         use std::os::unix::fs::FileTypeExt;
         let kind = meta.file_type();
         if kind.is_char_device() || kind.is_fifo() {
-            return std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| std::io::Write::write_all(&mut f, contents)).map_err(|e| Error::Output { file: name, reason: e.to_string() });
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, contents))
+                .map_err(|e| Error::Output {
+                    file: name,
+                    reason: e.to_string(),
+                });
         }
         if !kind.is_file() {
-            return Err(Error::Output { file: name, reason: "exists and is not a regular file (refusing to replace it)".into() });
+            return Err(Error::Output {
+                file: name,
+                reason: "exists and is not a regular file (refusing to replace it)".into(),
+            });
         }
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let file_name = path.file_name().ok_or_else(|| Error::Output { file: name.clone(), reason: "not a file name".into() })?;
-    let tmp = dir.join(format!(".{}.tmp{}", file_name.to_string_lossy(), std::process::id()));
+    let file_name = path.file_name().ok_or_else(|| Error::Output {
+        file: name.clone(),
+        reason: "not a file name".into(),
+    })?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Output { file: name, reason: e.to_string() });
+        return Err(Error::Output {
+            file: name,
+            reason: e.to_string(),
+        });
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! `serde_json::Value`, whose maps keep keys sorted, so the bytes written do not depend on the
 //! order of the fields below.
 
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{Q, fmt_q};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
@@ -154,8 +154,13 @@ pub struct GdAtom {
 pub enum Claim {
     MinNorm(Optimum),
     MinSharpness(Optimum),
-    Conflict { coincide: bool, ratio: Rat },
-    ParetoFront { vertices: Vec<Vertex> },
+    Conflict {
+        coincide: bool,
+        ratio: Rat,
+    },
+    ParetoFront {
+        vertices: Vec<Vertex>,
+    },
     NeitherBias(FrontBest),
     EndOptimal {
         end: String,
@@ -163,7 +168,9 @@ pub enum Claim {
         best: FrontBest,
     },
     BestLinear(Face),
-    Bayes { value: Rat },
+    Bayes {
+        value: Rat,
+    },
     T2MinNorm(T2MinNorm),
     T2SharpnessUpper {
         beta: Vec<Rat>,
@@ -171,7 +178,12 @@ pub enum Claim {
         #[serde(flatten)]
         enclosure: LambdaMaxCertificate,
     },
-    T2SharpnessLower { z: Vec<Vec<Rat>>, mu: Vec<Rat>, slack: Vec<Rat>, bound: Rat },
+    T2SharpnessLower {
+        z: Vec<Vec<Rat>>,
+        mu: Vec<Rat>,
+        slack: Vec<Rat>,
+        bound: Rat,
+    },
     T2Conflict {
         sharpness_lo: Rat,
         sharpness_margin: Rat,
@@ -228,7 +240,6 @@ impl Claim {
     }
 }
 
-
 /// The `[instance]` table of a claim file: canonical rationals only, and only what the claims
 /// are about (see [`crate::io::claims::claim_instance`]).
 #[derive(Clone, Debug, Serialize)]
@@ -261,8 +272,13 @@ pub enum Init {
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Teacher {
-    Discrete { atoms: Vec<Atom> },
-    Moments { mean: Vec<Rat>, second_moment: Vec<Vec<Rat>> },
+    Discrete {
+        atoms: Vec<Atom>,
+    },
+    Moments {
+        mean: Vec<Rat>,
+        second_moment: Vec<Vec<Rat>>,
+    },
 }
 
 /// One atom of a discrete prior.
@@ -304,7 +320,13 @@ pub fn decimal_outward(q: &Q, digits: usize, up: bool) -> String {
     // k with 10^k ≤ |q| < 10^(k+1), from the digit counts, then corrected.
     let (n, d) = (q.numer().abs(), q.denom().clone());
     let mut k = n.to_string().len() as i64 - d.to_string().len() as i64;
-    let pow = |e: i64| -> Q { if e >= 0 { Q::from_integer(ten.pow(e as u32)) } else { Q::new(BigInt::from(1), ten.pow((-e) as u32)) } };
+    let pow = |e: i64| -> Q {
+        if e >= 0 {
+            Q::from_integer(ten.pow(e as u32))
+        } else {
+            Q::new(BigInt::from(1), ten.pow((-e) as u32))
+        }
+    };
     let a = q.abs();
     while pow(k) > a {
         k -= 1;
@@ -324,7 +346,11 @@ pub fn decimal_outward(q: &Q, digits: usize, up: bool) -> String {
         text.truncate(digits);
         exp += 1;
     }
-    let mantissa = if text.len() > 1 { format!("{}.{}", &text[..1], text[1..].trim_end_matches('0')) } else { text.clone() };
+    let mantissa = if text.len() > 1 {
+        format!("{}.{}", &text[..1], text[1..].trim_end_matches('0'))
+    } else {
+        text.clone()
+    };
     let mantissa = mantissa.trim_end_matches('.').to_string();
     format!("{}{}e{}", if neg { "-" } else { "" }, mantissa, exp)
 }

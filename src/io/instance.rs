@@ -8,10 +8,10 @@
 //! TOML of large generated instances. Every error names the file, the field and the reason.
 
 use crate::error::{Error, Result};
-use crate::numeric::rational::{parse_q, Q};
-use dlncheck_kernel::tree::{Numbers, MAX_FILE_BYTES};
+use crate::numeric::rational::{Q, parse_q};
 pub use dlncheck_kernel::instance::{Covariance, Init, Instance, Model, Teacher};
 pub use dlncheck_kernel::tree::Tree;
+use dlncheck_kernel::tree::{MAX_FILE_BYTES, Numbers};
 
 /// JSON ↔ [`Tree`] for the producer and the tests (the kernel itself parses JSON text straight
 /// into a `Tree` and never needs these).
@@ -28,10 +28,17 @@ impl JsonTree for Tree {
         match v {
             V::Null => Tree::Other("null"),
             V::Bool(b) => Tree::Bool(*b),
-            V::Number(n) => n.as_i64().map_or(Tree::Other("a float or an integer beyond 64 bits"), Tree::Int),
+            V::Number(n) => n.as_i64().map_or(
+                Tree::Other("a float or an integer beyond 64 bits"),
+                Tree::Int,
+            ),
             V::String(s) => Tree::Str(s.clone()),
             V::Array(a) => Tree::List(a.iter().map(Tree::from_json).collect()),
-            V::Object(m) => Tree::Table(m.iter().map(|(k, v)| (k.clone(), Tree::from_json(v))).collect()),
+            V::Object(m) => Tree::Table(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Tree::from_json(v)))
+                    .collect(),
+            ),
         }
     }
     fn to_json(&self) -> serde_json::Value {
@@ -41,7 +48,12 @@ impl JsonTree for Tree {
             Tree::Int(i) => V::from(*i),
             Tree::Bool(b) => V::Bool(*b),
             Tree::List(items) => V::Array(items.iter().map(Tree::to_json).collect()),
-            Tree::Table(entries) => V::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Tree::Table(entries) => V::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
             Tree::Other(_) => V::Null,
         }
     }
@@ -56,7 +68,14 @@ pub trait OnePoint {
 impl OnePoint for Instance {
     fn point(&self) -> Result<(&[Q], &Q)> {
         if self.x.len() != 1 {
-            return Err(Error::input(&self.source, "X", format!("this command needs one data point (n = 1), the file has n = {}", self.x.len())));
+            return Err(Error::input(
+                &self.source,
+                "X",
+                format!(
+                    "this command needs one data point (n = 1), the file has n = {}",
+                    self.x.len()
+                ),
+            ));
         }
         Ok((&self.x[0], &self.y[0]))
     }
@@ -65,14 +84,22 @@ impl OnePoint for Instance {
 /// Reads a TOML or JSON file into a tree. Files over the kernel's size limit are refused.
 pub fn read_tree(path: &std::path::Path) -> Result<Tree> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(Error::file(&name, "not a regular file"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::file(&name, format!("{} bytes exceed the limit of {MAX_FILE_BYTES} bytes", meta.len())));
+        return Err(Error::file(
+            &name,
+            format!(
+                "{} bytes exceed the limit of {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ),
+        ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     parse_tree(&name, &text)
 }
 
@@ -98,7 +125,11 @@ pub fn parse_flat_toml(text: &str) -> Option<Tree> {
     let mut lines = text.split('\n').peekable();
     while let Some(line) = lines.next() {
         // CRLF ends a line; a CR anywhere else is invalid TOML and fails the checks below.
-        let line = if lines.peek().is_some() { line.strip_suffix('\r').unwrap_or(line) } else { line };
+        let line = if lines.peek().is_some() {
+            line.strip_suffix('\r').unwrap_or(line)
+        } else {
+            line
+        };
         let t = line.trim_matches(BLANK);
         if t.is_empty() || t.starts_with('#') {
             if t.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
@@ -108,7 +139,11 @@ pub fn parse_flat_toml(text: &str) -> Option<Tree> {
         }
         let (key, rest) = t.split_once('=')?;
         let key = key.trim_matches(BLANK);
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
             return None;
         }
         let rest = rest.trim_matches(BLANK);
@@ -147,7 +182,10 @@ fn basic_string(s: &str) -> Option<(&str, &str)> {
     let body = s.strip_prefix('"')?;
     let end = body.find('"')?;
     let text = &body[..end];
-    if text.bytes().any(|b| b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f) {
+    if text
+        .bytes()
+        .any(|b| b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
         return None;
     }
     Some((text, &body[end + 1..]))
@@ -163,5 +201,10 @@ pub fn read_instance(path: &std::path::Path) -> Result<Instance> {
 /// Reads an instance tree against the kernel's closed schema with the producer's number syntax,
 /// and runs the kernel's validator of every precondition (SPEC §2, §3).
 pub fn parse_instance(file: &str, tree: &Tree) -> Result<Instance> {
-    Ok(dlncheck_kernel::instance::load(file, tree, "", Numbers::Input(parse_q))?)
+    Ok(dlncheck_kernel::instance::load(
+        file,
+        tree,
+        "",
+        Numbers::Input(parse_q),
+    )?)
 }

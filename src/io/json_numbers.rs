@@ -4,7 +4,7 @@
 //! [`parse_entry`] reads an integer exactly and a float (a `.`, `e` or `E`) as the binary64
 //! value it denotes, correctly rounded from its decimal text.
 
-use crate::numeric::rational::{from_f64_exact, parse_q, Q};
+use crate::numeric::rational::{Q, from_f64_exact, parse_q};
 
 /// The marker [`mark_json_numbers`] puts before a plain JSON number's text.
 const NUMBER_MARK: char = '\u{1}';
@@ -26,7 +26,8 @@ pub fn mark_json_numbers(text: &str) -> std::result::Result<(String, usize), Str
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
                     i += 1;
                 }
                 let token = &text[start..i];
@@ -45,7 +46,9 @@ pub fn mark_json_numbers(text: &str) -> std::result::Result<(String, usize), Str
                 }
                 let word = &text[start..i];
                 if !matches!(word, "true" | "false" | "null") {
-                    return Err(format!("`{word}` is not a JSON number (NaN and Infinity are not numbers: every entry must be finite)"));
+                    return Err(format!(
+                        "`{word}` is not a JSON number (NaN and Infinity are not numbers: every entry must be finite)"
+                    ));
                 }
             }
             _ => i += 1,
@@ -65,7 +68,9 @@ pub fn parse_entry(text: &str) -> std::result::Result<Q, String> {
             let f = <f64 as crate::numeric::scalar::Scalar>::from_q(&q, &());
             match from_f64_exact(f) {
                 Some(v) if f.is_finite() => Ok(v),
-                _ => Err(format!("the JSON float {t} lies beyond the binary64 range (±1.8e308): not a finite number")),
+                _ => Err(format!(
+                    "the JSON float {t} lies beyond the binary64 range (±1.8e308): not a finite number"
+                )),
             }
         }
         Some(t) => parse_q(t),

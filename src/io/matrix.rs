@@ -5,15 +5,17 @@
 
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
-use crate::numeric::rational::{fmt_q, from_f64_exact, parse_q, pow2, Q};
-use dlncheck_kernel::linalg::binary64;
-pub use crate::io::json_numbers::parse_entry;
 use crate::io::json_numbers::mark_json_numbers;
+pub use crate::io::json_numbers::parse_entry;
+use crate::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q, pow2};
 use crate::numeric::scalar::q_to_f64;
-use crate::spectra::certified::{check_symmetric, relative_width, Lower, MaxCertificate, Spectrum, Upper};
+use crate::spectra::certified::{
+    Lower, MaxCertificate, Spectrum, Upper, check_symmetric, relative_width,
+};
+use dlncheck_kernel::linalg::binary64;
 use dlncheck_kernel::tree::{Numbers, Table};
 use num_traits::{Signed, Zero};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// A symmetric matrix as read: binary64 values (from `.npy`/`.npz`, exact) or rationals.
@@ -32,7 +34,14 @@ impl Matrix {
     /// The exact rational entries.
     pub fn rational(&self) -> Vec<Vec<Q>> {
         match self {
-            Matrix::Binary64(m) => m.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect(),
+            Matrix::Binary64(m) => m
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
+                        .collect()
+                })
+                .collect(),
             Matrix::Rational(m) => m.clone(),
         }
     }
@@ -47,11 +56,15 @@ impl Matrix {
     /// [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on, the float-speed
     /// route with the exact one as fallback, as [`Spectrum::of_binary64`] does for each end.
     pub fn lambda_max(&self, width: &Q) -> MaxCertificate {
-        use crate::spectra::certified::{exact_lambda_max, lambda_max, FLOAT_ROUTE_MIN};
+        use crate::spectra::certified::{FLOAT_ROUTE_MIN, exact_lambda_max, lambda_max};
         match self {
-            Matrix::Binary64(m) if m.len() >= FLOAT_ROUTE_MIN => crate::spectra::verified_cholesky::lambda_max(m, width)
-                .filter(|c| c.relative_width() <= *width || m.len() > dlncheck_kernel::tree::MAX_MATRIX)
-                .unwrap_or_else(|| exact_lambda_max(&self.rational(), width)),
+            Matrix::Binary64(m) if m.len() >= FLOAT_ROUTE_MIN => {
+                crate::spectra::verified_cholesky::lambda_max(m, width)
+                    .filter(|c| {
+                        c.relative_width() <= *width || m.len() > dlncheck_kernel::tree::MAX_MATRIX
+                    })
+                    .unwrap_or_else(|| exact_lambda_max(&self.rational(), width))
+            }
             _ => lambda_max(&self.rational(), width),
         }
     }
@@ -91,8 +104,24 @@ pub fn read_matrices(path: &Path) -> Result<Vec<(String, Matrix)>> {
 fn read_arrays(path: &Path) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-    let arrays = if path.extension().is_some_and(|e| e == "npy") { vec![(String::new(), crate::io::npy::parse_f64(&name, &bytes)?)] } else { crate::io::npy::parse_npz(&name, &bytes)? };
-    Ok(arrays.into_iter().map(|(entry, m)| (if entry.is_empty() { name.clone() } else { format!("{name}[{entry}]") }, m)).collect())
+    let arrays = if path.extension().is_some_and(|e| e == "npy") {
+        vec![(String::new(), crate::io::npy::parse_f64(&name, &bytes)?)]
+    } else {
+        crate::io::npy::parse_npz(&name, &bytes)?
+    };
+    Ok(arrays
+        .into_iter()
+        .map(|(entry, m)| {
+            (
+                if entry.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name}[{entry}]")
+                },
+                m,
+            )
+        })
+        .collect())
 }
 
 /// How the entries of a matrix were read, for the audit's report and its rounding-scale rule.
@@ -130,13 +159,36 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let (raw, floats): (Vec<RawMatrix>, Option<String>) = if ext == "npy" || ext == "npz" {
         let arrays = read_arrays(path)?;
-        let raw = arrays.into_iter().map(|(label, m)| (label, m.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect(), Some(m))).collect();
+        let raw = arrays
+            .into_iter()
+            .map(|(label, m)| {
+                (
+                    label,
+                    m.iter()
+                        .map(|r| {
+                            r.iter()
+                                .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
+                                .collect()
+                        })
+                        .collect(),
+                    Some(m),
+                )
+            })
+            .collect();
         (raw, Some(format!(".{ext} binary values, read exactly")))
     } else {
         let (m, count) = read_json_or_toml(path)?;
         // Their binary64 values, when every entry is one (one conversion per entry).
-        let f = if count > 0 { m.iter().map(|r| r.iter().map(binary64).collect::<Option<Vec<f64>>>()).collect::<Option<Vec<_>>>() } else { None };
-        let how = (count > 0).then(|| format!("{count} plain JSON floats, each read as the exact binary64 value it denotes"));
+        let f = if count > 0 {
+            m.iter()
+                .map(|r| r.iter().map(binary64).collect::<Option<Vec<f64>>>())
+                .collect::<Option<Vec<_>>>()
+        } else {
+            None
+        };
+        let how = (count > 0).then(|| {
+            format!("{count} plain JSON floats, each read as the exact binary64 value it denotes")
+        });
         (vec![(path.display().to_string(), m, f)], how)
     };
     raw.into_iter()
@@ -190,14 +242,20 @@ fn square(m: &[Vec<Q>]) -> std::result::Result<(), String> {
         return Err("the matrix is empty".into());
     }
     match m.iter().enumerate().find(|(_, r)| r.len() != n) {
-        Some((i, r)) => Err(format!("not square: {n} rows but row {i} has {} entries", r.len())),
+        Some((i, r)) => Err(format!(
+            "not square: {n} rows but row {i} has {} entries",
+            r.len()
+        )),
         None => Ok(()),
     }
 }
 
 /// max |m_ij − m_ji| over i > j and where (the first largest), exact.
 pub fn asymmetry(m: &[Vec<Q>]) -> Asymmetry {
-    let mut out = Asymmetry { max: Q::zero(), at: (0, 0) };
+    let mut out = Asymmetry {
+        max: Q::zero(),
+        at: (0, 0),
+    };
     for i in 0..m.len() {
         for j in 0..i {
             if m[i][j] != m[j][i] {
@@ -218,9 +276,21 @@ fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
     let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_entry));
     let rows = t.list("matrix")?;
     if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
-        return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::io::npy::MAX_SIDE, rows.len())));
+        return Err(Error::input(
+            &name,
+            "matrix",
+            format!(
+                "expected 1 to {} rows, found {}",
+                crate::io::npy::MAX_SIDE,
+                rows.len()
+            ),
+        ));
     }
-    let m = rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?;
+    let m = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]")))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok((m, floats))
 }
 
@@ -229,16 +299,30 @@ fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
 /// and a float (a `.`, `e` or `E`) as the binary64 value it denotes; returns how many floats.
 pub fn read_exact_tree(path: &Path) -> Result<(dlncheck_kernel::tree::Tree, usize)> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if !meta.is_file() || meta.len() > dlncheck_kernel::tree::MAX_FILE_BYTES {
         return Ok((crate::io::instance::read_tree(path)?, 0));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if !(name.ends_with(".json") || text.trim_start().starts_with(['{', '['])) {
         return Ok((crate::io::instance::read_tree(path)?, 0));
     }
     let (marked, floats) = mark_json_numbers(&text).map_err(|r| Error::file(&name, r))?;
-    let tree = serde_json::from_str(&marked).map_err(|e| Error::file(&name, format!("malformed JSON at line {}: {}", e.line(), e.to_string().split(" at line").next().unwrap_or("syntax error"))))?;
+    let tree = serde_json::from_str(&marked).map_err(|e| {
+        Error::file(
+            &name,
+            format!(
+                "malformed JSON at line {}: {}",
+                e.line(),
+                e.to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or("syntax error")
+            ),
+        )
+    })?;
     Ok((tree, floats))
 }
 
@@ -253,9 +337,20 @@ pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
         let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_q));
         let rows = t.list("matrix")?;
         if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
-            return Err(Error::input(&name, "matrix", format!("expected 1 to {} rows, found {}", crate::io::npy::MAX_SIDE, rows.len())));
+            return Err(Error::input(
+                &name,
+                "matrix",
+                format!(
+                    "expected 1 to {} rows, found {}",
+                    crate::io::npy::MAX_SIDE,
+                    rows.len()
+                ),
+            ));
         }
-        rows.iter().enumerate().map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]"))).collect::<std::result::Result<Vec<_>, _>>()?
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]")))
+            .collect::<std::result::Result<Vec<_>, _>>()?
     };
     check_symmetric(&m).map_err(|r| Error::input(&name, "matrix", r))?;
     Ok(m)
@@ -265,7 +360,9 @@ pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
 pub fn parse_width(text: &str) -> Result<Q> {
     let w = parse_q(text).map_err(|r| Error::Usage(format!("--width: {r}")))?;
     if !w.is_positive() || w >= Q::from_integer(1.into()) {
-        return Err(Error::Usage(format!("--width: {text} must lie strictly between 0 and 1")));
+        return Err(Error::Usage(format!(
+            "--width: {text} must lie strictly between 0 and 1"
+        )));
     }
     Ok(w)
 }
@@ -276,7 +373,12 @@ pub fn parse_theta(inst: &Instance, text: &str) -> Result<Vec<Q>> {
     let p = inst.dim() * inst.model.block();
     let theta = crate::io::theta::parse_theta(text)?;
     if theta.len() != p {
-        return Err(Error::Usage(format!("--theta has {} entries, model {} with d = {} has {p} parameters", theta.len(), inst.model.name(), inst.dim())));
+        return Err(Error::Usage(format!(
+            "--theta has {} entries, model {} with d = {} has {p} parameters",
+            theta.len(),
+            inst.model.name(),
+            inst.dim()
+        )));
     }
     Ok(theta)
 }
@@ -290,7 +392,9 @@ pub fn route(c: &MaxCertificate) -> String {
     let upper = match c.upper {
         Upper::Definite => "hi·I − H ⪰ 0 by LDLᵀ",
         Upper::KatoTemple { .. } => "Kato–Temple, one eigenvalue above a gap shift",
-        Upper::KatoTempleCholesky { .. } => "Kato–Temple, λ₂ below the gap shift by verified binary64 Cholesky",
+        Upper::KatoTempleCholesky { .. } => {
+            "Kato–Temple, λ₂ below the gap shift by verified binary64 Cholesky"
+        }
         Upper::DefiniteCholesky => "hi·I − H ⪰ 0 by verified binary64 Cholesky",
     };
     format!("{lower}; {upper}")

@@ -4,12 +4,12 @@
 //! enclosure JSON shared by `sharpness` and `audit`, which import [`crate::spectra`]) sit above the theory and dynamics whose
 //! results they write, and nothing but the CLI imports them.
 
-pub mod instance;
-pub mod npy;
-pub mod theta;
-pub mod json_numbers;
-pub mod format;
-pub mod matrix;
 pub mod claims;
-pub mod plot;
 pub mod coq;
+pub mod format;
+pub mod instance;
+pub mod json_numbers;
+pub mod matrix;
+pub mod npy;
+pub mod plot;
+pub mod theta;

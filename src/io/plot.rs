@@ -4,11 +4,11 @@
 //! (`assets/fonts/`, Bitstream Vera licence), so no system font is needed. Both files are
 //! written to a temporary name and renamed, so no half-written plot is left behind.
 
-use crate::io::claims::write_atomic;
 use crate::error::{Error, Result};
-use plotters::prelude::*;
-use plotters::coord::types::RangedCoordf64;
+use crate::io::claims::write_atomic;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
 use std::path::Path;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -50,8 +50,19 @@ pub struct Series {
 
 impl Series {
     /// A series drawn in `style`, without error bars.
-    pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>, color: RGBColor, style: Style) -> Self {
-        Series { name: name.into(), points, color, style, bars: Vec::new() }
+    pub fn new(
+        name: impl Into<String>,
+        points: Vec<(f64, f64)>,
+        color: RGBColor,
+        style: Style,
+    ) -> Self {
+        Series {
+            name: name.into(),
+            points,
+            color,
+            style,
+            bars: Vec::new(),
+        }
     }
     /// The same series with error bars (x, lo, hi).
     pub fn with_bars(mut self, bars: Vec<(f64, f64, f64)>) -> Self {
@@ -85,8 +96,21 @@ pub struct Chart {
 
 impl Chart {
     /// An empty chart with linear axes fitted to its values.
-    pub fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>) -> Self {
-        Chart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), log_x: false, y_range: None, series: Vec::new(), vertical: Vec::new(), horizontal: Vec::new() }
+    pub fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+    ) -> Self {
+        Chart {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            log_x: false,
+            y_range: None,
+            series: Vec::new(),
+            vertical: Vec::new(),
+            horizontal: Vec::new(),
+        }
     }
 }
 
@@ -99,7 +123,11 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    let pad = if hi > lo { 0.05 * (hi - lo) } else { 0.5 * lo.abs().max(1.0) };
+    let pad = if hi > lo {
+        0.05 * (hi - lo)
+    } else {
+        0.5 * lo.abs().max(1.0)
+    };
     (lo - pad, hi + pad)
 }
 
@@ -130,21 +158,39 @@ fn tick(v: f64) -> String {
     if (1e-3..1e4).contains(&a) {
         let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
         let t = format!("{v:.decimals$}");
-        if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+        if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            t
+        }
     } else {
         format!("{v:.2e}")
     }
 }
 
 /// The corner of the plotting area holding the fewest points, for the legend.
-fn legend_corner(c: &Chart, (x0, x1): (f64, f64), (y0, y1): (f64, f64), log_x: bool) -> SeriesLabelPosition {
-    let xm = if log_x { (x0 * x1).sqrt() } else { (x0 + x1) / 2.0 };
+fn legend_corner(
+    c: &Chart,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    log_x: bool,
+) -> SeriesLabelPosition {
+    let xm = if log_x {
+        (x0 * x1).sqrt()
+    } else {
+        (x0 + x1) / 2.0
+    };
     let ym = (y0 + y1) / 2.0;
     let mut count = [0usize; 4];
     for p in c.series.iter().flat_map(|s| s.points.iter()) {
         count[usize::from(p.0 > xm) + 2 * usize::from(p.1 > ym)] += 1;
     }
-    let corners = [SeriesLabelPosition::LowerLeft, SeriesLabelPosition::LowerRight, SeriesLabelPosition::UpperLeft, SeriesLabelPosition::UpperRight];
+    let corners = [
+        SeriesLabelPosition::LowerLeft,
+        SeriesLabelPosition::LowerRight,
+        SeriesLabelPosition::UpperLeft,
+        SeriesLabelPosition::UpperRight,
+    ];
     // Ties prefer the upper right, the customary place.
     let best = (0..4).rev().min_by_key(|&i| count[i]).unwrap_or(3);
     corners[best].clone()
@@ -155,25 +201,63 @@ const CAPTION: u32 = 30;
 const LABEL: u32 = 22;
 const LEGEND: u32 = 18;
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), String>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    c: &Chart,
+) -> std::result::Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
-    let xs = || c.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(c.vertical.iter().map(|m| m.value));
-    let (y0, y1) = c.y_range.unwrap_or_else(|| range(c.series.iter().flat_map(|s| s.points.iter().map(|p| p.1).chain(s.bars.iter().flat_map(|b| [b.1, b.2]))).chain(c.horizontal.iter().map(|m| m.value))));
+    let xs = || {
+        c.series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .chain(c.vertical.iter().map(|m| m.value))
+    };
+    let (y0, y1) = c.y_range.unwrap_or_else(|| {
+        range(
+            c.series
+                .iter()
+                .flat_map(|s| {
+                    s.points
+                        .iter()
+                        .map(|p| p.1)
+                        .chain(s.bars.iter().flat_map(|b| [b.1, b.2]))
+                })
+                .chain(c.horizontal.iter().map(|m| m.value)),
+        )
+    });
     let mut builder = ChartBuilder::on(&root);
-    builder.caption(&c.title, ("sans-serif", CAPTION)).margin(18).x_label_area_size(60).y_label_area_size(100);
+    builder
+        .caption(&c.title, ("sans-serif", CAPTION))
+        .margin(18)
+        .x_label_area_size(60)
+        .y_label_area_size(100);
     if c.log_x {
         let (x0, x1) = log_range(xs());
-        let mut ch = builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1).map_err(e)?;
-        ch.configure_mesh().x_desc(&c.x_label).y_desc(&c.y_label).label_style(("sans-serif", LABEL)).x_labels(8).x_label_formatter(&|v| tick(*v)).draw().map_err(e)?;
+        let mut ch = builder
+            .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
+            .map_err(e)?;
+        ch.configure_mesh()
+            .x_desc(&c.x_label)
+            .y_desc(&c.y_label)
+            .label_style(("sans-serif", LABEL))
+            .x_labels(8)
+            .x_label_formatter(&|v| tick(*v))
+            .draw()
+            .map_err(e)?;
         plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
     } else {
         let (x0, x1) = range(xs());
         let mut ch = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(e)?;
-        ch.configure_mesh().x_desc(&c.x_label).y_desc(&c.y_label).label_style(("sans-serif", LABEL)).draw().map_err(e)?;
+        ch.configure_mesh()
+            .x_desc(&c.x_label)
+            .y_desc(&c.y_label)
+            .label_style(("sans-serif", LABEL))
+            .draw()
+            .map_err(e)?;
         plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
     }
     root.present().map_err(e)?;
@@ -181,39 +265,84 @@ where
 }
 
 /// Draws the series, error bars, reference lines and legend on a chart of either x axis.
-fn plot_all<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(ch: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>, c: &Chart, (x0, x1): (f64, f64), (y0, y1): (f64, f64)) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+fn plot_all<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
+    ch: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    c: &Chart,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     DB::ErrorType: 'static,
 {
-    let inside = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite() && p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1;
+    let inside = |p: &(f64, f64)| {
+        p.0.is_finite() && p.1.is_finite() && p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1
+    };
     for s in &c.series {
         let color = s.color;
         let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(inside).collect();
         let anno = match s.style {
             Style::Line => ch.draw_series(LineSeries::new(pts, color.stroke_width(3)))?,
-            Style::Dashed => ch.draw_series(DashedLineSeries::new(pts, 10, 6, color.stroke_width(2)))?,
-            Style::Dots => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))?,
-            Style::Rings => ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 8, color.stroke_width(2))))?,
-            Style::Crosses => ch.draw_series(pts.into_iter().map(|p| Cross::new(p, 6, color.stroke_width(2))))?,
+            Style::Dashed => {
+                ch.draw_series(DashedLineSeries::new(pts, 10, 6, color.stroke_width(2)))?
+            }
+            Style::Dots => {
+                ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))?
+            }
+            Style::Rings => ch.draw_series(
+                pts.into_iter()
+                    .map(|p| Circle::new(p, 8, color.stroke_width(2))),
+            )?,
+            Style::Crosses => ch.draw_series(
+                pts.into_iter()
+                    .map(|p| Cross::new(p, 6, color.stroke_width(2))),
+            )?,
         };
-        anno.label(s.name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
-        let bars = s.bars.iter().filter(|b| b.0.is_finite() && b.1.is_finite() && b.2.is_finite() && b.0 >= x0 && b.0 <= x1).map(|&(x, lo, hi)| ErrorBar::new_vertical(x, lo.max(y0), ((lo + hi) / 2.0).clamp(y0, y1), hi.min(y1), color.stroke_width(2), 10));
+        anno.label(s.name.clone()).legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
+        });
+        let bars = s
+            .bars
+            .iter()
+            .filter(|b| {
+                b.0.is_finite() && b.1.is_finite() && b.2.is_finite() && b.0 >= x0 && b.0 <= x1
+            })
+            .map(|&(x, lo, hi)| {
+                ErrorBar::new_vertical(
+                    x,
+                    lo.max(y0),
+                    ((lo + hi) / 2.0).clamp(y0, y1),
+                    hi.min(y1),
+                    color.stroke_width(2),
+                    10,
+                )
+            });
         ch.draw_series(bars)?;
     }
     for m in &c.vertical {
         let color = m.color;
-        ch.draw_series(DashedLineSeries::new(vec![(m.value, y0), (m.value, y1)], 8, 5, color.stroke_width(2)))?
-            .label(m.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2)));
+        ch.draw_series(DashedLineSeries::new(
+            vec![(m.value, y0), (m.value, y1)],
+            8,
+            5,
+            color.stroke_width(2),
+        ))?
+        .label(m.name.clone())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2)));
     }
     for m in &c.horizontal {
         let color = m.color;
         // A reference value outside the panel keeps its legend entry (whose name says where it
         // is) but draws no line along the border.
-        let line = if (y0..=y1).contains(&m.value) { vec![(x0, m.value), (x1, m.value)] } else { Vec::new() };
+        let line = if (y0..=y1).contains(&m.value) {
+            vec![(x0, m.value), (x1, m.value)]
+        } else {
+            Vec::new()
+        };
         ch.draw_series(DashedLineSeries::new(line, 8, 5, color.stroke_width(2)))?
             .label(m.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(2))
+            });
     }
     ch.configure_series_labels()
         .background_style(WHITE.mix(0.85))
@@ -231,16 +360,27 @@ pub fn render(c: &Chart, dir: &Path, stem: &str) -> Result<()> {
     register();
     let svg_path = dir.join(format!("{stem}.svg"));
     let mut svg = String::new();
-    draw(SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(), c).map_err(|r| Error::Output { file: svg_path.display().to_string(), reason: r })?;
+    draw(
+        SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+        c,
+    )
+    .map_err(|r| Error::Output {
+        file: svg_path.display().to_string(),
+        reason: r,
+    })?;
     write_atomic(&svg_path, svg.as_bytes())?;
     let png_path = dir.join(format!("{stem}.png"));
     let tmp = dir.join(format!(".{stem}.tmp{}.png", std::process::id()));
     // Rendered to a scratch file, then written like every other output (write_atomic: a
     // target that is not a regular file is never replaced).
-    let result = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), c).and_then(|()| std::fs::read(&tmp).map_err(|e| e.to_string()));
+    let result = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), c)
+        .and_then(|()| std::fs::read(&tmp).map_err(|e| e.to_string()));
     let _ = std::fs::remove_file(&tmp);
     match result {
         Ok(bytes) => write_atomic(&png_path, &bytes),
-        Err(reason) => Err(Error::Output { file: png_path.display().to_string(), reason }),
+        Err(reason) => Err(Error::Output {
+            file: png_path.display().to_string(),
+            reason,
+        }),
     }
 }

@@ -21,7 +21,7 @@
 //! entries is checked against the model by the caller ([`crate::io::matrix::parse_theta`]).
 
 use crate::error::{Error, Result};
-use crate::numeric::rational::{from_f64_exact, parse_q, Q};
+use crate::numeric::rational::{Q, from_f64_exact, parse_q};
 use std::path::Path;
 
 /// Largest file read as θ (a float64 vector of 10⁷ parameters is 80 MB).
@@ -37,7 +37,10 @@ pub fn parse_theta(arg: &str) -> Result<Vec<Q>> {
     // Not a file: a comma list of rationals (`1/3` is a number, not a path); when it is not one
     // either and looks like a path, say the file is missing rather than "not a number".
     let list = parse_list(arg);
-    let looks_like_file = arg.contains('/') || [".npy", ".json", ".txt", ".csv"].iter().any(|e| arg.ends_with(e));
+    let looks_like_file = arg.contains('/')
+        || [".npy", ".json", ".txt", ".csv"]
+            .iter()
+            .any(|e| arg.ends_with(e));
     if list.is_err() && looks_like_file && !arg.contains(',') {
         return Err(Error::file(arg, "--theta: no such file"));
     }
@@ -46,22 +49,49 @@ pub fn parse_theta(arg: &str) -> Result<Vec<Q>> {
 
 /// Comma-separated rationals, as `--theta 1/10,0.2`.
 pub fn parse_list(text: &str) -> Result<Vec<Q>> {
-    text.split(',').enumerate().map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}")))).collect()
+    text.split(',')
+        .enumerate()
+        .map(|(i, s)| parse_q(s).map_err(|r| Error::Usage(format!("--theta[{i}]: {r}"))))
+        .collect()
 }
 
 /// Reads θ from a file (see the module docs).
 pub fn read_theta_file(path: &Path) -> Result<Vec<Q>> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if meta.len() > MAX_THETA_BYTES {
-        return Err(Error::file(&name, format!("{} bytes exceed the limit of {MAX_THETA_BYTES} bytes for --theta", meta.len())));
+        return Err(Error::file(
+            &name,
+            format!(
+                "{} bytes exceed the limit of {MAX_THETA_BYTES} bytes for --theta",
+                meta.len()
+            ),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
     if path.extension().is_some_and(|e| e == "npy") {
         let v = crate::io::npy::parse_vector(&name, &bytes)?;
-        return v.iter().enumerate().map(|(i, x)| from_f64_exact(*x).ok_or_else(|| Error::input(&name, format!("theta[{i}]"), format!("{x} is not a finite number")))).collect();
+        return v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                from_f64_exact(*x).ok_or_else(|| {
+                    Error::input(
+                        &name,
+                        format!("theta[{i}]"),
+                        format!("{x} is not a finite number"),
+                    )
+                })
+            })
+            .collect();
     }
-    let text = String::from_utf8(bytes).map_err(|_| Error::file(&name, "--theta: not UTF-8 text (a .npy file needs the .npy extension)"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::file(
+            &name,
+            "--theta: not UTF-8 text (a .npy file needs the .npy extension)",
+        )
+    })?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return parse_json(&name, &text);
@@ -74,8 +104,17 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Q>> {
     let mut out = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
         let body = line.split('#').next().unwrap_or("");
-        for token in body.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
-            let q = parse_q(token).map_err(|r| Error::input(name, format!("theta[{}] (line {})", out.len(), line_no + 1), r))?;
+        for token in body
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+        {
+            let q = parse_q(token).map_err(|r| {
+                Error::input(
+                    name,
+                    format!("theta[{}] (line {})", out.len(), line_no + 1),
+                    r,
+                )
+            })?;
             out.push(q);
         }
     }
@@ -89,15 +128,33 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Q>> {
 pub fn parse_json(name: &str, text: &str) -> Result<Vec<Q>> {
     // Plain numbers keep their text (io::json_numbers), so a JSON float is the binary64 value
     // its decimal denotes, correctly rounded, as in every other JSON input.
-    let marked = crate::io::json_numbers::mark_json_numbers(text).map_err(|r| Error::file(name, format!("--theta: {r}")))?.0;
-    let v: serde_json::Value = serde_json::from_str(&marked).map_err(|e| Error::file(name, format!("--theta: not valid JSON: {e}")))?;
+    let marked = crate::io::json_numbers::mark_json_numbers(text)
+        .map_err(|r| Error::file(name, format!("--theta: {r}")))?
+        .0;
+    let v: serde_json::Value = serde_json::from_str(&marked)
+        .map_err(|e| Error::file(name, format!("--theta: not valid JSON: {e}")))?;
     let (list, field) = match &v {
         serde_json::Value::Array(items) => (items, "theta"),
-        serde_json::Value::Object(map) => match map.get("final").and_then(|f| f.get("theta")).and_then(|t| t.as_array()) {
+        serde_json::Value::Object(map) => match map
+            .get("final")
+            .and_then(|f| f.get("theta"))
+            .and_then(|t| t.as_array())
+        {
             Some(items) => (items, "final.theta"),
-            None => return Err(Error::input(name, "final.theta", "missing: a JSON object for --theta must be `dlncheck gd --json` output (else give a list)")),
+            None => {
+                return Err(Error::input(
+                    name,
+                    "final.theta",
+                    "missing: a JSON object for --theta must be `dlncheck gd --json` output (else give a list)",
+                ));
+            }
         },
-        _ => return Err(Error::file(name, "--theta: expected a JSON list of numbers or strings, or `gd --json` output")),
+        _ => {
+            return Err(Error::file(
+                name,
+                "--theta: expected a JSON list of numbers or strings, or `gd --json` output",
+            ));
+        }
     };
     if list.is_empty() {
         return Err(Error::input(name, field, "empty list"));
@@ -107,8 +164,14 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Q>> {
         .map(|(i, item)| {
             let at = || format!("{field}[{i}]");
             match item {
-                serde_json::Value::String(s) => crate::io::json_numbers::parse_entry(s).map_err(|r| Error::input(name, at(), r)),
-                other => Err(Error::input(name, at(), format!("expected a number or a string, found {}", kind(other)))),
+                serde_json::Value::String(s) => {
+                    crate::io::json_numbers::parse_entry(s).map_err(|r| Error::input(name, at(), r))
+                }
+                other => Err(Error::input(
+                    name,
+                    at(),
+                    format!("expected a number or a string, found {}", kind(other)),
+                )),
             }
         })
         .collect()

@@ -14,7 +14,7 @@
 //! accumulation order is fixed (coordinates in index order, data points in file order).
 
 use crate::io::instance::Instance;
-use crate::models::model::{self, partials, Model, Partials};
+use crate::models::model::{self, Model, Partials, partials};
 use crate::numeric::scalar::Scalar;
 use crate::numeric::vector::dot;
 
@@ -30,7 +30,11 @@ impl<S: Scalar> Data<S> {
     /// Converts the instance's exact data (rounded to nearest for float types).
     pub fn from_instance(inst: &Instance, ctx: &S::Ctx) -> Self {
         Data {
-            x: inst.x.iter().map(|r| r.iter().map(|q| S::from_q(q, ctx)).collect()).collect(),
+            x: inst
+                .x
+                .iter()
+                .map(|r| r.iter().map(|q| S::from_q(q, ctx)).collect())
+                .collect(),
             y: inst.y.iter().map(|q| S::from_q(q, ctx)).collect(),
         }
     }
@@ -43,7 +47,11 @@ impl<S: Scalar> Data<S> {
 /// Residuals r_j = ⟨x_j, β(θ)⟩ − y_j.
 pub fn residuals<S: Scalar>(model: Model, data: &Data<S>, theta: &[S]) -> Vec<S> {
     let b = model::beta(model, theta);
-    data.x.iter().zip(&data.y).map(|(xj, yj)| dot(xj, &b) - yj.clone()).collect()
+    data.x
+        .iter()
+        .zip(&data.y)
+        .map(|(xj, yj)| dot(xj, &b) - yj.clone())
+        .collect()
 }
 
 /// L(θ) = (1/(2n)) Σ_j r_j².
@@ -105,7 +113,9 @@ pub fn hessian<S: Scalar>(model: Model, data: &Data<S>, theta: &[S]) -> Vec<Vec<
             }
         });
     }
-    h.into_iter().map(|row| row.into_iter().map(|v| v / n.clone()).collect()).collect()
+    h.into_iter()
+        .map(|row| row.into_iter().map(|v| v / n.clone()).collect())
+        .collect()
 }
 
 /// Hessian-vector product ∇²L(θ)·v without forming the Hessian (O(n·p)).
@@ -161,8 +171,15 @@ pub fn rank_one_form<S: Scalar>(model: Model, x: &[S], r: &S, theta: &[S]) -> (V
         Model::Shared => {
             let two = r.int_like(2);
             let four = r.int_like(4);
-            let delta = x.iter().map(|x| two.clone() * r.clone() * x.clone()).collect();
-            let z2 = (0..d).map(|i| four.clone() * x[i].clone() * x[i].clone() * theta[i].clone() * theta[i].clone()).collect();
+            let delta = x
+                .iter()
+                .map(|x| two.clone() * r.clone() * x.clone())
+                .collect();
+            let z2 = (0..d)
+                .map(|i| {
+                    four.clone() * x[i].clone() * x[i].clone() * theta[i].clone() * theta[i].clone()
+                })
+                .collect();
             (delta, z2)
         }
         Model::Pm | Model::SharedDepth(_) => {

@@ -4,6 +4,6 @@
 //! one-point problem a trajectory starts from ([`problem`]). Imports [`crate::numeric`] and
 //! [`crate::io::instance`]; `loss` imports `model`, never the reverse.
 
-pub mod model;
 pub mod loss;
+pub mod model;
 pub mod problem;

@@ -39,7 +39,9 @@ pub fn beta_i<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> S {
         Model::Shared => theta[i].clone() * theta[i].clone(),
         Model::SharedDepth(k) => pow(&theta[i], k),
         Model::Uv => theta[i].clone() * theta[d + i].clone(),
-        Model::Pm => theta[i].clone() * theta[i].clone() - theta[d + i].clone() * theta[d + i].clone(),
+        Model::Pm => {
+            theta[i].clone() * theta[i].clone() - theta[d + i].clone() * theta[d + i].clone()
+        }
     }
 }
 
@@ -79,16 +81,32 @@ pub fn partials<S: Scalar>(model: Model, theta: &[S], d: usize, i: usize) -> Par
     let w = &theta[i];
     let two = w.int_like(2);
     let zero = w.zero_like();
-    let one = |g: S, h: S| Partials { grad: [(i, g), (i, zero.clone())], grads: 1, hess: [(i, i, h), (i, i, zero.clone())], hesses: 1 };
+    let one = |g: S, h: S| Partials {
+        grad: [(i, g), (i, zero.clone())],
+        grads: 1,
+        hess: [(i, i, h), (i, i, zero.clone())],
+        hesses: 1,
+    };
     match model {
         Model::Shared => one(two.clone() * w.clone(), two),
-        Model::SharedDepth(k) => one(w.int_like(k as i64) * pow(w, k - 1), w.int_like((k * (k - 1)) as i64) * pow(w, k - 2)),
+        Model::SharedDepth(k) => one(
+            w.int_like(k as i64) * pow(w, k - 1),
+            w.int_like((k * (k - 1)) as i64) * pow(w, k - 2),
+        ),
         Model::Uv => {
             let unit = w.int_like(1);
-            Partials { grad: [(i, theta[d + i].clone()), (d + i, w.clone())], grads: 2, hess: [(i, d + i, unit.clone()), (d + i, i, unit)], hesses: 2 }
+            Partials {
+                grad: [(i, theta[d + i].clone()), (d + i, w.clone())],
+                grads: 2,
+                hess: [(i, d + i, unit.clone()), (d + i, i, unit)],
+                hesses: 2,
+            }
         }
         Model::Pm => Partials {
-            grad: [(i, two.clone() * w.clone()), (d + i, -(two.clone() * theta[d + i].clone()))],
+            grad: [
+                (i, two.clone() * w.clone()),
+                (d + i, -(two.clone() * theta[d + i].clone())),
+            ],
             grads: 2,
             hess: [(i, i, two.clone()), (d + i, d + i, -two)],
             hesses: 2,
@@ -129,9 +147,21 @@ pub struct BetaSpace {
 /// The [`BetaSpace`] of a model, if its T1 problems are weighted ℓ1 problems.
 pub fn beta_space(model: Model) -> Option<BetaSpace> {
     match model {
-        Model::Shared | Model::SharedDepth(2) => Some(BetaSpace { norm_weight: 1, sharp_weight: 4, signed: true }),
-        Model::Uv => Some(BetaSpace { norm_weight: 2, sharp_weight: 2, signed: false }),
-        Model::Pm => Some(BetaSpace { norm_weight: 1, sharp_weight: 4, signed: false }),
+        Model::Shared | Model::SharedDepth(2) => Some(BetaSpace {
+            norm_weight: 1,
+            sharp_weight: 4,
+            signed: true,
+        }),
+        Model::Uv => Some(BetaSpace {
+            norm_weight: 2,
+            sharp_weight: 2,
+            signed: false,
+        }),
+        Model::Pm => Some(BetaSpace {
+            norm_weight: 1,
+            sharp_weight: 4,
+            signed: false,
+        }),
         Model::SharedDepth(_) => None,
     }
 }

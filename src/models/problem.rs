@@ -19,7 +19,11 @@ pub fn theta0(inst: &Instance) -> Result<Vec<Q>> {
         Some(Init::Theta(t)) => t.clone(),
     };
     if let Some(i) = theta0.iter().position(Zero::is_zero) {
-        return Err(Error::input(&inst.source, format!("init.theta[{i}]"), "zero entry: that coordinate can never move under GD"));
+        return Err(Error::input(
+            &inst.source,
+            format!("init.theta[{i}]"),
+            "zero entry: that coordinate can never move under GD",
+        ));
     }
     Ok(theta0)
 }
@@ -38,7 +42,12 @@ pub struct Points {
 impl Points {
     /// The points of an instance (`x`/`y` or `X`/`y`), θ0 as for [`Problem::of`].
     pub fn of(inst: &Instance) -> Result<Points> {
-        Ok(Points { model: inst.model, x: inst.x.clone(), y: inst.y.clone(), theta0: theta0(inst)? })
+        Ok(Points {
+            model: inst.model,
+            x: inst.x.clone(),
+            y: inst.y.clone(),
+            theta0: theta0(inst)?,
+        })
     }
 
     /// The number of data points n.
@@ -48,7 +57,12 @@ impl Points {
 
     /// The one-point problem when n = 1.
     pub fn one_point(&self) -> Option<Problem> {
-        (self.y.len() == 1).then(|| Problem { model: self.model, x: self.x[0].clone(), y: self.y[0].clone(), theta0: self.theta0.clone() })
+        (self.y.len() == 1).then(|| Problem {
+            model: self.model,
+            x: self.x[0].clone(),
+            y: self.y[0].clone(),
+            theta0: self.theta0.clone(),
+        })
     }
 }
 
@@ -70,7 +84,12 @@ impl Problem {
     /// rule is kept for every model (u_i = v_i = 0 is a fixed point).
     pub fn of(inst: &Instance) -> Result<Problem> {
         let (x, y) = inst.point()?;
-        Ok(Problem { model: inst.model, x: x.to_vec(), y: y.clone(), theta0: theta0(inst)? })
+        Ok(Problem {
+            model: inst.model,
+            x: x.to_vec(),
+            y: y.clone(),
+            theta0: theta0(inst)?,
+        })
     }
 
     /// β(θ0).

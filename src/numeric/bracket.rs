@@ -17,7 +17,11 @@ pub struct Bracket<S> {
 impl<S: Scalar> Bracket<S> {
     /// The bracket with ends `a` and `b` (in either order).
     pub fn new(a: S, b: S) -> Self {
-        if b < a { Bracket { lo: b, hi: a } } else { Bracket { lo: a, hi: b } }
+        if b < a {
+            Bracket { lo: b, hi: a }
+        } else {
+            Bracket { lo: a, hi: b }
+        }
     }
     /// The lower end.
     pub fn lo(&self) -> &S {

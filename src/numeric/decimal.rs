@@ -17,10 +17,15 @@ pub fn decimal(q: &Q, digits: usize) -> String {
     let sign = if q.is_negative() { "-" } else { "" };
     let a = Signed::abs(q);
     let ten = BigInt::from(10);
-    let mut e = ((a.numer().bits() as f64 - a.denom().bits() as f64) * std::f64::consts::LOG10_2).floor() as i64;
+    let mut e = ((a.numer().bits() as f64 - a.denom().bits() as f64) * std::f64::consts::LOG10_2)
+        .floor() as i64;
     loop {
         let shift = digits as i64 - 1 - e;
-        let scaled = if shift >= 0 { &a * Q::from_integer(num_traits::pow(ten.clone(), shift as usize)) } else { &a / Q::from_integer(num_traits::pow(ten.clone(), (-shift) as usize)) };
+        let scaled = if shift >= 0 {
+            &a * Q::from_integer(num_traits::pow(ten.clone(), shift as usize))
+        } else {
+            &a / Q::from_integer(num_traits::pow(ten.clone(), (-shift) as usize))
+        };
         let m = (scaled + Q::new(1.into(), 2.into())).floor().to_integer();
         let s = m.to_string();
         if s.len() > digits {
@@ -33,7 +38,11 @@ pub fn decimal(q: &Q, digits: usize) -> String {
         }
         let (head, tail) = s.split_at(1);
         let tail = tail.trim_end_matches('0');
-        return if tail.is_empty() { format!("{sign}{head}e{e}") } else { format!("{sign}{head}.{tail}e{e}") };
+        return if tail.is_empty() {
+            format!("{sign}{head}e{e}")
+        } else {
+            format!("{sign}{head}.{tail}e{e}")
+        };
     }
 }
 

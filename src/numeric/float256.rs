@@ -59,11 +59,26 @@ pub struct F256 {
 
 impl F256 {
     /// Exact zero.
-    pub const ZERO: F256 = F256 { kind: Kind::Zero, neg: false, exp: 0, mant: [0; 4] };
-    const NAN: F256 = F256 { kind: Kind::Nan, neg: false, exp: 0, mant: [0; 4] };
+    pub const ZERO: F256 = F256 {
+        kind: Kind::Zero,
+        neg: false,
+        exp: 0,
+        mant: [0; 4],
+    };
+    const NAN: F256 = F256 {
+        kind: Kind::Nan,
+        neg: false,
+        exp: 0,
+        mant: [0; 4],
+    };
 
     fn inf(neg: bool) -> F256 {
-        F256 { kind: Kind::Inf, neg, exp: 0, mant: [0; 4] }
+        F256 {
+            kind: Kind::Inf,
+            neg,
+            exp: 0,
+            mant: [0; 4],
+        }
     }
 }
 
@@ -89,7 +104,12 @@ fn round_pack(neg: bool, mut exp: i64, mut mant: [u64; 4], round: bool, sticky: 
     } else if exp < EXP_MIN {
         F256::ZERO
     } else {
-        F256 { kind: Kind::Finite, neg, exp, mant }
+        F256 {
+            kind: Kind::Finite,
+            neg,
+            exp,
+            mant,
+        }
     }
 }
 
@@ -106,7 +126,11 @@ fn shr5(v: [u64; 5], d: u64) -> ([u64; 5], bool) {
     } else {
         lost |= v[limbs] << (64 - bits) != 0;
         for i in 0..5 - limbs {
-            let hi = if i + limbs + 1 < 5 { v[i + limbs + 1] << (64 - bits) } else { 0 };
+            let hi = if i + limbs + 1 < 5 {
+                v[i + limbs + 1] << (64 - bits)
+            } else {
+                0
+            };
             out[i] = (v[i + limbs] >> bits) | hi;
         }
     }
@@ -118,7 +142,11 @@ fn shl5(v: [u64; 5], d: u32) -> [u64; 5] {
     let (limbs, bits) = ((d / 64) as usize, d % 64);
     let mut out = [0u64; 5];
     for i in limbs..5 {
-        let lo = if bits != 0 && i > limbs { v[i - limbs - 1] >> (64 - bits) } else { 0 };
+        let lo = if bits != 0 && i > limbs {
+            v[i - limbs - 1] >> (64 - bits)
+        } else {
+            0
+        };
         out[i] = (v[i - limbs] << bits) | lo;
     }
     out
@@ -136,7 +164,9 @@ fn leading_zeros5(v: &[u64; 5]) -> u32 {
 
 /// Compares the magnitudes of two finite nonzero values.
 fn cmp_mag(a: &F256, b: &F256) -> Ordering {
-    a.exp.cmp(&b.exp).then_with(|| a.mant.iter().rev().cmp(b.mant.iter().rev()))
+    a.exp
+        .cmp(&b.exp)
+        .then_with(|| a.mant.iter().rev().cmp(b.mant.iter().rev()))
 }
 
 /// a + b for finite nonzero a, b.
@@ -155,7 +185,11 @@ fn cmp_mag(a: &F256, b: &F256) -> Ordering {
 ///   even, so `round` is read correctly and `sticky` stays true. With a gap ≤ 64 the difference
 ///   is exact and any amount of cancellation is shifted out with zeros coming in.
 fn add_finite(a: &F256, b: &F256) -> F256 {
-    let (x, y) = if cmp_mag(a, b) == Ordering::Less { (b, a) } else { (a, b) };
+    let (x, y) = if cmp_mag(a, b) == Ordering::Less {
+        (b, a)
+    } else {
+        (a, b)
+    };
     let d = (x.exp - y.exp) as u64;
     let xw = [0, x.mant[0], x.mant[1], x.mant[2], x.mant[3]];
     let (yw, mut sticky) = shr5([0, y.mant[0], y.mant[1], y.mant[2], y.mant[3]], d);
@@ -295,7 +329,12 @@ fn div_finite(a: &F256, b: &F256) -> F256 {
     let neg = a.neg != b.neg;
     if q[5] != 0 {
         // 321 bits: M = Q >> 65.
-        let m = [(q[1] >> 1) | (q[2] << 63), (q[2] >> 1) | (q[3] << 63), (q[3] >> 1) | (q[4] << 63), (q[4] >> 1) | (q[5] << 63)];
+        let m = [
+            (q[1] >> 1) | (q[2] << 63),
+            (q[2] >> 1) | (q[3] << 63),
+            (q[3] >> 1) | (q[4] << 63),
+            (q[4] >> 1) | (q[5] << 63),
+        ];
         let round = q[1] & 1 == 1;
         let sticky = rem || q[0] != 0;
         round_pack(neg, exp + 65, m, round, sticky)
@@ -313,7 +352,13 @@ impl Add for F256 {
         match (self.kind, o.kind) {
             (Kind::Finite, Kind::Finite) => add_finite(&self, &o),
             (Kind::Nan, _) | (_, Kind::Nan) => F256::NAN,
-            (Kind::Inf, Kind::Inf) => if self.neg == o.neg { self } else { F256::NAN },
+            (Kind::Inf, Kind::Inf) => {
+                if self.neg == o.neg {
+                    self
+                } else {
+                    F256::NAN
+                }
+            }
             (Kind::Inf, _) | (_, Kind::Zero) => self,
             (_, Kind::Inf) | (Kind::Zero, _) => o,
         }
@@ -359,7 +404,10 @@ impl Neg for F256 {
     type Output = F256;
     fn neg(self) -> F256 {
         match self.kind {
-            Kind::Finite | Kind::Inf => F256 { neg: !self.neg, ..self },
+            Kind::Finite | Kind::Inf => F256 {
+                neg: !self.neg,
+                ..self
+            },
             Kind::Zero | Kind::Nan => self,
         }
     }
@@ -406,7 +454,11 @@ impl fmt::Debug for F256 {
             Kind::Inf => write!(f, "F256({sign}inf)"),
             Kind::Finite => {
                 let m = self.mant;
-                write!(f, "F256({sign}0x{:016x}{:016x}{:016x}{:016x}p{})", m[3], m[2], m[1], m[0], self.exp)
+                write!(
+                    f,
+                    "F256({sign}0x{:016x}{:016x}{:016x}{:016x}p{})",
+                    m[3], m[2], m[1], m[0], self.exp
+                )
             }
         }
     }
@@ -451,7 +503,11 @@ impl Scalar for F256 {
         let (na, da) = (n.magnitude(), d.magnitude());
         // 2^(nb−1) ≤ |n| < 2^nb and 2^(db−1) ≤ d < 2^db, so 2^(nb−db+s−1) < |n|2^s/d < 2^(nb−db+s+1).
         let s = 258 + da.bits() as i64 - na.bits() as i64;
-        let (num, den) = if s >= 0 { (na << s as u64, da.clone()) } else { (na.clone(), da << (-s) as u64) };
+        let (num, den) = if s >= 0 {
+            (na << s as u64, da.clone())
+        } else {
+            (na.clone(), da << (-s) as u64)
+        };
         let (quot, rem) = num_integer::Integer::div_rem(&num, &den);
         let extra = quot.bits() - 256; // 2 or 3
         let m = limbs(&(&quot >> extra));
@@ -466,7 +522,12 @@ impl Scalar for F256 {
         }
         let m = n.unsigned_abs();
         let lz = m.leading_zeros();
-        F256 { kind: Kind::Finite, neg: n < 0, exp: -192 - lz as i64, mant: [0, 0, 0, m << lz] }
+        F256 {
+            kind: Kind::Finite,
+            neg: n < 0,
+            exp: -192 - lz as i64,
+            mant: [0, 0, 0, m << lz],
+        }
     }
 
     fn ctx(&self) {}
@@ -492,7 +553,11 @@ impl Scalar for F256 {
                     // ≥ −1074 and the result representable, so both scalings below are exact.
                     let t = round_top(&self.mant, keep as u32) as f64;
                     let e = top - keep + 1;
-                    if e >= -1022 { t * pow2(e) } else { t * pow2(e + 128) * pow2(-128) }
+                    if e >= -1022 {
+                        t * pow2(e)
+                    } else {
+                        t * pow2(e + 128) * pow2(-128)
+                    }
                 }
             }
         };
@@ -506,11 +571,22 @@ impl Scalar for F256 {
             Kind::Zero => Some(Q::zero()),
             Kind::Inf | Kind::Nan => None,
             Kind::Finite => {
-                let m = BigUint::from_bytes_le(&self.mant.iter().flat_map(|l| l.to_le_bytes()).collect::<Vec<u8>>());
+                let m = BigUint::from_bytes_le(
+                    &self
+                        .mant
+                        .iter()
+                        .flat_map(|l| l.to_le_bytes())
+                        .collect::<Vec<u8>>(),
+                );
                 let tz = m.trailing_zeros().unwrap_or(0);
-                let odd = BigInt::from_biguint(if self.neg { Sign::Minus } else { Sign::Plus }, m >> tz);
+                let odd =
+                    BigInt::from_biguint(if self.neg { Sign::Minus } else { Sign::Plus }, m >> tz);
                 let e = self.exp + tz as i64;
-                Some(if e >= 0 { Q::from_integer(odd << e as u64) } else { Q::new_raw(odd, BigInt::from(1u8) << (-e) as u64) })
+                Some(if e >= 0 {
+                    Q::from_integer(odd << e as u64)
+                } else {
+                    Q::new_raw(odd, BigInt::from(1u8) << (-e) as u64)
+                })
             }
         }
     }
@@ -525,6 +601,9 @@ impl Scalar for F256 {
     }
 
     fn abs(&self) -> F256 {
-        F256 { neg: false, ..*self }
+        F256 {
+            neg: false,
+            ..*self
+        }
     }
 }

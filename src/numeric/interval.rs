@@ -49,12 +49,19 @@ pub fn round_up(q: &Q, bits: u64) -> Q {
 impl Interval<Q> {
     /// [q, q].
     pub fn point(q: Q) -> Self {
-        Interval { lo: q.clone(), hi: q }
+        Interval {
+            lo: q.clone(),
+            hi: q,
+        }
     }
 
     /// [min(a, b), max(a, b)].
     pub fn hull(a: Q, b: Q) -> Self {
-        if a <= b { Interval { lo: a, hi: b } } else { Interval { lo: b, hi: a } }
+        if a <= b {
+            Interval { lo: a, hi: b }
+        } else {
+            Interval { lo: b, hi: a }
+        }
     }
 
     pub fn lo(&self) -> &Q {
@@ -77,7 +84,10 @@ impl Interval<Q> {
 
     /// Outward rounding of both ends to `bits` significant bits.
     pub fn round(&self, bits: u64) -> Self {
-        Interval { lo: round_down(&self.lo, bits), hi: round_up(&self.hi, bits) }
+        Interval {
+            lo: round_down(&self.lo, bits),
+            hi: round_up(&self.hi, bits),
+        }
     }
 
     /// Whether every element is > 0.
@@ -92,7 +102,10 @@ impl Interval<Q> {
 
     /// Sum.
     pub fn add(&self, o: &Interval) -> Interval {
-        Interval { lo: &self.lo + &o.lo, hi: &self.hi + &o.hi }
+        Interval {
+            lo: &self.lo + &o.lo,
+            hi: &self.hi + &o.hi,
+        }
     }
 
     /// Product with an exact rational.
@@ -102,12 +115,18 @@ impl Interval<Q> {
 
     /// The smallest interval holding both.
     pub fn join(&self, o: &Interval) -> Interval {
-        Interval { lo: self.lo.clone().min(o.lo.clone()), hi: self.hi.clone().max(o.hi.clone()) }
+        Interval {
+            lo: self.lo.clone().min(o.lo.clone()),
+            hi: self.hi.clone().max(o.hi.clone()),
+        }
     }
 
     /// e^x over the interval (exp is increasing), endpoints with `bits` significant bits.
     pub fn exp(&self, bits: u64) -> Interval {
-        Interval { lo: exp_bounds(&self.lo, bits).0, hi: exp_bounds(&self.hi, bits).1 }
+        Interval {
+            lo: exp_bounds(&self.lo, bits).0,
+            hi: exp_bounds(&self.hi, bits).1,
+        }
     }
 }
 
@@ -115,7 +134,10 @@ impl Interval<Q> {
 pub fn exp_bounds(t: &Q, bits: u64) -> (Q, Q) {
     if t.is_negative() {
         let (a, b) = exp_bounds(&-t, bits);
-        return (round_down(&(Q::one() / b), bits), round_up(&(Q::one() / a), bits));
+        return (
+            round_down(&(Q::one() / b), bits),
+            round_up(&(Q::one() / a), bits),
+        );
     }
     if t.is_zero() {
         return (Q::one(), Q::one());
@@ -160,7 +182,11 @@ pub fn exp_bounds(t: &Q, bits: u64) -> (Q, Q) {
 /// ⌊log₂ q⌋ for q > 0.
 fn floor_log2(q: &Q) -> i64 {
     let e = q.numer().bits() as i64 - q.denom().bits() as i64;
-    let below = if e >= 0 { q.numer() < &(q.denom() << e as usize) } else { &(q.numer() << (-e) as usize) < q.denom() };
+    let below = if e >= 0 {
+        q.numer() < &(q.denom() << e as usize)
+    } else {
+        &(q.numer() << (-e) as usize) < q.denom()
+    };
     if below { e - 1 } else { e }
 }
 
@@ -177,16 +203,29 @@ pub fn round_bits(q: &Q, p: u64, up: bool) -> Q {
         return -round_bits(&-q, p, !up);
     }
     let s = p as i64 - 1 - floor_log2(q);
-    let (n, d) = if s >= 0 { (q.numer() << s as usize, q.denom().clone()) } else { (q.numer().clone(), q.denom() << (-s) as usize) };
+    let (n, d) = if s >= 0 {
+        (q.numer() << s as usize, q.denom().clone())
+    } else {
+        (q.numer().clone(), q.denom() << (-s) as usize)
+    };
     let m = if up { n.div_ceil(&d) } else { n.div_floor(&d) };
-    if s >= 0 { Q::new(m, BigInt::one() << s as usize) } else { Q::from_integer(m << (-s) as usize) }
+    if s >= 0 {
+        Q::new(m, BigInt::one() << s as usize)
+    } else {
+        Q::from_integer(m << (-s) as usize)
+    }
 }
 
 /// Exact interval operations used by the tail theorem and the learner (SPEC §4.1).
 impl Interval<Q> {
     /// The exact range of s·t over self × o.
     pub fn mul(&self, o: &Interval) -> Interval {
-        let v = [&self.lo * &o.lo, &self.lo * &o.hi, &self.hi * &o.lo, &self.hi * &o.hi];
+        let v = [
+            &self.lo * &o.lo,
+            &self.lo * &o.hi,
+            &self.hi * &o.lo,
+            &self.hi * &o.hi,
+        ];
         let lo = v.iter().min().cloned().unwrap_or_default();
         let hi = v.iter().max().cloned().unwrap_or_default();
         Interval { lo, hi }
@@ -199,7 +238,10 @@ impl Interval<Q> {
         } else if !self.hi.is_positive() {
             Interval { lo: h2, hi: l2 }
         } else {
-            Interval { lo: Q::zero(), hi: l2.max(h2) }
+            Interval {
+                lo: Q::zero(),
+                hi: l2.max(h2),
+            }
         }
     }
     /// max |t| over the interval.
@@ -208,7 +250,10 @@ impl Interval<Q> {
     }
     /// Every element shifted by −c (exact).
     pub fn minus(&self, c: &Q) -> Interval {
-        Interval { lo: &self.lo - c, hi: &self.hi - c }
+        Interval {
+            lo: &self.lo - c,
+            hi: &self.hi - c,
+        }
     }
 }
 
@@ -224,25 +269,45 @@ impl Dyadic {
     /// [`round_bits`] of q, as a dyadic.
     pub fn of(q: &Q, p: u64, up: bool) -> Dyadic {
         let r = round_bits(q, p, up);
-        Dyadic { m: r.numer().clone(), e: 1 - r.denom().bits() as i64 }
+        Dyadic {
+            m: r.numer().clone(),
+            e: 1 - r.denom().bits() as i64,
+        }
     }
     /// The exact value.
     pub fn q(&self) -> Q {
         let p = BigInt::one() << self.e.unsigned_abs() as usize;
-        if self.e >= 0 { Q::from_integer(&self.m * p) } else { Q::new(self.m.clone(), p) }
+        if self.e >= 0 {
+            Q::from_integer(&self.m * p)
+        } else {
+            Q::new(self.m.clone(), p)
+        }
     }
     fn mul(&self, o: &Dyadic) -> Dyadic {
-        Dyadic { m: &self.m * &o.m, e: self.e + o.e }
+        Dyadic {
+            m: &self.m * &o.m,
+            e: self.e + o.e,
+        }
     }
     fn add(&self, o: &Dyadic) -> Dyadic {
         let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
-        Dyadic { m: (&a.m << (a.e - b.e) as usize) + &b.m, e: b.e }
+        Dyadic {
+            m: (&a.m << (a.e - b.e) as usize) + &b.m,
+            e: b.e,
+        }
     }
     fn neg(&self) -> Dyadic {
-        Dyadic { m: -&self.m, e: self.e }
+        Dyadic {
+            m: -&self.m,
+            e: self.e,
+        }
     }
     fn less(&self, o: &Dyadic) -> bool {
-        if self.e >= o.e { (&self.m << (self.e - o.e) as usize) < o.m } else { self.m < (&o.m << (o.e - self.e) as usize) }
+        if self.e >= o.e {
+            (&self.m << (self.e - o.e) as usize) < o.m
+        } else {
+            self.m < (&o.m << (o.e - self.e) as usize)
+        }
     }
     /// Keeps the top `p` bits of m, flooring (`>>` on a BigInt floors) or ceiling when `up`
     /// (floor + 1 when a cut bit is nonzero): ↓ or ↑ at `p` bits.
@@ -254,7 +319,10 @@ impl Dyadic {
         let s = b - p;
         let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
         let q = self.m >> s as usize;
-        Dyadic { m: if up && cut { q + 1 } else { q }, e: self.e + s as i64 }
+        Dyadic {
+            m: if up && cut { q + 1 } else { q },
+            e: self.e + s as i64,
+        }
     }
     /// ⌊log₂|v|⌋ (None for 0).
     pub fn log2(&self) -> Option<i64> {
@@ -266,7 +334,14 @@ impl Dyadic {
 /// (see [`Interval::<Dyadic>::add_at`]); exact whenever the exponents are close.
 fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
     let tiny = |s: &Dyadic, t: &Dyadic| match (s.log2(), t.log2()) {
-        (Some(es), Some(et)) if et < es - p as i64 - 3 => Some(Dyadic { m: if t.m.is_negative() { -BigInt::one() } else { BigInt::one() }, e: es - p as i64 - 3 }),
+        (Some(es), Some(et)) if et < es - p as i64 - 3 => Some(Dyadic {
+            m: if t.m.is_negative() {
+                -BigInt::one()
+            } else {
+                BigInt::one()
+            },
+            e: es - p as i64 - 3,
+        }),
         _ => None,
     };
     match (tiny(a, b), tiny(b, a)) {
@@ -281,10 +356,16 @@ fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
 impl Interval<Dyadic> {
     /// [↓q, ↑q] at `p` bits.
     pub fn enclose(q: &Q, p: u64) -> Interval<Dyadic> {
-        Interval { lo: Dyadic::of(q, p, false), hi: Dyadic::of(q, p, true) }
+        Interval {
+            lo: Dyadic::of(q, p, false),
+            hi: Dyadic::of(q, p, true),
+        }
     }
     fn out(lo: Dyadic, hi: Dyadic, p: u64) -> Interval<Dyadic> {
-        Interval { lo: lo.round(p, false), hi: hi.round(p, true) }
+        Interval {
+            lo: lo.round(p, false),
+            hi: hi.round(p, true),
+        }
     }
     /// a + b at `p` bits. Both endpoints are P-bit numbers, so a summand t with |t| < 2^(E−P),
     /// E = ⌊log₂|s|⌋ of the other summand s, only decides on which side of s the exact sum lies:
@@ -295,14 +376,23 @@ impl Interval<Dyadic> {
     }
     /// a − b at `p` bits (as a + (−b), see [`Interval::<Dyadic>::add_at`]).
     pub fn sub_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
-        Self::out(sum(&self.lo, &o.hi.neg(), p), sum(&self.hi, &o.lo.neg(), p), p)
+        Self::out(
+            sum(&self.lo, &o.hi.neg(), p),
+            sum(&self.hi, &o.lo.neg(), p),
+            p,
+        )
     }
     /// a·b at `p` bits.
     pub fn mul_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
         if !self.lo.m.is_negative() && !o.lo.m.is_negative() {
             return Self::out(self.lo.mul(&o.lo), self.hi.mul(&o.hi), p); // 0 ≤ both: [lo·lo, hi·hi]
         }
-        let v = [self.lo.mul(&o.lo), self.lo.mul(&o.hi), self.hi.mul(&o.lo), self.hi.mul(&o.hi)];
+        let v = [
+            self.lo.mul(&o.lo),
+            self.lo.mul(&o.hi),
+            self.hi.mul(&o.lo),
+            self.hi.mul(&o.hi),
+        ];
         let (mut lo, mut hi) = (v[0].clone(), v[0].clone());
         for x in &v[1..] {
             if x.less(&lo) {
@@ -328,6 +418,9 @@ impl Interval<Dyadic> {
     }
     /// The same enclosure with exact rational endpoints.
     pub fn exact(&self) -> Interval<Q> {
-        Interval { lo: self.lo.q(), hi: self.hi.q() }
+        Interval {
+            lo: self.lo.q(),
+            hi: self.hi.q(),
+        }
     }
 }

@@ -28,7 +28,9 @@ pub fn inertia_integer(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
         }
     }
     // Upper triangle only: a[i][j - i] holds entry (i, j), j ≥ i.
-    let mut a: Vec<Vec<BigInt>> = (0..n).map(|i| (i..n).map(|j| (&m[i][j] * &lcd).to_integer()).collect()).collect();
+    let mut a: Vec<Vec<BigInt>> = (0..n)
+        .map(|i| (i..n).map(|j| (&m[i][j] * &lcd).to_integer()).collect())
+        .collect();
     let mut prev = BigInt::one();
     let (mut neg, mut zero, mut pos) = (0, 0, 0);
     for k in 0..n {
@@ -42,7 +44,11 @@ pub fn inertia_integer(m: &[Vec<Q>]) -> Option<(usize, usize, usize)> {
             zero += 1;
             continue;
         }
-        if pivot.is_negative() == prev.is_negative() { pos += 1 } else { neg += 1 }
+        if pivot.is_negative() == prev.is_negative() {
+            pos += 1
+        } else {
+            neg += 1
+        }
         for (r, row_i) in tail.iter_mut().enumerate() {
             let i = k + 1 + r;
             let a_ki = &row_k[i - k];

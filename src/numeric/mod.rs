@@ -3,14 +3,14 @@
 //! linear algebra the theory stands on (LDLᵀ, simplex, convex QP). Imports nothing else of the
 //! crate but [`crate::error`].
 
-pub mod rational;
-pub mod scalar;
+pub mod bracket;
+pub mod decimal;
 pub mod float256;
 pub mod interval;
-pub mod bracket;
 pub mod ldl;
-pub mod simplex;
 pub mod qp;
-pub mod vector;
-pub mod decimal;
 pub mod random;
+pub mod rational;
+pub mod scalar;
+pub mod simplex;
+pub mod vector;

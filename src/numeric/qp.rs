@@ -44,13 +44,18 @@ pub trait Objective {
 
     /// E(c) = A·cᵀΣc − 2cᵀb + t.
     fn value(&self, c: &[Q]) -> Q {
-        self.a() * quad(c, self.sigma(), c) - dot(c, self.b()) * Q::from_integer(2.into()) + self.constant()
+        self.a() * quad(c, self.sigma(), c) - dot(c, self.b()) * Q::from_integer(2.into())
+            + self.constant()
     }
 
     /// ∇E(c) = 2A·Σc − 2b.
     fn gradient(&self, c: &[Q]) -> Vec<Q> {
         let two = Q::from_integer(2.into());
-        mat_vec(self.sigma(), c).into_iter().zip(self.b()).map(|(s, b)| &two * (self.a() * s - b)).collect()
+        mat_vec(self.sigma(), c)
+            .into_iter()
+            .zip(self.b())
+            .map(|(s, b)| &two * (self.a() * s - b))
+            .collect()
     }
 
     /// The vertex rule c = e_k / x_k (the whole label on coordinate k).
@@ -86,7 +91,9 @@ fn solve_spd(m: Vec<Vec<Q>>, rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
         .map(|i| {
             let row: Vec<&Q> = m[i].iter().chain(rhs.iter().map(|r| &r[i])).collect();
             let scale = row.iter().fold(BigInt::one(), |l, q| l.lcm(q.denom()));
-            row.iter().map(|q| q.numer() * (&scale / q.denom())).collect()
+            row.iter()
+                .map(|q| q.numer() * (&scale / q.denom()))
+                .collect()
         })
         .collect();
     let width = n + rhs.len();
@@ -105,8 +112,12 @@ fn solve_spd(m: Vec<Vec<Q>>, rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
         .map(|r| {
             let mut x = vec![Q::zero(); n];
             for k in (0..n).rev() {
-                let s: Q = (k + 1..n).filter(|&j| !a[k][j].is_zero()).map(|j| Q::from_integer(a[k][j].clone()) * &x[j]).sum();
-                x[k] = (Q::from_integer(a[k][n + r].clone()) - s) / Q::from_integer(a[k][k].clone());
+                let s: Q = (k + 1..n)
+                    .filter(|&j| !a[k][j].is_zero())
+                    .map(|j| Q::from_integer(a[k][j].clone()) * &x[j])
+                    .sum();
+                x[k] =
+                    (Q::from_integer(a[k][n + r].clone()) - s) / Q::from_integer(a[k][k].clone());
             }
             x
         })
@@ -115,7 +126,10 @@ fn solve_spd(m: Vec<Vec<Q>>, rhs: Vec<Vec<Q>>) -> Vec<Vec<Q>> {
 
 /// The minimiser of E on {⟨x, c⟩ = 1, c_i = 0 for i ∉ F} and its multiplier ν.
 fn equality_qp<P: Objective>(s: &P, free: &[usize]) -> (Vec<Q>, Q) {
-    let sub: Vec<Vec<Q>> = free.iter().map(|&i| free.iter().map(|&j| s.sigma()[i][j].clone()).collect()).collect();
+    let sub: Vec<Vec<Q>> = free
+        .iter()
+        .map(|&i| free.iter().map(|&j| s.sigma()[i][j].clone()).collect())
+        .collect();
     let bf: Vec<Q> = free.iter().map(|&i| s.b()[i].clone()).collect();
     let xf: Vec<Q> = free.iter().map(|&i| s.x()[i].clone()).collect();
     let sol = solve_spd(sub, vec![bf, xf.clone()]);
@@ -140,7 +154,13 @@ pub fn best_linear<P: Objective>(s: &P) -> BestLinear {
     let (c, nu) = equality_qp(s, &all);
     if c.iter().all(|v| !v.is_negative()) {
         let value = s.value(&c);
-        return BestLinear { c, nu, mu: vec![Q::zero(); s.dim()], value, iterations: 1 };
+        return BestLinear {
+            c,
+            nu,
+            mu: vec![Q::zero(); s.dim()],
+            value,
+            iterations: 1,
+        };
     }
     minimise_on(s, &all)
 }
@@ -151,7 +171,11 @@ pub fn best_linear<P: Objective>(s: &P) -> BestLinear {
 /// strictly convex and strictly decreases between repeated working sets. μ is 0 off S.
 pub fn minimise_on<P: Objective>(s: &P, support: &[usize]) -> BestLinear {
     let d = s.dim();
-    let start = support.iter().copied().min_by(|&i, &j| s.value(&s.vertex_rule(i)).cmp(&s.value(&s.vertex_rule(j)))).unwrap_or(0);
+    let start = support
+        .iter()
+        .copied()
+        .min_by(|&i, &j| s.value(&s.vertex_rule(i)).cmp(&s.value(&s.vertex_rule(j))))
+        .unwrap_or(0);
     let mut c = s.vertex_rule(start);
     let mut free = vec![false; d];
     free[start] = true;
@@ -162,11 +186,30 @@ pub fn minimise_on<P: Objective>(s: &P, support: &[usize]) -> BestLinear {
         let (target, nu) = equality_qp(s, &f);
         if target == c {
             let g = s.gradient(&c);
-            let mu: Vec<Q> = (0..d).map(|i| if free[i] || !support.contains(&i) { Q::zero() } else { &g[i] - &nu * &s.x()[i] }).collect();
-            match support.iter().copied().filter(|&i| mu[i].is_negative()).min_by(|&i, &j| mu[i].cmp(&mu[j])) {
+            let mu: Vec<Q> = (0..d)
+                .map(|i| {
+                    if free[i] || !support.contains(&i) {
+                        Q::zero()
+                    } else {
+                        &g[i] - &nu * &s.x()[i]
+                    }
+                })
+                .collect();
+            match support
+                .iter()
+                .copied()
+                .filter(|&i| mu[i].is_negative())
+                .min_by(|&i, &j| mu[i].cmp(&mu[j]))
+            {
                 None => {
                     let value = s.value(&c);
-                    return BestLinear { c, nu, mu, value, iterations };
+                    return BestLinear {
+                        c,
+                        nu,
+                        mu,
+                        value,
+                        iterations,
+                    };
                 }
                 Some(j) => free[j] = true,
             }

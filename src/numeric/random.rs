@@ -3,9 +3,9 @@
 //! SplitMix64 (Steele, Lea, Flood 2014) is used instead of an external RNG crate so that a seed
 //! produces the same instance on every platform and every version of the dependencies.
 
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{Q, fmt_q};
 use num_bigint::BigInt;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// SplitMix64 pseudo-random generator.
 #[derive(Clone, Debug)]
@@ -54,7 +54,11 @@ impl SplitMix64 {
             n = (n << 64) + BigInt::from(self.next_u64());
         }
         let n = n >> (words * 64 - bits.max(1)) as usize;
-        if n == BigInt::from(0u32) { BigInt::from(1u32) } else { n }
+        if n == BigInt::from(0u32) {
+            BigInt::from(1u32)
+        } else {
+            n
+        }
     }
 
     /// A random positive rational p/q with p, q of at most `bits` bits.
@@ -102,7 +106,9 @@ pub fn dense_symmetric(n: usize, seed: u64) -> Vec<Vec<Q>> {
     let mut h = vec![vec![Q::from_integer(0.into()); n]; n];
     for i in 0..n {
         for j in 0..=i {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let v = Q::new((((s >> 33) % 21) as i64 - 10).into(), 4.into());
             h[i][j] = v.clone();
             h[j][i] = v;

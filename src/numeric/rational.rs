@@ -22,7 +22,10 @@ const MAX_DECIMAL_EXPONENT: i64 = 10_000;
 pub fn parse_q(text: &str) -> Result<Q, String> {
     let limit = dlncheck_kernel::number::MAX_NUMBER_CHARS;
     if text.len() > limit {
-        return Err(format!("a number of {} characters exceeds the limit of {limit}", text.len()));
+        return Err(format!(
+            "a number of {} characters exceeds the limit of {limit}",
+            text.len()
+        ));
     }
     let s = text.trim();
     if s.is_empty() {
@@ -32,14 +35,21 @@ pub fn parse_q(text: &str) -> Result<Q, String> {
         return Ok(q);
     }
     if let Some((p, q)) = s.split_once('/') {
-        let num = parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
-        let den = parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
+        let num =
+            parse_int(p.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
+        let den =
+            parse_int(q.trim()).ok_or_else(|| format!("`{}` is not a rational p/q", clip(s)))?;
         if den.is_zero() {
             return Err(format!("`{}` has a zero denominator", clip(s)));
         }
         return Ok(frac(num, den));
     }
-    parse_decimal(s).ok_or_else(|| format!("`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)", clip(s)))
+    parse_decimal(s).ok_or_else(|| {
+        format!(
+            "`{}` is not a rational (expected \"p/q\", an integer or an exact decimal)",
+            clip(s)
+        )
+    })
 }
 
 /// Fast path of [`parse_q`] for `"p"` and `"p/q"` with at most 38 digits each (they fit in
@@ -49,7 +59,10 @@ pub fn parse_small(s: &str) -> Option<Q> {
     let (neg, n, d) = parse_digits(s)?;
     let g = gcd_u128(n, d).max(1);
     let num = BigInt::from(n / g);
-    Some(Q::new_raw(if neg { -num } else { num }, BigInt::from(d / g)))
+    Some(Q::new_raw(
+        if neg { -num } else { num },
+        BigInt::from(d / g),
+    ))
 }
 
 /// `"p"` or `"p/q"` with at most 38 decimal digits each and q ≠ 0, as (p < 0, |p|, q), unreduced.
@@ -111,11 +124,19 @@ fn parse_decimal(s: &str) -> Option<Q> {
     if int_part.is_empty() && frac_part.is_empty() {
         return None;
     }
-    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let digits = format!("{int_part}{frac_part}");
-    let mut num: BigInt = if digits.is_empty() { BigInt::zero() } else { digits.parse().ok()? };
+    let mut num: BigInt = if digits.is_empty() {
+        BigInt::zero()
+    } else {
+        digits.parse().ok()?
+    };
     if negative {
         num = -num;
     }
@@ -136,7 +157,11 @@ fn parse_decimal(s: &str) -> Option<Q> {
 /// fit in 128 bits, and a binary gcd on machine words finishes. Property-tested against `Q::new`.
 pub fn frac(n: BigInt, d: BigInt) -> Q {
     let g = gcd(n.magnitude().clone(), d.magnitude().clone());
-    let (mut n, mut d) = if g.is_one() { (n, d) } else { (n / BigInt::from(g.clone()), d / BigInt::from(g)) };
+    let (mut n, mut d) = if g.is_one() {
+        (n, d)
+    } else {
+        (n / BigInt::from(g.clone()), d / BigInt::from(g))
+    };
     if d.is_negative() {
         n = -n;
         d = -d;
@@ -223,7 +248,10 @@ binary_gcd!(binary_gcd_u128, u128);
 /// c − l·x in lowest terms, over the common denominator c_d·l_d·x_d, reduced once by [`frac`].
 pub fn c_minus_lx(c: &Q, l: &Q, x: &Q) -> Q {
     let ld_xd = l.denom() * x.denom();
-    frac_factored(c.numer() * &ld_xd - l.numer() * x.numer() * c.denom(), &[c.denom(), l.denom(), x.denom()])
+    frac_factored(
+        c.numer() * &ld_xd - l.numer() * x.numer() * c.denom(),
+        &[c.denom(), l.denom(), x.denom()],
+    )
 }
 
 /// k·x² for an integer k, reduced by [`frac`] (x = p/q in lowest terms gives k·p²/q²).
@@ -277,7 +305,8 @@ pub fn cmp_abs(a: &Q, b: &Q) -> std::cmp::Ordering {
     if let (Some(x), Some(y)) = (abs_words(a), abs_words(b)) {
         return cmp_abs_words(x, y);
     }
-    (a.numer().magnitude() * b.denom().magnitude()).cmp(&(b.numer().magnitude() * a.denom().magnitude()))
+    (a.numer().magnitude() * b.denom().magnitude())
+        .cmp(&(b.numer().magnitude() * a.denom().magnitude()))
 }
 
 /// x·y for magnitudes below 2^128: in a machine word when the product fits, else as a big integer.
@@ -296,15 +325,33 @@ pub fn mul(a: &Q, b: &Q) -> Q {
         return Q::zero();
     }
     // Machine words when every part is below 2^128 (the 64-bit entries of large instances).
-    if let (Some(an), Some(ad), Some(bn), Some(bd)) = (wide(a.numer()), wide(a.denom()), wide(b.numer()), wide(b.denom())) {
+    if let (Some(an), Some(ad), Some(bn), Some(bd)) = (
+        wide(a.numer()),
+        wide(a.denom()),
+        wide(b.numer()),
+        wide(b.denom()),
+    ) {
         let (g1, g2) = (gcd_u128(an, bd), gcd_u128(bn, ad));
-        let sign = if a.is_negative() == b.is_negative() { num_bigint::Sign::Plus } else { num_bigint::Sign::Minus };
+        let sign = if a.is_negative() == b.is_negative() {
+            num_bigint::Sign::Plus
+        } else {
+            num_bigint::Sign::Minus
+        };
         let num = BigInt::from_biguint(sign, wide_mul(an / g1, bn / g2));
         return Q::new_raw(num, BigInt::from(wide_mul(ad / g2, bd / g1)));
     }
-    let g1 = BigInt::from(gcd(a.numer().magnitude().clone(), b.denom().magnitude().clone()));
-    let g2 = BigInt::from(gcd(b.numer().magnitude().clone(), a.denom().magnitude().clone()));
-    Q::new_raw((a.numer() / &g1) * (b.numer() / &g2), (a.denom() / &g2) * (b.denom() / &g1))
+    let g1 = BigInt::from(gcd(
+        a.numer().magnitude().clone(),
+        b.denom().magnitude().clone(),
+    ));
+    let g2 = BigInt::from(gcd(
+        b.numer().magnitude().clone(),
+        a.denom().magnitude().clone(),
+    ));
+    Q::new_raw(
+        (a.numer() / &g1) * (b.numer() / &g2),
+        (a.denom() / &g2) * (b.denom() / &g1),
+    )
 }
 
 /// Formats `q` as `"p/q"` (lowest terms, `q > 0`) or `"p"` when the denominator is one.
@@ -328,7 +375,11 @@ impl std::fmt::Display for Display<'_> {
             }
             return Ok(());
         }
-        if q.denom().is_one() { write!(f, "{}", q.numer()) } else { write!(f, "{}/{}", q.numer(), q.denom()) }
+        if q.denom().is_one() {
+            write!(f, "{}", q.numer())
+        } else {
+            write!(f, "{}/{}", q.numer(), q.denom())
+        }
     }
 }
 
@@ -350,7 +401,11 @@ pub fn fmt_qs(v: &[Q]) -> Vec<String> {
 
 /// A vector of rationals as a JSON array of strings, built without an intermediate copy.
 pub fn qs_json(v: &[Q]) -> serde_json::Value {
-    serde_json::Value::Array(v.iter().map(|q| serde_json::Value::String(fmt_q(q))).collect())
+    serde_json::Value::Array(
+        v.iter()
+            .map(|q| serde_json::Value::String(fmt_q(q)))
+            .collect(),
+    )
 }
 
 /// `|q|`.

@@ -15,8 +15,8 @@
 //! made with [`Scalar::int_like`], which copies the context of an existing value.
 
 use crate::numeric::rational::Q;
-use dashu_float::round::mode::HalfEven;
 use dashu_float::FBig;
+use dashu_float::round::mode::HalfEven;
 use dashu_int::IBig;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
@@ -64,7 +64,11 @@ pub trait Scalar:
     }
     /// `|self|`.
     fn abs(&self) -> Self {
-        if *self < self.zero_like() { -self.clone() } else { self.clone() }
+        if *self < self.zero_like() {
+            -self.clone()
+        } else {
+            self.clone()
+        }
     }
 }
 
@@ -147,13 +151,21 @@ impl BigFloat {
 fn ibig_from_bigint(n: &BigInt) -> IBig {
     let (sign, bytes) = n.to_bytes_le();
     let mag = dashu_int::UBig::from_le_bytes(&bytes);
-    if sign == num_bigint::Sign::Minus { -IBig::from(mag) } else { IBig::from(mag) }
+    if sign == num_bigint::Sign::Minus {
+        -IBig::from(mag)
+    } else {
+        IBig::from(mag)
+    }
 }
 
 fn bigint_from_ibig(n: &IBig) -> BigInt {
     let (sign, mag) = n.clone().into_parts();
     let m = BigInt::from_bytes_le(num_bigint::Sign::Plus, &mag.to_le_bytes());
-    if sign == dashu_int::Sign::Negative { -m } else { m }
+    if sign == dashu_int::Sign::Negative {
+        -m
+    } else {
+        m
+    }
 }
 
 impl Scalar for BigFloat {
@@ -237,11 +249,20 @@ fn add_rounded(a: &FBig<HalfEven>, b: &FBig<HalfEven>) -> FBig<HalfEven> {
     }
     // |v| < 2^top(v).
     let top = |r: &dashu_float::Repr<2>| r.exponent() + r.significand().bit_len() as isize;
-    let (big, small) = if top(ra) >= top(rb) { (ra, rb) } else { (rb, ra) };
+    let (big, small) = if top(ra) >= top(rb) {
+        (ra, rb)
+    } else {
+        (rb, ra)
+    };
     let f = big.exponent().min(top(big) - p as isize - 2);
-    let (s_sig, s_exp) = if top(small) <= f { (small.significand().signum(), f - 1) } else { (small.significand().clone(), small.exponent()) };
+    let (s_sig, s_exp) = if top(small) <= f {
+        (small.significand().signum(), f - 1)
+    } else {
+        (small.significand().clone(), small.exponent())
+    };
     let m = big.exponent().min(s_exp);
-    let sum = (big.significand() << (big.exponent() - m) as usize) + (s_sig << (s_exp - m) as usize);
+    let sum =
+        (big.significand() << (big.exponent() - m) as usize) + (s_sig << (s_exp - m) as usize);
     FBig::from_parts(sum, m).with_precision(p).value()
 }
 

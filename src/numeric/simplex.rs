@@ -113,7 +113,11 @@ impl Tableau {
         loop {
             let d = self.reduced(cost);
             let negative = (0..self.n).filter(|&j| d[j].is_negative());
-            let entering = if degenerate >= DEGENERATE_LIMIT { negative.min() } else { negative.min_by(|&i, &j| d[i].cmp(&d[j]).then(i.cmp(&j))) };
+            let entering = if degenerate >= DEGENERATE_LIMIT {
+                negative.min()
+            } else {
+                negative.min_by(|&i, &j| d[i].cmp(&d[j]).then(i.cmp(&j)))
+            };
             let Some(col) = entering else {
                 return true;
             };
@@ -126,7 +130,8 @@ impl Tableau {
                 let better = match best {
                     None => true,
                     Some(b) => {
-                        let (lhs, rhs_) = (&row[rhs] * &self.t[b][col], &self.t[b][rhs] * &row[col]);
+                        let (lhs, rhs_) =
+                            (&row[rhs] * &self.t[b][col], &self.t[b][rhs] * &row[col]);
                         lhs < rhs_ || (lhs == rhs_ && self.basis[i] < self.basis[b])
                     }
                 };
@@ -151,7 +156,13 @@ impl Tableau {
     fn duals(&self, cost: &[Q], scale: &[Q]) -> Vec<Q> {
         (0..self.t.len())
             .map(|k| {
-                let exact: Q = self.t.iter().zip(&self.basis).map(|(row, &bi)| &cost[bi] * Q::from_integer(row[self.n + k].clone())).sum::<Q>() / Q::from_integer(self.det.clone());
+                let exact: Q = self
+                    .t
+                    .iter()
+                    .zip(&self.basis)
+                    .map(|(row, &bi)| &cost[bi] * Q::from_integer(row[self.n + k].clone()))
+                    .sum::<Q>()
+                    / Q::from_integer(self.det.clone());
                 exact * &scale[k]
             })
             .collect()
@@ -160,7 +171,9 @@ impl Tableau {
 
 /// Integer multiples of `v` by a common positive factor (the lcm of the denominators).
 fn integer_scale(v: &[Q]) -> (Q, Vec<BigInt>) {
-    let lcm = v.iter().fold(BigInt::one(), |acc, q| num_integer::Integer::lcm(&acc, q.denom()));
+    let lcm = v.iter().fold(BigInt::one(), |acc, q| {
+        num_integer::Integer::lcm(&acc, q.denom())
+    });
     let s = Q::from_integer(lcm);
     let ints = v.iter().map(|q| (q * &s).to_integer()).collect();
     (s, ints)
@@ -178,20 +191,40 @@ pub fn solve(lp: &Lp) -> Outcome {
             let (s, ints) = integer_scale(&full);
             let sigma = if lp.b[i].is_negative() { -s } else { s };
             let flip = sigma.is_negative();
-            let mut row: Vec<BigInt> = ints[..n].iter().map(|v| if flip { -v } else { v.clone() }).collect();
-            row.extend((0..m).map(|k| if k == i { BigInt::one() } else { BigInt::zero() }));
+            let mut row: Vec<BigInt> = ints[..n]
+                .iter()
+                .map(|v| if flip { -v } else { v.clone() })
+                .collect();
+            row.extend((0..m).map(|k| {
+                if k == i {
+                    BigInt::one()
+                } else {
+                    BigInt::zero()
+                }
+            }));
             row.push(if flip { -&ints[n] } else { ints[n].clone() });
             scale.push(sigma);
             row
         })
         .collect();
-    let mut tab = Tableau { t, det: BigInt::one(), basis: (n..n + m).collect(), n };
+    let mut tab = Tableau {
+        t,
+        det: BigInt::one(),
+        basis: (n..n + m).collect(),
+        n,
+    };
     // Phase I: minimise the sum of the artificials.
-    let phase1: Vec<Q> = (0..n + m).map(|j| if j < n { Q::zero() } else { Q::one() }).collect();
+    let phase1: Vec<Q> = (0..n + m)
+        .map(|j| if j < n { Q::zero() } else { Q::one() })
+        .collect();
     let phase1_int: Vec<BigInt> = phase1.iter().map(Q::to_integer).collect();
     tab.optimise(&phase1_int);
     let rhs = tab.rhs();
-    let infeasible = tab.t.iter().zip(&tab.basis).any(|(row, b)| *b >= n && row[rhs].is_positive());
+    let infeasible = tab
+        .t
+        .iter()
+        .zip(&tab.basis)
+        .any(|(row, b)| *b >= n && row[rhs].is_positive());
     if infeasible {
         // Phase-I duals: Aᵀy ≤ 0 (reduced costs −Aᵀy ≥ 0) and bᵀy = the positive optimum.
         return Outcome::Infeasible(tab.duals(&phase1, &scale));
@@ -219,7 +252,14 @@ pub fn solve(lp: &Lp) -> Outcome {
         }
     }
     let y = tab.duals(&cost, &scale);
-    let reduced: Vec<Q> = (0..n).map(|j| &lp.c[j] - (0..m).map(|i| &lp.a[i][j] * &y[i]).sum::<Q>()).collect();
+    let reduced: Vec<Q> = (0..n)
+        .map(|j| &lp.c[j] - (0..m).map(|i| &lp.a[i][j] * &y[i]).sum::<Q>())
+        .collect();
     let value = lp.c.iter().zip(&x).map(|(c, x)| c * x).sum();
-    Outcome::Optimal(Optimal { x, y, reduced, value })
+    Outcome::Optimal(Optimal {
+        x,
+        y,
+        reduced,
+        value,
+    })
 }

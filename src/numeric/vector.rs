@@ -11,7 +11,9 @@ pub fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
         Some(v) => v.zero_like(),
         None => S::from_int(0, &S::Ctx::default()),
     };
-    a.iter().zip(b).fold(zero, |acc, (p, q)| acc + p.clone() * q.clone())
+    a.iter()
+        .zip(b)
+        .fold(zero, |acc, (p, q)| acc + p.clone() * q.clone())
 }
 
 /// M·v for a dense matrix given by its rows.

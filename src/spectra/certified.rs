@@ -20,11 +20,11 @@
 //! top eigenvalue is (nearly) multiple, or floats cannot represent H, bisection on the inertia of
 //! H − σ·I at short dyadic σ tightens [lo, hi] instead.
 
-use crate::io::format::{rat, rat_rows, rats, Claim, LambdaMaxCertificate};
-use crate::spectra::estimate::symmetric_eigen;
+use crate::io::format::{Claim, LambdaMaxCertificate, rat, rat_rows, rats};
 use crate::numeric::ldl;
-use crate::numeric::rational::{from_f64_exact, pow2, Q};
+use crate::numeric::rational::{Q, from_f64_exact, pow2};
 use crate::numeric::scalar::q_to_f64;
+use crate::spectra::estimate::symmetric_eigen;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
@@ -71,7 +71,11 @@ impl MaxCertificate {
 /// (hi − lo) / max(|lo|, |hi|), or 0 when both are 0.
 pub fn relative_width(lo: &Q, hi: &Q) -> Q {
     let scale = lo.abs().max(hi.abs());
-    if scale.is_zero() { Q::zero() } else { (hi - lo) / scale }
+    if scale.is_zero() {
+        Q::zero()
+    } else {
+        (hi - lo) / scale
+    }
 }
 
 /// Checks that `m` is a non-empty square symmetric matrix; the reason names the first offence.
@@ -81,12 +85,17 @@ pub fn check_symmetric<T: PartialEq>(m: &[Vec<T>]) -> Result<(), String> {
         return Err("the matrix is empty".into());
     }
     if let Some((i, r)) = m.iter().enumerate().find(|(_, r)| r.len() != n) {
-        return Err(format!("not square: {n} rows but row {i} has {} entries", r.len()));
+        return Err(format!(
+            "not square: {n} rows but row {i} has {} entries",
+            r.len()
+        ));
     }
     for i in 0..n {
         for j in 0..i {
             if m[i][j] != m[j][i] {
-                return Err(format!("not symmetric: entry [{i}][{j}] differs from [{j}][{i}]"));
+                return Err(format!(
+                    "not symmetric: entry [{i}][{j}] differs from [{j}][{i}]"
+                ));
             }
         }
     }
@@ -94,7 +103,15 @@ pub fn check_symmetric<T: PartialEq>(m: &[Vec<T>]) -> Result<(), String> {
 }
 
 fn matvec(h: &[Vec<Q>], v: &[Q]) -> Vec<Q> {
-    h.iter().map(|row| row.iter().zip(v).filter(|(a, b)| !a.is_zero() && !b.is_zero()).map(|(a, b)| a * b).sum()).collect()
+    h.iter()
+        .map(|row| {
+            row.iter()
+                .zip(v)
+                .filter(|(a, b)| !a.is_zero() && !b.is_zero())
+                .map(|(a, b)| a * b)
+                .sum()
+        })
+        .collect()
 }
 
 fn dot(a: &[Q], b: &[Q]) -> Q {
@@ -102,7 +119,15 @@ fn dot(a: &[Q], b: &[Q]) -> Q {
 }
 
 fn shift(h: &[Vec<Q>], sigma: &Q) -> Vec<Vec<Q>> {
-    h.iter().enumerate().map(|(i, row)| row.iter().enumerate().map(|(j, a)| if i == j { a - sigma } else { a.clone() }).collect()).collect()
+    h.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, a)| if i == j { a - sigma } else { a.clone() })
+                .collect()
+        })
+        .collect()
 }
 
 /// Rayleigh quotient ρ = vᵀHv/vᵀv and squared unit residual ε² = ‖Hv‖²/vᵀv − ρ².
@@ -179,19 +204,39 @@ pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
     }
     let n = h.len();
     let k = (0..n).max_by(|&i, &j| h[i][i].cmp(&h[j][j])).unwrap_or(0);
-    let e_k = (0..n).map(|i| if i == k { Q::one() } else { Q::zero() }).collect();
+    let e_k = (0..n)
+        .map(|i| if i == k { Q::one() } else { Q::zero() })
+        .collect();
     bisection(h, e_k, width)
 }
 
 /// The float-seeded route: refine the top eigenvector by exact residuals, then certify by
 /// Kato–Temple (simple top eigenvalue) or by a definite check (top cluster). `None` when the
 /// certificate cannot be completed at the requested width.
-fn refined(h: &[Vec<Q>], values: &[f64], vectors: &[Vec<f64>], width: &Q) -> Option<MaxCertificate> {
+fn refined(
+    h: &[Vec<Q>],
+    values: &[f64],
+    vectors: &[Vec<f64>],
+    width: &Q,
+) -> Option<MaxCertificate> {
     let n = h.len();
-    let scale = values[0].abs().max(values[n - 1].abs()).max(f64::MIN_POSITIVE);
-    let cluster = values.iter().take_while(|&&l| values[0] - l <= 1e-9 * scale).count();
-    let mut v: Vec<Q> = vectors[0].iter().map(|x| from_f64_exact(*x)).collect::<Option<_>>()?;
-    let mu = if cluster == 1 && n > 1 { Some(gap_shift(h, values[0], values[1])?) } else { None };
+    let scale = values[0]
+        .abs()
+        .max(values[n - 1].abs())
+        .max(f64::MIN_POSITIVE);
+    let cluster = values
+        .iter()
+        .take_while(|&&l| values[0] - l <= 1e-9 * scale)
+        .count();
+    let mut v: Vec<Q> = vectors[0]
+        .iter()
+        .map(|x| from_f64_exact(*x))
+        .collect::<Option<_>>()?;
+    let mu = if cluster == 1 && n > 1 {
+        Some(gap_shift(h, values[0], values[1])?)
+    } else {
+        None
+    };
     for _ in 0..8 {
         let (rho, eps2) = rayleigh(h, &v);
         let tw = target(&rho, width, scale);
@@ -212,17 +257,31 @@ fn refined(h: &[Vec<Q>], values: &[f64], vectors: &[Vec<f64>], width: &Q) -> Opt
                 if upper == Upper::Definite && !definite(h, &hi) {
                     return None;
                 }
-                return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper });
+                return Some(MaxCertificate {
+                    lo,
+                    hi,
+                    lower: Lower::Witness(v),
+                    upper,
+                });
             }
         } else if cluster > 1 && eps2 * Q::from_integer(4.into()) <= &tw * &tw {
             // λ_max − ρ ≤ ε for a (nearly) multiple top eigenvalue is not a theorem; try hi directly.
             let k = bits_for(&(&tw / Q::from_integer(8.into())));
             let lo = round_down(&rho, k);
             let hi = round_up(&(&rho + &tw / Q::from_integer(2.into())), k);
-            return definite(h, &hi).then_some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::Definite });
+            return definite(h, &hi).then_some(MaxCertificate {
+                lo,
+                hi,
+                lower: Lower::Witness(v),
+                upper: Upper::Definite,
+            });
         }
         let w = matvec(h, &v);
-        let rf: Vec<f64> = w.iter().zip(&v).map(|(a, b)| q_to_f64(&(a - &rho * b))).collect();
+        let rf: Vec<f64> = w
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| q_to_f64(&(a - &rho * b)))
+            .collect();
         let rho_f = q_to_f64(&rho);
         let mut delta = vec![0.0; n];
         for (lam, u) in values.iter().zip(vectors).skip(cluster) {
@@ -238,7 +297,11 @@ fn refined(h: &[Vec<Q>], values: &[f64], vectors: &[Vec<f64>], width: &Q) -> Opt
 
 /// The target absolute width: width·|ρ|, or width·(spectral scale) when ρ = 0.
 fn target(rho: &Q, width: &Q, scale: f64) -> Q {
-    if rho.is_zero() { width * from_f64_exact(scale).unwrap_or_else(Q::one) } else { width * rho.abs() }
+    if rho.is_zero() {
+        width * from_f64_exact(scale).unwrap_or_else(Q::one)
+    } else {
+        width * rho.abs()
+    }
 }
 
 /// A short dyadic μ in the middle half of the float gap (λ_2, λ_1) such that exactly one
@@ -259,7 +322,10 @@ const NUDGES: [(i64, i64); 4] = [(1, 4), (3, 8), (1, 3), (2, 5)];
 
 /// hi·I − H ⪰ 0 by exact LDLᵀ.
 fn definite(h: &[Vec<Q>], hi: &Q) -> bool {
-    let m: Vec<Vec<Q>> = shift(h, hi).into_iter().map(|r| r.into_iter().map(|x| -x).collect()).collect();
+    let m: Vec<Vec<Q>> = shift(h, hi)
+        .into_iter()
+        .map(|r| r.into_iter().map(|x| -x).collect())
+        .collect();
     matches!(ldl::inertia_integer(&m), Some((0, _, _)))
 }
 
@@ -267,8 +333,25 @@ fn definite(h: &[Vec<Q>], hi: &Q) -> bool {
 /// bound hi = max_i (h_ii + Σ_{j≠i} |h_ij|). At most 400 steps.
 fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q) -> MaxCertificate {
     let (rho, _) = rayleigh(h, &v);
-    let gershgorin = h.iter().enumerate().map(|(i, r)| &r[i] + r.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, a)| a.abs()).sum::<Q>()).max().unwrap_or_else(Q::zero);
-    let mut c = MaxCertificate { lo: rho.clone(), hi: gershgorin.max(rho), lower: Lower::Witness(v), upper: Upper::Definite };
+    let gershgorin = h
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            &r[i]
+                + r.iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, a)| a.abs())
+                    .sum::<Q>()
+        })
+        .max()
+        .unwrap_or_else(Q::zero);
+    let mut c = MaxCertificate {
+        lo: rho.clone(),
+        hi: gershgorin.max(rho),
+        lower: Lower::Witness(v),
+        upper: Upper::Definite,
+    };
     for _ in 0..400 {
         if c.relative_width() <= *width {
             break;
@@ -313,7 +396,10 @@ pub struct Spectrum {
 impl Spectrum {
     /// Certifies both ends of the spectrum of `h`.
     pub fn of(h: &[Vec<Q>], width: &Q) -> Self {
-        Spectrum { max: lambda_max(h, width), neg_min: lambda_min(h, width) }
+        Spectrum {
+            max: lambda_max(h, width),
+            neg_min: lambda_min(h, width),
+        }
     }
     /// [lo, hi] ∋ λ_min.
     pub fn min(&self) -> (Q, Q) {
@@ -321,13 +407,19 @@ impl Spectrum {
     }
     /// [lo, hi] ∋ max|λ| = max(λ_max, −λ_min).
     pub fn norm(&self) -> (Q, Q) {
-        (self.max.lo.clone().max(self.neg_min.lo.clone()), self.max.hi.clone().max(self.neg_min.hi.clone()))
+        (
+            self.max.lo.clone().max(self.neg_min.lo.clone()),
+            self.max.hi.clone().max(self.neg_min.hi.clone()),
+        )
     }
 }
 
 /// The `lambda-max` claim of `proofs/FORMAT.md` for `cert` on `h`, every number written out.
 pub fn claim(h: &[Vec<Q>], cert: &MaxCertificate) -> Claim {
-    Claim::LambdaMax { matrix: rat_rows(h), certificate: certificate(h, cert) }
+    Claim::LambdaMax {
+        matrix: rat_rows(h),
+        certificate: certificate(h, cert),
+    }
 }
 
 /// The certificate keys of a `lambda-max` claim for `h` (FORMAT.md §4.6), without the matrix.
@@ -355,9 +447,15 @@ pub fn certificate(h: &[Vec<Q>], cert: &MaxCertificate) -> LambdaMaxCertificate 
         c.v = Some(rats(v));
     }
     match (&cert.upper, &cert.lower) {
-        (Upper::KatoTemple { mu }, Lower::Witness(v)) | (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
+        (Upper::KatoTemple { mu }, Lower::Witness(v))
+        | (Upper::KatoTempleCholesky { mu }, Lower::Witness(v)) => {
             let (rho, eps2) = rayleigh(h, v);
-            c.upper = if matches!(cert.upper, Upper::KatoTemple { .. }) { "kato-temple" } else { "kato-temple-cholesky" }.into();
+            c.upper = if matches!(cert.upper, Upper::KatoTemple { .. }) {
+                "kato-temple"
+            } else {
+                "kato-temple-cholesky"
+            }
+            .into();
             c.mu = Some(rat(mu));
             c.upper_slack = Some(rat(&(&cert.hi - &rho - &eps2 / (&rho - mu))));
             c.rayleigh = Some(rat(&rho));
@@ -421,7 +519,13 @@ pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate
     let a2: Vec<f64> = a.iter().map(|x| q_to_f64(x).powi(2)).collect();
     let cf = q_to_f64(c);
     let mf = q_to_f64(&m);
-    let f = |t: f64| 1.0 - cf * df.par_iter().zip(&a2).map(|(d, a2)| a2 / (t - d)).sum::<f64>();
+    let f = |t: f64| {
+        1.0 - cf
+            * df.par_iter()
+                .zip(&a2)
+                .map(|(d, a2)| a2 / (t - d))
+                .sum::<f64>()
+    };
     let (mut l, mut h) = (mf, mf + cf * a2.iter().sum::<f64>() + f64::MIN_POSITIVE);
     for _ in 0..80 {
         let mid = 0.5 * (l + h);
@@ -431,7 +535,11 @@ pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate
         if f(mid) < 0.0 { l = mid } else { h = mid }
     }
     let root = from_f64_exact(0.5 * (l + h)).unwrap_or_else(|| m.clone());
-    let mut delta = (width.clone() / Q::from_integer(4.into())) * root.abs().max(m.abs()).max(Q::new(1.into(), BigInt::one() << 1000usize));
+    let mut delta = (width.clone() / Q::from_integer(4.into()))
+        * root
+            .abs()
+            .max(m.abs())
+            .max(Q::new(1.into(), BigInt::one() << 1000usize));
     let floor = from_f64_exact(4.0 * f64::EPSILON).unwrap_or_else(Q::zero) * root.abs();
     delta = delta.max(floor);
     loop {
@@ -448,7 +556,12 @@ pub fn rank_one_max(diag: &[Q], a: &[Q], c: &Q, width: &Q) -> RankOneCertificate
             (Some(s), ok)
         };
         if hi_ok && lo_ok {
-            return RankOneCertificate { lo, hi, upper_sum, lower_sum };
+            return RankOneCertificate {
+                lo,
+                hi,
+                upper_sum,
+                lower_sum,
+            };
         }
         delta *= Q::from_integer(4.into());
     }

@@ -63,7 +63,9 @@ fn normalize<T: Float>(v: &mut [T]) -> T {
 /// ([`SplitMix64`](crate::numeric::random::SplitMix64)) seeded by `seed`.
 pub fn start_vector<T: Float>(p: usize, seed: u64) -> Vec<T> {
     let mut g = crate::numeric::random::SplitMix64::new(seed);
-    (0..p).map(|_| T::from(g.uniform_pm1()).unwrap_or_else(T::zero)).collect()
+    (0..p)
+        .map(|_| T::from(g.uniform_pm1()).unwrap_or_else(T::zero))
+        .collect()
 }
 
 /// Which end of the spectrum an estimate approximates (SPEC §6: power iteration finds the
@@ -100,7 +102,12 @@ pub struct Estimate<T> {
 /// Power iteration v ← Av/‖Av‖ with the Rayleigh quotient ρ = vᵀAv as the estimate; stops when
 /// |ρ_k − ρ_{k−1}| ≤ tol·|ρ_k| or after `max_iter` products. It converges to the eigenvalue of
 /// largest magnitude; `end` is `Smallest` when that estimate is negative.
-pub fn power_iteration<T: Float>(op: &dyn Operator<T>, max_iter: usize, tol: T, seed: u64) -> Estimate<T> {
+pub fn power_iteration<T: Float>(
+    op: &dyn Operator<T>,
+    max_iter: usize,
+    tol: T,
+    seed: u64,
+) -> Estimate<T> {
     let mut v = start_vector::<T>(op.dim(), seed);
     normalize(&mut v);
     let mut rho = T::zero();
@@ -118,8 +125,17 @@ pub fn power_iteration<T: Float>(op: &dyn Operator<T>, max_iter: usize, tol: T, 
         }
         v = w;
     }
-    let end = if rho < T::zero() { End::Smallest } else { End::Largest };
-    Estimate { value: rho, iterations, converged, end }
+    let end = if rho < T::zero() {
+        End::Smallest
+    } else {
+        End::Largest
+    };
+    Estimate {
+        value: rho,
+        iterations,
+        converged,
+        end,
+    }
 }
 
 /// Lanczos with full reorthogonalisation in `T`: k steps build the tridiagonal T_k = VᵀAV, whose
@@ -127,7 +143,13 @@ pub fn power_iteration<T: Float>(op: &dyn Operator<T>, max_iter: usize, tol: T, 
 /// probe, and rounded to `T`) estimates λ_max or λ_min. Converged when
 /// |θ_k − θ_{k−1}| ≤ tol·|θ_k|, when the Krylov space is invariant (β_k = 0), or at k = p; at most
 /// `max_iter` products.
-pub fn lanczos<T: Float>(op: &dyn Operator<T>, end: End, max_iter: usize, tol: T, seed: u64) -> Estimate<T> {
+pub fn lanczos<T: Float>(
+    op: &dyn Operator<T>,
+    end: End,
+    max_iter: usize,
+    tol: T,
+    seed: u64,
+) -> Estimate<T> {
     let p = op.dim();
     let mut q = start_vector::<T>(p, seed);
     normalize(&mut q);
@@ -156,7 +178,12 @@ pub fn lanczos<T: Float>(op: &dyn Operator<T>, end: End, max_iter: usize, tol: T
         beta.push(b.to_f64().unwrap_or(0.0));
         basis.push(w);
     }
-    Estimate { value: theta, iterations: alpha.len(), converged, end }
+    Estimate {
+        value: theta,
+        iterations: alpha.len(),
+        converged,
+        end,
+    }
 }
 
 /// Number of eigenvalues of the symmetric tridiagonal (α, β) below x (Sturm count: the negative
@@ -165,7 +192,11 @@ fn count_below(alpha: &[f64], beta: &[f64], x: f64) -> usize {
     let mut count = 0;
     let mut d = 1.0;
     for (i, a) in alpha.iter().enumerate() {
-        let off = if i == 0 { 0.0 } else { beta[i - 1] * beta[i - 1] / d };
+        let off = if i == 0 {
+            0.0
+        } else {
+            beta[i - 1] * beta[i - 1] / d
+        };
         d = a - x - off;
         if d == 0.0 {
             d = -f64::EPSILON * (a.abs() + x.abs() + f64::MIN_POSITIVE);
@@ -181,9 +212,15 @@ fn count_below(alpha: &[f64], beta: &[f64], x: f64) -> usize {
 /// inside the Gershgorin interval.
 fn tridiagonal_extreme(alpha: &[f64], beta: &[f64], end: End) -> f64 {
     let k = alpha.len();
-    let radius = |i: usize| (if i > 0 { beta[i - 1].abs() } else { 0.0 }) + beta.get(i).map_or(0.0, |b| b.abs());
-    let mut lo = (0..k).map(|i| alpha[i] - radius(i)).fold(f64::INFINITY, f64::min);
-    let mut hi = (0..k).map(|i| alpha[i] + radius(i)).fold(f64::NEG_INFINITY, f64::max);
+    let radius = |i: usize| {
+        (if i > 0 { beta[i - 1].abs() } else { 0.0 }) + beta.get(i).map_or(0.0, |b| b.abs())
+    };
+    let mut lo = (0..k)
+        .map(|i| alpha[i] - radius(i))
+        .fold(f64::INFINITY, f64::min);
+    let mut hi = (0..k)
+        .map(|i| alpha[i] + radius(i))
+        .fold(f64::NEG_INFINITY, f64::max);
     // Wanted: the eigenvalue with index k − 1 (largest) or 0 (smallest) in increasing order.
     let index = match end {
         End::Largest => k - 1,
@@ -194,7 +231,11 @@ fn tridiagonal_extreme(alpha: &[f64], beta: &[f64], end: End) -> f64 {
         if mid <= lo || mid >= hi {
             break;
         }
-        if count_below(alpha, beta, mid) > index { hi = mid } else { lo = mid }
+        if count_below(alpha, beta, mid) > index {
+            hi = mid
+        } else {
+            lo = mid
+        }
     }
     0.5 * (lo + hi)
 }
@@ -208,7 +249,13 @@ pub fn symmetric_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     let e = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_fn(n, n, |i, j| m[i][j]));
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| e.eigenvalues[j].total_cmp(&e.eigenvalues[i]));
-    (order.iter().map(|&i| e.eigenvalues[i]).collect(), order.iter().map(|&i| e.eigenvectors.column(i).iter().copied().collect()).collect())
+    (
+        order.iter().map(|&i| e.eigenvalues[i]).collect(),
+        order
+            .iter()
+            .map(|&i| e.eigenvectors.column(i).iter().copied().collect())
+            .collect(),
+    )
 }
 
 /// All eigenpairs of a dense symmetric f64 matrix by cyclic Jacobi rotations, eigenvalues sorted
@@ -217,10 +264,15 @@ pub fn symmetric_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
 pub fn jacobi_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     let n = m.len();
     let mut a = m.to_vec();
-    let mut v: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect();
+    let mut v: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect();
     let total: f64 = a.iter().flatten().map(|x| x * x).sum();
     for _ in 0..60 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i][j] * a[i][j]).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i][j] * a[i][j])
+            .sum();
         if off <= 1e-30 * total || off == 0.0 {
             break;
         }
@@ -255,5 +307,8 @@ pub fn jacobi_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
-    (order.iter().map(|&i| a[i][i]).collect(), order.iter().map(|&i| v[i].clone()).collect())
+    (
+        order.iter().map(|&i| a[i][i]).collect(),
+        order.iter().map(|&i| v[i].clone()).collect(),
+    )
 }

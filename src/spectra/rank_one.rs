@@ -26,8 +26,8 @@
 //! Everything here is exact and sound, but it is not a kernel claim kind: `audit` reports these
 //! enclosures; `sharpness --instance --claim` writes the `lambda-max-rank-one` claim.
 
-use crate::numeric::rational::{pow2, Q};
-use crate::spectra::certified::{rank_one_max, relative_width, secular_sum, SECULAR_BITS};
+use crate::numeric::rational::{Q, pow2};
+use crate::spectra::certified::{SECULAR_BITS, rank_one_max, relative_width, secular_sum};
 use num_traits::{One, Signed, Zero};
 
 /// Largest d for which the simplest rational of a bracket is tried as an exact eigenvalue (one
@@ -80,7 +80,13 @@ impl RankOne<'_> {
         if self.diag.len() > EXACT_ROOT_MAX || self.sorted.binary_search(t).is_ok() {
             return false;
         }
-        let s: Q = self.diag.iter().zip(self.a).filter(|(_, a)| !a.is_zero()).map(|(d, a)| a * a / (t - d)).sum();
+        let s: Q = self
+            .diag
+            .iter()
+            .zip(self.a)
+            .filter(|(_, a)| !a.is_zero())
+            .map(|(d, a)| a * a / (t - d))
+            .sum();
         self.c * s == Q::one()
     }
 
@@ -95,7 +101,14 @@ impl RankOne<'_> {
     }
 
     /// Narrows [lo, hi] ∋ λ by bisection, `below(t)` telling whether λ < t from the count.
-    fn narrow(&self, mut lo: Q, mut hi: Q, width: &Q, floor: &Q, below: impl Fn(usize) -> bool) -> (Q, Q) {
+    fn narrow(
+        &self,
+        mut lo: Q,
+        mut hi: Q,
+        width: &Q,
+        floor: &Q,
+        below: impl Fn(usize) -> bool,
+    ) -> (Q, Q) {
         for _ in 0..20_000 {
             if hi <= lo || relative_width(&lo, &hi) <= *width || &hi - &lo <= *floor {
                 break;
@@ -111,7 +124,11 @@ impl RankOne<'_> {
                     continue;
                 }
                 if let Some(n) = self.count_below(&t) {
-                    if below(n) { hi = t } else { lo = t }
+                    if below(n) {
+                        hi = t
+                    } else {
+                        lo = t
+                    }
                     moved = true;
                     break;
                 }
@@ -137,7 +154,12 @@ pub fn ends(diag: &[Q], a: &[Q], c: &Q, width: &Q, max_only: bool) -> Ends {
     let dmin = m.sorted[0].clone();
     let scale = dmax.abs().max(dmin.abs()) + c * &norm2;
     let floor = width * &scale * pow2(-64);
-    let diagonal_min = diag.iter().zip(a).map(|(d, x)| d + c * x * x).min().unwrap_or_else(Q::zero);
+    let diagonal_min = diag
+        .iter()
+        .zip(a)
+        .map(|(d, x)| d + c * x * x)
+        .min()
+        .unwrap_or_else(Q::zero);
 
     // λ_max ≥ max D; λ_max = max D when a vanishes wherever D is largest and c·S(max D) ≤ 1
     // (S decreases above max D, so no root lies above it).
@@ -146,21 +168,34 @@ pub fn ends(diag: &[Q], a: &[Q], c: &Q, width: &Q, max_only: bool) -> Ends {
         (dmax.clone(), dmax.clone())
     } else {
         let cert = rank_one_max(diag, a, c, width);
-        let (lo, hi) = m.narrow(cert.lo.max(dmax.clone()), cert.hi, width, &floor, |below| below == n);
+        let (lo, hi) = m.narrow(cert.lo.max(dmax.clone()), cert.hi, width, &floor, |below| {
+            below == n
+        });
         exact_root(&m, lo, hi, n - 1)
     };
 
     let min = (!max_only).then(|| {
         // A deflated eigenvalue at min D: a repeated smallest D_i, or one with a_i = 0.
-        let at_min: Vec<&Q> = diag.iter().zip(a).filter(|(d, _)| **d == dmin).map(|(_, x)| x).collect();
+        let at_min: Vec<&Q> = diag
+            .iter()
+            .zip(a)
+            .filter(|(d, _)| **d == dmin)
+            .map(|(_, x)| x)
+            .collect();
         if at_min.len() > 1 || at_min.iter().any(|x| x.is_zero()) {
             (dmin.clone(), dmin.clone())
         } else {
-            let (lo, hi) = m.narrow(dmin.clone(), diagonal_min.clone(), width, &floor, |below| below >= 1);
+            let (lo, hi) = m.narrow(dmin.clone(), diagonal_min.clone(), width, &floor, |below| {
+                below >= 1
+            });
             exact_root(&m, lo, hi, 0)
         }
     });
-    Ends { max, min, diagonal_min }
+    Ends {
+        max,
+        min,
+        diagonal_min,
+    }
 }
 
 /// [t, t] when the simplest rational t of [lo, hi] is exactly the eigenvalue with `rank`

@@ -18,14 +18,26 @@ pub struct Spectrum<S> {
 impl<S: Scalar> Spectrum<S> {
     /// Enclosure of S = max(λ_max, −λ_min).
     pub fn sharpness(&self) -> (S, S) {
-        let lo = if self.max.0 >= -self.min.1.clone() { self.max.0.clone() } else { -self.min.1.clone() };
-        let hi = if self.max.1 >= -self.min.0.clone() { self.max.1.clone() } else { -self.min.0.clone() };
+        let lo = if self.max.0 >= -self.min.1.clone() {
+            self.max.0.clone()
+        } else {
+            -self.min.1.clone()
+        };
+        let hi = if self.max.1 >= -self.min.0.clone() {
+            self.max.1.clone()
+        } else {
+            -self.min.0.clone()
+        };
         (lo, hi)
     }
 
     /// Which end of the spectrum attains S: `"top"` (λ_max) or `"bottom"` (−λ_min).
     pub fn end(&self) -> &'static str {
-        if self.max.1 >= -self.min.0.clone() { "top" } else { "bottom" }
+        if self.max.1 >= -self.min.0.clone() {
+            "top"
+        } else {
+            "bottom"
+        }
     }
 }
 
@@ -44,7 +56,11 @@ fn bisect<S: Scalar>(mut lo: S, mut hi: S, iters: usize, f: impl Fn(&S) -> S) ->
         if mid <= lo || mid >= hi {
             break;
         }
-        if f(&mid) > mid.zero_like() { lo = mid } else { hi = mid }
+        if f(&mid) > mid.zero_like() {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     (lo, hi)
 }
@@ -75,7 +91,10 @@ pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Sp
         }
     }
     if support.is_empty() {
-        return Spectrum { max: (dmax.clone(), dmax), min: (dmin.clone(), dmin) };
+        return Spectrum {
+            max: (dmax.clone(), dmax),
+            min: (dmin.clone(), dmin),
+        };
     }
     let mut total = zero.clone();
     for &i in &support {
@@ -93,12 +112,19 @@ pub fn extreme_eigenvalues<S: Scalar>(delta: &[S], z2: &[S], iters: usize) -> Sp
         }
     }
     let (lo, hi) = bisect(top.clone(), top + total.clone(), iters, f);
-    let max = if dmax >= hi { (dmax.clone(), dmax) } else if dmax > lo { (dmax, hi) } else { (lo, hi) };
+    let max = if dmax >= hi {
+        (dmax.clone(), dmax)
+    } else if dmax > lo {
+        (dmax, hi)
+    } else {
+        (lo, hi)
+    };
     // Deflated eigenvalues: δ_i with z_i = 0, and δ of a group of equal δ's among z_i ≠ 0
     // (multiplicity − 1 of them stay put).
     let mut deflated: Option<S> = None;
     for (i, v) in delta.iter().enumerate() {
-        let stays = z2[i].partial_cmp(&zero) != Some(std::cmp::Ordering::Greater) || support.iter().any(|&j| j != i && delta[j] == *v);
+        let stays = z2[i].partial_cmp(&zero) != Some(std::cmp::Ordering::Greater)
+            || support.iter().any(|&j| j != i && delta[j] == *v);
         if stays && deflated.as_ref().is_none_or(|m| v < m) {
             deflated = Some(v.clone());
         }

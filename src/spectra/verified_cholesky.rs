@@ -26,7 +26,7 @@
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
 
-use crate::numeric::rational::{from_f64_exact, Q};
+use crate::numeric::rational::{Q, from_f64_exact};
 use crate::numeric::scalar::q_to_f64;
 use crate::spectra::certified::{Lower, MaxCertificate, Spectrum, Upper};
 use dlncheck_kernel::linalg::psd_by_cholesky;
@@ -44,11 +44,19 @@ struct Clock(Option<std::time::Instant>, &'static str);
 
 impl Clock {
     fn new(label: &'static str) -> Self {
-        Clock(std::env::var_os("DLNCHECK_PROFILE").map(|_| std::time::Instant::now()), label)
+        Clock(
+            std::env::var_os("DLNCHECK_PROFILE").map(|_| std::time::Instant::now()),
+            label,
+        )
     }
     fn lap(&mut self, what: impl FnOnce() -> String) {
         if let Some(t) = self.0 {
-            eprintln!("[{}] {:>8.3} s  {}", self.1, t.elapsed().as_secs_f64(), what());
+            eprintln!(
+                "[{}] {:>8.3} s  {}",
+                self.1,
+                t.elapsed().as_secs_f64(),
+                what()
+            );
             self.0 = Some(std::time::Instant::now());
         }
     }
@@ -56,7 +64,9 @@ impl Clock {
 
 /// The binary64 copy of `h`, if every entry is a binary64 number (then the copy is exact).
 pub fn binary64_matrix(h: &[Vec<Q>]) -> Option<Vec<Vec<f64>>> {
-    h.iter().map(|r| r.iter().map(dlncheck_kernel::linalg::binary64).collect()).collect()
+    h.iter()
+        .map(|r| r.iter().map(dlncheck_kernel::linalg::binary64).collect())
+        .collect()
 }
 
 /// The symmetric `h` (rows) as a column-major matrix: its rows are its columns, copied in order.
@@ -80,7 +90,12 @@ pub struct Seed {
 impl Seed {
     /// The seed of c·H (c > 0, a power of two: exact).
     fn times(self, c: f64) -> Seed {
-        Seed { top: self.top * c, next: self.next.map(|l| l * c), scale: self.scale * c, vector: self.vector }
+        Seed {
+            top: self.top * c,
+            next: self.next.map(|l| l * c),
+            scale: self.scale * c,
+            vector: self.vector,
+        }
     }
 }
 
@@ -96,9 +111,18 @@ const SETTLED: f64 = 1e-6;
 fn seed_from(values: &[f64], vector: Vec<f64>) -> Seed {
     let scale = values.iter().fold(f64::MIN_POSITIVE, |m, l| m.max(l.abs()));
     let top = values[0];
-    let next = values.iter().skip(1).copied().find(|l| top - l > CLUSTER * scale);
+    let next = values
+        .iter()
+        .skip(1)
+        .copied()
+        .find(|l| top - l > CLUSTER * scale);
     let multiple = values.get(1).is_some_and(|l| top - l <= CLUSTER * scale);
-    Seed { top, next: if multiple { None } else { next }, vector, scale }
+    Seed {
+        top,
+        next: if multiple { None } else { next },
+        vector,
+        scale,
+    }
 }
 
 /// The top eigenpair and the next eigenvalue (decreasing order) of the symmetric `h`.
@@ -114,14 +138,24 @@ pub fn seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
     // Every float run is on 2^−k·H with 2^k ≤ max|h_ij| < 2^(k+1), and its eigenvalues are scaled
     // back: on H itself, norms of vectors of entries near 1e250 square to infinity and Lanczos
     // broke down at its second step (then the exact fallback ran for minutes).
-    let top = h.as_slice().par_iter().fold(|| 0.0f64, |m, x| m.max(x.abs())).reduce(|| 0.0, f64::max);
-    let up = if top.is_finite() && top > 0.0 { power_of_two_below(top) } else { 1.0 };
+    let top = h
+        .as_slice()
+        .par_iter()
+        .fold(|| 0.0f64, |m, x| m.max(x.abs()))
+        .reduce(|| 0.0, f64::max);
+    let up = if top.is_finite() && top > 0.0 {
+        power_of_two_below(top)
+    } else {
+        1.0
+    };
     let down = 1.0 / up;
     let back = |(a, b): (Seed, Seed)| (a.times(up), b.times(up));
     if n <= DENSE_SEED_MAX {
         let e = SymmetricEigen::new(h * down);
         let order = decreasing(&e.eigenvalues);
-        return back(both_ends(&e.eigenvalues, &order, |i| e.eigenvectors.column(i).iter().copied().collect()));
+        return back(both_ends(&e.eigenvalues, &order, |i| {
+            e.eigenvectors.column(i).iter().copied().collect()
+        }));
     }
     // Lanczos reads H once per step, so its time is the matrix's memory traffic: a binary32
     // copy of 2^−k·H halves it. Its eigenvalues are within ≈ 1e−7 of the scale of H's, far
@@ -134,7 +168,12 @@ pub fn seeds(h: &DMatrix<f64>, both: bool) -> (Seed, Seed) {
             return seeds;
         }
     }
-    back(lanczos_seeds(n, |x| sym_mul(h, x).into_iter().map(|y| y * down).collect(), both, "binary64"))
+    back(lanczos_seeds(
+        n,
+        |x| sym_mul(h, x).into_iter().map(|y| y * down).collect(),
+        both,
+        "binary64",
+    ))
 }
 
 fn decreasing(values: &DVector<f64>) -> Vec<usize> {
@@ -144,17 +183,29 @@ fn decreasing(values: &DVector<f64>) -> Vec<usize> {
 }
 
 /// The seeds of H and −H from eigenvalues `values` (sorted by `order`, decreasing) and vectors.
-fn both_ends(values: &DVector<f64>, order: &[usize], vector: impl Fn(usize) -> Vec<f64>) -> (Seed, Seed) {
+fn both_ends(
+    values: &DVector<f64>,
+    order: &[usize],
+    vector: impl Fn(usize) -> Vec<f64>,
+) -> (Seed, Seed) {
     let top: Vec<f64> = order.iter().map(|&i| values[i]).collect();
     let bottom: Vec<f64> = order.iter().rev().map(|&i| -values[i]).collect();
-    (seed_from(&top, vector(order[0])), seed_from(&bottom, vector(order[order.len() - 1])))
+    (
+        seed_from(&top, vector(order[0])),
+        seed_from(&bottom, vector(order[order.len() - 1])),
+    )
 }
 
 /// Lanczos with full reorthogonalisation (classical Gram–Schmidt twice, as two matrix–vector
 /// products with the basis) from a fixed start, up to 400 steps or until the top two Ritz pairs
 /// (and with `both` the bottom two) have residual below [`SETTLED`] of the scale (checked every 8
 /// steps); Ritz values from nalgebra on T_k. `mul` is H·x (`copy` names H's copy, for the profile).
-fn lanczos_seeds(n: usize, mul: impl Fn(&[f64]) -> Vec<f64>, both: bool, copy: &str) -> (Seed, Seed) {
+fn lanczos_seeds(
+    n: usize,
+    mul: impl Fn(&[f64]) -> Vec<f64>,
+    both: bool,
+    copy: &str,
+) -> (Seed, Seed) {
     let max_k = n.min(400);
     let mut q = DMatrix::<f64>::zeros(n, max_k);
     let start = DVector::from_vec(crate::spectra::estimate::start_vector::<f64>(n, 7));
@@ -172,19 +223,39 @@ fn lanczos_seeds(n: usize, mul: impl Fn(&[f64]) -> Vec<f64>, both: bool, copy: &
         let b = w.norm();
         let m = alpha.len();
         // An invariant subspace: what is left of w is rounding (relative to the T_k seen so far).
-        let size = alpha.iter().chain(&beta).fold(f64::MIN_POSITIVE, |s: f64, x| s.max(x.abs()));
+        let size = alpha
+            .iter()
+            .chain(&beta)
+            .fold(f64::MIN_POSITIVE, |s: f64, x| s.max(x.abs()));
         let broke = b <= 1e-13 * size;
         if !m.is_multiple_of(8) && !broke && m < max_k {
             beta.push(b);
             q.set_column(m, &(w / b));
             continue;
         }
-        let t = DMatrix::from_fn(m, m, |i, j| if i == j { alpha[i] } else if i + 1 == j { beta[i] } else if j + 1 == i { beta[j] } else { 0.0 });
+        let t = DMatrix::from_fn(m, m, |i, j| {
+            if i == j {
+                alpha[i]
+            } else if i + 1 == j {
+                beta[i]
+            } else if j + 1 == i {
+                beta[j]
+            } else {
+                0.0
+            }
+        });
         let e = SymmetricEigen::new(t);
         let order = decreasing(&e.eigenvalues);
-        let scale = e.eigenvalues.iter().fold(f64::MIN_POSITIVE, |s, l| s.max(l.abs()));
+        let scale = e
+            .eigenvalues
+            .iter()
+            .fold(f64::MIN_POSITIVE, |s, l| s.max(l.abs()));
         let settled = |i: &usize| (b * e.eigenvectors[(m - 1, *i)]).abs() <= SETTLED * scale;
-        let ends = if both && m >= 4 { [&order[..2], &order[m - 2..]].concat() } else { order[..2.min(m)].to_vec() };
+        let ends = if both && m >= 4 {
+            [&order[..2], &order[m - 2..]].concat()
+        } else {
+            order[..2.min(m)].to_vec()
+        };
         if (m >= 2 && ends.iter().all(settled)) || broke || m == max_k {
             let ritz = |i: usize| -> Vec<f64> {
                 let y = q.columns(0, m) * e.eigenvectors.column(i);
@@ -234,7 +305,12 @@ fn columns_times<T: Copy + Into<f64> + Sync>(h: &[T], x: &[f64]) -> Vec<f64> {
 fn dot16<T: Copy + Into<f64>>(a: &[T], x: &[f64]) -> f64 {
     let mut acc = [0.0f64; 16];
     let (cs, xs) = (a.chunks_exact(16), x.chunks_exact(16));
-    let tail: f64 = cs.remainder().iter().zip(xs.remainder()).map(|(a, b)| (*a).into() * b).sum();
+    let tail: f64 = cs
+        .remainder()
+        .iter()
+        .zip(xs.remainder())
+        .map(|(a, b)| (*a).into() * b)
+        .sum();
     for (a, b) in cs.zip(xs) {
         for l in 0..16 {
             acc[l] += a[l].into() * b[l];
@@ -262,7 +338,9 @@ pub fn fast_cholesky<T: RealField + Copy>(a: &mut DMatrix<T>) -> bool {
             for p in k..j {
                 let c = left[p * n + j];
                 if c != T::zero() {
-                    col.iter_mut().zip(&left[p * n + j..p * n + n]).for_each(|(x, y)| *x -= c * *y);
+                    col.iter_mut()
+                        .zip(&left[p * n + j..p * n + n])
+                        .for_each(|(x, y)| *x -= c * *y);
                 }
             }
             let pivot = col[0];
@@ -279,7 +357,12 @@ pub fn fast_cholesky<T: RealField + Copy>(a: &mut DMatrix<T>) -> bool {
             while jb < n {
                 let jw = NB.min(n - jb);
                 let rhs = panel.rows(jb - end, jw).transpose();
-                a.view_mut((jb, jb), (n - jb, jw)).gemm(-T::one(), &panel.rows(jb - end, n - jb), &rhs, T::one());
+                a.view_mut((jb, jb), (n - jb, jw)).gemm(
+                    -T::one(),
+                    &panel.rows(jb - end, n - jb),
+                    &rhs,
+                    T::one(),
+                );
                 jb += jw;
             }
         }
@@ -292,16 +375,30 @@ pub fn fast_cholesky<T: RealField + Copy>(a: &mut DMatrix<T>) -> bool {
 /// σI − H + wwᵀ; the kernel's check decides.
 fn shift_estimate(h: &[Vec<f64>], sigma: f64, w: &[f64]) -> f64 {
     let n = h.len() as f64;
-    let trace: f64 = h.iter().enumerate().zip(w).map(|((i, r), wi)| (sigma - r[i] + wi * wi).abs()).sum();
-    let rows = h.iter().map(|r| r.iter().map(|x| x.abs()).sum::<f64>()).fold(0.0, f64::max);
-    let (w1, wmax) = (w.iter().map(|x| x.abs()).sum::<f64>(), w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    let trace: f64 = h
+        .iter()
+        .enumerate()
+        .zip(w)
+        .map(|((i, r), wi)| (sigma - r[i] + wi * wi).abs())
+        .sum();
+    let rows = h
+        .iter()
+        .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    let (w1, wmax) = (
+        w.iter().map(|x| x.abs()).sum::<f64>(),
+        w.iter().fold(0.0f64, |m, x| m.max(x.abs())),
+    );
     let u = f64::EPSILON / 2.0;
     1.25 * ((n + 8.0) * u * trace + 2.0 * u * (rows + w1 * wmax)) + 1e-300
 }
 
 /// A short dyadic in (a, b), a < b (floats).
 fn dyadic_between(a: f64, b: f64) -> Q {
-    crate::spectra::certified::short_dyadic(&from_f64_exact(a).unwrap_or_else(Q::zero), &from_f64_exact(b).unwrap_or_else(Q::zero))
+    crate::spectra::certified::short_dyadic(
+        &from_f64_exact(a).unwrap_or_else(Q::zero),
+        &from_f64_exact(b).unwrap_or_else(Q::zero),
+    )
 }
 
 /// Double-double number hi + lo.
@@ -349,7 +446,9 @@ impl Dd {
 }
 
 fn dot_dd(a: &[Dd], b: &[Dd]) -> Dd {
-    a.iter().zip(b).fold(Dd::default(), |acc, (x, y)| acc.add(x.mul(*y)))
+    a.iter()
+        .zip(b)
+        .fold(Dd::default(), |acc, (x, y)| acc.add(x.mul(*y)))
 }
 
 fn project(x: &mut [f64], v: &[f64]) {
@@ -368,9 +467,20 @@ struct End<'a> {
 impl End<'_> {
     /// σI − sign·H + α·wwᵀ as a column-major float matrix (for [`fast_cholesky`]), each entry
     /// computed in binary64 and then converted by `cast`.
-    fn shifted<T: nalgebra::Scalar>(&self, sigma: f64, alpha: f64, w: &[f64], cast: impl Fn(f64) -> T) -> DMatrix<T> {
+    fn shifted<T: nalgebra::Scalar>(
+        &self,
+        sigma: f64,
+        alpha: f64,
+        w: &[f64],
+        cast: impl Fn(f64) -> T,
+    ) -> DMatrix<T> {
         let n = self.h.len();
-        DMatrix::from_fn(n, n, |i, j| cast(alpha * w[i] * w[j] - self.sign * self.hm[(i, j)] + if i == j { sigma } else { 0.0 }))
+        DMatrix::from_fn(n, n, |i, j| {
+            cast(
+                alpha * w[i] * w[j] - self.sign * self.hm[(i, j)]
+                    + if i == j { sigma } else { 0.0 },
+            )
+        })
     }
 }
 
@@ -392,9 +502,15 @@ impl Factor {
 }
 
 /// (LLᵀ)⁻¹x for the lower triangle L of `l`, in `l`'s precision (`to` and `back` convert).
-fn solve_both<T: RealField + Copy>(l: &DMatrix<T>, x: &[f64], to: impl Fn(f64) -> T, back: impl Fn(T) -> f64) -> Option<Vec<f64>> {
+fn solve_both<T: RealField + Copy>(
+    l: &DMatrix<T>,
+    x: &[f64],
+    to: impl Fn(f64) -> T,
+    back: impl Fn(T) -> f64,
+) -> Option<Vec<f64>> {
     let mut z = DVector::from_iterator(x.len(), x.iter().map(|&a| to(a)));
-    (l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z)).then(|| z.iter().map(|&a| back(a)).collect())
+    (l.solve_lower_triangular_mut(&mut z) && l.tr_solve_lower_triangular_mut(&mut z))
+        .then(|| z.iter().map(|&a| back(a)).collect())
 }
 
 /// δ ⊥ v with P(ρI − H)Pδ = Pr by conjugate gradients preconditioned with (LLᵀ)⁻¹ (v unit; H
@@ -403,7 +519,11 @@ fn correction(e: &End, rho: f64, v: &[f64], r: &[f64], l: &Factor) -> Vec<f64> {
     let n = v.len();
     let apply = |x: &[f64]| -> Vec<f64> {
         let hx = sym_mul(e.hm, x);
-        let mut y: Vec<f64> = x.iter().zip(hx.iter()).map(|(a, b)| rho * a - e.sign * b).collect();
+        let mut y: Vec<f64> = x
+            .iter()
+            .zip(hx.iter())
+            .map(|(a, b)| rho * a - e.sign * b)
+            .collect();
         project(&mut y, v);
         y
     };
@@ -436,7 +556,9 @@ fn correction(e: &End, rho: f64, v: &[f64], r: &[f64], l: &Factor) -> Vec<f64> {
         let next = dotf(&res, &z);
         let beta = next / rz;
         rz = next;
-        p.iter_mut().zip(&z).for_each(|(pi, zi)| *pi = zi + beta * *pi);
+        p.iter_mut()
+            .zip(&z)
+            .for_each(|(pi, zi)| *pi = zi + beta * *pi);
     }
     x
 }
@@ -444,8 +566,15 @@ fn correction(e: &End, rho: f64, v: &[f64], r: &[f64], l: &Factor) -> Vec<f64> {
 /// x = m·2^e exactly, |m| < 2^53 (not reduced), for a finite binary64 x.
 fn mantissa_exponent(x: f64) -> (i64, i64) {
     let bits = x.to_bits();
-    let (exp, frac) = (((bits >> 52) & 0x7ff) as i64, (bits & ((1 << 52) - 1)) as i64);
-    let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | (1 << 52), exp - 1075) };
+    let (exp, frac) = (
+        ((bits >> 52) & 0x7ff) as i64,
+        (bits & ((1 << 52) - 1)) as i64,
+    );
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), exp - 1075)
+    };
     (if x < 0.0 { -m } else { m }, e)
 }
 
@@ -457,7 +586,13 @@ fn add_at(acc: &mut [i64], p: i128, s: usize) {
     let lo = (mag as u64 as u128) << r;
     let hi = (mag >> 64) << r;
     const M: u128 = 0xffff_ffff;
-    let pieces = [lo & M, (lo >> 32) & M, (lo >> 64) + (hi & M), (hi >> 32) & M, hi >> 64];
+    let pieces = [
+        lo & M,
+        (lo >> 32) & M,
+        (lo >> 64) + (hi & M),
+        (hi >> 32) & M,
+        hi >> 64,
+    ];
     let sign = if p < 0 { -1 } else { 1 };
     for (a, d) in acc[k..k + 5].iter_mut().zip(pieces) {
         *a += sign * d as i64;
@@ -490,14 +625,37 @@ pub fn exact_rayleigh(h: &[Vec<f64>], parts: &[Vec<f64>]) -> (Q, Q) {
 fn rayleigh_and_norm(h: &[Vec<f64>], parts: &[Vec<f64>]) -> (Q, Q, Q) {
     let range = |(a, b): (i64, i64), (c, d): (i64, i64)| (a.min(c), b.max(d));
     let empty = (i64::MAX, i64::MIN);
-    let exponents = |r: &[f64]| r.iter().filter(|x| **x != 0.0).map(|x| mantissa_exponent(*x).1).fold(empty, |acc, e| range(acc, (e, e)));
+    let exponents = |r: &[f64]| {
+        r.iter()
+            .filter(|x| **x != 0.0)
+            .map(|x| mantissa_exponent(*x).1)
+            .fold(empty, |acc, e| range(acc, (e, e)))
+    };
     let (eh, eh_max) = h.par_iter().map(|r| exponents(r)).reduce(|| empty, range);
-    let vparts: Vec<Vec<(i64, i64)>> = parts.iter().map(|p| p.iter().filter(|x| **x != 0.0).map(|x| mantissa_exponent(*x)).collect()).collect();
-    let (ev, ev_max) = vparts.iter().flatten().fold(empty, |acc, &(_, e)| range(acc, (e, e)));
+    let vparts: Vec<Vec<(i64, i64)>> = parts
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter(|x| **x != 0.0)
+                .map(|x| mantissa_exponent(*x))
+                .collect()
+        })
+        .collect();
+    let (ev, ev_max) = vparts
+        .iter()
+        .flatten()
+        .fold(empty, |acc, &(_, e)| range(acc, (e, e)));
     if ev == i64::MAX {
         return (Q::zero(), Q::zero(), Q::zero());
     }
-    let v: Vec<BigInt> = vparts.iter().map(|p| p.iter().map(|&(m, e)| BigInt::from(m) << (e - ev) as usize).sum()).collect();
+    let v: Vec<BigInt> = vparts
+        .iter()
+        .map(|p| {
+            p.iter()
+                .map(|&(m, e)| BigInt::from(m) << (e - ev) as usize)
+                .sum()
+        })
+        .collect();
     let s: BigInt = v.iter().map(|x| x * x).sum();
     let vv = Q::from_integer(s.clone()) * dlncheck_kernel::linalg::pow2(2 * ev);
     if eh == i64::MAX {
@@ -535,7 +693,9 @@ fn q_to_nearest(q: &Q) -> Option<f64> {
 
 /// The exact witness values v_i = hi_i + lo_i.
 fn exact_vector(v: &[Dd]) -> Option<Vec<Q>> {
-    v.iter().map(|x| Some(from_f64_exact(x.0)? + from_f64_exact(x.1)?)).collect()
+    v.iter()
+        .map(|x| Some(from_f64_exact(x.0)? + from_f64_exact(x.1)?))
+        .collect()
 }
 
 /// Rounds down (`up` = false) or up to a multiple of 2^k.
@@ -556,7 +716,14 @@ fn bits_below(t: &Q) -> i64 {
 /// shift is a power of two ≤ 4× its bound), so that a success here predicts the kernel's. `sc`
 /// is a power of two near the spectral scale: dividing by it changes no rounding (in the normal
 /// range), and keeps the preconditioner's solves away from overflow and subnormals.
-fn fast_factor(e: &End, sigma: f64, alpha: f64, w: &[f64], c: f64, sc: f64) -> Option<DMatrix<f64>> {
+fn fast_factor(
+    e: &End,
+    sigma: f64,
+    alpha: f64,
+    w: &[f64],
+    c: f64,
+    sc: f64,
+) -> Option<DMatrix<f64>> {
     let mut b = e.shifted(sigma - 8.0 * c, alpha, w, |x| x / sc);
     fast_cholesky(&mut b).then_some(b)
 }
@@ -570,7 +737,16 @@ fn power_of_two_below(x: f64) -> f64 {
 /// should have): binary32 when `room` is 4√n binary32 units of the scale or more (the typical
 /// backward error of its factor) and its factorization goes through, else [`fast_factor`] (whose
 /// success also predicts the kernel's).
-fn preconditioner(e: &End, sigma: f64, alpha: f64, w: &[f64], c: f64, room: f64, scale: f64, sc: f64) -> Option<Factor> {
+fn preconditioner(
+    e: &End,
+    sigma: f64,
+    alpha: f64,
+    w: &[f64],
+    c: f64,
+    room: f64,
+    scale: f64,
+    sc: f64,
+) -> Option<Factor> {
     if room >= 4.0 * (e.h.len() as f64).sqrt() * f32::EPSILON as f64 * scale {
         // The factor of B/sc, as in `fast_factor` (and so that B's entries fit binary32): a scalar
         // multiple of the preconditioner changes no conjugate-gradient iterate.
@@ -588,10 +764,21 @@ fn preconditioner(e: &End, sigma: f64, alpha: f64, w: &[f64], c: f64, room: f64,
 /// rounding error (≈ 1e−14·‖H‖ at d = 1 000) enters the correction and costs a second step
 /// (measured; issue 12's note).
 fn residual(e: &End, v: &[Dd], sc: f64) -> (f64, Vec<f64>, f64) {
-    let hvd: Vec<Dd> = e.h.par_iter().map(|row| row.iter().zip(v).fold(Dd::default(), |acc, (a, x)| acc.add(x.mul_f(*a)))).collect();
+    let hvd: Vec<Dd> =
+        e.h.par_iter()
+            .map(|row| {
+                row.iter()
+                    .zip(v)
+                    .fold(Dd::default(), |acc, (a, x)| acc.add(x.mul_f(*a)))
+            })
+            .collect();
     let vv = dot_dd(v, v);
     let rho = dot_dd(v, &hvd).div(vv);
-    let r: Vec<f64> = hvd.iter().zip(v).map(|(a, x)| a.add(x.mul(rho).mul_f(-1.0)).0 / sc).collect();
+    let r: Vec<f64> = hvd
+        .iter()
+        .zip(v)
+        .map(|(a, x)| a.add(x.mul(rho).mul_f(-1.0)).0 / sc)
+        .collect();
     let eps2 = r.iter().map(|x| x * x).sum::<f64>() / vv.0;
     (rho.0, r, eps2)
 }
@@ -611,7 +798,8 @@ enum Finish {
 /// gap check on the final witness (FORMAT.md §4.6); on the `last` step the enclosure is returned
 /// whatever its width.
 fn finish(e: &End, v: &[Dd], mu: &Q, width: &Q, last: bool, clock: &mut Clock) -> Finish {
-    let (rho, eps2, s2) = rayleigh_and_norm(e.h, &v.iter().map(|x| vec![x.0, x.1]).collect::<Vec<_>>());
+    let (rho, eps2, s2) =
+        rayleigh_and_norm(e.h, &v.iter().map(|x| vec![x.0, x.1]).collect::<Vec<_>>());
     clock.lap(|| "exact ρ and ε²".into());
     if rho <= *mu {
         return Finish::NextShift;
@@ -624,13 +812,29 @@ fn finish(e: &End, v: &[Dd], mu: &Q, width: &Q, last: bool, clock: &mut Clock) -
     let k = bits_below(&(&tw / Q::from_integer(8.into())).max(&bound * Q::from_integer(2.into())));
     let lo = round_to(&rho, k, false);
     let hi = round_to(&(&rho + &bound), k, true);
-    let Some(vq) = exact_vector(v) else { return Finish::Failed };
-    let Some(w) = vq.iter().map(q_to_nearest).collect::<Option<Vec<f64>>>() else { return Finish::Failed };
-    let Some(alpha) = q_to_nearest(&(Q::from_integer(2.into()) * (&rho - mu) / s2)) else { return Finish::Failed };
+    let Some(vq) = exact_vector(v) else {
+        return Finish::Failed;
+    };
+    let Some(w) = vq.iter().map(q_to_nearest).collect::<Option<Vec<f64>>>() else {
+        return Finish::Failed;
+    };
+    let Some(alpha) = q_to_nearest(&(Q::from_integer(2.into()) * (&rho - mu) / s2)) else {
+        return Finish::Failed;
+    };
     let checked = psd_by_cholesky(e.h, mu, alpha, &w);
-    clock.lap(|| format!("the kernel's psd_by_cholesky: {}", if checked.is_ok() { "passed" } else { "failed" }));
+    clock.lap(|| {
+        format!(
+            "the kernel's psd_by_cholesky: {}",
+            if checked.is_ok() { "passed" } else { "failed" }
+        )
+    });
     match checked {
-        Ok(_) => Finish::Certified(MaxCertificate { lo, hi, lower: Lower::Witness(vq), upper: Upper::KatoTempleCholesky { mu: mu.clone() } }),
+        Ok(_) => Finish::Certified(MaxCertificate {
+            lo,
+            hi,
+            lower: Lower::Witness(vq),
+            upper: Upper::KatoTempleCholesky { mu: mu.clone() },
+        }),
         Err(_) => Finish::NextShift,
     }
 }
@@ -648,12 +852,31 @@ fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCer
         let muf = q_to_f64(&mu);
         // The preconditioner: the float factor of μI − H + 2(λ̃₁ − μ)ũũᵀ (ũ unit).
         let alpha_seed = 2.0 * (s.top - muf);
-        let c = shift_estimate(e.h, muf, &s.vector.iter().map(|x| x * alpha_seed.sqrt()).collect::<Vec<_>>());
+        let c = shift_estimate(
+            e.h,
+            muf,
+            &s.vector
+                .iter()
+                .map(|x| x * alpha_seed.sqrt())
+                .collect::<Vec<_>>(),
+        );
         if c >= 0.25 * (muf - next) {
             continue;
         }
-        let Some(l) = preconditioner(e, muf, alpha_seed, &s.vector, c, muf - next, s.scale, sc) else { continue };
-        clock.lap(|| format!("fast Cholesky at μ ({frac} of the gap, {})", if matches!(l, Factor::Single(_)) { "binary32" } else { "binary64" }));
+        let Some(l) = preconditioner(e, muf, alpha_seed, &s.vector, c, muf - next, s.scale, sc)
+        else {
+            continue;
+        };
+        clock.lap(|| {
+            format!(
+                "fast Cholesky at μ ({frac} of the gap, {})",
+                if matches!(l, Factor::Single(_)) {
+                    "binary32"
+                } else {
+                    "binary64"
+                }
+            )
+        });
         let mut v: Vec<Dd> = s.vector.iter().map(|&x| Dd(x, 0.0)).collect();
         // After a correction the exact check runs at once (one O(d²) pass where a float
         // predictor would add another); before it, and when it misses, a double-double residual.
@@ -678,9 +901,14 @@ fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCer
             }
             let norm = v.iter().map(|x| x.0 * x.0).sum::<f64>().sqrt();
             let vf: Vec<f64> = v.iter().map(|x| x.0 / norm).collect();
-            let delta: Vec<f64> = correction(e, rho, &vf, &r, &l).into_iter().map(|d| d * sc).collect();
+            let delta: Vec<f64> = correction(e, rho, &vf, &r, &l)
+                .into_iter()
+                .map(|d| d * sc)
+                .collect();
             clock.lap(|| "preconditioned CG correction".into());
-            v.iter_mut().zip(&delta).for_each(|(x, d)| *x = x.add(Dd(*d, 0.0)));
+            v.iter_mut()
+                .zip(&delta)
+                .for_each(|(x, d)| *x = x.add(Dd(*d, 0.0)));
         }
         return None;
     }
@@ -691,21 +919,41 @@ fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCer
 /// the rounding bound. The margin is searched with [`fast_cholesky`]; the kernel's
 /// factorization runs once it succeeds. `None` if no margin tried certifies.
 fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
-    let v: Vec<Q> = s.vector.iter().map(|&x| from_f64_exact(x)).collect::<Option<_>>()?;
+    let v: Vec<Q> = s
+        .vector
+        .iter()
+        .map(|&x| from_f64_exact(x))
+        .collect::<Option<_>>()?;
     let (rho, _) = exact_rayleigh(e.h, &s.vector.iter().map(|x| vec![*x]).collect::<Vec<_>>());
     let zero = vec![0.0; e.h.len()];
     let mut margin = shift_estimate(e.h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
     for _ in 0..40 {
         let c = shift_estimate(e.h, s.top + 2.0 * margin, &zero);
-        let hi = dyadic_between(s.top + 2.0 * margin + 4.0 * c, s.top + 3.0 * margin + 5.0 * c).max(rho.clone());
+        let hi = dyadic_between(
+            s.top + 2.0 * margin + 4.0 * c,
+            s.top + 3.0 * margin + 5.0 * c,
+        )
+        .max(rho.clone());
         let hif = q_to_f64(&hi);
         if fast_factor(e, hif, 0.0, &zero, c / 2.0, power_of_two_below(s.scale)).is_some() {
             let checked = psd_by_cholesky(e.h, &hi, 0.0, &zero);
-            clock.lap(|| format!("definite route: the kernel's psd_by_cholesky {}", if checked.is_ok() { "passed" } else { "failed" }));
+            clock.lap(|| {
+                format!(
+                    "definite route: the kernel's psd_by_cholesky {}",
+                    if checked.is_ok() { "passed" } else { "failed" }
+                )
+            });
             if checked.is_ok() {
-                let k = bits_below(&(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)));
+                let k = bits_below(
+                    &(&hi - &rho).max(from_f64_exact(f64::MIN_POSITIVE).unwrap_or_else(Q::zero)),
+                );
                 let lo = round_to(&rho, k + 8, false);
-                return Some(MaxCertificate { lo, hi, lower: Lower::Witness(v), upper: Upper::DefiniteCholesky });
+                return Some(MaxCertificate {
+                    lo,
+                    hi,
+                    lower: Lower::Witness(v),
+                    upper: Upper::DefiniteCholesky,
+                });
             }
         }
         margin *= 4.0;
@@ -727,7 +975,16 @@ fn certify_end(e: &End, s: &Seed, width: &Q, mut clock: Clock) -> Option<MaxCert
 pub fn lambda_max(h: &[Vec<f64>], width: &Q) -> Option<MaxCertificate> {
     let hm = column_major(h);
     let (top, _) = seeds(&hm, false);
-    certify_end(&End { h, hm: &hm, sign: 1.0 }, &top, width, Clock::new("λ_max"))
+    certify_end(
+        &End {
+            h,
+            hm: &hm,
+            sign: 1.0,
+        },
+        &top,
+        width,
+        Clock::new("λ_max"),
+    )
 }
 
 /// The float-speed route for whole spectra, beside the exact [`Spectrum::of`] (this module
@@ -739,22 +996,64 @@ impl Spectrum {
     /// run serves both ends, which then run in parallel (rayon).
     pub fn of_binary64(hf: &[Vec<f64>], width: &Q) -> Self {
         let n = hf.len();
-        let exact = || -> Vec<Vec<Q>> { hf.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero)).collect()).collect() };
+        let exact = || -> Vec<Vec<Q>> {
+            hf.iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
+                        .collect()
+                })
+                .collect()
+        };
         if n < crate::spectra::certified::FLOAT_ROUTE_MIN {
             return Spectrum::of(&exact(), width);
         }
         let mut clock = Clock::new("both ends");
         let hm = column_major(hf);
-        let neg: Vec<Vec<f64>> = hf.par_iter().map(|r| r.iter().map(|x| -x).collect()).collect();
+        let neg: Vec<Vec<f64>> = hf
+            .par_iter()
+            .map(|r| r.iter().map(|x| -x).collect())
+            .collect();
         let (top, bottom) = seeds(&hm, true);
         clock.lap(|| format!("seeds of both ends (n = {n})"));
         let (max, neg_min) = rayon::join(
-            || certify_end(&End { h: hf, hm: &hm, sign: 1.0 }, &top, width, Clock::new("λ_max")),
-            || certify_end(&End { h: &neg, hm: &hm, sign: -1.0 }, &bottom, width, Clock::new("λ_min")),
+            || {
+                certify_end(
+                    &End {
+                        h: hf,
+                        hm: &hm,
+                        sign: 1.0,
+                    },
+                    &top,
+                    width,
+                    Clock::new("λ_max"),
+                )
+            },
+            || {
+                certify_end(
+                    &End {
+                        h: &neg,
+                        hm: &hm,
+                        sign: -1.0,
+                    },
+                    &bottom,
+                    width,
+                    Clock::new("λ_min"),
+                )
+            },
         );
-        let good = |c: &MaxCertificate| c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX;
-        let max = max.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&exact(), width));
-        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&crate::spectra::certified::negate(&exact()), width));
+        let good = |c: &MaxCertificate| {
+            c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX
+        };
+        let max = max
+            .filter(|c| good(c))
+            .unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&exact(), width));
+        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| {
+            crate::spectra::certified::exact_lambda_max(
+                &crate::spectra::certified::negate(&exact()),
+                width,
+            )
+        });
         Spectrum { max, neg_min }
     }
 }

@@ -20,10 +20,10 @@
 //!   bound and the largest upper bound over sub-intervals not yet discarded; its width is the
 //!   method's stated error. η_c = 2/max S is then enclosed by [2/hi, 2/lo].
 
-use crate::models::problem::Problem;
 use crate::error::{Error, Result};
 use crate::io::instance::Model;
-use crate::numeric::interval::{round_down, Interval};
+use crate::models::problem::Problem;
+use crate::numeric::interval::{Interval, round_down};
 use crate::numeric::rational::Q;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -81,9 +81,17 @@ impl Flow {
     /// The flow of a GD problem; `shared` only (the closed form above is for β = w⊙w).
     pub fn new(p: &Problem, bits: u64) -> Result<Flow> {
         if p.model != Model::Shared {
-            return Err(Error::Usage(format!("gradient flow is certified for the shared model only, not {}", p.model.name())));
+            return Err(Error::Usage(format!(
+                "gradient flow is certified for the shared model only, not {}",
+                p.model.name()
+            )));
         }
-        Ok(Flow { x: p.x.clone(), beta0: p.beta0(), y: p.y.clone(), bits })
+        Ok(Flow {
+            x: p.x.clone(),
+            beta0: p.beta0(),
+            y: p.y.clone(),
+            bits,
+        })
     }
 
     /// β(ρ) and r(ρ) enclosed at a rational ρ.
@@ -102,7 +110,11 @@ impl Flow {
         for (x, b) in self.x.iter().zip(&beta) {
             r = r.add(&b.scale(x));
         }
-        Point { rho: rho.clone(), beta, r: r.round(self.bits) }
+        Point {
+            rho: rho.clone(),
+            beta,
+            r: r.round(self.bits),
+        }
     }
 
     /// The certified limit ρ* and β*, N, S_GF.
@@ -116,7 +128,10 @@ impl Flow {
                 Some(b) => b,
                 None => self.wide_bracket(up)?,
             };
-            let stop = Q::new(1.into(), num_bigint::BigInt::one() << (self.bits as usize).saturating_sub(24));
+            let stop = Q::new(
+                1.into(),
+                num_bigint::BigInt::one() << (self.bits as usize).saturating_sub(24),
+            );
             for _ in 0..(self.bits + 128) {
                 let scale = pos.abs().max(neg.abs()).max(q(1));
                 if (&neg - &pos).abs() <= &stop * scale {
@@ -139,14 +154,24 @@ impl Flow {
         };
         let lo = self.at(rho.lo());
         let hi = self.at(rho.hi());
-        let beta: Vec<Interval> = lo.beta.iter().zip(&hi.beta).map(|(a, b)| a.join(b)).collect();
+        let beta: Vec<Interval> = lo
+            .beta
+            .iter()
+            .zip(&hi.beta)
+            .map(|(a, b)| a.join(b))
+            .collect();
         let mut norm = Interval::point(Q::zero());
         let mut sharp = Interval::point(Q::zero());
         for (x, b) in self.x.iter().zip(&beta) {
             norm = norm.add(b);
             sharp = sharp.add(&b.scale(&(q(4) * x * x)));
         }
-        Ok(Limit { rho, beta, norm, sharpness: sharp })
+        Ok(Limit {
+            rho,
+            beta,
+            norm,
+            sharpness: sharp,
+        })
     }
 
     /// A certified bracket (ρ with g > 0, ρ with g < 0) found by doubling |ρ| from 0.
@@ -155,20 +180,41 @@ impl Flow {
         for _ in 0..64 {
             let g = self.at(&far).r;
             if (up && g.negative()) || (!up && g.positive()) {
-                return Ok(if up { (Q::zero(), far) } else { (far, Q::zero()) });
+                return Ok(if up {
+                    (Q::zero(), far)
+                } else {
+                    (far, Q::zero())
+                });
             }
             far *= q(2);
         }
-        Err(Error::Usage("gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64".into()))
+        Err(Error::Usage(
+            "gradient flow: no root of g(ρ) = Σ x_i β0_i e^{−4x_iρ} − y found within |ρ| ≤ 2^64"
+                .into(),
+        ))
     }
 
     /// An untrusted f64 bisection for ρ*, then a certified bracket of relative width about
     /// 2^-40 around it (`None` if the certification fails; the caller falls back).
     fn narrow_bracket(&self, up: bool) -> Option<(Q, Q)> {
-        let x: Vec<f64> = self.x.iter().map(crate::numeric::scalar::q_to_f64).collect();
-        let b0: Vec<f64> = self.beta0.iter().map(crate::numeric::scalar::q_to_f64).collect();
+        let x: Vec<f64> = self
+            .x
+            .iter()
+            .map(crate::numeric::scalar::q_to_f64)
+            .collect();
+        let b0: Vec<f64> = self
+            .beta0
+            .iter()
+            .map(crate::numeric::scalar::q_to_f64)
+            .collect();
         let y = crate::numeric::scalar::q_to_f64(&self.y);
-        let g = |rho: f64| x.iter().zip(&b0).map(|(x, b)| x * b * (-4.0 * x * rho).exp()).sum::<f64>() - y;
+        let g = |rho: f64| {
+            x.iter()
+                .zip(&b0)
+                .map(|(x, b)| x * b * (-4.0 * x * rho).exp())
+                .sum::<f64>()
+                - y
+        };
         let mut far = if up { 1.0 } else { -1.0 };
         while g(far).is_finite() && (g(far) > 0.0) == up && far.abs() < 1e300 {
             far *= 2.0;
@@ -182,7 +228,8 @@ impl Flow {
             if g(m) > 0.0 { a = m } else { b = m }
         }
         let guess = Q::from_float(0.5 * (a + b))?;
-        let mut h = (crate::numeric::rational::abs(&guess) + Q::new(1.into(), 1_000_000.into())) * Q::new(1.into(), num_bigint::BigInt::one() << 40);
+        let mut h = (crate::numeric::rational::abs(&guess) + Q::new(1.into(), 1_000_000.into()))
+            * Q::new(1.into(), num_bigint::BigInt::one() << 40);
         for _ in 0..4 {
             let (lo, hi) = (&guess - &h, &guess + &h);
             if self.at(&lo).r.positive() && self.at(&hi).r.negative() {
@@ -200,7 +247,12 @@ impl Flow {
         let down = |v: &Q| (v.numer() << w).div_floor(v.denom());
         let up = |v: &Q| (v.numer() << w).div_ceil(v.denom());
         let r = a.r.join(&b.r);
-        let mut t = Terms { z_lo: Vec::new(), z_hi: Vec::new(), d_lo: Vec::new(), d_hi: Vec::new() };
+        let mut t = Terms {
+            z_lo: Vec::new(),
+            z_hi: Vec::new(),
+            d_lo: Vec::new(),
+            d_hi: Vec::new(),
+        };
         for (i, x) in self.x.iter().enumerate() {
             let z = a.beta[i].join(&b.beta[i]).scale(&(q(4) * x * x));
             let d = r.scale(&(q(2) * x));
@@ -216,12 +268,20 @@ impl Flow {
     /// ends (`upper`), or down with their lower ends; λ − δ_i must be positive.
     fn secular_sum(&self, lambda: &BigInt, t: &Terms, upper: bool) -> BigInt {
         let w = self.bits as usize;
-        let (z, d) = if upper { (&t.z_hi, &t.d_hi) } else { (&t.z_lo, &t.d_lo) };
+        let (z, d) = if upper {
+            (&t.z_hi, &t.d_hi)
+        } else {
+            (&t.z_lo, &t.d_lo)
+        };
         let mut acc = BigInt::zero();
         for (zi, di) in z.iter().zip(d) {
             let n = zi << w;
             let m = lambda - di;
-            acc += if upper { n.div_ceil(&m) } else { n.div_floor(&m) };
+            acc += if upper {
+                n.div_ceil(&m)
+            } else {
+                n.div_floor(&m)
+            };
         }
         acc
     }
@@ -245,7 +305,11 @@ impl Flow {
             if mid <= lo || mid >= hi {
                 break;
             }
-            if self.secular_sum(&mid, &t, true) <= one { hi = mid } else { lo = mid }
+            if self.secular_sum(&mid, &t, true) <= one {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         self.to_q(hi.max(-dl))
     }
@@ -283,7 +347,9 @@ impl Flow {
         let a = limit.rho.lo().clone().min(Q::zero());
         let b = limit.rho.hi().clone().max(Q::zero());
         let n = pieces.max(1);
-        let pts: Vec<Point> = (0..=n).map(|k| self.at(&(&a + (&b - &a) * Q::new((k as i64).into(), (n as i64).into())))).collect();
+        let pts: Vec<Point> = (0..=n)
+            .map(|k| self.at(&(&a + (&b - &a) * Q::new((k as i64).into(), (n as i64).into()))))
+            .collect();
         let mut best_lo = Q::zero();
         let mut best_rho = Q::zero();
         for p in &pts {
@@ -293,12 +359,19 @@ impl Flow {
                 best_rho = p.rho.clone();
             }
         }
-        let mut live: Vec<(Point, Point, Q)> = pts.windows(2).map(|w| (w[0].clone(), w[1].clone(), self.upper(&w[0], &w[1]))).collect();
+        let mut live: Vec<(Point, Point, Q)> = pts
+            .windows(2)
+            .map(|w| (w[0].clone(), w[1].clone(), self.upper(&w[0], &w[1])))
+            .collect();
         let mut count = live.len();
         let tol = Q::new(1.into(), (1i64 << 20).into());
         for _ in 0..rounds {
             live.retain(|(_, _, u)| *u > best_lo);
-            let top = live.iter().map(|(_, _, u)| u.clone()).max().unwrap_or_else(|| best_lo.clone());
+            let top = live
+                .iter()
+                .map(|(_, _, u)| u.clone())
+                .max()
+                .unwrap_or_else(|| best_lo.clone());
             if &top - &best_lo <= &tol * &best_lo.abs() || live.len() > 4096 {
                 break;
             }
@@ -318,7 +391,16 @@ impl Flow {
             }
             live = next;
         }
-        let top = live.iter().filter(|(_, _, u)| *u > best_lo).map(|(_, _, u)| u.clone()).max().unwrap_or_else(|| best_lo.clone());
-        MaxSharpness { value: Interval::hull(best_lo, top), rho: best_rho, pieces: count }
+        let top = live
+            .iter()
+            .filter(|(_, _, u)| *u > best_lo)
+            .map(|(_, _, u)| u.clone())
+            .max()
+            .unwrap_or_else(|| best_lo.clone());
+        MaxSharpness {
+            value: Interval::hull(best_lo, top),
+            rho: best_rho,
+            pieces: count,
+        }
     }
 }

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::io::instance::{Instance, Teacher};
 use crate::numeric::interval::Interval;
 use crate::numeric::qp::Objective;
-use crate::numeric::rational::{fmt_q, Q};
+use crate::numeric::rational::{Q, fmt_q};
 use crate::numeric::vector::{dot, mat_vec, quad};
 use num_traits::{Signed, Zero};
 
@@ -113,7 +113,10 @@ impl ErrorArith for Interval {
 /// one the kernel re-derives) and terms with p_a·Σ_ij = 0 left out. `terms` yields
 /// (p_a, β_a, β*_a). A discrete prior's expected error of any learner, the error G of one
 /// predictor (p = 1), and the enclosure of the certified GD learner's error are this function.
-pub fn expected_error<'a, T: ErrorArith + 'a>(sigma: &[Vec<Q>], terms: impl IntoIterator<Item = (&'a Q, &'a [T], &'a [Q])>) -> T {
+pub fn expected_error<'a, T: ErrorArith + 'a>(
+    sigma: &[Vec<Q>],
+    terms: impl IntoIterator<Item = (&'a Q, &'a [T], &'a [Q])>,
+) -> T {
     let mut total = T::zero_value();
     for (p, beta, star) in terms {
         let diff: Vec<T> = beta.iter().zip(star).map(|(b, s)| b.minus(s)).collect();
@@ -153,8 +156,11 @@ impl Setting {
     /// preconditions (model `shared`, x > 0, a realisable prior, Σ ≻ 0) are checked by the
     /// kernel's validator, called again here for instances built in code.
     pub fn of(inst: &Instance) -> Result<Option<Setting>> {
-        let Some(teacher) = &inst.teacher else { return Ok(None) };
-        dlncheck_kernel::instance::validate(inst).map_err(|(field, reason)| Error::input(&inst.source, field, reason))?;
+        let Some(teacher) = &inst.teacher else {
+            return Ok(None);
+        };
+        dlncheck_kernel::instance::validate(inst)
+            .map_err(|(field, reason)| Error::input(&inst.source, field, reason))?;
         let x = &inst.x[0];
         let d = x.len();
         let sigma = inst.sigma();
@@ -164,13 +170,30 @@ impl Setting {
         };
         let a = quad(x, &m2, x);
         let b = mat_vec(&sigma, &mat_vec(&m2, x));
-        let trace = (0..d).map(|i| dot(&sigma[i], &(0..d).map(|j| m2[j][i].clone()).collect::<Vec<_>>())).sum();
-        let mut by_value: std::collections::BTreeMap<&Q, Vec<usize>> = std::collections::BTreeMap::new();
+        let trace = (0..d)
+            .map(|i| {
+                dot(
+                    &sigma[i],
+                    &(0..d).map(|j| m2[j][i].clone()).collect::<Vec<_>>(),
+                )
+            })
+            .sum();
+        let mut by_value: std::collections::BTreeMap<&Q, Vec<usize>> =
+            std::collections::BTreeMap::new();
         for (i, v) in x.iter().enumerate() {
             by_value.entry(v).or_default().push(i);
         }
         let levels = by_value.into_values().rev().collect();
-        Ok(Some(Setting { x: x.to_vec(), sigma, m2, a, b, trace, atoms, levels }))
+        Ok(Some(Setting {
+            x: x.to_vec(),
+            sigma,
+            m2,
+            a,
+            b,
+            trace,
+            atoms,
+            levels,
+        }))
     }
 
     /// Dimension d.
@@ -201,11 +224,20 @@ impl Setting {
     /// Σ_a p_a G(y_a·c; β*_a), the discrete-prior error evaluated atom by atom (independent of M2).
     pub fn error_per_atom(&self, c: &[Q]) -> Option<Q> {
         let atoms = self.atoms.as_ref()?;
-        let preds: Vec<Vec<Q>> = atoms.iter().map(|(_, beta)| {
-            let y = dot(&self.x, beta);
-            c.iter().map(|ci| &y * ci).collect()
-        }).collect();
-        Some(expected_error(&self.sigma, atoms.iter().zip(&preds).map(|((p, beta), pred)| (p, pred.as_slice(), beta.as_slice()))))
+        let preds: Vec<Vec<Q>> = atoms
+            .iter()
+            .map(|(_, beta)| {
+                let y = dot(&self.x, beta);
+                c.iter().map(|ci| &y * ci).collect()
+            })
+            .collect();
+        Some(expected_error(
+            &self.sigma,
+            atoms
+                .iter()
+                .zip(&preds)
+                .map(|((p, beta), pred)| (p, pred.as_slice(), beta.as_slice())),
+        ))
     }
 
     /// Bayes-optimal expected error of a discrete prior: each label y is answered with the
@@ -213,20 +245,41 @@ impl Setting {
     pub fn bayes(&self) -> Option<Q> {
         let atoms = self.atoms.as_ref()?;
         let labels: Vec<Q> = atoms.iter().map(|(_, b)| dot(&self.x, b)).collect();
-        let means: Vec<Vec<Q>> = (0..atoms.len()).map(|a| {
-            if atoms[a].0.is_zero() {
-                return atoms[a].1.clone();
-            }
-            let group: Vec<usize> = (0..atoms.len()).filter(|&j| labels[j] == labels[a]).collect();
-            let mass: Q = group.iter().map(|&j| atoms[j].0.clone()).sum();
-            (0..self.dim()).map(|i| group.iter().map(|&j| &atoms[j].0 * &atoms[j].1[i]).sum::<Q>() / &mass).collect()
-        }).collect();
-        Some(expected_error(&self.sigma, atoms.iter().zip(&means).map(|((p, beta), mean)| (p, mean.as_slice(), beta.as_slice()))))
+        let means: Vec<Vec<Q>> = (0..atoms.len())
+            .map(|a| {
+                if atoms[a].0.is_zero() {
+                    return atoms[a].1.clone();
+                }
+                let group: Vec<usize> = (0..atoms.len())
+                    .filter(|&j| labels[j] == labels[a])
+                    .collect();
+                let mass: Q = group.iter().map(|&j| atoms[j].0.clone()).sum();
+                (0..self.dim())
+                    .map(|i| {
+                        group
+                            .iter()
+                            .map(|&j| &atoms[j].0 * &atoms[j].1[i])
+                            .sum::<Q>()
+                            / &mass
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(expected_error(
+            &self.sigma,
+            atoms
+                .iter()
+                .zip(&means)
+                .map(|((p, beta), mean)| (p, mean.as_slice(), beta.as_slice())),
+        ))
     }
 
     /// The minimum of E over the face supported on the union of `levels` (KKT-certified).
     pub fn face(&self, levels: &[usize]) -> Face {
-        let support: Vec<usize> = levels.iter().flat_map(|&k| self.levels[k].iter().copied()).collect();
+        let support: Vec<usize> = levels
+            .iter()
+            .flat_map(|&k| self.levels[k].iter().copied())
+            .collect();
         crate::numeric::qp::minimise_on(self, &support)
     }
 
@@ -236,15 +289,36 @@ impl Setting {
         let min_norm = self.face(&[0]);
         let min_sharpness = self.face(&[last]);
         let segments: Vec<Face> = (0..last).map(|j| self.face(&[j, j + 1])).collect();
-        let value = segments.iter().map(|s| &s.value).min().unwrap_or(&min_norm.value).clone();
+        let value = segments
+            .iter()
+            .map(|s| &s.value)
+            .min()
+            .unwrap_or(&min_norm.value)
+            .clone();
         let segment = segments.iter().position(|s| s.value == value);
         let (c, t) = match segment {
-            Some(j) => (segments[j].c.clone(), self.levels[j + 1].iter().map(|&i| &self.x[i] * &segments[j].c[i]).sum()),
+            Some(j) => (
+                segments[j].c.clone(),
+                self.levels[j + 1]
+                    .iter()
+                    .map(|&i| &self.x[i] * &segments[j].c[i])
+                    .sum(),
+            ),
             None => (min_norm.c.clone(), Q::zero()),
         };
         let margin_norm = &min_norm.value - &value;
         let margin_sharpness = &min_sharpness.value - &value;
-        FrontBest { min_norm, min_sharpness, segments, segment, t, c, value, margin_norm, margin_sharpness }
+        FrontBest {
+            min_norm,
+            min_sharpness,
+            segments,
+            segment,
+            t,
+            c,
+            value,
+            margin_norm,
+            margin_sharpness,
+        }
     }
 }
 
@@ -321,11 +395,18 @@ pub struct Report {
 
 /// Solves T1-G for an instance with a teacher; `Ok(None)` without one.
 pub fn report(inst: &Instance) -> Result<Option<Report>> {
-    let Some(setting) = Setting::of(inst)? else { return Ok(None) };
+    let Some(setting) = Setting::of(inst)? else {
+        return Ok(None);
+    };
     let front = setting.front_best();
     let best_linear = crate::numeric::qp::best_linear(&setting);
     let bayes = setting.bayes();
-    Ok(Some(Report { setting, front, best_linear, bayes }))
+    Ok(Some(Report {
+        setting,
+        front,
+        best_linear,
+        bayes,
+    }))
 }
 
 /// The `generalization` object of `solve --json` (SPEC §7), every number an exact rational:

@@ -3,9 +3,9 @@
 //! counterexample search over random instances. Imports [`crate::numeric`], [`crate::models`],
 //! [`crate::spectra`] and [`crate::io::instance`].
 
-pub mod optimum;
-pub mod pareto;
+pub mod flow;
 pub mod generalization;
 pub mod multipoint;
-pub mod flow;
+pub mod optimum;
+pub mod pareto;
 pub mod search;

@@ -12,15 +12,15 @@
 //!   S ≥ min_{Xβ=y, β≥0} (4/n)·Σ_i β_i g_i with g_i = x_iᵀZx_i, which by LP duality is ≥ yᵀμ for
 //!   every μ with Xᵀμ ≤ (4/n)·g.
 
-use crate::io::format::{self, rat, rat_rows, rats, Claim};
 use crate::error::{Error, Result};
-use crate::spectra::estimate::symmetric_eigen;
+use crate::io::format::{self, Claim, rat, rat_rows, rats};
 use crate::io::instance::{Instance, Model};
 use crate::models::model::beta_space;
-use crate::numeric::rational::{from_f64_exact, Q};
+use crate::numeric::rational::{Q, from_f64_exact};
 use crate::numeric::scalar::q_to_f64;
-use crate::spectra::certified::{self as sharpness, MaxCertificate};
 use crate::numeric::simplex::{self, Lp, Outcome};
+use crate::spectra::certified::{self as sharpness, MaxCertificate};
+use crate::spectra::estimate::symmetric_eigen;
 use num_traits::{One, Signed, Zero};
 
 /// The exact min-norm point of T2 with its LP dual certificate.
@@ -38,35 +38,95 @@ pub struct MinNorm {
 
 fn columns(x: &[Vec<Q>]) -> Vec<Vec<Q>> {
     let d = x.first().map_or(0, Vec::len);
-    (0..d).map(|i| x.iter().map(|row| row[i].clone()).collect()).collect()
+    (0..d)
+        .map(|i| x.iter().map(|row| row[i].clone()).collect())
+        .collect()
 }
 
 /// Solves min a·‖β‖₁ s.t. Xβ = y (β ≥ 0 for `shared`) exactly; infeasibility is an input error.
 pub fn min_norm(inst: &Instance) -> Result<MinNorm> {
-    let space = beta_space(inst.model).ok_or_else(|| Error::input(&inst.source, "model", format!("{}: the norm is not linear in β on the balanced fibre", inst.model.name())))?;
+    let space = beta_space(inst.model).ok_or_else(|| {
+        Error::input(
+            &inst.source,
+            "model",
+            format!(
+                "{}: the norm is not linear in β on the balanced fibre",
+                inst.model.name()
+            ),
+        )
+    })?;
     let d = inst.dim();
     let a_w = Q::from_integer(space.norm_weight.into());
-    let a: Vec<Vec<Q>> = if space.signed { inst.x.clone() } else { inst.x.iter().map(|r| r.iter().cloned().chain(r.iter().map(|v| -v)).collect()).collect() };
+    let a: Vec<Vec<Q>> = if space.signed {
+        inst.x.clone()
+    } else {
+        inst.x
+            .iter()
+            .map(|r| r.iter().cloned().chain(r.iter().map(|v| -v)).collect())
+            .collect()
+    };
     let width = a.first().map_or(0, Vec::len);
-    let lp = Lp { a, b: inst.y.clone(), c: vec![a_w.clone(); width] };
+    let lp = Lp {
+        a,
+        b: inst.y.clone(),
+        c: vec![a_w.clone(); width],
+    };
     match simplex::solve(&lp) {
         Outcome::Optimal(o) => {
-            let beta: Vec<Q> = if space.signed { o.x.clone() } else { (0..d).map(|i| &o.x[i] - &o.x[d + i]).collect() };
+            let beta: Vec<Q> = if space.signed {
+                o.x.clone()
+            } else {
+                (0..d).map(|i| &o.x[i] - &o.x[d + i]).collect()
+            };
             let value = beta.iter().map(|b| &a_w * b.abs()).sum();
-            let xt: Vec<Q> = columns(&inst.x).iter().map(|col| col.iter().zip(&o.y).map(|(x, l)| x * l).sum()).collect();
+            let xt: Vec<Q> = columns(&inst.x)
+                .iter()
+                .map(|col| col.iter().zip(&o.y).map(|(x, l)| x * l).sum())
+                .collect();
             let slack = xt.iter().map(|v| &a_w - v).collect();
             let slack_neg = (!space.signed).then(|| xt.iter().map(|v| &a_w + v).collect());
-            Ok(MinNorm { beta, value, dual: o.y, slack, slack_neg })
+            Ok(MinNorm {
+                beta,
+                value,
+                dual: o.y,
+                slack,
+                slack_neg,
+            })
         }
-        Outcome::Infeasible(_) => Err(Error::input(&inst.source, "y", if space.signed { "infeasible: no β ≥ 0 solves Xβ = y (Farkas certificate found)" } else { "infeasible: Xβ = y has no solution" })),
-        Outcome::Unbounded => Err(Error::input(&inst.source, "X", "internal: the norm LP is unbounded")),
+        Outcome::Infeasible(_) => Err(Error::input(
+            &inst.source,
+            "y",
+            if space.signed {
+                "infeasible: no β ≥ 0 solves Xβ = y (Farkas certificate found)"
+            } else {
+                "infeasible: Xβ = y has no solution"
+            },
+        )),
+        Outcome::Unbounded => Err(Error::input(
+            &inst.source,
+            "X",
+            "internal: the norm LP is unbounded",
+        )),
     }
 }
 
 /// A(β) = X diag(β) Xᵀ (n × n).
 pub fn gram(x: &[Vec<Q>], beta: &[Q]) -> Vec<Vec<Q>> {
     let n = x.len();
-    (0..n).map(|j| (0..n).map(|k| x[j].iter().zip(&x[k]).zip(beta).filter(|(_, b)| !b.is_zero()).map(|((a, c), b)| a * c * b).sum()).collect()).collect()
+    (0..n)
+        .map(|j| {
+            (0..n)
+                .map(|k| {
+                    x[j].iter()
+                        .zip(&x[k])
+                        .zip(beta)
+                        .filter(|(_, b)| !b.is_zero())
+                        .map(|((a, c), b)| a * c * b)
+                        .sum()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Certified bounds on inf_M S for `shared` with several points.
@@ -96,7 +156,11 @@ fn top_vector(a: &[Vec<Q>]) -> Vec<f64> {
 
 /// LP vertex minimising Σ g_i β_i over {Xβ = y, β ≥ 0}, with the dual μ and reduced costs.
 fn linear_min(inst: &Instance, g: &[Q]) -> Option<simplex::Optimal> {
-    match simplex::solve(&Lp { a: inst.x.clone(), b: inst.y.clone(), c: g.to_vec() }) {
+    match simplex::solve(&Lp {
+        a: inst.x.clone(),
+        b: inst.y.clone(),
+        c: g.to_vec(),
+    }) {
         Outcome::Optimal(o) => Some(o),
         _ => None,
     }
@@ -105,9 +169,18 @@ fn linear_min(inst: &Instance, g: &[Q]) -> Option<simplex::Optimal> {
 /// Frank–Wolfe on S(β) over {Xβ = y, β ≥ 0} from `start` (`iters` steps, step 2/(k+2)) with the
 /// gradient direction g_i = (x_iᵀu)² of the top eigenvector u; the lower bound uses Z = uuᵀ/uᵀu
 /// of the best iterate. Widths of the enclosures: `width`.
-pub fn sharpness_bounds(inst: &Instance, start: &[Q], iters: usize, width: &Q) -> Result<SharpnessBounds> {
+pub fn sharpness_bounds(
+    inst: &Instance,
+    start: &[Q],
+    iters: usize,
+    width: &Q,
+) -> Result<SharpnessBounds> {
     if !matches!(inst.model, Model::Shared | Model::SharedDepth(2)) {
-        return Err(Error::input(&inst.source, "model", "minimum-sharpness bounds for n > 1 are implemented for `shared` only"));
+        return Err(Error::input(
+            &inst.source,
+            "model",
+            "minimum-sharpness bounds for n > 1 are implemented for `shared` only",
+        ));
     }
     let cols = columns(&inst.x);
     let f = four_over_n(inst);
@@ -123,29 +196,69 @@ pub fn sharpness_bounds(inst: &Instance, start: &[Q], iters: usize, width: &Q) -
             break;
         }
         let u = top_vector(&a);
-        let g: Vec<Q> = cols.iter().map(|c| from_f64_exact(c.iter().zip(&u).map(|(x, ui)| q_to_f64(x) * ui).sum::<f64>().powi(2)).unwrap_or_else(Q::zero)).collect();
-        let Some(vertex) = linear_min(inst, &g) else { break };
+        let g: Vec<Q> = cols
+            .iter()
+            .map(|c| {
+                from_f64_exact(
+                    c.iter()
+                        .zip(&u)
+                        .map(|(x, ui)| q_to_f64(x) * ui)
+                        .sum::<f64>()
+                        .powi(2),
+                )
+                .unwrap_or_else(Q::zero)
+            })
+            .collect();
+        let Some(vertex) = linear_min(inst, &g) else {
+            break;
+        };
         let gamma = Q::new(2.into(), ((k + 2) as i64).into());
-        beta = beta.iter().zip(&vertex.x).map(|(b, s)| (Q::one() - &gamma) * b + &gamma * s).collect();
+        beta = beta
+            .iter()
+            .zip(&vertex.x)
+            .map(|(b, s)| (Q::one() - &gamma) * b + &gamma * s)
+            .collect();
         // Exact averaging grows the bit sizes of β; stop before they make the LDLᵀ slow.
-        if beta.iter().any(|b| crate::numeric::rational::bits(b) > 4096) {
+        if beta
+            .iter()
+            .any(|b| crate::numeric::rational::bits(b) > 4096)
+        {
             break;
         }
     }
-    let (hi, beta, enclosure) = best.ok_or_else(|| Error::input(&inst.source, "X", "internal: no iterate"))?;
+    let (hi, beta, enclosure) =
+        best.ok_or_else(|| Error::input(&inst.source, "X", "internal: no iterate"))?;
     let upper = &f * &hi;
     // Lower bound from Z = uuᵀ/uᵀu of the best iterate.
-    let u: Vec<Q> = top_vector(&gram(&inst.x, &beta)).iter().map(|v| from_f64_exact(*v).unwrap_or_else(Q::zero)).collect();
+    let u: Vec<Q> = top_vector(&gram(&inst.x, &beta))
+        .iter()
+        .map(|v| from_f64_exact(*v).unwrap_or_else(Q::zero))
+        .collect();
     let uu: Q = u.iter().map(|v| v * v).sum();
-    let z: Vec<Vec<Q>> = u.iter().map(|a| u.iter().map(|b| a * b / &uu).collect()).collect();
+    let z: Vec<Vec<Q>> = u
+        .iter()
+        .map(|a| u.iter().map(|b| a * b / &uu).collect())
+        .collect();
     let g: Vec<Q> = cols.iter().map(|c| &f * quad(&z, c)).collect();
-    let lp = linear_min(inst, &g).ok_or_else(|| Error::input(&inst.source, "y", "infeasible: no β ≥ 0 solves Xβ = y"))?;
-    Ok(SharpnessBounds { beta, enclosure, upper, z, mu: lp.y, slack: lp.reduced, lower: lp.value })
+    let lp = linear_min(inst, &g)
+        .ok_or_else(|| Error::input(&inst.source, "y", "infeasible: no β ≥ 0 solves Xβ = y"))?;
+    Ok(SharpnessBounds {
+        beta,
+        enclosure,
+        upper,
+        z,
+        mu: lp.y,
+        slack: lp.reduced,
+        lower: lp.value,
+    })
 }
 
 /// cᵀZc.
 pub fn quad(z: &[Vec<Q>], c: &[Q]) -> Q {
-    z.iter().zip(c).map(|(row, ci)| ci * row.iter().zip(c).map(|(a, b)| a * b).sum::<Q>()).sum()
+    z.iter()
+        .zip(c)
+        .map(|(row, ci)| ci * row.iter().zip(c).map(|(a, b)| a * b).sum::<Q>())
+        .sum()
 }
 
 /// The certificate keys of a `lambda-max` claim for `h` (without `kind` and `matrix`), to
@@ -156,11 +269,30 @@ fn enclosure_fields(h: &[Vec<Q>], cert: &MaxCertificate) -> format::LambdaMaxCer
 
 /// The T2 claims of `proofs/FORMAT.md`: `t2-min-norm`, and for `shared` also
 /// `t2-sharpness-upper`, `t2-sharpness-lower` and `t2-conflict` (when the biases conflict).
-pub fn claims(inst: &Instance, norm: &MinNorm, sharp: Option<(&SharpnessBounds, &MaxCertificate)>) -> Vec<Claim> {
-    let mut out = vec![Claim::T2MinNorm(format::T2MinNorm { beta: rats(&norm.beta), value: rat(&norm.value), dual: rats(&norm.dual), slack: rats(&norm.slack), slack_neg: norm.slack_neg.as_deref().map(rats) })];
+pub fn claims(
+    inst: &Instance,
+    norm: &MinNorm,
+    sharp: Option<(&SharpnessBounds, &MaxCertificate)>,
+) -> Vec<Claim> {
+    let mut out = vec![Claim::T2MinNorm(format::T2MinNorm {
+        beta: rats(&norm.beta),
+        value: rat(&norm.value),
+        dual: rats(&norm.dual),
+        slack: rats(&norm.slack),
+        slack_neg: norm.slack_neg.as_deref().map(rats),
+    })];
     if let Some((b, at_norm)) = sharp {
-        out.push(Claim::T2SharpnessUpper { beta: rats(&b.beta), bound: rat(&b.upper), enclosure: enclosure_fields(&gram(&inst.x, &b.beta), &b.enclosure) });
-        out.push(Claim::T2SharpnessLower { z: rat_rows(&b.z), mu: rats(&b.mu), slack: rats(&b.slack), bound: rat(&b.lower) });
+        out.push(Claim::T2SharpnessUpper {
+            beta: rats(&b.beta),
+            bound: rat(&b.upper),
+            enclosure: enclosure_fields(&gram(&inst.x, &b.beta), &b.enclosure),
+        });
+        out.push(Claim::T2SharpnessLower {
+            z: rat_rows(&b.z),
+            mu: rats(&b.mu),
+            slack: rats(&b.slack),
+            bound: rat(&b.lower),
+        });
         let f = four_over_n(inst);
         let s_lo = &f * &at_norm.lo;
         let n_sharp: Q = b.beta.iter().sum();

@@ -9,10 +9,10 @@
 //! λ x_i ≤ w_i for every i (and −λ x_i ≤ w_i when β is free), with y·λ equal to the value.
 
 use crate::error::{Error, Result};
-use crate::io::instance::OnePoint;
 use crate::io::instance::Instance;
-use crate::models::model::{beta_space, BetaSpace, Model};
-use crate::numeric::rational::{c_minus_lx, cmp_abs, k_sq, mul, same_sign, Q};
+use crate::io::instance::OnePoint;
+use crate::models::model::{BetaSpace, Model, beta_space};
+use crate::numeric::rational::{Q, c_minus_lx, cmp_abs, k_sq, mul, same_sign};
 use crate::numeric::scalar::qi;
 use num_traits::{Signed, Zero};
 
@@ -68,20 +68,50 @@ impl<'a> Point<'a> {
     /// infeasible: no coordinate can carry y).
     pub fn of(inst: &'a Instance) -> Result<Self> {
         let (x, y) = inst.point()?;
-        let space = beta_space(inst.model)
-            .ok_or_else(|| Error::input(&inst.source, "model", format!("T1 closed forms cover shared, uv and pm; not {} with depth > 2", inst.model.name())))?;
-        let scale = (qi(space.norm_weight) * y.abs(), qi(space.sharp_weight) * y.abs());
-        let p = Point { model: inst.model, space, x, y, source: &inst.source, scale };
+        let space = beta_space(inst.model).ok_or_else(|| {
+            Error::input(
+                &inst.source,
+                "model",
+                format!(
+                    "T1 closed forms cover shared, uv and pm; not {} with depth > 2",
+                    inst.model.name()
+                ),
+            )
+        })?;
+        let scale = (
+            qi(space.norm_weight) * y.abs(),
+            qi(space.sharp_weight) * y.abs(),
+        );
+        let p = Point {
+            model: inst.model,
+            space,
+            x,
+            y,
+            source: &inst.source,
+            scale,
+        };
         if p.feasible().is_empty() {
-            let why = if space.signed { "no coordinate has x_i·y > 0 (P is empty), so no zero-loss point exists" } else { "x = 0, so no zero-loss point exists" };
-            return Err(Error::input(&inst.source, "x", format!("infeasible instance: {why}")));
+            let why = if space.signed {
+                "no coordinate has x_i·y > 0 (P is empty), so no zero-loss point exists"
+            } else {
+                "x = 0, so no zero-loss point exists"
+            };
+            return Err(Error::input(
+                &inst.source,
+                "x",
+                format!("infeasible instance: {why}"),
+            ));
         }
         Ok(p)
     }
 
     /// Can coordinate i carry the label? (x_i ≠ 0, and x_i·y > 0 when β ≥ 0.)
     pub fn can_carry(&self, i: usize) -> bool {
-        if self.space.signed { same_sign(&self.x[i], self.y) } else { !self.x[i].is_zero() }
+        if self.space.signed {
+            same_sign(&self.x[i], self.y)
+        } else {
+            !self.x[i].is_zero()
+        }
     }
 
     /// The feasible coordinates P.
@@ -99,7 +129,11 @@ impl<'a> Point<'a> {
 
     /// Objective value Σ w_i |β_i| of a β.
     pub fn objective(&self, obj: Objective, beta: &[Q]) -> Q {
-        beta.iter().enumerate().filter(|(_, b)| !b.is_zero()).map(|(i, b)| self.weight(obj, i) * b.abs()).sum()
+        beta.iter()
+            .enumerate()
+            .filter(|(_, b)| !b.is_zero())
+            .map(|(i, b)| self.weight(obj, i) * b.abs())
+            .sum()
     }
 
     /// Value of putting the whole label on coordinate i: |y|·w_i/|x_i|.
@@ -111,7 +145,10 @@ impl<'a> Point<'a> {
     pub fn carry_value_at(&self, obj: Objective, abs_x: &Q) -> Q {
         match obj {
             // a·|y|/|x_i|
-            Objective::Norm => mul(&self.scale.0, &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone())),
+            Objective::Norm => mul(
+                &self.scale.0,
+                &Q::new_raw(abs_x.denom().clone(), abs_x.numer().clone()),
+            ),
             // b·x_i²·|y/x_i| = b·|y|·|x_i|
             Objective::Sharpness => mul(&self.scale.1, abs_x),
         }
@@ -131,19 +168,34 @@ impl<'a> Point<'a> {
                 best = Some(i);
             }
         }
-        let k = best.unwrap_or_else(|| unreachable!("Point::of checked that P is non-empty ({})", self.source));
+        let k = best.unwrap_or_else(|| {
+            unreachable!("Point::of checked that P is non-empty ({})", self.source)
+        });
         let value = self.carry_value(obj, k);
         let carried = self.y / &self.x[k];
         let sign = if self.y.is_negative() { qi(-1) } else { qi(1) };
         let dual = sign * self.weight(obj, k) / self.x[k].abs();
-        Optimum { index: k, value, carried, dim: self.x.len(), dual, objective: obj }
+        Optimum {
+            index: k,
+            value,
+            carried,
+            dim: self.x.len(),
+            dual,
+            objective: obj,
+        }
     }
 
     /// The dual slacks of `o` (O(d) reduced fractions; only certificates need them).
     pub fn slacks(&self, o: &Optimum) -> Slacks {
-        let slack = (0..self.x.len()).map(|i| c_minus_lx(&self.weight(o.objective, i), &o.dual, &self.x[i])).collect();
+        let slack = (0..self.x.len())
+            .map(|i| c_minus_lx(&self.weight(o.objective, i), &o.dual, &self.x[i]))
+            .collect();
         let neg_dual = -o.dual.clone();
-        let slack_neg = (!self.space.signed).then(|| (0..self.x.len()).map(|i| c_minus_lx(&self.weight(o.objective, i), &neg_dual, &self.x[i])).collect());
+        let slack_neg = (!self.space.signed).then(|| {
+            (0..self.x.len())
+                .map(|i| c_minus_lx(&self.weight(o.objective, i), &neg_dual, &self.x[i]))
+                .collect()
+        });
         Slacks { slack, slack_neg }
     }
 }
@@ -180,10 +232,25 @@ pub fn solve(inst: &Instance) -> Result<T1> {
     let p = Point::of(inst)?;
     let min_norm = p.optimum(Objective::Norm);
     let min_sharpness = p.optimum(Objective::Sharpness);
-    let norm_of_min_sharpness = p.weight(Objective::Norm, min_sharpness.index) * min_sharpness.carried.abs();
-    let sharpness_of_min_norm = p.weight(Objective::Sharpness, min_norm.index) * min_norm.carried.abs();
+    let norm_of_min_sharpness =
+        p.weight(Objective::Norm, min_sharpness.index) * min_sharpness.carried.abs();
+    let sharpness_of_min_norm =
+        p.weight(Objective::Sharpness, min_norm.index) * min_norm.carried.abs();
     let ratio = &norm_of_min_sharpness / &min_norm.value;
     let coincide = ratio == qi(1);
-    let front = crate::theory::pareto::front(p.x, p.feasible(), |ax| (p.carry_value_at(Objective::Norm, ax), p.carry_value_at(Objective::Sharpness, ax)));
-    Ok(T1 { min_norm, min_sharpness, ratio, coincide, front, sharpness_of_min_norm, norm_of_min_sharpness })
+    let front = crate::theory::pareto::front(p.x, p.feasible(), |ax| {
+        (
+            p.carry_value_at(Objective::Norm, ax),
+            p.carry_value_at(Objective::Sharpness, ax),
+        )
+    });
+    Ok(T1 {
+        min_norm,
+        min_sharpness,
+        ratio,
+        coincide,
+        front,
+        sharpness_of_min_norm,
+        norm_of_min_sharpness,
+    })
 }

@@ -8,7 +8,7 @@
 //! A point on the segment between consecutive vertices v_k, v_l with weight t ∈ [0, 1] is the
 //! linear rule β = y·c with c = (1−t)/x_k·e_k + t/x_l·e_l — the "learning-rate knob" of SPEC §3.
 
-use crate::numeric::rational::{abs_words, cmp_abs, cmp_abs_words, Q};
+use crate::numeric::rational::{Q, abs_words, cmp_abs, cmp_abs_words};
 use num_bigint::BigInt;
 use num_traits::Signed;
 use rayon::prelude::*;
@@ -28,22 +28,31 @@ pub fn front(x: &[Q], mut idx: Vec<usize>, value: impl Fn(&Q) -> (Q, Q) + Sync) 
     // Sort by |x_i| descending (norm ascending), then by index so the first of equal |x_i| wins.
     // When every entry fits in 64-bit words (large random instances), sort compact keys
     // instead of chasing each big integer's heap buffer.
-    let keys: Option<Vec<((u64, u64), usize)>> = idx.iter().map(|&i| Some((abs_words(&x[i])?, i))).collect();
+    let keys: Option<Vec<((u64, u64), usize)>> =
+        idx.iter().map(|&i| Some((abs_words(&x[i])?, i))).collect();
     let vertex = |i: usize, abs_x: &Q| {
         let (norm, sharpness) = value(abs_x);
-        Vertex { index: i, norm, sharpness }
+        Vertex {
+            index: i,
+            norm,
+            sharpness,
+        }
     };
     match keys {
         Some(mut keys) => {
             keys.par_sort_unstable_by(|a, b| cmp_abs_words(b.0, a.0).then(a.1.cmp(&b.1)));
             keys.dedup_by(|b, a| cmp_abs_words(a.0, b.0).is_eq());
             // |x_i| from the sorted keys: reading x in front order would jump around memory.
-            keys.into_par_iter().map(|((n, d), i)| vertex(i, &Q::new_raw(BigInt::from(n), BigInt::from(d)))).collect()
+            keys.into_par_iter()
+                .map(|((n, d), i)| vertex(i, &Q::new_raw(BigInt::from(n), BigInt::from(d))))
+                .collect()
         }
         None => {
             idx.par_sort_unstable_by(|&i, &j| cmp_abs(&x[j], &x[i]).then(i.cmp(&j)));
             idx.dedup_by(|j, i| cmp_abs(&x[*i], &x[*j]).is_eq());
-            idx.into_par_iter().map(|i| vertex(i, &x[i].abs())).collect()
+            idx.into_par_iter()
+                .map(|i| vertex(i, &x[i].abs()))
+                .collect()
         }
     }
 }

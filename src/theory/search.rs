@@ -13,14 +13,14 @@
 //! each number by a simpler one (smaller |numerator| + denominator). Untrusted: every hit is
 //! written with a claim file that the kernel has verified.
 
-use crate::numeric::random::SplitMix64;
 use crate::error::{Error, Result};
-use crate::theory::generalization::Setting;
 use crate::io::instance::{Covariance, Instance, Model, Teacher};
-use crate::numeric::rational::{fmt_q, fmt_qs, Q};
+use crate::numeric::random::SplitMix64;
+use crate::numeric::rational::{Q, fmt_q, fmt_qs};
+use crate::theory::generalization::Setting;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Which claim a search looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,12 +56,16 @@ impl Candidate {
     pub fn sample(seed: u64, index: u64, dims: (usize, usize)) -> Candidate {
         let mut g = SplitMix64::for_sample(seed, index);
         let d = g.range(dims.0 as i64, dims.1 as i64) as usize;
-        let x = (0..d).map(|_| Q::new(g.range(1, 9).into(), g.range(1, 4).into())).collect();
+        let x = (0..d)
+            .map(|_| Q::new(g.range(1, 9).into(), g.range(1, 4).into()))
+            .collect();
         let k = g.range(1, 3);
         let atoms = (0..k)
             .map(|_| {
                 let w = g.range(1, 4);
-                let mut b: Vec<Q> = (0..d).map(|_| Q::from_integer(g.range(0, 4).into())).collect();
+                let mut b: Vec<Q> = (0..d)
+                    .map(|_| Q::from_integer(g.range(0, 4).into()))
+                    .collect();
                 if b.iter().all(Zero::is_zero) {
                     b[g.range(0, d as i64 - 1) as usize] = Q::one();
                 }
@@ -69,8 +73,26 @@ impl Candidate {
             })
             .collect();
         let sigma = (g.range(0, 1) == 1).then(|| {
-            let l: Vec<Vec<i64>> = (0..d).map(|i| (0..d).map(|j| if j <= i { g.range(-2, 2) } else { 0 }).collect()).collect();
-            (0..d).map(|i| (0..d).map(|j| Q::from_integer(((0..d).map(|k| l[i][k] * l[j][k]).sum::<i64>() + i64::from(i == j)).into())).collect()).collect()
+            let l: Vec<Vec<i64>> = (0..d)
+                .map(|i| {
+                    (0..d)
+                        .map(|j| if j <= i { g.range(-2, 2) } else { 0 })
+                        .collect()
+                })
+                .collect();
+            (0..d)
+                .map(|i| {
+                    (0..d)
+                        .map(|j| {
+                            Q::from_integer(
+                                ((0..d).map(|k| l[i][k] * l[j][k]).sum::<i64>()
+                                    + i64::from(i == j))
+                                .into(),
+                            )
+                        })
+                        .collect()
+                })
+                .collect()
         });
         Candidate { x, atoms, sigma }
     }
@@ -78,7 +100,11 @@ impl Candidate {
     /// The instance (Σ = I, y = 1).
     pub fn instance(&self, source: &str) -> Instance {
         let total: i64 = self.atoms.iter().map(|a| a.0).sum();
-        let atoms = self.atoms.iter().map(|(w, b)| (Q::new((*w).into(), total.into()), b.clone())).collect();
+        let atoms = self
+            .atoms
+            .iter()
+            .map(|(w, b)| (Q::new((*w).into(), total.into()), b.clone()))
+            .collect();
         Instance {
             source: source.into(),
             model: Model::Shared,
@@ -87,7 +113,10 @@ impl Candidate {
             one_point: true,
             init: None,
             teacher: Some(Teacher::Discrete { atoms }),
-            covariance: self.sigma.clone().map_or(Covariance::Identity, Covariance::Matrix),
+            covariance: self
+                .sigma
+                .clone()
+                .map_or(Covariance::Identity, Covariance::Matrix),
         }
     }
 
@@ -97,7 +126,8 @@ impl Candidate {
         let atoms: Vec<Value> = self.atoms.iter().map(|(w, b)| json!({"weight": fmt_q(&Q::new((*w).into(), total.into())), "beta": fmt_qs(b)})).collect();
         let mut tree = json!({"model": "shared", "x": fmt_qs(&self.x), "y": "1", "teacher": {"kind": "discrete", "atoms": atoms}});
         if let Some(m) = &self.sigma {
-            tree["population"] = json!({"covariance": m.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()});
+            tree["population"] =
+                json!({"covariance": m.iter().map(|r| fmt_qs(r)).collect::<Vec<_>>()});
         }
         tree
     }
@@ -109,7 +139,9 @@ impl Candidate {
                 let f = s.front_best();
                 match target {
                     Target::NeitherBias => f.neither_bias(),
-                    Target::EndOptimal => s.levels.len() >= 2 && f.optimal_end().is_some() && f.value.is_positive(),
+                    Target::EndOptimal => {
+                        s.levels.len() >= 2 && f.optimal_end().is_some() && f.value.is_positive()
+                    }
                 }
             }
             _ => false,
@@ -120,8 +152,20 @@ impl Candidate {
     /// |numerator| + denominator over all numbers.
     pub fn size(&self) -> (usize, usize, bool, u64) {
         let sigma = self.sigma.iter().flatten().flatten();
-        let numbers = self.x.iter().chain(self.atoms.iter().flat_map(|a| a.1.iter())).chain(sigma).map(complexity).sum::<u64>() + self.atoms.iter().map(|a| a.0.unsigned_abs()).sum::<u64>();
-        (self.x.len(), self.atoms.len(), self.sigma.is_some(), numbers)
+        let numbers = self
+            .x
+            .iter()
+            .chain(self.atoms.iter().flat_map(|a| a.1.iter()))
+            .chain(sigma)
+            .map(complexity)
+            .sum::<u64>()
+            + self.atoms.iter().map(|a| a.0.unsigned_abs()).sum::<u64>();
+        (
+            self.x.len(),
+            self.atoms.len(),
+            self.sigma.is_some(),
+            numbers,
+        )
     }
 
     /// Greedy shrinking while `target` holds: drop coordinates, drop atoms, simplify numbers.
@@ -162,17 +206,26 @@ impl Candidate {
             out.push(c);
         }
         for i in 0..d {
-            for v in simpler_numbers(&self.x[i]).into_iter().filter(Signed::is_positive) {
+            for v in simpler_numbers(&self.x[i])
+                .into_iter()
+                .filter(Signed::is_positive)
+            {
                 let mut c = self.clone();
                 c.x[i] = v;
                 out.push(c);
             }
         }
         if let Some(m) = &self.sigma {
-            out.push(Candidate { sigma: None, ..self.clone() });
+            out.push(Candidate {
+                sigma: None,
+                ..self.clone()
+            });
             for i in 0..d {
                 for j in 0..=i {
-                    for v in simpler_numbers(&m[i][j]).into_iter().chain(simpler_numbers(&-&m[i][j]).into_iter().map(|v| -v)) {
+                    for v in simpler_numbers(&m[i][j])
+                        .into_iter()
+                        .chain(simpler_numbers(&-&m[i][j]).into_iter().map(|v| -v))
+                    {
                         let mut c = self.clone();
                         if let Some(s) = &mut c.sigma {
                             s[i][j] = v.clone();
@@ -190,7 +243,10 @@ impl Candidate {
                 out.push(c);
             }
             for i in 0..d {
-                for v in simpler_numbers(&self.atoms[a].1[i]).into_iter().filter(|v| !v.is_negative()) {
+                for v in simpler_numbers(&self.atoms[a].1[i])
+                    .into_iter()
+                    .filter(|v| !v.is_negative())
+                {
                     let mut c = self.clone();
                     c.atoms[a].1[i] = v;
                     if c.atoms[a].1.iter().any(|v| !v.is_zero()) {
@@ -217,7 +273,13 @@ fn simpler_numbers(q: &Q) -> Vec<Q> {
     let den = q.denom().to_i64().unwrap_or(1).min(64);
     let one = Q::one();
     let toward_zero = if q.is_negative() { q + &one } else { q - &one };
-    let mut out = vec![Q::zero(), one.clone(), -one, (q / Q::from_integer(2.into())).trunc(), toward_zero.trunc()];
+    let mut out = vec![
+        Q::zero(),
+        one.clone(),
+        -one,
+        (q / Q::from_integer(2.into())).trunc(),
+        toward_zero.trunc(),
+    ];
     for m in 1..=den {
         let scaled = q * Q::from_integer(m.into());
         for n in [scaled.floor(), scaled.ceil()] {
@@ -259,17 +321,31 @@ pub struct Summary {
 }
 
 /// Evaluates samples `range` of `seed` for `target` in parallel on the current rayon pool.
-pub fn evaluate(target: Target, seed: u64, dims: (usize, usize), range: std::ops::Range<u64>) -> Vec<(u64, bool)> {
-    range.into_par_iter().map(|i| (i, Candidate::sample(seed, i, dims).holds(target))).collect()
+pub fn evaluate(
+    target: Target,
+    seed: u64,
+    dims: (usize, usize),
+    range: std::ops::Range<u64>,
+) -> Vec<(u64, bool)> {
+    range
+        .into_par_iter()
+        .map(|i| (i, Candidate::sample(seed, i, dims).holds(target)))
+        .collect()
 }
 
 /// Runs a search: batches of [`BATCH`] samples until `count` hits or `max_samples`; then shrinks
 /// the first `count` hits in parallel. `tick` is called with the number of samples evaluated.
 pub fn run(cfg: &Config, tick: &(dyn Fn(u64) + Sync)) -> Result<Summary> {
     if cfg.dims.0 == 0 || cfg.dims.0 > cfg.dims.1 || cfg.dims.1 > 12 {
-        return Err(Error::Usage(format!("dimension range {}..={} must satisfy 1 ≤ min ≤ max ≤ 12", cfg.dims.0, cfg.dims.1)));
+        return Err(Error::Usage(format!(
+            "dimension range {}..={} must satisfy 1 ≤ min ≤ max ≤ 12",
+            cfg.dims.0, cfg.dims.1
+        )));
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.jobs.max(1)).build().map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", cfg.jobs)))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", cfg.jobs)))?;
     pool.install(|| {
         let (mut samples, mut holds) = (0u64, 0u64);
         let mut found = Vec::new();
@@ -282,7 +358,19 @@ pub fn run(cfg: &Config, tick: &(dyn Fn(u64) + Sync)) -> Result<Summary> {
             samples = end;
         }
         found.truncate(cfg.count);
-        let hits = found.into_par_iter().map(|i| (i, Candidate::sample(cfg.seed, i, cfg.dims).shrink(cfg.target))).collect();
-        Ok(Summary { samples, holds, hits })
+        let hits = found
+            .into_par_iter()
+            .map(|i| {
+                (
+                    i,
+                    Candidate::sample(cfg.seed, i, cfg.dims).shrink(cfg.target),
+                )
+            })
+            .collect();
+        Ok(Summary {
+            samples,
+            holds,
+            hits,
+        })
     })
 }

@@ -12,8 +12,17 @@ fn tmp(name: &str, text: &str) -> std::path::PathBuf {
 }
 
 fn audit(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck")).arg("audit").args(args).arg("--json").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .arg("audit")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -30,7 +39,10 @@ fn estimators_find_both_ends_and_are_accurate() {
         assert!((r["estimate"].as_f64().unwrap() - want).abs() < tol, "{r}");
         assert!(r["abs_error"]["hi"].as_f64().unwrap() < tol);
     }
-    let power64 = rows.iter().find(|r| r["method"] == "power" && r["precision"] == "f64").unwrap();
+    let power64 = rows
+        .iter()
+        .find(|r| r["method"] == "power" && r["precision"] == "f64")
+        .unwrap();
     assert_eq!(power64["end"], "lambda_min");
 }
 
@@ -54,20 +66,45 @@ fn an_exact_outside_estimate_is_inside_with_zero_error() {
 fn network_hessian_by_hvp_matches_the_closed_form() {
     // shared, n = 1 at a zero-loss point: H = 4 a aᵀ with a = x ⊙ w, so λ_max = 4‖a‖².
     // x = (1, 2), y = 3, w = (1, 1): ⟨x, w⊙w⟩ = 3, a = (1, 2), λ_max = 20.
-    let p = tmp("i.toml", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"3\"\n");
-    let v = audit(&["--instance", p.to_str().unwrap(), "--theta", "1,1", "--precision", "f64"]);
+    let p = tmp(
+        "i.toml",
+        "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"3\"\n",
+    );
+    let v = audit(&[
+        "--instance",
+        p.to_str().unwrap(),
+        "--theta",
+        "1,1",
+        "--precision",
+        "f64",
+    ]);
     assert_eq!(v["lambda_max"]["lo"], "20");
     assert_eq!(v["lambda_max"]["hi"], "20");
     for r in v["estimates"].as_array().unwrap() {
         let want = if r["end"] == "lambda_max" { 20.0 } else { 0.0 };
-        assert!((r["estimate"].as_f64().unwrap() - want).abs() < 1e-12, "{r}");
+        assert!(
+            (r["estimate"].as_f64().unwrap() - want).abs() < 1e-12,
+            "{r}"
+        );
     }
 }
 
 #[test]
 fn bad_theta_is_a_usage_error() {
-    let p = tmp("j.toml", "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"3\"\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(["audit", "--instance", p.to_str().unwrap(), "--theta", "1,1,1"]).output().unwrap();
+    let p = tmp(
+        "j.toml",
+        "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"3\"\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .args([
+            "audit",
+            "--instance",
+            p.to_str().unwrap(),
+            "--theta",
+            "1,1,1",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--theta has 3 entries"));
 }

@@ -6,7 +6,7 @@
 //! [[a, b], [b, a]], which are a ± b), or come from the dense exact route.
 
 use crate::common::{run, temp_dir, zip};
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{Q, parse_q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -28,7 +28,11 @@ fn audit(args: &[&str]) -> Value {
     all.extend_from_slice(args);
     all.push("--json");
     let out = run(&all);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -38,8 +42,17 @@ fn audit_error(args: &[&str]) -> String {
     let mut all = vec!["audit"];
     all.extend_from_slice(args);
     let out = run(&all);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
-    assert!(out.stdout.is_empty(), "{args:?}: half an output: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?}: half an output: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(!err.contains("panick"), "{err}");
@@ -47,17 +60,29 @@ fn audit_error(args: &[&str]) -> String {
 }
 
 fn encl(v: &Value, end: &str) -> (Q, Q) {
-    (q(v[end]["lo"].as_str().unwrap()), q(v[end]["hi"].as_str().unwrap()))
+    (
+        q(v[end]["lo"].as_str().unwrap()),
+        q(v[end]["hi"].as_str().unwrap()),
+    )
 }
 
 fn by_name<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["estimates"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("no estimate {name} in {v}"))
+    v["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("no estimate {name} in {v}"))
 }
 
 /// A float64 or float32 `.npy` (C order).
 fn npy(m: &[Vec<f64>], f32s: bool) -> Vec<u8> {
     let descr = if f32s { "<f4" } else { "<f8" };
-    let header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({}, {}), }}\n", m.len(), m[0].len());
+    let header = format!(
+        "{{'descr': '{descr}', 'fortran_order': False, 'shape': ({}, {}), }}\n",
+        m.len(),
+        m[0].len()
+    );
     let mut out = b"\x93NUMPY\x01\x00".to_vec();
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
@@ -71,7 +96,6 @@ fn npy(m: &[Vec<f64>], f32s: bool) -> Vec<u8> {
     out
 }
 
-
 fn pow2(k: i32) -> Q {
     let p = Q::from_integer(num_bigint::BigInt::one() << k.unsigned_abs() as usize);
     if k >= 0 { p } else { p.recip() }
@@ -82,17 +106,48 @@ fn shared_hessian(x: &[Q], y: &Q, w: &[Q]) -> Vec<Vec<Q>> {
     let r: Q = x.iter().zip(w).map(|(xi, wi)| xi * wi * wi).sum::<Q>() - y;
     let a: Vec<Q> = x.iter().zip(w).map(|(xi, wi)| xi * wi).collect();
     let n = x.len();
-    (0..n).map(|i| (0..n).map(|j| Q::from_integer(4.into()) * &a[i] * &a[j] + if i == j { Q::from_integer(2.into()) * &r * &x[i] } else { Q::zero() }).collect()).collect()
+    (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    Q::from_integer(4.into()) * &a[i] * &a[j]
+                        + if i == j {
+                            Q::from_integer(2.into()) * &r * &x[i]
+                        } else {
+                            Q::zero()
+                        }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn matrix_json(m: &[Vec<Q>]) -> String {
-    let rows: Vec<String> = m.iter().map(|r| format!("[{}]", r.iter().map(|x| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(x))).collect::<Vec<_>>().join(", "))).collect();
+    let rows: Vec<String> = m
+        .iter()
+        .map(|r| {
+            format!(
+                "[{}]",
+                r.iter()
+                    .map(|x| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(x)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
     format!("{{\"matrix\": [{}]}}", rows.join(", "))
 }
 
 fn instance_toml(x: &[Q], y: &Q) -> String {
-    let xs: Vec<String> = x.iter().map(|v| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(v))).collect();
-    format!("model = \"shared\"\nx = [{}]\ny = \"{}\"\n", xs.join(", "), dlncheck::numeric::rational::fmt_q(y))
+    let xs: Vec<String> = x
+        .iter()
+        .map(|v| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(v)))
+        .collect();
+    format!(
+        "model = \"shared\"\nx = [{}]\ny = \"{}\"\n",
+        xs.join(", "),
+        dlncheck::numeric::rational::fmt_q(y)
+    )
 }
 
 fn overlap(a: &(Q, Q), b: &(Q, Q)) -> bool {
@@ -110,14 +165,24 @@ fn the_secular_route_agrees_with_the_dense_route() {
     let inst = write(&dir, "i.toml", instance_toml(&x, &y).as_bytes());
     let h = shared_hessian(&x, &y, &w);
     let mat = write(&dir, "h.json", matrix_json(&h).as_bytes());
-    let secular = audit(&["--instance", inst.to_str().unwrap(), "--theta", "1,1/2,2,-1/3", "--estimate", "0"]);
+    let secular = audit(&[
+        "--instance",
+        inst.to_str().unwrap(),
+        "--theta",
+        "1,1/2,2,-1/3",
+        "--estimate",
+        "0",
+    ]);
     let dense = audit(&["--matrix", mat.to_str().unwrap(), "--estimate", "0"]);
     assert_eq!(secular["route"], "secular equation (diagonal + rank one)");
     assert_eq!(dense["route"], "dense");
     for end in ["lambda_max", "lambda_min"] {
         let (s, d) = (encl(&secular, end), encl(&dense, end));
         assert!(overlap(&s, &d), "{end}: secular {s:?} vs dense {d:?}");
-        assert!(secular[end]["relative_width"].as_f64().unwrap() <= 1e-20, "{secular}");
+        assert!(
+            secular[end]["relative_width"].as_f64().unwrap() <= 1e-20,
+            "{secular}"
+        );
     }
     let (min, max) = (encl(&secular, "lambda_min"), encl(&secular, "lambda_max"));
     assert!(min.1 < Q::zero() && max.0 > Q::zero());
@@ -125,7 +190,15 @@ fn the_secular_route_agrees_with_the_dense_route() {
     assert_eq!(secular["estimates"][0]["verdict"], "interior");
     assert_eq!(dense["estimates"][0]["verdict"], "interior");
     // --max-only: the same λ_max, and no λ_min at all (not a null).
-    let only = audit(&["--instance", inst.to_str().unwrap(), "--theta", "1,1/2,2,-1/3", "--max-only", "--estimate", "1"]);
+    let only = audit(&[
+        "--instance",
+        inst.to_str().unwrap(),
+        "--theta",
+        "1,1/2,2,-1/3",
+        "--max-only",
+        "--estimate",
+        "1",
+    ]);
     assert!(only.get("lambda_min").is_none(), "{only}");
     assert!(overlap(&encl(&only, "lambda_max"), &max));
 }
@@ -136,14 +209,36 @@ fn exact_ends_of_the_secular_route_are_recognised() {
     // λ_min = 0 exactly. x = (1, 2, 2), y = 9, w = (1, 1, 2)... ⟨x, w⊙w⟩ = 1 + 2 + 8 = 11 ≠ 9,
     // so take y = 11: a = (1, 2, 4), 4‖a‖² = 84.
     let dir = temp_dir("audit-exact");
-    let inst = write(&dir, "i.toml", b"model = \"shared\"\nx = [\"1\", \"2\", \"2\"]\ny = \"11\"\n");
-    let v = audit(&["--instance", inst.to_str().unwrap(), "--theta", "1,1,2", "--precision", "f64"]);
+    let inst = write(
+        &dir,
+        "i.toml",
+        b"model = \"shared\"\nx = [\"1\", \"2\", \"2\"]\ny = \"11\"\n",
+    );
+    let v = audit(&[
+        "--instance",
+        inst.to_str().unwrap(),
+        "--theta",
+        "1,1,2",
+        "--precision",
+        "f64",
+    ]);
     assert_eq!(encl(&v, "lambda_max"), (q("84"), q("84")));
     assert_eq!(encl(&v, "lambda_min"), (q("0"), q("0")));
     // d = 1: x = 3, y = 1, w = 1/3 gives r = −2/3, H = 2r·3 + 4·1² = 0 exactly, a root the
     // rounded secular sums show exactly (the term 1/4 is dyadic).
-    let one = write(&dir, "one.toml", b"model = \"shared\"\nx = [\"3\"]\ny = \"1\"\n");
-    let v = audit(&["--instance", one.to_str().unwrap(), "--theta", "1/3", "--estimate", "0"]);
+    let one = write(
+        &dir,
+        "one.toml",
+        b"model = \"shared\"\nx = [\"3\"]\ny = \"1\"\n",
+    );
+    let v = audit(&[
+        "--instance",
+        one.to_str().unwrap(),
+        "--theta",
+        "1/3",
+        "--estimate",
+        "0",
+    ]);
     assert_eq!(encl(&v, "lambda_max"), (q("0"), q("0")));
     assert_eq!(encl(&v, "lambda_min"), (q("0"), q("0")));
 }
@@ -184,39 +279,99 @@ fn one_enclosure_judges_many_estimates_with_honest_labels() {
     let dir = temp_dir("audit-many");
     let m = write(&dir, "m.json", br#"{"matrix": [["2", "1"], ["1", "2"]]}"#);
     let m = m.to_str().unwrap();
-    let v = audit(&["--matrix", m, "--estimate", "top=3", "--estimate", "bottom=1", "--estimate", "middle=2", "--estimate", "-7"]);
+    let v = audit(&[
+        "--matrix",
+        m,
+        "--estimate",
+        "top=3",
+        "--estimate",
+        "bottom=1",
+        "--estimate",
+        "middle=2",
+        "--estimate",
+        "-7",
+    ]);
     assert_eq!(v["estimates"].as_array().unwrap().len(), 4);
     let top = by_name(&v, "top");
-    assert_eq!((&top["verdict"], &top["end"], &top["inside"]), (&Value::from("lambda_max"), &Value::from("lambda_max"), &Value::from(true)));
+    assert_eq!(
+        (&top["verdict"], &top["end"], &top["inside"]),
+        (
+            &Value::from("lambda_max"),
+            &Value::from("lambda_max"),
+            &Value::from(true)
+        )
+    );
     let bottom = by_name(&v, "bottom");
-    assert_eq!((&bottom["verdict"], &bottom["end"], &bottom["inside"]), (&Value::from("lambda_min"), &Value::from("lambda_min"), &Value::from(true)));
+    assert_eq!(
+        (&bottom["verdict"], &bottom["end"], &bottom["inside"]),
+        (
+            &Value::from("lambda_min"),
+            &Value::from("lambda_min"),
+            &Value::from(true)
+        )
+    );
     let middle = by_name(&v, "middle");
     assert_eq!(middle["verdict"], "interior");
     assert_eq!(middle["inside"], false);
     // Unnamed: "estimate-<position>"; −7 is nearest λ_min = 1 (distance 8 < 10).
     let far = by_name(&v, "estimate-4");
-    assert_eq!((&far["verdict"], &far["end"]), (&Value::from("lambda_min"), &Value::from("lambda_min")));
+    assert_eq!(
+        (&far["verdict"], &far["end"]),
+        (&Value::from("lambda_min"), &Value::from("lambda_min"))
+    );
     assert!((far["abs_error"]["lo"].as_f64().unwrap() - 8.0).abs() < 1e-12);
 
     // The same estimates from a CSV file and from both JSON forms give the same rows.
     let csv = write(&dir, "e.csv", b"name,value\ntop,3\nbottom,1\nmiddle,2\n");
-    let obj = write(&dir, "e.json", br#"{"top": "3", "bottom": 1, "middle": 2.0}"#);
+    let obj = write(
+        &dir,
+        "e.json",
+        br#"{"top": "3", "bottom": 1, "middle": 2.0}"#,
+    );
     let list = write(&dir, "l.json", br#"[{"name": "top", "value": "3"}, {"name": "bottom", "value": "1", "precision": "f64"}, {"name": "middle", "value": 2}]"#);
     for f in [&csv, &obj, &list] {
         let w = audit(&["--matrix", m, "--estimates", f.to_str().unwrap()]);
         for name in ["top", "bottom", "middle"] {
             let (a, b) = (by_name(&v, name), by_name(&w, name));
-            assert_eq!((&a["verdict"], &a["estimate_exact"], &a["abs_error"]), (&b["verdict"], &b["estimate_exact"], &b["abs_error"]), "{f:?}");
+            assert_eq!(
+                (&a["verdict"], &a["estimate_exact"], &a["abs_error"]),
+                (&b["verdict"], &b["estimate_exact"], &b["abs_error"]),
+                "{f:?}"
+            );
         }
     }
     // A name given twice, an unknown column, a duplicate JSON key: one-line errors.
-    assert!(audit_error(&["--matrix", m, "--estimate", "a=1", "--estimates", csv.to_str().unwrap(), "--estimate", "top=2"]).contains("`top` is given twice"));
+    assert!(
+        audit_error(&[
+            "--matrix",
+            m,
+            "--estimate",
+            "a=1",
+            "--estimates",
+            csv.to_str().unwrap(),
+            "--estimate",
+            "top=2"
+        ])
+        .contains("`top` is given twice")
+    );
     let bad = write(&dir, "bad.csv", b"name,value,colour\na,1,red\n");
-    assert!(audit_error(&["--matrix", m, "--estimates", bad.to_str().unwrap()]).contains("unknown column `colour`"));
+    assert!(
+        audit_error(&["--matrix", m, "--estimates", bad.to_str().unwrap()])
+            .contains("unknown column `colour`")
+    );
     let dup = write(&dir, "dup.json", br#"{"a": 1, "a": 2}"#);
-    assert!(audit_error(&["--matrix", m, "--estimates", dup.to_str().unwrap()]).contains("duplicate key `a`"));
-    let extra = write(&dir, "extra.json", br#"[{"name": "a", "value": 1, "vaule": 2}]"#);
-    assert!(audit_error(&["--matrix", m, "--estimates", extra.to_str().unwrap()]).contains("vaule"));
+    assert!(
+        audit_error(&["--matrix", m, "--estimates", dup.to_str().unwrap()])
+            .contains("duplicate key `a`")
+    );
+    let extra = write(
+        &dir,
+        "extra.json",
+        br#"[{"name": "a", "value": 1, "vaule": 2}]"#,
+    );
+    assert!(
+        audit_error(&["--matrix", m, "--estimates", extra.to_str().unwrap()]).contains("vaule")
+    );
 }
 
 #[test]
@@ -224,17 +379,40 @@ fn interior_is_certified_by_more_than_an_ulp() {
     // diag(1, 2, 3). The f64 spacing at numbers in [2, 4) is 2^-51. 3 − 2^-51 is within one ulp
     // of λ_max = 3: nearest λ_max, not interior; 3 − 2·2^-51 is interior.
     let dir = temp_dir("audit-interior");
-    let m = write(&dir, "d.json", br#"{"matrix": [["1", "0", "0"], ["0", "2", "0"], ["0", "0", "3"]]}"#);
+    let m = write(
+        &dir,
+        "d.json",
+        br#"{"matrix": [["1", "0", "0"], ["0", "2", "0"], ["0", "0", "3"]]}"#,
+    );
     let m = m.to_str().unwrap();
     let one_below = dlncheck::numeric::rational::fmt_q(&(q("3") - pow2(-51)));
     let two_below = dlncheck::numeric::rational::fmt_q(&(q("3") - pow2(-50)));
-    let v = audit(&["--matrix", m, "--estimate", &format!("near={one_below}"), "--estimate", &format!("in={two_below}"), "--estimate", "mid=2"]);
+    let v = audit(&[
+        "--matrix",
+        m,
+        "--estimate",
+        &format!("near={one_below}"),
+        "--estimate",
+        &format!("in={two_below}"),
+        "--estimate",
+        "mid=2",
+    ]);
     assert_eq!(by_name(&v, "near")["verdict"], "lambda_max");
     assert_eq!(by_name(&v, "in")["verdict"], "interior");
     assert_eq!(by_name(&v, "mid")["verdict"], "interior");
     // --max-only: λ_min is not computed; min_i H_ii = 1 ≥ λ_min stands in for it, so 2 is still
     // certified interior, 1/2 cannot be classified, and 3 is λ_max.
-    let v = audit(&["--matrix", m, "--max-only", "--estimate", "mid=2", "--estimate", "low=1/2", "--estimate", "top=3"]);
+    let v = audit(&[
+        "--matrix",
+        m,
+        "--max-only",
+        "--estimate",
+        "mid=2",
+        "--estimate",
+        "low=1/2",
+        "--estimate",
+        "top=3",
+    ]);
     assert!(v.get("lambda_min").is_none());
     assert_eq!(by_name(&v, "mid")["verdict"], "interior");
     assert_eq!(by_name(&v, "low")["verdict"], "unclassified");
@@ -242,7 +420,13 @@ fn interior_is_certified_by_more_than_an_ulp() {
     assert_eq!(by_name(&v, "top")["inside"], true);
     // [[2, 1], [1, 2]] with --max-only: min H_ii = 2 is no help for 3/2 (truly interior).
     let m2 = write(&dir, "m.json", br#"{"matrix": [["2", "1"], ["1", "2"]]}"#);
-    let v = audit(&["--matrix", m2.to_str().unwrap(), "--max-only", "--estimate", "3/2"]);
+    let v = audit(&[
+        "--matrix",
+        m2.to_str().unwrap(),
+        "--max-only",
+        "--estimate",
+        "3/2",
+    ]);
     assert_eq!(v["estimates"][0]["verdict"], "unclassified");
 }
 
@@ -254,17 +438,29 @@ fn absurd_estimates_are_clear_errors() {
     assert!(audit_error(&["--matrix", m, "--estimate", "1e400"]).contains("beyond the f64 range"));
     assert!(audit_error(&["--matrix", m, "--estimate", "-1e400"]).contains("beyond the f64 range"));
     for word in ["inf", "-inf", "NaN", "Infinity"] {
-        assert!(audit_error(&["--matrix", m, "--estimate", word]).contains("not a finite number"), "{word}");
+        assert!(
+            audit_error(&["--matrix", m, "--estimate", word]).contains("not a finite number"),
+            "{word}"
+        );
     }
-    assert!(audit_error(&["--matrix", m, "--precision", "f32", "--estimate", "1e39"]).contains("beyond the f32 range"));
+    assert!(
+        audit_error(&["--matrix", m, "--precision", "f32", "--estimate", "1e39"])
+            .contains("beyond the f32 range")
+    );
     let big = write(&dir, "big.json", br#"{"ok": 3, "huge": 1e400}"#);
     let err = audit_error(&["--matrix", m, "--estimates", big.to_str().unwrap()]);
-    assert!(err.contains("big.json") && err.contains("huge") && err.contains("binary64 range"), "{err}");
+    assert!(
+        err.contains("big.json") && err.contains("huge") && err.contains("binary64 range"),
+        "{err}"
+    );
     let nan = write(&dir, "nan.json", br#"{"x": NaN}"#);
     assert!(audit_error(&["--matrix", m, "--estimates", nan.to_str().unwrap()]).contains("NaN"));
     let csv = write(&dir, "inf.csv", b"name,value\nx,inf\n");
     let err = audit_error(&["--matrix", m, "--estimates", csv.to_str().unwrap()]);
-    assert!(err.contains("line 2") && err.contains("not a finite number"), "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("not a finite number"),
+        "{err}"
+    );
     // A huge but finite estimate is audited, with finite numbers only; keys that do not apply
     // (iterations of an outside estimate, a relative error over λ = 0) are absent, not null.
     let v = audit(&["--matrix", m, "--estimate", "1e300"]);
@@ -290,10 +486,24 @@ fn symmetrize_an_exported_f32_hessian() {
     let p = write(&dir, "h32.npy", &npy(&[vec![2.0, b1], vec![b2, 2.0]], true));
     let p = p.to_str().unwrap();
     let err = audit_error(&["--matrix", p, "--estimate", "2.25"]);
-    assert!(err.contains("not symmetric") && err.contains("--symmetrize") && err.contains("[1][0]"), "{err}");
-    let v = audit(&["--matrix", p, "--symmetrize", "--estimate", "2.25", "--precision", "f32"]);
+    assert!(
+        err.contains("not symmetric") && err.contains("--symmetrize") && err.contains("[1][0]"),
+        "{err}"
+    );
+    let v = audit(&[
+        "--matrix",
+        p,
+        "--symmetrize",
+        "--estimate",
+        "2.25",
+        "--precision",
+        "f32",
+    ]);
     assert_eq!(v["symmetrized"]["max_asymmetry"], "1/33554432");
-    assert!((v["symmetrized"]["max_asymmetry_decimal"].as_f64().unwrap() - 2f64.powi(-25)).abs() < 1e-20);
+    assert!(
+        (v["symmetrized"]["max_asymmetry_decimal"].as_f64().unwrap() - 2f64.powi(-25)).abs()
+            < 1e-20
+    );
     assert_eq!(v["symmetrized"]["at"], serde_json::json!([1, 0]));
     let b = q("1/4") + pow2(-26);
     let (lo, hi) = encl(&v, "lambda_max");
@@ -304,8 +514,18 @@ fn symmetrize_an_exported_f32_hessian() {
     // 2.25 as f32 is 2^-26 below λ_max; the f32 ulp at 2.25 is 2^-22: nearest λ_max.
     assert_eq!(v["estimates"][0]["verdict"], "lambda_max");
     // A symmetric file with --symmetrize: zero removed.
-    let s = write(&dir, "s.npy", &npy(&[vec![2.0, 0.5], vec![0.5, 2.0]], false));
-    let v = audit(&["--matrix", s.to_str().unwrap(), "--symmetrize", "--estimate", "2.5"]);
+    let s = write(
+        &dir,
+        "s.npy",
+        &npy(&[vec![2.0, 0.5], vec![0.5, 2.0]], false),
+    );
+    let v = audit(&[
+        "--matrix",
+        s.to_str().unwrap(),
+        "--symmetrize",
+        "--estimate",
+        "2.5",
+    ]);
     assert_eq!(v["symmetrized"]["max_asymmetry"], "0");
 }
 
@@ -319,10 +539,23 @@ fn json_floats_are_their_exact_binary_values() {
     let two = q("3602879701896397") * pow2(-54);
     let (lo, hi) = encl(&v, "lambda_max");
     assert!(lo <= two && two <= hi, "{lo} {hi}");
-    assert!(!(lo <= q("1/5") && q("1/5") <= hi), "the decimal 1/5 must not be inside");
-    assert!(v["entries"].as_str().unwrap().contains("2 plain JSON floats"), "{v}");
+    assert!(
+        !(lo <= q("1/5") && q("1/5") <= hi),
+        "the decimal 1/5 must not be inside"
+    );
+    assert!(
+        v["entries"]
+            .as_str()
+            .unwrap()
+            .contains("2 plain JSON floats"),
+        "{v}"
+    );
     // Strings stay exact decimals: the same matrix as strings has λ_max = 1/5.
-    let s = write(&dir, "s.json", br#"{"matrix": [["0.1", "0"], ["0", "0.2"]]}"#);
+    let s = write(
+        &dir,
+        "s.json",
+        br#"{"matrix": [["0.1", "0"], ["0", "0.2"]]}"#,
+    );
     let v = audit(&["--matrix", s.to_str().unwrap(), "--estimate", "0.2"]);
     let (lo, hi) = encl(&v, "lambda_max");
     assert!(lo <= q("1/5") && q("1/5") <= hi);
@@ -340,25 +573,56 @@ fn ends_at_the_rounding_scale_are_flagged() {
     let dir = temp_dir("audit-scale");
     // [[1, 1], [1, 1]]: eigenvalues 2 and 0. Float entries (all float32 values: u = 2^-24):
     // τ = d·u·max|H_ij| = 2·2^-24, and λ_min = 0 lies within it.
-    let p = write(&dir, "r1.npy", &npy(&[vec![1.0, 1.0], vec![1.0, 1.0]], false));
+    let p = write(
+        &dir,
+        "r1.npy",
+        &npy(&[vec![1.0, 1.0], vec![1.0, 1.0]], false),
+    );
     let v = audit(&["--matrix", p.to_str().unwrap(), "--estimate", "2"]);
-    assert_eq!(v["rounding_scale"]["ends"], serde_json::json!(["lambda_min"]));
+    assert_eq!(
+        v["rounding_scale"]["ends"],
+        serde_json::json!(["lambda_min"])
+    );
     assert_eq!(v["rounding_scale"]["unit_roundoff"], "2^-24");
-    assert_eq!(q(v["rounding_scale"]["threshold_exact"].as_str().unwrap()), q("2") * pow2(-24));
+    assert_eq!(
+        q(v["rounding_scale"]["threshold_exact"].as_str().unwrap()),
+        q("2") * pow2(-24)
+    );
     let warnings = v["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].as_str().unwrap().starts_with("lambda_min"));
     // [[1, 0.1], [0.1, 0.01]] in float64 (0.1 is no float32: u = 2^-53): det = 0.01 − 0.1² in
     // binary is about 1e-18, so λ_min ≈ 1e-18 < τ = 2·2^-53.
-    let p = write(&dir, "near.npy", &npy(&[vec![1.0, 0.1], vec![0.1, 0.01]], false));
+    let p = write(
+        &dir,
+        "near.npy",
+        &npy(&[vec![1.0, 0.1], vec![0.1, 0.01]], false),
+    );
     let v = audit(&["--matrix", p.to_str().unwrap(), "--estimate", "1"]);
     assert_eq!(v["rounding_scale"]["unit_roundoff"], "2^-53");
-    assert_eq!(v["rounding_scale"]["ends"], serde_json::json!(["lambda_min"]));
+    assert_eq!(
+        v["rounding_scale"]["ends"],
+        serde_json::json!(["lambda_min"])
+    );
     // diag(1, 2): no end near 0, no warning; the same rank-one matrix as exact strings: none.
-    let p = write(&dir, "d.npy", &npy(&[vec![1.0, 0.0], vec![0.0, 2.0]], false));
-    assert!(audit(&["--matrix", p.to_str().unwrap(), "--estimate", "2"])["warnings"].as_array().unwrap().is_empty());
+    let p = write(
+        &dir,
+        "d.npy",
+        &npy(&[vec![1.0, 0.0], vec![0.0, 2.0]], false),
+    );
+    assert!(
+        audit(&["--matrix", p.to_str().unwrap(), "--estimate", "2"])["warnings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let p = write(&dir, "r1.json", br#"{"matrix": [["1", "1"], ["1", "1"]]}"#);
-    assert!(audit(&["--matrix", p.to_str().unwrap(), "--estimate", "2"])["warnings"].as_array().unwrap().is_empty());
+    assert!(
+        audit(&["--matrix", p.to_str().unwrap(), "--estimate", "2"])["warnings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -368,12 +632,35 @@ fn an_npz_batch_is_judged_per_checkpoint() {
     // the second.
     let dir = temp_dir("audit-npz");
     let asym = npy(&[vec![3.0, 0.5], vec![0.5 + 2f64.powi(-24), 1.0]], true);
-    let path = write(&dir, "run.npz", &zip(&[("step_0.npy", npy(&[vec![1.0, 0.0], vec![0.0, 2.0]], false)), ("step_1.npy", npy(&[vec![2.0, 1.0], vec![1.0, 2.0]], false)), ("step_2.npy", asym)]));
+    let path = write(
+        &dir,
+        "run.npz",
+        &zip(&[
+            ("step_0.npy", npy(&[vec![1.0, 0.0], vec![0.0, 2.0]], false)),
+            ("step_1.npy", npy(&[vec![2.0, 1.0], vec![1.0, 2.0]], false)),
+            ("step_2.npy", asym),
+        ]),
+    );
     let p = path.to_str().unwrap();
     let err = audit_error(&["--matrix", p, "--estimate", "2"]);
-    assert!(err.contains("[step_2]") && err.contains("--symmetrize"), "{err}");
-    let out = run(&["audit", "--matrix", p, "--symmetrize", "--csv", "--estimate", "gd=2"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        err.contains("[step_2]") && err.contains("--symmetrize"),
+        "{err}"
+    );
+    let out = run(&[
+        "audit",
+        "--matrix",
+        p,
+        "--symmetrize",
+        "--csv",
+        "--estimate",
+        "gd=2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
@@ -385,7 +672,10 @@ fn an_npz_batch_is_judged_per_checkpoint() {
     let v = audit(&["--matrix", p, "--symmetrize", "--estimate", "gd=2"]);
     let rows = v["checkpoints"].as_array().unwrap();
     assert_eq!(rows[0]["symmetrized"]["max_asymmetry"], "0");
-    assert_eq!(q(rows[2]["symmetrized"]["max_asymmetry"].as_str().unwrap()), pow2(-24));
+    assert_eq!(
+        q(rows[2]["symmetrized"]["max_asymmetry"].as_str().unwrap()),
+        pow2(-24)
+    );
 }
 
 #[test]
@@ -396,10 +686,22 @@ fn a_gd_run_audited_at_its_final_iterate() {
     let out = run(&["gd", eos, "--lr", "1/25", "--steps", "3000", "--json"]);
     assert!(out.status.success());
     let g: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let theta: Vec<&str> = g["final"]["theta"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let theta: Vec<&str> = g["final"]["theta"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
     let theta = theta.join(",");
     let s = g["final"]["sharpness"].as_str().unwrap();
-    let v = audit(&["--instance", eos, "--theta", &theta, "--estimate", &format!("gd={s}")]);
+    let v = audit(&[
+        "--instance",
+        eos,
+        "--theta",
+        &theta,
+        "--estimate",
+        &format!("gd={s}"),
+    ]);
     assert_eq!(v["route"], "secular equation (diagonal + rank one)");
     let e = by_name(&v, "gd");
     assert_eq!(e["verdict"], "lambda_max");
@@ -408,8 +710,17 @@ fn a_gd_run_audited_at_its_final_iterate() {
     let x = [q("3"), q("1/2"), q("2")];
     let w: Vec<Q> = theta.split(',').map(q).collect();
     let dir = temp_dir("audit-gd");
-    let m = write(&dir, "h.json", matrix_json(&shared_hessian(&x, &q("5"), &w)).as_bytes());
-    let dense = audit(&["--matrix", m.to_str().unwrap(), "--estimate", &format!("gd={s}")]);
+    let m = write(
+        &dir,
+        "h.json",
+        matrix_json(&shared_hessian(&x, &q("5"), &w)).as_bytes(),
+    );
+    let dense = audit(&[
+        "--matrix",
+        m.to_str().unwrap(),
+        "--estimate",
+        &format!("gd={s}"),
+    ]);
     for end in ["lambda_max", "lambda_min"] {
         assert!(overlap(&encl(&v, end), &encl(&dense, end)), "{end}");
     }

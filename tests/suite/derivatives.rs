@@ -2,7 +2,6 @@
 //! independent route: forward-mode dual numbers (and duals of duals for second derivatives),
 //! running the *value* code path `loss::loss` on a dual scalar type, exactly over Q.
 
-
 use crate::common::{nonzero_q, small_q};
 use dlncheck::io::instance::Model;
 use dlncheck::models::loss::{self, Data};
@@ -26,41 +25,62 @@ impl<S: Scalar> PartialOrd for Dual<S> {
 impl<S: Scalar> Add for Dual<S> {
     type Output = Self;
     fn add(self, o: Self) -> Self {
-        Dual { v: self.v + o.v, e: self.e + o.e }
+        Dual {
+            v: self.v + o.v,
+            e: self.e + o.e,
+        }
     }
 }
 impl<S: Scalar> Sub for Dual<S> {
     type Output = Self;
     fn sub(self, o: Self) -> Self {
-        Dual { v: self.v - o.v, e: self.e - o.e }
+        Dual {
+            v: self.v - o.v,
+            e: self.e - o.e,
+        }
     }
 }
 impl<S: Scalar> Mul for Dual<S> {
     type Output = Self;
     fn mul(self, o: Self) -> Self {
-        Dual { v: self.v.clone() * o.v.clone(), e: self.v * o.e + self.e * o.v }
+        Dual {
+            v: self.v.clone() * o.v.clone(),
+            e: self.v * o.e + self.e * o.v,
+        }
     }
 }
 impl<S: Scalar> Div for Dual<S> {
     type Output = Self;
     fn div(self, o: Self) -> Self {
         let v = self.v.clone() / o.v.clone();
-        Dual { e: (self.e - v.clone() * o.e) / o.v, v }
+        Dual {
+            e: (self.e - v.clone() * o.e) / o.v,
+            v,
+        }
     }
 }
 impl<S: Scalar> Neg for Dual<S> {
     type Output = Self;
     fn neg(self) -> Self {
-        Dual { v: -self.v, e: -self.e }
+        Dual {
+            v: -self.v,
+            e: -self.e,
+        }
     }
 }
 impl<S: Scalar> Scalar for Dual<S> {
     type Ctx = S::Ctx;
     fn from_q(q: &Q, ctx: &S::Ctx) -> Self {
-        Dual { v: S::from_q(q, ctx), e: S::from_int(0, ctx) }
+        Dual {
+            v: S::from_q(q, ctx),
+            e: S::from_int(0, ctx),
+        }
     }
     fn from_int(n: i64, ctx: &S::Ctx) -> Self {
-        Dual { v: S::from_int(n, ctx), e: S::from_int(0, ctx) }
+        Dual {
+            v: S::from_int(n, ctx),
+            e: S::from_int(0, ctx),
+        }
     }
     fn ctx(&self) -> S::Ctx {
         self.v.ctx()
@@ -94,7 +114,10 @@ fn ind(b: bool) -> Q {
 /// Data lifted to D2 (constants: zero derivative parts).
 fn lift(data: &Data<Q>) -> Data<D2> {
     let c = |q: &Q| D2::from_q(q, &());
-    Data { x: data.x.iter().map(|r| r.iter().map(c).collect()).collect(), y: data.y.iter().map(c).collect() }
+    Data {
+        x: data.x.iter().map(|r| r.iter().map(c).collect()).collect(),
+        y: data.y.iter().map(c).collect(),
+    }
 }
 
 /// θ seeded along direction a (outer ε) and b (inner ε).
@@ -102,12 +125,27 @@ fn seed(theta: &[Q], a: usize, b: usize) -> Vec<D2> {
     theta
         .iter()
         .enumerate()
-        .map(|(i, t)| Dual { v: Dual { v: t.clone(), e: ind(i == b) }, e: Dual { v: ind(i == a), e: q0() } })
+        .map(|(i, t)| Dual {
+            v: Dual {
+                v: t.clone(),
+                e: ind(i == b),
+            },
+            e: Dual {
+                v: ind(i == a),
+                e: q0(),
+            },
+        })
         .collect()
 }
 
 fn models() -> impl Strategy<Value = Model> {
-    prop_oneof![Just(Model::Shared), Just(Model::Uv), Just(Model::Pm), Just(Model::SharedDepth(3)), Just(Model::SharedDepth(4))]
+    prop_oneof![
+        Just(Model::Shared),
+        Just(Model::Uv),
+        Just(Model::Pm),
+        Just(Model::SharedDepth(3)),
+        Just(Model::SharedDepth(4))
+    ]
 }
 
 /// (model, data, θ) with n ≤ 3 points, d ≤ 3.
@@ -160,10 +198,16 @@ fn shared_one_point_hessian_is_the_spec_formula() {
     // SPEC §2: ∇²L = 4aaᵀ + 2r·diag(x), a = x⊙w, worked for x = (1, 2), w = (1, 1), y = 1:
     // β = (1, 1), r = 1 + 2 − 1 = 2, a = (1, 2); H = 4[[1,2],[2,4]] + 4·diag(1, 2) = [[8,8],[8,24]].
     let q = |n: i64| Q::from_integer(n.into());
-    let data = Data { x: vec![vec![q(1), q(2)]], y: vec![q(1)] };
+    let data = Data {
+        x: vec![vec![q(1), q(2)]],
+        y: vec![q(1)],
+    };
     let h = loss::hessian(Model::Shared, &data, &[q(1), q(1)]);
     assert_eq!(h, vec![vec![q(8), q(8)], vec![q(8), q(24)]]);
     // ∇L = 2r(x⊙w) = (4, 8); L = r²/2 = 2.
-    assert_eq!(loss::gradient(Model::Shared, &data, &[q(1), q(1)]), vec![q(4), q(8)]);
+    assert_eq!(
+        loss::gradient(Model::Shared, &data, &[q(1), q(1)]),
+        vec![q(4), q(8)]
+    );
     assert_eq!(loss::loss(Model::Shared, &data, &[q(1), q(1)]), q(2));
 }

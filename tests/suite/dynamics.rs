@@ -1,12 +1,12 @@
 //! Gradient descent, sharpness, gradient flow and the EoS checks (SPEC §4), tested against
 //! closed forms, exact arithmetic and the dense Hessian.
 
-use dlncheck::dynamics::gd::{self as dynamics, extreme_eigenvalues, Data, Precision, Problem};
-use dlncheck::theory::flow::Flow;
-use dlncheck::io::instance::{parse_instance, Init, Instance, JsonTree, Model};
-use dlncheck::numeric::interval::exp_bounds;
+use dlncheck::dynamics::gd::{self as dynamics, Data, Precision, Problem, extreme_eigenvalues};
+use dlncheck::io::instance::{Init, Instance, JsonTree, Model, parse_instance};
 use dlncheck::models::loss;
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::interval::exp_bounds;
+use dlncheck::numeric::rational::{Q, parse_q};
+use dlncheck::theory::flow::Flow;
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
@@ -16,7 +16,8 @@ fn q(n: i64, d: i64) -> Q {
 
 fn instance(model: &str, x: &[Q], y: &Q, theta: Option<&[Q]>) -> Instance {
     let s = |v: &Q| dlncheck::numeric::rational::fmt_q(v);
-    let mut tree = serde_json::json!({"model": model, "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(y)});
+    let mut tree =
+        serde_json::json!({"model": model, "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(y)});
     if let Some(t) = theta {
         tree["init"] = serde_json::json!({"theta": t.iter().map(s).collect::<Vec<_>>()});
     }
@@ -34,8 +35,17 @@ fn nonzero_q() -> impl Strategy<Value = Q> {
 fn problem_strategy(model: Model) -> impl Strategy<Value = Problem> {
     let block = model.block();
     (1usize..=4).prop_flat_map(move |d| {
-        (prop::collection::vec(small_q(), d), nonzero_q(), prop::collection::vec(nonzero_q(), d * block))
-            .prop_map(move |(x, y, theta0)| Problem { model, x, y, theta0 })
+        (
+            prop::collection::vec(small_q(), d),
+            nonzero_q(),
+            prop::collection::vec(nonzero_q(), d * block),
+        )
+            .prop_map(move |(x, y, theta0)| Problem {
+                model,
+                x,
+                y,
+                theta0,
+            })
     })
 }
 
@@ -48,7 +58,10 @@ fn pow2(k: usize) -> Q {
 }
 
 fn dense_hessian(p: &Problem, theta: &[Q]) -> Vec<Vec<Q>> {
-    let data = loss::Data::<Q> { x: vec![p.x.clone()], y: vec![p.y.clone()] };
+    let data = loss::Data::<Q> {
+        x: vec![p.x.clone()],
+        y: vec![p.y.clone()],
+    };
     loss::hessian(p.model, &data, theta)
 }
 
@@ -57,10 +70,15 @@ fn shifted(h: &[Vec<Q>], lambda: &Q, sign: i64) -> Vec<Vec<Q>> {
     let s = Q::from_integer(sign.into());
     h.iter()
         .enumerate()
-        .map(|(i, row)| row.iter().enumerate().map(|(j, v)| {
-            let diag = if i == j { lambda.clone() } else { Q::zero() };
-            &s * (diag - v)
-        }).collect())
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, v)| {
+                    let diag = if i == j { lambda.clone() } else { Q::zero() };
+                    &s * (diag - v)
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -157,7 +175,10 @@ fn e_is_enclosed() {
     assert!(lo <= e_hi && hi >= e_lo && lo <= hi, "enclosure of e");
     assert!(hi - lo < pow2(60));
     let (lo, hi) = exp_bounds(&Q::from_integer((-1).into()), 128);
-    assert!(&lo * &e_lo <= Q::one() + pow2(50) && &hi * &e_hi >= Q::one() - pow2(50), "enclosure of 1/e");
+    assert!(
+        &lo * &e_lo <= Q::one() + pow2(50) && &hi * &e_hi >= Q::one() - pow2(50),
+        "enclosure of 1/e"
+    );
 }
 
 /// d = 1: the GF limit is β* = y/x, N = y/x, S_GF = 4xy; along the flow S = |6x²β − 2xy|, which
@@ -165,7 +186,12 @@ fn e_is_enclosed() {
 #[test]
 fn gradient_flow_one_coordinate_closed_form() {
     let (x, y) = (q(3, 1), q(5, 1));
-    let p = Problem { model: Model::Shared, x: vec![x.clone()], y: y.clone(), theta0: vec![q(1, 10)] };
+    let p = Problem {
+        model: Model::Shared,
+        x: vec![x.clone()],
+        y: y.clone(),
+        theta0: vec![q(1, 10)],
+    };
     let flow = Flow::new(&p, 96).expect("shared");
     let lim = flow.limit().expect("root");
     let target = &y / &x;
@@ -174,8 +200,14 @@ fn gradient_flow_one_coordinate_closed_form() {
     let s = Q::from_integer(4.into()) * &x * &y;
     assert!(lim.sharpness.lo() <= &s && &s <= lim.sharpness.hi());
     let m = flow.max_sharpness(&lim, 16, 12);
-    assert!(m.value.lo() <= &s && &s <= m.value.hi(), "max S encloses 4xy");
-    assert!(m.value.width() <= &s * q(1, 1000), "max S enclosure within 0.1%");
+    assert!(
+        m.value.lo() <= &s && &s <= m.value.hi(),
+        "max S encloses 4xy"
+    );
+    assert!(
+        m.value.width() <= &s * q(1, 1000),
+        "max S enclosure within 0.1%"
+    );
     // ρ* = ln(xβ0/y)/(4x) < 0 for a small start.
     assert!(lim.rho.hi().is_negative());
 }
@@ -183,14 +215,22 @@ fn gradient_flow_one_coordinate_closed_form() {
 /// Equal x: β_i(ρ) = β0_i e^{−4xρ} keeps the ratios, so β* = y·β0/⟨x, β0⟩ (by hand).
 #[test]
 fn gradient_flow_equal_inputs_keep_ratios() {
-    let p = Problem { model: Model::Shared, x: vec![q(2, 1), q(2, 1)], y: q(3, 1), theta0: vec![q(1, 10), q(1, 5)] };
+    let p = Problem {
+        model: Model::Shared,
+        x: vec![q(2, 1), q(2, 1)],
+        y: q(3, 1),
+        theta0: vec![q(1, 10), q(1, 5)],
+    };
     let flow = Flow::new(&p, 96).expect("shared");
     let lim = flow.limit().expect("root");
     let b0 = p.beta0();
     let s: Q = b0.iter().map(|b| b * q(2, 1)).sum();
     for (i, b) in b0.iter().enumerate() {
         let t = b * q(3, 1) / &s;
-        assert!(lim.beta[i].lo() <= &t && &t <= lim.beta[i].hi(), "coordinate {i}");
+        assert!(
+            lim.beta[i].lo() <= &t && &t <= lim.beta[i].hi(),
+            "coordinate {i}"
+        );
     }
 }
 
@@ -199,10 +239,15 @@ fn gradient_flow_equal_inputs_keep_ratios() {
 fn float_runs_track_the_exact_run() {
     let inst = instance("shared", &[q(3, 1), q(1, 2), q(2, 1)], &q(5, 1), None);
     let p = Problem::of(&inst).expect("problem");
-    let opts = dlncheck::cli::gd::options(q(1, 100), 6, Precision::Exact, None, false).expect("options");
+    let opts =
+        dlncheck::cli::gd::options(q(1, 100), 6, Precision::Exact, None, false).expect("options");
     let exact = dynamics::run_summary(&p, Precision::Exact, &opts, &|_| {});
     assert_eq!(exact.steps, 6);
-    for (prec, rel) in [(Precision::F64, pow2(40)), (Precision::Bits(256), pow2(200)), (Precision::F32, pow2(16))] {
+    for (prec, rel) in [
+        (Precision::F64, pow2(40)),
+        (Precision::Bits(256), pow2(200)),
+        (Precision::F32, pow2(16)),
+    ] {
         let run = dynamics::run_summary(&p, prec, &opts, &|_| {});
         for (a, b) in run.theta.iter().zip(&exact.theta) {
             assert!((a - b).abs() <= b.abs() * &rel, "{prec:?}: {a} vs {b}");
@@ -214,13 +259,18 @@ fn float_runs_track_the_exact_run() {
 /// between η_c and η_max the endpoint sits near 2/η (C3), on the example instance.
 #[test]
 fn linear_stability_and_edge_of_stability() {
-    let inst = dlncheck::io::instance::read_instance(std::path::Path::new("examples/eos.toml")).expect("example");
+    let inst = dlncheck::io::instance::read_instance(std::path::Path::new("examples/eos.toml"))
+        .expect("example");
     let p = Problem::of(&inst).expect("problem");
     let f = dlncheck::dynamics::eos::flow_report(&p).expect("flow");
     let t = dynamics::thresholds(&inst).expect("thresholds");
-    assert!(f.eta_c.hi() < &t.eta_max && f.eta_c.lo() >= &t.eta_norm, "η_norm ≤ η_c < η_max here");
+    assert!(
+        f.eta_c.hi() < &t.eta_max && f.eta_c.lo() >= &t.eta_norm,
+        "η_norm ≤ η_c < η_max here"
+    );
     for eta in [q(1, 100), q(3, 100), q(6, 100)] {
-        let opts = dlncheck::cli::gd::options(eta.clone(), 20_000, Precision::F64, None, false).expect("options");
+        let opts = dlncheck::cli::gd::options(eta.clone(), 20_000, Precision::F64, None, false)
+            .expect("options");
         let s = dynamics::run_summary(&p, Precision::F64, &opts, &|_| {});
         assert_eq!(s.stop, dynamics::Stop::Converged, "η = {eta}");
         let c1 = dlncheck::dynamics::eos::c1(&p, &eta, &s);
@@ -235,7 +285,8 @@ fn linear_stability_and_edge_of_stability() {
 #[test]
 fn init_with_zero_entry_is_rejected_by_the_parser() {
     let tree = serde_json::json!({"model": "shared", "x": ["1", "2"], "y": "1", "init": {"theta": ["1", "0"]}});
-    let e = parse_instance("f.toml", &dlncheck::io::instance::Tree::from_json(&tree)).expect_err("zero entry");
+    let e = parse_instance("f.toml", &dlncheck::io::instance::Tree::from_json(&tree))
+        .expect_err("zero entry");
     assert!(e.to_string().contains("init.theta[1]"), "{e}");
     let inst = instance("shared", &[q(1, 1)], &q(1, 1), Some(&[q(1, 3)]));
     assert_eq!(inst.init, Some(Init::Theta(vec![q(1, 3)])));

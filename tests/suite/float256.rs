@@ -1,11 +1,10 @@
 //! `F256` (src/numeric/float256.rs) against two independent routes: `BigFloat` at 256 bits (dashu-float,
 //! compared bit for bit through `to_q`) and a rounding function written here on exact rationals.
 
-
 use crate::common::small_q;
 use dlncheck::dynamics::gd::{self as dynamics, Data, Problem};
-use dlncheck::numeric::float256::F256;
 use dlncheck::io::instance::Model;
+use dlncheck::numeric::float256::F256;
 use dlncheck::numeric::rational::Q;
 use dlncheck::numeric::scalar::{BigFloat, Scalar};
 use num_bigint::{BigInt, BigUint};
@@ -17,7 +16,11 @@ use proptest::prelude::*;
 fn dyadic(neg: bool, m: BigUint, e: i64) -> Q {
     let m = BigInt::from(m);
     let m = if neg { -m } else { m };
-    if e >= 0 { Q::from_integer(m << e as u64) } else { Q::new(m, BigInt::one() << (-e) as u64) }
+    if e >= 0 {
+        Q::from_integer(m << e as u64)
+    } else {
+        Q::new(m, BigInt::one() << (-e) as u64)
+    }
 }
 
 fn pow2(e: i64) -> Q {
@@ -29,7 +32,11 @@ fn floor_log2(q: &Q) -> i64 {
     let (n, d) = (q.numer().magnitude(), q.denom().magnitude());
     let mut e = n.bits() as i64 - d.bits() as i64;
     // 2^(e−1) < |q| < 2^(e+1): one comparison decides.
-    let below = if e >= 0 { n < &(d << e as u64) } else { &(n << (-e) as u64) < d };
+    let below = if e >= 0 {
+        n < &(d << e as u64)
+    } else {
+        &(n << (-e) as u64) < d
+    };
     if below {
         e -= 1;
     }
@@ -79,7 +86,11 @@ fn q_of<S: Scalar>(v: &S) -> Q {
 /// cancellations are then common).
 fn significand() -> impl Strategy<Value = BigUint> {
     prop_oneof![
-        prop::array::uniform4(any::<u64>()).prop_map(|l| BigUint::from_slice(&l.iter().flat_map(|&x| [x as u32, (x >> 32) as u32]).collect::<Vec<_>>()) | (BigUint::one() << 255u32)),
+        prop::array::uniform4(any::<u64>()).prop_map(|l| BigUint::from_slice(
+            &l.iter()
+                .flat_map(|&x| [x as u32, (x >> 32) as u32])
+                .collect::<Vec<_>>()
+        ) | (BigUint::one() << 255u32)),
         (1u64..=u64::MAX, 0u32..=192).prop_map(|(m, s)| BigUint::from(m) << s),
         (0u32..=255, 0u32..=255).prop_map(|(a, b)| (BigUint::one() << a) | (BigUint::one() << b)),
     ]
@@ -87,7 +98,8 @@ fn significand() -> impl Strategy<Value = BigUint> {
 
 /// A value exactly representable in 256 bits, with integer exponent around `base`.
 fn value_near(base: i64) -> impl Strategy<Value = Q> {
-    (any::<bool>(), significand(), -3i64..=3).prop_map(move |(neg, m, de)| dyadic(neg, m, base + de))
+    (any::<bool>(), significand(), -3i64..=3)
+        .prop_map(move |(neg, m, de)| dyadic(neg, m, base + de))
 }
 
 /// Pairs of representable values whose exponents differ by a little (cancellation), by up to
@@ -233,7 +245,9 @@ proptest! {
 
 /// Significands from limbs (little-endian).
 fn limbs(l: [u64; 4]) -> BigUint {
-    l.iter().rev().fold(BigUint::zero(), |acc, &x| (acc << 64u32) + x)
+    l.iter()
+        .rev()
+        .fold(BigUint::zero(), |acc, &x| (acc << 64u32) + x)
 }
 
 /// Hand-built cases where a single low bit decides between a midpoint and just above it:
@@ -245,7 +259,12 @@ fn limbs(l: [u64; 4]) -> BigUint {
 #[test]
 fn single_low_bits_decide_near_midpoints() {
     let one = BigUint::one();
-    for (na, nb, e) in [(false, false, 0), (true, true, 40), (false, true, -77), (true, false, 1000)] {
+    for (na, nb, e) in [
+        (false, false, 0),
+        (true, true, 40),
+        (false, true, -77),
+        (true, false, 1000),
+    ] {
         let x = dyadic(na, limbs([1, u64::MAX, u64::MAX, u64::MAX]), e);
         let y = dyadic(na, limbs([1, 0, 0, 1 << 63]), e - 64);
         check(f(&x) + f(&y), bf(&x) + bf(&y), &(&x + &y)).unwrap();
@@ -261,12 +280,23 @@ fn to_f64_edges() {
     assert_eq!(x(pow2(-1074)), f64::from_bits(1));
     assert_eq!(x(pow2(-1075)), 0.0, "midpoint 2^-1075 ties to even (zero)");
     assert_eq!(x(pow2(-1075) + pow2(-1200)), f64::from_bits(1));
-    assert_eq!(x(Q::from_integer(3.into()) * pow2(-1076)), f64::from_bits(1));
-    assert_eq!(x(Q::from_integer(3.into()) * pow2(-1075)), f64::from_bits(2), "1.5 ulp ties to even (2)");
+    assert_eq!(
+        x(Q::from_integer(3.into()) * pow2(-1076)),
+        f64::from_bits(1)
+    );
+    assert_eq!(
+        x(Q::from_integer(3.into()) * pow2(-1075)),
+        f64::from_bits(2),
+        "1.5 ulp ties to even (2)"
+    );
     assert_eq!(x(pow2(-2000)), 0.0);
     assert_eq!(x(-pow2(-1022)), -f64::MIN_POSITIVE);
     assert_eq!(x(pow2(1024) - pow2(971)), f64::MAX);
-    assert_eq!(x(pow2(1024) - pow2(970)), f64::INFINITY, "midpoint above MAX ties to even (overflow)");
+    assert_eq!(
+        x(pow2(1024) - pow2(970)),
+        f64::INFINITY,
+        "midpoint above MAX ties to even (overflow)"
+    );
     assert_eq!(x(pow2(1024) - pow2(970) - pow2(800)), f64::MAX);
     assert_eq!(x(-pow2(5000)), f64::NEG_INFINITY);
     assert_eq!(x(Q::new(1.into(), 3.into())), 1.0 / 3.0);
@@ -274,7 +304,11 @@ fn to_f64_edges() {
 
 #[test]
 fn zero_infinity_and_nan() {
-    let (zero, one, two) = (F256::from_int(0, &()), F256::from_int(1, &()), F256::from_int(2, &()));
+    let (zero, one, two) = (
+        F256::from_int(0, &()),
+        F256::from_int(1, &()),
+        F256::from_int(2, &()),
+    );
     assert_eq!(q_of(&zero), Q::zero());
     assert_eq!(q_of(&(one - one)), Q::zero());
     assert_eq!(q_of(&(zero * -two)), Q::zero());
@@ -284,14 +318,21 @@ fn zero_infinity_and_nan() {
     assert!(inf > two && -inf < -two);
     assert_eq!(inf.to_f64(), f64::INFINITY);
     assert_eq!((-one / zero).to_f64(), f64::NEG_INFINITY);
-    assert_eq!((-one / zero).to_f64(), (bf(&-Q::one()) / bf(&Q::zero())).to_f64(), "x/0 = ±inf as in BigFloat");
+    assert_eq!(
+        (-one / zero).to_f64(),
+        (bf(&-Q::one()) / bf(&Q::zero())).to_f64(),
+        "x/0 = ±inf as in BigFloat"
+    );
     let nan = zero / zero;
     assert!(!nan.is_finite() && nan.to_q().is_none() && nan.partial_cmp(&nan).is_none());
     assert!(!(inf - inf).is_finite() && !(inf * zero).is_finite());
     assert_eq!((inf + two).to_f64(), f64::INFINITY);
     assert_eq!(q_of(&(two / inf)), Q::zero());
     assert_eq!(F256::type_name(&()), BigFloat::type_name(&256));
-    assert_eq!(format!("{:?}", -one), format!("F256(-0x8{}p-255)", "0".repeat(63)));
+    assert_eq!(
+        format!("{:?}", -one),
+        format!("F256(-0x8{}p-255)", "0".repeat(63))
+    );
 }
 
 /// Exact rationals rounded to 256 bits after every operation: a slow, obviously correct model of
@@ -349,10 +390,23 @@ impl Scalar for R256 {
 fn problem(model: Model) -> Problem {
     let d = 20;
     let x: Vec<Q> = (0..d as i64)
-        .map(|i| if model == Model::Uv { Q::new((i % 7 - 3).into(), 2.into()) } else { Q::new((i % 7 - 2).into(), 7.into()) + Q::one() })
+        .map(|i| {
+            if model == Model::Uv {
+                Q::new((i % 7 - 3).into(), 2.into())
+            } else {
+                Q::new((i % 7 - 2).into(), 7.into()) + Q::one()
+            }
+        })
         .collect();
-    let theta0 = (0..d * model.block()).map(|i| Q::new((1 + i as i64 % 3).into(), 10.into())).collect();
-    Problem { model, x, y: Q::new(3.into(), 2.into()), theta0 }
+    let theta0 = (0..d * model.block())
+        .map(|i| Q::new((1 + i as i64 % 3).into(), 10.into()))
+        .collect();
+    Problem {
+        model,
+        x,
+        y: Q::new(3.into(), 2.into()),
+        theta0,
+    }
 }
 
 /// Whole trajectories: θ and r after every one of 300 steps are the same dyadic numbers as with
@@ -363,7 +417,11 @@ fn problem(model: Model) -> Problem {
 fn gradient_descent_matches_exact_rounding() {
     for model in [Model::Shared, Model::Uv] {
         let p = problem(model);
-        let (df, dr, db) = (Data::<F256>::new(&p, &()), Data::<R256>::new(&p, &()), Data::<BigFloat>::new(&p, &256));
+        let (df, dr, db) = (
+            Data::<F256>::new(&p, &()),
+            Data::<R256>::new(&p, &()),
+            Data::<BigFloat>::new(&p, &256),
+        );
         let eta_q = Q::new(1.into(), 20.into());
         let (ef, er, eb) = (f(&eta_q), R256::from_q(&eta_q, &()), bf(&eta_q));
         let mut sf = df.state(p.theta0.iter().map(f).collect());
@@ -373,7 +431,11 @@ fn gradient_descent_matches_exact_rounding() {
             df.step(&ef, &mut sf);
             dr.step(&er, &mut sr);
             db.step(&eb, &mut sb);
-            assert_eq!(q_of(&sf.r), sr.r.0, "{model:?}: residual differs at step {k}");
+            assert_eq!(
+                q_of(&sf.r),
+                sr.r.0,
+                "{model:?}: residual differs at step {k}"
+            );
             for (a, b) in sf.theta.iter().zip(&sr.theta) {
                 assert_eq!(q_of(a), b.0, "{model:?}: θ differs at step {k}");
             }
@@ -387,10 +449,31 @@ fn gradient_descent_matches_exact_rounding() {
         assert_eq!(q_of(&mf.norm), mr.norm.0);
         let ((fl, fh), (rl, rh)) = (mf.spectrum.sharpness(), mr.spectrum.sharpness());
         assert_eq!((q_of(&fl), q_of(&fh)), (rl.0, rh.0));
-        let opts = dlncheck::cli::gd::options(eta_q.clone(), 200, dynamics::Precision::Bits(256), None, false).expect("options");
-        let (rf, rr) = (dynamics::run::<F256>(&p, &(), &opts, &|_| {}), dynamics::run::<R256>(&p, &(), &opts, &|_| {}));
+        let opts = dlncheck::cli::gd::options(
+            eta_q.clone(),
+            200,
+            dynamics::Precision::Bits(256),
+            None,
+            false,
+        )
+        .expect("options");
+        let (rf, rr) = (
+            dynamics::run::<F256>(&p, &(), &opts, &|_| {}),
+            dynamics::run::<R256>(&p, &(), &opts, &|_| {}),
+        );
         assert_eq!((rf.stop, rf.steps), (rr.stop, rr.steps));
-        assert_ne!(rf.stop, dynamics::Stop::Diverged, "{model:?}: the comparison should cover a stable run");
-        assert_eq!(rf.state.theta.iter().map(q_of).collect::<Vec<_>>(), rr.state.theta.iter().map(|v| v.0.clone()).collect::<Vec<_>>());
+        assert_ne!(
+            rf.stop,
+            dynamics::Stop::Diverged,
+            "{model:?}: the comparison should cover a stable run"
+        );
+        assert_eq!(
+            rf.state.theta.iter().map(q_of).collect::<Vec<_>>(),
+            rr.state
+                .theta
+                .iter()
+                .map(|v| v.0.clone())
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -20,24 +20,53 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 #[test]
 fn gd_json_has_the_spec_fields_and_closed_form_sharpness() {
-    let v = json(&run(&["gd", "examples/eos.toml", "--lr", "1/100", "--steps", "5000", "--json"]));
+    let v = json(&run(&[
+        "gd",
+        "examples/eos.toml",
+        "--lr",
+        "1/100",
+        "--steps",
+        "5000",
+        "--json",
+    ]));
     assert_eq!(v["converged"], true);
     assert_eq!(v["diverged"], false);
     assert!(v["steps"].as_u64().expect("steps") > 0);
     let f = &v["final"];
-    let parse = |k: &str| dlncheck::numeric::rational::parse_q(f[k].as_str().expect("string")).expect("decimal");
-    let beta: Vec<dlncheck::numeric::rational::Q> = f["beta"].as_array().expect("beta").iter().map(|b| dlncheck::numeric::rational::parse_q(b.as_str().expect("s")).expect("q")).collect();
+    let parse = |k: &str| {
+        dlncheck::numeric::rational::parse_q(f[k].as_str().expect("string")).expect("decimal")
+    };
+    let beta: Vec<dlncheck::numeric::rational::Q> = f["beta"]
+        .as_array()
+        .expect("beta")
+        .iter()
+        .map(|b| dlncheck::numeric::rational::parse_q(b.as_str().expect("s")).expect("q"))
+        .collect();
     // At (numerically) zero loss, S = 4Σx_i²β_i and N = Σβ_i (SPEC §2), x = (3, 1/2, 2).
-    let x = [dlncheck::numeric::scalar::qi(3), dlncheck::numeric::scalar::qf(1, 2), dlncheck::numeric::scalar::qi(2)];
-    let s_closed: dlncheck::numeric::rational::Q = x.iter().zip(&beta).map(|(x, b)| dlncheck::numeric::scalar::qi(4) * x * x * b).sum();
+    let x = [
+        dlncheck::numeric::scalar::qi(3),
+        dlncheck::numeric::scalar::qf(1, 2),
+        dlncheck::numeric::scalar::qi(2),
+    ];
+    let s_closed: dlncheck::numeric::rational::Q = x
+        .iter()
+        .zip(&beta)
+        .map(|(x, b)| dlncheck::numeric::scalar::qi(4) * x * x * b)
+        .sum();
     let n_closed: dlncheck::numeric::rational::Q = beta.iter().sum();
-    let rel = |a: &dlncheck::numeric::rational::Q, b: &dlncheck::numeric::rational::Q| dlncheck::numeric::scalar::q_to_f64(&((a - b) / b)).abs();
+    let rel = |a: &dlncheck::numeric::rational::Q, b: &dlncheck::numeric::rational::Q| {
+        dlncheck::numeric::scalar::q_to_f64(&((a - b) / b)).abs()
+    };
     assert!(rel(&parse("sharpness"), &s_closed) < 1e-9);
     assert!(rel(&parse("norm"), &n_closed) < 1e-12);
     assert!(dlncheck::numeric::scalar::q_to_f64(&parse("loss")) < 1e-20);
@@ -45,24 +74,62 @@ fn gd_json_has_the_spec_fields_and_closed_form_sharpness() {
 
 #[test]
 fn gd_reports_divergence_without_nan() {
-    let out = run(&["gd", "examples/eos.toml", "--lr", "1", "--steps", "1000", "--precision", "f32", "--json"]);
+    let out = run(&[
+        "gd",
+        "examples/eos.toml",
+        "--lr",
+        "1",
+        "--steps",
+        "1000",
+        "--precision",
+        "f32",
+        "--json",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let v = json(&out);
     assert_eq!(v["diverged"], true);
     assert_eq!(v["converged"], false);
-    assert!(!text.to_lowercase().contains("nan") && !text.contains("inf"), "{text}");
+    assert!(
+        !text.to_lowercase().contains("nan") && !text.contains("inf"),
+        "{text}"
+    );
 }
 
 #[test]
 fn gd_exact_and_bigfloat_runs_and_trace() {
     let dir = tmp("trace");
     let trace = dir.join("t.csv");
-    let v = json(&run(&["gd", "examples/eos.toml", "--lr", "1/50", "--steps", "4", "--precision", "exact", "--json", "--trace", trace.to_str().expect("utf8")]));
+    let v = json(&run(&[
+        "gd",
+        "examples/eos.toml",
+        "--lr",
+        "1/50",
+        "--steps",
+        "4",
+        "--precision",
+        "exact",
+        "--json",
+        "--trace",
+        trace.to_str().expect("utf8"),
+    ]));
     assert_eq!(v["steps"], 4);
     let csv = std::fs::read_to_string(&trace).expect("trace");
-    assert!(csv.starts_with("step,loss,sharpness,norm,beta_0,beta_1,beta_2,sharpness_end\n"), "{csv}");
+    assert!(
+        csv.starts_with("step,loss,sharpness,norm,beta_0,beta_1,beta_2,sharpness_end\n"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 6, "header + steps 0..=4");
-    let v = json(&run(&["gd", "examples/eos.toml", "--lr", "1/50", "--steps", "3000", "--precision", "256", "--json"]));
+    let v = json(&run(&[
+        "gd",
+        "examples/eos.toml",
+        "--lr",
+        "1/50",
+        "--steps",
+        "3000",
+        "--precision",
+        "256",
+        "--json",
+    ]));
     assert_eq!(v["converged"], true);
 }
 
@@ -78,21 +145,99 @@ fn bad(args: &[&str], needle: &str) {
 #[test]
 fn bad_input_gets_one_line_and_exit_2() {
     let f = "examples/eos.toml";
-    bad(&["gd", f, "--lr", "0", "--steps", "10"], "--lr: learning rate must be > 0");
-    bad(&["gd", f, "--lr", "-1/10", "--steps", "10"], "--lr: learning rate must be > 0");
+    bad(
+        &["gd", f, "--lr", "0", "--steps", "10"],
+        "--lr: learning rate must be > 0",
+    );
+    bad(
+        &["gd", f, "--lr", "-1/10", "--steps", "10"],
+        "--lr: learning rate must be > 0",
+    );
     bad(&["gd", f, "--lr", "nan", "--steps", "10"], "--lr:");
     bad(&["gd", f, "--lr", "inf", "--steps", "10"], "--lr:");
-    bad(&["gd", f, "--lr", "0.1", "--steps", "0"], "--steps must be at least 1");
-    bad(&["gd", f, "--lr", "0.1", "--steps", "10", "--precision", "3"], "--precision: 3 bits is out of range");
-    bad(&["gd", f, "--lr", "0.1", "--steps", "10", "--precision", "f16"], "--precision:");
-    bad(&["gd", f, "--lr", "0.1", "--steps", "50", "--precision", "exact"], "at most 6 exact steps");
+    bad(
+        &["gd", f, "--lr", "0.1", "--steps", "0"],
+        "--steps must be at least 1",
+    );
+    bad(
+        &["gd", f, "--lr", "0.1", "--steps", "10", "--precision", "3"],
+        "--precision: 3 bits is out of range",
+    );
+    bad(
+        &[
+            "gd",
+            f,
+            "--lr",
+            "0.1",
+            "--steps",
+            "10",
+            "--precision",
+            "f16",
+        ],
+        "--precision:",
+    );
+    bad(
+        &[
+            "gd",
+            f,
+            "--lr",
+            "0.1",
+            "--steps",
+            "50",
+            "--precision",
+            "exact",
+        ],
+        "at most 6 exact steps",
+    );
     let dir = tmp("bad");
     let zero = dir.join("zero.toml");
-    std::fs::write(&zero, "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\", \"0\"]\n").expect("write");
-    bad(&["gd", zero.to_str().expect("utf8"), "--lr", "0.1", "--steps", "10"], "field `init.theta[1]`: zero entry");
+    std::fs::write(
+        &zero,
+        "model = \"shared\"\nx = [\"1\", \"2\"]\ny = \"1\"\n[init]\ntheta = [\"1\", \"0\"]\n",
+    )
+    .expect("write");
+    bad(
+        &[
+            "gd",
+            zero.to_str().expect("utf8"),
+            "--lr",
+            "0.1",
+            "--steps",
+            "10",
+        ],
+        "field `init.theta[1]`: zero entry",
+    );
     let out = dir.join("out");
-    bad(&["sweep", f, "--lr-from", "0.2", "--lr-to", "0.1", "--points", "3", "--out", out.to_str().expect("utf8")], "--lr-to must be ≥ --lr-from");
-    bad(&["sweep", f, "--lr-from", "0.1", "--lr-to", "0.2", "--points", "0", "--out", out.to_str().expect("utf8")], "--points");
+    bad(
+        &[
+            "sweep",
+            f,
+            "--lr-from",
+            "0.2",
+            "--lr-to",
+            "0.1",
+            "--points",
+            "3",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        "--lr-to must be ≥ --lr-from",
+    );
+    bad(
+        &[
+            "sweep",
+            f,
+            "--lr-from",
+            "0.1",
+            "--lr-to",
+            "0.2",
+            "--points",
+            "0",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        "--points",
+    );
     assert!(!out.join("sweep.csv").exists(), "no output on bad input");
 }
 
@@ -107,25 +252,56 @@ fn no_temp_files(dir: &Path) {
 fn sweep_writes_csv_json_plots_and_labels_c5_as_float_evidence() {
     let dir = tmp("sweep");
     let out = dir.join("out");
-    let o = run(&["sweep", "examples/eos.toml", "--lr-from", "0.005", "--lr-to", "0.06", "--points", "12", "--log", "--steps", "20000", "--out", out.to_str().expect("utf8"), "--json"]);
+    let o = run(&[
+        "sweep",
+        "examples/eos.toml",
+        "--lr-from",
+        "0.005",
+        "--lr-to",
+        "0.06",
+        "--points",
+        "12",
+        "--log",
+        "--steps",
+        "20000",
+        "--out",
+        out.to_str().expect("utf8"),
+        "--json",
+    ]);
     let v = json(&o);
     let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
     let header = csv.lines().next().expect("header");
-    assert!(header.starts_with("lr,converged,diverged,steps,norm,sharpness,loss,gen_error"), "{header}");
+    assert!(
+        header.starts_with("lr,converged,diverged,steps,norm,sharpness,loss,gen_error"),
+        "{header}"
+    );
     assert_eq!(csv.lines().count(), 13);
     for stem in ["sharpness", "norm", "gen_error"] {
         for ext in ["svg", "png"] {
             let p = out.join(format!("{stem}.{ext}"));
-            assert!(std::fs::metadata(&p).expect("plot").len() > 1000, "{}", p.display());
+            assert!(
+                std::fs::metadata(&p).expect("plot").len() > 1000,
+                "{}",
+                p.display()
+            );
         }
     }
     let svg = std::fs::read_to_string(out.join("sharpness.svg")).expect("svg");
-    assert!(svg.contains("learning rate") && svg.contains("2/eta"), "axis and legend text");
+    assert!(
+        svg.contains("learning rate") && svg.contains("2/eta"),
+        "axis and legend text"
+    );
     no_temp_files(&out);
     // C5 is a float observation of the GD learner (one run per atom's label), never a verdict
     // that claims a certificate; the sweep writes no claim file.
     let checks = v["checks"].as_array().expect("checks");
     let c5 = checks.iter().find(|c| c["check"] == "C5").expect("C5");
-    assert!(c5["detail"].as_str().expect("detail").contains("not a certificate"), "{c5}");
+    assert!(
+        c5["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("not a certificate"),
+        "{c5}"
+    );
     assert!(v.get("witness").is_none());
 }

@@ -3,12 +3,16 @@
 //! `sharpness --instance --theta`, whose certified enclosure the float bracket must approach.
 
 use crate::common::run;
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{Q, parse_q};
 use num_traits::Signed;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = run(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -18,7 +22,15 @@ fn q(v: &serde_json::Value) -> Q {
 
 #[test]
 fn exact_theta_and_both_ends_of_the_float_bracket() {
-    let g = json(&["gd", "examples/eos.toml", "--lr", "1/25", "--steps", "5000", "--json"]);
+    let g = json(&[
+        "gd",
+        "examples/eos.toml",
+        "--lr",
+        "1/25",
+        "--steps",
+        "5000",
+        "--json",
+    ]);
     let f = &g["final"];
     let theta: Vec<Q> = f["theta"].as_array().unwrap().iter().map(q).collect();
     assert_eq!(theta.len(), 3);
@@ -26,14 +38,36 @@ fn exact_theta_and_both_ends_of_the_float_bracket() {
     for (w, b) in theta.iter().zip(f["beta"].as_array().unwrap()) {
         let beta = w * w;
         let printed = q(b);
-        assert!((&beta - &printed).abs() <= &beta * Q::new(1.into(), 1_000_000_000_000i64.into()), "{beta} vs {printed}");
+        assert!(
+            (&beta - &printed).abs() <= &beta * Q::new(1.into(), 1_000_000_000_000i64.into()),
+            "{beta} vs {printed}"
+        );
     }
-    let (lo, s, hi) = (q(&f["sharpness_bracket"]["lo"]), q(&f["sharpness"]), q(&f["sharpness_bracket"]["hi"]));
+    let (lo, s, hi) = (
+        q(&f["sharpness_bracket"]["lo"]),
+        q(&f["sharpness"]),
+        q(&f["sharpness_bracket"]["hi"]),
+    );
     assert!(lo <= s && s <= hi, "{lo} ≤ {s} ≤ {hi}");
     // The exact endpoint, certified: λ_max of ∇²L(θ) at the float run's θ.
-    let list: Vec<&str> = f["theta"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    let c = json(&["sharpness", "--instance", "examples/eos.toml", "--theta", &list.join(","), "--json"]);
+    let list: Vec<&str> = f["theta"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let c = json(&[
+        "sharpness",
+        "--instance",
+        "examples/eos.toml",
+        "--theta",
+        &list.join(","),
+        "--json",
+    ]);
     let (clo, chi) = (q(&c["lambda_max"]["lo"]), q(&c["lambda_max"]["hi"]));
     let tol = &chi * Q::new(1.into(), 1_000_000_000i64.into());
-    assert!(hi >= &clo - &tol && lo <= &chi + &tol, "float bracket [{lo}, {hi}] far from the certified [{clo}, {chi}]");
+    assert!(
+        hi >= &clo - &tol && lo <= &chi + &tol,
+        "float bracket [{lo}, {hi}] far from the certified [{clo}, {chi}]"
+    );
 }

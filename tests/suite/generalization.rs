@@ -1,15 +1,24 @@
 //! Laws of SPEC §3 (T1-G) checked on random instances, and hand-derived values.
 
-use dlncheck::theory::generalization::{report, Setting};
 use dlncheck::io::instance::{Covariance, Instance, Model, Teacher};
 use dlncheck::numeric::qp;
 use dlncheck::numeric::rational::Q;
 use dlncheck::numeric::scalar::{qf, qi};
+use dlncheck::theory::generalization::{Setting, report};
 use num_traits::{One, Zero};
 use proptest::prelude::*;
 
 fn instance(x: Vec<Q>, teacher: Teacher, covariance: Covariance) -> Instance {
-    Instance { source: "test".into(), model: Model::Shared, x: vec![x], y: vec![qi(1)], one_point: true, init: None, teacher: Some(teacher), covariance }
+    Instance {
+        source: "test".into(),
+        model: Model::Shared,
+        x: vec![x],
+        y: vec![qi(1)],
+        one_point: true,
+        init: None,
+        teacher: Some(teacher),
+        covariance,
+    }
 }
 
 /// x, weighted atoms, covariance.
@@ -20,7 +29,8 @@ type Data = (Vec<Q>, Vec<(Q, Vec<Q>)>, Covariance);
 fn data() -> impl Strategy<Value = Data> {
     (1usize..=4).prop_flat_map(|d| {
         let x = prop::collection::vec((1i64..=6, 1i64..=3), d);
-        let atoms = prop::collection::vec((1i64..=4, prop::collection::vec(0i64..=3, d), 0..d), 1..=3);
+        let atoms =
+            prop::collection::vec((1i64..=4, prop::collection::vec(0i64..=3, d), 0..d), 1..=3);
         let cov = prop::option::of(prop::collection::vec(-2i64..=2, d * d));
         (x, atoms, cov).prop_map(move |(x, atoms, cov)| {
             let x: Vec<Q> = x.into_iter().map(|(n, m)| qf(n, m)).collect();
@@ -35,7 +45,16 @@ fn data() -> impl Strategy<Value = Data> {
             let covariance = match cov {
                 None => Covariance::Identity,
                 Some(l) => Covariance::Matrix(
-                    (0..d).map(|i| (0..d).map(|j| (0..d).map(|k| qi(l[i * d + k] * l[j * d + k])).sum::<Q>() + if i == j { qi(1) } else { qi(0) }).collect()).collect(),
+                    (0..d)
+                        .map(|i| {
+                            (0..d)
+                                .map(|j| {
+                                    (0..d).map(|k| qi(l[i * d + k] * l[j * d + k])).sum::<Q>()
+                                        + if i == j { qi(1) } else { qi(0) }
+                                })
+                                .collect()
+                        })
+                        .collect(),
                 ),
             };
             (x, atoms, covariance)
@@ -44,14 +63,27 @@ fn data() -> impl Strategy<Value = Data> {
 }
 
 fn discrete(x: &[Q], atoms: &[(Q, Vec<Q>)], cov: &Covariance) -> Instance {
-    instance(x.to_vec(), Teacher::Discrete { atoms: atoms.to_vec() }, cov.clone())
+    instance(
+        x.to_vec(),
+        Teacher::Discrete {
+            atoms: atoms.to_vec(),
+        },
+        cov.clone(),
+    )
 }
 
 /// A linear rule from non-negative integer weights: c_i = w_i / (x_i Σw), so ⟨x, c⟩ = 1.
 fn rule(x: &[Q], w: &[i64]) -> Vec<Q> {
     let total: i64 = w.iter().sum::<i64>().max(1);
-    let w: Vec<i64> = if w.iter().all(|&v| v == 0) { (0..x.len()).map(|i| i64::from(i == 0)).collect() } else { w.to_vec() };
-    w.iter().zip(x).map(|(&wi, xi)| qf(wi, total) / xi).collect()
+    let w: Vec<i64> = if w.iter().all(|&v| v == 0) {
+        (0..x.len()).map(|i| i64::from(i == 0)).collect()
+    } else {
+        w.to_vec()
+    };
+    w.iter()
+        .zip(x)
+        .map(|(&wi, xi)| qf(wi, total) / xi)
+        .collect()
 }
 
 proptest! {
@@ -168,8 +200,13 @@ proptest! {
 /// is c ∝ x (Σ = I, b ∝ x): c = x/‖x‖² = (2/5, 1/5), which is ≥ 0 and is the front point.
 #[test]
 fn hand_derived_two_dimensional_example() {
-    let atoms = vec![(qf(1, 2), vec![qi(1), qi(0)]), (qf(1, 2), vec![qi(0), qi(1)])];
-    let r = report(&discrete(&[qi(2), qi(1)], &atoms, &Covariance::Identity)).unwrap().unwrap();
+    let atoms = vec![
+        (qf(1, 2), vec![qi(1), qi(0)]),
+        (qf(1, 2), vec![qi(0), qi(1)]),
+    ];
+    let r = report(&discrete(&[qi(2), qi(1)], &atoms, &Covariance::Identity))
+        .unwrap()
+        .unwrap();
     assert_eq!(r.front.min_norm.value, qf(5, 8));
     assert_eq!(r.front.min_sharpness.value, qf(5, 2));
     assert_eq!(r.front.value, qf(1, 2));
@@ -187,7 +224,9 @@ fn hand_derived_two_dimensional_example() {
 #[test]
 fn a_teacher_on_the_largest_coordinate_makes_min_norm_optimal() {
     let atoms = vec![(Q::one(), vec![qi(1), qi(0)])];
-    let r = report(&discrete(&[qi(2), qi(1)], &atoms, &Covariance::Identity)).unwrap().unwrap();
+    let r = report(&discrete(&[qi(2), qi(1)], &atoms, &Covariance::Identity))
+        .unwrap()
+        .unwrap();
     assert_eq!(r.front.min_norm.value, Q::zero());
     assert_eq!(r.front.optimal_end(), Some("min-norm"));
     assert!(!r.front.neither_bias());
@@ -209,13 +248,21 @@ fn with_tied_coordinates_an_end_is_its_whole_face() {
     assert_eq!(r.front.min_norm.value, qi(3));
     assert_eq!(r.front.optimal_end(), Some("min-sharpness"));
     let claims = dlncheck::io::claims::generalization_claims(&inst).unwrap();
-    let file = dlncheck::io::claims::claim_file("ties", Some(dlncheck::io::claims::claim_instance(&inst, true, false)), claims);
+    let file = dlncheck::io::claims::claim_file(
+        "ties",
+        Some(dlncheck::io::claims::claim_instance(&inst, true, false)),
+        claims,
+    );
     let report = dlncheck_kernel::check_text("ties.json", &file.to_string()).unwrap();
     assert!(report.passed(), "{report:?}");
     // The old verdict, min-norm optimal at the lowest-index vertices, is rejected.
     let mut wrong = file.clone();
     wrong["claim"][0]["end"] = serde_json::json!("min-norm");
-    assert!(!dlncheck_kernel::check_text("ties.json", &wrong.to_string()).unwrap().passed());
+    assert!(
+        !dlncheck_kernel::check_text("ties.json", &wrong.to_string())
+            .unwrap()
+            .passed()
+    );
 }
 
 proptest! {
@@ -290,8 +337,17 @@ proptest! {
 /// is minimised on ⟨x, c⟩ = 1 at c ∝ b), so min-sharpness is optimal with E* = 1/2 > 0.
 #[test]
 fn a_tied_end_can_be_optimal_without_exact_recovery() {
-    let atoms = vec![(qf(1, 2), vec![qi(0), qi(1), qi(0)]), (qf(1, 2), vec![qi(0), qi(0), qi(1)])];
-    let r = report(&discrete(&[qi(2), qf(1, 3), qf(1, 3)], &atoms, &Covariance::Identity)).unwrap().unwrap();
+    let atoms = vec![
+        (qf(1, 2), vec![qi(0), qi(1), qi(0)]),
+        (qf(1, 2), vec![qi(0), qi(0), qi(1)]),
+    ];
+    let r = report(&discrete(
+        &[qi(2), qf(1, 3), qf(1, 3)],
+        &atoms,
+        &Covariance::Identity,
+    ))
+    .unwrap()
+    .unwrap();
     assert_eq!(r.front.min_sharpness.c, vec![qi(0), qf(3, 2), qf(3, 2)]);
     assert_eq!(r.front.value, qf(1, 2));
     assert_eq!(r.front.optimal_end(), Some("min-sharpness"));

@@ -29,12 +29,46 @@ fn bad_teacher_and_population_inputs_name_the_field() {
     let dir = scratch("bad");
     let discrete = "[teacher]\nkind = \"discrete\"\n";
     let cases = [
-        ("negative-weight", format!("{GOOD_X}{discrete}atoms = [ {{ weight = \"-1/2\", beta = [\"1\", \"0\"] }}, {{ weight = \"3/2\", beta = [\"0\", \"1\"] }} ]\n"), "teacher.atoms[0].weight"),
-        ("weights-sum", format!("{GOOD_X}{discrete}atoms = [ {{ weight = \"1/2\", beta = [\"1\", \"0\"] }}, {{ weight = \"1/3\", beta = [\"0\", \"1\"] }} ]\n"), "teacher.atoms"),
-        ("negative-teacher", format!("{GOOD_X}{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"-1\"] }} ]\n"), "teacher.atoms[0].beta[1]"),
-        ("not-psd", format!("{GOOD_X}[teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"2\"], [\"2\", \"1\"]]\n"), "teacher.second_moment"),
-        ("not-pd", format!("{GOOD_X}{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"1\"] }} ]\n[population]\ncovariance = [[\"1\", \"1\"], [\"1\", \"1\"]]\n"), "population.covariance"),
-        ("x-not-positive", format!("model = \"shared\"\nx = [\"2\", \"-1\"]\ny = \"1\"\n{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"0\"] }} ]\n"), "x[1]"),
+        (
+            "negative-weight",
+            format!(
+                "{GOOD_X}{discrete}atoms = [ {{ weight = \"-1/2\", beta = [\"1\", \"0\"] }}, {{ weight = \"3/2\", beta = [\"0\", \"1\"] }} ]\n"
+            ),
+            "teacher.atoms[0].weight",
+        ),
+        (
+            "weights-sum",
+            format!(
+                "{GOOD_X}{discrete}atoms = [ {{ weight = \"1/2\", beta = [\"1\", \"0\"] }}, {{ weight = \"1/3\", beta = [\"0\", \"1\"] }} ]\n"
+            ),
+            "teacher.atoms",
+        ),
+        (
+            "negative-teacher",
+            format!("{GOOD_X}{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"-1\"] }} ]\n"),
+            "teacher.atoms[0].beta[1]",
+        ),
+        (
+            "not-psd",
+            format!(
+                "{GOOD_X}[teacher]\nkind = \"moments\"\nmean = [\"0\", \"0\"]\nsecond_moment = [[\"1\", \"2\"], [\"2\", \"1\"]]\n"
+            ),
+            "teacher.second_moment",
+        ),
+        (
+            "not-pd",
+            format!(
+                "{GOOD_X}{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"1\"] }} ]\n[population]\ncovariance = [[\"1\", \"1\"], [\"1\", \"1\"]]\n"
+            ),
+            "population.covariance",
+        ),
+        (
+            "x-not-positive",
+            format!(
+                "model = \"shared\"\nx = [\"2\", \"-1\"]\ny = \"1\"\n{discrete}atoms = [ {{ weight = \"1\", beta = [\"1\", \"0\"] }} ]\n"
+            ),
+            "x[1]",
+        ),
     ];
     for (name, text, field) in cases {
         let file = write(&dir, &format!("{name}.toml"), &text);
@@ -49,8 +83,16 @@ fn bad_teacher_and_population_inputs_name_the_field() {
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{name}: {err}");
             assert!(out.stdout.is_empty(), "{name}: stdout not empty");
-            assert_eq!(err.trim_end().lines().count(), 1, "{name}: not one line: {err}");
-            assert!(err.contains(&format!("field `{field}`")) && err.contains(&file.display().to_string()), "{name}: {err}");
+            assert_eq!(
+                err.trim_end().lines().count(),
+                1,
+                "{name}: not one line: {err}"
+            );
+            assert!(
+                err.contains(&format!("field `{field}`"))
+                    && err.contains(&file.display().to_string()),
+                "{name}: {err}"
+            );
             assert!(!out_file.exists(), "{name}: certify left an output file");
         }
     }
@@ -59,7 +101,13 @@ fn bad_teacher_and_population_inputs_name_the_field() {
 #[test]
 fn solve_json_has_the_generalization_object() {
     let dir = scratch("solve");
-    let file = write(&dir, "d2.toml", &format!("{GOOD_X}[teacher]\nkind = \"moments\"\nmean = [\"1/2\", \"1/2\"]\nsecond_moment = [[\"1/2\", \"0\"], [\"0\", \"1/2\"]]\n"));
+    let file = write(
+        &dir,
+        "d2.toml",
+        &format!(
+            "{GOOD_X}[teacher]\nkind = \"moments\"\nmean = [\"1/2\", \"1/2\"]\nsecond_moment = [[\"1/2\", \"0\"], [\"0\", \"1/2\"]]\n"
+        ),
+    );
     let out = bin().args(["solve", "--json"]).arg(&file).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -72,17 +120,45 @@ fn solve_json_has_the_generalization_object() {
     assert_eq!(g["front_best"]["value"], "1/2");
     assert_eq!(g["front_best"]["c"], serde_json::json!(["2/5", "1/5"]));
     assert_eq!(g["best_linear"]["value"], "1/2");
-    assert!(g.get("bayes").is_none(), "no Bayes learner for a moments prior");
+    assert!(
+        g.get("bayes").is_none(),
+        "no Bayes learner for a moments prior"
+    );
     // The discrete prior with the same M2: same linear-rule errors, and labels 2 and 1 identify
     // the teacher, so the Bayes error is 0.
-    let out = bin().args(["solve", "--json", "proofs/t1g-d2-neither-bias.toml"]).output().unwrap();
+    let out = bin()
+        .args(["solve", "--json", "proofs/t1g-d2-neither-bias.toml"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["generalization"]["front_best"]["value"], "1/2");
     assert_eq!(v["generalization"]["bayes"]["value"], "0");
 }
 
 fn search(jobs: &str, out: &Path) -> serde_json::Value {
-    let o = bin().args(["search", "--claim", "neither-bias", "--seed", "5", "--min-dim", "2", "--max-dim", "3", "--count", "2", "--max-samples", "600", "--json", "--jobs", jobs, "--out"]).arg(out).output().unwrap();
+    let o = bin()
+        .args([
+            "search",
+            "--claim",
+            "neither-bias",
+            "--seed",
+            "5",
+            "--min-dim",
+            "2",
+            "--max-dim",
+            "3",
+            "--count",
+            "2",
+            "--max-samples",
+            "600",
+            "--json",
+            "--jobs",
+            jobs,
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
@@ -97,6 +173,11 @@ fn search_is_deterministic_across_thread_counts_and_writes_verified_files() {
     }
     assert_eq!(one["hits"].as_array().map(Vec::len), Some(2));
     let check = bin().arg("check").arg(&a).output().unwrap();
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
     assert!(String::from_utf8_lossy(&check.stdout).contains("neither-bias"));
 }

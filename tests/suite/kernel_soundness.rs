@@ -10,10 +10,10 @@
 //! `cargo test` runs a short version (the case counts below); set PROPTEST_CASES for a long one.
 
 use dlncheck::io::instance::JsonTree as _;
-use dlncheck::numeric::rational::{fmt_q, parse_q, Q};
+use dlncheck::numeric::rational::{Q, fmt_q, parse_q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn q(v: &Value) -> Q {
     parse_q(v.as_str().expect("rational string")).expect("rational")
@@ -43,18 +43,33 @@ struct Point {
 impl Point {
     fn of(file: &Value) -> Point {
         let i = &file["instance"];
-        Point { model: i["model"].as_str().unwrap().to_string(), x: qs(&i["x"]), y: q(&i["y"]) }
+        Point {
+            model: i["model"].as_str().unwrap().to_string(),
+            x: qs(&i["x"]),
+            y: q(&i["y"]),
+        }
     }
     fn weights(&self) -> (Q, Q) {
-        if self.model == "uv" { (Q::from_integer(2.into()), Q::from_integer(2.into())) } else { (Q::one(), Q::from_integer(4.into())) }
+        if self.model == "uv" {
+            (Q::from_integer(2.into()), Q::from_integer(2.into()))
+        } else {
+            (Q::one(), Q::from_integer(4.into()))
+        }
     }
     fn carries(&self, i: usize) -> bool {
-        !self.x[i].is_zero() && (self.model != "shared" || self.x[i].is_positive() == self.y.is_positive())
+        !self.x[i].is_zero()
+            && (self.model != "shared" || self.x[i].is_positive() == self.y.is_positive())
     }
     /// (cost, lowest index) of the cheapest vertex: N = a|y/x_i| or S = b|y||x_i|.
     fn best(&self, norm: bool) -> (Q, usize) {
         let (a, b) = self.weights();
-        let cost = |i: usize| if norm { &a * (&self.y / &self.x[i]).abs() } else { &b * self.y.abs() * self.x[i].abs() };
+        let cost = |i: usize| {
+            if norm {
+                &a * (&self.y / &self.x[i]).abs()
+            } else {
+                &b * self.y.abs() * self.x[i].abs()
+            }
+        };
         let mut best: Option<(Q, usize)> = None;
         for i in (0..self.x.len()).filter(|&i| self.carries(i)) {
             let c = cost(i);
@@ -69,14 +84,21 @@ impl Point {
 /// Whether a T1 claim is true of its instance.
 fn t1_true(p: &Point, claim: &Value) -> bool {
     let d = p.x.len();
-    let canonical = |k: usize| (0..d).map(|i| if i == k { &p.y / &p.x[k] } else { Q::zero() }).collect::<Vec<_>>();
+    let canonical = |k: usize| {
+        (0..d)
+            .map(|i| if i == k { &p.y / &p.x[k] } else { Q::zero() })
+            .collect::<Vec<_>>()
+    };
     match claim["kind"].as_str().unwrap() {
         kind @ ("min-norm" | "min-sharpness") => {
             let (value, k) = p.best(kind == "min-norm");
             q(&claim["value"]) == value && qs(&claim["beta"]) == canonical(k)
         }
         "conflict" => {
-            let abs: Vec<Q> = (0..d).filter(|&i| p.carries(i)).map(|i| p.x[i].abs()).collect();
+            let abs: Vec<Q> = (0..d)
+                .filter(|&i| p.carries(i))
+                .map(|i| p.x[i].abs())
+                .collect();
             let ratio = abs.iter().max().unwrap() / abs.iter().min().unwrap();
             q(&claim["ratio"]) == ratio && claim["coincide"].as_bool() == Some(ratio.is_one())
         }
@@ -106,15 +128,33 @@ struct Gen {
 impl Gen {
     fn of(file: &Value) -> Gen {
         let i = &file["instance"];
-        let atoms = i["teacher"]["atoms"].as_array().unwrap().iter().map(|a| (q(&a["weight"]), qs(&a["beta"]))).collect();
-        Gen { x: qs(&i["x"]), atoms }
+        let atoms = i["teacher"]["atoms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (q(&a["weight"]), qs(&a["beta"])))
+            .collect();
+        Gen {
+            x: qs(&i["x"]),
+            atoms,
+        }
     }
     /// E(c) by its definition, atom by atom, with Σ = I: Σ_a p_a |y_a c − β*_a|².
     fn error(&self, c: &[Q]) -> Q {
-        self.atoms.iter().map(|(p, b)| {
-            let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum();
-            p * c.iter().zip(b).map(|(ci, bi)| { let r = &y * ci - bi; &r * &r }).sum::<Q>()
-        }).sum()
+        self.atoms
+            .iter()
+            .map(|(p, b)| {
+                let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum();
+                p * c
+                    .iter()
+                    .zip(b)
+                    .map(|(ci, bi)| {
+                        let r = &y * ci - bi;
+                        &r * &r
+                    })
+                    .sum::<Q>()
+            })
+            .sum()
     }
     /// min E over {c ≥ 0 on `support`, 0 elsewhere, ⟨x, c⟩ = 1}: the minimiser of a strictly
     /// convex QP is the equality-constrained minimiser on its own support F, so enumerate F ⊆ S,
@@ -122,11 +162,31 @@ impl Gen {
     fn face_min(&self, support: &[usize]) -> Q {
         let d = self.x.len();
         // E(c) = A|c|² − 2bᵀc + const with A = Σ p y², b = Σ p y β* (Σ = I).
-        let a: Q = self.atoms.iter().map(|(p, b)| { let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum(); p * &y * &y }).sum();
-        let bv: Vec<Q> = (0..d).map(|i| self.atoms.iter().map(|(p, b)| { let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum(); p * &y * &b[i] }).sum()).collect();
+        let a: Q = self
+            .atoms
+            .iter()
+            .map(|(p, b)| {
+                let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum();
+                p * &y * &y
+            })
+            .sum();
+        let bv: Vec<Q> = (0..d)
+            .map(|i| {
+                self.atoms
+                    .iter()
+                    .map(|(p, b)| {
+                        let y: Q = b.iter().zip(&self.x).map(|(u, v)| u * v).sum();
+                        p * &y * &b[i]
+                    })
+                    .sum()
+            })
+            .collect();
         let mut best: Option<Q> = None;
         for mask in 1u32..(1 << support.len()) {
-            let f: Vec<usize> = (0..support.len()).filter(|k| mask >> k & 1 == 1).map(|k| support[k]).collect();
+            let f: Vec<usize> = (0..support.len())
+                .filter(|k| mask >> k & 1 == 1)
+                .map(|k| support[k])
+                .collect();
             // Unknowns c_F and ν: 2A c_i − ν x_i = 2b_i (i ∈ F), Σ x_i c_i = 1.
             let n = f.len() + 1;
             let mut m: Vec<Vec<Q>> = vec![vec![Q::zero(); n + 1]; n];
@@ -138,7 +198,9 @@ impl Gen {
             }
             m[n - 1][n] = Q::one();
             for col in 0..n {
-                let Some(piv) = (col..n).find(|&r| !m[r][col].is_zero()) else { continue };
+                let Some(piv) = (col..n).find(|&r| !m[r][col].is_zero()) else {
+                    continue;
+                };
                 m.swap(col, piv);
                 for r in 0..n {
                     if r != col && !m[r][col].is_zero() {
@@ -167,7 +229,11 @@ impl Gen {
         let mut values: Vec<Q> = self.x.clone();
         values.sort();
         values.dedup();
-        values.iter().rev().map(|v| (0..self.x.len()).filter(|&i| self.x[i] == *v).collect()).collect()
+        values
+            .iter()
+            .rev()
+            .map(|v| (0..self.x.len()).filter(|&i| self.x[i] == *v).collect())
+            .collect()
     }
 }
 
@@ -177,7 +243,10 @@ fn t1g_true(g: &Gen, claim: &Value) -> bool {
     let last = levels.len() - 1;
     let e_norm = g.face_min(&levels[0]);
     let e_sharp = g.face_min(&levels[last]);
-    let star = (0..last).map(|j| g.face_min(&[levels[j].clone(), levels[j + 1].clone()].concat())).min().unwrap_or_else(|| e_norm.clone());
+    let star = (0..last)
+        .map(|j| g.face_min(&[levels[j].clone(), levels[j + 1].clone()].concat()))
+        .min()
+        .unwrap_or_else(|| e_norm.clone());
     match claim["kind"].as_str().unwrap() {
         "neither-bias" => q(&claim["value"]) == star && e_norm > star && e_sharp > star,
         "end-optimal" => {
@@ -190,12 +259,33 @@ fn t1g_true(g: &Gen, claim: &Value) -> bool {
         }
         "best-linear" => q(&claim["value"]) == g.face_min(&(0..g.x.len()).collect::<Vec<_>>()),
         "bayes" => {
-            let labels: Vec<Q> = g.atoms.iter().map(|(_, b)| b.iter().zip(&g.x).map(|(u, v)| u * v).sum()).collect();
-            let total: Q = g.atoms.iter().enumerate().map(|(a, (p, beta))| {
-                let group: Vec<usize> = (0..g.atoms.len()).filter(|&k| labels[k] == labels[a]).collect();
-                let mass: Q = group.iter().map(|&k| g.atoms[k].0.clone()).sum();
-                p * (0..g.x.len()).map(|i| { let m = group.iter().map(|&k| &g.atoms[k].0 * &g.atoms[k].1[i]).sum::<Q>() / &mass - &beta[i]; &m * &m }).sum::<Q>()
-            }).sum();
+            let labels: Vec<Q> = g
+                .atoms
+                .iter()
+                .map(|(_, b)| b.iter().zip(&g.x).map(|(u, v)| u * v).sum())
+                .collect();
+            let total: Q = g
+                .atoms
+                .iter()
+                .enumerate()
+                .map(|(a, (p, beta))| {
+                    let group: Vec<usize> = (0..g.atoms.len())
+                        .filter(|&k| labels[k] == labels[a])
+                        .collect();
+                    let mass: Q = group.iter().map(|&k| g.atoms[k].0.clone()).sum();
+                    p * (0..g.x.len())
+                        .map(|i| {
+                            let m = group
+                                .iter()
+                                .map(|&k| &g.atoms[k].0 * &g.atoms[k].1[i])
+                                .sum::<Q>()
+                                / &mass
+                                - &beta[i];
+                            &m * &m
+                        })
+                        .sum::<Q>()
+                })
+                .sum();
             q(&claim["value"]) == total
         }
         _ => false,
@@ -206,11 +296,15 @@ fn t1g_true(g: &Gen, claim: &Value) -> bool {
 fn all_true(file: &Value) -> bool {
     let teacher = file["instance"].get("teacher").is_some();
     let p = Point::of(file);
-    file["claim"].as_array().unwrap().iter().all(|c| match c["kind"].as_str().unwrap() {
-        "min-norm" | "min-sharpness" | "conflict" | "pareto-front" => t1_true(&p, c),
-        _ if teacher => t1g_true(&Gen::of(file), c),
-        _ => false,
-    })
+    file["claim"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| match c["kind"].as_str().unwrap() {
+            "min-norm" | "min-sharpness" | "conflict" | "pareto-front" => t1_true(&p, c),
+            _ if teacher => t1g_true(&Gen::of(file), c),
+            _ => false,
+        })
 }
 
 // ---------- instances and claims from the producer ----------
@@ -220,19 +314,28 @@ fn claim_file(inst: &dlncheck::io::instance::Instance, teacher: bool) -> Value {
     if teacher {
         claims.extend(dlncheck::io::claims::generalization_claims(inst).unwrap());
     }
-    dlncheck::io::claims::claim_file("random", Some(dlncheck::io::claims::claim_instance(inst, teacher, false)), claims)
+    dlncheck::io::claims::claim_file(
+        "random",
+        Some(dlncheck::io::claims::claim_instance(inst, teacher, false)),
+        claims,
+    )
 }
 
 fn one_point() -> impl Strategy<Value = (String, Vec<Q>, Q)> {
     let model = prop::sample::select(vec!["shared", "uv", "pm"]).prop_map(str::to_string);
     let entry = (-4i64..=4, 1i64..=2).prop_map(|(n, d)| Q::new(n.into(), d.into()));
-    let y = (1i64..=6, any::<bool>()).prop_map(|(n, neg)| Q::from_integer((if neg { -n } else { n }).into()));
+    let y = (1i64..=6, any::<bool>())
+        .prop_map(|(n, neg)| Q::from_integer((if neg { -n } else { n }).into()));
     (model, prop::collection::vec(entry, 1..=5), y)
 }
 
 fn t1_instance(model: &str, x: &[Q], y: &Q) -> Option<dlncheck::io::instance::Instance> {
     let tree = json!({"model": model, "x": x.iter().map(s).collect::<Vec<_>>(), "y": s(y)});
-    dlncheck::io::instance::parse_instance("random", &dlncheck::io::instance::Tree::from_json(&tree)).ok()
+    dlncheck::io::instance::parse_instance(
+        "random",
+        &dlncheck::io::instance::Tree::from_json(&tree),
+    )
+    .ok()
 }
 
 proptest! {
@@ -294,12 +397,43 @@ proptest! {
 /// coordinate of the support with c_i > 0) and its value E(c): consistent but not optimal.
 fn face_at(g: &Gen, c: &[Q], support: &[usize]) -> Value {
     let d = g.x.len();
-    let a: Q = g.atoms.iter().map(|(p, b)| { let y: Q = b.iter().zip(&g.x).map(|(u, v)| u * v).sum(); p * &y * &y }).sum();
-    let bv: Vec<Q> = (0..d).map(|i| g.atoms.iter().map(|(p, b)| { let y: Q = b.iter().zip(&g.x).map(|(u, v)| u * v).sum(); p * &y * &b[i] }).sum()).collect();
-    let grad: Vec<Q> = (0..d).map(|i| Q::from_integer(2.into()) * (&a * &c[i] - &bv[i])).collect();
-    let k = support.iter().copied().find(|&i| c[i].is_positive()).unwrap();
+    let a: Q = g
+        .atoms
+        .iter()
+        .map(|(p, b)| {
+            let y: Q = b.iter().zip(&g.x).map(|(u, v)| u * v).sum();
+            p * &y * &y
+        })
+        .sum();
+    let bv: Vec<Q> = (0..d)
+        .map(|i| {
+            g.atoms
+                .iter()
+                .map(|(p, b)| {
+                    let y: Q = b.iter().zip(&g.x).map(|(u, v)| u * v).sum();
+                    p * &y * &b[i]
+                })
+                .sum()
+        })
+        .collect();
+    let grad: Vec<Q> = (0..d)
+        .map(|i| Q::from_integer(2.into()) * (&a * &c[i] - &bv[i]))
+        .collect();
+    let k = support
+        .iter()
+        .copied()
+        .find(|&i| c[i].is_positive())
+        .unwrap();
     let nu = &grad[k] / &g.x[k];
-    let mu: Vec<Q> = (0..d).map(|i| if support.contains(&i) { &grad[i] - &nu * &g.x[i] } else { Q::zero() }).collect();
+    let mu: Vec<Q> = (0..d)
+        .map(|i| {
+            if support.contains(&i) {
+                &grad[i] - &nu * &g.x[i]
+            } else {
+                Q::zero()
+            }
+        })
+        .collect();
     json!({"value": s(&g.error(c)), "c": c.iter().map(s).collect::<Vec<_>>(), "nu": s(&nu), "mu": mu.iter().map(s).collect::<Vec<_>>()})
 }
 
@@ -310,7 +444,11 @@ fn refront(g: &Gen, claim: &mut Value) {
     let segs: Vec<Value> = claim["segments"].as_array().unwrap().clone();
     let e_norm = q(&claim["min_norm"]["value"]);
     let e_sharp = q(&claim["min_sharpness"]["value"]);
-    let star = segs.iter().map(|v| q(&v["value"])).min().unwrap_or_else(|| e_norm.clone());
+    let star = segs
+        .iter()
+        .map(|v| q(&v["value"]))
+        .min()
+        .unwrap_or_else(|| e_norm.clone());
     claim["value"] = s(&star);
     if let Some(j) = segs.iter().position(|v| q(&v["value"]) == star) {
         claim["segment"] = json!(j);

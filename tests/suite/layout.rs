@@ -38,7 +38,10 @@ fn modules(src: &Path) -> BTreeMap<String, String> {
             if name == "lib" || name == "main" {
                 continue;
             }
-            let name = name.strip_suffix("::mod").map(str::to_string).unwrap_or(name);
+            let name = name
+                .strip_suffix("::mod")
+                .map(str::to_string)
+                .unwrap_or(name);
             out.insert(name, std::fs::read_to_string(&path).unwrap());
         }
     }
@@ -49,11 +52,18 @@ fn modules(src: &Path) -> BTreeMap<String, String> {
 fn imports(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     // Code only: a doc link names a module without importing it.
-    let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let text = code.as_str();
     for (i, _) in text.match_indices("crate::") {
         let rest = &text[i + "crate::".len()..];
-        let path: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
         let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
         for n in (1..=parts.len().min(2)).rev() {
             let m = parts[..n].join("::");
@@ -72,10 +82,22 @@ fn every_import_goes_down_the_layers_and_none_is_circular() {
     let mods = modules(&src);
     let known: BTreeSet<String> = mods.keys().cloned().collect();
     assert!(known.len() > 20, "found only {known:?}");
-    let graph: BTreeMap<&str, BTreeSet<String>> = mods.iter().map(|(m, text)| (m.as_str(), imports(text, &known).into_iter().filter(|i| i != m && !m.starts_with(&format!("{i}::"))).collect())).collect();
+    let graph: BTreeMap<&str, BTreeSet<String>> = mods
+        .iter()
+        .map(|(m, text)| {
+            (
+                m.as_str(),
+                imports(text, &known)
+                    .into_iter()
+                    .filter(|i| i != m && !m.starts_with(&format!("{i}::")))
+                    .collect(),
+            )
+        })
+        .collect();
     let mut upward = Vec::new();
     for (m, deps) in &graph {
-        let lm = layer(m).unwrap_or_else(|| panic!("module {m} is in no layer of the crate doc's table"));
+        let lm = layer(m)
+            .unwrap_or_else(|| panic!("module {m} is in no layer of the crate doc's table"));
         for d in deps {
             let ld = layer(d).unwrap_or_else(|| panic!("module {d} is in no layer"));
             if ld > lm {
@@ -93,11 +115,22 @@ type Graph<'a> = BTreeMap<&'a str, BTreeSet<String>>;
 
 /// A cycle of `g` (a path whose last module is its first), by depth-first search.
 fn find_cycle(g: &Graph) -> Option<Vec<String>> {
-    fn visit<'a>(m: &'a str, g: &'a Graph, state: &mut BTreeMap<&'a str, u8>, path: &mut Vec<&'a str>) -> Option<Vec<String>> {
+    fn visit<'a>(
+        m: &'a str,
+        g: &'a Graph,
+        state: &mut BTreeMap<&'a str, u8>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
         match state.get(m) {
             Some(1) => {
                 let start = path.iter().position(|p| *p == m).unwrap_or(0);
-                return Some(path[start..].iter().map(|s| s.to_string()).chain([m.to_string()]).collect());
+                return Some(
+                    path[start..]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain([m.to_string()])
+                        .collect(),
+                );
             }
             Some(_) => return None,
             None => {}
@@ -116,43 +149,93 @@ fn find_cycle(g: &Graph) -> Option<Vec<String>> {
         None
     }
     let mut state = BTreeMap::new();
-    g.keys().find_map(|m| visit(m, g, &mut state, &mut Vec::new()))
+    g.keys()
+        .find_map(|m| visit(m, g, &mut state, &mut Vec::new()))
 }
 
 #[test]
 fn the_cycle_finder_finds_a_planted_cycle_and_an_upward_import() {
     // The detector itself must be able to fail: two modules importing each other.
-    let known: BTreeSet<String> = ["numeric::a", "numeric::b", "cli"].iter().map(|s| s.to_string()).collect();
-    assert_eq!(imports("use crate::numeric::b::X; crate::cli::run()", &known), ["cli", "numeric::b"].iter().map(|s| s.to_string()).collect());
+    let known: BTreeSet<String> = ["numeric::a", "numeric::b", "cli"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        imports("use crate::numeric::b::X; crate::cli::run()", &known),
+        ["cli", "numeric::b"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
     assert!(layer("cli").unwrap() > layer("numeric::a").unwrap());
     assert!(layer("io::claims").unwrap() > layer("dynamics::gd").unwrap());
     assert!(layer("io::instance").unwrap() < layer("models::model").unwrap());
-    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
-    let cyclic: Graph = [("numeric::a", set(&["numeric::b"])), ("numeric::b", set(&["cli"])), ("cli", set(&["numeric::a"]))].into_iter().collect();
-    assert_eq!(find_cycle(&cyclic).map(|c| c.len()), Some(4), "{:?}", find_cycle(&cyclic));
-    let acyclic: Graph = [("numeric::a", set(&["numeric::b"])), ("numeric::b", set(&[])), ("cli", set(&["numeric::a", "numeric::b"]))].into_iter().collect();
+    let set = |v: &[&str]| {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    let cyclic: Graph = [
+        ("numeric::a", set(&["numeric::b"])),
+        ("numeric::b", set(&["cli"])),
+        ("cli", set(&["numeric::a"])),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        find_cycle(&cyclic).map(|c| c.len()),
+        Some(4),
+        "{:?}",
+        find_cycle(&cyclic)
+    );
+    let acyclic: Graph = [
+        ("numeric::a", set(&["numeric::b"])),
+        ("numeric::b", set(&[])),
+        ("cli", set(&["numeric::a", "numeric::b"])),
+    ]
+    .into_iter()
+    .collect();
     assert_eq!(find_cycle(&acyclic), None);
 }
 
 /// Lines of code of a kernel source file as ARCHITECTURE.md counts them: up to its test module,
 /// without blank lines and `//` comment lines (doc comments included).
 fn code_lines(text: &str) -> usize {
-    text.lines().take_while(|l| !l.starts_with("#[cfg(test)]")).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//")).count()
+    text.lines()
+        .take_while(|l| !l.starts_with("#[cfg(test)]"))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"))
+        .count()
 }
 
 #[test]
 fn the_kernel_stays_within_its_line_budget() {
     // The counter itself, on a hand-counted text: 2 code lines, a doc comment, a blank line, a
     // comment, and a test module that does not count.
-    assert_eq!(code_lines("//! doc\nfn a() {}\n\n   // note\nfn b() {}\n#[cfg(test)]\nmod tests {}\n"), 2);
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("kernel/src");
-    let mut total = 0;
-    for entry in std::fs::read_dir(&dir).expect("kernel/src") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            total += code_lines(&std::fs::read_to_string(&path).expect("readable"));
+    assert_eq!(
+        code_lines("//! doc\nfn a() {}\n\n   // note\nfn b() {}\n#[cfg(test)]\nmod tests {}\n"),
+        2
+    );
+    // Every `.rs` file under kernel/src, sub-folders included (a fast variant in its own module
+    // counts against the same budget), formatted by rustfmt (CI runs `cargo fmt --check`, so
+    // no line is packed to meet the count).
+    fn walk(dir: &Path, total: &mut usize) {
+        for entry in std::fs::read_dir(dir).expect("kernel/src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, total);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                *total += code_lines(&std::fs::read_to_string(&path).expect("readable"));
+            }
         }
     }
-    assert!(total > 500, "the count found only {total} lines: is kernel/src where it should be?");
-    assert!(total <= 1520, "the kernel has {total} lines of code, over its budget of 1 520 (ARCHITECTURE.md)");
+    let mut total = 0;
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kernel/src"), &mut total);
+    assert!(
+        total > 500,
+        "the count found only {total} lines: is kernel/src where it should be?"
+    );
+    assert!(
+        total <= 3000,
+        "the kernel has {total} lines of code, over its budget of 3 000 (ARCHITECTURE.md)"
+    );
 }

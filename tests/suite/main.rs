@@ -2,11 +2,11 @@
 //! code is compiled once for all of them, not once per file — issue 9's fresh-clone CPU budget).
 //! Run one part with `cargo test --release --test suite -- cli::` (a module path filter).
 
-mod common;
 mod audit;
 mod audit_workflow;
 mod certified_gd;
 mod cli;
+mod common;
 mod coq;
 mod derivatives;
 mod dynamics;

@@ -4,7 +4,7 @@
 //! the real binary on `pm` and `shared-depth` instances in every precision.
 
 use crate::common::{nonzero_q, psd, run, small_q, temp_dir};
-use dlncheck::dynamics::gd::{self as dynamics, extreme_eigenvalues, Data, Precision, Problem};
+use dlncheck::dynamics::gd::{self as dynamics, Data, Precision, Problem, extreme_eigenvalues};
 use dlncheck::io::instance::Model;
 use dlncheck::models::loss;
 use dlncheck::models::model;
@@ -17,7 +17,12 @@ fn q(n: i64, d: i64) -> Q {
 }
 
 fn any_model() -> impl Strategy<Value = Model> {
-    prop_oneof![Just(Model::Shared), Just(Model::Uv), Just(Model::Pm), (2u32..=4).prop_map(Model::SharedDepth)]
+    prop_oneof![
+        Just(Model::Shared),
+        Just(Model::Uv),
+        Just(Model::Pm),
+        (2u32..=4).prop_map(Model::SharedDepth)
+    ]
 }
 
 /// Data with n rows (1 ≤ n ≤ 3) in dimension d, and θ of the model's length.
@@ -46,7 +51,9 @@ fn interpolate(values: &[Q]) -> Vec<Q> {
         })
         .collect();
     for c in 0..k {
-        let p = (c..k).find(|&r| !a[r][c].is_zero()).expect("Vandermonde is invertible");
+        let p = (c..k)
+            .find(|&r| !a[r][c].is_zero())
+            .expect("Vandermonde is invertible");
         a.swap(c, p);
         let pivot = a[c][c].clone();
         a[c].iter_mut().for_each(|v| *v = &*v / &pivot);
@@ -54,7 +61,9 @@ fn interpolate(values: &[Q]) -> Vec<Q> {
             if r != c && !a[r][c].is_zero() {
                 let f = a[r][c].clone();
                 let row_c = a[c].clone();
-                a[r].iter_mut().zip(&row_c).for_each(|(v, w)| *v = &*v - &f * w);
+                a[r].iter_mut()
+                    .zip(&row_c)
+                    .for_each(|(v, w)| *v = &*v - &f * w);
             }
         }
     }
@@ -76,12 +85,22 @@ fn loss_along(m: Model, data: &loss::Data<Q>, theta: &[Q], dir: &[Q]) -> Vec<Q> 
 }
 
 fn unit(p: usize, k: usize) -> Vec<Q> {
-    (0..p).map(|i| if i == k { Q::one() } else { Q::zero() }).collect()
+    (0..p)
+        .map(|i| if i == k { Q::one() } else { Q::zero() })
+        .collect()
 }
 
 fn shifted(h: &[Vec<Q>], lambda: &Q, sign: i64) -> Vec<Vec<Q>> {
     let s = Q::from_integer(sign.into());
-    h.iter().enumerate().map(|(i, row)| row.iter().enumerate().map(|(j, v)| &s * ((if i == j { lambda.clone() } else { Q::zero() }) - v)).collect()).collect()
+    h.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, v)| &s * ((if i == j { lambda.clone() } else { Q::zero() }) - v))
+                .collect()
+        })
+        .collect()
 }
 
 fn pow2(k: usize) -> Q {
@@ -183,14 +202,24 @@ fn exact_gd_matches_hand_iteration() {
     // pm from u = v = α·1 (docs/models.md), α = 1/10.
     let (mut u, mut v) = (vec![q(1, 10); 3], vec![q(1, 10); 3]);
     for _ in 0..4 {
-        let r = residual(&(0..3).map(|i| &u[i] * &u[i] - &v[i] * &v[i]).collect::<Vec<_>>());
+        let r = residual(
+            &(0..3)
+                .map(|i| &u[i] * &u[i] - &v[i] * &v[i])
+                .collect::<Vec<_>>(),
+        );
         for i in 0..3 {
             u[i] = &u[i] * (Q::one() - q(2, 1) * &eta * &r * &x[i]);
             v[i] = &v[i] * (Q::one() + q(2, 1) * &eta * &r * &x[i]);
         }
     }
-    let p = Problem { model: Model::Pm, x: x.clone(), y: y.clone(), theta0: vec![q(1, 10); 6] };
-    let opts = dlncheck::cli::gd::options(eta.clone(), 4, Precision::Exact, None, false).expect("options");
+    let p = Problem {
+        model: Model::Pm,
+        x: x.clone(),
+        y: y.clone(),
+        theta0: vec![q(1, 10); 6],
+    };
+    let opts =
+        dlncheck::cli::gd::options(eta.clone(), 4, Precision::Exact, None, false).expect("options");
     let s = dynamics::run_summary(&p, Precision::Exact, &opts, &|_| {});
     assert_eq!(s.steps, 4);
     assert_eq!(s.theta, u.iter().chain(&v).cloned().collect::<Vec<_>>());
@@ -198,15 +227,26 @@ fn exact_gd_matches_hand_iteration() {
     let mut w = vec![q(1, 2); 3];
     for _ in 0..4 {
         let r = residual(&w.iter().map(|t| t * t * t).collect::<Vec<_>>());
-        w = (0..3).map(|i| &w[i] - &eta * &r * &x[i] * q(3, 1) * &w[i] * &w[i]).collect();
+        w = (0..3)
+            .map(|i| &w[i] - &eta * &r * &x[i] * q(3, 1) * &w[i] * &w[i])
+            .collect();
     }
-    let p = Problem { model: Model::SharedDepth(3), x, y, theta0: vec![q(1, 2); 3] };
+    let p = Problem {
+        model: Model::SharedDepth(3),
+        x,
+        y,
+        theta0: vec![q(1, 2); 3],
+    };
     let s = dynamics::run_summary(&p, Precision::Exact, &opts, &|_| {});
     assert_eq!(s.theta, w);
 }
 
 fn write_instance(dir: &std::path::Path, model: &str) -> std::path::PathBuf {
-    let depth = if model == "shared-depth" { "depth = 3\n" } else { "" };
+    let depth = if model == "shared-depth" {
+        "depth = 3\n"
+    } else {
+        ""
+    };
     let path = dir.join(format!("{model}.toml"));
     std::fs::write(&path, format!("model = \"{model}\"\n{depth}x = [\"3\", \"1/2\", \"2\"]\ny = \"5\"\n[init]\nalpha = \"1/10\"\n")).expect("write");
     path
@@ -221,24 +261,65 @@ fn gd_runs_pm_and_depth_in_every_precision() {
     for model in ["pm", "shared-depth"] {
         let file = write_instance(&dir, model);
         let f = file.to_str().expect("utf-8 path");
-        for (prec, steps) in [("f32", "3000"), ("f64", "3000"), ("256", "3000"), ("100", "3000"), ("exact", "3")] {
-            let out = run(&["gd", f, "--lr", "1/100", "--steps", steps, "--precision", prec, "--json"]);
-            assert!(out.status.success(), "{model} {prec}: {}", String::from_utf8_lossy(&out.stderr));
+        for (prec, steps) in [
+            ("f32", "3000"),
+            ("f64", "3000"),
+            ("256", "3000"),
+            ("100", "3000"),
+            ("exact", "3"),
+        ] {
+            let out = run(&[
+                "gd",
+                f,
+                "--lr",
+                "1/100",
+                "--steps",
+                steps,
+                "--precision",
+                prec,
+                "--json",
+            ]);
+            assert!(
+                out.status.success(),
+                "{model} {prec}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
             assert_eq!(v["model"], model);
             assert_eq!(v["converged"], prec != "exact", "{model} {prec}");
-            let s = dlncheck::numeric::rational::parse_q(v["final"]["sharpness"].as_str().expect("S")).expect("decimal");
+            let s =
+                dlncheck::numeric::rational::parse_q(v["final"]["sharpness"].as_str().expect("S"))
+                    .expect("decimal");
             assert!(s.is_positive(), "{model} {prec}: S = {s}");
         }
-        let out = run(&["gd", f, "--lr", "1/100", "--steps", "3000", "--precision", "f64", "--checks", "--json"]);
+        let out = run(&[
+            "gd",
+            f,
+            "--lr",
+            "1/100",
+            "--steps",
+            "3000",
+            "--precision",
+            "f64",
+            "--checks",
+            "--json",
+        ]);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["checks"][0]["check"], "C1");
         assert_eq!(v["checks"][0]["status"], "pass", "{model}: {}", v["checks"]);
         let detail = v["checks"][0]["detail"].as_str().expect("detail");
-        let s = dlncheck::numeric::rational::parse_q(v["final"]["sharpness"].as_str().expect("S")).expect("decimal");
-        let lo = detail.split('[').nth(1).and_then(|t| t.split(',').next()).expect("enclosure in the detail");
+        let s = dlncheck::numeric::rational::parse_q(v["final"]["sharpness"].as_str().expect("S"))
+            .expect("decimal");
+        let lo = detail
+            .split('[')
+            .nth(1)
+            .and_then(|t| t.split(',').next())
+            .expect("enclosure in the detail");
         let lo = dlncheck::numeric::rational::parse_q(lo.trim()).expect("decimal");
-        assert!(((&s - &lo) / &lo).abs() < q(1, 100_000_000), "{model}: run S = {s}, exact endpoint S ≥ {lo}");
+        assert!(
+            ((&s - &lo) / &lo).abs() < q(1, 100_000_000),
+            "{model}: run S = {s}, exact endpoint S ≥ {lo}"
+        );
     }
 }
 
@@ -249,8 +330,26 @@ fn sweep_runs_pm_and_depth() {
     for model in ["pm", "shared-depth"] {
         let file = write_instance(&dir, model);
         let out_dir = dir.join(format!("sweep-{model}"));
-        let out = run(&["sweep", file.to_str().expect("utf-8"), "--lr-from", "1/100", "--lr-to", "1/20", "--points", "4", "--steps", "3000", "--out", out_dir.to_str().expect("utf-8"), "--json"]);
-        assert!(out.status.success(), "{model}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = run(&[
+            "sweep",
+            file.to_str().expect("utf-8"),
+            "--lr-from",
+            "1/100",
+            "--lr-to",
+            "1/20",
+            "--points",
+            "4",
+            "--steps",
+            "3000",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{model}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["checks"][0]["check"], "C1");
         let csv = std::fs::read_to_string(out_dir.join("sweep.csv")).expect("csv");
@@ -265,7 +364,14 @@ fn sweep_runs_pm_and_depth() {
 fn certify_refuses_other_models() {
     let dir = temp_dir("models-certify");
     let file = write_instance(&dir, "pm");
-    let out = run(&["gd", file.to_str().expect("utf-8"), "--lr", "1/100", "--certify", "--json"]);
+    let out = run(&[
+        "gd",
+        file.to_str().expect("utf-8"),
+        "--lr",
+        "1/100",
+        "--certify",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");

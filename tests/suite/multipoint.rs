@@ -7,15 +7,18 @@ use dlncheck::io::instance::parse_instance;
 use dlncheck_kernel::Outcome as Verdict;
 
 /// The kernel's verdicts on a claim-file tree (checked as its JSON text).
-fn check_tree(name: &str, file: &Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
+fn check_tree(
+    name: &str,
+    file: &Value,
+) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
     dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
 }
-use dlncheck::theory::multipoint;
-use dlncheck::numeric::rational::{fmt_q, parse_q, Q};
+use dlncheck::numeric::rational::{Q, fmt_q, parse_q};
 use dlncheck::numeric::simplex::{self, Lp, Outcome};
+use dlncheck::theory::multipoint;
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::process::Command;
 
 fn q(s: &str) -> Q {
@@ -29,7 +32,11 @@ fn qi(v: i64) -> Q {
 /// Solves the square system B x = b by Gauss–Jordan with row swaps; `None` if singular.
 fn solve_square(b_mat: &[Vec<Q>], rhs: &[Q]) -> Option<Vec<Q>> {
     let m = rhs.len();
-    let mut a: Vec<Vec<Q>> = b_mat.iter().zip(rhs).map(|(r, v)| r.iter().cloned().chain([v.clone()]).collect()).collect();
+    let mut a: Vec<Vec<Q>> = b_mat
+        .iter()
+        .zip(rhs)
+        .map(|(r, v)| r.iter().cloned().chain([v.clone()]).collect())
+        .collect();
     for k in 0..m {
         let p = (k..m).find(|&i| !a[i][k].is_zero())?;
         a.swap(k, p);
@@ -56,7 +63,9 @@ fn brute_force(lp: &Lp) -> Option<Q> {
             continue;
         }
         let cols: Vec<usize> = (0..n).filter(|j| mask >> j & 1 == 1).collect();
-        let b_mat: Vec<Vec<Q>> = (0..m).map(|i| cols.iter().map(|&j| lp.a[i][j].clone()).collect()).collect();
+        let b_mat: Vec<Vec<Q>> = (0..m)
+            .map(|i| cols.iter().map(|&j| lp.a[i][j].clone()).collect())
+            .collect();
         if let Some(xb) = solve_square(&b_mat, &lp.b)
             && xb.iter().all(|v| !v.is_negative())
         {
@@ -111,7 +120,8 @@ fn instance(text: &str) -> dlncheck::io::instance::Instance {
     parse_instance("t.toml", &tree).unwrap()
 }
 
-const PATH3: &str = "model = \"shared\"\nX = [[\"1\", \"1\", \"0\"], [\"0\", \"1\", \"1\"]]\ny = [\"1\", \"1\"]\n";
+const PATH3: &str =
+    "model = \"shared\"\nX = [[\"1\", \"1\", \"0\"], [\"0\", \"1\", \"1\"]]\ny = [\"1\", \"1\"]\n";
 
 #[test]
 fn min_norm_by_hand() {
@@ -123,7 +133,10 @@ fn min_norm_by_hand() {
     let n = multipoint::min_norm(&instance(&PATH3.replace("shared", "uv"))).unwrap();
     assert_eq!(n.value, qi(2));
     // Redundant but consistent rows: 2·(row 0) = row 1.
-    let n = multipoint::min_norm(&instance("model = \"shared\"\nX = [[\"1\", \"1\"], [\"2\", \"2\"]]\ny = [\"1\", \"2\"]\n")).unwrap();
+    let n = multipoint::min_norm(&instance(
+        "model = \"shared\"\nX = [[\"1\", \"1\"], [\"2\", \"2\"]]\ny = [\"1\", \"2\"]\n",
+    ))
+    .unwrap();
     assert_eq!(n.value, qi(1));
 }
 
@@ -134,9 +147,17 @@ fn min_sharpness_by_hand_and_the_conflict() {
     let inst = instance(PATH3);
     let norm = multipoint::min_norm(&inst).unwrap();
     let b = multipoint::sharpness_bounds(&inst, &norm.beta, 30, &q("1e-12")).unwrap();
-    assert!(b.lower <= qi(2) && qi(2) <= b.upper, "[{}, {}]", b.lower, b.upper);
+    assert!(
+        b.lower <= qi(2) && qi(2) <= b.upper,
+        "[{}, {}]",
+        b.lower,
+        b.upper
+    );
     assert!(b.upper < q("2.01"), "upper {}", b.upper);
-    let at_norm = dlncheck::spectra::certified::lambda_max(&multipoint::gram(&inst.x, &norm.beta), &q("1e-12"));
+    let at_norm = dlncheck::spectra::certified::lambda_max(
+        &multipoint::gram(&inst.x, &norm.beta),
+        &q("1e-12"),
+    );
     assert!(at_norm.lo <= qi(2) && qi(2) <= at_norm.hi);
     let claims = multipoint::claims(&inst, &norm, Some((&b, &at_norm)));
     assert_eq!(claims.len(), 4, "the conflict claim is emitted");
@@ -146,7 +167,9 @@ fn min_sharpness_by_hand_and_the_conflict() {
 }
 
 fn all_verified(file: &Value) -> bool {
-    check_tree("t", file).map(|vs| vs.iter().all(|v| matches!(v.outcome, Verdict::Verified(_)))).unwrap_or(false)
+    check_tree("t", file)
+        .map(|vs| vs.iter().all(|v| matches!(v.outcome, Verdict::Verified(_))))
+        .unwrap_or(false)
 }
 
 fn tamper_every_number(file: &Value) {
@@ -175,7 +198,10 @@ fn tamper_every_number(file: &Value) {
                 }
                 let old = q(slot.as_str().unwrap());
                 *slot = json!(fmt_q(&(old + Q::new(1.into(), 7.into()))));
-                assert!(!all_verified(&t), "claim {ci} field {k}{s:?} tampered still verifies");
+                assert!(
+                    !all_verified(&t),
+                    "claim {ci} field {k}{s:?} tampered still verifies"
+                );
                 count += 1;
             }
         }
@@ -195,28 +221,58 @@ fn tmp(name: &str, text: &str) -> std::path::PathBuf {
 fn cli_writes_a_verified_claim_file() {
     let p = tmp("path3.toml", PATH3);
     let out_path = p.with_file_name("path3.claim.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck")).arg("multipoint").arg(&p).arg("--json").arg("--claim").arg(&out_path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .arg("multipoint")
+        .arg(&p)
+        .arg("--json")
+        .arg("--claim")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["min_norm"]["value"], "1");
     assert_eq!(v["conflict"]["sharpness"], true);
     assert_eq!(v["conflict"]["norm"], true);
-    let check = Command::new(env!("CARGO_BIN_EXE_dlncheck")).arg("check").arg(&out_path).output().unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .arg("check")
+        .arg(&out_path)
+        .output()
+        .unwrap();
     assert_eq!(check.status.code(), Some(0));
 }
 
 #[test]
 fn infeasible_and_singular_systems_get_one_line_errors() {
     let cases = [
-        ("neg.toml", "model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"-1\"]\n", "no β ≥ 0 solves Xβ = y"),
-        ("sing.toml", "model = \"uv\"\nX = [[\"1\", \"1\"], [\"2\", \"2\"]]\ny = [\"1\", \"3\"]\n", "Xβ = y has no solution"),
+        (
+            "neg.toml",
+            "model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"-1\"]\n",
+            "no β ≥ 0 solves Xβ = y",
+        ),
+        (
+            "sing.toml",
+            "model = \"uv\"\nX = [[\"1\", \"1\"], [\"2\", \"2\"]]\ny = [\"1\", \"3\"]\n",
+            "Xβ = y has no solution",
+        ),
     ];
     for (name, text, reason) in cases {
         let p = tmp(name, text);
-        let out = Command::new(env!("CARGO_BIN_EXE_dlncheck")).arg("multipoint").arg(&p).output().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+            .arg("multipoint")
+            .arg(&p)
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains(reason) && err.contains(name) && err.contains("`y`"), "{err}");
+        assert!(
+            err.contains(reason) && err.contains(name) && err.contains("`y`"),
+            "{err}"
+        );
         assert_eq!(err.trim_end().lines().count(), 1);
     }
 }

@@ -1,15 +1,15 @@
 //! Laws of the scalar trait (src/numeric/scalar.rs), each against an independent route.
 
-
 use crate::common::small_q;
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{Q, parse_q};
 use dlncheck::numeric::scalar::{BigFloat, Scalar};
 use num_traits::{Signed, Zero};
 use proptest::prelude::*;
 
 /// A decimal string m·10^e with a random mantissa and exponent.
 fn decimal() -> impl Strategy<Value = String> {
-    (any::<bool>(), 1u64..=999_999_999_999u64, -30i32..=30).prop_map(|(neg, m, e)| format!("{}{m}e{e}", if neg { "-" } else { "" }))
+    (any::<bool>(), 1u64..=999_999_999_999u64, -30i32..=30)
+        .prop_map(|(neg, m, e)| format!("{}{m}e{e}", if neg { "-" } else { "" }))
 }
 
 /// |approx − exact| ≤ |exact|·2^-bits (round to nearest at `bits` significant bits).
@@ -90,7 +90,13 @@ fn round_bits(q: &Q, p: u32) -> Q {
     if q.is_zero() {
         return Q::zero();
     }
-    let pow2 = |e: i64| if e >= 0 { Q::from_integer(BigInt::from(1) << e as u64) } else { Q::new(1.into(), BigInt::from(1) << (-e) as u64) };
+    let pow2 = |e: i64| {
+        if e >= 0 {
+            Q::from_integer(BigInt::from(1) << e as u64)
+        } else {
+            Q::new(1.into(), BigInt::from(1) << (-e) as u64)
+        }
+    };
     let a = Signed::abs(q);
     // E with 2^E ≤ |q| < 2^(E+1).
     let mut e = a.numer().bits() as i64 - a.denom().bits() as i64;
@@ -110,25 +116,39 @@ fn round_bits(q: &Q, p: u32) -> Q {
 
 /// A p-bit float: a random significand of at most p bits at a random exponent around `base`.
 fn p_bit_value(p: u32, base: i64) -> impl Strategy<Value = Q> {
-    (any::<bool>(), prop::collection::vec(any::<u32>(), 1..12), 0u32..3, -3i64..=3).prop_map(move |(neg, words, sparse, de)| {
-        use num_bigint::{BigInt, BigUint};
-        let mut m = BigUint::new(words);
-        if sparse > 0 {
-            m = (BigUint::from(1u32) << (m.bits() % p as u64)) | BigUint::from(sparse);
-        }
-        let excess = m.bits().saturating_sub(p as u64);
-        let m = BigInt::from(m >> excess);
-        let m = if neg { -m } else { m };
-        let e = base + de;
-        if e >= 0 { Q::from_integer(m << e as u64) } else { Q::new(m, BigInt::from(1) << (-e) as u64) }
-    })
+    (
+        any::<bool>(),
+        prop::collection::vec(any::<u32>(), 1..12),
+        0u32..3,
+        -3i64..=3,
+    )
+        .prop_map(move |(neg, words, sparse, de)| {
+            use num_bigint::{BigInt, BigUint};
+            let mut m = BigUint::new(words);
+            if sparse > 0 {
+                m = (BigUint::from(1u32) << (m.bits() % p as u64)) | BigUint::from(sparse);
+            }
+            let excess = m.bits().saturating_sub(p as u64);
+            let m = BigInt::from(m >> excess);
+            let m = if neg { -m } else { m };
+            let e = base + de;
+            if e >= 0 {
+                Q::from_integer(m << e as u64)
+            } else {
+                Q::new(m, BigInt::from(1) << (-e) as u64)
+            }
+        })
 }
 
 /// (p, a, b): two p-bit floats whose exponents differ by a little, by a few words or by far more
 /// than p bits.
 fn sum_operands() -> impl Strategy<Value = (u32, Q, Q)> {
     let gap = prop_oneof![-3i64..=3, -80i64..=80, -700i64..=700];
-    (prop::sample::select(vec![2u32, 24, 53, 100, 255, 256, 300]), -300i64..300, gap)
+    (
+        prop::sample::select(vec![2u32, 24, 53, 100, 255, 256, 300]),
+        -300i64..300,
+        gap,
+    )
         .prop_flat_map(|(p, e, g)| (Just(p), p_bit_value(p, e), p_bit_value(p, e + g)))
 }
 
@@ -150,10 +170,17 @@ proptest! {
 #[test]
 fn the_guard_bit_case_rounds_to_256_bits() {
     // 3 − 3·2^-255 needs 257 bits; dashu-float's own subtraction returned it unrounded.
-    let (a, b) = (Q::from_integer(3.into()), Q::new(3.into(), num_bigint::BigInt::from(1) << 255u32));
+    let (a, b) = (
+        Q::from_integer(3.into()),
+        Q::new(3.into(), num_bigint::BigInt::from(1) << 255u32),
+    );
     let d = BigFloat::from_q(&a, &256) - BigFloat::from_q(&b, &256);
     assert_eq!(d.to_q().unwrap(), round_bits(&(&a - &b), 256));
-    assert_ne!(d.to_q().unwrap(), &a - &b, "the exact difference has 257 bits");
+    assert_ne!(
+        d.to_q().unwrap(),
+        &a - &b,
+        "the exact difference has 257 bits"
+    );
 }
 
 #[test]

@@ -5,14 +5,17 @@ use dlncheck::io::instance::JsonTree as _;
 use dlncheck_kernel::Outcome;
 
 /// The kernel's verdicts on a claim-file tree (checked as its JSON text).
-fn check_tree(name: &str, file: &serde_json::Value) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
+fn check_tree(
+    name: &str,
+    file: &serde_json::Value,
+) -> Result<Vec<dlncheck_kernel::Verdict>, dlncheck_kernel::Error> {
     dlncheck_kernel::check_text(&format!("{name}.json"), &file.to_string()).map(|r| r.verdicts)
 }
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{Q, parse_q};
 use dlncheck::spectra::certified::{self as sharpness, Spectrum};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::process::Command;
 
 fn q(s: &str) -> Q {
@@ -20,11 +23,15 @@ fn q(s: &str) -> Q {
 }
 
 fn qm(rows: &[&[i64]]) -> Vec<Vec<Q>> {
-    rows.iter().map(|r| r.iter().map(|&v| Q::from_integer(v.into())).collect()).collect()
+    rows.iter()
+        .map(|r| r.iter().map(|&v| Q::from_integer(v.into())).collect())
+        .collect()
 }
 
 fn verified(file: &Value) -> bool {
-    check_tree("test", file).map(|vs| vs.iter().all(|v| matches!(v.outcome, Outcome::Verified(_)))).unwrap_or(false)
+    check_tree("test", file)
+        .map(|vs| vs.iter().all(|v| matches!(v.outcome, Outcome::Verified(_))))
+        .unwrap_or(false)
 }
 
 fn claim_file(h: &[Vec<Q>], width: &Q) -> (sharpness::MaxCertificate, Value) {
@@ -44,10 +51,13 @@ fn charpoly(h: &[Vec<Q>]) -> Vec<Q> {
         let prev = m.clone();
         for i in 0..n {
             for j in 0..n {
-                m[i][j] = (0..n).map(|l| &h[i][l] * &prev[l][j]).sum::<Q>() + if i == j { c[k - 1].clone() } else { Q::zero() };
+                m[i][j] = (0..n).map(|l| &h[i][l] * &prev[l][j]).sum::<Q>()
+                    + if i == j { c[k - 1].clone() } else { Q::zero() };
             }
         }
-        let tr: Q = (0..n).map(|i| (0..n).map(|l| &h[i][l] * &m[l][i]).sum::<Q>()).sum();
+        let tr: Q = (0..n)
+            .map(|i| (0..n).map(|l| &h[i][l] * &m[l][i]).sum::<Q>())
+            .sum();
         c.push(-tr / Q::from_integer((k as i64).into()));
     }
     c
@@ -85,7 +95,11 @@ fn derivative_helper_matches_hand_values() {
     assert_eq!(eval_derivative(&c, 0, &q("5")), q("8"));
     assert_eq!(eval_derivative(&c, 1, &q("5")), q("6"));
     assert_eq!(eval_derivative(&c, 2, &q("5")), q("2"));
-    assert!(at_or_above_max_root(&c, &q("3")) && !above_max_root(&c, &q("3")) && !at_or_above_max_root(&c, &q("2")));
+    assert!(
+        at_or_above_max_root(&c, &q("3"))
+            && !above_max_root(&c, &q("3"))
+            && !at_or_above_max_root(&c, &q("2"))
+    );
     assert_eq!(charpoly(&qm(&[&[2, 1], &[1, 2]])), c);
 }
 
@@ -133,9 +147,20 @@ fn diagonal_plus_rank_one_against_the_secular_equation() {
     // H = diag(1, 2, 3, 4) + z zᵀ, z = (1, 1, 1, 1): λ_max > 4 is the root of
     // f(λ) = 1 − Σ z_i²/(λ − d_i), increasing on (4, ∞): f(lo) ≤ 0 ≤ f(hi).
     let d = [1, 2, 3, 4];
-    let h: Vec<Vec<Q>> = (0..4).map(|i| (0..4).map(|j| Q::from_integer((if i == j { d[i] + 1 } else { 1 }).into())).collect()).collect();
+    let h: Vec<Vec<Q>> = (0..4)
+        .map(|i| {
+            (0..4)
+                .map(|j| Q::from_integer((if i == j { d[i] + 1 } else { 1 }).into()))
+                .collect()
+        })
+        .collect();
     let c = sharpness::lambda_max(&h, &q("1e-25"));
-    let f = |l: &Q| Q::one() - d.iter().map(|&di| (l - Q::from_integer(di.into())).recip()).sum::<Q>();
+    let f = |l: &Q| {
+        Q::one()
+            - d.iter()
+                .map(|&di| (l - Q::from_integer(di.into())).recip())
+                .sum::<Q>()
+    };
     assert!(c.lo > q("4") && !f(&c.lo).is_positive() && !f(&c.hi).is_negative());
     assert!(c.relative_width() <= q("1e-25"));
 }
@@ -155,10 +180,19 @@ fn dense_twenty_by_twenty_with_gershgorin_and_trace() {
     let h = dlncheck::numeric::random::dense_symmetric(n, 7);
     let (c, file) = claim_file(&h, &q("1e-30"));
     let trace: Q = (0..n).map(|i| h[i][i].clone()).sum();
-    let gersh = (0..n).map(|i| &h[i][i] + (0..n).filter(|&j| j != i).map(|j| h[i][j].abs()).sum::<Q>()).max().unwrap();
+    let gersh = (0..n)
+        .map(|i| &h[i][i] + (0..n).filter(|&j| j != i).map(|j| h[i][j].abs()).sum::<Q>())
+        .max()
+        .unwrap();
     let diag_max = (0..n).map(|i| h[i][i].clone()).max().unwrap();
-    assert!(c.hi >= &trace / Q::from_integer((n as i64).into()) && c.hi >= diag_max && c.lo <= gersh);
-    assert!(c.relative_width() <= q("1e-30"), "width {}", c.relative_width());
+    assert!(
+        c.hi >= &trace / Q::from_integer((n as i64).into()) && c.hi >= diag_max && c.lo <= gersh
+    );
+    assert!(
+        c.relative_width() <= q("1e-30"),
+        "width {}",
+        c.relative_width()
+    );
     assert!(verified(&file));
 }
 
@@ -177,7 +211,9 @@ fn tampering_with_any_number_is_rejected() {
             Value::Array(a) => {
                 for (i, e) in a.iter().enumerate() {
                     match e {
-                        Value::Array(r) => (0..r.len()).for_each(|j| paths.push((k.clone(), Some((i, Some(j)))))),
+                        Value::Array(r) => {
+                            (0..r.len()).for_each(|j| paths.push((k.clone(), Some((i, Some(j))))))
+                        }
                         _ => paths.push((k.clone(), Some((i, None)))),
                     }
                 }
@@ -185,7 +221,10 @@ fn tampering_with_any_number_is_rejected() {
             _ => {}
         }
     }
-    assert!(paths.len() > 15, "expected the matrix, v and the pinned values");
+    assert!(
+        paths.len() > 15,
+        "expected the matrix, v and the pinned values"
+    );
     for (k, idx) in paths {
         let mut t = file.clone();
         let slot = match idx {
@@ -194,7 +233,9 @@ fn tampering_with_any_number_is_rejected() {
             Some((i, Some(j))) => &mut t["claim"][0][&k][i][j],
         };
         let old = q(slot.as_str().unwrap());
-        *slot = json!(dlncheck::numeric::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
+        *slot = json!(dlncheck::numeric::rational::fmt_q(
+            &(old + Q::new(1.into(), 7.into()))
+        ));
         assert!(!verified(&t), "tampered {k} {idx:?} still verified");
     }
 }
@@ -249,12 +290,23 @@ fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
 #[test]
 fn cli_json_has_the_spec_fields() {
     let p = tmp("m.json", br#"{"matrix": [["2", "1"], ["1", "2"]]}"#);
-    let out = bin().args(["sharpness", "--matrix"]).arg(&p).args(["--json", "--width", "1e-20"]).output().unwrap();
+    let out = bin()
+        .args(["sharpness", "--matrix"])
+        .arg(&p)
+        .args(["--json", "--width", "1e-20"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (lo, hi) = (q(v["lambda_max"]["lo"].as_str().unwrap()), q(v["lambda_max"]["hi"].as_str().unwrap()));
+    let (lo, hi) = (
+        q(v["lambda_max"]["lo"].as_str().unwrap()),
+        q(v["lambda_max"]["hi"].as_str().unwrap()),
+    );
     assert!(lo <= q("3") && q("3") <= hi && &hi - &lo <= q("3e-20"));
-    let (lo, hi) = (q(v["lambda_min"]["lo"].as_str().unwrap()), q(v["lambda_min"]["hi"].as_str().unwrap()));
+    let (lo, hi) = (
+        q(v["lambda_min"]["lo"].as_str().unwrap()),
+        q(v["lambda_min"]["hi"].as_str().unwrap()),
+    );
     assert!(lo <= q("1") && q("1") <= hi);
 }
 
@@ -269,40 +321,88 @@ fn npy_values_are_read_as_their_exact_binary_value() {
     assert_eq!(m[0][0], q("13421773/134217728"));
     assert_eq!(m[0][1], Q::zero());
     let p = tmp("diag.npy", &npy("<f4", "(2, 2)", &data));
-    let out = bin().args(["sharpness", "--json", "--matrix"]).arg(&p).output().unwrap();
+    let out = bin()
+        .args(["sharpness", "--json", "--matrix"])
+        .arg(&p)
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (lo, hi) = (q(v["lambda_max"]["lo"].as_str().unwrap()), q(v["lambda_max"]["hi"].as_str().unwrap()));
+    let (lo, hi) = (
+        q(v["lambda_max"]["lo"].as_str().unwrap()),
+        q(v["lambda_max"]["hi"].as_str().unwrap()),
+    );
     assert!(lo <= q("13421773/134217728") && q("13421773/134217728") <= hi);
 }
 
 #[test]
 fn bad_input_gets_one_line_and_exit_2() {
-    let nan: Vec<u8> = [1.0f64, f64::NAN, f64::NAN, 1.0].iter().flat_map(|x| x.to_le_bytes()).collect();
-    let ints: Vec<u8> = [1i32, 0, 0, 1].iter().flat_map(|x| x.to_le_bytes()).collect();
+    let nan: Vec<u8> = [1.0f64, f64::NAN, f64::NAN, 1.0]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let ints: Vec<u8> = [1i32, 0, 0, 1]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
     let cube: Vec<u8> = [0.0f64; 8].iter().flat_map(|x| x.to_le_bytes()).collect();
     let cases: Vec<(std::path::PathBuf, &str)> = vec![
-        (tmp("ns.json", br#"{"matrix": [["1", "2"], ["3", "1"]]}"#), "not symmetric"),
-        (tmp("rect.json", br#"{"matrix": [["1", "2", "3"], ["2", "1", "3"]]}"#), "not square"),
-        (tmp("nan.npy", &npy("<f8", "(2, 2)", &nan)), "not a finite number"),
-        (tmp("int.npy", &npy("<i4", "(2, 2)", &ints)), "unsupported dtype"),
-        (tmp("cube.npy", &npy("<f8", "(2, 2, 2)", &cube)), "expected a 2-D array"),
+        (
+            tmp("ns.json", br#"{"matrix": [["1", "2"], ["3", "1"]]}"#),
+            "not symmetric",
+        ),
+        (
+            tmp(
+                "rect.json",
+                br#"{"matrix": [["1", "2", "3"], ["2", "1", "3"]]}"#,
+            ),
+            "not square",
+        ),
+        (
+            tmp("nan.npy", &npy("<f8", "(2, 2)", &nan)),
+            "not a finite number",
+        ),
+        (
+            tmp("int.npy", &npy("<i4", "(2, 2)", &ints)),
+            "unsupported dtype",
+        ),
+        (
+            tmp("cube.npy", &npy("<f8", "(2, 2, 2)", &cube)),
+            "expected a 2-D array",
+        ),
         (tmp("junk.npy", b"not numpy"), "not a .npy file"),
     ];
     for (p, reason) in cases {
-        let out = bin().args(["sharpness", "--matrix"]).arg(&p).output().unwrap();
+        let out = bin()
+            .args(["sharpness", "--matrix"])
+            .arg(&p)
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{}: {err}", p.display());
-        assert!(err.contains(reason) && err.contains(p.file_name().unwrap().to_str().unwrap()), "{err}");
+        assert!(
+            err.contains(reason) && err.contains(p.file_name().unwrap().to_str().unwrap()),
+            "{err}"
+        );
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(out.stdout.is_empty());
     }
     let p = tmp("ok.json", br#"{"matrix": [["1"]]}"#);
-    let out = bin().args(["sharpness", "--width", "0", "--matrix"]).arg(&p).output().unwrap();
+    let out = bin()
+        .args(["sharpness", "--width", "0", "--matrix"])
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 fn rank_one_dense(diag: &[Q], a: &[Q], c: &Q) -> Vec<Vec<Q>> {
-    (0..diag.len()).map(|i| (0..diag.len()).map(|j| c * &a[i] * &a[j] + if i == j { diag[i].clone() } else { Q::zero() }).collect()).collect()
+    (0..diag.len())
+        .map(|i| {
+            (0..diag.len())
+                .map(|j| c * &a[i] * &a[j] + if i == j { diag[i].clone() } else { Q::zero() })
+                .collect()
+        })
+        .collect()
 }
 
 #[test]
@@ -314,12 +414,15 @@ fn rank_one_route_matches_the_secular_root_by_hand() {
     let f = |l: &Q| Q::one() - d.iter().map(|di| (l - di).recip()).sum::<Q>();
     assert!(cert.lo > q("4") && !f(&cert.lo).is_positive() && !f(&cert.hi).is_negative());
     assert!(cert.relative_width() <= q("1e-12"));
-    let file = json!({"version": 2, "claim": [sharpness::rank_one_claim(&d, &a, &Q::one(), &cert)]});
+    let file =
+        json!({"version": 2, "claim": [sharpness::rank_one_claim(&d, &a, &Q::one(), &cert)]});
     assert!(verified(&file));
     for key in ["lo", "hi", "upper_sum", "lower_sum", "c", "hi_minus_lo"] {
         let mut t = file.clone();
         let old = q(t["claim"][0][key].as_str().unwrap());
-        t["claim"][0][key] = json!(dlncheck::numeric::rational::fmt_q(&(old + Q::new(1.into(), 7.into()))));
+        t["claim"][0][key] = json!(dlncheck::numeric::rational::fmt_q(
+            &(old + Q::new(1.into(), 7.into()))
+        ));
         assert!(!verified(&t), "tampered {key} still verifies");
     }
 }
@@ -333,16 +436,32 @@ fn rank_one_route_on_the_network_hessian() {
     let y = q("1");
     let beta_dot: Q = x.iter().zip(&w).map(|(xi, wi)| xi * wi * wi).sum();
     let r = beta_dot - &y;
-    let diag: Vec<Q> = x.iter().map(|xi| Q::from_integer(2.into()) * &r * xi).collect();
+    let diag: Vec<Q> = x
+        .iter()
+        .map(|xi| Q::from_integer(2.into()) * &r * xi)
+        .collect();
     let a: Vec<Q> = x.iter().zip(&w).map(|(xi, wi)| xi * wi).collect();
     let four = Q::from_integer(4.into());
     let cert = sharpness::rank_one_max(&diag, &a, &four, &q("1e-13"));
-    let inst = dlncheck::io::instance::parse_instance("t", &dlncheck::io::instance::Tree::from_json(&json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"}))).unwrap();
+    let inst = dlncheck::io::instance::parse_instance(
+        "t",
+        &dlncheck::io::instance::Tree::from_json(
+            &json!({"model": "shared", "x": ["3", "1/2", "-2"], "y": "1"}),
+        ),
+    )
+    .unwrap();
     let data = dlncheck::models::loss::Data::<Q>::from_instance(&inst, &());
     let h = dlncheck::models::loss::hessian(inst.model, &data, &w);
     assert_eq!(h, rank_one_dense(&diag, &a, &four));
     let dense = sharpness::lambda_max(&h, &q("1e-20"));
-    assert!(cert.lo <= dense.hi && dense.lo <= cert.hi, "[{}, {}] vs [{}, {}]", cert.lo, cert.hi, dense.lo, dense.hi);
+    assert!(
+        cert.lo <= dense.hi && dense.lo <= cert.hi,
+        "[{}, {}] vs [{}, {}]",
+        cert.lo,
+        cert.hi,
+        dense.lo,
+        dense.hi
+    );
 }
 
 proptest! {
@@ -365,15 +484,31 @@ proptest! {
 
 #[test]
 fn cli_network_hessian_uses_the_secular_route_and_agrees_with_the_dense_route() {
-    let p = tmp("one.toml", b"model = \"shared\"\nx = [\"3\", \"1/2\", \"-2\"]\ny = \"1\"\n");
+    let p = tmp(
+        "one.toml",
+        b"model = \"shared\"\nx = [\"3\", \"1/2\", \"-2\"]\ny = \"1\"\n",
+    );
     let run = |extra: &[&str]| {
-        let out = bin().args(["sharpness", "--json", "--instance"]).arg(&p).args(["--theta", "1,3/2,1/4"]).args(extra).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = bin()
+            .args(["sharpness", "--json", "--instance"])
+            .arg(&p)
+            .args(["--theta", "1,3/2,1/4"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
     let v = run(&[]);
     assert_eq!(v["route"], "secular equation (diagonal + rank one)");
-    let (lo, hi) = (q(v["lambda_max"]["lo"].as_str().unwrap()), q(v["lambda_max"]["hi"].as_str().unwrap()));
+    let (lo, hi) = (
+        q(v["lambda_max"]["lo"].as_str().unwrap()),
+        q(v["lambda_max"]["hi"].as_str().unwrap()),
+    );
     // The dense route on the same exact Hessian (tests/suite/sharpness.rs::rank_one_dense layout).
     let x = [q("3"), q("1/2"), q("-2")];
     let w = [q("1"), q("3/2"), q("1/4")];

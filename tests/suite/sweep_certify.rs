@@ -3,7 +3,7 @@
 
 use crate::common::{run, small_q, temp_dir};
 use dlncheck::io::format::decimal_outward;
-use dlncheck::numeric::rational::{parse_q, Q};
+use dlncheck::numeric::rational::{Q, parse_q};
 use num_traits::{Signed, Zero};
 
 use proptest::prelude::*;
@@ -42,36 +42,94 @@ fn certified_columns_bracket_the_kernel_verified_limit() {
     // proofs/gd-limit-edge-of-stability.claim.toml is a kernel-verified gd-limit claim at
     // lr = 1/25 on examples/eos.toml; a one-rate certified sweep there must print decimals that
     // bracket its enclosures, and its float run must fall inside them to float accuracy.
-    let claim: toml::Value = toml::from_str(&std::fs::read_to_string("proofs/gd-limit-edge-of-stability.claim.toml").unwrap()).unwrap();
+    let claim: toml::Value = toml::from_str(
+        &std::fs::read_to_string("proofs/gd-limit-edge-of-stability.claim.toml").unwrap(),
+    )
+    .unwrap();
     let c = &claim["claim"][0];
     assert_eq!(c["lr"].as_str(), Some("1/25"));
     let out = temp_dir("sweep-certify");
-    let r = run(&["sweep", "examples/eos.toml", "--lr-from", "1/25", "--lr-to", "1/20", "--points", "2", "--out", out.to_str().unwrap(), "--certify"]);
+    let r = run(&[
+        "sweep",
+        "examples/eos.toml",
+        "--lr-from",
+        "1/25",
+        "--lr-to",
+        "1/20",
+        "--points",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--certify",
+    ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    for col in ["certified", "norm_lo", "norm_hi", "sharpness_lo", "sharpness_hi", "eos_margin_lo", "eos_margin_hi", "gen_error_lo", "gen_error_hi", "certified_reason"] {
+    for col in [
+        "certified",
+        "norm_lo",
+        "norm_hi",
+        "sharpness_lo",
+        "sharpness_hi",
+        "eos_margin_lo",
+        "eos_margin_hi",
+        "gen_error_lo",
+        "gen_error_hi",
+        "certified_reason",
+    ] {
         assert!(header.contains(&col), "{col} missing from {header:?}");
     }
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     let get = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
     assert_eq!(get("certified"), "true");
-    for (key, col) in [("norm", "norm"), ("sharpness", "sharpness"), ("eos_margin", "eos_margin")] {
-        let (klo, khi) = (parse_q(c[key]["lo"].as_str().unwrap()).unwrap(), parse_q(c[key]["hi"].as_str().unwrap()).unwrap());
-        let (lo, hi) = (parse_q(get(&format!("{col}_lo"))).unwrap(), parse_q(get(&format!("{col}_hi"))).unwrap());
-        assert!(lo <= klo && khi <= hi, "{key}: [{lo}, {hi}] must contain the claim's [{klo}, {khi}]");
+    for (key, col) in [
+        ("norm", "norm"),
+        ("sharpness", "sharpness"),
+        ("eos_margin", "eos_margin"),
+    ] {
+        let (klo, khi) = (
+            parse_q(c[key]["lo"].as_str().unwrap()).unwrap(),
+            parse_q(c[key]["hi"].as_str().unwrap()).unwrap(),
+        );
+        let (lo, hi) = (
+            parse_q(get(&format!("{col}_lo"))).unwrap(),
+            parse_q(get(&format!("{col}_hi"))).unwrap(),
+        );
+        assert!(
+            lo <= klo && khi <= hi,
+            "{key}: [{lo}, {hi}] must contain the claim's [{klo}, {khi}]"
+        );
     }
     let float_s = parse_q(get("sharpness")).unwrap();
-    let (lo, hi) = (parse_q(get("sharpness_lo")).unwrap(), parse_q(get("sharpness_hi")).unwrap());
+    let (lo, hi) = (
+        parse_q(get("sharpness_lo")).unwrap(),
+        parse_q(get("sharpness_hi")).unwrap(),
+    );
     let tol = Q::new(1.into(), 1_000_000.into()) * &hi;
-    assert!(float_s >= &lo - &tol && float_s <= &hi + &tol, "float S {float_s} far from [{lo}, {hi}]");
+    assert!(
+        float_s >= &lo - &tol && float_s <= &hi + &tol,
+        "float S {float_s} far from [{lo}, {hi}]"
+    );
     // The certified expected error of the GD learner at 1/25 is below E(min-norm) (the shipped
     // gd-learner-beats-both claim); the sweep's hi end must say so too.
-    let learner: toml::Value = toml::from_str(&std::fs::read_to_string("proofs/gd-learner-beats-both.claim.toml").unwrap()).unwrap();
-    let e_hi = learner["claim"].as_array().unwrap().iter().find(|c| c["kind"].as_str() == Some("gd-learner")).map(|c| parse_q(c["expected_error"]["hi"].as_str().unwrap()).unwrap()).unwrap();
-    assert!(parse_q(get("gen_error_hi")).unwrap() >= e_hi && parse_q(get("gen_error_lo")).unwrap() <= e_hi);
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    let learner: toml::Value = toml::from_str(
+        &std::fs::read_to_string("proofs/gd-learner-beats-both.claim.toml").unwrap(),
+    )
+    .unwrap();
+    let e_hi = learner["claim"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"].as_str() == Some("gd-learner"))
+        .map(|c| parse_q(c["expected_error"]["hi"].as_str().unwrap()).unwrap())
+        .unwrap();
+    assert!(
+        parse_q(get("gen_error_hi")).unwrap() >= e_hi
+            && parse_q(get("gen_error_lo")).unwrap() <= e_hi
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(json["rows"][0]["certified"]["converged"], true);
     assert!(json["rows"][0]["certified_gen_error"]["lo"].is_string());
 }
@@ -79,14 +137,59 @@ fn certified_columns_bracket_the_kernel_verified_limit() {
 #[test]
 fn uncertified_rates_say_why_and_bad_flags_are_refused() {
     let out = temp_dir("sweep-certify-diverged");
-    let r = run(&["sweep", "examples/eos.toml", "--lr-from", "1/5", "--lr-to", "1/5", "--points", "1", "--out", out.to_str().unwrap(), "--certify"]);
+    let r = run(&[
+        "sweep",
+        "examples/eos.toml",
+        "--lr-from",
+        "1/5",
+        "--lr-to",
+        "1/5",
+        "--points",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--certify",
+    ]);
     assert!(r.status.success());
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let row = csv.lines().nth(1).unwrap();
-    assert!(row.contains(",false,,,,,,") && row.contains("divergence"), "{row}");
-    let r = run(&["sweep", "examples/eos.toml", "--lr-from", "1/5", "--lr-to", "1/5", "--points", "1", "--out", out.to_str().unwrap(), "--bits", "64"]);
+    assert!(
+        row.contains(",false,,,,,,") && row.contains("divergence"),
+        "{row}"
+    );
+    let r = run(&[
+        "sweep",
+        "examples/eos.toml",
+        "--lr-from",
+        "1/5",
+        "--lr-to",
+        "1/5",
+        "--points",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--bits",
+        "64",
+    ]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--bits needs --certify"));
-    let r = run(&["sweep", "examples/t2-path.toml", "--lr-from", "1/100", "--lr-to", "1/100", "--points", "1", "--out", out.to_str().unwrap(), "--certify"]);
-    assert_eq!(r.status.code(), Some(2), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = run(&[
+        "sweep",
+        "examples/t2-path.toml",
+        "--lr-from",
+        "1/100",
+        "--lr-to",
+        "1/100",
+        "--points",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--certify",
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
 }

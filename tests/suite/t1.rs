@@ -4,18 +4,26 @@
 //! - a brute-force grid over M for small d;
 //! - the SPEC's formulas written out plainly here, compared with the real `dlncheck solve --json`.
 
-
 use crate::common::{nonzero_q, small_q};
 use dlncheck::io::instance::{Covariance, Instance, Model};
 use dlncheck::models::loss::{self, Data};
 use dlncheck::models::model;
+use dlncheck::numeric::rational::{Q, fmt_q};
 use dlncheck::theory::optimum::{self, Objective, Point};
-use dlncheck::numeric::rational::{fmt_q, Q};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 
 fn inst(model: Model, x: Vec<Q>, y: Q) -> Instance {
-    Instance { source: "test".into(), model, x: vec![x], y: vec![y], one_point: true, init: None, teacher: None, covariance: Covariance::Identity }
+    Instance {
+        source: "test".into(),
+        model,
+        x: vec![x],
+        y: vec![y],
+        one_point: true,
+        init: None,
+        teacher: None,
+        covariance: Covariance::Identity,
+    }
 }
 
 fn models() -> impl Strategy<Value = Model> {
@@ -25,10 +33,19 @@ fn models() -> impl Strategy<Value = Model> {
 /// λ is the largest eigenvalue of the symmetric H: λI − H ⪰ 0 and (λ − 1/10⁶)I − H is not.
 fn is_lambda_max(h: &[Vec<Q>], lambda: &Q) -> bool {
     let shifted = |l: &Q| -> Vec<Vec<Q>> {
-        h.iter().enumerate().map(|(i, r)| r.iter().enumerate().map(|(j, v)| if i == j { l - v } else { -v.clone() }).collect()).collect()
+        h.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.iter()
+                    .enumerate()
+                    .map(|(j, v)| if i == j { l - v } else { -v.clone() })
+                    .collect()
+            })
+            .collect()
     };
     let eps = Q::new(1.into(), 1_000_000.into());
-    crate::common::psd(&shifted(lambda)).is_ok() && crate::common::psd(&shifted(&(lambda - eps))).is_err()
+    crate::common::psd(&shifted(lambda)).is_ok()
+        && crate::common::psd(&shifted(&(lambda - eps))).is_err()
 }
 
 proptest! {
@@ -113,7 +130,15 @@ fn spec_formulas(model: &str, x: &[Q], y: &Q) -> (Q, usize, Q, usize, Vec<(Q, Q)
         "uv" => (2, 2, false),
         _ => (1, 4, false),
     };
-    let carry: Vec<usize> = (0..x.len()).filter(|&i| if signed { (&x[i] * y).is_positive() } else { !x[i].is_zero() }).collect();
+    let carry: Vec<usize> = (0..x.len())
+        .filter(|&i| {
+            if signed {
+                (&x[i] * y).is_positive()
+            } else {
+                !x[i].is_zero()
+            }
+        })
+        .collect();
     let max = carry.iter().map(|&i| x[i].abs()).max().unwrap();
     let min = carry.iter().map(|&i| x[i].abs()).min().unwrap();
     let i_max = *carry.iter().find(|&&i| x[i].abs() == max).unwrap();
@@ -123,7 +148,10 @@ fn spec_formulas(model: &str, x: &[Q], y: &Q) -> (Q, usize, Q, usize, Vec<(Q, Q)
     let mut abs: Vec<Q> = carry.iter().map(|&i| x[i].abs()).collect();
     abs.sort_by(|p, q| q.cmp(p));
     abs.dedup();
-    let front = abs.iter().map(|v| (&qa * y.abs() / v, &qb * y.abs() * v)).collect();
+    let front = abs
+        .iter()
+        .map(|v| (&qa * y.abs() / v, &qb * y.abs() * v))
+        .collect();
     (&qa * y.abs() / max, i_max, qb * y.abs() * min, i_min, front)
 }
 
@@ -135,13 +163,36 @@ fn solve_json_agrees_with_the_spec_on_random_instances() {
         let model = ["shared", "uv", "pm"][case % 3];
         let d = 1 + (rng.next_u64() % 7) as usize;
         // Small denominators make ties in |x_i| frequent, exercising the lowest-index rule.
-        let mut x: Vec<Q> = (0..d).map(|_| Q::new(rng.range(-4, 4).into(), rng.range(1, 3).into())).collect();
-        let y = Q::new(rng.range(1, 9).into(), rng.range(1, 4).into()) * if rng.next_u64() & 1 == 0 { Q::one() } else { -Q::one() };
-        x[0] = if y.is_positive() { Q::new(rng.range(1, 5).into(), 2.into()) } else { Q::new(rng.range(-5, -1).into(), 2.into()) };
+        let mut x: Vec<Q> = (0..d)
+            .map(|_| Q::new(rng.range(-4, 4).into(), rng.range(1, 3).into()))
+            .collect();
+        let y = Q::new(rng.range(1, 9).into(), rng.range(1, 4).into())
+            * if rng.next_u64() & 1 == 0 {
+                Q::one()
+            } else {
+                -Q::one()
+            };
+        x[0] = if y.is_positive() {
+            Q::new(rng.range(1, 5).into(), 2.into())
+        } else {
+            Q::new(rng.range(-5, -1).into(), 2.into())
+        };
         let path = dir.join(format!("case{case}.toml"));
-        std::fs::write(&path, format!("model = \"{model}\"\nx = {}\ny = \"{}\"\n", crate::common::toml_list(&x), fmt_q(&y))).unwrap();
+        std::fs::write(
+            &path,
+            format!(
+                "model = \"{model}\"\nx = {}\ny = \"{}\"\n",
+                crate::common::toml_list(&x),
+                fmt_q(&y)
+            ),
+        )
+        .unwrap();
         let out = crate::common::run(&["solve", path.to_str().unwrap(), "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let (n, i_n, s, i_s, front) = spec_formulas(model, &x, &y);
         assert_eq!(v["min_norm"]["value"], fmt_q(&n), "case {case}");
@@ -150,11 +201,32 @@ fn solve_json_agrees_with_the_spec_on_random_instances() {
         beta_n[i_n] = fmt_q(&(&y / &x[i_n]));
         let mut beta_s = vec!["0".to_string(); d];
         beta_s[i_s] = fmt_q(&(&y / &x[i_s]));
-        assert_eq!(v["min_norm"]["beta"], serde_json::json!(beta_n), "case {case}");
-        assert_eq!(v["min_sharpness"]["beta"], serde_json::json!(beta_s), "case {case}");
-        assert_eq!(v["coincide"], serde_json::json!(front.len() == 1), "case {case}");
-        let got: Vec<(String, String)> = v["pareto_front"].as_array().unwrap().iter()
-            .map(|p| (p["norm"].as_str().unwrap().to_string(), p["sharpness"].as_str().unwrap().to_string())).collect();
+        assert_eq!(
+            v["min_norm"]["beta"],
+            serde_json::json!(beta_n),
+            "case {case}"
+        );
+        assert_eq!(
+            v["min_sharpness"]["beta"],
+            serde_json::json!(beta_s),
+            "case {case}"
+        );
+        assert_eq!(
+            v["coincide"],
+            serde_json::json!(front.len() == 1),
+            "case {case}"
+        );
+        let got: Vec<(String, String)> = v["pareto_front"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["norm"].as_str().unwrap().to_string(),
+                    p["sharpness"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
         let want: Vec<(String, String)> = front.iter().map(|(a, b)| (fmt_q(a), fmt_q(b))).collect();
         assert_eq!(got, want, "case {case}");
     }
@@ -164,7 +236,12 @@ fn solve_json_agrees_with_the_spec_on_random_instances() {
 fn ratio_is_max_over_min_on_the_paper_instance() {
     // x = (3, 1/2, 2), y = 5, shared: min N = 5/3, inf S = 4·5·(1/2) = 10, ratio 3/(1/2) = 6.
     let q = |n: i64, d: i64| Q::new(n.into(), d.into());
-    let t = optimum::solve(&inst(Model::Shared, vec![q(3, 1), q(1, 2), q(2, 1)], q(5, 1))).unwrap();
+    let t = optimum::solve(&inst(
+        Model::Shared,
+        vec![q(3, 1), q(1, 2), q(2, 1)],
+        q(5, 1),
+    ))
+    .unwrap();
     assert_eq!(t.min_norm.value, q(5, 3));
     assert_eq!(t.min_sharpness.value, q(10, 1));
     assert_eq!(t.ratio, q(6, 1));
@@ -176,25 +253,45 @@ fn ratio_is_max_over_min_on_the_paper_instance() {
 /// the solver's values with `json!`.
 #[test]
 fn the_solve_writer_matches_serde_byte_for_byte() {
-    use dlncheck::theory::optimum::Optimum;
     use dlncheck::numeric::rational::fmt_q;
+    use dlncheck::theory::optimum::Optimum;
     use serde::Serialize;
     use serde_json::json;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("dlncheck-writer-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut files: Vec<std::path::PathBuf> = ["examples/eos.toml", "examples/d100.toml", "proofs/instances/uv-mixed.toml", "proofs/instances/coincide.toml", "proofs/t1g-moments-d3.toml"]
-        .iter()
-        .map(|f| root.join(f))
-        .collect();
+    let mut files: Vec<std::path::PathBuf> = [
+        "examples/eos.toml",
+        "examples/d100.toml",
+        "proofs/instances/uv-mixed.toml",
+        "proofs/instances/coincide.toml",
+        "proofs/t1g-moments-d3.toml",
+    ]
+    .iter()
+    .map(|f| root.join(f))
+    .collect();
     for (model, d, seed) in [("shared", 9000, 1), ("uv", 5, 2), ("pm", 1, 3)] {
-        let tree = dlncheck::numeric::random::instance(&dlncheck::numeric::random::Spec { model: model.into(), d, bits: 64, seed, positive: false });
+        let tree = dlncheck::numeric::random::instance(&dlncheck::numeric::random::Spec {
+            model: model.into(),
+            d,
+            bits: 64,
+            seed,
+            positive: false,
+        });
         let path = dir.join(format!("{model}.toml"));
         std::fs::write(&path, dlncheck::io::claims::render(&path, &tree).unwrap()).unwrap();
         files.push(path);
     }
     let optimum = |o: &Optimum| {
-        let beta: Vec<String> = (0..o.dim).map(|i| if i == o.index { fmt_q(&o.carried) } else { "0".into() }).collect();
+        let beta: Vec<String> = (0..o.dim)
+            .map(|i| {
+                if i == o.index {
+                    fmt_q(&o.carried)
+                } else {
+                    "0".into()
+                }
+            })
+            .collect();
         json!({"beta": beta, "dual": fmt_q(&o.dual), "index": o.index, "value": fmt_q(&o.value)})
     };
     for path in files {
@@ -213,8 +310,18 @@ fn the_solve_writer_matches_serde_byte_for_byte() {
         let mut by_hand = Vec::new();
         solved.write(&mut by_hand).unwrap();
         let mut by_serde = Vec::new();
-        expected.serialize(&mut serde_json::Serializer::with_formatter(&mut by_serde, dlncheck::cli::Layout::default())).unwrap();
+        expected
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut by_serde,
+                dlncheck::cli::Layout::default(),
+            ))
+            .unwrap();
         by_serde.push(b'\n');
-        assert_eq!(String::from_utf8(by_hand).unwrap(), String::from_utf8(by_serde).unwrap(), "{}", path.display());
+        assert_eq!(
+            String::from_utf8(by_hand).unwrap(),
+            String::from_utf8(by_serde).unwrap(),
+            "{}",
+            path.display()
+        );
     }
 }

@@ -7,8 +7,8 @@
 //! the very same claims. Plus hand-written wrong certificates, each wrong in one specific way.
 
 use dlncheck::io::instance::JsonTree;
-use dlncheck_kernel::Outcome;
 use dlncheck::numeric::rational::{fmt_q, parse_q};
+use dlncheck_kernel::Outcome;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,13 @@ use std::path::{Path, PathBuf};
 /// Paths (as JSON pointers) of every number-bearing leaf: rational strings, integers, booleans.
 fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
-        Value::Object(m) => m.iter().for_each(|(k, c)| leaves(c, format!("{at}/{k}"), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| leaves(c, format!("{at}/{i}"), out)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, c)| leaves(c, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| leaves(c, format!("{at}/{i}"), out)),
         Value::String(s) if parse_q(s).is_ok() => out.push(at),
         Value::Number(_) | Value::Bool(_) => out.push(at),
         _ => {}
@@ -34,10 +39,18 @@ fn mutate(tree: &Value, pointer: &str) -> Value {
     let changed = match &*leaf {
         Value::String(s) => {
             let q = parse_q(s).unwrap();
-            let step = if q < dlncheck::numeric::scalar::qi(0) { dlncheck::numeric::scalar::qi(-1) } else { dlncheck::numeric::scalar::qi(1) };
+            let step = if q < dlncheck::numeric::scalar::qi(0) {
+                dlncheck::numeric::scalar::qi(-1)
+            } else {
+                dlncheck::numeric::scalar::qi(1)
+            };
             Value::String(fmt_q(&(q + step)))
         }
-        Value::Number(n) => Value::from(n.as_u64().expect("integers in claim files are non-negative") + 1),
+        Value::Number(n) => Value::from(
+            n.as_u64()
+                .expect("integers in claim files are non-negative")
+                + 1,
+        ),
         Value::Bool(b) => Value::Bool(!*b),
         other => other.clone(),
     };
@@ -50,7 +63,11 @@ fn mutate(tree: &Value, pointer: &str) -> Value {
 /// (cheaper); only if that prefix still verifies is the whole file checked.
 fn tampered_verifies(name: &str, tree: &Value, pointer: &str) -> bool {
     let t = mutate(tree, pointer);
-    if let Some(k) = pointer.strip_prefix("/claim/").and_then(|r| r.split('/').next()).and_then(|k| k.parse::<usize>().ok()) {
+    if let Some(k) = pointer
+        .strip_prefix("/claim/")
+        .and_then(|r| r.split('/').next())
+        .and_then(|k| k.parse::<usize>().ok())
+    {
         let mut prefix = t.clone();
         if let Some(list) = prefix.get_mut("claim").and_then(Value::as_array_mut) {
             list.truncate(k + 1);
@@ -66,7 +83,10 @@ fn tampered_verifies(name: &str, tree: &Value, pointer: &str) -> bool {
 /// prefix has its `expect` list cut to match.)
 fn verified(name: &str, tree: &Value) -> bool {
     let mut t = tree.clone();
-    if let (Some(n), Some(e)) = (t["claim"].as_array().map(Vec::len), t.get_mut("expect").and_then(Value::as_array_mut)) {
+    if let (Some(n), Some(e)) = (
+        t["claim"].as_array().map(Vec::len),
+        t.get_mut("expect").and_then(Value::as_array_mut),
+    ) {
         e.truncate(n);
     }
     dlncheck_kernel::check_text(&format!("{name}.json"), &t.to_string()).is_ok_and(|r| r.passed())
@@ -79,8 +99,15 @@ fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
         return false;
     }
     let t = mutate(tree, pointer);
-    let Ok(inst) = dlncheck::io::instance::parse_instance(name, &dlncheck::io::instance::Tree::from_json(&t["instance"])) else { return false };
-    let Ok(fresh) = dlncheck::io::claims::t1_claims(&inst, false) else { return false };
+    let Ok(inst) = dlncheck::io::instance::parse_instance(
+        name,
+        &dlncheck::io::instance::Tree::from_json(&t["instance"]),
+    ) else {
+        return false;
+    };
+    let Ok(fresh) = dlncheck::io::claims::t1_claims(&inst, false) else {
+        return false;
+    };
     let strip = |c: &Value| {
         let mut c = c.clone();
         if let Some(m) = c.as_object_mut() {
@@ -89,7 +116,10 @@ fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
         }
         c
     };
-    let listed: Vec<Value> = t["claim"].as_array().map(|a| a.iter().map(strip).collect()).unwrap_or_default();
+    let listed: Vec<Value> = t["claim"]
+        .as_array()
+        .map(|a| a.iter().map(strip).collect())
+        .unwrap_or_default();
     listed == fresh.iter().map(|c| c.to_value()).collect::<Vec<_>>()
 }
 
@@ -115,29 +145,57 @@ fn every_single_number_change_in_proofs_is_rejected() {
         let ptrs: Vec<String> = if all.len() <= 400 {
             all
         } else {
-            let in_list = |p: &str| p.starts_with("/instance/x/") || p.starts_with("/claim/3/vertices/");
-            let (long, short): (Vec<String>, Vec<String>) = all.into_iter().partition(|p| in_list(p));
+            let in_list =
+                |p: &str| p.starts_with("/instance/x/") || p.starts_with("/claim/3/vertices/");
+            let (long, short): (Vec<String>, Vec<String>) =
+                all.into_iter().partition(|p| in_list(p));
             let step = long.len().div_ceil(30).max(1);
             let mut picked: Vec<String> = long.iter().step_by(step).cloned().collect();
             picked.extend(long.last().cloned());
             short.into_iter().chain(picked).collect()
         };
-        let accepted: Vec<&String> = ptrs.par_iter().filter(|p| tampered_verifies(&name, &tree, p)).collect();
-        let false_claims: Vec<&&String> = accepted.iter().filter(|p| !still_true(&name, &tree, p)).collect();
-        assert!(false_claims.is_empty(), "{name}: tampering at {false_claims:?} was accepted");
+        let accepted: Vec<&String> = ptrs
+            .par_iter()
+            .filter(|p| tampered_verifies(&name, &tree, p))
+            .collect();
+        let false_claims: Vec<&&String> = accepted
+            .iter()
+            .filter(|p| !still_true(&name, &tree, p))
+            .collect();
+        assert!(
+            false_claims.is_empty(),
+            "{name}: tampering at {false_claims:?} was accepted"
+        );
         total += ptrs.len();
     }
     assert!(total > 700, "only {total} numbers were tampered with");
 }
 
 fn check_text(toml_text: &str) -> Vec<Outcome> {
-    dlncheck_kernel::check_text("hand.toml", toml_text).unwrap().verdicts.into_iter().map(|v| v.outcome).collect()
+    dlncheck_kernel::check_text("hand.toml", toml_text)
+        .unwrap()
+        .verdicts
+        .into_iter()
+        .map(|v| v.outcome)
+        .collect()
 }
 
 fn rejected_because(toml_text: &str, needle: &str) {
     let outcomes = check_text(toml_text);
-    let reasons: Vec<String> = outcomes.iter().filter_map(|o| if let Outcome::Rejected(r) = o { Some(r.clone()) } else { None }).collect();
-    assert!(reasons.iter().any(|r| r.contains(needle)), "expected a rejection mentioning `{needle}`, got {outcomes:?}");
+    let reasons: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| {
+            if let Outcome::Rejected(r) = o {
+                Some(r.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains(needle)),
+        "expected a rejection mentioning `{needle}`, got {outcomes:?}"
+    );
 }
 
 const HEAD: &str = "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1\"]\ny = \"4\"\n";
@@ -146,33 +204,93 @@ const HEAD: &str = "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1
 fn hand_written_wrong_certificates_are_rejected() {
     // A feasible β = (0, 4) with N = 4 claimed minimal, "certified" by λ = 1: y·λ = 4 matches,
     // but λ·x_0 = 2 > 1, so the dual is infeasible (the true minimum is 2).
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"), "dual infeasible");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"
+        ),
+        "dual infeasible",
+    );
     // β with a negative entry for `shared`.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"3\", \"-2\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"), "negative");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"3\", \"-2\"]\ndual = \"1\"\nslack = [\"-1\", \"0\"]\n"
+        ),
+        "negative",
+    );
     // A wrong value with a consistent dual but β off the constraint ⟨x, β⟩ = y.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"1\"\nbeta = [\"1\", \"0\"]\ndual = \"1/4\"\nslack = [\"1/2\", \"3/4\"]\n"), "≠ y");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"1\"\nbeta = [\"1\", \"0\"]\ndual = \"1/4\"\nslack = [\"1/2\", \"3/4\"]\n"
+        ),
+        "≠ y",
+    );
     // The optimal value split over two coordinates is not the canonical minimiser.
     let ties = "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"2\"]\ny = \"4\"\n";
-    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"1\", \"1\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "whole label on one coordinate");
+    rejected_because(
+        &format!(
+            "{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"1\", \"1\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"
+        ),
+        "whole label on one coordinate",
+    );
     // The canonical minimiser uses the lowest of tied coordinates.
-    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"), "lowest");
+    rejected_because(
+        &format!(
+            "{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\nslack = [\"0\", \"0\"]\n"
+        ),
+        "lowest",
+    );
     // The same wrong certificates without listed slacks: the kernel recomputes them.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\n"), "dual infeasible at coordinate 0");
-    rejected_because(&format!("{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\n"), "lowest");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"0\", \"4\"]\ndual = \"1\"\n"
+        ),
+        "dual infeasible at coordinate 0",
+    );
+    rejected_because(
+        &format!(
+            "{ties}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"0\", \"2\"]\ndual = \"1/2\"\n"
+        ),
+        "lowest",
+    );
     // uv (β free, w = 2): λ = 2/3 certifies value 4 for y = 6 at x = (3, −4)? No: −λ·x_1 = 8/3 > 2.
     let uv = "version = 2\n[instance]\nmodel = \"uv\"\nx = [\"3\", \"-4\"]\ny = \"6\"\n";
-    rejected_because(&format!("{uv}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"2\", \"0\"]\ndual = \"2/3\"\n"), "−dual·x_i > w_i");
+    rejected_because(
+        &format!(
+            "{uv}[[claim]]\nkind = \"min-norm\"\nvalue = \"4\"\nbeta = [\"2\", \"0\"]\ndual = \"2/3\"\n"
+        ),
+        "−dual·x_i > w_i",
+    );
     // A listed slack that disagrees with w_i − λ·x_i is rejected even when the dual is right.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\nslack = [\"0\", \"1/4\"]\n"), "slack[1]");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\nslack = [\"0\", \"1/4\"]\n"
+        ),
+        "slack[1]",
+    );
     // ... and the right certificate, without slacks, verifies.
-    let good = check_text(&format!("{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\n"));
+    let good = check_text(&format!(
+        "{HEAD}[[claim]]\nkind = \"min-norm\"\nvalue = \"2\"\nbeta = [\"2\", \"0\"]\ndual = \"1/2\"\n"
+    ));
     assert!(matches!(good[..], [Outcome::Verified(_)]), "{good:?}");
     // A Pareto front that leaves out a vertex.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"), "the front has 2 vertices, the claim lists 1");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"
+        ),
+        "the front has 2 vertices, the claim lists 1",
+    );
     // A front in the wrong order.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 1, norm = \"4\", sharpness = \"16\" }}, {{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"), "vertex 0 is coordinate 0, the claim says 1");
+    rejected_because(
+        &format!(
+            "{HEAD}[[claim]]\nkind = \"pareto-front\"\nvertices = [{{ index = 1, norm = \"4\", sharpness = \"16\" }}, {{ index = 0, norm = \"2\", sharpness = \"32\" }}]\n"
+        ),
+        "vertex 0 is coordinate 0, the claim says 1",
+    );
     // A conflict claim without the optima it compares.
-    rejected_because(&format!("{HEAD}[[claim]]\nkind = \"conflict\"\ncoincide = false\nratio = \"2\"\n"), "needs a verified `min-norm` claim");
+    rejected_because(
+        &format!("{HEAD}[[claim]]\nkind = \"conflict\"\ncoincide = false\nratio = \"2\"\n"),
+        "needs a verified `min-norm` claim",
+    );
 }
 
 #[test]

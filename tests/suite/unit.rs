@@ -9,7 +9,6 @@ mod rational {
     use num_bigint::{BigInt, BigUint};
     use num_traits::{Signed, ToPrimitive};
 
-
     fn q(n: i64, d: i64) -> Q {
         Q::new(n.into(), d.into())
     }
@@ -17,7 +16,11 @@ mod rational {
     #[test]
     fn parses_all_accepted_forms() {
         assert_eq!(parse_q("3/6").unwrap(), q(1, 2));
-        assert_eq!(parse_q("4/-8").unwrap(), q(-1, 2), "a signed denominator is normalised");
+        assert_eq!(
+            parse_q("4/-8").unwrap(),
+            q(-1, 2),
+            "a signed denominator is normalised"
+        );
         assert_eq!(parse_q("-7").unwrap(), q(-7, 1));
         assert_eq!(parse_q("0.125").unwrap(), q(1, 8));
         assert_eq!(parse_q("-3e-2").unwrap(), q(-3, 100));
@@ -28,7 +31,9 @@ mod rational {
     #[test]
     fn rejects_bad_forms_with_reason() {
         assert!(parse_q("1/0").unwrap_err().contains("zero denominator"));
-        for bad in ["", "abc", "1/2/3", "1e", "--1", "0x10", "1.2.3", "nan", "inf", "1e999999"] {
+        for bad in [
+            "", "abc", "1/2/3", "1e", "--1", "0x10", "1.2.3", "nan", "inf", "1e999999",
+        ] {
             assert!(parse_q(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -78,11 +83,13 @@ mod rational {
     /// A rational whose parts straddle the 64- and 128-bit boundaries of the fast paths.
     fn straddling() -> impl proptest::strategy::Strategy<Value = Q> {
         use proptest::prelude::*;
-        (any::<i128>(), 0u32..140, any::<u128>(), 0u32..140, 0u32..3).prop_map(|(n, sn, d, sd, small)| {
-            let n = BigInt::from(n >> (small * 60)) << (sn as usize / 2);
-            let d = (BigInt::from(d >> (small * 60)) << (sd as usize / 2)) + 1u32;
-            Q::new(n, d)
-        })
+        (any::<i128>(), 0u32..140, any::<u128>(), 0u32..140, 0u32..3).prop_map(
+            |(n, sn, d, sd, small)| {
+                let n = BigInt::from(n >> (small * 60)) << (sn as usize / 2);
+                let d = (BigInt::from(d >> (small * 60)) << (sd as usize / 2)) + 1u32;
+                Q::new(n, d)
+            },
+        )
     }
 
     proptest::proptest! {
@@ -130,12 +137,10 @@ mod rational {
         assert_eq!(fmt_q(&q(8, 4)), "2");
         assert_eq!(fmt_q(&q(0, 5)), "0");
     }
-
 }
 
 mod estimate {
     use dlncheck::spectra::estimate::*;
-
 
     #[test]
     fn jacobi_finds_hand_eigenpairs() {
@@ -148,7 +153,11 @@ mod estimate {
 
     #[test]
     fn power_and_lanczos_on_a_diagonal() {
-        let d = Dense(vec![vec![5.0f64, 0.0, 0.0], vec![0.0, -7.0, 0.0], vec![0.0, 0.0, 1.0]]);
+        let d = Dense(vec![
+            vec![5.0f64, 0.0, 0.0],
+            vec![0.0, -7.0, 0.0],
+            vec![0.0, 0.0, 1.0],
+        ]);
         let p = power_iteration(&d, 500, 1e-15, 1);
         assert!((p.value + 7.0).abs() < 1e-9 && p.end == End::Smallest);
         let l = lanczos(&d, End::Largest, 10, 1e-14, 1);
@@ -156,7 +165,6 @@ mod estimate {
         let s = lanczos(&d, End::Smallest, 10, 1e-14, 1);
         assert!((s.value + 7.0).abs() < 1e-12);
     }
-
 }
 
 mod ldl {
@@ -165,9 +173,10 @@ mod ldl {
     use dlncheck::numeric::scalar::qi;
     use dlncheck_kernel::linalg::inertia;
 
-
     fn m(rows: &[&[i64]]) -> Vec<Vec<Q>> {
-        rows.iter().map(|r| r.iter().map(|&v| qi(v)).collect()).collect()
+        rows.iter()
+            .map(|r| r.iter().map(|&v| qi(v)).collect())
+            .collect()
     }
 
     #[test]
@@ -186,5 +195,4 @@ mod ldl {
             assert_eq!(inertia(&m(rows)), want);
         }
     }
-
 }

@@ -4,7 +4,7 @@
 //! the hard cases, and `.npz` batches through the real binary.
 
 use crate::common::{run, temp_dir, zip};
-use dlncheck::numeric::rational::{fmt_q, from_f64_exact, parse_q, Q};
+use dlncheck::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q};
 use dlncheck::spectra::certified::{self as sharpness, MaxCertificate, Spectrum, Upper};
 use dlncheck::spectra::verified_cholesky;
 use num_traits::{One, Signed, Zero};
@@ -18,9 +18,23 @@ use serde_json::Value;
 fn above(h: &[Vec<Q>], sigma: &Q) -> Option<usize> {
     use num_bigint::BigInt;
     let n = h.len();
-    let shifted: Vec<Vec<Q>> = h.iter().enumerate().map(|(i, r)| r.iter().enumerate().map(|(j, x)| if i == j { x - sigma } else { x.clone() }).collect()).collect();
-    let den = shifted.iter().flatten().fold(BigInt::one(), |l, q| num_integer::Integer::lcm(&l, q.denom()));
-    let mut a: Vec<Vec<BigInt>> = shifted.iter().map(|r| r.iter().map(|q| q.numer() * (&den / q.denom())).collect()).collect();
+    let shifted: Vec<Vec<Q>> = h
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.iter()
+                .enumerate()
+                .map(|(j, x)| if i == j { x - sigma } else { x.clone() })
+                .collect()
+        })
+        .collect();
+    let den = shifted.iter().flatten().fold(BigInt::one(), |l, q| {
+        num_integer::Integer::lcm(&l, q.denom())
+    });
+    let mut a: Vec<Vec<BigInt>> = shifted
+        .iter()
+        .map(|r| r.iter().map(|q| q.numer() * (&den / q.denom())).collect())
+        .collect();
     let (mut prev, mut count) = (BigInt::one(), 0);
     for k in 0..n {
         let p = a[k][k].clone();
@@ -84,7 +98,9 @@ fn random_symmetric(n: usize, seed: u64) -> Vec<Vec<f64>> {
 }
 
 fn exact(h: &[Vec<f64>]) -> Vec<Vec<Q>> {
-    h.iter().map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap()).collect()).collect()
+    h.iter()
+        .map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap()).collect())
+        .collect()
 }
 
 fn width(x: &str) -> Q {
@@ -94,7 +110,9 @@ fn width(x: &str) -> Q {
 /// The kernel verifies the `lambda-max` claim of `c` on `h`.
 fn kernel_accepts(h: &[Vec<Q>], c: &MaxCertificate) -> bool {
     let file = serde_json::json!({"version": 2, "claim": [sharpness::claim(h, c)]});
-    dlncheck_kernel::check_text("t.json", &file.to_string()).map(|r| r.passed()).unwrap_or(false)
+    dlncheck_kernel::check_text("t.json", &file.to_string())
+        .map(|r| r.passed())
+        .unwrap_or(false)
 }
 
 #[test]
@@ -103,14 +121,32 @@ fn random_float64_enclosures_contain_the_60_digit_truth() {
         let hf = random_symmetric(n, seed);
         let h = exact(&hf);
         let c = verified_cholesky::lambda_max(&hf, &width("1e-30")).expect("certified");
-        assert!(matches!(c.upper, Upper::KatoTempleCholesky { .. }), "{n}: {:?}", c.upper);
-        assert!(c.relative_width() <= width("1e-30"), "{n}: width {}", c.relative_width());
+        assert!(
+            matches!(c.upper, Upper::KatoTempleCholesky { .. }),
+            "{n}: {:?}",
+            c.upper
+        );
+        assert!(
+            c.relative_width() <= width("1e-30"),
+            "{n}: width {}",
+            c.relative_width()
+        );
         // A bracket for the bisection from the float estimate, checked by the reference itself.
         let (a, b) = (&c.lo - width("1e-6"), &c.hi + width("1e-6"));
         assert!(above(&h, &b) == Some(0) && above(&h, &a).is_some_and(|k| k >= 1));
         let (t_lo, t_hi) = truth(&h, a, b);
-        assert!(c.lo <= t_hi && t_lo <= c.hi, "{n}: [{}, {}] misses the truth [{}, {}]", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&t_lo), fmt_q(&t_hi));
-        assert!(kernel_accepts(&h, &c), "{n}: the kernel rejects the produced claim");
+        assert!(
+            c.lo <= t_hi && t_lo <= c.hi,
+            "{n}: [{}, {}] misses the truth [{}, {}]",
+            fmt_q(&c.lo),
+            fmt_q(&c.hi),
+            fmt_q(&t_lo),
+            fmt_q(&t_hi)
+        );
+        assert!(
+            kernel_accepts(&h, &c),
+            "{n}: the kernel rejects the produced claim"
+        );
     }
 }
 
@@ -130,34 +166,90 @@ fn both_ends_of_a_dense_float64_matrix_are_certified_and_kernel_checked() {
 #[test]
 fn hard_cases_give_honest_enclosures() {
     let n = 32;
-    let diag = |d: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> { (0..n).map(|i| (0..n).map(|j| if i == j { d(i) } else { 0.0 }).collect()).collect() };
+    let diag = |d: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> {
+        (0..n)
+            .map(|i| (0..n).map(|j| if i == j { d(i) } else { 0.0 }).collect())
+            .collect()
+    };
     // A triple top eigenvalue, a gap of 2^−40, a singular rank-one matrix uuᵀ (u_i small integers,
     // so every entry is exact: spectrum ‖u‖² and 0 (n − 1 times)), and a dynamic range of 2^±300.
     let triple = diag(&|i| if i < 3 { 3.0 } else { 1.0 / (i as f64) });
-    let tiny_gap = diag(&|i| if i == 0 { 1.0 } else if i == 1 { 1.0 - 2f64.powi(-40) } else { 0.5 });
+    let tiny_gap = diag(&|i| {
+        if i == 0 {
+            1.0
+        } else if i == 1 {
+            1.0 - 2f64.powi(-40)
+        } else {
+            0.5
+        }
+    });
     let u: Vec<f64> = (0..n).map(|i| (i % 5) as f64 - 2.0).collect();
-    let rank_one: Vec<Vec<f64>> = u.iter().map(|a| u.iter().map(|b| a * b).collect()).collect();
+    let rank_one: Vec<Vec<f64>> = u
+        .iter()
+        .map(|a| u.iter().map(|b| a * b).collect())
+        .collect();
     let base = random_symmetric(n, 4);
     let scale = |i: usize| 2f64.powi(if i.is_multiple_of(2) { 300 } else { -300 });
-    let huge: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| base[i][j] * scale(i) * scale(j)).collect()).collect();
-    for (name, hf) in [("triple", triple), ("tiny gap", tiny_gap), ("rank one", rank_one), ("huge range", huge)] {
+    let huge: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| base[i][j] * scale(i) * scale(j)).collect())
+        .collect();
+    for (name, hf) in [
+        ("triple", triple),
+        ("tiny gap", tiny_gap),
+        ("rank one", rank_one),
+        ("huge range", huge),
+    ] {
         let h = exact(&hf);
         let neg: Vec<Vec<f64>> = hf.iter().map(|r| r.iter().map(|x| -x).collect()).collect();
-        for (end, m, mf) in [("max", h.clone(), hf.clone()), ("min", sharpness::negate(&h), neg)] {
-            let c = verified_cholesky::lambda_max(&mf, &width("1e-30")).unwrap_or_else(|| panic!("{name} λ_{end}: no certificate"));
-            assert!(contains_max(&m, &c.lo, &c.hi), "{name} λ_{end}: [{}, {}] is wrong", fmt_q(&c.lo), fmt_q(&c.hi));
-            assert!(kernel_accepts(&m, &c), "{name} λ_{end}: the kernel rejects it");
+        for (end, m, mf) in [
+            ("max", h.clone(), hf.clone()),
+            ("min", sharpness::negate(&h), neg),
+        ] {
+            let c = verified_cholesky::lambda_max(&mf, &width("1e-30"))
+                .unwrap_or_else(|| panic!("{name} λ_{end}: no certificate"));
+            assert!(
+                contains_max(&m, &c.lo, &c.hi),
+                "{name} λ_{end}: [{}, {}] is wrong",
+                fmt_q(&c.lo),
+                fmt_q(&c.hi)
+            );
+            assert!(
+                kernel_accepts(&m, &c),
+                "{name} λ_{end}: the kernel rejects it"
+            );
             if name == "triple" && end == "max" {
                 // No gap: the definite route, at the honest width of the rounding bound.
-                assert!(matches!(c.upper, Upper::DefiniteCholesky) && c.relative_width() < width("1e-9"), "{:?} {}", c.upper, c.relative_width());
+                assert!(
+                    matches!(c.upper, Upper::DefiniteCholesky)
+                        && c.relative_width() < width("1e-9"),
+                    "{:?} {}",
+                    c.upper,
+                    c.relative_width()
+                );
             }
         }
     }
     // Through `Spectrum::of_binary64` (side ≥ 48, at most 300): the exact route follows where the
     // float route misses the width, so a multiple top eigenvalue still gets the target width.
-    let triple: Vec<Vec<f64>> = (0..48).map(|i| (0..48).map(|j| if i == j { if i < 3 { 3.0 } else { 1.0 } } else { 0.0 }).collect()).collect();
+    let triple: Vec<Vec<f64>> = (0..48)
+        .map(|i| {
+            (0..48)
+                .map(|j| {
+                    if i == j {
+                        if i < 3 { 3.0 } else { 1.0 }
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let s = Spectrum::of_binary64(&triple, &width("1e-30"));
-    assert!(s.max.lo <= Q::from_integer(3.into()) && Q::from_integer(3.into()) <= s.max.hi && s.max.relative_width() <= width("1e-30"));
+    assert!(
+        s.max.lo <= Q::from_integer(3.into())
+            && Q::from_integer(3.into()) <= s.max.hi
+            && s.max.relative_width() <= width("1e-30")
+    );
 }
 
 proptest! {
@@ -180,38 +272,77 @@ proptest! {
 
 /// A `.npy` (float64, C order) of `m`.
 fn npy(m: &[Vec<f64>]) -> Vec<u8> {
-    let header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n", m.len(), m.len());
+    let header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n",
+        m.len(),
+        m.len()
+    );
     let mut out = b"\x93NUMPY\x01\x00".to_vec();
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
-    m.iter().flatten().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+    m.iter()
+        .flatten()
+        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
     out
 }
-
 
 #[test]
 fn an_npz_batch_gives_one_row_per_checkpoint() {
     let dir = temp_dir("npz-batch");
     let (a, b) = (random_symmetric(50, 5), random_symmetric(3, 6));
     let path = dir.join("run.npz");
-    std::fs::write(&path, zip(&[("step_0.npy", npy(&a)), ("step_1.npy", npy(&b))])).unwrap();
-    let out = run(&["sharpness", "--matrix", path.to_str().unwrap(), "--width", "1e-25", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        &path,
+        zip(&[("step_0.npy", npy(&a)), ("step_1.npy", npy(&b))]),
+    )
+    .unwrap();
+    let out = run(&[
+        "sharpness",
+        "--matrix",
+        path.to_str().unwrap(),
+        "--width",
+        "1e-25",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = v["checkpoints"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     for (row, m) in rows.iter().zip([exact(&a), exact(&b)]) {
         let q = |k: &str, e: &str| parse_q(row[k][e].as_str().unwrap()).unwrap();
-        assert!(contains_max(&m, &q("lambda_max", "lo"), &q("lambda_max", "hi")));
-        assert!(contains_max(&sharpness::negate(&m), &-q("lambda_min", "hi"), &-q("lambda_min", "lo")));
+        assert!(contains_max(
+            &m,
+            &q("lambda_max", "lo"),
+            &q("lambda_max", "hi")
+        ));
+        assert!(contains_max(
+            &sharpness::negate(&m),
+            &-q("lambda_min", "hi"),
+            &-q("lambda_min", "lo")
+        ));
     }
     assert!(rows[0]["name"].as_str().unwrap().ends_with("[step_0]"));
     let csv = run(&["sharpness", "--matrix", path.to_str().unwrap(), "--csv"]);
     let text = String::from_utf8(csv.stdout).unwrap();
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(text.starts_with("checkpoint,d,lambda_max,"));
-    let audit = run(&["audit", "--matrix", path.to_str().unwrap(), "--json", "--precision", "f64"]);
-    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+    let audit = run(&[
+        "audit",
+        "--matrix",
+        path.to_str().unwrap(),
+        "--json",
+        "--precision",
+        "f64",
+    ]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
     let v: Value = serde_json::from_slice(&audit.stdout).unwrap();
     assert_eq!(v["checkpoints"].as_array().unwrap().len(), 2);
 }
@@ -223,19 +354,33 @@ fn non_finite_entries_are_a_one_line_error() {
     m[1][2] = f64::NAN;
     m[2][1] = f64::NAN;
     let path = dir.join("bad.npz");
-    std::fs::write(&path, zip(&[("ok.npy", npy(&random_symmetric(4, 8))), ("bad.npy", npy(&m))])).unwrap();
+    std::fs::write(
+        &path,
+        zip(&[
+            ("ok.npy", npy(&random_symmetric(4, 8))),
+            ("bad.npy", npy(&m)),
+        ]),
+    )
+    .unwrap();
     let out = run(&["sharpness", "--matrix", path.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("bad.npy") && err.contains("not a finite number"), "{err}");
+    assert!(
+        err.contains("bad.npy") && err.contains("not a finite number"),
+        "{err}"
+    );
     let mut inf = random_symmetric(60, 3);
     inf[0][0] = f64::INFINITY;
     let p = dir.join("inf.npy");
     std::fs::write(&p, npy(&inf)).unwrap();
     let out = run(&["audit", "--matrix", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("inf is not a finite number"));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("inf is not a finite number")
+    );
 }
 
 /// A diagonal block [[a, b], [b, a]] (or [a] when b is `None`).
@@ -246,7 +391,10 @@ type Block = (f64, Option<f64>);
 /// exactly, whatever P is (B_k has eigenvectors (1, ±1)/√2). Returns the matrix and its
 /// eigenvalues as exact rationals of the binary64 entries, in decreasing order.
 fn permuted_blocks(blocks: &[Block], seed: u64) -> (Vec<Vec<f64>>, Vec<Q>) {
-    let n: usize = blocks.iter().map(|(_, b)| if b.is_some() { 2 } else { 1 }).sum();
+    let n: usize = blocks
+        .iter()
+        .map(|(_, b)| if b.is_some() { 2 } else { 1 })
+        .sum();
     let mut perm: Vec<usize> = (0..n).collect();
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     for i in (1..n).rev() {
@@ -295,17 +443,56 @@ fn hand_cases(count: usize) -> Vec<(&'static str, Vec<Block>, bool)> {
     let two = |e: i32| 2f64.powi(e);
     vec![
         // A simple top eigenvalue 2 + 1/4 among random blocks (|a ± b| < 1).
-        ("simple", with_random_blocks(&[(2.0, Some(0.25))], count, 11), true),
+        (
+            "simple",
+            with_random_blocks(&[(2.0, Some(0.25))], count, 11),
+            true,
+        ),
         // A double top eigenvalue: the same block twice (a + b = 1.5 two times).
-        ("double", with_random_blocks(&[(1.0, Some(0.5)), (1.0, Some(0.5))], count, 12), false),
+        (
+            "double",
+            with_random_blocks(&[(1.0, Some(0.5)), (1.0, Some(0.5))], count, 12),
+            false,
+        ),
         // A cluster of three within 2^−35 (relative ≈ 3e-11, below the seed's 1e-9 cluster size).
-        ("cluster", with_random_blocks(&[(3.0, None), (3.0 - two(-35), None), (3.0 - two(-34), None)], count + 1, 13), false),
+        (
+            "cluster",
+            with_random_blocks(
+                &[(3.0, None), (3.0 - two(-35), None), (3.0 - two(-34), None)],
+                count + 1,
+                13,
+            ),
+            false,
+        ),
         // A tiny but visible gap 2^−26 ≈ 1.5e-8: Kato–Temple still reaches the width.
-        ("tiny gap", with_random_blocks(&[(2.0, None), (2.0 - two(-26), None)], count + 1, 14), true),
+        (
+            "tiny gap",
+            with_random_blocks(&[(2.0, None), (2.0 - two(-26), None)], count + 1, 14),
+            true,
+        ),
         // Entries from 1e-300 to 1e300 (a_k = 10^e, b_k = a_k/8; the top 1e300·9/8 is simple).
-        ("1e±300", (-300..=300).step_by(20).chain(std::iter::repeat_n(0, count.saturating_sub(30))).map(|e| (10f64.powi(e), Some(10f64.powi(e) / 8.0))).collect(), false),
+        (
+            "1e±300",
+            (-300..=300)
+                .step_by(20)
+                .chain(std::iter::repeat_n(0, count.saturating_sub(30)))
+                .map(|e| (10f64.powi(e), Some(10f64.powi(e) / 8.0)))
+                .collect(),
+            false,
+        ),
         // Singular: half the spectrum is exactly 0 (blocks [[a, a], [a, a]]), the top 2·0.75.
-        ("singular", (0..count + 2).map(|k| (0.75 - k as f64 / (2 * count + 4) as f64, Some(0.75 - k as f64 / (2 * count + 4) as f64))).collect(), true),
+        (
+            "singular",
+            (0..count + 2)
+                .map(|k| {
+                    (
+                        0.75 - k as f64 / (2 * count + 4) as f64,
+                        Some(0.75 - k as f64 / (2 * count + 4) as f64),
+                    )
+                })
+                .collect(),
+            true,
+        ),
     ]
 }
 
@@ -318,13 +505,32 @@ fn check_both_ends(name: &str, hf: &[Vec<f64>], values: &[Q], reaches: bool) {
         let m = exact(&mf);
         match verified_cholesky::lambda_max(&mf, &width("1e-30")) {
             Some(c) => {
-                assert!(c.lo <= truth && truth <= c.hi, "{name} λ_{end}: [{}, {}] misses {}", fmt_q(&c.lo), fmt_q(&c.hi), fmt_q(&truth));
-                assert!(kernel_accepts(&m, &c), "{name} λ_{end}: the kernel rejects it");
+                assert!(
+                    c.lo <= truth && truth <= c.hi,
+                    "{name} λ_{end}: [{}, {}] misses {}",
+                    fmt_q(&c.lo),
+                    fmt_q(&c.hi),
+                    fmt_q(&truth)
+                );
+                assert!(
+                    kernel_accepts(&m, &c),
+                    "{name} λ_{end}: the kernel rejects it"
+                );
                 // Honest: never wider than the rounding bound of Theorem 1 allows (≈ n²·2^−53 of
                 // the spectral scale).
-                assert!(&c.hi - &c.lo < &scale * width("1e-9"), "{name} λ_{end}: width {}", q_to_f(&c.relative_width()));
+                assert!(
+                    &c.hi - &c.lo < &scale * width("1e-9"),
+                    "{name} λ_{end}: width {}",
+                    q_to_f(&c.relative_width())
+                );
                 if reaches && end == "max" {
-                    assert!(matches!(c.upper, Upper::KatoTempleCholesky { .. }) && c.relative_width() <= width("1e-30"), "{name}: {:?}, width {}", c.upper, q_to_f(&c.relative_width()));
+                    assert!(
+                        matches!(c.upper, Upper::KatoTempleCholesky { .. })
+                            && c.relative_width() <= width("1e-30"),
+                        "{name}: {:?}, width {}",
+                        c.upper,
+                        q_to_f(&c.relative_width())
+                    );
                 }
             }
             None => assert!(!reaches || end == "min", "{name} λ_{end}: no certificate"),
@@ -336,7 +542,11 @@ fn check_both_ends(name: &str, hf: &[Vec<f64>], values: &[Q], reaches: bool) {
 fn hand_known_spectra_are_enclosed_with_honest_widths() {
     for (name, blocks, reaches) in hand_cases(30) {
         let (hf, values) = permuted_blocks(&blocks, 5);
-        assert!(hf.len() >= 48 && hf.len() <= 128, "{name}: side {}", hf.len());
+        assert!(
+            hf.len() >= 48 && hf.len() <= 128,
+            "{name}: side {}",
+            hf.len()
+        );
         let scale = values[0].abs().max(values[values.len() - 1].abs());
         check_both_ends(name, &hf, &values, reaches);
         // What `sharpness` prints (the exact route follows where the float route misses the
@@ -348,11 +558,26 @@ fn hand_known_spectra_are_enclosed_with_honest_widths() {
         }
         let s = Spectrum::of_binary64(&hf, &width("1e-30"));
         let (min_lo, min_hi) = s.min();
-        assert!(s.max.lo <= values[0] && values[0] <= s.max.hi, "{name}: λ_max [{}, {}]", fmt_q(&s.max.lo), fmt_q(&s.max.hi));
-        assert!(min_lo <= values[values.len() - 1] && values[values.len() - 1] <= min_hi, "{name}: λ_min [{}, {}]", fmt_q(&min_lo), fmt_q(&min_hi));
+        assert!(
+            s.max.lo <= values[0] && values[0] <= s.max.hi,
+            "{name}: λ_max [{}, {}]",
+            fmt_q(&s.max.lo),
+            fmt_q(&s.max.hi)
+        );
+        assert!(
+            min_lo <= values[values.len() - 1] && values[values.len() - 1] <= min_hi,
+            "{name}: λ_min [{}, {}]",
+            fmt_q(&min_lo),
+            fmt_q(&min_hi)
+        );
         // The target width, relative to |λ| (or, for λ_min = 0, to the spectral scale).
         for (lo, hi) in [(&s.max.lo, &s.max.hi), (&min_lo, &min_hi)] {
-            assert!(sharpness::relative_width(lo, hi) <= width("1e-30") || hi - lo <= &scale * width("1e-30"), "{name}: width {}", q_to_f(&sharpness::relative_width(lo, hi)));
+            assert!(
+                sharpness::relative_width(lo, hi) <= width("1e-30")
+                    || hi - lo <= &scale * width("1e-30"),
+                "{name}: width {}",
+                q_to_f(&sharpness::relative_width(lo, hi))
+            );
         }
     }
 }
@@ -366,12 +591,20 @@ fn hand_known_spectra_through_lanczos_are_enclosed_with_honest_widths() {
     // The simple case scaled by 2^±800 (exactly): the float runs must not square entries near
     // 1e240 (Lanczos broke down on them and the exact fallback took minutes) nor lose 1e−240.
     for (name, e) in [("simple × 2^800", 800), ("simple × 2^−800", -800)] {
-        let blocks = cases[0].1.iter().map(|&(a, b)| (a * 2f64.powi(e), b.map(|b| b * 2f64.powi(e)))).collect();
+        let blocks = cases[0]
+            .1
+            .iter()
+            .map(|&(a, b)| (a * 2f64.powi(e), b.map(|b| b * 2f64.powi(e))))
+            .collect();
         cases.push((name, blocks, true));
     }
     for (name, blocks, reaches) in cases {
         let (hf, values) = permuted_blocks(&blocks, 6);
-        assert!(hf.len() > verified_cholesky::DENSE_SEED_MAX, "{name}: side {}", hf.len());
+        assert!(
+            hf.len() > verified_cholesky::DENSE_SEED_MAX,
+            "{name}: side {}",
+            hf.len()
+        );
         check_both_ends(name, &hf, &values, reaches);
     }
 }
@@ -384,65 +617,107 @@ fn q_to_f(q: &Q) -> f64 {
 fn the_zero_matrix_and_a_negative_semidefinite_one_have_top_eigenvalue_zero() {
     let zero = vec![vec![0.0; 50]; 50];
     let u: Vec<f64> = (0..50).map(|i| (i % 7) as f64 - 3.0).collect();
-    let minus_uu: Vec<Vec<f64>> = u.iter().map(|a| u.iter().map(|b| -a * b).collect()).collect();
+    let minus_uu: Vec<Vec<f64>> = u
+        .iter()
+        .map(|a| u.iter().map(|b| -a * b).collect())
+        .collect();
     for (name, hf) in [("zero", zero), ("−uuᵀ", minus_uu)] {
         if let Some(c) = verified_cholesky::lambda_max(&hf, &width("1e-30")) {
-            assert!(c.lo <= Q::zero() && Q::zero() <= c.hi, "{name}: [{}, {}]", fmt_q(&c.lo), fmt_q(&c.hi));
+            assert!(
+                c.lo <= Q::zero() && Q::zero() <= c.hi,
+                "{name}: [{}, {}]",
+                fmt_q(&c.lo),
+                fmt_q(&c.hi)
+            );
             assert!(kernel_accepts(&exact(&hf), &c), "{name}");
         }
         let s = Spectrum::of_binary64(&hf, &width("1e-30"));
-        assert!(s.max.lo <= Q::zero() && Q::zero() <= s.max.hi, "{name}: [{}, {}]", fmt_q(&s.max.lo), fmt_q(&s.max.hi));
+        assert!(
+            s.max.lo <= Q::zero() && Q::zero() <= s.max.hi,
+            "{name}: [{}, {}]",
+            fmt_q(&s.max.lo),
+            fmt_q(&s.max.hi)
+        );
         assert!(kernel_accepts(&exact(&hf), &s.max), "{name}");
     }
 }
 
 /// A claim of `c` on `h` as JSON, `edit` applied to the claim object, checked by the kernel:
 /// `Some(true)` verified, `Some(false)` rejected, `None` malformed.
-fn kernel_on_edited(h: &[Vec<Q>], c: &MaxCertificate, edit: impl Fn(&mut serde_json::Map<String, Value>)) -> Option<bool> {
+fn kernel_on_edited(
+    h: &[Vec<Q>],
+    c: &MaxCertificate,
+    edit: impl Fn(&mut serde_json::Map<String, Value>),
+) -> Option<bool> {
     let mut claim = serde_json::to_value(sharpness::claim(h, c)).unwrap();
     edit(claim.as_object_mut().unwrap());
     let file = serde_json::json!({"version": 2, "claim": [claim]});
-    dlncheck_kernel::check_text("t.json", &file.to_string()).ok().map(|r| r.passed())
+    dlncheck_kernel::check_text("t.json", &file.to_string())
+        .ok()
+        .map(|r| r.passed())
 }
 
 #[test]
 fn the_kernel_rejects_tampered_float_certificates() {
     // Eigenvalues known by hand: 2 ± 1/4 and 5/4 ± 1/4, so top 9/4 (simple), next 7/4, then
     // 3/2, 1 and the rest inside (−0.9, 0.9).
-    let (hf, values) = permuted_blocks(&with_random_blocks(&[(2.0, Some(0.25)), (1.25, Some(0.25))], 30, 21), 3);
-    assert_eq!((values[0].clone(), values[1].clone()), (parse_q("9/4").unwrap(), parse_q("7/4").unwrap()));
+    let (hf, values) = permuted_blocks(
+        &with_random_blocks(&[(2.0, Some(0.25)), (1.25, Some(0.25))], 30, 21),
+        3,
+    );
+    assert_eq!(
+        (values[0].clone(), values[1].clone()),
+        (parse_q("9/4").unwrap(), parse_q("7/4").unwrap())
+    );
     let h = exact(&hf);
     let c = verified_cholesky::lambda_max(&hf, &width("1e-30")).unwrap();
-    let Upper::KatoTempleCholesky { mu } = &c.upper else { panic!("{:?}", c.upper) };
+    let Upper::KatoTempleCholesky { mu } = &c.upper else {
+        panic!("{:?}", c.upper)
+    };
     assert_eq!(kernel_on_edited(&h, &c, |_| {}), Some(true));
     let s = |q: &Q| Value::String(fmt_q(q));
     // μ below λ₂ = 7/4, every other number made consistent with it (a larger slack): only the
     // verified Cholesky can catch it, and must, since λ₂ ≤ μ is false.
-    let sharpness::Lower::Witness(v) = &c.lower else { panic!("{:?}", c.lower) };
+    let sharpness::Lower::Witness(v) = &c.lower else {
+        panic!("{:?}", c.lower)
+    };
     let (rho, eps2) = sharpness::rayleigh(&h, v);
     for bad_mu in ["3/2", "1749/1000"] {
         let m = parse_q(bad_mu).unwrap();
         let slack = &c.hi - &rho - &eps2 / (&rho - &m);
         assert!(!slack.is_negative());
-        assert_eq!(kernel_on_edited(&h, &c, |o| { o.insert("mu".into(), s(&m)); o.insert("upper_slack".into(), s(&slack)); }), Some(false), "μ = {bad_mu}");
+        assert_eq!(
+            kernel_on_edited(&h, &c, |o| {
+                o.insert("mu".into(), s(&m));
+                o.insert("upper_slack".into(), s(&slack));
+            }),
+            Some(false),
+            "μ = {bad_mu}"
+        );
     }
     assert!(*mu > parse_q("7/4").unwrap());
     // hi one step below the Kato–Temple bound (slack made to match: it is then negative).
     let kt = &rho + &eps2 / (&rho - mu);
     let low_hi = &kt - parse_q("1e-40").unwrap();
-    assert_eq!(kernel_on_edited(&h, &c, |o| {
-        o.insert("hi".into(), s(&low_hi));
-        o.insert("hi_minus_lo".into(), s(&(&low_hi - &c.lo)));
-        o.insert("upper_slack".into(), s(&(&low_hi - &kt)));
-    }), Some(false));
+    assert_eq!(
+        kernel_on_edited(&h, &c, |o| {
+            o.insert("hi".into(), s(&low_hi));
+            o.insert("hi_minus_lo".into(), s(&(&low_hi - &c.lo)));
+            o.insert("upper_slack".into(), s(&(&low_hi - &kt)));
+        }),
+        Some(false)
+    );
     // lo above ρ (witness value made to match: it is then negative).
     let high_lo = &rho + parse_q("1e-40").unwrap();
     let norm2: Q = v.iter().map(|x| x * x).sum();
-    assert_eq!(kernel_on_edited(&h, &c, |o| {
-        o.insert("lo".into(), s(&high_lo));
-        o.insert("hi_minus_lo".into(), s(&(&c.hi - &high_lo)));
-        o.insert("witness_value".into(), s(&((&rho - &high_lo) * &norm2)));
-    }), Some(false));
+    assert_eq!(
+        kernel_on_edited(&h, &c, |o| {
+            o.insert("lo".into(), s(&high_lo));
+            o.insert("hi_minus_lo".into(), s(&(&c.hi - &high_lo)));
+            o.insert("witness_value".into(), s(&((&rho - &high_lo) * &norm2)));
+        }),
+        Some(false)
+    );
     // The top block's off-diagonal entry 1/4 moved by one unit in the last place (both
     // triangles, at the two largest witness entries): the stated ρ and ε² no longer match.
     let mut by_size: Vec<usize> = (0..v.len()).collect();
@@ -450,11 +725,14 @@ fn the_kernel_rejects_tampered_float_certificates() {
     let (i, j) = (by_size[0], by_size[1]);
     assert_eq!(hf[i][j], 0.25);
     let bumped = from_f64_exact(f64::from_bits(hf[i][j].to_bits() + 1)).unwrap();
-    assert_eq!(kernel_on_edited(&h, &c, |o| {
-        let m = o.get_mut("matrix").unwrap();
-        m[i][j] = s(&bumped);
-        m[j][i] = s(&bumped);
-    }), Some(false));
+    assert_eq!(
+        kernel_on_edited(&h, &c, |o| {
+            let m = o.get_mut("matrix").unwrap();
+            m[i][j] = s(&bumped);
+            m[j][i] = s(&bumped);
+        }),
+        Some(false)
+    );
 }
 
 proptest! {

@@ -13,12 +13,16 @@ pub fn small_q(max_num: i64, max_den: i64) -> impl Strategy<Value = Q> {
 
 /// A non-zero small rational.
 pub fn nonzero_q(max_num: i64, max_den: i64) -> impl Strategy<Value = Q> {
-    (1..=max_num, 1..=max_den, any::<bool>()).prop_map(|(n, d, neg)| Q::new((if neg { -n } else { n }).into(), d.into()))
+    (1..=max_num, 1..=max_den, any::<bool>())
+        .prop_map(|(n, d, neg)| Q::new((if neg { -n } else { n }).into(), d.into()))
 }
 
 /// Runs the real `dlncheck` binary.
 pub fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dlncheck")).args(args).output().expect("the dlncheck binary runs")
+    Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .args(args)
+        .output()
+        .expect("the dlncheck binary runs")
 }
 
 /// A fresh temporary folder under the target directory.
@@ -31,13 +35,20 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Formats rationals as TOML string list items.
 pub fn toml_list(v: &[Q]) -> String {
-    let items: Vec<String> = v.iter().map(|q| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(q))).collect();
+    let items: Vec<String> = v
+        .iter()
+        .map(|q| format!("\"{}\"", dlncheck::numeric::rational::fmt_q(q)))
+        .collect();
     format!("[{}]", items.join(", "))
 }
 
 /// M ⪰ 0 by the kernel's exact LDLᵀ (the reference for the producer's certified enclosures).
 pub fn psd(m: &[Vec<Q>]) -> Result<(), ()> {
-    if dlncheck_kernel::linalg::is_psd(m) { Ok(()) } else { Err(()) }
+    if dlncheck_kernel::linalg::is_psd(m) {
+        Ok(())
+    } else {
+        Err(())
+    }
 }
 
 /// A stored (uncompressed) ZIP of `entries`, as `numpy.savez` writes it (CRCs left 0: the
