@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod coq;
 mod derivatives;
+mod docs;
 mod dynamics;
 mod float256;
 mod gd_cli;
