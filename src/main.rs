@@ -188,6 +188,10 @@ enum Command {
         /// Print a JSON summary instead of a table.
         #[arg(long)]
         json: bool,
+        /// Decide with the kernel's plain reference code only: switch off its faster variants
+        /// (kernel/src/fast/, proved to give the same verdicts; docs/checking.md).
+        #[arg(long)]
+        plain: bool,
     },
     /// Restate claim files as Coq theorems about their literal data (SPEC §8): writes the Coq
     /// library, one .v file per claim file and a Makefile into DIR; `make -C DIR` then proves
@@ -363,7 +367,10 @@ fn main() -> ExitCode {
             title,
             slacks,
         } => cli::certify::run(&file, &out, title.as_deref(), slacks),
-        Command::Check { paths, json } => cli::check::run(&paths, json),
+        Command::Check { paths, json, plain } => {
+            dlncheck_kernel::fast::set_enabled(!plain);
+            cli::check::run(&paths, json)
+        }
         Command::Coq { claims, out } => cli::coq::run(&claims, &out),
         Command::Random {
             model,

@@ -2,15 +2,19 @@
 //!
 //! De Bruijn criterion: everything that searches, solves or approximates lives in the `dlncheck`
 //! crate and only *produces* certificates. This crate depends on big integers and rationals and on
-//! plain parsers (serde with `toml` and `serde_json`), has no parallelism and no fast paths, and is
-//! meant to be read in one sitting. A claim counts as verified only when [`check_text`] accepts
-//! it. `proofs/FORMAT.md` is its exact specification: every kind, key, check and limit.
+//! plain parsers (serde with `toml` and `serde_json`), has no parallelism, and is meant to be read
+//! in one sitting: each check is written as its section of `proofs/FORMAT.md` words it, and that
+//! file is the kernel's exact specification (every kind, key, check and limit). Two checks also
+//! have a faster variant in [`fast`], beside the plain code, proved to give the same answer bit
+//! for bit, and switched off by `dlncheck check --plain` ([`fast::set_enabled`]). A claim counts
+//! as verified only when [`check_text`] accepts it.
 //!
 //! A claim file is a table with `version = 2`, optional `title` and `expect`, an optional
 //! `instance` (validated once, before any claim, by [`instance::validate`]) and `claim`, a list
 //! of tables each with a `kind`. Claims are checked in order; a later claim may use the most
 //! recent earlier *verified* claim of a kind it names.
 
+pub mod fast;
 pub mod instance;
 pub mod linalg;
 pub mod number;

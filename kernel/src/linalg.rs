@@ -119,7 +119,8 @@ pub fn is_pd(m: &[Vec<Q>]) -> bool {
 /// The binary64 number equal to `q`, if there is one (so the f64 copy of `q` is exact).
 pub fn binary64(q: &Q) -> Option<f64> {
     let x = q.to_f64().filter(|x| x.is_finite())?;
-    let (m, e, sign) = num_traits::Float::integer_decode(x); // x = sign·m·2^e; q = n/d = x iff n·2^−e = sign·m·d
+    // x = sign·m·2^e; q = n/d equals x iff n·2^−e = sign·m·d
+    let (m, e, sign) = num_traits::Float::integer_decode(x);
     let m = BigInt::from(sign) * BigInt::from(m) * q.denom();
     let exact = if e < 0 {
         (q.numer() << (-e) as usize) == m
@@ -129,168 +130,147 @@ pub fn binary64(q: &Q) -> Option<f64> {
     exact.then_some(x)
 }
 
-/// Σ x_k·y_g,k for each of G vectors y_g, in binary64, each in eight interleaved partial sums
-/// (each term meets at most len/8 + 5 roundings); x is read once for the G sums, and each sum is
-/// the same operations in the same order whatever G is, so lanes never reassociate.
-#[inline(always)]
-fn dots<const G: usize>(x: &[f64], ys: [&[f64]; G]) -> [f64; G] {
-    let (m, mut acc, mut tail) = (x.len() / 8 * 8, [[0.0f64; 8]; G], [0.0f64; G]);
-    for g in 0..G {
-        for k in m..x.len() {
-            tail[g] += x[k] * ys[g][k];
-        }
+/// D(i, j) of FORMAT.md §4.6: Σ_k x_k·y_k in binary64, summed as 8 partial sums p_l over
+/// k ≡ l (mod 8) for k < 8·⌊len/8⌋ (each in increasing k), combined as
+/// ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)), plus the sequential sum of the remaining
+/// len mod 8 terms, added last. Every sum starts at +0.0.
+pub fn dot8(x: &[f64], y: &[f64]) -> f64 {
+    let m = x.len() / 8 * 8;
+    let mut tail = 0.0;
+    for k in m..x.len() {
+        tail += x[k] * y[k];
     }
-    for (c, a) in x[..m].chunks_exact(8).enumerate() {
-        let k = 8 * c;
-        for g in 0..G {
-            let b = &ys[g][k..k + 8];
-            for l in 0..8 {
-                acc[g][l] += a[l] * b[l];
-            }
-        }
+    let mut p = [0.0f64; 8];
+    for k in 0..m {
+        p[k % 8] += x[k] * y[k];
     }
-    std::array::from_fn(|g| {
-        let a = &acc[g];
-        (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))) + tail[g]
-    })
+    (((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]))) + tail
 }
 
-/// Binary64 Cholesky A = LLᵀ in place (row-major n×n, lower triangle read and overwritten):
-/// l_ji = (a_ji − Σ_{k<i} l_ik·l_jk)/l_ii, l_jj = √(a_jj − Σ_{k<j} l_jk²). True when it runs to
-/// completion: every radicand > 0 and every value finite. Rows are done G at a time, so each row
-/// i is read once for G dot products; every entry is the same formula on the same operands as
-/// one row at a time, so the factor is the same, bit for bit, for every G. Inlined, so that each
-/// target-feature variant below compiles the whole loop for its own instruction set.
-#[inline(always)]
-fn cholesky_rows<const G: usize>(a: &mut [f64], n: usize) -> bool {
-    for j0 in (0..n).step_by(G) {
-        let j1 = (j0 + G).min(n);
-        for i in 0..j1 {
-            let (row, mut s, grouped) = (&a[i * n..i * n + i], [0.0; G], i < j0 && j1 == j0 + G);
-            if grouped {
-                s = dots(
-                    row,
-                    std::array::from_fn(|g| &a[(j0 + g) * n..(j0 + g) * n + i]),
-                );
-            }
-            for j in j0.max(i)..j1 {
-                if !grouped {
-                    s[j - j0] = dots(&a[i * n..i * n + i], [&a[j * n..j * n + i]])[0];
-                }
-                let t = a[j * n + i] - s[j - j0];
-                a[j * n + i] = if i < j {
-                    t / a[i * n + i]
-                } else if t > 0.0 {
-                    t.sqrt()
-                } else {
-                    return false;
-                };
-                if !a[j * n + i].is_finite() {
-                    return false;
-                }
+/// Binary64 Cholesky A = LLᵀ in place, as FORMAT.md §4.6 states it (row-major n×n, lower
+/// triangle read and overwritten): for j = 0..n−1 and i = 0..j, s = a_ji − D(i, j), then
+/// l_ji = s / l_ii for i < j and l_jj = √s. True when it runs to completion: every radicand
+/// s > 0 and every l_ji finite.
+pub fn cholesky(a: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        for i in 0..=j {
+            let s = a[j * n + i] - dot8(&a[i * n..i * n + i], &a[j * n..j * n + i]);
+            a[j * n + i] = if i < j {
+                s / a[i * n + i]
+            } else if s > 0.0 {
+                s.sqrt()
+            } else {
+                return false;
+            };
+            if !a[j * n + i].is_finite() {
+                return false;
             }
         }
     }
     true
 }
 
-/// [`cholesky_rows`], eight rows at a time, compiled for AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn cholesky_avx2(a: &mut [f64], n: usize) -> bool {
-    cholesky_rows::<8>(a, n)
-}
-
-/// The Cholesky of [`cholesky_rows`], in AVX2 registers where the processor has them. The code
-/// is one: a target feature picks the instructions that carry the same IEEE 754 binary64
-/// operations, never other operations (Rust never contracts a·b + c into a fused multiply-add),
-/// so every variant gives the same factor, bit for bit (tested).
-#[allow(unsafe_code)]
-pub fn cholesky(a: &mut [f64], n: usize) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        return unsafe { cholesky_avx2(a, n) }; // SAFETY: the processor reports AVX2.
-    }
-    cholesky_rows::<4>(a, n)
-}
-
 /// γ_k = k·u/(1 − k·u), u = 2^−53 (binary64, round to nearest).
-fn gamma(k: usize) -> Q {
+pub fn gamma(k: usize) -> Q {
     let ku = Q::from_integer(k.into()) * pow2(-53);
     &ku / (int(1) - &ku)
 }
 
-/// Proves B = σ·I − H + α·wwᵀ ⪰ 0 for a binary64 symmetric H (`h`: its values exactly), a
-/// binary64 vector w and a binary64 α ≥ 0, or says why not (docs/verified-sharpness.md, Theorem
-/// 1 and Corollary 2). With u = 2^−53, η = 2^−1074, γ_k = ku/(1 − ku): the off-diagonal entries
-/// b̃_ij = fl(fl(α·fl(w_i·w_j)) − h_ij) differ from B's by F with ‖F‖₂ ≤ γ_3(R + α·S) + n(α + 2)η,
-/// R ≥ max_i Σ_j |h_ij|, S ≥ ‖w‖₁·max|w_i| (f64 sums over 1 − γ_n). The shift is the power of two
-/// c ≥ 2(E₀ + ‖F‖), E₀ the bound of Theorem 1 at T₀ = Σ_i (σ − h_ii + αw_i²)⁺; b̃_ii = the f64
-/// nearest to σ − c − h_ii + αw_i² (σ − c first rounded down to a multiple of 2^−3225; any
-/// binary64 b̃_ii would be sound), δ_i = σ − h_ii + αw_i² − b̃_ii exact. If the Cholesky of B̃
-/// runs to completion, λ_min(B̃) ≥ −E (Theorem 1 at tr B̃), so min δ_i ≥ E + ‖F‖ proves B ⪰ 0.
-/// Returns the computed factor L̃ (row-major, lower triangle).
+/// E(τ) of FORMAT.md §4.6: γ_{n+8}·T + 2nη(n + 1 + T), T = (τ + 2n²η)/(1 − γ_{n+8}).
+pub fn rounding_bound(n: usize, trace: Q) -> Q {
+    let (nq, eta, g) = (int(n as i64), pow2(-1074), gamma(n + 8));
+    let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
+    &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
+}
+
+/// F of FORMAT.md §4.6, the bound on the rounding of the off-diagonal entries of B̃:
+/// γ_3·(r + a·p·m)/(1 − γ_n) + n(a + 2)η, with r, p, m the double sums the format names.
+pub fn off_diagonal_bound(h: &[Vec<f64>], alpha: f64, w: &[f64]) -> Result<Q, String> {
+    let n = h.len();
+    let rows = h
+        .iter()
+        .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    let p = w.iter().map(|x| x.abs()).sum::<f64>();
+    let m = w.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let a = exact(alpha)?;
+    Ok(
+        gamma(3) * (exact(rows)? + &a * exact(p)? * exact(m)?) / (int(1) - gamma(n))
+            + int(n as i64) * (&a + int(2)) * pow2(-1074),
+    )
+}
+
+/// The exact rational value of a finite double.
+pub fn exact(x: f64) -> Result<Q, String> {
+    Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"))
+}
+
+/// The verified Cholesky check of FORMAT.md §4.6: proves B = σ·I − H + α·wwᵀ ⪰ 0 for a binary64
+/// symmetric H (`h`: its values exactly), a binary64 vector w and a binary64 α ≥ 0, or says why
+/// not; returns the computed factor L̃ (row-major, lower triangle). The theorem and its proof:
+/// docs/verified-sharpness.md, Theorem 1 and Corollary 2.
+///
+/// This runs the faster variant of [`crate::fast`] (the same factor and the same verdict, bit
+/// for bit; proved there and proptested against [`psd_by_cholesky_plain`]) unless it is switched
+/// off (`dlncheck check --plain`, [`crate::fast::set_enabled`]).
 pub fn psd_by_cholesky(
     h: &[Vec<f64>],
     sigma: &Q,
     alpha: f64,
     w: &[f64],
 ) -> Result<Vec<f64>, String> {
+    if crate::fast::enabled() {
+        crate::fast::psd_by_cholesky(h, sigma, alpha, w)
+    } else {
+        psd_by_cholesky_plain(h, sigma, alpha, w)
+    }
+}
+
+/// The verified Cholesky check, step by step as FORMAT.md §4.6 words it, in exact rationals
+/// (the plain reference of [`psd_by_cholesky`]).
+pub fn psd_by_cholesky_plain(
+    h: &[Vec<f64>],
+    sigma: &Q,
+    alpha: f64,
+    w: &[f64],
+) -> Result<Vec<f64>, String> {
     let n = h.len();
-    let exact = |x: f64| Q::from_float(x).ok_or_else(|| format!("{x} is not a finite binary64"));
-    let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha)?);
-    let bound = |trace: Q| {
-        let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
-        &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
-    };
-    let rows = h
-        .iter()
-        .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
-        .fold(0.0, f64::max);
-    let (w1, wmax) = (
-        w.iter().map(|x| x.abs()).sum::<f64>(),
-        w.iter().fold(0.0f64, |m, x| m.max(x.abs())),
-    );
-    let f = gamma(3) * (exact(rows)? + &a * exact(w1)? * exact(wmax)?) / (int(1) - gamma(n))
-        + &nq * (&a + int(2)) * &eta;
-    // t_i = σ + r_i·2^−FIXED with r_i = (αw_i² − h_ii)·2^FIXED an exact integer: no gcd per entry.
-    let r: Vec<BigInt> = (0..n)
-        .map(|i| Ok(fixed(&[alpha, w[i], w[i]])? - fixed(&[h[i][i]])?))
-        .collect::<Result<_, String>>()?;
-    let scaled = |k: BigInt| Q::from_integer(k) * pow2(-FIXED);
-    let floor = (-sigma * pow2(FIXED)).floor().to_integer(); // t_i > 0 ⟺ r_i > ⌊−σ·2^FIXED⌋
-    let (k, sum) = r
-        .iter()
-        .filter(|x| **x > floor)
-        .fold((0, BigInt::zero()), |(k, s), x| (k + 1, s + x));
-    let e0 = bound(int(k) * sigma + scaled(sum));
-    let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074)); // the least power of two ≥ 2(E₀ + ‖F‖)
-    let below = ((sigma - &c) * pow2(FIXED)).floor().to_integer(); // σ − c′ = below·2^−FIXED (FORMAT.md)
-    let (mut b, denom) = (vec![0.0; n * n], pow2(FIXED).to_integer()); // 2^FIXED
+    let a = exact(alpha)?;
+    // t_i = σ − h_ii + a·w_i²
+    let mut t = Vec::with_capacity(n);
+    for i in 0..n {
+        t.push(sigma - exact(h[i][i])? + &a * exact(w[i])? * exact(w[i])?);
+    }
+    let f = off_diagonal_bound(h, alpha, w)?;
+    // c = 2^max(k, −1074), 2^k the least power of two ≥ 2(E(Σ_i max(t_i, 0)) + F)
+    let positive: Q = t.iter().filter(|x| x.is_positive()).sum();
+    let c = round(&(int(2) * (rounding_bound(n, positive) + &f)), 1, true).max(pow2(-1074));
+    // σ − c′ = ⌊(σ − c)·2^3225⌋·2^−3225
+    let sigma_minus_c_prime =
+        Q::from_integer(((sigma - &c) * pow2(3225)).floor().to_integer()) * pow2(-3225);
+    // B̃: b̃_ij = fl(α·fl(w_i·w_j)) − h_ij for i > j; b̃_ii = the double nearest to t_i − c′
+    let mut b = vec![0.0; n * n];
+    let mut diagonal = Vec::with_capacity(n);
     for i in 0..n {
         for j in 0..i {
             b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
         }
-        b[i * n + i] = Q::new_raw(&below + &r[i], denom.clone())
-            .to_f64()
-            .unwrap_or(f64::NAN); // unreduced: no gcd
+        let t_minus_c_prime = &t[i] - sigma + &sigma_minus_c_prime;
+        let bii = t_minus_c_prime.to_f64().filter(|x| x.is_finite());
+        b[i * n + i] = bii.ok_or("a diagonal entry of the shifted matrix is not finite")?;
+        diagonal.push(exact(b[i * n + i])?);
     }
-    let diag: Vec<BigInt> = (0..n)
-        .map(|i| fixed(&[b[i * n + i]]))
-        .collect::<Result<_, String>>()?;
     if !cholesky(&mut b, n) {
         return Err("the binary64 Cholesky of the shifted matrix did not run to completion".into());
     }
-    let need = bound(scaled(diag.iter().sum())) + f;
-    // δ_i = t_i − b̃_ii = σ + (r_i − b̃_ii·2^FIXED)·2^−FIXED, exactly.
-    let min_delta = sigma
-        + scaled(
-            r.iter()
-                .zip(&diag)
-                .map(|(x, d)| x - d)
-                .min()
-                .unwrap_or_default(),
-        );
+    // min_i (t_i − b̃_ii) ≥ E(Σ_i b̃_ii) + F
+    let need = rounding_bound(n, diagonal.iter().sum()) + f;
+    let min_delta = t
+        .iter()
+        .zip(&diagonal)
+        .map(|(t, d)| t - d)
+        .min()
+        .unwrap_or_default();
     if min_delta < need {
         return Err(format!(
             "the diagonal shift {} is below the rounding bound {} of the theorem",
@@ -301,184 +281,61 @@ pub fn psd_by_cholesky(
     Ok(b)
 }
 
-/// `integer_decode` writes a double as m·2^e with e ≥ −1075, so a product of three doubles is an
-/// integer times 2^−FIXED.
-const FIXED: i64 = 3 * 1075;
-
-/// Π x_k·2^FIXED as an exact integer, for at most three finite doubles x_k.
-fn fixed(xs: &[f64]) -> Result<BigInt, String> {
-    let (mut m, mut e) = (BigInt::from(1), FIXED);
-    for &x in xs {
-        let x = Some(x)
-            .filter(|x| x.is_finite())
-            .ok_or_else(|| format!("{x} is not a finite binary64"))?;
-        let (mx, ex, sign) = num_traits::Float::integer_decode(x); // x = sign·mx·2^ex
-        (m, e) = (m * BigInt::from(sign) * BigInt::from(mx), e + ex as i64);
-    }
-    Ok(m << e as usize) // e ≥ 0: each ex ≥ −1075
-}
-
 #[cfg(test)]
 mod tests {
     //! `binary64` against num-rational's own float conversion (`Ratio::from_float`, which
     //! reduces by gcd): the same answer for every double and for rationals one step off one.
+    //! `dot8` and `cholesky` against exact arithmetic where every operation is exact.
     use super::*;
     use proptest::prelude::*;
 
-    /// The unblocked Cholesky, one row at a time: the reference the blocked one must equal.
-    fn cholesky_by_rows(a: &mut [f64], n: usize) -> bool {
-        for j in 0..n {
-            for i in 0..=j {
-                let s = a[j * n + i] - dots(&a[i * n..i * n + i], [&a[j * n..j * n + i]])[0];
-                a[j * n + i] = if i < j {
-                    s / a[i * n + i]
-                } else if s > 0.0 {
-                    s.sqrt()
-                } else {
-                    return false;
-                };
-                if !a[j * n + i].is_finite() {
-                    return false;
-                }
-            }
-        }
-        true
-    }
-
-    /// `psd_by_cholesky` as it was before its bookkeeping moved to integers: every quantity a
-    /// gcd-reducing rational, b̃_ii the double nearest to t_i − c (FORMAT.md §4.6 word for word).
-    fn psd_by_rationals(
-        h: &[Vec<f64>],
-        sigma: &Q,
-        alpha: f64,
-        w: &[f64],
-    ) -> Result<Vec<f64>, String> {
-        let n = h.len();
-        let exact = |x: f64| Q::from_float(x).unwrap();
-        let (nq, eta, g, a) = (int(n as i64), pow2(-1074), gamma(n + 8), exact(alpha));
-        let bound = |trace: Q| {
-            let t = (trace + int(2) * &nq * &nq * &eta) / (int(1) - &g);
-            &g * &t + int(2) * &nq * &eta * (&nq + int(1) + &t)
-        };
-        let rows = h
-            .iter()
-            .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
-            .fold(0.0, f64::max);
-        let (w1, wmax) = (
-            w.iter().map(|x| x.abs()).sum::<f64>(),
-            w.iter().fold(0.0f64, |m, x| m.max(x.abs())),
-        );
-        let f = gamma(3) * (exact(rows) + &a * exact(w1) * exact(wmax)) / (int(1) - gamma(n))
-            + &nq * (&a + int(2)) * &eta;
-        let t: Vec<Q> = (0..n)
-            .map(|i| sigma - exact(h[i][i]) + &a * exact(w[i]) * exact(w[i]))
-            .collect();
-        let e0 = bound(t.iter().filter(|x| x.is_positive()).sum());
-        let c = round(&(int(2) * (&e0 + &f)), 1, true).max(pow2(-1074));
-        let mut b = vec![0.0; n * n];
-        for i in 0..n {
-            for j in 0..i {
-                b[i * n + j] = alpha * (w[i] * w[j]) - h[i][j];
-            }
-            b[i * n + i] = (&t[i] - &c).to_f64().unwrap();
-        }
-        let diag: Vec<Q> = (0..n).map(|i| exact(b[i * n + i])).collect();
-        if !cholesky(&mut b, n) {
-            return Err("did not run to completion".into());
-        }
-        let need = bound(diag.iter().sum()) + f;
-        let min_delta = t.iter().zip(&diag).map(|(x, d)| x - d).min().unwrap();
-        if min_delta < need {
-            Err("below the bound".into())
-        } else {
-            Ok(b)
-        }
-    }
-
-    /// A finite double from raw bits (NaN and infinities folded onto finite values).
-    fn finite(bits: u64) -> f64 {
-        let x = f64::from_bits(bits);
-        if x.is_finite() {
-            x
-        } else {
-            f64::from_bits(bits & !(1 << 62))
-        }
-    }
-
     proptest! {
-        #[test]
-        fn fixed_is_the_exact_product_times_two_to_the_fixed_exponent(bits in prop::collection::vec(any::<u64>(), 1..4), tiny in any::<bool>()) {
-            // With `tiny`, all three are subnormal or near the bottom: the least exponents.
-            let xs: Vec<f64> = bits.iter().map(|&b| finite(if tiny { b >> 12 } else { b })).collect();
-            let product: Q = xs.iter().map(|&x| Q::from_float(x).unwrap()).product();
-            prop_assert_eq!(Q::from_integer(fixed(&xs).unwrap()), product * pow2(FIXED));
-        }
-
-        #[test]
-        fn fixed_rejects_non_finite_doubles(x in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY)], y in any::<f64>()) {
-            prop_assert!(fixed(&[y, x]).is_err());
-        }
-
-        /// The integer bookkeeping decides as the rational one and returns the same factor, bit
-        /// for bit, for dyadic σ (where b̃_ii is the same double); both accept or reject alike.
-        #[test]
-        fn psd_by_cholesky_equals_its_rational_reference(n in 1usize..12, seed in any::<u64>(), sigma_num in -400i64..400, sigma_exp in -60i64..4, alpha_exp in -8i32..4, tiny in any::<bool>()) {
-            let mut s = seed | 1;
-            let mut next = || { s ^= s << 13; s ^= s >> 7; s ^= s << 17; (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5 };
-            let scale = if tiny { 1e-300 } else { 1.0 };
-            let mut h = vec![vec![0.0; n]; n];
-            for i in 0..n {
-                for j in 0..=i {
-                    let x = next() * scale;
-                    h[i][j] = x;
-                    h[j][i] = x;
-                }
-            }
-            let w: Vec<f64> = (0..n).map(|_| next() * scale.sqrt()).collect();
-            let (sigma, alpha) = (int(sigma_num) * pow2(sigma_exp) * Q::from_float(scale).unwrap(), 2f64.powi(alpha_exp));
-            let (ours, reference) = (psd_by_cholesky(&h, &sigma, alpha, &w), psd_by_rationals(&h, &sigma, alpha, &w));
-            prop_assert_eq!(ours.is_ok(), reference.is_ok(), "{:?} vs {:?}", ours, reference);
-            if let (Ok(a), Ok(b)) = (ours, reference) {
-                prop_assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
-            }
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn blocked_cholesky_is_the_row_cholesky_bit_for_bit(n in 1usize..40, seed in any::<u64>(), shift in -3.0f64..30.0) {
-            let mut s = seed | 1;
-            let mut next = || { s ^= s << 13; s ^= s >> 7; s ^= s << 17; (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5 };
-            let mut a = vec![0.0; n * n];
-            for i in 0..n {
-                for j in 0..=i {
-                    a[i * n + j] = next() + if i == j { shift } else { 0.0 };
-                }
-            }
-            let mut b = a.clone();
-            let ok = cholesky_by_rows(&mut b, n);
-            let bits = |m: &[f64]| m.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            let mut variants: Vec<(&str, fn(&mut [f64], usize) -> bool)> = vec![("dispatch", cholesky), ("1 row", cholesky_rows::<1>), ("4 rows", cholesky_rows::<4>), ("8 rows", cholesky_rows::<8>), ("3 rows", cholesky_rows::<3>)];
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
-                variants.push(("avx2", |a, n| unsafe { cholesky_avx2(a, n) }));
-            }
-            for (name, f) in variants {
-                let mut c = a.clone();
-                prop_assert_eq!(f(&mut c, n), ok, "{}", name);
-                if ok {
-                    prop_assert_eq!(bits(&c), bits(&b), "{}", name);
-                }
-            }
-        }
-
         #[test]
         fn binary64_is_exact_conversion(bits in any::<u64>(), off in -1i64..=1, shift in 0u32..80) {
             let x = f64::from_bits(bits);
             prop_assume!(x.is_finite());
             let q = Q::from_float(x).unwrap() + Q::new(off.into(), BigInt::from(1) << shift);
-            let want = q.to_f64().filter(|y| y.is_finite() && Q::from_float(*y).as_ref() == Some(&q));
+            let want =
+                q.to_f64().filter(|y| y.is_finite() && Q::from_float(*y).as_ref() == Some(&q));
             prop_assert_eq!(binary64(&q).map(f64::to_bits), want.map(f64::to_bits));
         }
+
+        /// With small integers every product and partial sum is exact, so any order gives
+        /// the exact dot product.
+        #[test]
+        fn dot8_is_the_dot_product_when_no_operation_rounds(
+            xy in prop::collection::vec((-1000i32..1000, -1000i32..1000), 0..40),
+        ) {
+            let (x, y): (Vec<f64>, Vec<f64>) =
+                xy.iter().map(|&(a, b)| (a as f64, b as f64)).unzip();
+            let exact: i64 = xy.iter().map(|&(a, b)| a as i64 * b as i64).sum();
+            prop_assert_eq!(dot8(&x, &y), exact as f64);
+        }
+    }
+
+    #[test]
+    fn dot8_sums_in_the_order_of_the_format() {
+        // 1 + 2^53 + (−2^53) … summed in eight lanes: lane 0 gets 2^53 and −2^53 (exactly 0),
+        // lane 1 gets 1; the tail (ninth term) 1 is added last: exactly 2. A sequential sum
+        // would give (1 + 2^53) − 2^53 + 1 = 1 (1 + 2^53 rounds to 2^53).
+        let big = 2f64.powi(53);
+        let x = [
+            big, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -big, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0,
+        ];
+        let y = [1.0; 17];
+        assert_eq!(dot8(&x, &y), 2.0);
+        let sequential = x.iter().fold(0.0, |s, v| s + v);
+        assert_eq!(sequential, 1.0, "the counter-example needs rounding");
+    }
+
+    #[test]
+    fn cholesky_of_a_hand_factored_matrix() {
+        // [[4, 2], [2, 5]] = L Lᵀ with L = [[2, 0], [1, 2]]: every operation is exact.
+        let mut a = vec![4.0, 0.0, 2.0, 5.0];
+        assert!(cholesky(&mut a, 2));
+        assert_eq!((a[0], a[2], a[3]), (2.0, 1.0, 2.0));
+        // [[1, 2], [2, 1]] is indefinite: the second radicand is 1 − 4 < 0.
+        let mut b = vec![1.0, 0.0, 2.0, 1.0];
+        assert!(!cholesky(&mut b, 2));
     }
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod audit_workflow;
 mod certified_gd;
+mod checking;
 mod cli;
 mod common;
 mod coq;
