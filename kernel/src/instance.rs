@@ -216,8 +216,9 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
     let init = match t.opt("init") {
         None => None,
         Some(_) => Some(read_init(
-            &t.child("init", &["alpha", "theta"])?,
-            d * model.block(),
+            &t.child("init", &["alpha", "theta", "u", "v"])?,
+            model,
+            d,
         )?),
     };
     let teacher = match t.opt("teacher") {
@@ -276,14 +277,29 @@ fn sized_list(t: &Table, key: &str, d: usize) -> Result<Vec<Q>, Error> {
     }
 }
 
-fn read_init(t: &Table, params: usize) -> Result<Init, Error> {
-    match (t.has("alpha"), t.has("theta")) {
-        (true, false) => Ok(Init::Alpha(t.q("alpha")?)),
-        (false, true) => Ok(Init::Theta(sized_list(t, "theta", params)?)),
+/// `[init]`: exactly one of `alpha` (every parameter α), `theta` (θ0 itself), or, for the
+/// two-block models `uv` and `pm`, the pair `u`, `v` (u0 = u·1, v0 = v·1: the literature's
+/// named starts, e.g. u0 = a·1, v0 = 0), read as the θ0 it names.
+fn read_init(t: &Table, model: Model, d: usize) -> Result<Init, Error> {
+    let blocks = t.has("u") || t.has("v");
+    match (t.has("alpha"), t.has("theta"), blocks) {
+        (true, false, false) => Ok(Init::Alpha(t.q("alpha")?)),
+        (false, true, false) => Ok(Init::Theta(sized_list(t, "theta", d * model.block())?)),
+        (false, false, true) if model.block() == 2 => {
+            let (u, v) = (t.q("u")?, t.q("v")?);
+            Ok(Init::Theta([vec![u; d], vec![v; d]].concat()))
+        }
+        (false, false, true) => Err(t.err(
+            if t.has("u") { "u" } else { "v" },
+            format!(
+                "`u` and `v` name the blocks of models uv and pm, not {}",
+                model.name()
+            ),
+        )),
         _ => Err(Error::field(
             t.file,
             t.at(),
-            "give exactly one of `alpha` or `theta`",
+            "give exactly one of `alpha`, `theta`, or the pair `u`, `v`",
         )),
     }
 }
@@ -318,6 +334,38 @@ fn read_teacher(t: &Table, d: usize) -> Result<Teacher, Error> {
             "kind",
             format!("unknown prior `{other}` (expected discrete or moments)"),
         )),
+    }
+}
+
+/// The first parameter of θ0 that GD and gradient flow can never move, and why. `shared` and
+/// `shared-depth`: ∂L/∂w_i is a multiple of w_i, so w_i = 0 stays 0. `pm`: ∂L/∂u_i = 2x_i·r·u_i
+/// and ∂L/∂v_i = −2x_i·r·v_i, so a zero u_i or v_i stays 0. `uv`: ∂L/∂u_i = x_i·r·v_i and
+/// ∂L/∂v_i = x_i·r·u_i, so u_i = 0 moves while v_i ≠ 0 (and v_i while u_i ≠ 0); only
+/// u_i = v_i = 0 is a fixed point (reported at u_i).
+pub fn frozen_parameter(model: Model, theta: &[Q]) -> Option<(usize, String)> {
+    let d = theta.len() / model.block();
+    match model {
+        Model::Uv => (0..d)
+            .find(|&i| theta[i].is_zero() && theta[d + i].is_zero())
+            .map(|i| {
+                let why = format!(
+                    "u_{i} = v_{i} = 0: a fixed point of GD for model uv (∂L/∂u_i = x_i·r·v_i, \
+                     ∂L/∂v_i = x_i·r·u_i); a zero u_i with v_i ≠ 0, or v_i with u_i ≠ 0, is allowed"
+                );
+                (i, why)
+            }),
+        Model::Pm => theta.iter().position(Zero::is_zero).map(|k| {
+            let (block, i) = if k < d { ("u", k) } else { ("v", k - d) };
+            let why = format!(
+                "{block}_{i} = 0 never moves under GD for model pm (∂L/∂{block}_i is a multiple \
+                 of {block}_i); β_{i} then keeps one sign"
+            );
+            (k, why)
+        }),
+        Model::Shared | Model::SharedDepth(_) => theta.iter().position(Zero::is_zero).map(|i| {
+            let why = "zero entry: ∂L/∂w_i is a multiple of w_i, so w_i = 0 never moves under GD";
+            (i, why.to_string())
+        }),
     }
 }
 
@@ -356,11 +404,8 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
             );
         }
         Some(Init::Theta(t)) => {
-            if let Some(i) = t.iter().position(Zero::is_zero) {
-                return fail(
-                    format!("init.theta[{i}]"),
-                    "zero entry: that coordinate can never move under GD",
-                );
+            if let Some((i, why)) = frozen_parameter(inst.model, t) {
+                return fail(format!("init.theta[{i}]"), why);
             }
         }
         _ => {}

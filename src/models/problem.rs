@@ -4,7 +4,6 @@
 use crate::error::{Error, Result};
 use crate::io::instance::{Init, Instance, Model, OnePoint};
 use crate::numeric::rational::Q;
-use num_traits::Zero;
 
 /// Default initialisation scale when the instance has no `[init]`: θ0 = α·1 with α = 1/10
 /// (small initialisation: the "rich" regime, where gradient flow ends near the min-norm point).
@@ -18,12 +17,8 @@ pub fn theta0(inst: &Instance) -> Result<Vec<Q>> {
         Some(Init::Alpha(a)) => vec![a.clone(); p],
         Some(Init::Theta(t)) => t.clone(),
     };
-    if let Some(i) = theta0.iter().position(Zero::is_zero) {
-        return Err(Error::input(
-            &inst.source,
-            format!("init.theta[{i}]"),
-            "zero entry: that coordinate can never move under GD",
-        ));
+    if let Some((i, why)) = dlncheck_kernel::instance::frozen_parameter(inst.model, &theta0) {
+        return Err(Error::input(&inst.source, format!("init.theta[{i}]"), why));
     }
     Ok(theta0)
 }
@@ -72,16 +67,18 @@ pub struct Problem {
     pub model: Model,
     pub x: Vec<Q>,
     pub y: Q,
-    /// θ0 (w for `shared` and `shared-depth`; u then v for `uv` and `pm`), no zero entry.
+    /// θ0 (w for `shared` and `shared-depth`; u then v for `uv` and `pm`); no parameter that GD
+    /// can never move.
     pub theta0: Vec<Q>,
 }
 
 impl Problem {
     /// The one-point problem of an instance, any model: θ0 from `[init]` (`alpha` sets every
     /// parameter to α: w = α·1, or u = v = α·1, see docs/models.md) or the default α = 1/10.
-    /// A zero entry of θ0 is refused: for `shared`, `shared-depth` and `pm` GD and GF never move
-    /// it (∂L/∂θ_k is a multiple of θ_k). For `uv` a zero u_i with v_i ≠ 0 would move; the one
-    /// rule is kept for every model (u_i = v_i = 0 is a fixed point).
+    /// A parameter GD can never move is refused
+    /// ([`dlncheck_kernel::instance::frozen_parameter`]): a zero entry for `shared`,
+    /// `shared-depth` and `pm`, a zero pair u_i = v_i = 0 for `uv` (where u0 = a·1, v0 = 0 is
+    /// the literature's usual start and runs).
     pub fn of(inst: &Instance) -> Result<Problem> {
         let (x, y) = inst.point()?;
         Ok(Problem {

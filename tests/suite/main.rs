@@ -19,6 +19,7 @@ mod gd_trajectory;
 mod generalization;
 mod generalization_cli;
 mod generalization_tamper;
+mod initialisation;
 mod instance_reading;
 mod kernel_soundness;
 mod layout;
