@@ -43,11 +43,14 @@ pub fn parse_lr(text: &str) -> std::result::Result<Q, String> {
     Ok(eta)
 }
 
-/// The state of a trajectory: parameters θ and the residual r = ⟨x, β(θ)⟩ − y.
+/// The state of a trajectory: parameters θ and the residual r = ⟨x, β(θ)⟩ − y (at n > 1,
+/// r = max_j |r_j|, and `residuals` holds the vector r(θ) = Xβ(θ) − y, so that a step needs two
+/// matrix–vector products, not three; empty at one point).
 #[derive(Clone, Debug)]
 pub struct State<S> {
     pub theta: Vec<S>,
     pub r: S,
+    pub residuals: Vec<S>,
 }
 
 /// The problem's data in a scalar type.
@@ -81,7 +84,11 @@ impl<S: Scalar> Data<S> {
     /// The state at θ.
     pub fn state(&self, theta: Vec<S>) -> State<S> {
         let r = self.residual(&theta);
-        State { theta, r }
+        State {
+            theta,
+            r,
+            residuals: Vec::new(),
+        }
     }
 
     /// One fused GD step θ ← θ − η∇L(θ), updating r in the same pass (see the module docs).
@@ -254,10 +261,46 @@ pub const LANCZOS_ITERS: usize = 300;
 /// from the Hessian computed in the run's arithmetic and rounded to binary64: a dense
 /// eigen-solve up to [`DENSE_SHARPNESS_MAX`] parameters (the bracket of each end widened by the
 /// residual norm ‖Hv − λv‖ of its unit eigenvector, Weyl's bound), Lanczos above.
+///
+/// A step is one fused pass per data matrix product (issue 27 item 4): with r = Xβ − y kept in
+/// the state, g = Xᵀr (row by row, an axpy per row), then θ ← θ − η∇L per model from g
+/// (∇_β L = g/n), then β and r = Xβ − y at the new θ (each row a dot product in eight partial
+/// sums). Two matrix–vector products per step, no allocation (the buffers live in `scratch`),
+/// no dynamic dispatch; written once over [`Scalar`]. In binary64 on a processor with AVX2 the
+/// same code runs compiled for AVX2 ([`step_f64_avx2`]): the same IEEE operations in the same
+/// order in wider registers (Rust never contracts a·b + c), so the same iterates bit for bit.
 #[derive(Clone, Debug)]
 pub struct Many<S> {
     pub model: Model,
     pub data: crate::models::loss::Data<S>,
+    scratch: std::cell::RefCell<Scratch<S>>,
+}
+
+/// Buffers of [`Many`]'s step: g = Xᵀr and β.
+#[derive(Clone, Debug)]
+struct Scratch<S> {
+    g: Vec<S>,
+    beta: Vec<S>,
+}
+
+/// Σ_k a_k·b_k in eight partial sums (k mod 8), combined as ((s0 + s1) + (s2 + s3)) +
+/// ((s4 + s5) + (s6 + s7)), the tail added last: independent chains, so a float dot product is
+/// not bound by the latency of one addition, and vector registers carry the lanes.
+#[inline(always)]
+fn dot8<S: Scalar>(a: &[S], b: &[S], zero: &S) -> S {
+    let m = a.len() / 8 * 8;
+    let mut s: [S; 8] = std::array::from_fn(|_| zero.clone());
+    for (ca, cb) in a[..m].chunks_exact(8).zip(b[..m].chunks_exact(8)) {
+        for l in 0..8 {
+            s[l] = s[l].clone() + ca[l].clone() * cb[l].clone();
+        }
+    }
+    let mut tail = zero.clone();
+    for k in m..a.len() {
+        tail = tail + a[k].clone() * b[k].clone();
+    }
+    let [s0, s1, s2, s3, s4, s5, s6, s7] = s;
+    (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
 }
 
 impl<S: Scalar> Many<S> {
@@ -273,12 +316,35 @@ impl<S: Scalar> Many<S> {
         Many {
             model: p.model,
             data,
+            scratch: std::cell::RefCell::new(Scratch {
+                g: Vec::new(),
+                beta: Vec::new(),
+            }),
         }
     }
 
     /// The residuals r_j at θ.
     pub fn residuals(&self, theta: &[S]) -> Vec<S> {
-        crate::models::loss::residuals(self.model, &self.data, theta)
+        let mut scratch = self.scratch.borrow_mut();
+        let mut r = Vec::new();
+        self.residuals_into(theta, &mut scratch.beta, &mut r);
+        r
+    }
+
+    /// β(θ) into `beta` and r = Xβ − y into `r` (buffers reused).
+    fn residuals_into(&self, theta: &[S], beta: &mut Vec<S>, r: &mut Vec<S>) {
+        let d = model::dim_of(self.model, theta.len());
+        beta.clear();
+        beta.extend((0..d).map(|i| model::beta_i(self.model, theta, d, i)));
+        let zero = theta[0].zero_like();
+        r.clear();
+        r.extend(
+            self.data
+                .x
+                .iter()
+                .zip(&self.data.y)
+                .map(|(xj, yj)| dot8(xj, beta, &zero) - yj.clone()),
+        );
     }
 }
 
@@ -292,21 +358,36 @@ fn max_abs<S: Scalar>(v: &[S]) -> S {
     m
 }
 
-impl<S: Scalar> Dynamics<S> for Many<S> {
+impl<S: Scalar + 'static> Dynamics<S> for Many<S> {
     fn model(&self) -> Model {
         self.model
     }
     fn state(&self, theta: Vec<S>) -> State<S> {
-        let r = max_abs(&self.residuals(&theta));
-        State { theta, r }
+        let residuals = self.residuals(&theta);
+        State {
+            r: max_abs(&residuals),
+            theta,
+            residuals,
+        }
     }
     fn step(&self, eta: &S, s: &mut State<S>) {
-        let g = crate::models::loss::gradient(self.model, &self.data, &s.theta);
-        for (t, gk) in s.theta.iter_mut().zip(g) {
-            *t = t.clone() - eta.clone() * gk;
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            use std::any::Any;
+            let many = (self as &dyn Any).downcast_ref::<Many<f64>>();
+            let eta64 = (eta as &dyn Any).downcast_ref::<f64>();
+            if let (Some(many), Some(eta64), Some(s64)) = (
+                many,
+                eta64,
+                (s as &mut dyn Any).downcast_mut::<State<f64>>(),
+            ) {
+                // SAFETY: the processor reports AVX2.
+                return unsafe { step_f64_avx2(many, eta64, s64) };
+            }
         }
-        s.r = max_abs(&self.residuals(&s.theta));
+        self.fused_step(eta, s)
     }
+
     fn measure(&self, s: &State<S>, _iters: usize) -> Measure<S> {
         let ctx = s.r.ctx();
         let loss = crate::models::loss::loss(self.model, &self.data, &s.theta);
@@ -329,6 +410,80 @@ impl<S: Scalar> Dynamics<S> for Many<S> {
             },
         }
     }
+}
+
+impl<S: Scalar> Many<S> {
+    /// One step θ ← θ − η∇L (see [`Many`]), in the state's arithmetic, without the AVX2
+    /// dispatch of [`Dynamics::step`] (which tests compare it with, bit for bit).
+    pub fn step_portable(&self, eta: &S, s: &mut State<S>) {
+        self.fused_step(eta, s)
+    }
+
+    #[inline(always)]
+    fn fused_step(&self, eta: &S, s: &mut State<S>) {
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { g, beta } = &mut *scratch;
+        let d = model::dim_of(self.model, s.theta.len());
+        if s.residuals.len() != self.data.y.len() {
+            self.residuals_into(&s.theta, beta, &mut s.residuals);
+        }
+        // g = Xᵀr, one row at a time.
+        let zero = s.theta[0].zero_like();
+        g.clear();
+        g.resize(d, zero);
+        for (xj, rj) in self.data.x.iter().zip(&s.residuals) {
+            for (gk, xjk) in g.iter_mut().zip(xj) {
+                *gk = gk.clone() + rj.clone() * xjk.clone();
+            }
+        }
+        // θ ← θ − η∇L with ∇_β L = g/n: c = η/n.
+        let c = eta.clone() / eta.int_like(self.data.y.len() as i64);
+        let theta = &mut s.theta;
+        match self.model {
+            Model::Shared => {
+                let c2 = eta.int_like(2) * c;
+                let one = eta.int_like(1);
+                for k in 0..d {
+                    theta[k] = theta[k].clone() * (one.clone() - c2.clone() * g[k].clone());
+                }
+            }
+            Model::Uv => {
+                for k in 0..d {
+                    let (u, v) = (theta[k].clone(), theta[d + k].clone());
+                    let cg = c.clone() * g[k].clone();
+                    theta[k] = u.clone() - cg.clone() * v.clone();
+                    theta[d + k] = v - cg * u;
+                }
+            }
+            Model::Pm => {
+                let c2 = eta.int_like(2) * c;
+                for k in 0..d {
+                    let c2g = c2.clone() * g[k].clone();
+                    theta[k] = theta[k].clone() - c2g.clone() * theta[k].clone();
+                    theta[d + k] = theta[d + k].clone() + c2g * theta[d + k].clone();
+                }
+            }
+            Model::SharedDepth(depth) => {
+                let cd = c * eta.int_like(depth as i64);
+                for k in 0..d {
+                    let mut power = eta.int_like(1);
+                    for _ in 1..depth {
+                        power = power * theta[k].clone();
+                    }
+                    theta[k] = theta[k].clone() - cd.clone() * g[k].clone() * power;
+                }
+            }
+        }
+        self.residuals_into(&s.theta, beta, &mut s.residuals);
+        s.r = max_abs(&s.residuals);
+    }
+}
+
+/// [`Many::fused_step`] in binary64, compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn step_f64_avx2(many: &Many<f64>, eta: &f64, s: &mut State<f64>) {
+    many.fused_step(eta, s)
 }
 
 /// Untrusted brackets of λ_max and λ_min of ∇²L(θ), in binary64 (see [`Many`]).
@@ -542,7 +697,7 @@ pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64
             .map(crate::numeric::rational::abs)
             .max()
             .unwrap_or_else(Q::zero);
-    fn go<S: Scalar>(
+    fn go<S: Scalar + 'static>(
         p: &Points,
         prec: Precision,
         ctx: &S::Ctx,

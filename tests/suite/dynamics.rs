@@ -291,3 +291,90 @@ fn init_with_zero_entry_is_rejected_by_the_parser() {
     let inst = instance("shared", &[q(1, 1)], &q(1, 1), Some(&[q(1, 3)]));
     assert_eq!(inst.init, Some(Init::Theta(vec![q(1, 3)])));
 }
+
+/// A `Points` problem from small integers (X: n rows of d, y, θ0) for the n > 1 step tests.
+fn points(model: Model, x: &[Vec<i64>], y: &[i64], theta: &[i64]) -> dynamics::Points {
+    let qi = |k: &i64| q(*k, 1);
+    dynamics::Points {
+        model,
+        x: x.iter().map(|r| r.iter().map(qi).collect()).collect(),
+        y: y.iter().map(qi).collect(),
+        theta0: theta.iter().map(|k| q(*k, 3)).collect(),
+    }
+}
+
+fn model_of(k: u8) -> Model {
+    match k % 4 {
+        0 => Model::Shared,
+        1 => Model::Uv,
+        2 => Model::Pm,
+        _ => Model::SharedDepth(3),
+    }
+}
+
+/// (model, X, y, θ0) with n in 2..=4 and d in 1..=19 (the tail and the eight-lane chunks).
+fn multipoint_case() -> impl Strategy<Value = (Model, Vec<Vec<i64>>, Vec<i64>, Vec<i64>)> {
+    (0u8..4, 2usize..=4, 1usize..=19).prop_flat_map(|(m, n, d)| {
+        let model = model_of(m);
+        let p = d * model.block();
+        (
+            Just(model),
+            prop::collection::vec(prop::collection::vec(-4i64..=4, d), n),
+            prop::collection::vec(-6i64..=6, n),
+            prop::collection::vec(prop_oneof![-6i64..=-1, 1i64..=6], p),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The fused n > 1 step (two matrix–vector products, eight-lane sums, per-model update from
+    /// g = Xᵀr) is θ − η∇L of the generic `loss::gradient`, exactly over Q, and the residual
+    /// vector it keeps is Xβ − y at the new θ.
+    #[test]
+    fn fused_multipoint_step_is_theta_minus_eta_gradient_over_q(
+        (model, x, y, theta) in multipoint_case(),
+        eta_num in 1i64..5,
+    ) {
+        use dlncheck::dynamics::gd::Dynamics;
+        let p = points(model, &x, &y, &theta);
+        let eta = q(eta_num, 7);
+        let many = dynamics::Many::<Q>::new(&p, &());
+        let mut state = many.state(p.theta0.clone());
+        many.step(&eta, &mut state);
+        let data = loss::Data { x: p.x.clone(), y: p.y.clone() };
+        let g = loss::gradient(model, &data, &p.theta0);
+        let want: Vec<Q> = p.theta0.iter().zip(&g).map(|(t, gk)| t - &eta * gk).collect();
+        prop_assert_eq!(&state.theta, &want);
+        prop_assert_eq!(&state.residuals, &loss::residuals(model, &data, &want));
+        let max = state.residuals.iter().map(|r| r.abs()).max().unwrap_or_default();
+        prop_assert_eq!(state.r, max);
+    }
+
+    /// In binary64 the AVX2-compiled step (where the processor has AVX2) gives the portable
+    /// step's iterates bit for bit, over several steps.
+    #[test]
+    fn avx2_multipoint_step_is_the_portable_step_bit_for_bit(
+        (model, x, y, theta) in multipoint_case(),
+    ) {
+        use dlncheck::dynamics::gd::Dynamics;
+        let p = points(model, &x, &y, &theta);
+        let many = dynamics::Many::<f64>::new(&p, &());
+        let (mut a, mut b) = (many.state(theta_f64(&p)), many.state(theta_f64(&p)));
+        for _ in 0..5 {
+            many.step(&(1.0 / 64.0), &mut a);
+            many.step_portable(&(1.0 / 64.0), &mut b);
+        }
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&a.theta), bits(&b.theta));
+        prop_assert_eq!(bits(&a.residuals), bits(&b.residuals));
+    }
+}
+
+fn theta_f64(p: &dynamics::Points) -> Vec<f64> {
+    p.theta0
+        .iter()
+        .map(|t| dlncheck::numeric::scalar::Scalar::to_f64(t))
+        .collect()
+}
