@@ -12,6 +12,7 @@
 //! recent earlier *verified* claim of a kind it names.
 
 pub mod instance;
+pub mod limits;
 pub mod linalg;
 pub mod number;
 pub mod tree;
@@ -331,6 +332,7 @@ pub fn check_text(name: &str, text: &str) -> Result<Report, Error> {
     if claims.is_empty() {
         return Err(top.err("claim", "no claims"));
     }
+    limits::admit(name, claims, instance.as_ref())?;
     let mut earlier: Vec<(String, &Tree)> = Vec::new();
     let mut verdicts = Vec::with_capacity(claims.len());
     for (index, tree) in claims.iter().enumerate() {
