@@ -20,6 +20,7 @@ mod generalization_tamper;
 mod instance_reading;
 mod kernel_soundness;
 mod layout;
+mod limits;
 mod models;
 mod multipoint;
 mod scalar_laws;
