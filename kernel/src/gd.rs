@@ -498,6 +498,34 @@ mod tests {
             prop_assert_eq!(x.add(&y).q(), x.q() + y.q());
         }
 
+        /// The exponent floor (FORMAT.md §4.8): ↓v (↑v) is the unbounded P-bit rounding of v
+        /// first rounded down (up) to a multiple of 2^e_min, so the representable numbers are
+        /// the P-bit multiples of 2^e_min.
+        #[test]
+        fn rounding_near_the_floor_is_the_grid_then_the_bits(a in any::<i64>(), off in -200i64..200, p in 2u64..70, up: bool) {
+            let x = d(a, e_min(p) + off);
+            let unit = pow2(e_min(p));
+            let scaled = x.q() / &unit;
+            let grid = if up { scaled.ceil() } else { scaled.floor() } * &unit;
+            prop_assert_eq!(x.clone().round(p, up).q(), round(&grid, p, up));
+            prop_assert_eq!(rnd(&x.q(), p, up), round(&grid, p, up));
+        }
+
+        /// Zero has one representation, 0·2^0, whatever produced it: a difference of equals, a
+        /// product with zero, a number rounded to zero below the floor.
+        #[test]
+        fn zero_is_canonical(a in any::<i64>(), ea in -3000i64..3000, p in 2u64..70) {
+            let x = d(a, ea);
+            let zero = x.add(&x.neg());
+            prop_assert_eq!((zero.m.clone(), zero.e), (BigInt::from(0), 0));
+            let prod = x.mul(&zero);
+            prop_assert_eq!((prod.m.clone(), prod.e), (BigInt::from(0), 0));
+            let tiny = d(a.signum(), e_min(p) - 5).round(p, a < 0);
+            prop_assert_eq!((tiny.m.clone(), tiny.e), (BigInt::from(0), 0));
+            let of = D::of(&Q::zero(), p, true);
+            prop_assert_eq!((of.m, of.e), (BigInt::from(0), 0));
+        }
+
         #[test]
         fn interval_product_is_the_rounded_range(v in proptest::array::uniform4(-1000i64..1000), e in proptest::array::uniform4(-8i64..8), p in 2u64..12) {
             let (mut s, mut t) = ((d(v[0], e[0]), d(v[1], e[1])), (d(v[2], e[2]), d(v[3], e[3])));

@@ -267,10 +267,12 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                     }
                 }
             }
-            // ρ < 2^(log2 + 1).
-            let log2 = t.r.log2().unwrap_or(i64::MIN / 2);
+            // ρ < 2^(log2 + 1), or ρ = 0 (None: never 2^(i64::MIN), which cannot be allocated).
+            let log2 = t.r.log2();
             let floor = spread.clone().max(pow2(-(p.min(64) as i64)));
-            if q(4) * eta * pow2(log2 + 1) * &xmax <= floor && tried.is_none_or(|l| log2 < l) {
+            let small = log2.is_none_or(|l| q(4) * eta * pow2(l + 1) * &xmax <= floor);
+            let log2 = log2.unwrap_or(i64::MIN);
+            if small && tried.is_none_or(|l| log2 < l) {
                 tried = Some(log2);
                 let (b, r) = t.boxes();
                 for ratio in ratios(x, eta, &b, &r) {

@@ -289,3 +289,55 @@ fn write_worst_cases() {
         std::fs::write(format!("{dir}/{name}.claim.toml"), make(k)).unwrap();
     }
 }
+
+mod producer_dyadics {
+    //! The producer's P-bit dyadic arithmetic follows the kernel's rule (FORMAT.md §4.8): zero
+    //! has one representation, and rounding has the exponent floor e ≥ −(P + 2048).
+    use dlncheck::numeric::interval::{Dyadic, Interval, e_min, round_bits, round_gd};
+    use dlncheck::numeric::rational::{Q, pow2};
+    use num_bigint::BigInt;
+    use proptest::prelude::*;
+
+    fn q(m: i64, e: i64) -> Q {
+        Q::from_integer(BigInt::from(m)) * pow2(e)
+    }
+
+    proptest! {
+        /// A zero interval reached by any route equals the enclosure of 0 (derived equality
+        /// compares mantissa and exponent, so a zero carrying an exponent would differ).
+        #[test]
+        fn zero_is_canonical(m in any::<i64>(), e in -3000i64..3000, p in 2u64..80) {
+            let a = Interval::<Dyadic>::enclose(&round_gd(&q(m, e), p, false), p);
+            let zero = Interval::<Dyadic>::enclose(&Q::from_integer(0.into()), p);
+            prop_assert_eq!(&a.sub_at(&a, p), &zero);
+            prop_assert_eq!(&a.mul_at(&zero, p), &zero);
+            prop_assert_eq!(&zero.mul_at(&a, p).add_at(&zero, p), &zero);
+        }
+
+        /// ↓v (↑v) with the floor is the unbounded rounding of v rounded down (up) to a
+        /// multiple of 2^e_min first: an independent formula.
+        #[test]
+        fn rounding_has_the_floor(m in any::<i64>(), off in -200i64..200, p in 2u64..80, up: bool) {
+            let v = q(m, e_min(p) + off);
+            let unit = pow2(e_min(p));
+            let s = &v / &unit;
+            let grid = if up { s.ceil() } else { s.floor() } * &unit;
+            prop_assert_eq!(round_gd(&v, p, up), round_bits(&grid, p, up));
+        }
+
+        /// The sticky-bit sum gives the exact sum's rounding: a + b of two rounded numbers and of a
+        /// rounded number and a product, against round_gd of the exact rational sum.
+        #[test]
+        fn sums_round_the_exact_sum(a in any::<i64>(), ea in -300i64..300, b in any::<i64>(), eb in -300i64..300, c in any::<i32>(), p in 2u64..70) {
+            let x = Interval::<Dyadic>::enclose(&q(a, ea), p);
+            let y = Interval::<Dyadic>::enclose(&q(b, eb), p);
+            let z = Interval::<Dyadic>::enclose(&q(c as i64, 0), p);
+            let prod = y.mul_at(&z, 2 * p + 2); // a 2P-bit product, exact
+            let got = x.add_at(&prod, p).exact();
+            let want_lo = round_gd(&(x.exact().lo() + prod.exact().lo()), p, false);
+            let want_hi = round_gd(&(x.exact().hi() + prod.exact().hi()), p, true);
+            prop_assert_eq!(got.lo(), &want_lo);
+            prop_assert_eq!(got.hi(), &want_hi);
+        }
+    }
+}
