@@ -20,7 +20,12 @@ for f in "$dir"/*.claim.toml; do
   code=$?
   set -e
   secs=$(echo "$(date +%s.%N) - $start" | bc)
-  printf '%-24s %7s bytes  exit %s  %6.2f s\n' "$name" "$(stat -c %s "$f")" "$code" "$secs"
+  # Peak resident memory of a second run, where GNU time exists (not part of the pass criterion).
+  rss=""
+  if [ -x /usr/bin/time ]; then
+    rss="$( (/usr/bin/time -f '%M' target/release/dlncheck check "$f" 2>&1 >/dev/null || true) | tail -1) KB"
+  fi
+  printf '%-24s %7s bytes  exit %s  %6.2f s  %s\n' "$name" "$(stat -c %s "$f")" "$code" "$secs" "$rss"
   if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; then
     echo "  FAILED: $(tail -1 "$dir/$name.out")"
     fail=1
