@@ -14,7 +14,7 @@
 
 use crate::instance::{Init, Instance, Model, Teacher};
 use crate::linalg::dot;
-use crate::number::{Q, fmt_q, int, pow2, round};
+use crate::number::{Q, int, pow2, round, short as fmt_q};
 use crate::tree::{Table, Tree};
 use crate::{Checked, Claim, Fail, ensure};
 use num_bigint::BigInt;
@@ -49,6 +49,19 @@ pub const MAX_BITS: u64 = 4096;
 pub const MAX_STEPS: u64 = 1_000_000;
 /// An endpoint of absolute value ≥ 2^1024 rejects the trajectory (divergence).
 pub const BOUND_LOG2: i64 = 1024;
+/// Every rounded number is m·2^e with e ≥ −(P + FLOOR_LOG2) (FORMAT.md §4.8), so exponents and
+/// shifts stay bounded; only magnitudes below 2^−FLOOR_LOG2 lose precision.
+pub const FLOOR_LOG2: i64 = 2048;
+
+/// The least exponent of a rounded number at P bits.
+fn e_min(p: u64) -> i64 {
+    -(p as i64) - FLOOR_LOG2
+}
+
+/// ↓q or ↑q at P bits with the exponent floor of FORMAT.md §4.8.
+fn rnd(q: &Q, p: u64, up: bool) -> Q {
+    D::of(q, p, up).q()
+}
 
 /// An interval [lo, hi].
 type I = (Q, Q);
@@ -61,35 +74,35 @@ struct D {
 }
 
 impl D {
-    /// ↓q or ↑q as a dyadic.
+    /// m·2^e, with zero always 0·2^0 (a zero's exponent never grows).
+    fn new(m: BigInt, e: i64) -> D {
+        let e = if m.is_zero() { 0 } else { e };
+        D { m, e }
+    }
+    /// ↓q or ↑q as a dyadic: the unbounded-exponent rounding, then the floor (rounding a P-bit
+    /// number again with the floor gives the same as rounding q once, as the sets are nested).
     fn of(q: &Q, p: u64, up: bool) -> D {
         let r = round(q, p, up);
-        D {
-            m: r.numer().clone(),
-            e: 1 - r.denom().bits() as i64,
-        }
+        D::new(r.numer().clone(), 1 - r.denom().bits() as i64).round(p, up)
     }
     fn q(&self) -> Q {
         Q::from_integer(self.m.clone()) * pow2(self.e)
     }
     fn mul(&self, o: &D) -> D {
-        D {
-            m: &self.m * &o.m,
-            e: self.e + o.e,
-        }
+        D::new(&self.m * &o.m, self.e + o.e)
     }
     fn add(&self, o: &D) -> D {
-        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
-        D {
-            m: (&a.m << (a.e - b.e) as usize) + &b.m,
-            e: b.e,
+        if o.m.is_zero() {
+            return self.clone();
         }
+        if self.m.is_zero() {
+            return o.clone();
+        }
+        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
+        D::new((&a.m << (a.e - b.e) as usize) + &b.m, b.e)
     }
     fn neg(&self) -> D {
-        D {
-            m: -&self.m,
-            e: self.e,
-        }
+        D::new(-&self.m, self.e)
     }
     fn less(&self, o: &D) -> bool {
         if self.e >= o.e {
@@ -98,20 +111,17 @@ impl D {
             self.m < (&o.m << (o.e - self.e) as usize)
         }
     }
-    /// The rounding rule on m·2^e: keep the top P bits of m, flooring (`>>` on a BigInt floors)
-    /// or ceiling (floor + 1 when a cut bit is nonzero).
+    /// The rounding rule on m·2^e: cut the low s bits of m, s the least that leaves at most P
+    /// bits and an exponent ≥ e_min(P), flooring (`>>` on a BigInt floors) or ceiling (floor + 1
+    /// when a cut bit is nonzero).
     fn round(self, p: u64, up: bool) -> D {
-        let b = self.m.bits();
-        if b <= p {
+        let s = (self.m.bits() as i64 - p as i64).max(e_min(p) - self.e);
+        if s <= 0 {
             return self;
         }
-        let s = b - p;
-        let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
+        let cut = self.m.trailing_zeros().is_some_and(|t| t < s as u64);
         let q = self.m >> s as usize;
-        D {
-            m: if up && cut { q + 1 } else { q },
-            e: self.e + s as i64,
-        }
+        D::new(if up && cut { q + 1 } else { q }, self.e + s)
     }
     /// |m·2^e| ≥ 2^BOUND_LOG2.
     fn huge(&self) -> bool {
@@ -216,10 +226,7 @@ fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>)
             format!("2δ_{i} = {} is not < 1", fmt_q(&two_delta))
         })?;
         let m = Q::one() - two_delta;
-        lims.push((
-            round(&(&bi.0 * &m), p, false),
-            round(&(&bi.1 / &m), p, true),
-        ));
+        lims.push((rnd(&(&bi.0 * &m), p, false), rnd(&(&bi.1 / &m), p, true)));
     }
     let (s_lo, s_hi) = sharpness(x, &lims);
     let cubes: Vec<I> = x
@@ -264,7 +271,7 @@ fn sharpness(x: &[Q], lims: &[I]) -> I {
 
 /// The claimed {lo, hi} at `at` equals [↓lo, ↑hi] of the kernel's exact `want` at P bits.
 fn pinned(t: &Table, tree: &Tree, at: &str, want: &I, p: u64) -> Result<(), Fail> {
-    let want = &(round(&want.0, p, false), round(&want.1, p, true));
+    let want = &(rnd(&want.0, p, false), rnd(&want.1, p, true));
     let got = t.nested(tree, at, &["lo", "hi"])?;
     let (lo, hi) = (got.q("lo")?, got.q("hi")?);
     ensure(lo == want.0 && hi == want.1, || {
@@ -399,7 +406,7 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
         &total,
         bits,
     )?;
-    let total = (round(&total.0, bits, false), round(&total.1, bits, true));
+    let total = (rnd(&total.0, bits, false), rnd(&total.1, bits, true));
     let none = |_| {
         Fail::Reject(
             "needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into(),
@@ -489,6 +496,34 @@ mod tests {
             prop_assert_eq!(x.clone().round(p, up).q(), round(&x.q(), p, up));
             prop_assert_eq!(x.less(&y), x.q() < y.q());
             prop_assert_eq!(x.add(&y).q(), x.q() + y.q());
+        }
+
+        /// The exponent floor (FORMAT.md §4.8): ↓v (↑v) is the unbounded P-bit rounding of v
+        /// first rounded down (up) to a multiple of 2^e_min, so the representable numbers are
+        /// the P-bit multiples of 2^e_min.
+        #[test]
+        fn rounding_near_the_floor_is_the_grid_then_the_bits(a in any::<i64>(), off in -200i64..200, p in 2u64..70, up: bool) {
+            let x = d(a, e_min(p) + off);
+            let unit = pow2(e_min(p));
+            let scaled = x.q() / &unit;
+            let grid = if up { scaled.ceil() } else { scaled.floor() } * &unit;
+            prop_assert_eq!(x.clone().round(p, up).q(), round(&grid, p, up));
+            prop_assert_eq!(rnd(&x.q(), p, up), round(&grid, p, up));
+        }
+
+        /// Zero has one representation, 0·2^0, whatever produced it: a difference of equals, a
+        /// product with zero, a number rounded to zero below the floor.
+        #[test]
+        fn zero_is_canonical(a in any::<i64>(), ea in -3000i64..3000, p in 2u64..70) {
+            let x = d(a, ea);
+            let zero = x.add(&x.neg());
+            prop_assert_eq!((zero.m.clone(), zero.e), (BigInt::from(0), 0));
+            let prod = x.mul(&zero);
+            prop_assert_eq!((prod.m.clone(), prod.e), (BigInt::from(0), 0));
+            let tiny = d(a.signum(), e_min(p) - 5).round(p, a < 0);
+            prop_assert_eq!((tiny.m.clone(), tiny.e), (BigInt::from(0), 0));
+            let of = D::of(&Q::zero(), p, true);
+            prop_assert_eq!((of.m, of.e), (BigInt::from(0), 0));
         }
 
         #[test]

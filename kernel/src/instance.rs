@@ -410,6 +410,13 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
         }
         _ => {}
     }
+    if let Some(why) = crate::limits::instance_work(inst).refusal("validating Σ and M2") {
+        let field = match inst.covariance {
+            Covariance::Matrix(_) => "population.covariance",
+            Covariance::Identity => "teacher.second_moment",
+        };
+        return fail(field, why);
+    }
     if let Covariance::Matrix(m) = &inst.covariance
         && !(is_symmetric(m) && is_pd(m))
     {

@@ -16,6 +16,7 @@
 
 pub mod fast;
 pub mod instance;
+pub mod limits;
 pub mod linalg;
 pub mod number;
 pub mod tree;
@@ -335,6 +336,7 @@ pub fn check_text(name: &str, text: &str) -> Result<Report, Error> {
     if claims.is_empty() {
         return Err(top.err("claim", "no claims"));
     }
+    limits::admit(name, claims, instance.as_ref())?;
     let mut earlier: Vec<(String, &Tree)> = Vec::new();
     let mut verdicts = Vec::with_capacity(claims.len());
     for (index, tree) in claims.iter().enumerate() {

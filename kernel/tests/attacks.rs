@@ -464,3 +464,90 @@ fn a_kato_temple_gap_by_float_cholesky_and_its_attacks() {
         "mu",
     );
 }
+
+/// A one-point `gd-limit` claim on x = (1, 1) at η = 1/8 from α·1 (with y = 2, r₀ = 2α² − 2).
+fn gd_claim(alpha: &str, steps: u64, rho: &str) -> String {
+    format!(
+        "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"1\", \"1\"]\ny = \"2\"\n[instance.init]\nalpha = \"{alpha}\"\n\
+         [[claim]]\nkind = \"gd-limit\"\nlr = \"1/8\"\nsteps = {steps}\nbits = 64\nq = \"1/2\"\nrho = \"{rho}\"\n\
+         beta = [{{ lo = \"1\", hi = \"1\" }}, {{ lo = \"1\", hi = \"1\" }}]\nnorm = {{ lo = \"2\", hi = \"2\" }}\n\
+         sharpness = {{ lo = \"8\", hi = \"8\" }}\neos_margin = {{ lo = \"8\", hi = \"8\" }}\n"
+    )
+}
+
+/// Work-limit attack: the starting point already fits (α = 1: r₀ = 2 − 2 = 0). The exact GD
+/// stays at β = (1, 1), so ρ = 0, c = 0, 2δ = 0, L = U = 1, N = 2, S = 4·(1 + 1) = 8 and
+/// 2/η − S = 16 − 8 = 8: every pinned value holds, and 1 000 steps must be checked (the zero's
+/// exponent used to double each step: 20 s at 30 steps, then an abort).
+#[test]
+fn a_zero_starting_residual_is_checked_quickly() {
+    let r = report("zero.toml", &gd_claim("1", 1000, "0"));
+    assert!(r.passed(), "{r:?}");
+}
+
+/// Work-limit attack: η·S(β∞) = 1 (η = 1/8, S = 8 at β∞ = (1, 1)), where r_k vanishes faster
+/// than geometrically (φ = 1 − ηs + 4η²ru → 0). From α = 1/2 the residual is not 0 after 20 000
+/// steps of interval arithmetic, so the claimed ρ = 0 is wrong: rejected, and the residual's
+/// exponent stays above the floor instead of falling by a growing amount each step.
+#[test]
+fn a_super_geometric_residual_is_rejected_not_run_for_hours() {
+    rejected(
+        "quad.toml",
+        &gd_claim("1/2", 20_000, "0"),
+        "rho is 0, the kernel computes",
+    );
+}
+
+/// Work-limit attack: T1-G with d = 20 000 under Σ = identity. The `dense` measure is
+/// d²·(1 atom + 3 faces + 3) + 1 = 2.8·10⁹ > 5·10⁶: malformed before any d × d matrix exists.
+#[test]
+fn t1g_with_a_huge_dimension_is_refused_before_it_starts() {
+    let d = 20_000;
+    let ones = vec!["\"1\""; d].join(", ");
+    let zeros = vec!["\"0\""; d].join(", ");
+    let text = format!(
+        "version = 2\n[instance]\nmodel = \"shared\"\nx = [{ones}]\ny = \"1\"\n[instance.teacher]\n\
+         kind = \"discrete\"\natoms = [{{ weight = \"1\", beta = [{ones}] }}]\n[[claim]]\n\
+         kind = \"best-linear\"\nvalue = \"0\"\nnu = \"0\"\nc = [{zeros}]\nmu = [{zeros}]\n"
+    );
+    malformed(
+        "t1g.toml",
+        &text,
+        "needs dense work 2800000001, over the limit",
+    );
+}
+
+/// Work-limit attack: an exact `lambda-max` claim on a 300 × 300 matrix of small integers (it
+/// ran past 120 s). Entries "1"/"-1" have ⌈10/3⌉ + 1 = 5 or ⌈20/3⌉ + 1 = 8 text bits, lo/hi
+/// "-9"/"9" at most 8: b = 8 + 8 + 1 = 17, and each of the two LDLᵀs costs
+/// 300⁵·20·84/64 = 6.4·10¹³ > 6·10¹⁰: malformed, naming the `ldl` measure.
+#[test]
+fn an_exact_lambda_max_of_side_300_is_refused_before_it_starts() {
+    let n = 300;
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let row: Vec<&str> = (0..n)
+                .map(|j| if (i + j) % 2 == 0 { "\"1\"" } else { "\"-1\"" })
+                .collect();
+            format!("[{}]", row.join(", "))
+        })
+        .collect();
+    let text = format!(
+        "version = 2\n[[claim]]\nkind = \"lambda-max\"\nlower = \"inertia\"\nupper = \"definite\"\n\
+         lo = \"-9\"\nhi = \"9\"\nhi_minus_lo = \"18\"\nmatrix = [{}]\n",
+        rows.join(", ")
+    );
+    malformed("lambda.toml", &text, "needs ldl work");
+}
+
+/// Work-limit attack: one admitted GD claim repeated. One run costs K·d·(w² + S/16) with
+/// K = 10⁵, d = 2, w = 1, S = 4·(11 + 2 + 2) + 3 + 2·(64 + 2048) + 4096 = 8 383 (bits of the
+/// texts "1/8", "1", "1" and of y = 2), so 10⁵·2·(1 + 523) = 1.048·10⁸ ≤ 6·10⁸; 200 copies
+/// (2.1·10¹⁰) are over the file's limit though each alone is under it.
+#[test]
+fn repeated_claims_share_one_budget() {
+    let one = gd_claim("1", 100_000, "0");
+    let claim = &one[one.find("[[claim]]").unwrap()..];
+    let text = format!("{one}{}", claim.repeat(199));
+    malformed("many.toml", &text, "needs gd work");
+}

@@ -9,7 +9,7 @@
 //! the same endpoints bit for bit. Tail theorem and proof: docs/certified-gd.md.
 
 use crate::io::format::{Claim, Enclosure, GdRun, rat};
-use crate::numeric::interval::{Dyadic, Interval, round_bits};
+use crate::numeric::interval::{Dyadic, Interval, round_bits, round_gd};
 use crate::numeric::rational::{Q, fmt_q, pow2};
 use num_traits::{One, Signed, Zero};
 use serde_json::{Value, json};
@@ -158,8 +158,8 @@ pub fn tail(
         // Rounded outward to P bits (the kernel's rule): a larger box, so the |φ| test below
         // implies the theorem's, and every later sum is over P-bit numbers.
         lims.push(Interval::hull(
-            round_bits(&(bi.lo() * &m), p, false),
-            round_bits(&(bi.hi() / &m), p, true),
+            round_gd(&(bi.lo() * &m), p, false),
+            round_gd(&(bi.hi() / &m), p, true),
         ));
     }
     let (lo, hi) = phi_range(x, eta, &lims, &rho);
@@ -267,10 +267,12 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
                     }
                 }
             }
-            // ρ < 2^(log2 + 1).
-            let log2 = t.r.log2().unwrap_or(i64::MIN / 2);
+            // ρ < 2^(log2 + 1), or ρ = 0 (None: never 2^(i64::MIN), which cannot be allocated).
+            let log2 = t.r.log2();
             let floor = spread.clone().max(pow2(-(p.min(64) as i64)));
-            if q(4) * eta * pow2(log2 + 1) * &xmax <= floor && tried.is_none_or(|l| log2 < l) {
+            let small = log2.is_none_or(|l| q(4) * eta * pow2(l + 1) * &xmax <= floor);
+            let log2 = log2.unwrap_or(i64::MIN);
+            if small && tried.is_none_or(|l| log2 < l) {
                 tried = Some(log2);
                 let (b, r) = t.boxes();
                 for ratio in ratios(x, eta, &b, &r) {
@@ -322,14 +324,14 @@ pub fn certify(x: &[Q], y: &Q, alpha: &Q, eta: &Q, max_steps: u64, bits: Option<
 /// `i` rounded outward to `p` bits, as a claim writes it (the pinned form, FORMAT.md §4.8).
 pub fn enclosure(i: &Interval, p: u64) -> Enclosure {
     Enclosure {
-        lo: rat(&round_bits(i.lo(), p, false)),
-        hi: rat(&round_bits(i.hi(), p, true)),
+        lo: rat(&round_gd(i.lo(), p, false)),
+        hi: rat(&round_gd(i.hi(), p, true)),
     }
 }
 
 /// {lo, hi} as rational strings, rounded outward to `p` bits (the pinned form, FORMAT.md §4.8).
 pub fn interval_json(i: &Interval, p: u64) -> Value {
-    json!({"lo": fmt_q(&round_bits(i.lo(), p, false)), "hi": fmt_q(&round_bits(i.hi(), p, true))})
+    json!({"lo": fmt_q(&round_gd(i.lo(), p, false)), "hi": fmt_q(&round_gd(i.hi(), p, true))})
 }
 
 impl Certified {
@@ -392,8 +394,8 @@ pub fn expected_error(
             .map(|((w, star), bx)| (w, *bx, star.as_slice())),
     );
     Interval::hull(
-        round_bits(total.lo(), p, false),
-        round_bits(total.hi(), p, true),
+        round_gd(total.lo(), p, false),
+        round_gd(total.hi(), p, true),
     )
 }
 

@@ -216,6 +216,12 @@ pub fn round_bits(q: &Q, p: u64, up: bool) -> Q {
     }
 }
 
+/// ↓q or ↑q at `p` bits with the exponent floor [`e_min`]: the rounding of every number of a
+/// certified GD claim (FORMAT.md §4.8), equal to [`round_bits`] for |q| ≥ 2^−2049.
+pub fn round_gd(q: &Q, p: u64, up: bool) -> Q {
+    Dyadic::of(q, p, up).q()
+}
+
 /// Exact interval operations used by the tail theorem and the learner (SPEC §4.1).
 impl Interval<Q> {
     /// The exact range of s·t over self × o.
@@ -269,10 +275,13 @@ impl Dyadic {
     /// [`round_bits`] of q, as a dyadic.
     pub fn of(q: &Q, p: u64, up: bool) -> Dyadic {
         let r = round_bits(q, p, up);
-        Dyadic {
-            m: r.numer().clone(),
-            e: 1 - r.denom().bits() as i64,
-        }
+        Dyadic::new(r.numer().clone(), 1 - r.denom().bits() as i64).round(p, up)
+    }
+    /// m·2^e with zero always 0·2^0, so a zero's exponent never drifts (a drifting zero made
+    /// every later sum shift by that exponent).
+    fn new(m: BigInt, e: i64) -> Dyadic {
+        let e = if m.is_zero() { 0 } else { e };
+        Dyadic { m, e }
     }
     /// The exact value.
     pub fn q(&self) -> Q {
@@ -284,23 +293,20 @@ impl Dyadic {
         }
     }
     fn mul(&self, o: &Dyadic) -> Dyadic {
-        Dyadic {
-            m: &self.m * &o.m,
-            e: self.e + o.e,
-        }
+        Dyadic::new(&self.m * &o.m, self.e + o.e)
     }
     fn add(&self, o: &Dyadic) -> Dyadic {
-        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
-        Dyadic {
-            m: (&a.m << (a.e - b.e) as usize) + &b.m,
-            e: b.e,
+        if o.m.is_zero() {
+            return self.clone();
         }
+        if self.m.is_zero() {
+            return o.clone();
+        }
+        let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
+        Dyadic::new((&a.m << (a.e - b.e) as usize) + &b.m, b.e)
     }
     fn neg(&self) -> Dyadic {
-        Dyadic {
-            m: -&self.m,
-            e: self.e,
-        }
+        Dyadic::new(-&self.m, self.e)
     }
     fn less(&self, o: &Dyadic) -> bool {
         if self.e >= o.e {
@@ -309,20 +315,17 @@ impl Dyadic {
             self.m < (&o.m << (o.e - self.e) as usize)
         }
     }
-    /// Keeps the top `p` bits of m, flooring (`>>` on a BigInt floors) or ceiling when `up`
-    /// (floor + 1 when a cut bit is nonzero): ↓ or ↑ at `p` bits.
+    /// Cuts the low s bits of m, s the least that leaves at most `p` bits and an exponent
+    /// ≥ [`e_min`]`(p)`, flooring (`>>` on a BigInt floors) or ceiling when `up` (floor + 1 when
+    /// a cut bit is nonzero): ↓ or ↑ at `p` bits with the exponent floor.
     fn round(self, p: u64, up: bool) -> Dyadic {
-        let b = self.m.bits();
-        if b <= p {
+        let s = (self.m.bits() as i64 - p as i64).max(e_min(p) - self.e);
+        if s <= 0 {
             return self;
         }
-        let s = b - p;
-        let cut = self.m.trailing_zeros().is_some_and(|t| t < s);
+        let cut = self.m.trailing_zeros().is_some_and(|t| t < s as u64);
         let q = self.m >> s as usize;
-        Dyadic {
-            m: if up && cut { q + 1 } else { q },
-            e: self.e + s as i64,
-        }
+        Dyadic::new(if up && cut { q + 1 } else { q }, self.e + s)
     }
     /// ⌊log₂|v|⌋ (None for 0).
     pub fn log2(&self) -> Option<i64> {
@@ -330,17 +333,24 @@ impl Dyadic {
     }
 }
 
-/// a + b for P-bit a, b, with a summand far below the other's last bit shrunk to a sticky bit
-/// (see [`Interval::<Dyadic>::add_at`]); exact whenever the exponents are close.
+/// The least exponent of a dyadic rounded at `p` bits (FORMAT.md §4.8): every rounded number is
+/// m·2^e with |m| < 2^p and e ≥ −(p + 2048), so exponents, and the shifts of a sum, stay bounded
+/// however fast the residual vanishes; only magnitudes below 2^−2048 lose precision.
+pub fn e_min(p: u64) -> i64 {
+    -(p as i64) - 2048
+}
+
+/// a + b, with a summand t far below the other summand s shrunk to a sticky bit (see
+/// [`Interval::<Dyadic>::add_at`]); exact whenever the exponents are close.
 fn sum(a: &Dyadic, b: &Dyadic, p: u64) -> Dyadic {
     let tiny = |s: &Dyadic, t: &Dyadic| match (s.log2(), t.log2()) {
-        (Some(es), Some(et)) if et < es - p as i64 - 3 => Some(Dyadic {
+        (Some(es), Some(et)) if et < s.e.min(es - p as i64) - 1 => Some(Dyadic {
             m: if t.m.is_negative() {
                 -BigInt::one()
             } else {
                 BigInt::one()
             },
-            e: es - p as i64 - 3,
+            e: s.e.min(es - p as i64) - 1,
         }),
         _ => None,
     };
@@ -367,10 +377,10 @@ impl Interval<Dyadic> {
             hi: hi.round(p, true),
         }
     }
-    /// a + b at `p` bits. Both endpoints are P-bit numbers, so a summand t with |t| < 2^(E−P),
-    /// E = ⌊log₂|s|⌋ of the other summand s, only decides on which side of s the exact sum lies:
-    /// it is replaced by sign(t)·2^(E−P−3) (same directed roundings, no long shift when
-    /// |t| ≪ |s|).
+    /// a + b at `p` bits. With s = m·2^e the other summand and E = ⌊log₂|s|⌋, every number
+    /// representable at `p` bits within 2^(E−1) of s is a multiple of 2^k, k = min(e, E − p), so
+    /// a summand t with |t| < 2^(k−1) only decides on which side of s the exact sum lies: it is
+    /// replaced by sign(t)·2^(k−1) (same directed roundings, no long shift when |t| ≪ |s|).
     pub fn add_at(&self, o: &Interval<Dyadic>, p: u64) -> Interval<Dyadic> {
         Self::out(sum(&self.lo, &o.lo, p), sum(&self.hi, &o.hi, p), p)
     }

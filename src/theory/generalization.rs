@@ -163,6 +163,23 @@ impl Setting {
             .map_err(|(field, reason)| Error::input(&inst.source, field, reason))?;
         let x = &inst.x[0];
         let d = x.len();
+        // The dense d × d work of T1-G (Σ, M2, faces), refused before it starts with the
+        // kernel's `dense` limit (proofs/FORMAT.md §6), as `check` refuses the claims.
+        let atoms = match teacher {
+            Teacher::Discrete { atoms } => atoms.len() as u128,
+            Teacher::Moments { .. } => 1,
+        };
+        let work = (d as u128).pow(2) * (atoms + 6) + atoms * atoms;
+        if work > dlncheck_kernel::limits::DENSE_WORK {
+            return Err(Error::input(
+                &inst.source,
+                "x",
+                format!(
+                    "T1-G with d = {d} and {atoms} atom(s) needs dense work {work}, over the limit of {} (proofs/FORMAT.md §6)",
+                    dlncheck_kernel::limits::DENSE_WORK
+                ),
+            ));
+        }
         let sigma = inst.sigma();
         let (m2, atoms) = match teacher {
             Teacher::Discrete { atoms } => (second_moment(atoms, d), Some(atoms.clone())),

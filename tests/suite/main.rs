@@ -23,6 +23,7 @@ mod initialisation;
 mod instance_reading;
 mod kernel_soundness;
 mod layout;
+mod limits;
 mod models;
 mod multipoint;
 mod scalar_laws;
