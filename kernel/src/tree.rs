@@ -39,7 +39,7 @@ pub fn read_capped(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error>
     let too_big = || {
         Error::file(
             &name,
-            format!("more than {limit} bytes: over the size limit of {limit} bytes"),
+            format!("more than {limit} bytes, the size limit"),
         )
     };
     if meta.len() > limit {
