@@ -36,12 +36,7 @@ pub fn read_capped(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error>
     let cannot = |e: std::io::Error| Error::file(&name, format!("cannot read: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot)?;
     regular_file(&name, &meta)?;
-    let too_big = || {
-        Error::file(
-            &name,
-            format!("more than {limit} bytes, the size limit"),
-        )
-    };
+    let too_big = || Error::file(&name, format!("more than {limit} bytes, the size limit"));
     if meta.len() > limit {
         return Err(too_big());
     }

@@ -51,8 +51,7 @@ fn tokens(text: &str) -> Vec<Token> {
                 });
             }
             i = j + 1;
-        } else if b[i] == b'=' && i + 2 < b.len() && b[i + 1] == b' ' && b[i + 2].is_ascii_digit()
-        {
+        } else if b[i] == b'=' && i + 2 < b.len() && b[i + 1] == b' ' && b[i + 2].is_ascii_digit() {
             let s = i + 2;
             let mut e = s;
             while e < b.len() && b[e].is_ascii_digit() {
@@ -133,7 +132,13 @@ fn scratch(data: &[u8]) -> String {
     let d = at(1) as usize % 3 + 1;
     let x: Vec<String> = (0..d).map(|i| format!("\"{}\"", q(2 + 2 * i))).collect();
     let beta: String = (0..d)
-        .map(|i| format!("[[claim.beta]]\nlo = \"{}\"\nhi = \"{}\"\n", pos(8 + 4 * i), pos(10 + 4 * i)))
+        .map(|i| {
+            format!(
+                "[[claim.beta]]\nlo = \"{}\"\nhi = \"{}\"\n",
+                pos(8 + 4 * i),
+                pos(10 + 4 * i)
+            )
+        })
         .collect();
     format!(
         "version = 2\n[instance]\nmodel = \"shared\"\nx = [{}]\ny = \"{}\"\n\
