@@ -566,7 +566,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Echoed input (paths, keys, kinds) reaches the terminal escaped.
+            eprintln!("error: {}", dlncheck::io::terminal::escape(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -262,20 +262,7 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
 /// Reads and checks the claim file at `path`. `Err` means unreadable or malformed (exit 2).
 pub fn check_file(path: &std::path::Path) -> Result<Report, Error> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-    if meta.len() > tree::MAX_FILE_BYTES {
-        return Err(Error::file(
-            &name,
-            format!(
-                "{} bytes exceed the limit of {} bytes",
-                meta.len(),
-                tree::MAX_FILE_BYTES
-            ),
-        ));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = tree::read_text(path, tree::MAX_FILE_BYTES)?;
     check_text(&name, &text)
 }
 

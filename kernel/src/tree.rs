@@ -22,6 +22,97 @@ pub const MAX_FLOAT_MATRIX: usize = 4096;
 /// Largest file the kernel reads, in bytes.
 pub const MAX_FILE_BYTES: u64 = 512 << 20;
 
+/// Reads the file at `path`, at most `limit` bytes, refusing anything but a regular file.
+///
+/// - The type is checked (following symlinks) before the file is opened, so a FIFO, device or
+///   socket named like an input file is refused without an open that could block; on Linux the
+///   open is non-blocking as well, and the type is checked again on the open handle, so a file
+///   swapped for a FIFO in between is refused too.
+/// - The cap counts the bytes actually read (`take(limit + 1)`), not the length the file system
+///   reports, which a pseudo-file or a growing file can understate.
+pub fn read_capped(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let cannot = |e: std::io::Error| Error::file(&name, format!("cannot read: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    regular_file(&name, &meta)?;
+    let too_big = || Error::file(&name, format!("more than {limit} bytes, the size limit"));
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64",
+            target_arch = "powerpc64",
+            target_arch = "s390x",
+            target_arch = "loongarch64"
+        )
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK on these architectures (asm-generic/fcntl.h); no effect on regular files.
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    regular_file(&name, &file.metadata().map_err(cannot)?)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// [`read_capped`] as UTF-8 text.
+pub fn read_text(path: &std::path::Path, limit: u64) -> Result<String, Error> {
+    String::from_utf8(read_capped(path, limit)?).map_err(|e| {
+        Error::file(
+            &path.display().to_string(),
+            format!(
+                "cannot read: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Refuses a file that is not a regular file, naming what it is.
+fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), Error> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let t = meta.file_type();
+    let mut what = if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            what = "a FIFO";
+        } else if t.is_char_device() || t.is_block_device() {
+            what = "a device";
+        } else if t.is_socket() {
+            what = "a socket";
+        }
+    }
+    Err(Error::file(
+        name,
+        format!("not a regular file ({what}): refused without reading"),
+    ))
+}
+
 /// A parsed TOML or JSON document. Tables keep their keys in file order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tree {

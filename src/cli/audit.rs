@@ -332,8 +332,8 @@ fn read_estimates(path: &Path, default: &'static str) -> Result<Vec<Outside>> {
     let mut out = Vec::new();
     match ext {
         "csv" => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
+            let text =
+                dlncheck_kernel::tree::read_text(path, dlncheck_kernel::tree::MAX_FILE_BYTES)?;
             let mut lines = text
                 .lines()
                 .enumerate()

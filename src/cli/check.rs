@@ -7,34 +7,11 @@
 //! unreadable or malformed.
 
 use crate::error::Result;
+use crate::io::terminal::escape;
+use crate::io::walk;
 use dlncheck_kernel::Outcome;
 use serde_json::json;
-use std::path::{Path, PathBuf};
-
-/// Claim files under `dir`, sorted, or the path itself if it is a file.
-pub fn collect(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".claim.toml") || n.ends_with(".claim.json"))
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+use std::path::PathBuf;
 
 /// The verdicts of `check` over `paths` (default `proofs/`), as data: what `check --json`
 /// prints, the one-line errors of unreadable or malformed files (the CLI prints them on
@@ -46,25 +23,20 @@ pub struct Verdicts {
     pub exit: i32,
 }
 
-/// Checks every claim file under `paths` with the kernel (see [`Verdicts`]).
+/// Checks every claim file under `paths` with the kernel (see [`Verdicts`]). The files are found
+/// by [`walk::claim_files`]: regular files only, no symlinked directory followed, each file once;
+/// what the walk skipped is listed under `notes` in the JSON (and printed as notes by the CLI).
 pub fn verdicts(paths: &[PathBuf]) -> Verdicts {
     let roots = if paths.is_empty() {
         vec![PathBuf::from("proofs")]
     } else {
         paths.to_vec()
     };
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for root in &roots {
-        match collect(root) {
-            Ok(f) if f.is_empty() => errors.push(format!(
-                "{}: no claim files (*.claim.toml, *.claim.json) found",
-                root.display()
-            )),
-            Ok(f) => files.extend(f),
-            Err(e) => errors.push(format!("{}: cannot read: {e}", root.display())),
-        }
-    }
+    let walk::Walk {
+        files,
+        notes,
+        mut errors,
+    } = walk::claim_files(&roots);
     let mut malformed = errors.len();
     let (mut verified, mut rejected, mut unmatched) = (0usize, 0usize, 0usize);
     let (mut rows, mut summaries) = (Vec::new(), Vec::new());
@@ -107,15 +79,18 @@ pub fn verdicts(paths: &[PathBuf]) -> Verdicts {
     } else {
         0
     };
-    let json = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows});
+    let json = json!({"verified": verified, "rejected": rejected, "malformed": malformed, "expect_not_matched": unmatched, "files": summaries, "claims": rows, "notes": notes});
     Verdicts { json, errors, exit }
 }
 
 /// Runs `check`; prints a table (or JSON) and returns the exit code.
 pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
     let v = verdicts(paths);
+    for n in v.json["notes"].as_array().into_iter().flatten() {
+        eprintln!("note: {}", escape(n.as_str().unwrap_or("")));
+    }
     for e in &v.errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", escape(e));
     }
     let j = &v.json;
     if as_json {
@@ -146,15 +121,20 @@ pub fn run(paths: &[PathBuf], as_json: bool) -> Result<i32> {
 }
 
 fn print_table(rows: &[serde_json::Value]) -> Result<()> {
+    // Every field echoed from a file is escaped before its width is measured (`out!` escapes
+    // the whole line again, which changes nothing).
+    let field = |r: &serde_json::Value, key: &str, none: &'static str| {
+        escape(r[key].as_str().unwrap_or(none)).into_owned()
+    };
     let w_file = rows
         .iter()
-        .map(|r| r["file"].as_str().map_or(0, str::len))
+        .map(|r| field(r, "file", "").chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
     let w_kind = rows
         .iter()
-        .map(|r| r["kind"].as_str().map_or(1, str::len))
+        .map(|r| field(r, "kind", "-").chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -171,11 +151,11 @@ fn print_table(rows: &[serde_json::Value]) -> Result<()> {
             .map_or("-".to_string(), |c| c.to_string());
         out!(
             "{:<w_file$}  {:>5}  {:<w_kind$}  {:<9}  {}",
-            r["file"].as_str().unwrap_or(""),
+            field(r, "file", ""),
             claim,
-            r["kind"].as_str().unwrap_or("-"),
-            r["status"].as_str().unwrap_or(""),
-            r["detail"].as_str().unwrap_or("")
+            field(r, "kind", "-"),
+            field(r, "status", ""),
+            field(r, "detail", "")
         );
     }
     Ok(())

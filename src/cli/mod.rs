@@ -6,7 +6,9 @@
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout(), $($arg)*).map_err(|e| crate::error::Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
+        // One line, escaped: text echoed from input cannot paint other lines (io::terminal).
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout(), "{}", crate::io::terminal::escape(&line)).map_err(|e| crate::error::Error::Output { file: "<stdout>".into(), reason: e.to_string() })?;
     }};
 }
 
@@ -116,6 +118,23 @@ impl Layout {
 }
 
 impl serde_json::ser::Formatter for Layout {
+    /// serde escapes C0 controls; DEL, C1 controls and the bidi controls of
+    /// [`crate::io::terminal`] are written as `\uXXXX` too (the same JSON value), so JSON on a
+    /// terminal cannot reorder or repaint what is shown.
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(i) = rest.find(crate::io::terminal::is_unsafe) {
+            let c = rest[i..].chars().next().unwrap_or(' ');
+            w.write_all(&rest.as_bytes()[..i])?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[")
     }

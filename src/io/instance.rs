@@ -81,25 +81,11 @@ impl OnePoint for Instance {
     }
 }
 
-/// Reads a TOML or JSON file into a tree. Files over the kernel's size limit are refused.
+/// Reads a TOML or JSON file into a tree: a regular file of at most the kernel's size limit
+/// (bytes counted as read), by the kernel's reader.
 pub fn read_tree(path: &std::path::Path) -> Result<Tree> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(Error::file(&name, "not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::file(
-            &name,
-            format!(
-                "{} bytes exceed the limit of {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = dlncheck_kernel::tree::read_text(path, MAX_FILE_BYTES)?;
     parse_tree(&name, &text)
 }
 

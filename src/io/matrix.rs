@@ -103,7 +103,7 @@ pub fn read_matrices(path: &Path) -> Result<Vec<(String, Matrix)>> {
 /// The arrays of a `.npy` (one) or `.npz` (one per entry, named `file[entry]`), unchecked.
 fn read_arrays(path: &Path) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let bytes = dlncheck_kernel::tree::read_capped(path, crate::io::npy::MAX_NPY_BYTES)?;
     let arrays = if path.extension().is_some_and(|e| e == "npy") {
         vec![(String::new(), crate::io::npy::parse_f64(&name, &bytes)?)]
     } else {
@@ -299,13 +299,7 @@ fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
 /// and a float (a `.`, `e` or `E`) as the binary64 value it denotes; returns how many floats.
 pub fn read_exact_tree(path: &Path) -> Result<(dlncheck_kernel::tree::Tree, usize)> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-    if !meta.is_file() || meta.len() > dlncheck_kernel::tree::MAX_FILE_BYTES {
-        return Ok((crate::io::instance::read_tree(path)?, 0));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let text = dlncheck_kernel::tree::read_text(path, dlncheck_kernel::tree::MAX_FILE_BYTES)?;
     if !(name.ends_with(".json") || text.trim_start().starts_with(['{', '['])) {
         return Ok((crate::io::instance::read_tree(path)?, 0));
     }

@@ -12,4 +12,6 @@ pub mod json_numbers;
 pub mod matrix;
 pub mod npy;
 pub mod plot;
+pub mod terminal;
 pub mod theta;
+pub mod walk;

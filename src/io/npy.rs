@@ -15,10 +15,14 @@ use std::path::Path;
 /// Largest side of a matrix read from a file (a 20 000 × 20 000 float64 matrix is 3.2 GB).
 pub const MAX_SIDE: usize = 20_000;
 
+/// Largest `.npy` or `.npz` file read, in bytes (counted as read): a float64 matrix of side
+/// [`MAX_SIDE`] and a megabyte of headers.
+pub const MAX_NPY_BYTES: u64 = 8 * (MAX_SIDE as u64) * (MAX_SIDE as u64) + (1 << 20);
+
 /// Reads a 2-D `.npy` file as a matrix of exact rationals (row-major, as NumPy indexes it).
 pub fn read_matrix(path: &Path) -> Result<Vec<Vec<Q>>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let bytes = dlncheck_kernel::tree::read_capped(path, MAX_NPY_BYTES)?;
     parse_matrix(&name, &bytes)
 }
 

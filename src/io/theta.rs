@@ -31,7 +31,9 @@ pub const MAX_THETA_BYTES: u64 = 256 << 20;
 /// list (see the module docs).
 pub fn parse_theta(arg: &str) -> Result<Vec<Q>> {
     let path = Path::new(arg);
-    if path.is_file() {
+    // Anything but a directory that exists is a file argument: the reader refuses a FIFO or
+    // device by name rather than calling it a missing file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_dir()) {
         return read_theta_file(path);
     }
     // Not a file: a comma list of rationals (`1/3` is a number, not a path); when it is not one
@@ -58,18 +60,7 @@ pub fn parse_list(text: &str) -> Result<Vec<Q>> {
 /// Reads θ from a file (see the module docs).
 pub fn read_theta_file(path: &Path) -> Result<Vec<Q>> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_THETA_BYTES {
-        return Err(Error::file(
-            &name,
-            format!(
-                "{} bytes exceed the limit of {MAX_THETA_BYTES} bytes for --theta",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::file(&name, format!("cannot read: {e}")))?;
+    let bytes = dlncheck_kernel::tree::read_capped(path, MAX_THETA_BYTES)?;
     if path.extension().is_some_and(|e| e == "npy") {
         let v = crate::io::npy::parse_vector(&name, &bytes)?;
         return v

@@ -31,5 +31,7 @@ mod sharpness;
 mod sweep_certify;
 mod t1;
 mod tamper;
+mod terminal;
 mod unit;
 mod verified_sharpness;
+mod walk;
