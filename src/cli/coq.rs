@@ -15,7 +15,7 @@ pub fn run(claims: &[PathBuf], out: &Path) -> Result<i32> {
     let report =
         crate::io::coq::generate(claims, out).map_err(|reason| Error::file("coq", reason))?;
     for s in &report.skipped {
-        eprintln!("{}: skipped: {}", "coq", s.message);
+        eprintln!("coq: skipped: {}", s.message);
     }
     out!("{report}");
     out!(

@@ -4,10 +4,19 @@
 //! claim about the instance's literal data, phrased with the model definitions of the Coq library
 //! under `proofs/coq/` (feasible β, N, S, E, faces, ...), and a proof that applies a soundness
 //! theorem of the library to a boolean checker run by `vm_compute`. The generator decides
-//! nothing: it never calls the Rust kernel or a solver. The few numbers it computes itself
+//! nothing: it reads claim files with the kernel's parser and instance reader (so a statement is
+//! about the instance `dlncheck check` reads) but never runs the kernel's checks or a solver.
+//! The few numbers it computes itself
 //! (positions of coordinates among the claimed vertices, the indices of the largest and the
 //! smallest carrying |x_i|, the levels of x, an LDLᵀ factorisation of Σ) are hints that the Coq
 //! checker verifies; a wrong hint makes `make` fail, never a wrong claim pass.
+//!
+//! What reaches Coq source (SPEC §8): numbers printed from parsed rationals and integers, and
+//! names and comments chosen here. No byte of a claim file's path, title, kind or any other
+//! string is written into a `.v` file or the Makefile; the module of the n-th file is
+//! `C<n>_<stem>` ([`module_name`], `[A-Za-z0-9_]` only). The path is in `REPORT.txt`, escaped.
+//! The output folder must be new, empty or an earlier output ([`generate`]), and the Makefile
+//! fixes coqc's load path (see `makefile`).
 
 use dlncheck_kernel::instance::{
     self as kinstance, Covariance, Model as KModel, Teacher as KTeacher,

@@ -530,7 +530,7 @@ fn injected_path(tag: &str, evil: &Path) -> PathBuf {
 fn a_path_that_closes_a_comment_reaches_no_coq_source() {
     let p = injected_path("inject-text", Path::new("/nowhere/evil"));
     let out = tmpdir("inject-text-out");
-    let report = generate(&[p.clone()], &out).unwrap();
+    let report = generate(std::slice::from_ref(&p), &out).unwrap();
     assert_eq!(report.files[0].covered.len(), 1);
     for (name, v) in all_v_files(&out) {
         assert!(!v.contains("LoadPath") && !v.contains("nowhere"), "{name}");
@@ -610,9 +610,10 @@ fn makeflags_cannot_change_the_load_path() {
     let out = tmpdir("makeflags-out");
     generate(&[p], &out).unwrap();
     with_library(&out);
-    // MAKEFLAGS from the environment sets variables as if given on the command line
+    // MAKEFLAGS from the environment sets variables as if given on the command line (spaces in
+    // a value escaped by a backslash)
     let evil = format!(
-        "COQFLAGS=-q -R {} DLN",
+        "COQFLAGS=-q\\ -R\\ {}\\ DLN",
         evil_library().join("DLN").display()
     );
     let run = Command::new("make")
