@@ -158,9 +158,12 @@ type Q = BigRational;
 /// (`\n`, `\"`, `\\`, `\xFF`) and the result is one line. Paths never reach Coq source.
 pub fn shown(path: &Path) -> String {
     let d = format!("{:?}", path.as_os_str());
-    d.strip_prefix('"')
+    let inner = d
+        .strip_prefix('"')
         .and_then(|d| d.strip_suffix('"'))
-        .map_or(d.clone(), str::to_string)
+        .unwrap_or(&d);
+    // `Debug` escapes control characters; this also catches the line and paragraph separators
+    escape_text(inner)
 }
 
 /// Text from a claim file (a kind, a key) for a one-line message: control characters escaped.

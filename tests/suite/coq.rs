@@ -828,12 +828,19 @@ fn a_fifo_as_claim_file_does_not_hang() {
 #[test]
 fn a_newline_in_a_path_stays_on_one_line() {
     let dir = tmpdir("newline");
-    let p = write(&dir.join("two\nlines\u{1b}[31m.claim.toml"), "not = [toml");
+    let p = write(
+        &dir.join("two\nlines\u{1b}[31m\u{2028}.claim.toml"),
+        "not = [toml",
+    );
     let out = tmpdir("newline-out");
     let report = generate(&[p], &out).unwrap();
     let m = &report.skipped[0].message;
     assert!(!m.contains('\n') && !m.contains('\u{1b}'), "{m:?}");
-    assert!(m.contains("two\\nlines\\u{1b}[31m.claim.toml"), "{m}");
+    assert!(!m.contains('\u{2028}'), "{m:?}");
+    assert!(
+        m.contains("two\\nlines\\u{1b}[31m\\u{2028}.claim.toml"),
+        "{m}"
+    );
     let text = report.to_string();
     assert_eq!(text.lines().count(), 2, "{text}");
 }
@@ -889,4 +896,51 @@ fn a_skipped_file_makes_make_fail_after_the_others_compile() {
         Err(log) => assert!(log.contains("skipped 1 claim file(s)"), "{log}"),
     }
     assert!(out.join("C001_hand_d2.vo").is_file());
+}
+
+mod laws {
+    use dlncheck::io::coq::{module_name, shown};
+    use proptest::prelude::*;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    proptest! {
+        /// Files at different positions of a batch never share a module, whatever their names
+        /// (arbitrary bytes, including `/`, `.`, `_`, digits, non-UTF-8), and every module name
+        /// is a plain Coq identifier.
+        #[test]
+        fn distinct_positions_give_distinct_plain_modules(
+            a in proptest::collection::vec(any::<u8>(), 0..60),
+            b in proptest::collection::vec(any::<u8>(), 0..60),
+            i in 1usize..5000,
+            j in 1usize..5000,
+        ) {
+            let ma = module_name(i, Path::new(std::ffi::OsStr::from_bytes(&a)));
+            let mb = module_name(j, Path::new(std::ffi::OsStr::from_bytes(&b)));
+            for m in [&ma, &mb] {
+                prop_assert!(m.starts_with('C') && m.len() <= 1 + 4 + 1 + 40, "{}", m);
+                prop_assert!(m.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'), "{}", m);
+            }
+            if i != j {
+                prop_assert_ne!(ma, mb);
+            }
+        }
+
+        /// A path as printed in messages and REPORT.txt is one line without control characters,
+        /// and different paths print differently.
+        #[test]
+        fn shown_paths_are_one_line_and_tell_paths_apart(
+            a in proptest::collection::vec(any::<u8>(), 1..60),
+            b in proptest::collection::vec(any::<u8>(), 1..60),
+        ) {
+            let pa = Path::new(std::ffi::OsStr::from_bytes(&a));
+            let pb = Path::new(std::ffi::OsStr::from_bytes(&b));
+            let sa = shown(pa);
+            prop_assert!(!sa.chars().any(char::is_control), "{:?}", sa);
+            prop_assert!(!sa.contains('\u{2028}') && !sa.contains('\u{2029}'), "{:?}", sa);
+            if a != b {
+                prop_assert_ne!(sa, shown(pb));
+            }
+        }
+    }
 }
