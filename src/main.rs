@@ -196,12 +196,13 @@ enum Command {
     /// Restate claim files as Coq theorems about their literal data (SPEC §8): writes the Coq
     /// library, one .v file per claim file and a Makefile into DIR; `make -C DIR` then proves
     /// every covered claim by reflection (Coq 8.16). Kinds not covered are listed, never skipped
-    /// silently. The generator does not consult the Rust kernel: Coq decides.
+    /// silently; an unreadable or malformed file is named and skipped (exit 2). The generator
+    /// reads files with the kernel's parser but never runs its checks: Coq decides.
     Coq {
         /// Claim files (TOML or JSON).
         #[arg(required = true)]
         claims: Vec<PathBuf>,
-        /// Output folder (created if missing).
+        /// Output folder: new, empty, or an earlier output of `dlncheck coq` (then emptied).
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: PathBuf,
     },

@@ -4,12 +4,25 @@
 //! claim about the instance's literal data, phrased with the model definitions of the Coq library
 //! under `proofs/coq/` (feasible β, N, S, E, faces, ...), and a proof that applies a soundness
 //! theorem of the library to a boolean checker run by `vm_compute`. The generator decides
-//! nothing: it never calls the Rust kernel or a solver. The few numbers it computes itself
+//! nothing: it reads claim files with the kernel's parser and instance reader (so a statement is
+//! about the instance `dlncheck check` reads) but never runs the kernel's checks or a solver.
+//! The few numbers it computes itself
 //! (positions of coordinates among the claimed vertices, the indices of the largest and the
 //! smallest carrying |x_i|, the levels of x, an LDLᵀ factorisation of Σ) are hints that the Coq
 //! checker verifies; a wrong hint makes `make` fail, never a wrong claim pass.
+//!
+//! What reaches Coq source (SPEC §8): numbers printed from parsed rationals and integers, and
+//! names and comments chosen here. No byte of a claim file's path, title, kind or any other
+//! string is written into a `.v` file or the Makefile; the module of the n-th file is
+//! `C<n>_<stem>` ([`module_name`], `[A-Za-z0-9_]` only). The path is in `REPORT.txt`, escaped.
+//! The output folder must be new, empty or an earlier output ([`generate`]), and the Makefile
+//! fixes coqc's load path (see `makefile`).
 
-use num_bigint::BigInt;
+use dlncheck_kernel::instance::{
+    self as kinstance, Covariance, Model as KModel, Teacher as KTeacher,
+};
+use dlncheck_kernel::number::parse_canonical;
+use dlncheck_kernel::tree::{Numbers, Tree};
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde_json::Value;
@@ -62,16 +75,28 @@ pub struct NotCovered {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
     pub claim_file: PathBuf,
-    /// the generated file, relative to the output directory
-    pub coq_file: String,
+    /// the Coq module: `C<position in the batch>_<stem>` (see [`module_name`])
+    pub module: String,
+    /// the generated file, relative to the output directory; `None` when no claim of the file
+    /// became a theorem (then no file is written)
+    pub coq_file: Option<String>,
     pub covered: Vec<Covered>,
     pub not_covered: Vec<NotCovered>,
+}
+
+/// A claim file that was not restated: unreadable or malformed. `message` is one line, the
+/// path and every claim-file text in it escaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub claim_file: PathBuf,
+    pub message: String,
 }
 
 /// What `generate` wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
     pub files: Vec<FileReport>,
+    pub skipped: Vec<Skipped>,
 }
 
 impl Report {
@@ -81,6 +106,12 @@ impl Report {
     pub fn not_covered_count(&self) -> usize {
         self.files.iter().map(|f| f.not_covered.len()).sum()
     }
+    /// The exit code of `dlncheck coq`: 2 when some claim file was skipped as unreadable or
+    /// malformed (the other files' Coq is written all the same), 0 otherwise. Claims of kinds
+    /// the Coq layer does not cover are listed as NOT COVERED and do not change it.
+    pub fn exit_code(&self) -> i32 {
+        if self.skipped.is_empty() { 0 } else { 2 }
+    }
 }
 
 impl std::fmt::Display for Report {
@@ -89,8 +120,8 @@ impl std::fmt::Display for Report {
             writeln!(
                 f,
                 "{} -> {}: {} claim(s) as Coq theorems, {} not covered",
-                file.claim_file.display(),
-                file.coq_file,
+                shown(&file.claim_file),
+                file.coq_file.as_deref().unwrap_or("no Coq file"),
                 file.covered.len(),
                 file.not_covered.len()
             )?;
@@ -101,78 +132,87 @@ impl std::fmt::Display for Report {
                 writeln!(
                     f,
                     "  claim {} {}: NOT COVERED ({})",
-                    c.index, c.kind, c.reason
+                    c.index,
+                    escape_text(&c.kind),
+                    c.reason
                 )?;
             }
         }
+        for s in &self.skipped {
+            writeln!(f, "SKIPPED {}", s.message)?;
+        }
         write!(
             f,
-            "total: {} covered, {} not covered",
+            "total: {} covered, {} not covered, {} file(s) skipped",
             self.covered_count(),
-            self.not_covered_count()
+            self.not_covered_count(),
+            self.skipped.len()
         )
     }
 }
 
 type Q = BigRational;
 
-fn err(file: &Path, field: &str, msg: &str) -> String {
-    format!("{}: {}: {}", file.display(), field, msg)
+/// A path as printed in messages and in `REPORT.txt`: its `Debug` form without the quotes, so
+/// that control characters, quotes, backslashes and bytes that are not UTF-8 are escaped
+/// (`\n`, `\"`, `\\`, `\xFF`) and the result is one line. Paths never reach Coq source.
+pub fn shown(path: &Path) -> String {
+    let d = format!("{:?}", path.as_os_str());
+    let inner = d
+        .strip_prefix('"')
+        .and_then(|d| d.strip_suffix('"'))
+        .unwrap_or(&d);
+    // `Debug` escapes control characters; this also catches the line and paragraph separators
+    escape_text(inner)
 }
 
-fn parse_q(v: &Value, file: &Path, field: &str) -> Result<Q, String> {
-    match v {
-        Value::String(s) => {
-            let s = s.trim();
-            let (n, d) = match s.split_once('/') {
-                Some((n, d)) => (n, d),
-                None => (s, "1"),
-            };
-            let n: BigInt = n
-                .parse()
-                .map_err(|_| err(file, field, &format!("not a rational: {s:?}")))?;
-            let d: BigInt = d
-                .parse()
-                .map_err(|_| err(file, field, &format!("not a rational: {s:?}")))?;
-            if d.is_zero() {
-                return Err(err(file, field, "zero denominator"));
-            }
-            Ok(Q::new(n, d))
+/// Text from a claim file (a kind, a key) for a one-line message: control characters escaped.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
-        Value::Number(n) if n.is_i64() => Ok(Q::from_integer(BigInt::from(n.as_i64().unwrap()))),
-        _ => Err(err(file, field, "expected a rational string")),
+    }
+    out
+}
+
+fn err(file: &str, field: &str, msg: &str) -> String {
+    format!("{}: {}: {}", file, escape_text(field), msg)
+}
+
+/// A rational of a claim file: a canonical string, exactly as the kernel reads it.
+fn parse_q(v: &Value, file: &str, field: &str) -> Result<Q, String> {
+    match v {
+        Value::String(s) => parse_canonical(s).map_err(|e| err(file, field, &escape_text(&e))),
+        _ => Err(err(file, field, "expected a rational string \"p/q\"")),
     }
 }
 
-fn get<'a>(t: &'a Value, key: &str, file: &Path, ctx: &str) -> Result<&'a Value, String> {
+fn get<'a>(t: &'a Value, key: &str, file: &str, ctx: &str) -> Result<&'a Value, String> {
     t.get(key)
         .ok_or_else(|| err(file, &format!("{ctx}{key}"), "missing"))
 }
 
-fn get_q(t: &Value, key: &str, file: &Path, ctx: &str) -> Result<Q, String> {
+fn get_q(t: &Value, key: &str, file: &str, ctx: &str) -> Result<Q, String> {
     parse_q(get(t, key, file, ctx)?, file, &format!("{ctx}{key}"))
 }
 
-fn get_vec(t: &Value, key: &str, file: &Path, ctx: &str) -> Result<Vec<Q>, String> {
+fn get_vec(t: &Value, key: &str, file: &str, ctx: &str) -> Result<Vec<Q>, String> {
     let v = get(t, key, file, ctx)?;
     vec_of(v, file, &format!("{ctx}{key}"))
 }
 
-fn vec_of(v: &Value, file: &Path, field: &str) -> Result<Vec<Q>, String> {
+fn vec_of(v: &Value, file: &str, field: &str) -> Result<Vec<Q>, String> {
     let a = v
         .as_array()
         .ok_or_else(|| err(file, field, "expected a list"))?;
     a.iter().map(|e| parse_q(e, file, field)).collect()
 }
 
-fn mat_of(v: &Value, file: &Path, field: &str) -> Result<Vec<Vec<Q>>, String> {
-    let a = v
-        .as_array()
-        .ok_or_else(|| err(file, field, "expected a list of rows"))?;
-    a.iter().map(|r| vec_of(r, file, field)).collect()
-}
-
-fn get_uint(t: &Value, key: &str, file: &Path, ctx: &str) -> Result<u64, String> {
+fn get_uint(t: &Value, key: &str, file: &str, ctx: &str) -> Result<u64, String> {
     get(t, key, file, ctx)?.as_u64().ok_or_else(|| {
         err(
             file,
@@ -248,59 +288,64 @@ struct Instance {
     sigma: Option<Vec<Vec<Q>>>, // None = identity
 }
 
-fn read_instance(inst: &Value, file: &Path) -> Result<Option<Instance>, String> {
-    if inst.get("X").is_some() {
-        return Ok(None); // several data points: T2, not covered
+/// The instance of a claim file, read and validated by the kernel's own reader (the same
+/// schema, number syntax, limits and preconditions as `dlncheck check`), so that a statement
+/// is about the instance `check` reads. `Ok(Err(reason))`: an instance the Coq layer does not
+/// cover; `Err`: malformed.
+fn read_instance(tree: &Tree, file: &str) -> Result<Result<Instance, String>, String> {
+    let inst = kinstance::load(file, tree, "instance", Numbers::Canonical)
+        .map_err(|e| kernel_message(file, &e))?;
+    if !inst.one_point {
+        return Ok(Err("several data points (T2): not in the Coq layer".into()));
     }
-    let model = match get(inst, "model", file, "instance.")?.as_str() {
-        Some("shared") => Model::Shared,
-        Some("uv") => Model::Uv,
-        Some("pm") => Model::Pm,
-        _ => return Err(err(file, "instance.model", "expected shared, uv or pm")),
+    let model = match inst.model {
+        KModel::Shared => Model::Shared,
+        KModel::Uv => Model::Uv,
+        KModel::Pm => Model::Pm,
+        other => {
+            return Ok(Err(format!("model {}: not in the Coq layer", other.name())));
+        }
     };
-    let x = get_vec(inst, "x", file, "instance.")?;
-    let y = get_q(inst, "y", file, "instance.")?;
-    let teacher = match inst.get("teacher") {
-        None => None,
-        Some(t) => match t.get("kind").and_then(|k| k.as_str()) {
-            Some("discrete") => {
-                let atoms = get(t, "atoms", file, "instance.teacher.")?
-                    .as_array()
-                    .ok_or_else(|| err(file, "instance.teacher.atoms", "expected a list"))?;
-                let mut out = Vec::new();
-                for a in atoms {
-                    let w = get_q(a, "weight", file, "instance.teacher.atoms.")?;
-                    let b = get_vec(a, "beta", file, "instance.teacher.atoms.")?;
-                    out.push((w, b));
-                }
-                Some(Teacher::Discrete(out))
-            }
-            Some("moments") => Some(Teacher::Moments(mat_of(
-                get(t, "second_moment", file, "instance.teacher.")?,
-                file,
-                "instance.teacher.second_moment",
-            )?)),
-            _ => {
-                return Err(err(
-                    file,
-                    "instance.teacher.kind",
-                    "expected discrete or moments",
-                ));
-            }
-        },
+    let teacher = inst.teacher.as_ref().map(|t| match t {
+        KTeacher::Discrete { atoms } => Teacher::Discrete(atoms.clone()),
+        KTeacher::Moments { second_moment, .. } => Teacher::Moments(second_moment.clone()),
+    });
+    let sigma = match &inst.covariance {
+        Covariance::Identity => None,
+        Covariance::Matrix(m) => Some(m.clone()),
     };
-    let sigma = match inst.get("population").and_then(|p| p.get("covariance")) {
-        None => None,
-        Some(Value::String(s)) if s == "identity" => None,
-        Some(m) => Some(mat_of(m, file, "instance.population.covariance")?),
-    };
-    Ok(Some(Instance {
+    Ok(Ok(Instance {
         model,
-        x,
-        y,
+        x: inst.x[0].clone(),
+        y: inst.y[0].clone(),
         teacher,
         sigma,
     }))
+}
+
+/// A kernel error as one line naming `file` (already escaped) and the field.
+fn kernel_message(file: &str, e: &dlncheck_kernel::Error) -> String {
+    match &e.field {
+        Some(field) => format!(
+            "{file}: field `{}`: {}",
+            escape_text(field),
+            escape_text(&e.reason)
+        ),
+        None => format!("{file}: {}", escape_text(&e.reason)),
+    }
+}
+
+/// The kernel's tree as a JSON value (the generator's claim readers work on `Value`). A value no
+/// schema accepts (float, null, date-time) becomes `null`, which every reader refuses.
+fn to_value(t: &Tree) -> Value {
+    match t {
+        Tree::Str(s) => Value::String(s.clone()),
+        Tree::Int(i) => Value::from(*i),
+        Tree::Bool(b) => Value::Bool(*b),
+        Tree::List(l) => Value::Array(l.iter().map(to_value).collect()),
+        Tree::Table(e) => Value::Object(e.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+        Tree::Other(_) => Value::Null,
+    }
 }
 
 /// LDLᵀ without pivoting: Σ = Σ_k D_k l_k l_kᵀ, l_k = column k of L. A hint only: Coq
@@ -344,27 +389,30 @@ fn identity(n: usize) -> Vec<Vec<Q>> {
         .collect()
 }
 
-fn module_name(path: &Path, used: &mut HashMap<String, usize>) -> String {
-    let stem = path
+/// The Coq module of the `seq`-th claim file of a batch (1-based): `C<seq>_<stem>`, the stem
+/// being the file name without `.claim.toml`/`.claim.json`/`.toml`/`.json`, every character
+/// outside `[A-Za-z0-9_]` replaced by `_`, cut to [`MAX_STEM`] characters. The digits between
+/// `C` and the first `_` are the position, so two files of a batch never share a module,
+/// whatever their names; the stem is only there for a reader.
+pub fn module_name(seq: usize, path: &Path) -> String {
+    let name = path
         .file_name()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let stem = stem
-        .trim_end_matches(".toml")
-        .trim_end_matches(".json")
-        .trim_end_matches(".claim");
-    let mut name: String = stem
+    let stem = [".claim.toml", ".claim.json", ".toml", ".json"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    let stem: String = stem
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(MAX_STEM)
         .collect();
-    name = format!("C_{name}");
-    let n = used.entry(name.clone()).or_insert(0);
-    *n += 1;
-    if *n > 1 {
-        name = format!("{name}_{n}");
-    }
-    name
+    format!("C{seq:03}_{stem}")
 }
+
+/// Longest stem kept in a module name.
+pub const MAX_STEM: usize = 40;
 
 struct Face {
     c: Vec<Q>,
@@ -373,7 +421,7 @@ struct Face {
     value: Q,
 }
 
-fn read_face(t: &Value, file: &Path, ctx: &str) -> Result<Face, String> {
+fn read_face(t: &Value, file: &str, ctx: &str) -> Result<Face, String> {
     if !t.is_object() {
         return Err(err(
             file,
@@ -414,30 +462,41 @@ fn not_covered_reason(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// Generate `out_dir` (library, one .v per claim file, Makefile) from the claim files.
+/// Generate `out_dir` (library, one .v per claim file with a theorem, Makefile, REPORT.txt)
+/// from the claim files. A claim file that cannot be read or is malformed is listed in
+/// [`Report::skipped`] and the batch goes on. `Err` (nothing generated) only when `out_dir`
+/// cannot be used: it must be new, empty, or an earlier output of this generator (which is
+/// then emptied first, so that no stale or planted `.vo` survives); or when writing fails.
 pub fn generate(claim_files: &[PathBuf], out_dir: &Path) -> Result<Report, String> {
+    prepare_out_dir(out_dir)?;
+    write_file(&out_dir.join(MARKER), MARKER_TEXT)?;
     let dln = out_dir.join("DLN");
-    std::fs::create_dir_all(&dln).map_err(|e| format!("{}: {e}", dln.display()))?;
+    std::fs::create_dir_all(&dln).map_err(|e| format!("{}: {e}", shown(&dln)))?;
     for (name, text) in LIBRARY {
         write_file(&dln.join(name), text)?;
     }
     let mut report = Report::default();
-    let mut used = HashMap::new();
     let mut modules = Vec::new();
-    for path in claim_files {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let tree: Value = if path.extension().and_then(|e| e.to_str()) == Some("json") {
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
-        } else {
-            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
-        };
-        let module = module_name(path, &mut used);
-        let (coq, fr) = generate_file(path, &tree, &module)?;
-        write_file(&out_dir.join(format!("{module}.v")), &coq)?;
-        modules.push(module);
-        report.files.push(fr);
+    for (i, path) in claim_files.iter().enumerate() {
+        let module = module_name(i + 1, path);
+        match read_claim_file(path).and_then(|tree| generate_file(path, &tree, i + 1, &module)) {
+            Ok((coq, fr)) => {
+                if let Some(f) = &fr.coq_file {
+                    write_file(&out_dir.join(f), &coq)?;
+                    modules.push(module);
+                }
+                report.files.push(fr);
+            }
+            Err(message) => report.skipped.push(Skipped {
+                claim_file: path.clone(),
+                message,
+            }),
+        }
     }
-    write_file(&out_dir.join("Makefile"), &makefile(&modules))?;
+    write_file(
+        &out_dir.join("Makefile"),
+        &makefile(&modules, report.skipped.len()),
+    )?;
     write_file(&out_dir.join("_CoqProject"), "-R DLN DLN\n")?;
     let mut summary = report.to_string();
     summary.push('\n');
@@ -445,23 +504,206 @@ pub fn generate(claim_files: &[PathBuf], out_dir: &Path) -> Result<Report, Strin
     Ok(report)
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("tmp~");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+/// The file that marks a directory as an output of this generator.
+const MARKER: &str = ".dlncheck-coq";
+const MARKER_TEXT: &str = "Written by dlncheck coq. The next run into this directory deletes \
+every file it or make wrote here, and refuses to run if anything else is here.\n";
+
+/// Extensions of the files `coqc` and `make` write beside a `.v` file.
+const COQ_OUTPUTS: &[&str] = &["v", "vo", "vok", "vos", "glob", "log"];
+
+/// Whether `name` is a file this generator, `coqc` or the Makefile writes: `stem.ext` for an
+/// extension of [`COQ_OUTPUTS`], `.stem.aux`, or either followed by `.tmp~` (an interrupted
+/// write), where `stem` satisfies `stem_ok`.
+fn generated_name(name: &str, stem_ok: impl Fn(&str) -> bool) -> bool {
+    let name = name.strip_suffix(".tmp~").unwrap_or(name);
+    if let Some(aux) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".aux")) {
+        return stem_ok(aux);
+    }
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => COQ_OUTPUTS.contains(&ext) && stem_ok(stem),
+        None => false,
+    }
 }
 
-fn makefile(modules: &[String]) -> String {
+/// A module name as [`module_name`] makes them.
+fn module_stem(stem: &str) -> bool {
+    let Some(rest) = stem.strip_prefix('C') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && rest[digits..].starts_with('_')
+        && rest[digits..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Makes `dir` ready: created when missing; used as it is when empty; emptied when it is an
+/// earlier output (it holds [`MARKER`] and nothing but files this generator, `coqc` or the
+/// Makefile write, `DLN/` a plain folder of the same); refused otherwise, before anything is
+/// deleted or written.
+fn prepare_out_dir(dir: &Path) -> Result<(), String> {
+    let name = shown(dir);
+    let meta = match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return std::fs::create_dir_all(dir).map_err(|e| format!("{name}: cannot create: {e}"));
+        }
+        Err(e) => return Err(format!("{name}: {e}")),
+        Ok(m) => m,
+    };
+    if !meta.is_dir() {
+        return Err(format!("{name}: not a directory"));
+    }
+    let entries = list_dir(dir)?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let refuse = |what: String| {
+        Err(format!(
+            "{name}: the output directory is not empty and not an earlier output of dlncheck coq \
+             ({what}); give a new or empty directory"
+        ))
+    };
+    if !entries.iter().any(|(n, _)| n == MARKER) {
+        return refuse(format!("no {MARKER}"));
+    }
+    let top_level = |n: &str| {
+        // micromega (lia, nra) caches its certificates in the folder coqc runs in
+        [
+            MARKER,
+            "Makefile",
+            "_CoqProject",
+            "REPORT.txt",
+            ".lia.cache",
+            ".nia.cache",
+            ".nra.cache",
+        ]
+        .iter()
+        .any(|k| n == *k || n.strip_suffix(".tmp~") == Some(k))
+            || generated_name(n, module_stem)
+    };
+    let library = |n: &str| {
+        generated_name(n, |stem| {
+            LIBRARY
+                .iter()
+                .any(|(f, _)| f.strip_suffix(".v") == Some(stem))
+        })
+    };
+    let mut doomed = Vec::new();
+    for (n, ft) in &entries {
+        let p = dir.join(n);
+        if n == "DLN" && ft.is_dir() {
+            for (m, ft) in list_dir(&p)? {
+                if !(ft.is_file() && library(&m)) {
+                    return refuse(format!("found {}", shown(&p.join(&m))));
+                }
+                doomed.push(p.join(&m));
+            }
+        } else if ft.is_file() && top_level(n) {
+            doomed.push(p);
+        } else {
+            return refuse(format!("found {}", shown(&p)));
+        }
+    }
+    for p in doomed {
+        std::fs::remove_file(&p).map_err(|e| format!("{}: cannot delete: {e}", shown(&p)))?;
+    }
+    Ok(())
+}
+
+/// The entries of `dir`: names that are not UTF-8 are kept lossily (they match no generated
+/// name, so they are refused), file types are not followed through symbolic links.
+fn list_dir(dir: &Path) -> Result<Vec<(String, std::fs::FileType)>, String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", shown(dir)))?;
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e.map_err(|e| format!("{}: {e}", shown(dir)))?;
+        let ft = e
+            .file_type()
+            .map_err(|er| format!("{}: {er}", shown(&e.path())))?;
+        let name = match e.file_name().into_string() {
+            Ok(n) => n,
+            Err(raw) => format!("\u{fffd}{}", raw.to_string_lossy()),
+        };
+        out.push((name, ft));
+    }
+    Ok(out)
+}
+
+/// Reads a claim file as the kernel does ([`dlncheck_kernel::tree::parse_text`]: JSON when the
+/// name ends in `.json` or the text starts with `{`, TOML otherwise; duplicate keys refused;
+/// at most [`dlncheck_kernel::tree::MAX_FILE_BYTES`]). Anything but a regular file is refused
+/// before it is opened, so a FIFO cannot block the batch.
+fn read_claim_file(path: &Path) -> Result<Tree, String> {
+    use std::io::Read as _;
+    let name = shown(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{name}: not a regular file"));
+    }
+    let limit = dlncheck_kernel::tree::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("{name}: cannot read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{name}: larger than the limit of {limit} bytes"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8 text"))?;
+    // the name decides JSON or TOML exactly as for the kernel: the lossy form keeps its ending
+    let lossy = path.to_string_lossy();
+    dlncheck_kernel::tree::parse_text(&lossy, &text).map_err(|e| kernel_message(&name, &e))
+}
+
+/// Writes `text` to `path` through a temporary file beside it (`NAME.tmp~`) and a rename.
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp~");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: cannot write: {e}", shown(&tmp)))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {e}", shown(path)))
+}
+
+/// The library's modules in dependency order, without `.v`.
+fn library_modules() -> impl Iterator<Item = &'static str> {
+    LIBRARY.iter().map(|(f, _)| f.trim_end_matches(".v"))
+}
+
+fn makefile(modules: &[String], skipped: usize) -> String {
     let mut s = String::new();
-    s.push_str("# Generated by dlncheck coq. `make` compiles the library and every claim file;\n");
-    s.push_str("# it fails when a claim is false, and when a theorem depends on an axiom.\n");
-    s.push_str("COQC ?= coqc\nCOQFLAGS = -q -R DLN DLN\n\n");
     s.push_str(
-        "LIB = DLN/Vec.vo DLN/T1.vo DLN/T1Check.vo DLN/T1G.vo DLN/Agree.vo DLN/Network.vo\n",
+        "# Generated by dlncheck coq. `make` compiles the library DLN/ and every claim module;\n\
+         # it fails when a claim is false, when a theorem depends on an axiom, and when a claim\n\
+         # file of the batch was skipped as unreadable or malformed (REPORT.txt).\n\
+         #\n\
+         # Load path: DLN/ (-R DLN DLN; built by this make, from the sources written beside this\n\
+         # Makefile), this folder, and the standard library of the `coqc` found on PATH with its\n\
+         # system folders (user-contrib). coqc runs with an empty environment, so COQPATH,\n\
+         # COQLIB, HOME, XDG_DATA_HOME, XDG_DATA_DIRS and OCAMLPATH add nothing to it, and\n\
+         # `override` keeps the environment, MAKEFLAGS and the command line from changing these\n\
+         # variables. Only PATH decides which coqc runs.\n\
+         MAKEFLAGS += --no-builtin-rules --no-builtin-variables\n.SUFFIXES:\n\n",
     );
+    s.push_str(
+        "override COQC := env -i PATH=\"$$PATH\" HOME=/nonexistent XDG_DATA_HOME=/nonexistent \
+         XDG_DATA_DIRS=/nonexistent coqc\noverride COQFLAGS := -q -R DLN DLN\n\n",
+    );
+    let lib: Vec<String> = library_modules()
+        .filter(|m| *m != "Audit")
+        .map(|m| format!("DLN/{m}.vo"))
+        .collect();
+    let _ = writeln!(s, "override LIB := {}", lib.join(" "));
     let vos: Vec<String> = modules.iter().map(|m| format!("{m}.vo")).collect();
-    let _ = writeln!(s, "CLAIMS = {}\n", vos.join(" "));
-    s.push_str("all: $(LIB) DLN/Audit.vo $(CLAIMS)\n\n");
+    let _ = writeln!(s, "override CLAIMS := {}\n", vos.join(" "));
+    s.push_str("all: $(LIB) DLN/Audit.vo $(CLAIMS)\n");
+    if skipped > 0 {
+        let _ = writeln!(
+            s,
+            "\t@echo 'dlncheck coq skipped {skipped} claim file(s) as unreadable or malformed: see REPORT.txt'; exit 1"
+        );
+    }
+    s.push('\n');
     s.push_str("DLN/T1.vo: DLN/Vec.vo\nDLN/T1Check.vo: DLN/T1.vo\nDLN/T1G.vo: DLN/T1Check.vo\nDLN/Agree.vo: DLN/T1G.vo\nDLN/Network.vo: DLN/T1G.vo\n");
     s.push_str("DLN/Audit.vo: $(LIB)\n\n");
     s.push_str("# Print Assumptions output must not list any axiom\n");
@@ -471,51 +713,84 @@ fn makefile(modules: &[String]) -> String {
     for m in modules {
         let _ = writeln!(s, "{m}.vo: $(LIB)");
     }
-    s.push_str("\nclean:\n\trm -f *.vo *.vok *.vos *.glob *.log DLN/*.vo DLN/*.vok DLN/*.vos DLN/*.glob DLN/*.log\n");
+    s.push_str("\nclean:\n\trm -f *.vo *.vok *.vos *.glob *.log .*.aux DLN/*.vo DLN/*.vok DLN/*.vos DLN/*.glob DLN/*.log DLN/.*.aux\n");
     s.push_str(".PHONY: all clean\n");
     s
 }
 
 struct Gen<'a> {
-    file: &'a Path,
+    /// the claim file's path, escaped, for messages
+    file: &'a str,
     out: String,
     theorems: Vec<String>,
 }
 
-fn generate_file(path: &Path, tree: &Value, module: &str) -> Result<(String, FileReport), String> {
+fn generate_file(
+    path: &Path,
+    root: &Tree,
+    seq: usize,
+    module: &str,
+) -> Result<(String, FileReport), String> {
+    let name = shown(path);
+    let file = name.as_str();
+    let tree = to_value(root);
     let mut g = Gen {
-        file: path,
+        file,
         out: String::new(),
         theorems: Vec::new(),
     };
     let mut fr = FileReport {
         claim_file: path.to_path_buf(),
-        coq_file: format!("{module}.v"),
+        module: module.to_string(),
+        coq_file: None,
         covered: Vec::new(),
         not_covered: Vec::new(),
     };
+    if !tree.is_object() {
+        return Err(err(file, "(top level)", "expected a table"));
+    }
     let version = tree.get("version").and_then(|v| v.as_i64()).unwrap_or(0);
-    let claims: Vec<Value> = tree
-        .get("claim")
-        .and_then(|c| c.as_array())
-        .cloned()
-        .unwrap_or_default();
-    let inst = match tree.get("instance") {
-        Some(i) => read_instance(i, path)?,
-        None => None,
+    let claims = get(&tree, "claim", file, "")?
+        .as_array()
+        .ok_or_else(|| err(file, "claim", "expected a list of claims"))?;
+    if claims.is_empty() {
+        return Err(err(file, "claim", "no claims"));
+    }
+    let mut kinds = Vec::with_capacity(claims.len());
+    for (i, c) in claims.iter().enumerate() {
+        match c.get("kind").and_then(|k| k.as_str()) {
+            Some(k) => kinds.push(k.to_string()),
+            None => {
+                return Err(err(
+                    file,
+                    &format!("claim[{i}].kind"),
+                    "missing or not a string",
+                ));
+            }
+        }
+    }
+    // Ok(inst): one point, a covered model; Err(reason): every T1 claim is NOT COVERED
+    let inst: Result<Instance, String> = match root {
+        Tree::Table(e) => match e.iter().find(|(k, _)| k == "instance") {
+            Some((_, t)) => read_instance(t, file)?,
+            None => Err("no instance".into()),
+        },
+        _ => unreachable!("checked above"),
     };
+    // No text of the claim file's path or contents is written below except numbers printed
+    // from parsed rationals and integers, and names chosen here.
     let _ = writeln!(
         g.out,
-        "(* Generated by `dlncheck coq` from {} (claim-file version {version}).\n   \
-         Each theorem below states one claim about the literal instance data, in terms of the\n   \
-         model definitions of the DLN library; its proof runs a checked certificate by vm_compute. *)",
-        path.display()
+        "(* Generated by `dlncheck coq` from claim file {seq} of its batch (claim-file version\n   \
+         {version}; its path is in REPORT.txt). Each theorem below states one claim about the\n   \
+         literal instance data, in terms of the model definitions of the DLN library; its proof\n   \
+         runs a checked certificate by vm_compute. *)"
     );
     g.out.push_str(
         "From Coq Require Import QArith List.\nFrom DLN Require Import Vec T1 T1Check T1G.\n\
          Import ListNotations.\nOpen Scope Q_scope.\n\n",
     );
-    if let Some(inst) = &inst {
+    if let Ok(inst) = &inst {
         let _ = writeln!(
             g.out,
             "(* the data point *)\nDefinition x : list Q := {}.",
@@ -524,12 +799,7 @@ fn generate_file(path: &Path, tree: &Value, module: &str) -> Result<(String, Fil
         let _ = writeln!(g.out, "Definition y : Q := {}.\n", cq(&inst.y));
     }
     let mut t1g_defs_written = false;
-    for (idx, claim) in claims.iter().enumerate() {
-        let kind = claim
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or("")
-            .to_string();
+    for (idx, (claim, kind)) in claims.iter().zip(kinds).enumerate() {
         if let Some(reason) = not_covered_reason(&kind) {
             fr.not_covered.push(NotCovered {
                 index: idx,
@@ -538,13 +808,16 @@ fn generate_file(path: &Path, tree: &Value, module: &str) -> Result<(String, Fil
             });
             continue;
         }
-        let Some(inst) = &inst else {
-            fr.not_covered.push(NotCovered {
-                index: idx,
-                kind,
-                reason: "no one-point instance (missing, or several data points)".into(),
-            });
-            continue;
+        let inst = match &inst {
+            Ok(inst) => inst,
+            Err(reason) => {
+                fr.not_covered.push(NotCovered {
+                    index: idx,
+                    kind,
+                    reason: reason.clone(),
+                });
+                continue;
+            }
         };
         let name = format!("claim{idx}_{}", kind.replace('-', "_"));
         // Ok(None): a theorem; Ok(Some(reason)): not covered; Err: malformed input
@@ -600,6 +873,7 @@ fn generate_file(path: &Path, tree: &Value, module: &str) -> Result<(String, Fil
         g.out
             .push_str("(* no axiom may appear below (the Makefile checks it) *)\n");
         g.out.push_str("Print Assumptions all_claims.\n");
+        fr.coq_file = Some(format!("{module}.v"));
     }
     Ok((g.out, fr))
 }
@@ -933,6 +1207,7 @@ impl<'a> Gen<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigInt;
 
     #[test]
     fn ldl_reproduces_sigma() {

@@ -1,8 +1,12 @@
 //! The Coq generator (`dlncheck::io::coq::generate`): what it writes, what it reports, and, when
-//! `coqc` is installed, that Coq accepts a true claim file and rejects a tampered one.
+//! `coqc` is installed, that Coq accepts a true claim file and rejects a tampered one. Then the
+//! attacks of issue 24 (item 1), one per test: colliding module names, a path that closes a Coq
+//! comment, a planted library in the output folder or on the environment's load path, and
+//! files that used to stop the whole batch.
 use dlncheck::io::coq::{Report, generate};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -74,14 +78,14 @@ fn statements_carry_the_literal_instance_and_claim() {
     let (out, report) = generate_into(&["proofs/hand-d2.claim.toml"], "literal");
     assert_eq!(report.files.len(), 1);
     let f = &report.files[0];
-    assert_eq!(f.coq_file, "C_hand_d2.v");
+    assert_eq!(f.coq_file.as_deref(), Some("C001_hand_d2.v"));
     let kinds: Vec<&str> = f.covered.iter().map(|c| c.kind.as_str()).collect();
     assert_eq!(
         kinds,
         ["min-norm", "min-sharpness", "conflict", "pareto-front"]
     );
     assert!(f.not_covered.is_empty());
-    let v = read(&out, "C_hand_d2.v");
+    let v = read(&out, "C001_hand_d2.v");
     assert!(
         v.contains("Definition x : list Q := [(2#1); (1#1)]."),
         "{v}"
@@ -115,7 +119,7 @@ fn statements_carry_the_literal_instance_and_claim() {
         assert!(out.join(lib).is_file(), "{lib} missing");
     }
     let mk = read(&out, "Makefile");
-    assert!(mk.contains("C_hand_d2.vo") && mk.contains("Axioms:"));
+    assert!(mk.contains("C001_hand_d2.vo") && mk.contains("Axioms:"));
     assert_eq!(
         read(&out, "DLN/T1.v"),
         std::fs::read_to_string(root("proofs/coq/DLN/T1.v")).unwrap()
@@ -131,7 +135,7 @@ fn t1g_statements_use_the_model_error() {
         .map(|c| c.kind.as_str())
         .collect();
     assert_eq!(kinds, ["neither-bias", "best-linear", "bayes"]);
-    let v = read(&out, "C_tied_d3.v");
+    let v = read(&out, "C001_tied_d3.v");
     assert!(v.contains("Definition x : list Q := [(2#1); (2#1); (1#1)]."));
     assert!(v.contains("Definition E : list Q -> Q := E_disc Sigma x atoms."));
     assert!(v.contains("Definition claim0_neither_bias_levels : list Q := [(2#1); (1#1)]."));
@@ -197,7 +201,7 @@ fn a_changed_number_changes_the_statement() {
     );
     let out = tmpdir("tamper-text-out");
     generate(&[p], &out).unwrap();
-    let v = read(&out, "C_hand_d2.v");
+    let v = read(&out, "C001_hand_d2.v");
     assert!(v.contains("min_norm_claim Shared x y claim0_min_norm_beta (3#1)."));
 }
 
@@ -210,8 +214,12 @@ fn malformed_covered_claims_are_errors_naming_the_field() {
         "malformed",
     );
     let out = tmpdir("malformed-out");
-    let e = generate(&[p], &out).unwrap_err();
+    let report = generate(&[p], &out).unwrap();
+    assert!(report.files.is_empty());
+    assert_eq!(report.skipped.len(), 1);
+    let e = &report.skipped[0].message;
     assert!(e.contains("dual") && e.contains("missing"), "{e}");
+    assert_eq!(report.exit_code(), 2);
 }
 
 #[test]
@@ -231,8 +239,8 @@ fn coq_accepts_true_claims_and_rejects_tampered_ones() {
     if let Err(log) = make(&out) {
         panic!("make failed on true claims:\n{log}");
     }
-    assert!(read(&out, "C_hand_d2.log").contains("Closed under the global context"));
-    assert!(!read(&out, "C_neither_d2.log").contains("Axioms:"));
+    assert!(read(&out, "C001_hand_d2.log").contains("Closed under the global context"));
+    assert!(!read(&out, "C003_neither_d2.log").contains("Axioms:"));
     // tamper a T1 number and a T1-G number: both must make `make` fail
     for (src, from, to) in [
         (
@@ -249,16 +257,7 @@ fn coq_accepts_true_claims_and_rejects_tampered_ones() {
         let p = tampered(src, from, to, "e2e-bad");
         let bad = tmpdir("e2e-bad-out");
         generate(&[p], &bad).unwrap();
-        // reuse the compiled library (copied after generate, so that it is newer than its sources)
-        for f in ["Vec", "T1", "T1Check", "T1G", "Agree", "Network", "Audit"] {
-            for ext in ["vo", "glob", "log"] {
-                let from = out.join(format!("DLN/{f}.{ext}"));
-                std::fs::create_dir_all(bad.join("DLN")).unwrap();
-                if from.exists() {
-                    std::fs::copy(&from, bad.join(format!("DLN/{f}.{ext}"))).unwrap();
-                }
-            }
-        }
+        with_library(&bad);
         match make(&bad) {
             Ok(()) => panic!("make accepted a tampered claim ({from} -> {to})"),
             // rejected because a checker computed false, not for another reason
@@ -283,7 +282,665 @@ fn json_claim_files_give_the_same_theorems() {
     assert_eq!(report.files[0].covered.len(), 3);
     let body = |s: String| s.split_once("*)").unwrap().1.to_string(); // drop the header naming the file
     assert_eq!(
-        body(read(&a, "C_neither_d2.v")),
-        body(read(&b, "C_neither_d2.v"))
+        body(read(&a, "C001_neither_d2.v")),
+        body(read(&b, "C001_neither_d2.v"))
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attacks (issue 24, item 1). Helpers first.
+
+/// A claim file with one min-norm claim on x = (2, 1), y = 4. With `value = "2"` it is true;
+/// with "3" it is false (N(β) = 2 at the claimed β = (2, 0), worked by hand in
+/// proofs/hand-d2.claim.toml).
+fn min_norm_file(value: &str) -> String {
+    format!(
+        "version = 2\n[instance]\nmodel = \"shared\"\nx = [\"2\", \"1\"]\ny = \"4\"\n\n\
+         [[claim]]\nkind = \"min-norm\"\nvalue = \"{value}\"\nbeta = [\"2\", \"0\"]\n\
+         dual = \"1/2\"\nslack = [\"0\", \"1/2\"]\n"
+    )
+}
+
+fn write(path: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    path.to_path_buf()
+}
+
+/// The library compiled once per test run (by the generated Makefile with no claim file).
+fn compiled_library() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let dir = tmpdir("library");
+        generate(&[], &dir).unwrap();
+        if let Err(log) = make(&dir) {
+            panic!("the library does not compile:\n{log}");
+        }
+        dir
+    })
+}
+
+/// Copies the compiled library into a freshly generated `dir`, every `.vo` dated like the
+/// Makefile (written after the library's sources), so that make takes them all as up to date:
+/// the tests then compile only their claim modules.
+fn with_library(dir: &Path) {
+    let lib = compiled_library().join("DLN");
+    let stamp = std::fs::metadata(dir.join("Makefile"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    for e in std::fs::read_dir(&lib).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x != "v") {
+            let to = dir.join("DLN").join(p.file_name().unwrap());
+            std::fs::copy(&p, &to).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&to)
+                .unwrap()
+                .set_modified(stamp)
+                .unwrap();
+        }
+    }
+}
+
+/// A look-alike library: `From DLN Require Import Vec T1 T1Check T1G` works, and its
+/// `min_norm_claim` is `True`, proved for any numbers. Compiled once; returns the folder that
+/// holds `DLN/`.
+fn evil_library() -> &'static Path {
+    static EVIL: OnceLock<PathBuf> = OnceLock::new();
+    EVIL.get_or_init(|| {
+        let root = tmpdir("evil");
+        let dln = root.join("DLN");
+        write(&dln.join("Vec.v"), "Definition vec := 0.\n");
+        write(&dln.join("T1.v"), "Inductive model := Shared | UV | PM.\n");
+        write(
+            &dln.join("T1Check.v"),
+            "From Coq Require Import QArith List.\nFrom DLN Require Import T1.\n\
+             Definition min_norm_claim (m : model) (x : list Q) (y : Q) (b : list Q) (v : Q) \
+             : Prop := True.\n\
+             Definition check_min_norm_sound (m : model) (x : list Q) (y : Q) (b : list Q) \
+             (v l : Q) (s t : option (list Q)) : true = true -> min_norm_claim m x y b v := \
+             fun _ => I.\n",
+        );
+        write(&dln.join("T1G.v"), "Definition t1g := 0.\n");
+        for m in ["Vec", "T1", "T1Check", "T1G"] {
+            let st = Command::new("coqc")
+                .current_dir(&root)
+                .args(["-q", "-R", "DLN", "DLN", &format!("DLN/{m}.v")])
+                .status()
+                .unwrap();
+            assert!(st.success(), "the look-alike library does not compile");
+        }
+        root
+    })
+}
+
+/// The evil library really proves the false claim when it is on the load path: without this,
+/// the attacks below could pass for a reason other than the defence.
+fn evil_library_accepts(false_claim: &Path) {
+    let out = tmpdir("evil-check");
+    generate(&[false_claim.to_path_buf()], &out).unwrap();
+    let v = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "v"))
+        .unwrap();
+    let st = Command::new("coqc")
+        .current_dir(&out)
+        .arg("-q")
+        .arg("-R")
+        .arg(evil_library().join("DLN"))
+        .args(["DLN", v.file_name().unwrap().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "the look-alike library should prove the false claim: {}",
+        String::from_utf8_lossy(&st.stdout)
+    );
+}
+
+fn all_v_files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sub in [dir.to_path_buf(), dir.join("DLN")] {
+        for e in std::fs::read_dir(&sub).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "v") {
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                out.push((name, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// Two files with the same name in different folders and a third named like the old collision
+/// suffix (`x_2`): the old naming gave the second and the third the module `C_x_2`, so the
+/// third (true) overwrote the second (false).
+fn colliding_batch(tag: &str) -> Vec<PathBuf> {
+    let base = tmpdir(tag);
+    vec![
+        write(&base.join("a/x.claim.toml"), &min_norm_file("2")),
+        write(&base.join("b/x.claim.toml"), &min_norm_file("3")),
+        write(&base.join("c/x_2.claim.toml"), &min_norm_file("2")),
+    ]
+}
+
+#[test]
+fn colliding_names_give_distinct_modules() {
+    let files = colliding_batch("collide");
+    let out = tmpdir("collide-out");
+    let report = generate(&files, &out).unwrap();
+    let modules: Vec<&str> = report.files.iter().map(|f| f.module.as_str()).collect();
+    assert_eq!(modules, ["C001_x", "C002_x", "C003_x_2"]);
+    // each module's file exists and states its own file's claim (the false one only in its own)
+    for (m, value) in [
+        ("C001_x", "(2#1)"),
+        ("C002_x", "(3#1)"),
+        ("C003_x_2", "(2#1)"),
+    ] {
+        let v = read(&out, &format!("{m}.v"));
+        let stmt = format!("min_norm_claim Shared x y claim0_min_norm_beta {value}.");
+        assert!(v.contains(&stmt), "{m}: {v}");
+    }
+    // the Makefile lists every module exactly once
+    let mk = read(&out, "Makefile");
+    for m in modules {
+        assert_eq!(mk.matches(&format!(" {m}.vo")).count(), 1, "{m} in {mk}");
+    }
+}
+
+#[test]
+fn module_names_never_meet_whatever_the_file_names() {
+    // brute force over names built to collide after `[^A-Za-z0-9_]` -> `_`
+    let names = [
+        "x.claim.toml",
+        "x.toml",
+        "x.json",
+        "x.claim.json",
+        "x-2.claim.toml",
+        "x_2.claim.toml",
+        "x 2.claim.toml",
+        "x\u{e9}.toml",
+        "x\u{20ac}.toml",
+        "C001_x.toml",
+        "1_x.toml",
+        "",
+        "..",
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for (i, n) in names.iter().enumerate() {
+        let m = dlncheck::io::coq::module_name(i + 1, Path::new(n));
+        assert!(
+            m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && m.starts_with('C'),
+            "{m}"
+        );
+        assert!(seen.insert(m.clone()), "{m} twice");
+    }
+    // a long name is cut, the position still tells them apart
+    let long = "y".repeat(300);
+    let a = dlncheck::io::coq::module_name(7, Path::new(&long));
+    let b = dlncheck::io::coq::module_name(17, Path::new(&long));
+    assert!(a.len() < 60 && a != b, "{a} {b}");
+}
+
+#[test]
+fn colliding_names_with_a_false_claim_fail_make() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let files = colliding_batch("collide-make");
+    let out = tmpdir("collide-make-out");
+    generate(&files, &out).unwrap();
+    with_library(&out);
+    match make(&out) {
+        Ok(()) => panic!("make accepted a batch with a false claim"),
+        Err(log) => assert!(
+            log.contains("Unable to unify \"true\" with \"false\""),
+            "{log}"
+        ),
+    }
+    // and it is the false file's module that failed, the true ones compiled
+    assert!(!out.join("C002_x.vo").exists());
+    let _ = Command::new("make")
+        .arg("-k")
+        .arg("-C")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(out.join("C001_x.vo").exists() && out.join("C003_x_2.vo").exists());
+}
+
+/// `<base>/ *) Add LoadPath "<evil>/DLN" as DLN. (* /m.claim.toml`: the old header comment
+/// copied the path, so the comment closed and the load path command ran (and won over
+/// `-R DLN DLN`).
+fn injected_path(tag: &str, evil: &Path) -> PathBuf {
+    let base = tmpdir(tag);
+    let p = PathBuf::from(format!(
+        "{}/ *) Add LoadPath \"{}/DLN\" as DLN. (* /m.claim.toml",
+        base.display(),
+        evil.display()
+    ));
+    write(&p, &min_norm_file("3"))
+}
+
+#[test]
+fn a_path_that_closes_a_comment_reaches_no_coq_source() {
+    let p = injected_path("inject-text", Path::new("/nowhere/evil"));
+    let out = tmpdir("inject-text-out");
+    let report = generate(std::slice::from_ref(&p), &out).unwrap();
+    assert_eq!(report.files[0].covered.len(), 1);
+    for (name, v) in all_v_files(&out) {
+        assert!(!v.contains("LoadPath") && !v.contains("nowhere"), "{name}");
+    }
+    // nor does any other text of the path: the folder's name never appears in Coq source
+    let dir = p.parent().unwrap().parent().unwrap();
+    let tag = dir.file_name().unwrap().to_string_lossy().to_string();
+    for (name, v) in all_v_files(&out) {
+        assert!(!v.contains(&tag), "{name} contains {tag}");
+    }
+    // the report names the file, escaped, on one line
+    let text = read(&out, "REPORT.txt");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Add LoadPath \\\"/nowhere/evil/DLN\\\"")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_path_injection_cannot_pass_a_false_claim() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let p = injected_path("inject", evil_library());
+    evil_library_accepts(&p);
+    let out = tmpdir("inject-out");
+    generate(&[p], &out).unwrap();
+    with_library(&out);
+    match make(&out) {
+        Ok(()) => panic!("make accepted a false claim behind an injected path"),
+        Err(log) => assert!(
+            log.contains("Unable to unify \"true\" with \"false\""),
+            "{log}"
+        ),
+    }
+}
+
+#[test]
+fn coqpath_cannot_bring_a_look_alike_library() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let p = write(&tmpdir("coqpath").join("m.claim.toml"), &min_norm_file("3"));
+    evil_library_accepts(&p);
+    let out = tmpdir("coqpath-out");
+    generate(&[p], &out).unwrap();
+    with_library(&out);
+    let run = Command::new("make")
+        .arg("-C")
+        .arg(&out)
+        .env("COQPATH", evil_library())
+        .env("XDG_DATA_HOME", evil_library())
+        .output()
+        .unwrap();
+    assert!(!run.status.success(), "make accepted a false claim");
+    let log = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        log.contains("Unable to unify \"true\" with \"false\""),
+        "{log}"
+    );
+}
+
+#[test]
+fn makeflags_cannot_change_the_load_path() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let p = write(
+        &tmpdir("makeflags").join("m.claim.toml"),
+        &min_norm_file("3"),
+    );
+    evil_library_accepts(&p);
+    let out = tmpdir("makeflags-out");
+    generate(&[p], &out).unwrap();
+    with_library(&out);
+    // MAKEFLAGS from the environment sets variables as if given on the command line (spaces in
+    // a value escaped by a backslash)
+    let evil = format!(
+        "COQFLAGS=-q\\ -R\\ {}\\ DLN",
+        evil_library().join("DLN").display()
+    );
+    let run = Command::new("make")
+        .arg("-C")
+        .arg(&out)
+        .env("MAKEFLAGS", &evil)
+        .output()
+        .unwrap();
+    assert!(!run.status.success(), "make accepted a false claim");
+    let log = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        log.contains("Unable to unify \"true\" with \"false\""),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_planted_library_in_a_foreign_output_dir_is_refused() {
+    let out = tmpdir("planted");
+    // a .vo "newer than its source": make would have trusted it
+    write(&out.join("DLN/T1.vo"), "not a Coq object");
+    let e = generate(&[root("proofs/hand-d2.claim.toml")], &out).unwrap_err();
+    assert!(e.contains("not empty"), "{e}");
+    // nothing was written
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names, ["DLN"]);
+    assert_eq!(std::fs::read_dir(out.join("DLN")).unwrap().count(), 1);
+}
+
+/// Files make or coqc write in an output folder, planted by hand.
+const PLANTED: &[&str] = &[
+    "DLN/T1.vo",
+    "DLN/Vec.glob",
+    "DLN/.T1.aux",
+    "C001_hand_d2.vo",
+    "C009_old.v",
+    ".lia.cache",
+];
+
+#[test]
+fn a_planted_library_in_an_earlier_output_is_deleted() {
+    let out = tmpdir("planted-again");
+    generate(&[root("proofs/hand-d2.claim.toml")], &out).unwrap();
+    // files make would have written, some planted: all must go before the next run
+    for f in PLANTED {
+        write(&out.join(f), "planted");
+    }
+    generate(&[root("tests/fixtures/coq/tied-d3.claim.toml")], &out).unwrap();
+    for f in PLANTED {
+        assert!(!out.join(f).exists(), "{f} survived");
+    }
+    assert!(out.join("C001_tied_d3.v").is_file() && out.join("DLN/T1.v").is_file());
+}
+
+#[test]
+fn the_marker_does_not_license_deleting_other_files() {
+    let out = tmpdir("marker");
+    generate(&[root("proofs/hand-d2.claim.toml")], &out).unwrap();
+    write(&out.join("notes.txt"), "mine");
+    write(&out.join("DLN/Extra.v"), "mine too");
+    let e = generate(&[root("proofs/hand-d2.claim.toml")], &out).unwrap_err();
+    assert!(e.contains("notes.txt") || e.contains("Extra.v"), "{e}");
+    // refused before anything was deleted
+    assert_eq!(read(&out, "notes.txt"), "mine");
+    assert!(out.join("C001_hand_d2.v").is_file() && out.join("DLN/T1.v").is_file());
+}
+
+#[test]
+fn a_symlink_in_an_earlier_output_is_refused() {
+    let out = tmpdir("symlink");
+    generate(&[root("proofs/hand-d2.claim.toml")], &out).unwrap();
+    let victim = write(&tmpdir("symlink-victim").join("keep.v"), "keep");
+    std::fs::remove_file(out.join("DLN/T1.v")).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("DLN/T1.v")).unwrap();
+    assert!(generate(&[root("proofs/hand-d2.claim.toml")], &out).is_err());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+}
+
+#[test]
+fn the_makefile_fixes_the_load_path() {
+    let (out, _) = generate_into(&["proofs/hand-d2.claim.toml"], "makefile");
+    let mk = read(&out, "Makefile");
+    // coqc runs with an empty environment and flags nobody can override
+    assert!(
+        mk.contains("override COQC := env -i PATH=\"$$PATH\""),
+        "{mk}"
+    );
+    assert!(mk.contains("override COQFLAGS := -q -R DLN DLN\n"), "{mk}");
+    // no other load path anywhere: the only -R is DLN's, no -Q or -I
+    let code: String = mk
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(code.matches("-R ").count(), 1, "{code}");
+    assert!(!code.contains("-Q ") && !code.contains("-I "), "{code}");
+    assert_eq!(read(&out, "_CoqProject"), "-R DLN DLN\n");
+    // every library module is built by this make
+    for m in ["Vec", "T1", "T1Check", "T1G", "Agree", "Network", "Audit"] {
+        assert!(mk.contains(&format!("DLN/{m}.vo")), "{m}");
+    }
+}
+
+#[test]
+fn a_json_claim_file_named_toml_is_read() {
+    let src = root("tests/fixtures/coq/neither-d2.claim.toml");
+    let tree: serde_json::Value = toml::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+    let p = write(
+        &tmpdir("json-as-toml").join("j.claim.toml"),
+        &serde_json::to_string(&tree).unwrap(),
+    );
+    let out = tmpdir("json-as-toml-out");
+    let report = generate(&[p], &out).unwrap();
+    assert!(report.skipped.is_empty(), "{report}");
+    assert_eq!(report.files[0].covered.len(), 3);
+}
+
+#[test]
+fn a_malformed_file_is_skipped_and_the_batch_goes_on() {
+    let dir = tmpdir("batch");
+    let bad = write(&dir.join("bad.claim.toml"), "version = 2\n[[claim]\n");
+    let files = [
+        root("proofs/hand-d2.claim.toml"),
+        bad.clone(),
+        root("tests/fixtures/coq/tied-d3.claim.toml"),
+    ];
+    let out = tmpdir("batch-out");
+    let report = generate(&files, &out).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].claim_file, bad);
+    assert!(report.skipped[0].message.contains("malformed TOML"));
+    assert_eq!(report.exit_code(), 2);
+    // the other files' Coq is written, and keeps its position in the batch
+    assert!(out.join("C001_hand_d2.v").is_file() && out.join("C003_tied_d3.v").is_file());
+    assert!(!out.join("C002_bad.v").exists());
+    // the Makefile says so: it fails after compiling the others
+    let mk = read(&out, "Makefile");
+    assert!(
+        mk.contains("skipped 1 claim file(s)") && mk.contains("exit 1"),
+        "{mk}"
+    );
+    assert!(read(&out, "REPORT.txt").contains("SKIPPED"));
+}
+
+#[test]
+fn a_model_coq_does_not_cover_is_reported_not_fatal() {
+    let dir = tmpdir("depth");
+    let text =
+        min_norm_file("2").replace("model = \"shared\"", "model = \"shared-depth\"\ndepth = 2");
+    let depth = write(&dir.join("depth.claim.toml"), &text);
+    let files = [depth, root("proofs/hand-d2.claim.toml")];
+    let out = tmpdir("depth-out");
+    let report = generate(&files, &out).unwrap();
+    assert!(report.skipped.is_empty());
+    assert_eq!(report.exit_code(), 0);
+    let f = &report.files[0];
+    assert!(f.covered.is_empty() && f.coq_file.is_none());
+    assert_eq!(f.not_covered.len(), 1);
+    assert!(
+        f.not_covered[0].reason.contains("shared-depth"),
+        "{:?}",
+        f.not_covered
+    );
+    assert_eq!(report.files[1].covered.len(), 4);
+    assert!(!read(&out, "Makefile").contains("C001_"));
+}
+
+#[test]
+fn an_unreadable_path_is_skipped() {
+    let dir = tmpdir("unreadable");
+    let files = [
+        dir.join("missing.claim.toml"),
+        root("proofs/hand-d2.claim.toml"),
+    ];
+    let out = tmpdir("unreadable-out");
+    let report = generate(&files, &out).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].message.contains("missing.claim.toml"));
+    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.files[0].module, "C002_hand_d2");
+}
+
+#[test]
+fn a_directory_as_claim_file_is_skipped() {
+    let dir = tmpdir("a-dir");
+    let out = tmpdir("a-dir-out");
+    let report = generate(&[dir.clone(), root("proofs/hand-d2.claim.toml")], &out).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].message.contains("not a regular file"));
+    assert_eq!(report.files.len(), 1);
+}
+
+#[test]
+fn a_fifo_as_claim_file_does_not_hang() {
+    let dir = tmpdir("fifo");
+    let fifo = dir.join("f.claim.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable: skipping");
+        return;
+    }
+    let out = tmpdir("fifo-out");
+    // no writer ever opens the FIFO: reading it would block forever
+    let report = generate(&[fifo, root("proofs/hand-d2.claim.toml")], &out).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.files.len(), 1);
+}
+
+#[test]
+fn a_newline_in_a_path_stays_on_one_line() {
+    let dir = tmpdir("newline");
+    let p = write(
+        &dir.join("two\nlines\u{1b}[31m\u{2028}.claim.toml"),
+        "not = [toml",
+    );
+    let out = tmpdir("newline-out");
+    let report = generate(&[p], &out).unwrap();
+    let m = &report.skipped[0].message;
+    assert!(!m.contains('\n') && !m.contains('\u{1b}'), "{m:?}");
+    assert!(!m.contains('\u{2028}'), "{m:?}");
+    assert!(
+        m.contains("two\\nlines\\u{1b}[31m\\u{2028}.claim.toml"),
+        "{m}"
+    );
+    let text = report.to_string();
+    assert_eq!(text.lines().count(), 2, "{text}");
+}
+
+#[test]
+fn the_cli_exits_2_when_a_file_was_skipped_and_writes_the_others() {
+    let dir = tmpdir("cli");
+    let bad = write(
+        &dir.join("bad\n.claim.toml"),
+        &min_norm_file("2").replace("dual", "daul"),
+    );
+    let out = dir.join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .arg("coq")
+        .arg(root("proofs/hand-d2.claim.toml"))
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("bad\\n.claim.toml") && err.contains("dual"),
+        "{err}"
+    );
+    assert!(out.join("C001_hand_d2.v").is_file());
+    // a run with only good files exits 0
+    let ok = Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .arg("coq")
+        .arg(root("proofs/hand-d2.claim.toml"))
+        .arg("-o")
+        .arg(dir.join("out2"))
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+}
+
+#[test]
+fn a_skipped_file_makes_make_fail_after_the_others_compile() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let dir = tmpdir("skip-make");
+    let bad = write(&dir.join("bad.claim.toml"), "version = 2\n");
+    let out = tmpdir("skip-make-out");
+    generate(&[root("proofs/hand-d2.claim.toml"), bad], &out).unwrap();
+    with_library(&out);
+    match make(&out) {
+        Ok(()) => panic!("make passed a batch with a skipped file"),
+        Err(log) => assert!(log.contains("skipped 1 claim file(s)"), "{log}"),
+    }
+    assert!(out.join("C001_hand_d2.vo").is_file());
+}
+
+mod laws {
+    use dlncheck::io::coq::{module_name, shown};
+    use proptest::prelude::*;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    proptest! {
+        /// Files at different positions of a batch never share a module, whatever their names
+        /// (arbitrary bytes, including `/`, `.`, `_`, digits, non-UTF-8), and every module name
+        /// is a plain Coq identifier.
+        #[test]
+        fn distinct_positions_give_distinct_plain_modules(
+            a in proptest::collection::vec(any::<u8>(), 0..60),
+            b in proptest::collection::vec(any::<u8>(), 0..60),
+            i in 1usize..5000,
+            j in 1usize..5000,
+        ) {
+            let ma = module_name(i, Path::new(std::ffi::OsStr::from_bytes(&a)));
+            let mb = module_name(j, Path::new(std::ffi::OsStr::from_bytes(&b)));
+            for m in [&ma, &mb] {
+                prop_assert!(m.starts_with('C') && m.len() <= 1 + 4 + 1 + 40, "{}", m);
+                prop_assert!(m.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'), "{}", m);
+            }
+            if i != j {
+                prop_assert_ne!(ma, mb);
+            }
+        }
+
+        /// A path as printed in messages and REPORT.txt is one line without control characters,
+        /// and different paths print differently.
+        #[test]
+        fn shown_paths_are_one_line_and_tell_paths_apart(
+            a in proptest::collection::vec(any::<u8>(), 1..60),
+            b in proptest::collection::vec(any::<u8>(), 1..60),
+        ) {
+            let pa = Path::new(std::ffi::OsStr::from_bytes(&a));
+            let pb = Path::new(std::ffi::OsStr::from_bytes(&b));
+            let sa = shown(pa);
+            prop_assert!(!sa.chars().any(char::is_control), "{:?}", sa);
+            prop_assert!(!sa.contains('\u{2028}') && !sa.contains('\u{2029}'), "{:?}", sa);
+            if a != b {
+                prop_assert_ne!(sa, shown(pb));
+            }
+        }
+    }
 }
