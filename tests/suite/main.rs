@@ -20,6 +20,7 @@ mod generalization_tamper;
 mod instance_reading;
 mod kernel_soundness;
 mod layout;
+mod low_rank_sharpness;
 mod models;
 mod multipoint;
 mod scalar_laws;
