@@ -994,13 +994,19 @@ pub fn lambda_max(h: &[Vec<f64>], width: &Q) -> Option<MaxCertificate> {
 /// below any curvature a float64 computation could resolve relative to ‖H‖).
 pub const NEAR_ZERO: f64 = 1.0 / (1u64 << 30) as f64;
 
+/// Width targets from this one on (2^−40 ≈ 9.1e−13, just below the CLI's default 1e−12) are
+/// requests the binary64 route serves at a cluster at 0; a tighter target asks for digits that
+/// only exact arithmetic gives there, and gets them (with a note on stderr).
+pub const FLOAT_WIDTH: f64 = 1.0 / (1u64 << 40) as f64;
+
 /// The float route's enclosure of one end, if it is to be kept:
 /// - it meets the width target relative to |λ|;
 /// - or it is a `definite-cholesky` end (one inside a cluster no certifiable gap splits) that
-///   meets the target relative to the spectral norm (hi − lo ≤ width·‖H‖), or that lies within
-///   [`NEAR_ZERO`]·‖H‖ of 0 — the eigenvalues around 0 of a low-rank Hessian at rounding level,
-///   where exact arithmetic would spend minutes on digits of rounding noise; it is then marked
-///   [`MaxCertificate::norm_width`] (`norm` is a lower bound of ‖H‖);
+///   meets the target relative to the spectral norm (hi − lo ≤ width·‖H‖), or, for a target of
+///   at least [`FLOAT_WIDTH`], lies within [`NEAR_ZERO`]·‖H‖ of 0 — the eigenvalues around 0 of
+///   a low-rank Hessian at rounding level, where exact arithmetic would spend minutes on digits of
+///   rounding noise; it is then marked [`MaxCertificate::norm_width`] (`norm` is a lower bound
+///   of ‖H‖);
 /// - or the side is above the exact route's limit, which keeps whatever width it reached.
 pub fn accept(
     c: Option<MaxCertificate>,
@@ -1012,10 +1018,12 @@ pub fn accept(
     if c.relative_width() <= *width {
         return Some(c);
     }
+    let q = |x: f64| from_f64_exact(x).unwrap_or_else(Q::zero);
     c.norm_width = c.upper == Upper::DefiniteCholesky
         && norm.is_some_and(|norm| {
-            let near = from_f64_exact(NEAR_ZERO).unwrap_or_else(Q::zero) * norm;
-            &c.hi - &c.lo <= width * norm || (c.lo.abs() <= near && c.hi.abs() <= near)
+            let near = q(NEAR_ZERO) * norm;
+            &c.hi - &c.lo <= width * norm
+                || (*width >= q(FLOAT_WIDTH) && c.lo.abs() <= near && c.hi.abs() <= near)
         });
     (c.norm_width || n > dlncheck_kernel::tree::MAX_MATRIX).then_some(c)
 }
