@@ -4,6 +4,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+use dlncheck::io::instance::JsonTree;
 use dlncheck::io::{claims, instance};
 use dlncheck::numeric::random;
 use std::hint::black_box;
