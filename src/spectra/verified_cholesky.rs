@@ -737,6 +737,7 @@ fn power_of_two_below(x: f64) -> f64 {
 /// should have): binary32 when `room` is 4√n binary32 units of the scale or more (the typical
 /// backward error of its factor) and its factorization goes through, else [`fast_factor`] (whose
 /// success also predicts the kernel's).
+#[allow(clippy::too_many_arguments)]
 fn preconditioner(
     e: &End,
     sigma: f64,
@@ -785,7 +786,7 @@ fn residual(e: &End, v: &[Dd], sc: f64) -> (f64, Vec<f64>, f64) {
 
 /// What the exact check of a witness found.
 enum Finish {
-    Certified(MaxCertificate),
+    Certified(Box<MaxCertificate>),
     /// ρ ≤ μ or the kernel's gap check failed: the next μ.
     NextShift,
     /// The bound misses the width (and this is not the last step): refine further.
@@ -829,13 +830,13 @@ fn finish(e: &End, v: &[Dd], mu: &Q, width: &Q, last: bool, clock: &mut Clock) -
         )
     });
     match checked {
-        Ok(_) => Finish::Certified(MaxCertificate {
+        Ok(_) => Finish::Certified(Box::new(MaxCertificate {
             lo,
             hi,
             lower: Lower::Witness(vq),
             upper: Upper::KatoTempleCholesky { mu: mu.clone() },
             norm_width: false,
-        }),
+        })),
         Err(_) => Finish::NextShift,
     }
 }
@@ -886,7 +887,7 @@ fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCer
             let mut missed = false;
             if exact_now || step == 5 {
                 match finish(e, &v, &mu, width, step == 5, clock) {
-                    Finish::Certified(c) => return Some(c),
+                    Finish::Certified(c) => return Some(*c),
                     Finish::NextShift => continue 'shift,
                     Finish::Failed => return None,
                     Finish::Short => missed = true,
@@ -926,9 +927,10 @@ fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
         .map(|&x| from_f64_exact(x))
         .collect::<Option<_>>()?;
     let (rho, _) = exact_rayleigh(e.h, &s.vector.iter().map(|x| vec![*x]).collect::<Vec<_>>());
+    clock.lap(|| "definite route: exact ρ of the seed".into());
     let zero = vec![0.0; e.h.len()];
     let mut margin = shift_estimate(e.h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
-    for _ in 0..40 {
+    for tries in 1..=40 {
         let c = shift_estimate(e.h, s.top + 2.0 * margin, &zero);
         let hi = dyadic_between(
             s.top + 2.0 * margin + 4.0 * c,
@@ -937,6 +939,7 @@ fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
         .max(rho.clone());
         let hif = q_to_f64(&hi);
         if fast_factor(e, hif, 0.0, &zero, c / 2.0, power_of_two_below(s.scale)).is_some() {
+            clock.lap(|| format!("definite route: the float Cholesky passed at try {tries}"));
             let checked = psd_by_cholesky(e.h, &hi, 0.0, &zero);
             clock.lap(|| {
                 format!(
