@@ -25,6 +25,9 @@
 //!
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
+//! The cluster at 0 of a low-rank Hessian is such an end: [`accept`] keeps it at a width relative
+//! to ‖H‖ (marked [`MaxCertificate::norm_width`]) instead of exact arithmetic on rounding noise,
+//! and [`exact_with_note`] announces any exact fallback on stderr, with progress.
 
 use crate::numeric::rational::{Q, from_f64_exact};
 use crate::numeric::scalar::q_to_f64;
