@@ -16,6 +16,11 @@
 //!   `fast_cholesky_binary32/d{d}` the same in binary32 (the preconditioner where the gap allows).
 //! - `float_seed/d200_{nalgebra,jacobi}`: the float eigenvector that seeds the route, by nalgebra's
 //!   `SymmetricEigen` and by the hand-written Jacobi solver it replaced, on the same d = 200 input.
+//! - `low_rank/d{d}_width1e-12`: [`Spectrum::of_binary64`] at the CLI's default width on the
+//!   low-rank Hessians of `benches/peer/make_lowrank.py` (rank 10 plus noise 1e-12·‖H‖:
+//!   `python benches/peer/make_lowrank.py benches/peer/matrices 60 200 1000`), sizes
+//!   `DLNCHECK_BENCH_LOWRANK_SIZES` (default `60,200,1000`; a missing file is skipped with a
+//!   note). The cluster end stays on the binary64 route (asserted: no exact fallback).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dlncheck::numeric::rational::{Q, parse_q};
@@ -26,9 +31,17 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn matrix(d: usize) -> Vec<Vec<f64>> {
-    let dir = std::env::var("DLNCHECK_BENCH_MATRICES")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/peer/matrices").into());
-    let path = std::path::Path::new(&dir).join(format!("sym-{d}.npy"));
+    read_npy(&format!("sym-{d}.npy"))
+}
+
+fn matrices_dir() -> std::path::PathBuf {
+    std::env::var("DLNCHECK_BENCH_MATRICES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/peer/matrices").into())
+        .into()
+}
+
+fn read_npy(name: &str) -> Vec<Vec<f64>> {
+    let path = matrices_dir().join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e} (run benches/peer/make_matrices.py first)",
@@ -172,5 +185,35 @@ fn seed(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, verified, factorizations, seed);
+/// Both ends of a low-rank Hessian at the default width: the top by Kato–Temple, the cluster at 0
+/// by the definite route at a width relative to ‖H‖.
+fn low_rank(c: &mut Criterion) {
+    let width = parse_q("1e-12").unwrap_or_default();
+    let mut g = c.benchmark_group("low_rank");
+    g.sample_size(10).warm_up_time(Duration::from_millis(100));
+    let sizes: Vec<usize> = std::env::var("DLNCHECK_BENCH_LOWRANK_SIZES")
+        .unwrap_or_else(|_| "60,200,1000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    for d in sizes {
+        let name = format!("lowrank-{d}.npy");
+        if !matrices_dir().join(&name).exists() {
+            eprintln!("low_rank: {name} missing (run benches/peer/make_lowrank.py): skipped");
+            continue;
+        }
+        let h = read_npy(&name);
+        g.bench_function(format!("d{d}_width1e-12"), |b| {
+            b.iter(|| {
+                let s = Spectrum::of_binary64(black_box(&h), &width);
+                assert!(s.max.relative_width() <= width);
+                assert!(s.neg_min.upper == Upper::DefiniteCholesky);
+                s
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, verified, factorizations, seed, low_rank);
 criterion_main!(benches);

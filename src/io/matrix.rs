@@ -56,14 +56,10 @@ impl Matrix {
     /// [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on, the float-speed
     /// route with the exact one as fallback, as [`Spectrum::of_binary64`] does for each end.
     pub fn lambda_max(&self, width: &Q) -> MaxCertificate {
-        use crate::spectra::certified::{FLOAT_ROUTE_MIN, exact_lambda_max, lambda_max};
+        use crate::spectra::certified::{FLOAT_ROUTE_MIN, lambda_max};
         match self {
             Matrix::Binary64(m) if m.len() >= FLOAT_ROUTE_MIN => {
-                crate::spectra::verified_cholesky::lambda_max(m, width)
-                    .filter(|c| {
-                        c.relative_width() <= *width || m.len() > dlncheck_kernel::tree::MAX_MATRIX
-                    })
-                    .unwrap_or_else(|| exact_lambda_max(&self.rational(), width))
+                crate::spectra::verified_cholesky::lambda_max_or_exact(m, width)
             }
             _ => lambda_max(&self.rational(), width),
         }
@@ -391,7 +387,11 @@ pub fn route(c: &MaxCertificate) -> String {
         }
         Upper::DefiniteCholesky => "hi·I − H ⪰ 0 by verified binary64 Cholesky",
     };
-    format!("{lower}; {upper}")
+    if c.norm_width {
+        format!("{lower}; {upper}; width relative to ‖H‖ (a cluster binary64 cannot split)")
+    } else {
+        format!("{lower}; {upper}")
+    }
 }
 
 /// `{lo, hi, relative_width, certificate}` of one end.
@@ -399,6 +399,9 @@ pub fn enclosure_json(lo: &Q, hi: &Q, how: Option<&MaxCertificate>) -> Value {
     let mut v = json!({"lo": fmt_q(lo), "hi": fmt_q(hi), "relative_width": q_to_f64(&relative_width(lo, hi))});
     if let Some(c) = how {
         v["certificate"] = json!(route(c));
+        if c.norm_width {
+            v["width_relative_to_norm"] = json!(true);
+        }
     }
     v
 }

@@ -59,6 +59,11 @@ pub struct MaxCertificate {
     pub hi: Q,
     pub lower: Lower,
     pub upper: Upper,
+    /// The width target was met relative to the spectral norm ‖H‖, not to |λ|: an end inside a
+    /// cluster the binary64 route cannot split (typically the eigenvalues of a low-rank Hessian
+    /// at rounding level around 0; docs/verified-sharpness.md, "Clusters at 0"). Not part of the
+    /// claim: the enclosure [lo, hi] is certified either way.
+    pub norm_width: bool,
 }
 
 impl MaxCertificate {
@@ -192,14 +197,20 @@ pub fn lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
 
 /// The exact route (float-seeded Kato–Temple with exact LDLᵀ, or bisection on inertia).
 pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
+    exact_lambda_max_ticking(h, width, &|| {})
+}
+
+/// [`exact_lambda_max`], calling `tick` after every exact LDLᵀ (each O(n³) operations on
+/// integers that can grow to thousands of bits: the unit of progress of this route).
+pub fn exact_lambda_max_ticking(h: &[Vec<Q>], width: &Q, tick: &dyn Fn()) -> MaxCertificate {
     if let Some(hf) = to_f64_matrix(h) {
         let (values, vectors) = symmetric_eigen(&hf);
         let top: Option<Vec<Q>> = vectors[0].iter().map(|x| from_f64_exact(*x)).collect();
         if let Some(top) = top.filter(|_| values.iter().all(|l| l.is_finite())) {
-            if let Some(c) = refined(h, &values, &vectors, width) {
+            if let Some(c) = refined(h, &values, &vectors, width, tick) {
                 return c;
             }
-            return bisection(h, top, width);
+            return bisection(h, top, width, tick);
         }
     }
     let n = h.len();
@@ -207,7 +218,7 @@ pub fn exact_lambda_max(h: &[Vec<Q>], width: &Q) -> MaxCertificate {
     let e_k = (0..n)
         .map(|i| if i == k { Q::one() } else { Q::zero() })
         .collect();
-    bisection(h, e_k, width)
+    bisection(h, e_k, width, tick)
 }
 
 /// The float-seeded route: refine the top eigenvector by exact residuals, then certify by
@@ -218,6 +229,7 @@ fn refined(
     values: &[f64],
     vectors: &[Vec<f64>],
     width: &Q,
+    tick: &dyn Fn(),
 ) -> Option<MaxCertificate> {
     let n = h.len();
     let scale = values[0]
@@ -233,7 +245,7 @@ fn refined(
         .map(|x| from_f64_exact(*x))
         .collect::<Option<_>>()?;
     let mu = if cluster == 1 && n > 1 {
-        Some(gap_shift(h, values[0], values[1])?)
+        Some(gap_shift(h, values[0], values[1], tick)?)
     } else {
         None
     };
@@ -254,7 +266,7 @@ fn refined(
                     (Some(mu), false) => Upper::KatoTemple { mu: mu.clone() },
                     _ => Upper::Definite,
                 };
-                if upper == Upper::Definite && !definite(h, &hi) {
+                if upper == Upper::Definite && !definite(h, &hi, tick) {
                     return None;
                 }
                 return Some(MaxCertificate {
@@ -262,6 +274,7 @@ fn refined(
                     hi,
                     lower: Lower::Witness(v),
                     upper,
+                    norm_width: false,
                 });
             }
         } else if cluster > 1 && eps2 * Q::from_integer(4.into()) <= &tw * &tw {
@@ -269,11 +282,12 @@ fn refined(
             let k = bits_for(&(&tw / Q::from_integer(8.into())));
             let lo = round_down(&rho, k);
             let hi = round_up(&(&rho + &tw / Q::from_integer(2.into())), k);
-            return definite(h, &hi).then_some(MaxCertificate {
+            return definite(h, &hi, tick).then_some(MaxCertificate {
                 lo,
                 hi,
                 lower: Lower::Witness(v),
                 upper: Upper::Definite,
+                norm_width: false,
             });
         }
         let w = matvec(h, &v);
@@ -306,13 +320,13 @@ fn target(rho: &Q, width: &Q, scale: f64) -> Q {
 
 /// A short dyadic μ in the middle half of the float gap (λ_2, λ_1) such that exactly one
 /// eigenvalue of H exceeds μ (checked exactly).
-fn gap_shift(h: &[Vec<Q>], top: f64, next: f64) -> Option<Q> {
+fn gap_shift(h: &[Vec<Q>], top: f64, next: f64, tick: &dyn Fn()) -> Option<Q> {
     let (a, b) = (from_f64_exact(next)?, from_f64_exact(top)?);
     let len = &b - &a;
     NUDGES.iter().find_map(|&(p, q)| {
         let inset = &len * Q::new(p.into(), q.into());
         let mu = short_dyadic(&(&a + &inset), &(&b - &inset));
-        matches!(ldl::inertia_integer(&shift(h, &mu)), Some((_, 0, 1))).then_some(mu)
+        matches!(inertia(&shift(h, &mu), tick), Some((_, 0, 1))).then_some(mu)
     })
 }
 
@@ -321,17 +335,24 @@ fn gap_shift(h: &[Vec<Q>], top: f64, next: f64) -> Option<Q> {
 const NUDGES: [(i64, i64); 4] = [(1, 4), (3, 8), (1, 3), (2, 5)];
 
 /// hi·I − H ⪰ 0 by exact LDLᵀ.
-fn definite(h: &[Vec<Q>], hi: &Q) -> bool {
+/// The exact inertia (LDLᵀ), then `tick`.
+fn inertia(m: &[Vec<Q>], tick: &dyn Fn()) -> Option<(usize, usize, usize)> {
+    let r = ldl::inertia_integer(m);
+    tick();
+    r
+}
+
+fn definite(h: &[Vec<Q>], hi: &Q, tick: &dyn Fn()) -> bool {
     let m: Vec<Vec<Q>> = shift(h, hi)
         .into_iter()
         .map(|r| r.into_iter().map(|x| -x).collect())
         .collect();
-    matches!(ldl::inertia_integer(&m), Some((0, _, _)))
+    matches!(inertia(&m, tick), Some((0, _, _)))
 }
 
 /// Bisection on the inertia of H − σ·I at short dyadic σ, from lo = ρ(v) and the Gershgorin
 /// bound hi = max_i (h_ii + Σ_{j≠i} |h_ij|). At most 400 steps.
-fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q) -> MaxCertificate {
+fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q, tick: &dyn Fn()) -> MaxCertificate {
     let (rho, _) = rayleigh(h, &v);
     let gershgorin = h
         .iter()
@@ -351,6 +372,7 @@ fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q) -> MaxCertificate {
         hi: gershgorin.max(rho),
         lower: Lower::Witness(v),
         upper: Upper::Definite,
+        norm_width: false,
     };
     for _ in 0..400 {
         if c.relative_width() <= *width {
@@ -361,7 +383,7 @@ fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q) -> MaxCertificate {
             let a = &c.lo + &len * Q::new(p.into(), q.into());
             let b = &c.hi - &len * Q::new(p.into(), q.into());
             let sigma = short_dyadic(&a, &b);
-            ldl::inertia_integer(&shift(h, &sigma)).map(|i| (sigma, i))
+            inertia(&shift(h, &sigma), tick).map(|i| (sigma, i))
         });
         match probe {
             Some((sigma, (_, _, pos))) if pos > 0 => {

@@ -25,6 +25,9 @@
 //!
 //! A top cluster (no usable gap) falls back to `definite-cholesky`: hi·I − H ⪰ 0 by one verified
 //! Cholesky, honest width ≈ the rounding bound of Theorem 1 (about d²·2^−53·|λ| relative).
+//! The cluster at 0 of a low-rank Hessian is such an end: [`accept`] keeps it at a width relative
+//! to ‖H‖ (marked [`MaxCertificate::norm_width`]) instead of exact arithmetic on rounding noise,
+//! and [`exact_with_note`] announces any exact fallback on stderr, with progress.
 
 use crate::numeric::rational::{Q, from_f64_exact};
 use crate::numeric::scalar::q_to_f64;
@@ -737,6 +740,7 @@ fn power_of_two_below(x: f64) -> f64 {
 /// should have): binary32 when `room` is 4√n binary32 units of the scale or more (the typical
 /// backward error of its factor) and its factorization goes through, else [`fast_factor`] (whose
 /// success also predicts the kernel's).
+#[allow(clippy::too_many_arguments)]
 fn preconditioner(
     e: &End,
     sigma: f64,
@@ -785,7 +789,7 @@ fn residual(e: &End, v: &[Dd], sc: f64) -> (f64, Vec<f64>, f64) {
 
 /// What the exact check of a witness found.
 enum Finish {
-    Certified(MaxCertificate),
+    Certified(Box<MaxCertificate>),
     /// ρ ≤ μ or the kernel's gap check failed: the next μ.
     NextShift,
     /// The bound misses the width (and this is not the last step): refine further.
@@ -829,12 +833,13 @@ fn finish(e: &End, v: &[Dd], mu: &Q, width: &Q, last: bool, clock: &mut Clock) -
         )
     });
     match checked {
-        Ok(_) => Finish::Certified(MaxCertificate {
+        Ok(_) => Finish::Certified(Box::new(MaxCertificate {
             lo,
             hi,
             lower: Lower::Witness(vq),
             upper: Upper::KatoTempleCholesky { mu: mu.clone() },
-        }),
+            norm_width: false,
+        })),
         Err(_) => Finish::NextShift,
     }
 }
@@ -885,7 +890,7 @@ fn kato_temple(e: &End, s: &Seed, width: &Q, clock: &mut Clock) -> Option<MaxCer
             let mut missed = false;
             if exact_now || step == 5 {
                 match finish(e, &v, &mu, width, step == 5, clock) {
-                    Finish::Certified(c) => return Some(c),
+                    Finish::Certified(c) => return Some(*c),
                     Finish::NextShift => continue 'shift,
                     Finish::Failed => return None,
                     Finish::Short => missed = true,
@@ -925,9 +930,10 @@ fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
         .map(|&x| from_f64_exact(x))
         .collect::<Option<_>>()?;
     let (rho, _) = exact_rayleigh(e.h, &s.vector.iter().map(|x| vec![*x]).collect::<Vec<_>>());
+    clock.lap(|| "definite route: exact ρ of the seed".into());
     let zero = vec![0.0; e.h.len()];
     let mut margin = shift_estimate(e.h, s.top, &zero).max(4.0 * f64::EPSILON * s.scale);
-    for _ in 0..40 {
+    for tries in 1..=40 {
         let c = shift_estimate(e.h, s.top + 2.0 * margin, &zero);
         let hi = dyadic_between(
             s.top + 2.0 * margin + 4.0 * c,
@@ -936,6 +942,7 @@ fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
         .max(rho.clone());
         let hif = q_to_f64(&hi);
         if fast_factor(e, hif, 0.0, &zero, c / 2.0, power_of_two_below(s.scale)).is_some() {
+            clock.lap(|| format!("definite route: the float Cholesky passed at try {tries}"));
             let checked = psd_by_cholesky(e.h, &hi, 0.0, &zero);
             clock.lap(|| {
                 format!(
@@ -953,6 +960,7 @@ fn definite(e: &End, s: &Seed, clock: &mut Clock) -> Option<MaxCertificate> {
                     hi,
                     lower: Lower::Witness(v),
                     upper: Upper::DefiniteCholesky,
+                    norm_width: false,
                 });
             }
         }
@@ -985,6 +993,123 @@ pub fn lambda_max(h: &[Vec<f64>], width: &Q) -> Option<MaxCertificate> {
         width,
         Clock::new("λ_max"),
     )
+}
+
+/// An end whose enclosure lies within this fraction of ‖H‖ of 0 is part of the cluster at 0 (about
+/// 1e−9: far above the rounding level of a float64 Hessian, ≈ 1e−16·d·‖H‖ per entry, and
+/// below any curvature a float64 computation could resolve relative to ‖H‖).
+pub const NEAR_ZERO: f64 = 1.0 / (1u64 << 30) as f64;
+
+/// Width targets from this one on (2^−40 ≈ 9.1e−13, just below the CLI's default 1e−12) are
+/// requests the binary64 route serves at a cluster at 0; a tighter target asks for digits that
+/// only exact arithmetic gives there, and gets them (with a note on stderr).
+pub const FLOAT_WIDTH: f64 = 1.0 / (1u64 << 40) as f64;
+
+/// The float route's enclosure of one end, if it is to be kept:
+/// - it meets the width target relative to |λ|;
+/// - or it is a `definite-cholesky` end (one inside a cluster no certifiable gap splits) that
+///   meets the target relative to the spectral norm (hi − lo ≤ width·‖H‖), or, for a target of
+///   at least [`FLOAT_WIDTH`], lies within [`NEAR_ZERO`]·‖H‖ of 0 — the eigenvalues around 0 of
+///   a low-rank Hessian at rounding level, where exact arithmetic would spend minutes on digits of
+///   rounding noise; it is then marked [`MaxCertificate::norm_width`] (`norm` is a lower bound
+///   of ‖H‖);
+/// - or the side is above the exact route's limit, which keeps whatever width it reached.
+pub fn accept(
+    c: Option<MaxCertificate>,
+    width: &Q,
+    norm: Option<&Q>,
+    n: usize,
+) -> Option<MaxCertificate> {
+    let mut c = c?;
+    if c.relative_width() <= *width {
+        return Some(c);
+    }
+    let q = |x: f64| from_f64_exact(x).unwrap_or_else(Q::zero);
+    c.norm_width = c.upper == Upper::DefiniteCholesky
+        && norm.is_some_and(|norm| {
+            let near = q(NEAR_ZERO) * norm;
+            &c.hi - &c.lo <= width * norm
+                || (*width >= q(FLOAT_WIDTH) && c.lo.abs() <= near && c.hi.abs() <= near)
+        });
+    (c.norm_width || n > dlncheck_kernel::tree::MAX_MATRIX).then_some(c)
+}
+
+/// The exact route for one end of `h` (the matrix whose λ_max is wanted), after a note on
+/// stderr saying why it runs and what it costs, and with progress lines on stderr (at most one a
+/// second, each after an exact LDLᵀ): never minutes of exact arithmetic in silence.
+pub fn exact_with_note(
+    h: &[Vec<Q>],
+    width: &Q,
+    end: &str,
+    float: &Option<MaxCertificate>,
+) -> MaxCertificate {
+    let n = h.len();
+    let why = match float {
+        Some(c) => format!(
+            "the binary64 route reached relative width {:.1e} (target {:.1e})",
+            q_to_f64(&c.relative_width()),
+            q_to_f64(width)
+        ),
+        None => "the binary64 route certified nothing".into(),
+    };
+    eprintln!(
+        "note: {end}: {why}; running the exact route (rational LDLᵀ of {n}×{n} matrices: seconds \
+         to minutes, more above n ≈ 100); a wider --width avoids it"
+    );
+    let start = std::time::Instant::now();
+    let (done, shown) = (
+        std::sync::atomic::AtomicUsize::new(0),
+        std::sync::atomic::AtomicU64::new(0),
+    );
+    let tick = || {
+        use std::sync::atomic::Ordering::Relaxed;
+        let k = done.fetch_add(1, Relaxed) + 1;
+        let t = start.elapsed().as_secs();
+        if t > shown.load(Relaxed) {
+            shown.store(t, Relaxed);
+            eprintln!("  [exact route, {end}] {k} LDLᵀ done, {t} s");
+        }
+    };
+    let c = crate::spectra::certified::exact_lambda_max_ticking(h, width, &tick);
+    if start.elapsed().as_secs() >= 1 {
+        eprintln!(
+            "  [exact route, {end}] finished: {} LDLᵀ, {:.1} s",
+            done.into_inner(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    c
+}
+
+/// λ_max alone of a binary64 matrix from side
+/// [`FLOAT_ROUTE_MIN`](crate::spectra::certified::FLOAT_ROUTE_MIN) on: [`lambda_max`], kept as
+/// [`accept`] decides (with the seed's float scale standing in for ‖H‖: which route is taken
+/// needs no proof), else the exact route with a note.
+pub fn lambda_max_or_exact(h: &[Vec<f64>], width: &Q) -> MaxCertificate {
+    let hm = column_major(h);
+    let (top, _) = seeds(&hm, false);
+    let float = certify_end(
+        &End {
+            h,
+            hm: &hm,
+            sign: 1.0,
+        },
+        &top,
+        width,
+        Clock::new("λ_max"),
+    );
+    let norm = from_f64_exact(top.scale);
+    accept(float.clone(), width, norm.as_ref(), h.len()).unwrap_or_else(|| {
+        let exact: Vec<Vec<Q>> = h
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
+                    .collect()
+            })
+            .collect();
+        exact_with_note(&exact, width, "λ_max", &float)
+    })
 }
 
 /// The float-speed route for whole spectra, beside the exact [`Spectrum::of`] (this module
@@ -1042,18 +1167,19 @@ impl Spectrum {
                 )
             },
         );
-        let good = |c: &MaxCertificate| {
-            c.relative_width() <= *width || n > dlncheck_kernel::tree::MAX_MATRIX
-        };
-        let max = max
-            .filter(|c| good(c))
-            .unwrap_or_else(|| crate::spectra::certified::exact_lambda_max(&exact(), width));
-        let neg_min = neg_min.filter(|c| good(c)).unwrap_or_else(|| {
-            crate::spectra::certified::exact_lambda_max(
-                &crate::spectra::certified::negate(&exact()),
-                width,
-            )
-        });
+        // ‖H‖ = max(λ_max, −λ_min) ≥ the larger of the two certified lower ends.
+        let norm = [&max, &neg_min]
+            .into_iter()
+            .flatten()
+            .map(|c| c.lo.clone())
+            .max()
+            .filter(|l| l.is_positive())
+            .or_else(|| from_f64_exact(top.scale.max(bottom.scale)));
+        let max = accept(max.clone(), width, norm.as_ref(), n)
+            .unwrap_or_else(|| exact_with_note(&exact(), width, "λ_max", &max));
+        let neg = || crate::spectra::certified::negate(&exact());
+        let neg_min = accept(neg_min.clone(), width, norm.as_ref(), n)
+            .unwrap_or_else(|| exact_with_note(&neg(), width, "λ_min", &neg_min));
         Spectrum { max, neg_min }
     }
 }

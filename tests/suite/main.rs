@@ -24,6 +24,7 @@ mod instance_reading;
 mod kernel_soundness;
 mod layout;
 mod limits;
+mod low_rank_sharpness;
 mod models;
 mod multipoint;
 mod scalar_laws;
