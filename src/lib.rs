@@ -27,5 +27,6 @@ pub mod error;
 pub mod io;
 pub mod models;
 pub mod numeric;
+pub mod report;
 pub mod spectra;
 pub mod theory;
