@@ -92,10 +92,7 @@ fn parse(text: &str) -> (Vec<Shown>, Vec<(usize, String)>) {
         } else if line.is_empty() || line.starts_with("# ") || line.contains('…') {
             continue;
         } else if let Some(s) = shown.last_mut() {
-            match line
-                .strip_prefix("[exit ")
-                .and_then(|r| r.strip_suffix(']'))
-            {
+            match line.strip_prefix("[exit ").and_then(|r| r.strip_suffix(']')) {
                 Some(code) => s.exit = code.parse().expect("[exit N] holds a number"),
                 None => s.expected.push(line.to_string()),
             }
@@ -155,11 +152,7 @@ fn run_page(page: &str) -> Vec<String> {
             ));
             continue;
         }
-        let printed: Vec<&str> = stdout
-            .lines()
-            .chain(stderr.lines())
-            .map(str::trim)
-            .collect();
+        let printed: Vec<&str> = stdout.lines().chain(stderr.lines()).map(str::trim).collect();
         let mut at = 0;
         for want in &s.expected {
             match printed[at..].iter().position(|l| l == want) {
@@ -208,17 +201,10 @@ const PAGES: &[&str] = &[
 #[test]
 fn every_page_of_docs_is_in_the_list_of_run_pages() {
     for entry in std::fs::read_dir(root().join("docs")).expect("docs/") {
-        let name = entry
-            .expect("entry")
-            .file_name()
-            .to_string_lossy()
-            .to_string();
+        let name = entry.expect("entry").file_name().to_string_lossy().to_string();
         if name.ends_with(".md") {
             let page = format!("docs/{name}");
-            assert!(
-                PAGES.contains(&page.as_str()),
-                "{page} is not run by tests/suite/docs.rs"
-            );
+            assert!(PAGES.contains(&page.as_str()), "{page} is not run by tests/suite/docs.rs");
         }
     }
 }
@@ -246,10 +232,7 @@ fn a_stale_transcript_is_caught() {
         "```console\n$ dlncheck check proofs/hand-d2.claim.toml\n3 of 3 claims verified, the wrong count\n```\n",
     )
     .expect("write");
-    let rel = page
-        .strip_prefix(root())
-        .map(|p| p.to_path_buf())
-        .unwrap_or(page.clone());
+    let rel = page.strip_prefix(root()).map(|p| p.to_path_buf()).unwrap_or(page.clone());
     let problems = run_page(rel.to_str().expect("utf-8"));
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("did not print"), "{problems:?}");

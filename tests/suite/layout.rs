@@ -229,10 +229,7 @@ fn the_kernel_stays_within_its_line_budget() {
         }
     }
     let mut total = 0;
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("kernel/src"),
-        &mut total,
-    );
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kernel/src"), &mut total);
     assert!(
         total > 500,
         "the count found only {total} lines: is kernel/src where it should be?"
