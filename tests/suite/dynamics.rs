@@ -274,10 +274,10 @@ fn linear_stability_and_edge_of_stability() {
         let s = dynamics::run_summary(&p, Precision::F64, &opts, &|_| {});
         assert_eq!(s.stop, dynamics::Stop::Converged, "η = {eta}");
         let c1 = dlncheck::dynamics::eos::c1(&p, &eta, &s);
-        assert_eq!(c1["status"], "pass", "{c1}");
+        assert_eq!(c1.status, "pass", "{c1:?}");
         if &eta > f.eta_c.hi() {
             let c3 = dlncheck::dynamics::eos::c3(&p, &eta, &s, &f, &t.eta_max);
-            assert_eq!(c3["status"], "pass", "{c3}");
+            assert_eq!(c3.status, "pass", "{c3:?}");
         }
     }
 }

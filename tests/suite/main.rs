@@ -23,6 +23,7 @@ mod kernel_soundness;
 mod layout;
 mod models;
 mod multipoint;
+mod report;
 mod scalar_laws;
 mod sharpness;
 mod sweep_certify;
