@@ -13,7 +13,9 @@ use dlncheck::io::matrix::{Matrix, enclosure_json, parse_theta, read_for_audit_b
 use dlncheck::io::npy::{MAX_SIDE, parse_f64 as parse_npy};
 use dlncheck::numeric::rational::{Q, parse_q};
 pub use dlncheck::report::audit::EstimateIn;
-use dlncheck::report::audit::{Options as AuditOptions, Source as AuditSource, audit as audit_report};
+use dlncheck::report::audit::{
+    Options as AuditOptions, Source as AuditSource, audit as audit_report,
+};
 use dlncheck::report::gd::{RunOptions as GdRunOptions, evaluate as gd_evaluate, trace_rows};
 use dlncheck::report::learner::evaluate as learner_evaluate;
 use dlncheck::report::sharpness::{hessian as hessian_report, matrix_report, parse_width};

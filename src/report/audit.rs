@@ -12,7 +12,7 @@
 //! `interior` when certified strictly inside (λ_min, λ_max) by more than one ulp, else the nearest
 //! end (docs/audit.md states every rule).
 
-use super::Observer;
+use super::{Observer, Symmetrized};
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
 use crate::io::matrix::{
@@ -563,24 +563,6 @@ pub struct RoundingScale {
     pub threshold: f64,
     pub threshold_exact: String,
     pub unit_roundoff: String,
-}
-
-/// What `--symmetrize` removed.
-#[derive(Clone, Debug, Serialize)]
-pub struct Symmetrized {
-    pub at: [usize; 2],
-    pub max_asymmetry: String,
-    pub max_asymmetry_decimal: f64,
-}
-
-impl Symmetrized {
-    pub fn of(a: &Asymmetry) -> Self {
-        Symmetrized {
-            at: [a.at.0, a.at.1],
-            max_asymmetry: fmt_q(&a.max),
-            max_asymmetry_decimal: q_to_f64(&a.max),
-        }
-    }
 }
 
 /// The audit of one operator: `audit --json` for one matrix, or one checkpoint of a batch.

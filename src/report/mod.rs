@@ -49,6 +49,24 @@ impl Observer for Quiet {
     fn note(&self, _: &str) {}
 }
 
+/// What `--symmetrize` removed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Symmetrized {
+    pub at: [usize; 2],
+    pub max_asymmetry: String,
+    pub max_asymmetry_decimal: f64,
+}
+
+impl Symmetrized {
+    pub fn of(a: &crate::io::matrix::Asymmetry) -> Self {
+        Symmetrized {
+            at: [a.at.0, a.at.1],
+            max_asymmetry: crate::numeric::rational::fmt_q(&a.max),
+            max_asymmetry_decimal: crate::numeric::scalar::q_to_f64(&a.max),
+        }
+    }
+}
+
 /// Serialises `v` in the stdout layout ([`Layout`]) into `w`, with a final newline.
 pub fn write_json<T: serde::Serialize + ?Sized>(
     w: &mut impl std::io::Write,

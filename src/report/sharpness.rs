@@ -2,9 +2,8 @@
 //! spectral norm of a symmetric matrix (one, or a batch of checkpoints), or λ_max of a network
 //! Hessian at θ.
 
-use super::Observer;
-use super::audit::Symmetrized;
-use crate::error::{Error, Result};
+use super::{Observer, Symmetrized};
+use crate::error::Result;
 use crate::io::instance::{Instance, Model};
 use crate::io::matrix::{Matrix, enclosure_json, read_for_audit, read_matrices};
 use crate::numeric::rational::{Q, fmt_q};
@@ -138,8 +137,7 @@ pub fn matrices(
             })
             .collect()
     } else {
-        read_matrices(path)
-            .map_err(suggest_symmetrize)?
+        read_matrices(path)?
             .into_iter()
             .map(|(l, m)| (l, m, None))
             .collect()
@@ -171,22 +169,6 @@ pub fn matrices(
     } else {
         Sharpness::One(reports.remove(0))
     })
-}
-
-/// A "not symmetric" error of [`read_matrices`], with the flag that handles it.
-fn suggest_symmetrize(e: Error) -> Error {
-    match e {
-        Error::Input {
-            file,
-            field,
-            reason,
-        } if reason.starts_with("not symmetric") => Error::Input {
-            file,
-            field,
-            reason: format!("{reason}; pass --symmetrize to certify (H + Hᵀ)/2, taken exactly"),
-        },
-        other => other,
-    }
 }
 
 /// `sharpness --instance FILE --theta LIST`: λ_max of the network Hessian at θ. For `shared`
