@@ -13,7 +13,7 @@ pub fn run(o: Options, as_json: bool, csv: bool) -> Result<i32> {
     let audit = crate::report::audit::audit(o, &super::Bar::matrices())?;
     if csv {
         let reports = match &audit {
-            Audit::One(r) => std::slice::from_ref(r),
+            Audit::One(r) => std::slice::from_ref(&**r),
             Audit::Batch(b) => &b.checkpoints[..],
         };
         print_csv(reports)?;

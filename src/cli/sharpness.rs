@@ -106,7 +106,7 @@ fn print(
                     "Certified λ_max and λ_min (as λ_max of −H) of {}",
                     m.file.as_deref().unwrap_or("")
                 ),
-                std::slice::from_ref(m),
+                std::slice::from_ref(&**m),
             ),
             Sharpness::Batch(b) => (
                 format!(
@@ -125,7 +125,7 @@ fn print(
     }
     match r {
         Sharpness::Batch(b) if csv => print_csv(&b.checkpoints),
-        Sharpness::One(m) if csv => print_csv(std::slice::from_ref(m)),
+        Sharpness::One(m) if csv => print_csv(std::slice::from_ref(&**m)),
         _ if as_json => super::print_json(r),
         Sharpness::One(m) => print_one(m),
         Sharpness::Batch(b) => {

@@ -612,7 +612,7 @@ pub struct Batch {
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum Audit {
-    One(Report),
+    One(Box<Report>),
     Batch(Batch),
 }
 
@@ -795,7 +795,7 @@ pub fn audit(o: Options, obs: &dyn Observer) -> Result<Audit> {
             source: batch_source,
         })
     } else {
-        Audit::One(reports.remove(0))
+        Audit::One(Box::new(reports.remove(0)))
     })
 }
 

@@ -91,9 +91,9 @@ pub struct Bound {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Sharpness {
-    One(MatrixReport),
+    One(Box<MatrixReport>),
     Batch(Batch),
-    Hessian(HessianReport),
+    Hessian(Box<HessianReport>),
 }
 
 /// One matrix's report: its spectrum certified to relative width `w`.
@@ -167,7 +167,7 @@ pub fn matrices(
             target_width: fmt_q(&w),
         })
     } else {
-        Sharpness::One(reports.remove(0))
+        Sharpness::One(Box::new(reports.remove(0)))
     })
 }
 
@@ -179,17 +179,17 @@ pub fn hessian(inst: &Instance, file: &str, theta: &[Q], width: &str) -> Result<
     let Some((diag, a, c)) = rank_one_hessian(inst, theta) else {
         let data = crate::models::loss::Data::<Q>::from_instance(inst, &());
         let h = crate::models::loss::hessian(inst.model, &data, theta);
-        return Ok(Sharpness::One(matrix_report(
+        return Ok(Sharpness::One(Box::new(matrix_report(
             &format!("Hessian of {file} at θ"),
             Matrix::Rational(h),
             &w,
             false,
-        )));
+        ))));
     };
     let start = std::time::Instant::now();
     let cert = sharpness::rank_one_max(&diag, &a, &c, &w);
     let seconds = start.elapsed().as_secs_f64();
-    Ok(Sharpness::Hessian(HessianReport {
+    Ok(Sharpness::Hessian(Box::new(HessianReport {
         d: diag.len(),
         file: file.to_string(),
         lambda_max: Bound {
@@ -200,5 +200,5 @@ pub fn hessian(inst: &Instance, file: &str, theta: &[Q], width: &str) -> Result<
         route: "secular equation (diagonal + rank one)",
         seconds,
         certificate: Some((diag, a, c, cert)),
-    }))
+    })))
 }

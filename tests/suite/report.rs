@@ -218,7 +218,7 @@ fn sharpness_batch_reports_one_unit_per_matrix() {
     let f64s = |m: &[f64]| -> Vec<u8> {
         let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
         let mut h = header.to_string();
-        while (10 + h.len() + 1) % 64 != 0 {
+        while !(10 + h.len() + 1).is_multiple_of(64) {
             h.push(' ');
         }
         h.push('\n');
