@@ -64,7 +64,7 @@ fn steps(c: &mut Criterion) {
 
 fn runs(c: &mut Criterion) {
     let p = problem(100);
-    let opts = dlncheck::cli::gd::options(
+    let opts = dlncheck::report::gd::options(
         Q::new(4.into(), 10.into()),
         10_000,
         Precision::F64,
@@ -105,7 +105,7 @@ fn certified(c: &mut Criterion) {
         })
     });
     let opts =
-        dlncheck::cli::gd::options(eta.clone(), 10_000, Precision::Bits(256), Some("0"), false)
+        dlncheck::report::gd::options(eta.clone(), 10_000, Precision::Bits(256), Some("0"), false)
             .expect("options");
     g.bench_function("float256/d=100/steps=10000", |b| {
         b.iter(|| dynamics::run_summary(black_box(&p), Precision::Bits(256), &opts, &|_| {}))

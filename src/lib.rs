@@ -17,7 +17,8 @@
 //! | [`theory`] | T1 optima, the front, generalization, several points, gradient flow, searches (SPEC §2, §3, §4, §5) | the above |
 //! | [`dynamics`] | GD (float, arbitrary precision, certified), the Edge-of-Stability checks C1–C5 (SPEC §4, §4.1) | the above |
 //! | [`io`] writers | claim files ([`io::claims`]), matrix inputs of `sharpness`/`audit` ([`io::matrix`]) and their `--theta` ([`io::theta`]), plots, Coq files | the above |
-//! | [`cli`] | the `dlncheck` commands (SPEC §7) | everything |
+//! | [`report`] | each command's result as a typed, serialisable report (`report::gd`, `report::audit`, ...), the stdout JSON layout, the progress [`report::Observer`] | the above |
+//! | [`cli`] | the `dlncheck` commands (SPEC §7): parse, call [`report`], print; imported only by the binary | everything |
 //!
 //! `ARCHITECTURE.md` at the repository root draws the same pipeline and the trusted boundary.
 
@@ -27,5 +28,6 @@ pub mod error;
 pub mod io;
 pub mod models;
 pub mod numeric;
+pub mod report;
 pub mod spectra;
 pub mod theory;

@@ -100,6 +100,10 @@ enum Command {
         /// Print one JSON object (`lambda_max.lo`, `lambda_max.hi`, ... as rational strings).
         #[arg(long)]
         json: bool,
+        /// Certify (H + Hᵀ)/2 of a non-symmetric matrix, taken exactly, and report the largest
+        /// asymmetry removed (as `audit --symmetrize`; JSON matrices may then hold plain floats).
+        #[arg(long, requires = "matrix")]
+        symmetrize: bool,
         /// Print CSV: one row per matrix (checkpoint) with both ends.
         #[arg(long)]
         csv: bool,
@@ -516,18 +520,22 @@ fn main() -> ExitCode {
                 _ => None,
             };
             match source {
-                Some(source) => cli::audit::run(&cli::audit::Options {
-                    source,
-                    estimates: estimate.iter().map(String::as_str).collect(),
-                    estimates_file: estimates.as_deref(),
-                    precision: precision.as_deref(),
-                    iterations: iters,
-                    width: &width,
+                Some(source) => cli::audit::run(
+                    cli::audit::Options {
+                        source,
+                        estimates: estimate.iter().map(String::as_str).collect(),
+                        given: Vec::new(),
+                        estimates_file: estimates.as_deref(),
+                        precision: precision.as_deref(),
+                        iterations: iters,
+                        width: &width,
+                        batch: csv,
+                        max_only,
+                        symmetrize,
+                    },
                     json,
                     csv,
-                    max_only,
-                    symmetrize,
-                }),
+                ),
                 None => Err(dlncheck::error::Error::Usage(
                     "give --matrix FILE or --instance FILE --theta LIST".into(),
                 )),
@@ -551,11 +559,14 @@ fn main() -> ExitCode {
             instance,
             theta,
             width,
+            symmetrize,
             json,
             csv,
             claim,
         } => match (matrix, instance, theta) {
-            (Some(m), _, _) => cli::sharpness::run(&m, &width, json, csv, claim.as_deref()),
+            (Some(m), _, _) => {
+                cli::sharpness::run(&m, &width, symmetrize, json, csv, claim.as_deref())
+            }
             (None, Some(i), Some(t)) => {
                 cli::sharpness::run_hessian(&i, &t, &width, json, claim.as_deref())
             }

@@ -41,11 +41,13 @@ __all__ = [
     "lambda_max",
     "spectrum",
     "audit",
+    "audit_report",
     "solve",
     "check",
     "gd",
     "learner",
     "sharpness_of",
+    "sharpness_report",
 ]
 
 __version__ = _ext.__version__
@@ -315,7 +317,7 @@ _NUMBER = re.compile(r"^-?(\d+(/\d+)?|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$")
 # Keys whose string values are text even when they look like numbers.
 _TEXT = frozenset(
     "file model source route certificate reason stop end sharpness_end method precision kind "
-    "status detail expect optimal_end title check errors".split()
+    "status detail expect optimal_end title check errors name verdict entries".split()
 )
 
 
@@ -371,15 +373,84 @@ def lambda_max(H: Any, width: Any = 1e-12) -> Enclosure:
 def spectrum(H: Any, width: Any = 1e-12) -> dict:
     """Certified enclosures of λ_max, λ_min and max|λ| of a symmetric matrix (SPEC §6).
 
-    What ``dlncheck sharpness --matrix FILE --json`` prints (without ``file`` and ``seconds``):
-    ``d``, ``target_width``, and ``lambda_max``, ``lambda_min``, ``spectral_norm`` as
-    :class:`Enclosure`. Arguments as for :func:`lambda_max`.
+    What ``dlncheck sharpness --matrix FILE --json`` prints: ``d``, ``target_width``,
+    ``lambda_max``, ``lambda_min``, ``spectral_norm`` as :class:`Enclosure`, ``seconds`` and
+    ``file`` (``"H"``). Arguments as for :func:`lambda_max`.
     """
     npy, text = _matrix(H)
     return _load(_ext._spectrum("H", npy, text, _tolerance(width, "width")))
 
 
-def audit(H: Any, estimate: Any, *, precision: str | None = None, end: str | None = None, width: Any = 1e-20) -> Any:
+def _estimates(estimate: Any, precision: str | None, end: str | None) -> list:
+    """(name, exact text, precision, end) per estimate: a number, a list of numbers, or a dict
+    {name: number} of named estimates."""
+    np = _numpy()
+    if isinstance(estimate, dict):
+        items = [(str(k), v) for k, v in estimate.items()]
+    elif isinstance(estimate, (list, tuple)):
+        items = [(None, v) for v in estimate]
+    else:
+        items = [(None, estimate)]
+    rows = []
+    for name, e in items:
+        p = precision
+        if p is None:
+            p = "f32" if np is not None and isinstance(e, np.float32) else "f64"
+        rows.append((name, _q(e, "estimate"), p, end))
+    return rows
+
+
+def audit_report(
+    H: Any,
+    estimates: Any = None,
+    *,
+    precision: str | None = None,
+    end: str | None = None,
+    width: Any = 1e-20,
+    iterations: int = 300,
+    max_only: bool = False,
+    symmetrize: bool = False,
+) -> dict:
+    """The whole report of ``dlncheck audit --matrix FILE [--estimate NAME=E ...] --json``:
+    ``d``, ``route``, ``entries``, ``lambda_max`` and ``lambda_min`` (:class:`Enclosure`),
+    ``estimates`` (one row per estimate, as :func:`audit` returns them, without the ends),
+    ``warnings``, ``rounding_scale`` (float entries), ``symmetrized`` (with ``symmetrize``),
+    ``seconds`` and ``source`` (``"H"``).
+
+    estimates
+        ``None``: run the CLI's estimators (power iteration and Lanczos, in ``precision`` or in
+        both f32 and f64); a number, a list of numbers (named ``estimate-1``, ...) or a dict
+        ``{name: number}`` of named outside estimates.
+    precision, end, width
+        As for :func:`audit`; without estimates, ``precision`` picks the estimators' float type.
+    iterations
+        Iterations of the estimators run here (the CLI's ``--iters``).
+    max_only
+        Certify λ_max only (``--max-only``).
+    symmetrize
+        Audit (H + Hᵀ)/2 of a non-symmetric matrix, taken exactly, and report the largest
+        asymmetry removed (``--symmetrize``).
+    """
+    rows = [] if estimates is None else _estimates(estimates, precision, end)
+    npy, text = _matrix(H)
+    p = None if precision is None else str(precision)
+    return _load(
+        _ext._audit(
+            "H", npy, text, rows, _tolerance(width, "width"), p,
+            _count(iterations, "iterations"), bool(max_only), bool(symmetrize),
+        )
+    )
+
+
+def audit(
+    H: Any,
+    estimate: Any,
+    *,
+    precision: str | None = None,
+    end: str | None = None,
+    width: Any = 1e-20,
+    symmetrize: bool = False,
+) -> Any:
     """Audit a float eigenvalue estimate (power iteration, Lanczos, ...) against the certified
     enclosure of the end of the spectrum it belongs to (SPEC §6).
 
@@ -387,35 +458,36 @@ def audit(H: Any, estimate: Any, *, precision: str | None = None, end: str | Non
 
     * ``end``: ``"lambda_max"`` or ``"lambda_min"``, the end of the spectrum the estimate is
       nearest (SPEC §7; ties go to λ_max), unless given with ``end=``;
+    * ``verdict``: ``"interior"`` when the estimate is certified strictly between λ_min and
+      λ_max by more than its rounding radius, else the nearest end (docs/audit.md);
     * ``inside``: whether the estimate lies in that end's certified enclosure;
     * ``abs_error``, ``rel_error``, ``ulp_error``: ``{"lo", "hi"}`` floats bounding
-      |estimate − λ|, the same over |λ|, and over the spacing of the estimate's float type
-      (``rel_error`` bounds are ``None`` when the enclosure touches 0);
-    * ``estimate`` (float), ``estimate_exact`` (Fraction), ``precision``, ``method``;
+      |estimate − λ|, the same over |λ|, and over the spacing of the estimate's float type; a
+      bound that does not exist (a relative error over an enclosure touching 0) is absent, as
+      in the CLI's output;
+    * ``rounding_radius`` (one ulp of the estimate's float type at it), ``name``, ``estimate``
+      (float), ``estimate_exact`` (Fraction), ``precision``, ``method``;
     * plus ``lambda_max`` and ``lambda_min``, the certified :class:`Enclosure` of both ends.
 
     H
         As for :func:`lambda_max`.
     estimate
         The estimate (its exact value is audited); a list or tuple of estimates gives a list of
-        rows, with the matrix certified once.
+        rows, a dict ``{name: estimate}`` a list of rows named as given, with the matrix
+        certified once.
     precision
         ``"f32"`` or ``"f64"``: the float type of the estimate, for ulps (default: ``"f32"`` for
         a NumPy float32, ``"f64"`` otherwise).
     width
         Target relative width of the enclosures (default 1e-20, as the CLI's).
+    symmetrize
+        Audit (H + Hᵀ)/2 of a non-symmetric matrix (see :func:`audit_report`).
+
+    The whole report (warnings, rounding scale, what ``symmetrize`` removed) is
+    :func:`audit_report`.
     """
-    many = isinstance(estimate, (list, tuple))
-    items = list(estimate) if many else [estimate]
-    np = _numpy()
-    rows = []
-    for e in items:
-        p = precision
-        if p is None:
-            p = "f32" if np is not None and isinstance(e, np.float32) else "f64"
-        rows.append((_q(e, "estimate"), p, end))
-    npy, text = _matrix(H)
-    out = _load(_ext._audit("H", npy, text, rows, _tolerance(width, "width")))
+    many = isinstance(estimate, (list, tuple, dict))
+    out = audit_report(H, estimate, precision=precision, end=end, width=width, symmetrize=symmetrize)
     audited = [dict(r, lambda_max=out["lambda_max"], lambda_min=out["lambda_min"]) for r in out["estimates"]]
     return audited if many else audited[0]
 
@@ -558,7 +630,23 @@ def sharpness_of(x: Any, y: Any, theta: Any, *, model: str = "shared", width: An
     width
         Target relative width (default 1e-12; the secular route resolves about 1e-14 at best).
 
-    Returns an :class:`Enclosure` with ``route`` and ``relative_width``.
+    Returns the ``lambda_max`` of what the CLI prints, an :class:`Enclosure` with
+    ``relative_width``, plus ``d`` and ``route`` (``"exact dense Hessian"`` for uv and pm, whose
+    full report is :func:`sharpness_report`).
+    """
+    v = sharpness_report(x, y, theta, model=model, width=width)
+    e = v["lambda_max"]
+    extra = {k: e[k] for k in e.keys() if k not in ("lo", "hi")}
+    extra.update(d=v["d"], route=v.get("route", "exact dense Hessian"))
+    return Enclosure(e.lo, e.hi, **extra)
+
+
+def sharpness_report(x: Any, y: Any, theta: Any, *, model: str = "shared", width: Any = 1e-12) -> dict:
+    """What ``dlncheck sharpness --instance FILE --theta LIST --json`` prints for the instance
+    {model, x, y} (named ``data``): for ``shared``, ``d``, ``route``, ``lambda_max``
+    (:class:`Enclosure`), ``seconds``, ``file``; for ``uv`` and ``pm``, the report of the exact
+    dense Hessian as a matrix (``lambda_max``, ``lambda_min``, ``spectral_norm``,
+    ``target_width``, ...). Arguments as for :func:`sharpness_of`.
     """
     xs = [_q(v, "x") for v in _vector(x)]
     ts = [_q(v, "theta") for v in _vector(theta)]

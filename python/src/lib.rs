@@ -12,7 +12,7 @@
 
 mod bridge;
 
-use bridge::{Error, EstimateIn, GdArgs, InstanceSource, MatrixSource};
+use bridge::{AuditArgs, Error, EstimateIn, GdArgs, InstanceSource, MatrixSource};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -127,25 +127,38 @@ fn _spectrum(
 }
 
 #[pyfunction]
-#[pyo3(signature = (name, npy, json, estimates, width))]
+#[pyo3(signature = (name, npy, json, estimates, width, precision, iterations, max_only, symmetrize))]
+#[allow(clippy::too_many_arguments)]
 fn _audit(
     py: Python<'_>,
     name: String,
     npy: Option<Bound<'_, PyBytes>>,
     json: Option<String>,
-    estimates: Vec<(String, String, Option<String>)>,
+    estimates: Vec<(Option<String>, String, Option<String>, Option<String>)>,
     width: String,
+    precision: Option<String>,
+    iterations: usize,
+    max_only: bool,
+    symmetrize: bool,
 ) -> PyResult<String> {
     let src = matrix_source(npy.as_ref(), json)?;
     let estimates: Vec<EstimateIn> = estimates
         .into_iter()
-        .map(|(text, precision, end)| EstimateIn {
+        .map(|(name, text, precision, end)| EstimateIn {
+            name,
             text,
             precision,
             end,
         })
         .collect();
-    run(py, move || bridge::audit(&name, &src, &estimates, &width))
+    let args = AuditArgs {
+        width,
+        precision,
+        iterations,
+        max_only,
+        symmetrize,
+    };
+    run(py, move || bridge::audit(&name, &src, estimates, &args))
 }
 
 #[pyfunction]

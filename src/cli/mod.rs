@@ -25,154 +25,90 @@ pub mod sharpness;
 pub mod solve;
 pub mod sweep;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::path::Path;
 
-/// Prints a JSON value to stdout (layout: [`Layout`]).
-pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<()> {
-    use std::io::Write;
-    let out = std::io::stdout().lock();
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut ser = serde_json::Serializer::with_formatter(&mut w, Layout::default());
-    let written = v
-        .serialize(&mut ser)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(w))
-        .and_then(|()| w.flush());
-    written.map_err(|e| Error::Output {
-        file: "<stdout>".into(),
-        reason: e.to_string(),
-    })
-}
-
-/// The JSON layout of standard output: the two outermost levels are indented by two spaces, one
-/// entry per line; anything nested deeper is written on one line, so a list of numbers stays on
-/// one line (`"beta": ["0", "5/2", "0"]`) and a list of records shows one record per line (one
-/// Pareto vertex, one sweep row). At d = 10⁵ this halves `solve --json` compared with indenting
-/// every level.
-#[derive(Default)]
-pub struct Layout {
-    depth: usize,
-    /// Whether the container being written at each open level has an entry yet.
-    has_value: Vec<bool>,
-}
-
-impl Layout {
-    /// The layout of a value written as a member of the top-level object (depth 1), for writers
-    /// that produce the outer object themselves.
-    pub fn member() -> Self {
-        Layout {
-            depth: 1,
-            has_value: vec![true],
-        }
-    }
-    /// Lines are broken inside containers opened at depth 1 and 2.
-    fn pretty(&self) -> bool {
-        self.depth <= 2
-    }
-    fn newline_indent<W: ?Sized + std::io::Write>(
-        &self,
-        w: &mut W,
-        depth: usize,
-    ) -> std::io::Result<()> {
-        w.write_all(b"\n")?;
-        for _ in 0..depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-    fn open<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value.push(false);
-        w.write_all(bracket)
-    }
-    fn close<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        let pretty = self.pretty();
-        let had = self.has_value.pop().unwrap_or(false);
-        self.depth -= 1;
-        if pretty && had {
-            self.newline_indent(w, self.depth)?;
-        }
-        w.write_all(bracket)
-    }
-    fn entry<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            w.write_all(if self.pretty() { b"," } else { b", " })?;
-        }
-        if self.pretty() {
-            self.newline_indent(w, self.depth)?;
-        }
-        if let Some(h) = self.has_value.last_mut() {
-            *h = true;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Layout {
-    /// serde escapes C0 controls; DEL, C1 controls and the bidi controls of
-    /// [`crate::io::terminal`] are written as `\uXXXX` too (the same JSON value), so JSON on a
-    /// terminal cannot reorder or repaint what is shown.
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        let mut rest = fragment;
-        while let Some(i) = rest.find(crate::io::terminal::is_unsafe) {
-            let c = rest[i..].chars().next().unwrap_or(' ');
-            w.write_all(&rest.as_bytes()[..i])?;
-            write!(w, "\\u{:04x}", c as u32)?;
-            rest = &rest[i + c.len_utf8()..];
-        }
-        w.write_all(rest.as_bytes())
-    }
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.entry(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.entry(w, first)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+pub use crate::report::{Layout, print_json};
 
 /// Reads an instance file given on the command line.
 pub fn instance(path: &Path) -> Result<crate::io::instance::Instance> {
     crate::io::instance::read_instance(path)
+}
+
+/// The CLI's [`crate::report::Observer`]: a progress bar on standard error when it is a
+/// terminal, nothing when piped; notes go to standard error.
+pub struct Bar {
+    bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+    matrices: bool,
+}
+
+impl Default for Bar {
+    /// A bar over steps or learning rates: `{msg} [bar] pos/len (eta)`.
+    fn default() -> Self {
+        Bar {
+            bar: std::sync::Mutex::new(None),
+            matrices: false,
+        }
+    }
+}
+
+impl Bar {
+    /// A bar over matrices with a spinner and the elapsed time (factorizations can be long).
+    pub fn matrices() -> Self {
+        Bar {
+            bar: std::sync::Mutex::new(None),
+            matrices: true,
+        }
+    }
+    fn with(&self, f: impl FnOnce(&indicatif::ProgressBar)) {
+        if let Ok(g) = self.bar.lock()
+            && let Some(b) = g.as_ref()
+        {
+            f(b);
+        }
+    }
+}
+
+impl crate::report::Observer for Bar {
+    fn start(&self, len: u64, what: &str) {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        let template = if self.matrices {
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}"
+        } else {
+            "{msg} [{bar:40}] {pos}/{len} ({eta})"
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        if self.matrices {
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+        bar.set_message(what.to_string());
+        if let Ok(mut g) = self.bar.lock() {
+            *g = Some(bar);
+        }
+    }
+    fn advance(&self, n: u64) {
+        self.with(|b| b.inc(n));
+    }
+    fn at(&self, k: u64) {
+        self.with(|b| b.set_position(k));
+    }
+    fn message(&self, what: &str) {
+        self.with(|b| b.set_message(what.to_string()));
+    }
+    fn finish(&self) {
+        if let Ok(mut g) = self.bar.lock()
+            && let Some(b) = g.take()
+        {
+            b.finish_and_clear();
+        }
+    }
+    fn note(&self, line: &str) {
+        eprintln!("{line}");
+    }
 }

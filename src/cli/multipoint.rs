@@ -23,7 +23,7 @@ pub struct Options<'a> {
 
 /// Runs `multipoint`.
 pub fn run(o: &Options) -> Result<i32> {
-    let width = super::sharpness::parse_width(o.width)?;
+    let width = crate::report::sharpness::parse_width(o.width)?;
     let inst = crate::io::instance::read_instance(o.file)?;
     let norm = multipoint::min_norm(&inst)?;
     let mut report = json!({

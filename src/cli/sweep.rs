@@ -9,8 +9,10 @@ use crate::error::{Error, Result};
 use crate::io::format::decimal_outward;
 use crate::io::plot::{self, Chart, Mark, Series, Style};
 use crate::numeric::interval::Interval;
-use crate::numeric::rational::{Q, fmt_q, parse_q};
+use crate::numeric::rational::{Q, fmt_q};
 use crate::numeric::scalar::q_to_f64;
+use crate::report::Observer as _;
+use crate::report::sweep::{MAX_POINTS, grid, thresholds};
 use plotters::style::RGBColor;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -36,34 +38,6 @@ pub struct Args {
     pub bits: Option<u64>,
     /// Step limit of certified GD.
     pub certify_steps: u64,
-}
-
-/// Most learning rates in one sweep.
-pub const MAX_POINTS: usize = 100_000;
-
-/// The learning-rate grid: A + (B − A)·k/(N − 1) exactly, or with `log` A·(B/A)^{k/(N−1)}
-/// rounded to 12 significant decimal digits (then exact from there on).
-pub fn grid(a: &Q, b: &Q, n: usize, log: bool) -> Vec<Q> {
-    if n == 1 {
-        return vec![a.clone()];
-    }
-    let last = Q::from_integer(((n - 1) as i64).into());
-    (0..n)
-        .map(|k| {
-            let t = Q::from_integer((k as i64).into()) / &last;
-            if k == 0 {
-                a.clone()
-            } else if k == n - 1 {
-                b.clone()
-            } else if log {
-                let v = q_to_f64(a) * (q_to_f64(b) / q_to_f64(a)).powf(q_to_f64(&t));
-                Q::from_float(v)
-                    .map_or_else(|| a.clone(), |q| parse_q(&decimal(&q, 12)).unwrap_or(q))
-            } else {
-                a + (b - a) * t
-            }
-        })
-        .collect()
 }
 
 /// The certified columns of one learning rate (`--certify`): the exact GD limit at η on the
@@ -123,8 +97,8 @@ pub fn run(a: &Args) -> Result<i32> {
     // The gradient flow, the T1 thresholds and the reference learners are one-point theory:
     // with n > 1 points the sweep runs GD and C1 only (docs/trajectory.md).
     let problem = points.one_point();
-    let from = super::gd::lr(&a.lr_from).map_err(|e| rename(e, "--lr-from"))?;
-    let to = super::gd::lr(&a.lr_to).map_err(|e| rename(e, "--lr-to"))?;
+    let from = crate::report::gd::lr(&a.lr_from).map_err(|e| rename(e, "--lr-from"))?;
+    let to = crate::report::gd::lr(&a.lr_to).map_err(|e| rename(e, "--lr-to"))?;
     if to < from {
         return Err(Error::Usage("--lr-to must be ≥ --lr-from".into()));
     }
@@ -133,13 +107,13 @@ pub fn run(a: &Args) -> Result<i32> {
             "--points must be from 1 to {MAX_POINTS}"
         )));
     }
-    let prec = super::gd::precision(&a.precision)?;
+    let prec = crate::report::gd::precision(&a.precision)?;
     if prec == Precision::Exact {
         return Err(Error::Usage(
             "--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into(),
         ));
     }
-    let opts = super::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
+    let opts = crate::report::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
     let refs = if problem.is_some() {
         eos::reference_errors(&inst)?
     } else {
@@ -161,16 +135,12 @@ pub fn run(a: &Args) -> Result<i32> {
         Some(p) => Some(eos::flow_report(p)?),
         None => None,
     };
-    let thresholds = if shared.is_some() {
-        Some(dynamics::thresholds(&inst)?)
-    } else {
-        None
-    };
+    let thresholds = thresholds(&inst, problem.is_some())?;
     let etas = grid(&from, &to, a.points, a.log);
     let certify_setup = if a.certify {
-        let (x, alpha) = super::gd::certified_setup(&inst, &a.file)?;
-        super::gd::certified_steps(a.certify_steps)?;
-        super::gd::bits(a.bits)?;
+        let (x, alpha) = crate::report::gd::certified_setup(&inst, &a.file)?;
+        crate::report::gd::certified_steps(a.certify_steps)?;
+        crate::report::gd::bits(a.bits)?;
         Some((x, alpha))
     } else {
         if a.bits.is_some() {
@@ -183,7 +153,8 @@ pub fn run(a: &Args) -> Result<i32> {
         _ => None,
     };
     let sigma = inst.sigma();
-    let bar = super::gd::progress(etas.len() as u64, "sweep");
+    let bar = super::Bar::default();
+    bar.start(etas.len() as u64, "sweep");
     let (rows, certs): (Vec<SweepRow>, Vec<Option<CertifiedRow>>) = etas
         .par_iter()
         .map(|eta| {
@@ -205,7 +176,7 @@ pub fn run(a: &Args) -> Result<i32> {
                     atoms.as_deref().map(|at| (at, sigma.as_slice())),
                 )
             });
-            bar.inc(1);
+            bar.advance(1);
             (
                 SweepRow {
                     eta: eta.clone(),
@@ -216,7 +187,7 @@ pub fn run(a: &Args) -> Result<i32> {
             )
         })
         .unzip();
-    bar.finish_and_clear();
+    bar.finish();
     let csv = csv_text(&rows, &certs, refs.is_some(), a.certify);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());

@@ -13,6 +13,7 @@ use crate::numeric::rational::{Q, fmt_q};
 use crate::theory::flow::{Flow, Limit, MaxSharpness};
 use crate::theory::generalization::{Setting, expected_error};
 use num_traits::{Signed, Zero};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Significant bits of the gradient-flow enclosures.
@@ -62,14 +63,54 @@ pub fn flow_json(f: &FlowReport) -> Value {
         "max_sharpness_rho": decimal(&f.max_sharpness.rho, 17),
         "eta_c": enclosure(&f.eta_c),
         "method": format!(
-            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho* by certified bisection; max S by branch and bound over {} sub-intervals of hull(0, rho*) with secular-equation upper bounds and Rayleigh/secular lower bounds; eta_c = 2/max S",
+            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho* by \
+             certified bisection; max S by branch and bound over {} sub-intervals of hull(0, \
+             rho*) with secular-equation upper bounds and Rayleigh/secular lower bounds; eta_c = \
+             2/max S",
             f.max_sharpness.pieces
         ),
     })
 }
 
-fn check(name: &str, status: &str, margin: Option<String>, detail: String) -> Value {
-    json!({"check": name, "status": status, "margin": margin, "detail": detail})
+/// One of the checks C1–C5: its status (`pass`, `pass (within enclosure)`, `fail` or `n/a`),
+/// its margin when it was measured (absent for `n/a`, never null) and what was measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub detail: String,
+    /// The certified enclosure of S at the endpoint (C1 on n > 1 points).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enclosure: Option<EndpointEnclosure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<String>,
+    /// The margin as an exact rational (C5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin_exact: Option<String>,
+    pub status: &'static str,
+}
+
+/// `{end, hi, lo}`: an enclosure of S and the end of the spectrum it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct EndpointEnclosure {
+    pub end: &'static str,
+    pub hi: String,
+    pub lo: String,
+}
+
+fn check(
+    name: &'static str,
+    status: &'static str,
+    margin: Option<String>,
+    detail: String,
+) -> Check {
+    Check {
+        check: name,
+        detail,
+        enclosure: None,
+        margin,
+        margin_exact: None,
+        status,
+    }
 }
 
 /// The exact sharpness enclosure of a run's endpoint (the float endpoint rationalised exactly).
@@ -79,7 +120,7 @@ pub fn endpoint_sharpness(p: &Problem, s: &Summary) -> (Q, Q) {
 }
 
 /// C1: a converged endpoint has S ≤ 2/η. Margin (2/η − S)/(2/η), S of the exact endpoint.
-pub fn c1(p: &Problem, eta: &Q, s: &Summary) -> Value {
+pub fn c1(p: &Problem, eta: &Q, s: &Summary) -> Check {
     if s.stop != Stop::Converged {
         return check("C1", "n/a", None, "run did not converge".into());
     }
@@ -108,7 +149,7 @@ pub fn c1(p: &Problem, eta: &Q, s: &Summary) -> Value {
 
 /// C2: for η < η_c the endpoint is near the GF limit. Margin: relative ℓ1 distance
 /// Σ|β_i − β*_i| / Σβ*_i (midpoint of the certified β*); pass when ≤ 1/10.
-pub fn c2(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport) -> Value {
+pub fn c2(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport) -> Check {
     if eta >= f.eta_c.lo() {
         return check(
             "C2",
@@ -138,7 +179,7 @@ pub fn c2(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport) -> Value {
 }
 
 /// C3: for η_c < η < η_max the endpoint's S is near 2/η. Margin |S − 2/η|/(2/η); pass ≤ 5%.
-pub fn c3(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport, eta_max: &Q) -> Value {
+pub fn c3(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport, eta_max: &Q) -> Check {
     if eta <= f.eta_c.hi() || eta >= eta_max {
         return check("C3", "n/a", None, "eta outside (eta_c, eta_max)".into());
     }
@@ -172,7 +213,7 @@ pub fn c3(p: &Problem, eta: &Q, s: &Summary, f: &FlowReport, eta_max: &Q) -> Val
 }
 
 /// C1–C3 for one `gd` run (`shared` only; `uv` gets C1).
-pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<Value> {
+pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<Vec<Check>> {
     let mut out = vec![c1(p, eta, s)];
     if p.model == Model::Shared {
         let f = flow_report(p)?;
@@ -180,7 +221,7 @@ pub fn run_checks(inst: &Instance, p: &Problem, eta: &Q, s: &Summary) -> Result<
         out.push(c2(p, eta, s, &f));
         out.push(c3(p, eta, s, &f, &t.eta_max));
     }
-    Ok(Value::Array(out))
+    Ok(out)
 }
 
 /// Most parameters for which `gd --checks` on n > 1 points certifies S at the endpoint (two
@@ -191,7 +232,7 @@ pub const CHECK_MAX_PARAMS: usize = 200;
 /// endpoint by the dense route ([`dynamics::certified_sharpness`]: the Hessian is no longer
 /// diagonal plus rank one) and adds the enclosure as `enclosure` `{lo, hi, end}`; C2 and C3
 /// compare with the certified gradient flow, which is one-point only, and are `n/a`.
-pub fn run_checks_points(p: &crate::models::problem::Points, eta: &Q, s: &Summary) -> Value {
+pub fn run_checks_points(p: &crate::models::problem::Points, eta: &Q, s: &Summary) -> Vec<Check> {
     let one_point =
         "needs one data point: the certified gradient flow (its limit and eta_c) is one-point only";
     let c1 = if s.stop != Stop::Converged {
@@ -223,21 +264,26 @@ pub fn run_checks_points(p: &crate::models::problem::Points, eta: &Q, s: &Summar
             status,
             Some(decimal(&margin, 6)),
             format!(
-                "S(endpoint) in [{}, {}] (certified: exact LDLT of the exact Hessian at the float endpoint, n = {}), 2/eta = {}",
+                "S(endpoint) in [{}, {}] (certified: exact LDLT of the exact Hessian at the float \
+                 endpoint, n = {}), 2/eta = {}",
                 decimal(&lo, 10),
                 decimal(&hi, 10),
                 p.n(),
                 decimal(&bound, 10)
             ),
         );
-        c["enclosure"] = json!({"lo": fmt_q(&lo), "hi": fmt_q(&hi), "end": end});
+        c.enclosure = Some(EndpointEnclosure {
+            end,
+            hi: fmt_q(&hi),
+            lo: fmt_q(&lo),
+        });
         c
     };
-    Value::Array(vec![
+    vec![
         c1,
         check("C2", "n/a", None, one_point.into()),
         check("C3", "n/a", None, one_point.into()),
-    ])
+    ]
 }
 
 /// E(min-norm), E(min-sharpness), E* (front best) and its rule c (SPEC §3).
@@ -313,7 +359,7 @@ pub fn sweep_checks(
     flow: Option<&FlowReport>,
     th: Option<&dynamics::Thresholds>,
     refs: Option<&References>,
-) -> Vec<Value> {
+) -> Vec<Check> {
     let two = Q::from_integer(2.into());
     let mut out = Vec::new();
     // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
@@ -326,8 +372,16 @@ pub fn sweep_checks(
         .map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta))
         .min();
     out.push(match worst {
-        None => json!({"check": "C1", "status": "n/a", "margin": null, "detail": "no converged run"}),
-        Some(m) => json!({"check": "C1", "status": status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())), "margin": decimal(&m, 6), "detail": format!("min over {} converged runs of (2/eta - S)/(2/eta)", conv.len())}),
+        None => check("C1", "n/a", None, "no converged run".into()),
+        Some(m) => check(
+            "C1",
+            status(!m.is_negative() || m > -Q::new(1.into(), 1_000_000.into())),
+            Some(decimal(&m, 6)),
+            format!(
+                "min over {} converged runs of (2/eta - S)/(2/eta)",
+                conv.len()
+            ),
+        ),
     });
     let (Some(f), Some(th)) = (flow, th) else {
         return out;
@@ -351,8 +405,17 @@ pub fn sweep_checks(
         })
         .max();
     out.push(match dist {
-        None => json!({"check": "C2", "status": "n/a", "margin": null, "detail": "no learning rate below eta_c"}),
-        Some(m) => json!({"check": "C2", "status": status(m <= Q::new(1.into(), 10.into())), "margin": decimal(&m, 6), "detail": format!("max relative l1 distance to the GF limit over {} rates below eta_c (pass: <= 1/10)", below.len())}),
+        None => check("C2", "n/a", None, "no learning rate below eta_c".into()),
+        Some(m) => check(
+            "C2",
+            status(m <= Q::new(1.into(), 10.into())),
+            Some(decimal(&m, 6)),
+            format!(
+                "max relative l1 distance to the GF limit over {} rates below eta_c \
+                 (pass: <= 1/10)",
+                below.len()
+            ),
+        ),
     });
     // C3: max |S − 2/η|/(2/η) for η_c < η < η_max.
     let eos: Vec<&SweepRow> = rows
@@ -373,8 +436,24 @@ pub fn sweep_checks(
         .filter(|r| r.summary.stop == Stop::Converged)
         .count();
     out.push(match dev {
-        None => json!({"check": "C3", "status": "n/a", "margin": null, "detail": "no learning rate in (eta_c, eta_max)"}),
-        Some(m) => json!({"check": "C3", "status": status(m <= Q::new(1.into(), 20.into())), "margin": decimal(&m, 6), "detail": format!("max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit (pass: <= 1/20)", eos.len(), eos.len() - diverged - converged)}),
+        None => check(
+            "C3",
+            "n/a",
+            None,
+            "no learning rate in (eta_c, eta_max)".into(),
+        ),
+        Some(m) => check(
+            "C3",
+            status(m <= Q::new(1.into(), 20.into())),
+            Some(decimal(&m, 6)),
+            format!(
+                "max |S - 2/eta|/(2/eta) over the {converged} converged of {} rates in \
+                 (eta_c, eta_max); {diverged} diverged, {} still oscillating at the step limit \
+                 (pass: <= 1/20)",
+                eos.len(),
+                eos.len() - diverged - converged
+            ),
+        ),
     });
     // C4: over η > η_c (converged runs, sorted by η), N rises and S falls from first to last,
     // with the fraction of monotone consecutive pairs as the margin.
@@ -384,13 +463,38 @@ pub fn sweep_checks(
         .collect();
     above.sort_by(|a, b| a.eta.cmp(&b.eta));
     out.push(if above.len() < 2 {
-        json!({"check": "C4", "status": "n/a", "margin": null, "detail": "fewer than two converged rates above eta_c"})
+        check(
+            "C4",
+            "n/a",
+            None,
+            "fewer than two converged rates above eta_c".into(),
+        )
     } else {
         let (first, last) = (above[0], above[above.len() - 1]);
-        let mono = above.windows(2).filter(|w| w[1].summary.norm >= w[0].summary.norm && w[1].summary.sharpness <= w[0].summary.sharpness).count();
+        let mono = above
+            .windows(2)
+            .filter(|w| {
+                w[1].summary.norm >= w[0].summary.norm
+                    && w[1].summary.sharpness <= w[0].summary.sharpness
+            })
+            .count();
         let frac = mono as f64 / (above.len() - 1) as f64;
-        let ok = last.summary.norm > first.summary.norm && last.summary.sharpness < first.summary.sharpness;
-        json!({"check": "C4", "status": status(ok), "margin": format!("{frac:.4}"), "detail": format!("N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of monotone neighbour pairs", decimal(&first.summary.norm, 8), decimal(&last.summary.norm, 8), decimal(&first.summary.sharpness, 8), decimal(&last.summary.sharpness, 8), above.len())})
+        let ok = last.summary.norm > first.summary.norm
+            && last.summary.sharpness < first.summary.sharpness;
+        check(
+            "C4",
+            status(ok),
+            Some(format!("{frac:.4}")),
+            format!(
+                "N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of \
+                 monotone neighbour pairs",
+                decimal(&first.summary.norm, 8),
+                decimal(&last.summary.norm, 8),
+                decimal(&first.summary.sharpness, 8),
+                decimal(&last.summary.sharpness, 8),
+                above.len()
+            ),
+        )
     });
     // C5: the best GD learner's exact error against min-norm and min-sharpness.
     if let Some((en, es, fb, _)) = refs {
@@ -399,10 +503,31 @@ pub fn sweep_checks(
             .filter_map(|r| r.gen_error.as_ref().map(|e| (r, e)))
             .min_by(|a, b| a.1.cmp(b.1));
         out.push(match best {
-            None => json!({"check": "C5", "status": "n/a", "margin": null, "detail": "no GD learner error (a moments prior, or every run diverged)"}),
+            None => check(
+                "C5",
+                "n/a",
+                None,
+                "no GD learner error (a moments prior, or every run diverged)".into(),
+            ),
             Some((r, e)) => {
                 let margin = en.clone().min(es.clone()) - e;
-                json!({"check": "C5", "status": status(margin.is_positive()), "margin": decimal(&margin, 10), "margin_exact": fmt_q(&margin), "detail": format!("float observation, not a certificate (`dlncheck learner` certifies): the float GD learner at lr = {} (one run per teacher atom's label) has E = {} vs min-norm {} and min-sharpness {} (front best {})", fmt_q(&r.eta), decimal(e, 10), decimal(en, 10), decimal(es, 10), decimal(fb, 10))})
+                let mut c = check(
+                    "C5",
+                    status(margin.is_positive()),
+                    Some(decimal(&margin, 10)),
+                    format!(
+                        "float observation, not a certificate (`dlncheck learner` certifies): \
+                         the float GD learner at lr = {} (one run per teacher atom's label) has \
+                         E = {} vs min-norm {} and min-sharpness {} (front best {})",
+                        fmt_q(&r.eta),
+                        decimal(e, 10),
+                        decimal(en, 10),
+                        decimal(es, 10),
+                        decimal(fb, 10)
+                    ),
+                );
+                c.margin_exact = Some(fmt_q(&margin));
+                c
             }
         });
     }

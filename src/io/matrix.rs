@@ -154,26 +154,67 @@ pub struct Read {
 pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let (raw, floats): (Vec<RawMatrix>, Option<String>) = if ext == "npy" || ext == "npz" {
-        let arrays = read_arrays(path)?;
-        let raw = arrays
-            .into_iter()
-            .map(|(label, m)| {
-                (
-                    label,
-                    m.iter()
-                        .map(|r| {
-                            r.iter()
-                                .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
-                                .collect()
-                        })
-                        .collect(),
-                    Some(m),
-                )
-            })
-            .collect();
-        (raw, Some(format!(".{ext} binary values, read exactly")))
+        raw_arrays(read_arrays(path)?, ext)
     } else {
-        let (m, count) = read_json_or_toml(path)?;
+        let (tree, count) = read_exact_tree(path)?;
+        raw_tree(&path.display().to_string(), &tree, count)?
+    };
+    finish_for_audit(raw, floats, symmetrize)
+}
+
+/// [`read_for_audit`] of a matrix handed over in memory (the Python package): the bytes of a
+/// `.npy` file or the JSON text of `{"matrix": [[...]]}`, named `name` in messages and reports.
+pub fn read_for_audit_bytes(
+    name: &str,
+    npy: Option<&[u8]>,
+    json: Option<&str>,
+    symmetrize: bool,
+) -> Result<Read> {
+    let (raw, floats) = match (npy, json) {
+        (Some(bytes), _) => raw_arrays(
+            vec![(name.to_string(), crate::io::npy::parse_f64(name, bytes)?)],
+            "npy",
+        ),
+        (None, Some(text)) => {
+            let (tree, count) = parse_exact_json(name, text)?;
+            raw_tree(name, &tree, count)?
+        }
+        (None, None) => return Err(Error::file(name, "no matrix given")),
+    };
+    let mut read = finish_for_audit(raw, floats, symmetrize)?;
+    Ok(read.remove(0))
+}
+
+/// The exact entries of binary64 arrays, and how they were read.
+fn raw_arrays(arrays: Vec<(String, Vec<Vec<f64>>)>, ext: &str) -> (Vec<RawMatrix>, Option<String>) {
+    let raw = arrays
+        .into_iter()
+        .map(|(label, m)| {
+            (
+                label,
+                m.iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|x| from_f64_exact(*x).unwrap_or_else(Q::zero))
+                            .collect()
+                    })
+                    .collect(),
+                Some(m),
+            )
+        })
+        .collect();
+    (raw, Some(format!(".{ext} binary values, read exactly")))
+}
+
+/// The entries of a `{"matrix": [[...]]}` tree with `count` plain JSON floats, and how they were
+/// read.
+fn raw_tree(
+    name: &str,
+    tree: &dlncheck_kernel::tree::Tree,
+    count: usize,
+) -> Result<(Vec<RawMatrix>, Option<String>)> {
+    {
+        let m = matrix_of_tree(name, tree)?;
         // Their binary64 values, when every entry is one (one conversion per entry).
         let f = if count > 0 {
             m.iter()
@@ -185,8 +226,16 @@ pub fn read_for_audit(path: &Path, symmetrize: bool) -> Result<Vec<Read>> {
         let how = (count > 0).then(|| {
             format!("{count} plain JSON floats, each read as the exact binary64 value it denotes")
         });
-        (vec![(path.display().to_string(), m, f)], how)
-    };
+        Ok((vec![(name.to_string(), m, f)], how))
+    }
+}
+
+/// Checks square and symmetric (or symmetrizes) the matrices read for the audit.
+fn finish_for_audit(
+    raw: Vec<RawMatrix>,
+    floats: Option<String>,
+    symmetrize: bool,
+) -> Result<Vec<Read>> {
     raw.into_iter()
         .map(|(label, q, f)| {
             square(&q).map_err(|r| Error::input(&label, "matrix", r))?;
@@ -265,11 +314,10 @@ pub fn asymmetry(m: &[Vec<Q>]) -> Asymmetry {
     out
 }
 
-/// Reads a JSON/TOML `{"matrix": [[...]]}` and counts its plain JSON floats (read as binary64).
-fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
-    let name = path.display().to_string();
-    let (tree, floats) = read_exact_tree(path)?;
-    let t = Table::new(&name, &tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_entry));
+/// The rows of a JSON/TOML `{"matrix": [[...]]}` tree (plain JSON floats read as binary64).
+fn matrix_of_tree(name: &str, tree: &dlncheck_kernel::tree::Tree) -> Result<Vec<Vec<Q>>> {
+    let name = name.to_string();
+    let t = Table::new(&name, tree, "", &["matrix"])?.with_numbers(Numbers::Input(parse_entry));
     let rows = t.list("matrix")?;
     if rows.is_empty() || rows.len() > crate::io::npy::MAX_SIDE {
         return Err(Error::input(
@@ -287,7 +335,7 @@ fn read_json_or_toml(path: &Path) -> Result<(Vec<Vec<Q>>, usize)> {
         .enumerate()
         .map(|(i, r)| t.qs_at(r, &format!("matrix[{i}]")))
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    Ok((m, floats))
+    Ok(m)
 }
 
 /// Reads a TOML or JSON file with the strict parser (duplicate keys refused). In JSON, every
@@ -299,10 +347,15 @@ pub fn read_exact_tree(path: &Path) -> Result<(dlncheck_kernel::tree::Tree, usiz
     if !(name.ends_with(".json") || text.trim_start().starts_with(['{', '['])) {
         return Ok((crate::io::instance::read_tree(path)?, 0));
     }
-    let (marked, floats) = mark_json_numbers(&text).map_err(|r| Error::file(&name, r))?;
+    parse_exact_json(&name, &text)
+}
+
+/// The JSON text of [`read_exact_tree`], named `name` in messages.
+pub fn parse_exact_json(name: &str, text: &str) -> Result<(dlncheck_kernel::tree::Tree, usize)> {
+    let (marked, floats) = mark_json_numbers(text).map_err(|r| Error::file(name, r))?;
     let tree = serde_json::from_str(&marked).map_err(|e| {
         Error::file(
-            &name,
+            name,
             format!(
                 "malformed JSON at line {}: {}",
                 e.line(),

@@ -55,7 +55,7 @@ fn float_limit(x: &[Q], y: &Q, eta: &Q, dir: &std::path::Path) -> Vec<Q> {
     let problem = Problem::of(&inst).unwrap();
     let prec = Precision::Bits(512);
     let opts =
-        dlncheck::cli::gd::options(eta.clone(), 400_000, prec, Some("1e-140"), false).unwrap();
+        dlncheck::report::gd::options(eta.clone(), 400_000, prec, Some("1e-140"), false).unwrap();
     let s = dynamics::run_summary(&problem, prec, &opts, &|_| {});
     assert_eq!(s.stop, dynamics::Stop::Converged, "the float run converges");
     s.theta.iter().map(|w| w * w).collect()

@@ -449,7 +449,7 @@ fn gradient_descent_matches_exact_rounding() {
         assert_eq!(q_of(&mf.norm), mr.norm.0);
         let ((fl, fh), (rl, rh)) = (mf.spectrum.sharpness(), mr.spectrum.sharpness());
         assert_eq!((q_of(&fl), q_of(&fh)), (rl.0, rh.0));
-        let opts = dlncheck::cli::gd::options(
+        let opts = dlncheck::report::gd::options(
             eta_q.clone(),
             200,
             dynamics::Precision::Bits(256),

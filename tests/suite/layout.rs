@@ -17,7 +17,8 @@ fn layer(module: &str) -> Option<usize> {
         ("theory", _) => 4,
         ("dynamics", _) => 5,
         ("io", _) => 6,
-        ("cli", _) => 7,
+        ("report", _) => 7,
+        ("cli", _) => 8,
         _ => return None,
     })
 }

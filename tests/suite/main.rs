@@ -27,6 +27,7 @@ mod limits;
 mod low_rank_sharpness;
 mod models;
 mod multipoint;
+mod report;
 mod scalar_laws;
 mod sharpness;
 mod sweep_certify;

@@ -218,8 +218,8 @@ fn exact_gd_matches_hand_iteration() {
         y: y.clone(),
         theta0: vec![q(1, 10); 6],
     };
-    let opts =
-        dlncheck::cli::gd::options(eta.clone(), 4, Precision::Exact, None, false).expect("options");
+    let opts = dlncheck::report::gd::options(eta.clone(), 4, Precision::Exact, None, false)
+        .expect("options");
     let s = dynamics::run_summary(&p, Precision::Exact, &opts, &|_| {});
     assert_eq!(s.steps, 4);
     assert_eq!(s.theta, u.iter().chain(&v).cloned().collect::<Vec<_>>());

@@ -295,7 +295,7 @@ fn the_solve_writer_matches_serde_byte_for_byte() {
         json!({"beta": beta, "dual": fmt_q(&o.dual), "index": o.index, "value": fmt_q(&o.value)})
     };
     for path in files {
-        let solved = dlncheck::cli::solve::solve(&path).unwrap();
+        let solved = dlncheck::report::solve::solve(&path).unwrap();
         let t = &solved.t1;
         let front: Vec<serde_json::Value> = t.front.iter().map(|v| json!({"index": v.index, "norm": fmt_q(&v.norm), "sharpness": fmt_q(&v.sharpness)})).collect();
         let mut expected = json!({
@@ -313,7 +313,7 @@ fn the_solve_writer_matches_serde_byte_for_byte() {
         expected
             .serialize(&mut serde_json::Serializer::with_formatter(
                 &mut by_serde,
-                dlncheck::cli::Layout::default(),
+                dlncheck::report::Layout::default(),
             ))
             .unwrap();
         by_serde.push(b'\n');

@@ -1,0 +1,370 @@
+//! The report of `gd`: one gradient-descent run (SPEC §4, §7), its final state, optional
+//! per-step records, certified GD (SPEC §4.1) and the checks C1–C3, with the run settings'
+//! parsing and checks that `gd`, `sweep` and `learner` share.
+
+use super::Observer;
+use crate::dynamics::gd::{self as dynamics, Options, Points, Precision, Stop, Summary, decimal};
+use crate::error::{Error, Result};
+use crate::numeric::rational::{Q, fmt_q};
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Step limit of certified GD when `--steps` is not given.
+pub const CERTIFY_STEPS: u64 = 100_000;
+
+/// x and α of an instance for certified GD: model `shared`, one point, init α·1 (default 1/10).
+pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
+    use dlncheck_kernel::instance::{Init, Model};
+    let name = file.display().to_string();
+    if inst.x.len() > 1 {
+        return Err(Error::input(
+            &name,
+            "X",
+            format!(
+                "--certify: certified GD (SPEC §4.1) is proved for one data point, this file has n = {} (run without --certify; --checks certifies S at the endpoint)",
+                inst.x.len()
+            ),
+        ));
+    }
+    if inst.model != Model::Shared || !inst.one_point {
+        return Err(Error::input(
+            &name,
+            "model",
+            "certified GD (SPEC §4.1) needs model shared and one data point `x`",
+        ));
+    }
+    let alpha = match &inst.init {
+        None => Q::new(1.into(), 10.into()),
+        Some(Init::Alpha(a)) => a.clone(),
+        Some(Init::Theta(_)) => {
+            return Err(Error::input(
+                &name,
+                "init.theta",
+                "certified GD starts from w0 = α·1: give init.alpha",
+            ));
+        }
+    };
+    Ok((inst.x[0].clone(), alpha))
+}
+
+/// Checks the step limit of certified GD.
+pub fn certified_steps(k: u64) -> Result<u64> {
+    if k > crate::dynamics::certified_gd::MAX_STEPS {
+        return Err(Error::Usage(format!(
+            "--steps {k}: certified GD runs at most {} steps (the kernel's limit)",
+            crate::dynamics::certified_gd::MAX_STEPS
+        )));
+    }
+    Ok(k)
+}
+
+/// Checks `--bits`.
+pub fn bits(b: Option<u64>) -> Result<Option<u64>> {
+    match b {
+        Some(p) if !(2..=crate::dynamics::certified_gd::MAX_BITS).contains(&p) => {
+            Err(Error::Usage(format!(
+                "--bits must be in 2..={}",
+                crate::dynamics::certified_gd::MAX_BITS
+            )))
+        }
+        _ => Ok(b),
+    }
+}
+
+/// The claim instance with its teacher (if `teacher`) and an explicit `init.alpha`.
+pub fn claim_instance(inst: &crate::io::instance::Instance, teacher: bool) -> Value {
+    let mut v = crate::io::claims::claim_instance(inst, teacher, true);
+    if inst.init.is_none() {
+        v["init"] = json!({"alpha": "1/10"});
+    }
+    v
+}
+
+/// Validated run settings shared by `gd` and `sweep`.
+pub fn options(
+    eta: Q,
+    steps: u64,
+    prec: Precision,
+    tol: Option<&str>,
+    record: bool,
+) -> Result<Options> {
+    options_keeping(eta, steps, prec, tol, record, 0)
+}
+
+/// [`options`] that also keep θ every `keep` steps of the record (0: never).
+pub fn options_keeping(
+    eta: Q,
+    steps: u64,
+    prec: Precision,
+    tol: Option<&str>,
+    record: bool,
+    keep: u64,
+) -> Result<Options> {
+    if steps == 0 {
+        return Err(Error::Usage("--steps must be at least 1".into()));
+    }
+    if prec == Precision::Exact && steps > dynamics::precision::MAX_EXACT_STEPS {
+        return Err(Error::Usage(format!(
+            "--steps {steps} with --precision exact: at most {} exact steps (bit sizes roughly triple per step); use --precision BITS for longer runs",
+            dynamics::precision::MAX_EXACT_STEPS
+        )));
+    }
+    let rel_tol = match tol {
+        None => prec.default_rel_tol(),
+        Some(t) => {
+            crate::numeric::rational::parse_q(t).map_err(|e| Error::Usage(format!("--tol: {e}")))?
+        }
+    };
+    if rel_tol < Q::from_integer(0.into()) {
+        return Err(Error::Usage("--tol must be ≥ 0".into()));
+    }
+    Ok(Options {
+        eta,
+        max_steps: steps,
+        rel_tol,
+        record,
+        secular_iters: dynamics::precision::secular_iters(prec),
+        keep_theta_every: keep,
+    })
+}
+
+/// Parses `--precision`.
+pub fn precision(text: &str) -> Result<Precision> {
+    Precision::parse(text).map_err(|e| Error::Usage(format!("--precision: {e}")))
+}
+
+/// Parses `--lr`.
+pub fn lr(text: &str) -> Result<Q> {
+    dynamics::parse_lr(text).map_err(|e| Error::Usage(format!("--lr: {e}")))
+}
+
+/// The `final` object of SPEC §7 (`residual` for one point, `residuals` for n > 1).
+pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
+    let digits = s.precision.digits();
+    let beta = crate::models::model::beta(model, &s.theta);
+    // With n > 1 points S is a binary64 value (docs/trajectory.md): 17 digits.
+    let sd = if s.residuals.len() > 1 {
+        digits.min(17)
+    } else {
+        digits
+    };
+    let mut v = json!({
+        "loss": decimal(&s.loss, digits),
+        "sharpness": decimal(&s.sharpness, sd),
+        "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), sd), "hi": decimal(s.sharpness_bracket.hi(), sd)},
+        "sharpness_end": s.sharpness_end,
+        "theta": crate::numeric::rational::fmt_qs(&s.theta),
+        "norm": decimal(&s.norm, digits),
+        "residual": decimal(&s.r, digits),
+        "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),
+    });
+    if s.residuals.len() > 1 {
+        if let Some(m) = v.as_object_mut() {
+            m.remove("residual");
+        }
+        v["residuals"] = json!(
+            s.residuals
+                .iter()
+                .map(|r| decimal(r, digits))
+                .collect::<Vec<_>>()
+        );
+    }
+    add_exact_blocks(&mut v, model, &s.theta);
+    v
+}
+
+/// `final.w` (shared, shared-depth) or `final.u`, `final.v` (uv, pm): the blocks of the exact
+/// endpoint θ (every float is a dyadic rational), and `final.beta_exact` = β(θ) computed
+/// exactly from them (issue 15 item 4), all as rational strings.
+pub fn add_exact_blocks(v: &mut Value, model: crate::io::instance::Model, theta: &[Q]) {
+    use crate::numeric::rational::fmt_qs;
+    let d = crate::models::model::dim_of(model, theta.len());
+    if model.block() == 2 {
+        v["u"] = json!(fmt_qs(&theta[..d]));
+        v["v"] = json!(fmt_qs(&theta[d..]));
+    } else {
+        v["w"] = json!(fmt_qs(theta));
+    }
+    v["beta_exact"] = json!(fmt_qs(&crate::models::model::beta(model, theta)));
+}
+
+fn stop_name(s: Stop) -> &'static str {
+    match s {
+        Stop::Converged => "converged",
+        Stop::Diverged => "diverged",
+        Stop::Limit => "step-limit",
+    }
+}
+
+/// Relative width of the certified enclosures along the trajectory.
+pub const TRAJECTORY_WIDTH: (i64, i64) = (1, 1_000_000_000_000);
+
+/// A certified enclosure of S = max|λ| at one recorded step (`--certify-every`).
+#[derive(Clone, Debug)]
+pub struct CertifiedStep {
+    pub step: u64,
+    pub lo: Q,
+    pub hi: Q,
+    /// `"top"`, `"bottom"` or `"either"` (the two ends' enclosures overlap in magnitude).
+    pub end: &'static str,
+}
+
+/// The per-step records as JSON rows (what `--trace FILE.json` writes and Python returns):
+/// `step`, `loss`, `sharpness`, `sharpness_end`, `norm`, `beta`, and `certified` `{lo, hi, end}`
+/// (exact rational strings) on the certified rows.
+pub fn trace_rows(s: &Summary, certified: &[CertifiedStep]) -> Vec<Value> {
+    s.records
+        .iter()
+        .map(|r| {
+            let mut v = json!({"step": r.step, "loss": r.loss, "sharpness": r.sharpness, "sharpness_end": r.sharpness_end, "norm": r.norm, "beta": r.beta});
+            if let Some(c) = certified.iter().find(|c| c.step == r.step) {
+                v["certified"] = json!({"lo": fmt_q(&c.lo), "hi": fmt_q(&c.hi), "end": c.end});
+            }
+            v
+        })
+        .collect()
+}
+
+/// Certified enclosures of S at every recorded step that kept its exact θ.
+pub fn certify_trajectory(points: &Points, s: &Summary) -> Vec<CertifiedStep> {
+    let width = Q::new(TRAJECTORY_WIDTH.0.into(), TRAJECTORY_WIDTH.1.into());
+    s.records
+        .iter()
+        .filter_map(|r| {
+            let theta = r.theta.as_ref()?;
+            let (lo, hi, end) = dynamics::certified_sharpness(points, theta, &width);
+            Some(CertifiedStep {
+                step: r.step,
+                lo,
+                hi,
+                end,
+            })
+        })
+        .collect()
+}
+
+/// The settings of one `gd` run (the flags of `dlncheck gd`, as text where the CLI takes text).
+pub struct RunOptions<'a> {
+    pub lr: &'a str,
+    pub steps: Option<u64>,
+    pub precision: &'a str,
+    pub tol: Option<&'a str>,
+    pub certify: bool,
+    pub bits: Option<u64>,
+    pub checks: bool,
+    /// Keep the per-step records (for `--trace`).
+    pub record: bool,
+    /// A claim file will be written (needs `certify`).
+    pub claim: bool,
+    /// Certified enclosures of S every K recorded steps (needs `record`).
+    pub certify_every: Option<u64>,
+}
+
+/// One evaluated `gd` run: what `gd --json` prints, and the run it came from.
+pub struct Evaluated {
+    pub json: Value,
+    pub summary: Summary,
+    pub certified: Option<crate::dynamics::certified_gd::Certified>,
+    pub eta: Q,
+    /// The certified enclosures along the trajectory (`certify_every`).
+    pub trajectory: Vec<CertifiedStep>,
+}
+
+/// Runs GD (and, as asked, certified GD and the checks C1–C3) on `inst`, checking the settings
+/// as the CLI does; `file` names the instance in messages. The CLI and the Python package call
+/// this; `obs` hears of the steps.
+pub fn evaluate(
+    inst: &crate::io::instance::Instance,
+    file: &Path,
+    o: &RunOptions,
+    obs: &dyn Observer,
+) -> Result<Evaluated> {
+    let points = Points::of(inst)?;
+    let eta = lr(o.lr)?;
+    let prec = precision(o.precision)?;
+    let keep = match o.certify_every {
+        Some(0) => return Err(Error::Usage("--certify-every must be at least 1".into())),
+        Some(k) if !o.record => {
+            return Err(Error::Usage(format!(
+                "--certify-every {k} needs --trace FILE or --plot DIR (it certifies recorded steps)"
+            )));
+        }
+        Some(k) => k,
+        None => 0,
+    };
+    let steps = match (o.steps, o.certify) {
+        (Some(k), _) => k,
+        (None, true) => CERTIFY_STEPS,
+        (None, false) => {
+            return Err(Error::Usage(
+                "--steps K is required (optional only with --certify)".into(),
+            ));
+        }
+    };
+    if o.claim && !o.certify {
+        return Err(Error::Usage("--claim needs --certify".into()));
+    }
+    let certified = if o.certify {
+        let (x, alpha) = certified_setup(inst, file)?;
+        Some(crate::dynamics::certified_gd::certify(
+            &x,
+            &inst.y[0],
+            &alpha,
+            &eta,
+            certified_steps(steps)?,
+            bits(o.bits)?,
+        ))
+    } else {
+        None
+    };
+    let opts = options_keeping(eta.clone(), steps, prec, o.tol, o.record, keep)?;
+    obs.start(steps, "gd");
+    let summary = dynamics::run_points(&points, prec, &opts, &|k| obs.at(k));
+    obs.finish();
+    let trajectory = if keep > 0 {
+        certify_trajectory(&points, &summary)
+    } else {
+        Vec::new()
+    };
+    let mut out = json!({
+        "file": file.display().to_string(),
+        "model": inst.model.name(),
+        "d": inst.dim(),
+        "n": points.n(),
+        "lr": fmt_q(&eta),
+        "precision": prec.name(),
+        "steps": summary.steps,
+        "max_steps": steps,
+        "converged": summary.stop == Stop::Converged,
+        "diverged": summary.stop == Stop::Diverged,
+        "stop": stop_name(summary.stop),
+        "final": final_json(&summary, inst.model),
+    });
+    if keep > 0 {
+        out["certify_every"] = json!(keep);
+        out["trajectory"] = Value::Array(trajectory.iter().map(|c| {
+            let r = summary.records.iter().find(|r| r.step == c.step);
+            json!({"step": c.step, "sharpness": r.map(|r| r.sharpness.clone()), "sharpness_end": r.map(|r| r.sharpness_end), "certified": {"lo": fmt_q(&c.lo), "hi": fmt_q(&c.hi), "end": c.end}})
+        }).collect());
+    }
+    if let Some(c) = &certified {
+        out["certified"] = c.json();
+    }
+    if o.checks {
+        out["checks"] = match points.one_point() {
+            Some(problem) => json!(crate::dynamics::eos::run_checks(
+                inst, &problem, &eta, &summary
+            )?),
+            None => json!(crate::dynamics::eos::run_checks_points(
+                &points, &eta, &summary
+            )),
+        };
+    }
+    Ok(Evaluated {
+        json: out,
+        summary,
+        certified,
+        eta,
+        trajectory,
+    })
+}
