@@ -6,7 +6,7 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::cli::check::verdicts as check_verdicts;
+use dlncheck::report::check::verdicts as check_verdicts;
 pub use dlncheck::error::{Error, Result};
 use dlncheck::io::instance::{Instance, Tree, parse_instance, parse_tree, read_instance};
 use dlncheck::io::matrix::{Matrix, enclosure_json, parse_theta, read_for_audit_bytes};

@@ -11,6 +11,7 @@
 //! benches and the tests. It never imports `cli`.
 
 pub mod audit;
+pub mod check;
 pub mod gd;
 pub mod learner;
 pub mod sharpness;

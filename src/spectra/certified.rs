@@ -350,19 +350,9 @@ fn definite(h: &[Vec<Q>], hi: &Q, tick: &dyn Fn()) -> bool {
     matches!(inertia(&m, tick), Some((0, _, _)))
 }
 
-/// Whether the kernel's `ldl` work limit (proofs/FORMAT.md §6) admits a claim whose two exact
-/// LDLᵀs run on H − σ·I: the bisection stops before its shifts grow past it, so every claim it
-/// writes can be checked (with a margin: the kernel counts the bits of the decimal text).
-fn kernel_admits_shift(n: usize, matrix_bits: u64, sigma: &Q) -> bool {
-    use dlncheck_kernel::limits::{LDL_WORK, bits, ldl};
-    2 * ldl(n, matrix_bits + bits(sigma) + 16) <= LDL_WORK / 2
-}
-
 /// Bisection on the inertia of H − σ·I at short dyadic σ, from lo = ρ(v) and the Gershgorin
-/// bound hi = max_i (h_ii + Σ_{j≠i} |h_ij|). At most 400 steps, and never past a shift whose
-/// claim the kernel's work limit would refuse (the width reached is then reported as it is).
+/// bound hi = max_i (h_ii + Σ_{j≠i} |h_ij|). At most 400 steps.
 fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q, tick: &dyn Fn()) -> MaxCertificate {
-    let matrix_bits = dlncheck_kernel::limits::max_bits(h);
     let (rho, _) = rayleigh(h, &v);
     let gershgorin = h
         .iter()
@@ -393,9 +383,6 @@ fn bisection(h: &[Vec<Q>], v: Vec<Q>, width: &Q, tick: &dyn Fn()) -> MaxCertific
             let a = &c.lo + &len * Q::new(p.into(), q.into());
             let b = &c.hi - &len * Q::new(p.into(), q.into());
             let sigma = short_dyadic(&a, &b);
-            if !kernel_admits_shift(h.len(), matrix_bits, &sigma) {
-                return None;
-            }
             inertia(&shift(h, &sigma), tick).map(|i| (sigma, i))
         });
         match probe {
