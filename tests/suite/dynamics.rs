@@ -375,6 +375,6 @@ proptest! {
 fn theta_f64(p: &dynamics::Points) -> Vec<f64> {
     p.theta0
         .iter()
-        .map(|t| dlncheck::numeric::scalar::Scalar::to_f64(t))
+        .map(dlncheck::numeric::scalar::Scalar::to_f64)
         .collect()
 }
