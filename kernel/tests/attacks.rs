@@ -57,7 +57,7 @@ fn the_reference_file_passes() {
 }
 
 #[test]
-fn a_deleted_or_renamed_claim_cannot_pass() {
+fn a_renamed_claim_table_is_malformed() {
     // Renaming `[[claim]]` to `[[claim_]]` (the attack that passed as "6 verified"): an unknown key.
     malformed(
         "renamed.toml",
@@ -68,18 +68,27 @@ fn a_deleted_or_renamed_claim_cannot_pass() {
         ),
         "claim_",
     );
-    // Deleting the second claim: `expect` no longer matches.
+}
+
+#[test]
+fn a_deleted_claim_fails_its_expect_list() {
     let cut = &T1[..T1.rfind("[[claim]]").unwrap()];
     let r = report("deleted.toml", cut);
     assert_eq!(r.verified(), 1);
     assert!(r.expect_mismatch().is_some() && !r.passed());
-    // Reordering claims breaks `expect` too.
+}
+
+#[test]
+fn reordered_claims_fail_their_expect_list() {
     let swapped = T1.replace(
         "expect = [\"min-norm\", \"min-sharpness\"]",
         "expect = [\"min-sharpness\", \"min-norm\"]",
     );
     assert!(!report("swapped.toml", &swapped).passed());
-    // An `expect` naming no kind is malformed.
+}
+
+#[test]
+fn an_expect_list_naming_no_kind_is_malformed() {
     malformed(
         "expect.toml",
         &T1.replace("\"min-sharpness\"]", "\"min-sharpnes\"]"),
@@ -88,17 +97,25 @@ fn a_deleted_or_renamed_claim_cannot_pass() {
 }
 
 #[test]
-fn misspelled_duplicate_and_mistyped_keys_are_malformed() {
+fn a_misspelled_claim_key_is_malformed() {
     malformed(
         "misspelled.toml",
         &T1.replace("dual = \"4\"", "daul = \"4\""),
         "claim[1].daul",
     );
+}
+
+#[test]
+fn a_misspelled_top_level_key_is_malformed() {
     malformed(
         "top.toml",
         &T1.replace("version = 2", "version = 2\ntitel = \"x\""),
         "titel",
     );
+}
+
+#[test]
+fn a_misspelled_instance_key_is_malformed() {
     malformed(
         "inst.toml",
         &T1.replace(
@@ -107,57 +124,118 @@ fn misspelled_duplicate_and_mistyped_keys_are_malformed() {
         ),
         "instance.population.covarianse",
     );
+}
+
+#[test]
+fn a_duplicate_toml_key_is_malformed() {
     malformed(
         "dup.toml",
         &T1.replace("dual = \"4\"", "dual = \"4\"\ndual = \"4\""),
         "line",
     );
+}
+
+#[test]
+fn a_duplicate_json_key_is_malformed() {
     malformed(
         "dup.json",
         r#"{"version": 2, "version": 2, "claim": []}"#,
         "duplicate key `version`",
     );
+}
+
+#[test]
+fn a_toml_float_where_a_rational_string_belongs_is_malformed() {
     malformed(
         "float.toml",
         &T1.replace("dual = \"4\"", "dual = 4.0"),
         "claim[1].dual",
     );
+}
+
+#[test]
+fn a_toml_integer_where_a_rational_string_belongs_is_malformed() {
     malformed(
         "int.toml",
         &T1.replace("dual = \"4\"", "dual = 4"),
         "claim[1].dual",
     );
+}
+
+#[test]
+fn an_unknown_claim_kind_is_malformed() {
     malformed(
         "kind.toml",
         &T1.replace("kind = \"min-sharpness\"", "kind = \"min-sharpnes\""),
         "unknown claim kind",
     );
+}
+
+#[test]
+fn an_old_format_version_is_malformed() {
     malformed(
         "version.toml",
         &T1.replace("version = 2", "version = 1"),
         "version",
     );
-    malformed("syntax.toml", &T1.replace("y = \"4\"", "y = \"4"), "line 6");
 }
 
 #[test]
-fn only_canonical_bounded_rationals_are_numbers() {
-    for (text, why) in [
-        ("4/2", "lowest terms"),
-        ("0.5", "canonical"),
-        ("1e100000", "canonical"),
-        ("+4", "canonical"),
-        ("-0", "canonical"),
-        ("04", "canonical"),
-        ("4/1", "canonical"),
-        (" 4", "canonical"),
-    ] {
-        malformed(
-            &format!("n{why}.toml"),
-            &T1.replace("dual = \"4\"", &format!("dual = \"{text}\"")),
-            why,
-        );
-    }
+fn a_toml_syntax_error_names_its_line() {
+    malformed("syntax.toml", &T1.replace("y = \"4\"", "y = \"4"), "line 6");
+}
+
+/// A non-canonical number in a claim file is malformed, with the reason named.
+fn non_canonical(text: &str, why: &str) {
+    malformed(
+        &format!("n{why}.toml"),
+        &T1.replace("dual = \"4\"", &format!("dual = \"{text}\"")),
+        why,
+    );
+}
+
+#[test]
+fn a_fraction_not_in_lowest_terms_is_malformed() {
+    non_canonical("4/2", "lowest terms");
+}
+
+#[test]
+fn a_decimal_in_a_claim_file_is_malformed() {
+    non_canonical("0.5", "canonical");
+}
+
+#[test]
+fn an_exponent_in_a_claim_file_is_malformed() {
+    non_canonical("1e100000", "canonical");
+}
+
+#[test]
+fn a_plus_sign_is_malformed() {
+    non_canonical("+4", "canonical");
+}
+
+#[test]
+fn a_negative_zero_is_malformed() {
+    non_canonical("-0", "canonical");
+}
+
+#[test]
+fn a_leading_zero_is_malformed() {
+    non_canonical("04", "canonical");
+}
+
+#[test]
+fn a_denominator_of_one_is_malformed() {
+    non_canonical("4/1", "canonical");
+}
+
+#[test]
+fn a_leading_space_is_malformed() {
+    non_canonical(" 4", "canonical");
+}
+
+#[test]
+fn a_number_over_the_size_limit_is_refused_quickly() {
     let long = "9".repeat(10_001);
     let start = std::time::Instant::now();
     malformed(
@@ -169,25 +247,37 @@ fn only_canonical_bounded_rationals_are_numbers() {
 }
 
 #[test]
-fn bad_instances_are_malformed_before_any_claim() {
+fn y_zero_at_several_points_is_malformed_before_any_claim() {
     // y = 0 in the several-points form (the input that panicked `check`).
     malformed(
         "y0.toml",
         "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"]]\ny = [\"0\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\"]\nslack = [\"1\", \"1\"]\n",
         "y = 0",
     );
+}
+
+#[test]
+fn an_empty_p_is_malformed_before_any_claim() {
     // P empty: x_i·y < 0 for every i.
     malformed(
         "p.toml",
         &T1.replace("y = \"4\"", "y = \"-1\""),
         "P is empty",
     );
+}
+
+#[test]
+fn a_ragged_x_is_malformed_before_any_claim() {
     // Ragged X.
     malformed(
         "ragged.toml",
         "version = 2\n[instance]\nmodel = \"shared\"\nX = [[\"2\", \"1\"], [\"1\"]]\ny = [\"1\", \"1\"]\n[[claim]]\nkind = \"t2-min-norm\"\nbeta = [\"0\", \"0\"]\nvalue = \"0\"\ndual = [\"0\", \"0\"]\nslack = [\"1\", \"1\"]\n",
         "X[1]",
     );
+}
+
+#[test]
+fn an_empty_x_is_malformed_before_any_claim() {
     // Empty X.
     malformed(
         "empty.toml",

@@ -6,7 +6,6 @@
 //! that a reorganisation of the library's modules is fixed here in one place.
 
 // ---- the library's paths (keep every `dlncheck::` import in this block) --------------------
-use dlncheck::report::check::verdicts as check_verdicts;
 pub use dlncheck::error::{Error, Result};
 use dlncheck::io::instance::{Instance, Tree, parse_instance, parse_tree, read_instance};
 use dlncheck::io::matrix::{Matrix, enclosure_json, parse_theta, read_for_audit_bytes};
@@ -16,6 +15,7 @@ pub use dlncheck::report::audit::EstimateIn;
 use dlncheck::report::audit::{
     Options as AuditOptions, Source as AuditSource, audit as audit_report,
 };
+use dlncheck::report::check::verdicts as check_verdicts;
 use dlncheck::report::gd::{RunOptions as GdRunOptions, evaluate as gd_evaluate, trace_rows};
 use dlncheck::report::learner::evaluate as learner_evaluate;
 use dlncheck::report::sharpness::{hessian as hessian_report, matrix_report, parse_width};

@@ -3,7 +3,7 @@
 //! Run one part with `cargo test --release --test suite -- cli::` (a module path filter).
 
 mod audit;
-mod audit_workflow;
+mod audit_estimates;
 mod certified_gd;
 mod checking;
 mod cli;
@@ -15,7 +15,6 @@ mod dynamics;
 mod float256;
 mod gd_cli;
 mod gd_json;
-mod gd_trajectory;
 mod generalization;
 mod generalization_cli;
 mod generalization_tamper;
@@ -34,6 +33,7 @@ mod sweep_certify;
 mod t1;
 mod tamper;
 mod terminal;
+mod trajectory;
 mod unit;
 mod verified_sharpness;
 mod walk;

@@ -1,4 +1,4 @@
-//! The auditor's workflow (issue 15, items 1–3) through the real binary: one enclosure judging
+//! `audit` judging many estimates through the real binary: one enclosure judging
 //! many estimates, the O(d) secular route for one-point `shared` Hessians cross-checked against
 //! the dense route, honest labels (certified `interior`), clear errors for absurd estimates, and
 //! exported Hessians (`--symmetrize`, JSON floats, the rounding-scale warning, `.npz` batches).

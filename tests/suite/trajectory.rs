@@ -1,4 +1,4 @@
-//! The auditor's workflow (issue 15 items 4–6), on the real binary: exact endpoints in and out
+//! From a GD run to an audit, on the real binary: exact endpoints in and out
 //! (`gd --json` θ blocks, `--theta FILE` in every form), GD on several data points
 //! (examples/ten_points.toml, n = 10), and certified sharpness along the trajectory
 //! (`--trace` with `sharpness_end`, `--certify-every K`, `--plot DIR`).
