@@ -5,6 +5,7 @@
 //! Q = I − vvᵀ/16 (v with 32 entries ±1, the rest 0, so vᵀv = 32), or permuted 2 × 2 blocks
 //! [[a, b], [b, a]] with eigenvalues a ± b; the entries are checked to be binary64 numbers.
 
+use crate::common::npy;
 use crate::common::{run, temp_dir};
 use dlncheck::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q};
 use dlncheck::spectra::certified::{self as sharpness, MaxCertificate, Spectrum, Upper};
@@ -372,22 +373,6 @@ fn a_cluster_end_moved_onto_another_matrix_is_rejected() {
     assert_eq!(from_f64_exact(x).as_ref(), Some(&h[i][i]), "not binary64");
     assert!(h[i][i] > c.hi);
     assert_ne!(kernel_on_edited(&h, &c, |_| {}), Some(true));
-}
-
-/// A `.npy` (float64, C order) of `m`.
-fn npy(m: &[Vec<f64>]) -> Vec<u8> {
-    let header = format!(
-        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n",
-        m.len(),
-        m.len()
-    );
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    m.iter()
-        .flatten()
-        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-    out
 }
 
 #[test]

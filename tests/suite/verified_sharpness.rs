@@ -3,6 +3,7 @@
 //! Sylvester's law, and a 60-digit bisection on it), the kernel's verdict on the produced claims,
 //! the hard cases, and `.npz` batches through the real binary.
 
+use crate::common::npy;
 use crate::common::{run, temp_dir, zip};
 use dlncheck::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q};
 use dlncheck::spectra::certified::{self as sharpness, MaxCertificate, Spectrum, Upper};
@@ -278,22 +279,6 @@ proptest! {
             prop_assert!(kernel_accepts(&h, &c));
         }
     }
-}
-
-/// A `.npy` (float64, C order) of `m`.
-fn npy(m: &[Vec<f64>]) -> Vec<u8> {
-    let header = format!(
-        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n",
-        m.len(),
-        m.len()
-    );
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    m.iter()
-        .flatten()
-        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-    out
 }
 
 #[test]

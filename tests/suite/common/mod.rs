@@ -88,3 +88,19 @@ pub fn zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     out.extend_from_slice(&[0, 0]);
     out
 }
+
+/// A square float64 matrix as the bytes of a NumPy `.npy` file (C order, little-endian).
+pub fn npy(m: &[Vec<f64>]) -> Vec<u8> {
+    let header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n",
+        m.len(),
+        m.len()
+    );
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    m.iter()
+        .flatten()
+        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+    out
+}
