@@ -188,7 +188,7 @@ pub fn run(a: &Args) -> Result<i32> {
         })
         .unzip();
     bar.finish();
-    let csv = csv_text(&rows, &certs, refs.is_some(), a.certify);
+    let csv = csv_text(&rows, &certs, refs.is_some(), a.certify, inst.model);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
@@ -200,7 +200,7 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
-        "rows": rows.iter().zip(&certs).map(|(r, c)| row_json(r, c.as_ref())).collect::<Vec<_>>(),
+        "rows": rows.iter().zip(&certs).map(|(r, c)| row_json(r, c.as_ref(), inst.model)).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output {
         file: "sweep.json".into(),
@@ -257,9 +257,24 @@ fn rename(e: Error, flag: &str) -> Error {
     }
 }
 
-fn row_json(r: &SweepRow, certified: Option<&CertifiedRow>) -> Value {
+/// β at the run's endpoint, exactly (from its exact θ), and ‖β‖₁ (what papers plot; `norm` is
+/// N = ‖θ‖², a different number: docs/gradient-descent.md).
+fn endpoint_beta(r: &SweepRow, model: crate::io::instance::Model) -> (Vec<Q>, Q) {
+    let beta = crate::models::model::beta::<Q>(model, &r.summary.theta);
+    let l1 = beta.iter().map(crate::numeric::rational::abs).sum();
+    (beta, l1)
+}
+
+fn row_json(
+    r: &SweepRow,
+    certified: Option<&CertifiedRow>,
+    model: crate::io::instance::Model,
+) -> Value {
     let d = r.summary.precision.digits();
+    let (beta, beta_l1) = endpoint_beta(r, model);
     let mut v = json!({
+        "beta": beta.iter().map(|b| decimal(b, d)).collect::<Vec<_>>(),
+        "beta_l1": decimal(&beta_l1, d),
         "lr": fmt_q(&r.eta),
         "converged": r.summary.stop == Stop::Converged,
         "diverged": r.summary.stop == Stop::Diverged,
@@ -290,11 +305,13 @@ fn csv_text(
     certs: &[Option<CertifiedRow>],
     teacher: bool,
     certify: bool,
+    model: crate::io::instance::Model,
 ) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
     }
+    s += ",beta_l1";
     if certify {
         s += ",certified,norm_lo,norm_hi,sharpness_lo,sharpness_hi,eos_margin_lo,eos_margin_hi";
         if teacher {
@@ -324,6 +341,7 @@ fn csv_text(
                     .unwrap_or_default()
             );
         }
+        s += &format!(",{}", decimal(&endpoint_beta(r, model).1, d));
         if let Some(c) = c {
             let ends = |i: &Interval| {
                 format!(

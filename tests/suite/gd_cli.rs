@@ -305,3 +305,65 @@ fn sweep_writes_csv_json_plots_and_labels_c5_as_float_evidence() {
     );
     assert!(v.get("witness").is_none());
 }
+
+/// `sweep.csv`'s `beta_l1` and `sweep.json`'s β are the endpoint's ‖β‖₁ and β: checked against
+/// `gd --json` at the same rate, whose exact β is summed here (‖β‖₁ = Σ|β_i|, by hand).
+#[test]
+fn sweep_reports_beta_and_its_l1_norm_per_rate() {
+    let out = tmp("sweep-beta");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/uv-zero-start.toml");
+    let o = run(&[
+        "sweep",
+        file,
+        "--lr-from",
+        "1/100",
+        "--lr-to",
+        "1/20",
+        "--points",
+        "2",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "beta_l1")
+        .expect("a beta_l1 column");
+    let first: Vec<&str> = csv.lines().nth(1).expect("a row").split(',').collect();
+    let l1_csv: f64 = first[col].parse().expect("a number");
+    let sweep: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).expect("json"))
+            .expect("json");
+    let beta_json: Vec<f64> = sweep["rows"][0]["beta"]
+        .as_array()
+        .expect("beta per rate")
+        .iter()
+        .map(|b| b.as_str().expect("string").parse().expect("number"))
+        .collect();
+    let gd = json(&run(&[
+        "gd", file, "--lr", "1/100", "--steps", "10000", "--json",
+    ]));
+    let exact: Vec<dlncheck::numeric::rational::Q> = gd["final"]["beta_exact"]
+        .as_array()
+        .expect("beta_exact")
+        .iter()
+        .map(|b| dlncheck::numeric::rational::parse_q(b.as_str().expect("str")).expect("q"))
+        .collect();
+    let l1: f64 = exact
+        .iter()
+        .map(|b| dlncheck::numeric::scalar::q_to_f64(&num_traits::Signed::abs(b)))
+        .sum();
+    assert!((l1 - l1_csv).abs() <= 1e-14 * l1, "{l1} vs {l1_csv}");
+    for (b, q) in beta_json.iter().zip(&exact) {
+        let q = dlncheck::numeric::scalar::q_to_f64(q);
+        assert!((b - q).abs() <= 1e-14 * q.abs().max(1e-300), "{b} vs {q}");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

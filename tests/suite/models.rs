@@ -354,7 +354,7 @@ fn sweep_runs_pm_and_depth() {
         assert_eq!(v["checks"][0]["check"], "C1");
         let csv = std::fs::read_to_string(out_dir.join("sweep.csv")).expect("csv");
         assert_eq!(csv.lines().count(), 5, "{csv}");
-        assert!(csv.starts_with("lr,converged,diverged,steps,norm,sharpness,loss\n"));
+        assert!(csv.starts_with("lr,converged,diverged,steps,norm,sharpness,loss,beta_l1\n"));
         assert!(out_dir.join("sharpness.svg").exists() && out_dir.join("norm.png").exists());
     }
 }
