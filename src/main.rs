@@ -158,6 +158,11 @@ enum Command {
         /// Hessian's triangles differ by rounding), and report the asymmetry removed.
         #[arg(long, conflicts_with = "instance")]
         symmetrize: bool,
+        /// Absolute tolerance of the verdicts: an estimate within it of an end is judged that
+        /// end, never `interior` (default 8·d·u·‖H‖, u the unit roundoff of its float type;
+        /// docs/audit.md).
+        #[arg(long)]
+        tol: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -508,6 +513,7 @@ fn main() -> ExitCode {
             width,
             max_only,
             symmetrize,
+            tol,
             json,
             csv,
         } => {
@@ -532,6 +538,7 @@ fn main() -> ExitCode {
                         batch: csv,
                         max_only,
                         symmetrize,
+                        tolerance: tol.as_deref(),
                     },
                     json,
                     csv,

@@ -140,6 +140,7 @@ pub fn audit(
         batch: false,
         max_only: a.max_only,
         symmetrize: a.symmetrize,
+        tolerance: None,
     };
     to_value(&audit_report(o, &Quiet)?)
 }

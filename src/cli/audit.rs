@@ -144,5 +144,18 @@ fn print_table(report: &Value) -> crate::error::Result<()> {
         out!("  warning: {}", w.as_str().unwrap_or(""));
     }
     out!("  errors are upper bounds over the enclosure (its width is far below the float error)");
+    // The verdicts' tolerance, once per float type shown (the same for every row of a type).
+    let mut shown = Vec::new();
+    for r in report["estimates"].as_array().into_iter().flatten() {
+        let (p, t) = (r["precision"].as_str().unwrap_or(""), &r["tolerance"]);
+        if !shown.contains(&p) {
+            shown.push(p);
+            out!(
+                "  verdict tolerance ({p}): {}: an estimate within it of an end is that end, \
+                 not interior",
+                num(t)
+            );
+        }
+    }
     Ok(())
 }

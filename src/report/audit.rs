@@ -72,6 +72,27 @@ pub struct Options<'a> {
     pub max_only: bool,
     /// Audit (H + Hᵀ)/2 of a non-symmetric matrix, reporting the asymmetry removed.
     pub symmetrize: bool,
+    /// The absolute tolerance of the verdicts (`--tol`); `None`: the default
+    /// [`TOLERANCE_MULTIPLE`]·d·u·‖H‖ of each estimate's float type.
+    pub tolerance: Option<&'a str>,
+}
+
+/// K of the default verdict tolerance K·d·u·‖H‖ (docs/audit.md): a float eigensolver's error on
+/// a d × d matrix is of order d·u·‖H‖ (backward stability), and K leaves room for a few sweeps.
+pub const TOLERANCE_MULTIPLE: i64 = 8;
+
+/// The verdict tolerance of an estimate of float type `precision` (u = 2^−24 for f32, else
+/// 2^−53) on an operator of side d whose certified ends bound ‖H‖ = max |λ|.
+fn tolerance(precision: &str, a: &Audited, given: Option<&Q>) -> Q {
+    if let Some(t) = given {
+        return t.clone();
+    }
+    let u = crate::numeric::rational::pow2(if precision == "f32" { -24 } else { -53 });
+    let mut norm = abs(&a.max.lo).max(abs(&a.max.hi));
+    if let Some(m) = &a.min {
+        norm = norm.max(abs(&m.lo)).max(abs(&m.hi));
+    }
+    Q::from_integer((TOLERANCE_MULTIPLE * a.d as i64).into()) * u * norm
 }
 
 /// One audited estimate.
@@ -550,6 +571,8 @@ pub struct EstimateRow {
     pub precision: &'static str,
     pub rel_error: Bounds,
     pub rounding_radius: f64,
+    /// The verdict's tolerance: an estimate within it of an end is not `interior`.
+    pub tolerance: f64,
     pub ulp_error: Bounds,
     /// `interior`, `lambda_max`, `lambda_min` or `unclassified` (docs/audit.md).
     pub verdict: &'static str,
@@ -619,6 +642,17 @@ pub enum Audit {
 /// Audits one operator or a batch; `obs` hears of the matrices certified.
 pub fn audit(o: Options, obs: &dyn Observer) -> Result<Audit> {
     let width = parse_width(o.width)?;
+    let tol = match o.tolerance {
+        None => None,
+        Some(text) => {
+            let t = crate::numeric::rational::parse_q(text)
+                .map_err(|e| Error::Usage(format!("--tol `{text}`: {e}")))?;
+            if t.is_negative() {
+                return Err(Error::Usage(format!("--tol `{text}`: a tolerance is ≥ 0")));
+            }
+            Some(t)
+        }
+    };
     let precisions: Vec<&'static str> = match o.precision {
         None => vec!["f32", "f64"],
         Some(p) => vec![
@@ -777,7 +811,7 @@ pub fn audit(o: Options, obs: &dyn Observer) -> Result<Audit> {
         reports.push(Report {
             d: a.d,
             entries,
-            estimates: rows.iter().map(|r| audit_row(r, a)).collect(),
+            estimates: rows.iter().map(|r| audit_row(r, a, tol.as_ref())).collect(),
             lambda_max: ends(&a.max),
             lambda_min: a.min.as_ref().map(ends),
             name: batch.then(|| a.label.clone()),
@@ -863,7 +897,7 @@ fn distance(e: &Q, lo: &Q, hi: &Q) -> Q {
 }
 
 /// The audit of one estimate against the enclosure of its end of the spectrum, and its verdict.
-fn audit_row(r: &Row, a: &Audited) -> EstimateRow {
+fn audit_row(r: &Row, a: &Audited, tol: Option<&Q>) -> EstimateRow {
     let e = &r.value;
     let nearest = match &a.min {
         Some(min) if distance(e, &min.lo, &min.hi) < distance(e, &a.max.lo, &a.max.hi) => {
@@ -876,13 +910,15 @@ fn audit_row(r: &Row, a: &Audited) -> EstimateRow {
         (End::Smallest, Some(min)) => (&min.lo, &min.hi),
         _ => (&a.max.lo, &a.max.hi),
     };
-    // Certified interior: e ± ulp strictly inside (λ_min.hi, λ_max.lo); without λ_min,
-    // min_i H_ii ≥ λ_min stands in for λ_min.hi.
+    // Certified interior: e ± max(ulp, tolerance) strictly inside (λ_min.hi, λ_max.lo);
+    // without λ_min, min_i H_ii ≥ λ_min stands in for λ_min.hi.
     let min_hi = a.min.as_ref().map_or(&a.diagonal_min, |m| &m.hi);
-    let interior = (e + &r.ulp) < a.max.lo && (e - &r.ulp) > *min_hi;
+    let tolerance = tolerance(r.precision, a, tol);
+    let radius = r.ulp.clone().max(tolerance.clone());
+    let interior = (e + &radius) < a.max.lo && (e - &radius) > *min_hi;
     let verdict = if interior {
         "interior"
-    } else if a.min.is_some() || (e + &r.ulp) >= a.max.lo {
+    } else if a.min.is_some() || (e + &radius) >= a.max.lo {
         nearest.name()
     } else {
         "unclassified"
@@ -915,6 +951,7 @@ fn audit_row(r: &Row, a: &Audited) -> EstimateRow {
             lo: ratio(&abs_lo, &mag_hi),
         },
         rounding_radius: q_to_f64(&r.ulp),
+        tolerance: q_to_f64(&tolerance),
         ulp_error: Bounds {
             hi: ratio(&abs_hi, &r.ulp),
             lo: ratio(&abs_lo, &r.ulp),

@@ -376,8 +376,9 @@ fn one_enclosure_judges_many_estimates_with_honest_labels() {
 
 #[test]
 fn interior_is_certified_by_more_than_an_ulp() {
-    // diag(1, 2, 3). The f64 spacing at numbers in [2, 4) is 2^-51. 3 − 2^-51 is within one ulp
-    // of λ_max = 3: nearest λ_max, not interior; 3 − 2·2^-51 is interior.
+    // diag(1, 2, 3). The f64 spacing at numbers in [2, 4) is 2^-51. With `--tol 0` (one ulp
+    // only), 3 − 2^-51 is within one ulp of λ_max = 3: nearest λ_max, not interior;
+    // 3 − 2·2^-51 is interior.
     let dir = temp_dir("audit-interior");
     let m = write(
         &dir,
@@ -396,6 +397,8 @@ fn interior_is_certified_by_more_than_an_ulp() {
         &format!("in={two_below}"),
         "--estimate",
         "mid=2",
+        "--tol",
+        "0",
     ]);
     assert_eq!(by_name(&v, "near")["verdict"], "lambda_max");
     assert_eq!(by_name(&v, "in")["verdict"], "interior");
@@ -725,4 +728,43 @@ fn a_gd_run_audited_at_its_final_iterate() {
         assert!(overlap(&encl(&v, end), &encl(&dense, end)), "{end}");
     }
     assert_eq!(by_name(&dense, "gd")["verdict"], "lambda_max");
+}
+
+/// The verdict's tolerance (issue 26 item 5): by default 8·d·u·‖H‖ (here d = 3, u = 2^−53,
+/// ‖H‖ = λ_max = 2 + √2 of the tridiagonal matrix, by hand); an estimate within it of λ_max is
+/// `lambda_max`, one farther is `interior`, and `--tol 0` falls back to one ulp.
+#[test]
+fn an_honest_float_estimate_near_an_end_is_that_end() {
+    let m = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tridiagonal.npy");
+    let v = audit(&["--matrix", m, "--estimate", "near=3.4142135623730940"]);
+    let row = by_name(&v, "near");
+    let want = 24.0 * 2f64.powi(-53) * (2.0 + 2f64.sqrt());
+    let tol = row["tolerance"].as_f64().expect("a tolerance");
+    assert!((tol - want).abs() <= 1e-12 * want, "{tol} vs {want}");
+    assert_eq!(row["verdict"], "lambda_max");
+    let v0 = audit(&[
+        "--matrix",
+        m,
+        "--estimate",
+        "near=3.4142135623730940",
+        "--tol",
+        "0",
+    ]);
+    assert_eq!(by_name(&v0, "near")["verdict"], "interior");
+}
+
+#[test]
+fn an_estimate_farther_than_the_tolerance_is_interior() {
+    let m = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tridiagonal.npy");
+    let v = audit(&["--matrix", m, "--estimate", "far=3.41421", "--tol", "1e-7"]);
+    assert_eq!(by_name(&v, "far")["verdict"], "interior");
+    let wide = audit(&["--matrix", m, "--estimate", "far=3.41421", "--tol", "1e-5"]);
+    assert_eq!(by_name(&wide, "far")["verdict"], "lambda_max");
+}
+
+#[test]
+fn a_negative_tolerance_is_refused() {
+    let m = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tridiagonal.npy");
+    let err = audit_error(&["--matrix", m, "--estimate", "1", "--tol=-1"]);
+    assert!(err.contains("--tol"), "{err}");
 }
