@@ -5,6 +5,7 @@
 //! Q = I − vvᵀ/16 (v with 32 entries ±1, the rest 0, so vᵀv = 32), or permuted 2 × 2 blocks
 //! [[a, b], [b, a]] with eigenvalues a ± b; the entries are checked to be binary64 numbers.
 
+use crate::common::certificates::{exact, kernel_accepts, kernel_on_edited, negated};
 use crate::common::npy;
 use crate::common::{run, temp_dir};
 use dlncheck::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q};
@@ -95,24 +96,6 @@ fn tiny(count: usize, seed: u64) -> Vec<Q> {
             Q::from_integer(((s % 15) as i64 - 7).into()) * pow2(-34)
         })
         .collect()
-}
-
-fn exact(h: &[Vec<f64>]) -> Vec<Vec<Q>> {
-    h.iter()
-        .map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap()).collect())
-        .collect()
-}
-
-fn negated(m: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    m.iter().map(|r| r.iter().map(|x| -x).collect()).collect()
-}
-
-/// The kernel verifies the `lambda-max` claim of `c` on `h`.
-fn kernel_accepts(h: &[Vec<Q>], c: &MaxCertificate) -> bool {
-    let file = serde_json::json!({"version": 2, "claim": [sharpness::claim(h, c)]});
-    dlncheck_kernel::check_text("t.json", &file.to_string())
-        .map(|r| r.passed())
-        .unwrap_or(false)
 }
 
 fn f(q: &Q) -> f64 {
@@ -294,21 +277,6 @@ fn cluster_end() -> (Vec<Vec<Q>>, MaxCertificate, Q) {
     assert_eq!(s.neg_min.upper, Upper::DefiniteCholesky);
     let truth = -d.iter().min().unwrap().clone();
     (sharpness::negate(&exact(&hf)), s.neg_min, truth)
-}
-
-/// The claim of `c` on `h` with `edit` applied, checked by the kernel: `Some(true)` verified,
-/// `Some(false)` rejected, `None` malformed.
-fn kernel_on_edited(
-    h: &[Vec<Q>],
-    c: &MaxCertificate,
-    edit: impl Fn(&mut serde_json::Map<String, Value>),
-) -> Option<bool> {
-    let mut claim = serde_json::to_value(sharpness::claim(h, c)).unwrap();
-    edit(claim.as_object_mut().unwrap());
-    let file = serde_json::json!({"version": 2, "claim": [claim]});
-    dlncheck_kernel::check_text("t.json", &file.to_string())
-        .ok()
-        .map(|r| r.passed())
 }
 
 fn s(q: &Q) -> Value {

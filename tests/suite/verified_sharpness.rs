@@ -3,6 +3,7 @@
 //! Sylvester's law, and a 60-digit bisection on it), the kernel's verdict on the produced claims,
 //! the hard cases, and `.npz` batches through the real binary.
 
+use crate::common::certificates::{exact, kernel_accepts, kernel_check, kernel_on_edited, negated};
 use crate::common::npy;
 use crate::common::{run, temp_dir, zip};
 use dlncheck::numeric::rational::{Q, fmt_q, from_f64_exact, parse_q};
@@ -98,29 +99,14 @@ fn random_symmetric(n: usize, seed: u64) -> Vec<Vec<f64>> {
     m
 }
 
-fn exact(h: &[Vec<f64>]) -> Vec<Vec<Q>> {
-    h.iter()
-        .map(|r| r.iter().map(|x| from_f64_exact(*x).unwrap()).collect())
-        .collect()
-}
-
 fn width(x: &str) -> Q {
     parse_q(x).unwrap()
-}
-
-/// The kernel verifies the `lambda-max` claim of `c` on `h`.
-fn kernel_accepts(h: &[Vec<Q>], c: &MaxCertificate) -> bool {
-    let file = serde_json::json!({"version": 2, "claim": [sharpness::claim(h, c)]});
-    dlncheck_kernel::check_text("t.json", &file.to_string())
-        .map(|r| r.passed())
-        .unwrap_or(false)
 }
 
 /// The kernel accepts the claim of `c`, or refuses it before any work as over its documented
 /// `ldl` work limit (proofs/FORMAT.md §6): never rejects it, never another error.
 fn kernel_accepts_or_refuses_as_over_its_work_limit(h: &[Vec<Q>], c: &MaxCertificate) -> bool {
-    let file = serde_json::json!({"version": 2, "claim": [sharpness::claim(h, c)]});
-    match dlncheck_kernel::check_text("t.json", &file.to_string()) {
+    match kernel_check(h, c, |_| {}) {
         Ok(r) => r.passed(),
         Err(e) => e.to_string().contains("ldl work") && e.to_string().contains("over the limit"),
     }
@@ -420,10 +406,6 @@ fn permuted_blocks(blocks: &[Block], seed: u64) -> (Vec<Vec<f64>>, Vec<Q>) {
     (m, values)
 }
 
-fn negated(m: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    m.iter().map(|r| r.iter().map(|x| -x).collect()).collect()
-}
-
 /// Blocks with random a_k, b_k in (−1, 1) from `seed`, after the `top` blocks given.
 fn with_random_blocks(top: &[Block], count: usize, seed: u64) -> Vec<Block> {
     let r = random_symmetric(count + 1, seed);
@@ -643,21 +625,6 @@ fn the_zero_matrix_and_a_negative_semidefinite_one_have_top_eigenvalue_zero() {
             "{name}"
         );
     }
-}
-
-/// A claim of `c` on `h` as JSON, `edit` applied to the claim object, checked by the kernel:
-/// `Some(true)` verified, `Some(false)` rejected, `None` malformed.
-fn kernel_on_edited(
-    h: &[Vec<Q>],
-    c: &MaxCertificate,
-    edit: impl Fn(&mut serde_json::Map<String, Value>),
-) -> Option<bool> {
-    let mut claim = serde_json::to_value(sharpness::claim(h, c)).unwrap();
-    edit(claim.as_object_mut().unwrap());
-    let file = serde_json::json!({"version": 2, "claim": [claim]});
-    dlncheck_kernel::check_text("t.json", &file.to_string())
-        .ok()
-        .map(|r| r.passed())
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod certificates;
+
 use dlncheck::numeric::rational::Q;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
