@@ -188,7 +188,8 @@ pub fn run(a: &Args) -> Result<i32> {
         })
         .unzip();
     bar.finish();
-    let csv = csv_text(&rows, &certs, refs.is_some(), a.certify, inst.model);
+    let betas: Vec<(Vec<Q>, Q)> = rows.iter().map(|r| endpoint_beta(r, inst.model)).collect();
+    let csv = csv_text(&rows, &certs, &betas, refs.is_some(), a.certify);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
@@ -200,7 +201,7 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
-        "rows": rows.iter().zip(&certs).map(|(r, c)| row_json(r, c.as_ref(), inst.model)).collect::<Vec<_>>(),
+        "rows": rows.iter().zip(&certs).zip(&betas).map(|((r, c), b)| row_json(r, c.as_ref(), b)).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output {
         file: "sweep.json".into(),
@@ -268,13 +269,12 @@ fn endpoint_beta(r: &SweepRow, model: crate::io::instance::Model) -> (Vec<Q>, Q)
 fn row_json(
     r: &SweepRow,
     certified: Option<&CertifiedRow>,
-    model: crate::io::instance::Model,
+    (beta, beta_l1): &(Vec<Q>, Q),
 ) -> Value {
     let d = r.summary.precision.digits();
-    let (beta, beta_l1) = endpoint_beta(r, model);
     let mut v = json!({
         "beta": beta.iter().map(|b| decimal(b, d)).collect::<Vec<_>>(),
-        "beta_l1": decimal(&beta_l1, d),
+        "beta_l1": decimal(beta_l1, d),
         "lr": fmt_q(&r.eta),
         "converged": r.summary.stop == Stop::Converged,
         "diverged": r.summary.stop == Stop::Diverged,
@@ -303,9 +303,9 @@ const CERTIFIED_DIGITS: usize = 17;
 fn csv_text(
     rows: &[SweepRow],
     certs: &[Option<CertifiedRow>],
+    betas: &[(Vec<Q>, Q)],
     teacher: bool,
     certify: bool,
-    model: crate::io::instance::Model,
 ) -> String {
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
@@ -320,7 +320,7 @@ fn csv_text(
         s += ",certified_reason";
     }
     s.push('\n');
-    for (r, c) in rows.iter().zip(certs) {
+    for ((r, c), (_, beta_l1)) in rows.iter().zip(certs).zip(betas) {
         let d = r.summary.precision.digits();
         s += &format!(
             "{},{},{},{},{},{},{}",
@@ -341,7 +341,7 @@ fn csv_text(
                     .unwrap_or_default()
             );
         }
-        s += &format!(",{}", decimal(&endpoint_beta(r, model).1, d));
+        s += &format!(",{}", decimal(beta_l1, d));
         if let Some(c) = c {
             let ends = |i: &Interval| {
                 format!(
