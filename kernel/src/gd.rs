@@ -13,6 +13,7 @@
 //! every claimed enclosure is pinned: equal to the kernel's own exact result rounded outward.
 
 use crate::instance::{Init, Instance, Model, Teacher};
+use crate::interval::Interval;
 use crate::linalg::dot;
 use crate::number::{Q, int, pow2, round, short as fmt_q};
 use crate::tree::{Table, Tree};
@@ -62,9 +63,6 @@ fn e_min(p: u64) -> i64 {
 fn rnd(q: &Q, p: u64, up: bool) -> Q {
     D::of(q, p, up).q()
 }
-
-/// An interval [lo, hi].
-type I = (Q, Q);
 
 /// A dyadic number m·2^e: the trajectory's endpoints (exact sums and products, no gcd).
 #[derive(Clone, Debug)]
@@ -130,7 +128,7 @@ impl D {
 }
 
 /// An interval [lo, hi] of dyadics.
-type J = (D, D);
+type J = Interval<D>;
 
 fn min_max(v: [D; 4]) -> (D, D) {
     v.iter()
@@ -143,33 +141,51 @@ fn min_max(v: [D; 4]) -> (D, D) {
         })
 }
 
+/// [↓lo, ↑hi] at P bits.
+fn outward(i: &Interval, p: u64) -> Interval {
+    Interval::new(rnd(&i.lo, p, false), rnd(&i.hi, p, true))
+}
+
 /// Interval operations at P bits: exact result, then lo rounded down and hi rounded up.
 struct Bits(u64);
 
 impl Bits {
     fn out(&self, lo: D, hi: D) -> J {
-        (lo.round(self.0, false), hi.round(self.0, true))
+        Interval::new(lo.round(self.0, false), hi.round(self.0, true))
     }
     fn enc(&self, q: Q) -> J {
-        (D::of(&q, self.0, false), D::of(&q, self.0, true))
+        Interval::new(D::of(&q, self.0, false), D::of(&q, self.0, true))
     }
     fn add(&self, a: &J, b: &J) -> J {
-        self.out(a.0.add(&b.0), a.1.add(&b.1))
+        self.out(a.lo.add(&b.lo), a.hi.add(&b.hi))
     }
     fn sub(&self, a: &J, b: &J) -> J {
-        self.out(a.0.add(&b.1.neg()), a.1.add(&b.0.neg()))
+        self.out(a.lo.add(&b.hi.neg()), a.hi.add(&b.lo.neg()))
     }
     fn mul(&self, a: &J, b: &J) -> J {
-        if !a.0.m.is_negative() && !b.0.m.is_negative() {
-            return self.out(a.0.mul(&b.0), a.1.mul(&b.1)); // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi]
+        if !a.lo.m.is_negative() && !b.lo.m.is_negative() {
+            // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi].
+            return self.out(a.lo.mul(&b.lo), a.hi.mul(&b.hi));
         }
-        let (lo, hi) = min_max([a.0.mul(&b.0), a.0.mul(&b.1), a.1.mul(&b.0), a.1.mul(&b.1)]);
+        let (lo, hi) = min_max([
+            a.lo.mul(&b.lo),
+            a.lo.mul(&b.hi),
+            a.hi.mul(&b.lo),
+            a.hi.mul(&b.hi),
+        ]);
         self.out(lo, hi)
     }
 }
 
 /// The boxes (B_K, R_K) after K steps from β_0 = α², at P bits (FORMAT.md §4.8).
-fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec<I>, I), Fail> {
+fn trajectory(
+    x: &[Q],
+    y: &Q,
+    alpha: &Q,
+    eta: &Q,
+    k: u64,
+    p: u64,
+) -> Result<(Vec<Interval>, Interval), Fail> {
     let r = Bits(p);
     let c2: Vec<J> = x.iter().map(|xi| r.enc(int(2) * eta * xi)).collect();
     let s4: Vec<J> = x.iter().map(|xi| r.enc(int(4) * eta * xi * xi)).collect();
@@ -193,7 +209,7 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
             b[i] = r.mul(&r.mul(&b[i], &f), &f);
         }
         res = r.mul(&res, &phi);
-        let big = |v: &J| v.0.huge() || v.1.huge();
+        let big = |v: &J| v.lo.huge() || v.hi.huge();
         ensure(!big(&res) && !b.iter().any(big), || {
             format!(
                 "the enclosure left [−2^{BOUND_LOG2}, 2^{BOUND_LOG2}] at step {} (divergence)",
@@ -201,16 +217,21 @@ fn trajectory(x: &[Q], y: &Q, alpha: &Q, eta: &Q, k: u64, p: u64) -> Result<(Vec
             )
         })?;
     }
-    Ok((
-        b.iter().map(|v| (v.0.q(), v.1.q())).collect(),
-        (res.0.q(), res.1.q()),
-    ))
+    let exact = |v: &J| Interval::new(v.lo.q(), v.hi.q());
+    Ok((b.iter().map(exact).collect(), exact(&res)))
 }
 
 /// The tail theorem; returns (ρ, the box [L, U] of β∞, rounded outward to P bits: a larger box,
 /// so every later sum is over P-bit numbers).
-fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>), Fail> {
-    let rho = res.0.abs().max(res.1.abs());
+fn tail(
+    x: &[Q],
+    eta: &Q,
+    b: &[Interval],
+    res: &Interval,
+    q: &Q,
+    p: u64,
+) -> Result<(Q, Vec<Interval>), Fail> {
+    let rho = res.mag();
     ensure(!q.is_negative() && *q < Q::one(), || {
         format!("q = {} is not in [0, 1)", fmt_q(q))
     })?;
@@ -226,18 +247,16 @@ fn tail(x: &[Q], eta: &Q, b: &[I], res: &I, q: &Q, p: u64) -> Result<(Q, Vec<I>)
             format!("2δ_{i} = {} is not < 1", fmt_q(&two_delta))
         })?;
         let m = Q::one() - two_delta;
-        lims.push((rnd(&(&bi.0 * &m), p, false), rnd(&(&bi.1 / &m), p, true)));
+        lims.push(outward(&Interval::new(&bi.lo * &m, &bi.hi / &m), p));
     }
-    let (s_lo, s_hi) = sharpness(x, &lims);
-    let cubes: Vec<I> = x
+    let s = sharpness(x, &lims);
+    let cubes: Interval = x
         .iter()
         .zip(&lims)
-        .map(|(xi, l)| product(&(xi * xi * xi, xi * xi * xi), l))
-        .collect();
-    let u_lo: Q = cubes.iter().map(|c| &c.0).sum();
-    let u_hi: Q = cubes.iter().map(|c| &c.1).sum();
-    let ru = int(4) * eta * eta * &rho * u_lo.abs().max(u_hi.abs());
-    let (phi_lo, phi_hi) = (Q::one() - eta * &s_hi - &ru, Q::one() - eta * &s_lo + &ru);
+        .map(|(xi, l)| l.scale(&(xi * xi * xi)))
+        .sum();
+    let ru = int(4) * eta * eta * &rho * cubes.mag();
+    let (phi_lo, phi_hi) = (Q::one() - eta * &s.hi - &ru, Q::one() - eta * &s.lo + &ru);
     ensure(-q <= phi_lo && phi_hi <= *q, || {
         format!(
             "|φ| ≤ q fails on the tail box: φ ∈ [{}, {}], q = {}",
@@ -263,30 +282,31 @@ fn approx(q: &Q, up: bool) -> String {
 }
 
 /// [4Σx_i²L_i, 4Σx_i²U_i].
-fn sharpness(x: &[Q], lims: &[I]) -> I {
-    let s =
-        |f: &dyn Fn(&I) -> &Q| int(4) * x.iter().zip(lims).map(|(xi, l)| xi * xi * f(l)).sum::<Q>();
-    (s(&|l| &l.0), s(&|l| &l.1))
+fn sharpness(x: &[Q], lims: &[Interval]) -> Interval {
+    x.iter()
+        .zip(lims)
+        .map(|(xi, l)| l.scale(&(int(4) * xi * xi)))
+        .sum()
 }
 
 /// The claimed {lo, hi} at `at` equals [↓lo, ↑hi] of the kernel's exact `want` at P bits.
-fn pinned(t: &Table, tree: &Tree, at: &str, want: &I, p: u64) -> Result<(), Fail> {
-    let want = &(rnd(&want.0, p, false), rnd(&want.1, p, true));
+fn pinned(t: &Table, tree: &Tree, at: &str, want: &Interval, p: u64) -> Result<(), Fail> {
+    let want = outward(want, p);
     let got = t.nested(tree, at, &["lo", "hi"])?;
     let (lo, hi) = (got.q("lo")?, got.q("hi")?);
-    ensure(lo == want.0 && hi == want.1, || {
+    ensure(lo == want.lo && hi == want.hi, || {
         format!(
             "{at} is [{}, {}], the kernel computes [{}, {}]",
             fmt_q(&lo),
             fmt_q(&hi),
-            fmt_q(&want.0),
-            fmt_q(&want.1)
+            fmt_q(&want.lo),
+            fmt_q(&want.hi)
         )
     })
 }
 
 /// One certified run read from `t` (`steps`, `bits`, `q`, `rho`, `beta`): the box of β∞.
-fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<I>, u64), Fail> {
+fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<Interval>, u64), Fail> {
     let (k, p) = (t.uint("steps")?, t.uint("bits")?);
     if k > MAX_STEPS || !(2..=MAX_BITS).contains(&p) {
         return Err(Fail::Malformed(t.err(
@@ -335,12 +355,9 @@ pub(crate) fn gd_limit(c: &Claim) -> Checked {
     let (inst, alpha, eta) = setup(c)?;
     let x = &inst.x[0];
     let (lims, p) = certified(&c.t, x, &inst.y[0], &alpha, &eta)?;
-    let norm = (
-        lims.iter().map(|l| &l.0).sum(),
-        lims.iter().map(|l| &l.1).sum(),
-    );
+    let norm: Interval = lims.iter().sum();
     let s = sharpness(x, &lims);
-    let margin = (int(2) / &eta - &s.1, int(2) / &eta - &s.0);
+    let margin = s.scale(&-Q::one()).shift(&(int(2) / &eta));
     pinned(&c.t, c.t.req("norm")?, &c.t.path("norm"), &norm, p)?;
     pinned(&c.t, c.t.req("sharpness")?, &c.t.path("sharpness"), &s, p)?;
     pinned(
@@ -353,9 +370,9 @@ pub(crate) fn gd_limit(c: &Claim) -> Checked {
     Ok(format!(
         "GD at η = {} converges; S(β∞) ∈ [{}, {}], 2/η − S ≥ {}",
         fmt_q(&eta),
-        approx(&s.0, false),
-        approx(&s.1, true),
-        approx(&margin.0, false)
+        approx(&s.lo, false),
+        approx(&s.hi, true),
+        approx(&margin.lo, false)
     ))
 }
 
@@ -371,7 +388,7 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
     ensure(list.len() == atoms.len(), || {
         format!("atoms needs {} entries", atoms.len())
     })?;
-    let (mut total, mut bits) = ((Q::zero(), Q::zero()), 2);
+    let (mut total, mut bits) = (Interval::new(Q::zero(), Q::zero()), 2);
     for (a, ((p, star), tree)) in atoms.iter().zip(list).enumerate() {
         let t =
             c.t.nested(tree, &format!("{}[{a}]", c.t.path("atoms")), ATOM_KEYS)?;
@@ -381,21 +398,15 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
         })?;
         let (lims, pa) = certified(&t, x, &y, &alpha, &eta)?;
         bits = bits.max(pa);
-        let diff: Vec<I> = lims
-            .iter()
-            .zip(star)
-            .map(|(l, s)| (&l.0 - s, &l.1 - s))
-            .collect();
+        let diff: Vec<Interval> = lims.iter().zip(star).map(|(l, s)| l.shift(&-s)).collect();
         for i in 0..x.len() {
             for j in 0..x.len() {
                 let v = if i == j {
-                    square(&diff[i])
+                    diff[i].square()
                 } else {
-                    product(&diff[i], &diff[j])
+                    diff[i].mul(&diff[j])
                 };
-                let (u, w) = (&sigma[i][j] * &v.0, &sigma[i][j] * &v.1);
-                total.0 += p * u.clone().min(w.clone());
-                total.1 += p * u.max(w);
+                total = total.add(&v.scale(&(p * &sigma[i][j])));
             }
         }
     }
@@ -406,7 +417,7 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
         &total,
         bits,
     )?;
-    let total = (rnd(&total.0, bits, false), rnd(&total.1, bits, true));
+    let total = outward(&total, bits);
     let none = |_| {
         Fail::Reject(
             "needs a verified `neither-bias` or `end-optimal` claim earlier in the file".into(),
@@ -435,10 +446,10 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
         })?;
     }
     let verdicts = [
-        ("beats_min_norm", total.1 < mn),
-        ("beats_min_sharpness", total.1 < ms),
-        ("loses_to_min_norm", total.0 > mn),
-        ("loses_to_min_sharpness", total.0 > ms),
+        ("beats_min_norm", total.hi < mn),
+        ("beats_min_sharpness", total.hi < ms),
+        ("loses_to_min_norm", total.lo > mn),
+        ("loses_to_min_sharpness", total.lo > ms),
     ];
     for (key, want) in verdicts {
         ensure(c.t.boolean(key)? == want, || format!("{key} is not {want}"))?;
@@ -446,32 +457,11 @@ pub(crate) fn gd_learner(c: &Claim) -> Checked {
     Ok(format!(
         "GD learner at η = {}: E_GD ∈ [{}, {}]; E(min-norm) = {}, E(min-sharpness) = {}",
         fmt_q(&eta),
-        approx(&total.0, false),
-        approx(&total.1, true),
+        approx(&total.lo, false),
+        approx(&total.hi, true),
         fmt_q(&mn),
         fmt_q(&ms)
     ))
-}
-
-/// Exact range of t² over an interval.
-fn square(a: &I) -> I {
-    let (l2, h2) = (&a.0 * &a.0, &a.1 * &a.1);
-    if !a.0.is_negative() {
-        (l2, h2)
-    } else if !a.1.is_positive() {
-        (h2, l2)
-    } else {
-        (Q::zero(), l2.max(h2))
-    }
-}
-
-/// Exact range of s·t over a product of intervals.
-fn product(a: &I, b: &I) -> I {
-    let v = [&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1];
-    (
-        v.iter().min().cloned().unwrap_or_default(),
-        v.iter().max().cloned().unwrap_or_default(),
-    )
 }
 
 #[cfg(test)]
@@ -533,9 +523,9 @@ mod tests {
             if t.1.less(&t.0) { t = (t.1, t.0); }
             let exact = [s.0.q() * t.0.q(), s.0.q() * t.1.q(), s.1.q() * t.0.q(), s.1.q() * t.1.q()];
             let (lo, hi) = (exact.iter().min().unwrap(), exact.iter().max().unwrap());
-            let got = Bits(p).mul(&s, &t);
-            prop_assert_eq!(got.0.q(), round(lo, p, false));
-            prop_assert_eq!(got.1.q(), round(hi, p, true));
+            let got = Bits(p).mul(&Interval::new(s.0, s.1), &Interval::new(t.0, t.1));
+            prop_assert_eq!(got.lo.q(), round(lo, p, false));
+            prop_assert_eq!(got.hi.q(), round(hi, p, true));
         }
     }
 }

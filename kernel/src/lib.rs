@@ -16,6 +16,7 @@
 
 pub mod fast;
 pub mod instance;
+pub mod interval;
 pub mod limits;
 pub mod linalg;
 pub mod number;
