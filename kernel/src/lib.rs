@@ -28,7 +28,10 @@ mod multipoint;
 mod sharpness;
 mod t1;
 
+use generalization as g;
 use instance::Instance;
+use multipoint as m;
+use sharpness as s;
 use std::fmt;
 use tree::{Table, Tree};
 
@@ -210,52 +213,20 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
     ("min-sharpness", t1::OPTIMUM_KEYS, t1::min_sharpness),
     ("conflict", &["ratio", "coincide"], t1::conflict),
     ("pareto-front", &["vertices"], t1::pareto_front),
-    (
-        "neither-bias",
-        generalization::FRONT_KEYS,
-        generalization::neither_bias,
-    ),
-    (
-        "end-optimal",
-        generalization::END_KEYS,
-        generalization::end_optimal,
-    ),
-    (
-        "best-linear",
-        generalization::FACE_KEYS,
-        generalization::best_linear,
-    ),
-    ("bayes", &["value"], generalization::bayes),
-    (
-        "lambda-max",
-        sharpness::LAMBDA_MAX_KEYS,
-        sharpness::lambda_max,
-    ),
+    ("neither-bias", g::FRONT_KEYS, g::neither_bias),
+    ("end-optimal", g::END_KEYS, g::end_optimal),
+    ("best-linear", g::FACE_KEYS, g::best_linear),
+    ("bayes", &["value"], g::bayes),
+    ("lambda-max", s::LAMBDA_MAX_KEYS, s::lambda_max),
     (
         "lambda-max-rank-one",
-        sharpness::RANK_ONE_KEYS,
-        sharpness::lambda_max_rank_one,
+        s::RANK_ONE_KEYS,
+        s::lambda_max_rank_one,
     ),
-    (
-        "t2-min-norm",
-        multipoint::MIN_NORM_KEYS,
-        multipoint::min_norm,
-    ),
-    (
-        "t2-sharpness-upper",
-        multipoint::UPPER_KEYS,
-        multipoint::sharpness_upper,
-    ),
-    (
-        "t2-sharpness-lower",
-        multipoint::LOWER_KEYS,
-        multipoint::sharpness_lower,
-    ),
-    (
-        "t2-conflict",
-        multipoint::CONFLICT_KEYS,
-        multipoint::conflict,
-    ),
+    ("t2-min-norm", m::MIN_NORM_KEYS, m::min_norm),
+    ("t2-sharpness-upper", m::UPPER_KEYS, m::sharpness_upper),
+    ("t2-sharpness-lower", m::LOWER_KEYS, m::sharpness_lower),
+    ("t2-conflict", m::CONFLICT_KEYS, m::conflict),
     ("gd-limit", gd::LIMIT_KEYS, gd::gd_limit),
     ("gd-learner", gd::LEARNER_KEYS, gd::gd_learner),
 ];
