@@ -3,10 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::io::claims;
-use crate::theory::search::{self, Config, Summary};
-use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
-use std::io::IsTerminal;
+use crate::theory::search::{self, Config};
 use std::path::Path;
 
 /// Writes `DIR/<claim>-s<seed>-<index>.toml` and `.claim.toml` for one shrunk hit, after the
@@ -46,67 +43,40 @@ pub fn run(cfg: &Config, out: Option<&Path>, as_json: bool) -> Result<i32> {
             reason: e.to_string(),
         })?;
     }
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(cfg.max_samples);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} samples {per_sec} {msg}")
-        {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
-    let start = std::time::Instant::now();
-    let summary: Summary = search::run(cfg, &|n| bar.inc(n))?;
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    let mut files = Vec::new();
+    let mut report = crate::report::search::evaluate(cfg, &super::Bar::default())?;
     if let Some(dir) = out {
-        for (index, hit) in &summary.hits {
-            files.push(write_hit(dir, cfg, *index, hit)?);
+        for (index, hit) in &report.candidates {
+            report.files.push(write_hit(dir, cfg, *index, hit)?);
         }
     }
-    let hits: Vec<_> = summary.hits.iter().map(|(i, c)| json!({"sample": i, "d": c.x.len(), "atoms": c.atoms.len(), "instance": c.tree()})).collect();
-    let fraction = if summary.samples == 0 {
-        0.0
-    } else {
-        summary.holds as f64 / summary.samples as f64
-    };
-    let report = json!({
-        "claim": cfg.target.name(), "seed": cfg.seed, "dims": [cfg.dims.0, cfg.dims.1], "jobs": cfg.jobs,
-        "samples": summary.samples, "holds": summary.holds, "fraction": fraction,
-        "seconds": seconds, "hits": hits, "files": files,
-    });
     if as_json {
-        super::print_json(&report)?;
-    } else {
+        return super::print_json(&report).map(|()| 0);
+    }
+    out!(
+        "{}: holds on {} of {} sampled instances ({:.2}%), d in {}..={}, seed {}, {:.2} s on {} thread(s)",
+        report.claim,
+        report.holds,
+        report.samples,
+        100.0 * report.fraction,
+        report.dims[0],
+        report.dims[1],
+        report.seed,
+        report.seconds,
+        report.jobs
+    );
+    for (i, c) in &report.candidates {
         out!(
-            "{}: holds on {} of {} sampled instances ({:.2}%), d in {}..={}, seed {}, {:.2} s on {} thread(s)",
-            cfg.target.name(),
-            summary.holds,
-            summary.samples,
-            100.0 * fraction,
-            cfg.dims.0,
-            cfg.dims.1,
-            cfg.seed,
-            seconds,
-            cfg.jobs
+            "  sample {i}: shrunk to d = {}, {} atom(s): x = [{}]",
+            c.x.len(),
+            c.atoms.len(),
+            c.x.iter()
+                .map(crate::numeric::rational::fmt_q)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
-        for (i, c) in &summary.hits {
-            out!(
-                "  sample {i}: shrunk to d = {}, {} atom(s): x = [{}]",
-                c.x.len(),
-                c.atoms.len(),
-                c.x.iter()
-                    .map(crate::numeric::rational::fmt_q)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        for f in &files {
-            out!("  wrote {f}");
-        }
+    }
+    for f in &report.files {
+        out!("  wrote {f}");
     }
     Ok(0)
 }

@@ -14,6 +14,8 @@ pub mod audit;
 pub mod check;
 pub mod gd;
 pub mod learner;
+pub mod multipoint;
+pub mod search;
 pub mod sharpness;
 pub mod solve;
 pub mod sweep;
