@@ -370,12 +370,12 @@ pub fn render(c: &Chart, dir: &Path, stem: &str) -> Result<()> {
     })?;
     write_atomic(&svg_path, svg.as_bytes())?;
     let png_path = dir.join(format!("{stem}.png"));
-    let tmp = dir.join(format!(".{stem}.tmp{}.png", std::process::id()));
-    // Rendered to a scratch file, then written like every other output (write_atomic: a
-    // target that is not a regular file is never replaced).
-    let result = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), c)
-        .and_then(|()| std::fs::read(&tmp).map_err(|e| e.to_string()));
-    let _ = std::fs::remove_file(&tmp);
+    let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+    let result = draw(
+        BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
+        c,
+    )
+    .and_then(|()| encode_png(&rgb, SIZE).map_err(|e| e.to_string()));
     match result {
         Ok(bytes) => write_atomic(&png_path, &bytes),
         Err(reason) => Err(Error::Output {
@@ -383,4 +383,16 @@ pub fn render(c: &Chart, dir: &Path, stem: &str) -> Result<()> {
             reason,
         }),
     }
+}
+
+/// An 8-bit RGB image of size `(w, h)` as PNG bytes.
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
 }
