@@ -243,3 +243,82 @@ fn the_kernel_stays_within_its_line_budget() {
         "the kernel has {total} lines of code, over its budget of 3 200 (ARCHITECTURE.md)"
     );
 }
+
+/// The library modules `text` names by `dlncheck::a::b` (a bridge or bench crate's imports).
+fn library_imports(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    imports(&text.replace("dlncheck::", "crate::"), known)
+}
+
+/// The `.rs` files under `dir`, with their text.
+fn rust_files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn python_returns_reports_and_benches_import_real_modules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let known: BTreeSet<String> = modules(&root.join("src")).keys().cloned().collect();
+    // The Python package returns what the CLI's `--json` prints, so it gets every result from
+    // `report` and reads its inputs with the readers; it never runs the mathematics itself or
+    // writes files.
+    let allowed = |m: &str| {
+        m == "error"
+            || m.starts_with("numeric")
+            || m.starts_with("report")
+            || matches!(
+                m,
+                "io::instance" | "io::npy" | "io::matrix" | "spectra::certified"
+            )
+    };
+    let python = rust_files(&root.join("python/src"));
+    assert!(!python.is_empty(), "python/src has no .rs files");
+    let mut bad = Vec::new();
+    for (file, text) in &python {
+        for m in library_imports(text, &known) {
+            if !allowed(&m) {
+                bad.push(format!("{file} imports dlncheck::{m}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "the Python bridge bypasses `report`:\n{}",
+        bad.join("\n")
+    );
+    // Every library path a bench names is a module of the layer table (no stale path).
+    let benches = rust_files(&root.join("benches"));
+    assert!(
+        benches.len() > 3,
+        "found only {} bench files",
+        benches.len()
+    );
+    for (file, text) in &benches {
+        for m in library_imports(text, &known) {
+            assert!(
+                layer(&m).is_some(),
+                "{file} imports dlncheck::{m}, in no layer"
+            );
+        }
+        for line in text.lines().filter(|l| l.contains("dlncheck::cli")) {
+            panic!("{file} imports the binary's cli: {line}");
+        }
+    }
+    // The check itself sees an import: a planted bypass is reported.
+    let planted = library_imports("use dlncheck::theory::optimum::solve;", &known);
+    assert!(planted.contains("theory::optimum") && !allowed("theory::optimum"));
+}
