@@ -21,6 +21,7 @@ pub mod linalg;
 pub mod number;
 pub mod tree;
 
+mod flow;
 mod gd;
 mod generalization;
 mod multipoint;
@@ -257,6 +258,7 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
     ),
     ("gd-limit", gd::LIMIT_KEYS, gd::gd_limit),
     ("gd-learner", gd::LEARNER_KEYS, gd::gd_learner),
+    ("gf-limit", flow::KEYS, flow::gf_limit),
 ];
 
 /// Reads and checks the claim file at `path`. `Err` means unreadable or malformed (exit 2).
