@@ -68,7 +68,7 @@ pub fn gd_spread(inst: &Instance, eta_bits: u64) -> u64 {
 /// number (b: the largest bits of X and of the claim's nu, c, box).
 pub fn gf_limit(n: usize, d: usize, p: u64, b: u64) -> u128 {
     let (n, d, w) = (n as u128, d as u128, (p + b).div_ceil(64) as u128);
-    (n * n * d + n * n * n + n * n + 3 * d * (p as u128 + 30)).saturating_mul(w * w)
+    (n * n * d + n * n * n + n * n + 3 * d * (p as u128 + 30)).saturating_mul(w * w) / 1000
 }
 
 /// The work of a file, by measure.

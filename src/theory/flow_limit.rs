@@ -450,6 +450,98 @@ pub fn curvature(s: &Setup, diag: &[Q]) -> Vec<Vec<Q>> {
         .collect()
 }
 
+/// A top eigenvector of the symmetric `a` to about P bits: the binary64 one, then Rayleigh
+/// quotient iterations (A − σI)x = v by Gaussian elimination at P + 32 bits (untrusted).
+fn top_vector(a: &[Vec<Q>], p: u64) -> Option<Vec<Q>> {
+    let n = a.len();
+    let af: Vec<Vec<f64>> = a.iter().map(|r| r.iter().map(q_to_f64).collect()).collect();
+    let (_, vecs) = crate::spectra::estimate::symmetric_eigen(&af);
+    let mut v: Vec<Q> = vecs
+        .first()?
+        .iter()
+        .map(|x| Q::from_float(*x))
+        .collect::<Option<_>>()?;
+    let w = p + 32;
+    for _ in 0..8 {
+        let (sigma, _) = spectra::rayleigh(a, &v);
+        let sigma = round_down(&sigma, w);
+        let mut m: Vec<Vec<Q>> = (0..n)
+            .map(|i| {
+                let mut row: Vec<Q> = (0..n)
+                    .map(|j| {
+                        if i == j {
+                            &a[i][j] - &sigma
+                        } else {
+                            a[i][j].clone()
+                        }
+                    })
+                    .collect();
+                row.push(v[i].clone());
+                row
+            })
+            .collect();
+        for k in 0..n {
+            let piv = (k..n).max_by(|&i, &j| m[i][k].abs().cmp(&m[j][k].abs()))?;
+            m.swap(k, piv);
+            if m[k][k].is_zero() {
+                return Some(v); // σ is an eigenvalue to working precision
+            }
+            for i in k + 1..n {
+                let f = &m[i][k] / &m[k][k];
+                for j in k..=n {
+                    let t = round_down(&(&m[i][j] - &f * &m[k][j]), w);
+                    m[i][j] = t;
+                }
+            }
+        }
+        let mut x = vec![Q::zero(); n];
+        for k in (0..n).rev() {
+            let r: Q = &m[k][n] - (k + 1..n).map(|j| &m[k][j] * &x[j]).sum::<Q>();
+            x[k] = round_down(&(r / &m[k][k]), w);
+        }
+        let big = x.iter().map(Q::abs).max()?;
+        if big.is_zero() {
+            return Some(v);
+        }
+        let next: Vec<Q> = x.iter().map(|e| round_down(&(e / &big), w)).collect();
+        let done = next
+            .iter()
+            .zip(&v)
+            .all(|(a, b)| (a - b).abs() <= pow2(-(w as i64) + 16))
+            || next
+                .iter()
+                .zip(&v)
+                .all(|(a, b)| (a + b).abs() <= pow2(-(w as i64) + 16));
+        v = next;
+        if done {
+            break;
+        }
+    }
+    Some(v)
+}
+
+/// A lower bound on λ_max(a): the exact Rayleigh quotient of a P-bit top vector.
+fn rayleigh_lower(a: &[Vec<Q>], p: u64) -> Option<Q> {
+    let v = top_vector(a, p)?;
+    let v: Vec<Q> = v.iter().map(|e| round_down(e, p)).collect();
+    Some(round_down(&spectra::rayleigh(a, &v).0, p + 8))
+}
+
+/// An upper bound h on λ_max(a) with h·I − a ⪰ 0 checked by exact inertia.
+fn psd_upper(a: &[Vec<Q>], p: u64) -> Option<Q> {
+    let v = top_vector(a, p)?;
+    let rho = spectra::rayleigh(a, &v).0;
+    let h = round_up(&(&rho + rho.abs() * pow2(8 - p as i64)), p);
+    let m: Vec<Vec<Q>> = (0..a.len())
+        .map(|i| {
+            (0..a.len())
+                .map(|j| if i == j { &h - &a[i][j] } else { -&a[i][j] })
+                .collect()
+        })
+        .collect();
+    matches!(crate::numeric::ldl::inertia_integer(&m), Some((0, _, _))).then_some(h)
+}
+
 /// One attempt at P bits from the binary64 root `nu64`.
 fn attempt(s: &Setup, nu64: &[f64], p: u64, width: &Q) -> std::result::Result<Limit, String> {
     let n = s.x.len();
@@ -460,21 +552,63 @@ fn attempt(s: &Setup, nu64: &[f64], p: u64, width: &Q) -> std::result::Result<Li
         .collect();
     let tiny = pow2(-(p as i64));
     let mut iterations = 0;
+    let mut inv = c.clone();
+    let w = p + 16;
+    let rnd = |v: Q| round_down(&v, w);
+    let mut last: Option<Q> = None;
     for _ in 0..200 {
         iterations += 1;
-        let f: Vec<Q> = residual(s, &nu, p + 16).iter().map(Interval::mid).collect();
+        let point: Vec<Interval> = nu.iter().map(|v| Interval::point(v.clone())).collect();
+        let (beta, diag) = beta_diag(s, &point, w);
+        let f: Vec<Q> = (0..n)
+            .map(|j| combo(&s.x[j], &beta, w).minus(&s.y[j]).mid())
+            .collect();
         let step: Vec<Q> = (0..n)
-            .map(|j| (0..n).map(|k| &c[j][k] * &f[k]).sum())
+            .map(|j| (0..n).map(|k| &inv[j][k] * &f[k]).sum())
+            .collect();
+        let size = step.iter().map(Q::abs).max().unwrap_or_default();
+        let slow = last.as_ref().is_some_and(|l: &Q| size > l * pow2(-20));
+        last = Some(size);
+        if !slow {
+            let done = step
+                .iter()
+                .zip(&nu)
+                .all(|(d, v)| d.abs() <= &tiny * (v.abs() + Q::one()));
+            nu = nu.iter().zip(&step).map(|(v, d)| rnd(v - d)).collect();
+            if done {
+                break;
+            }
+            continue;
+        }
+        // Slow contraction (ill-conditioned J): Newton–Schulz, inv ← inv + inv·(I − J·inv),
+        // doubles the correct bits of J⁻¹.
+        let dm: Vec<Q> = diag.iter().map(Interval::mid).collect();
+        let jac = crate::theory::multipoint::gram(&s.x, &dm);
+        let e: Vec<Vec<Q>> = (0..n)
+            .map(|j| {
+                (0..n)
+                    .map(|k| {
+                        let id = if j == k { Q::one() } else { Q::zero() };
+                        rnd(id - (0..n).map(|l| &jac[j][l] * &inv[l][k]).sum::<Q>())
+                    })
+                    .collect()
+            })
+            .collect();
+        inv = (0..n)
+            .map(|j| {
+                (0..n)
+                    .map(|k| rnd(&inv[j][k] + (0..n).map(|l| &inv[j][l] * &e[l][k]).sum::<Q>()))
+                    .collect()
+            })
+            .collect();
+        let step: Vec<Q> = (0..n)
+            .map(|j| (0..n).map(|k| &inv[j][k] * &f[k]).sum())
             .collect();
         let done = step
             .iter()
             .zip(&nu)
             .all(|(d, v)| d.abs() <= &tiny * (v.abs() + Q::one()));
-        nu = nu
-            .iter()
-            .zip(&step)
-            .map(|(v, d)| round_down(&(v - d), p + 16))
-            .collect();
+        nu = nu.iter().zip(&step).map(|(v, d)| rnd(v - d)).collect();
         if done {
             break;
         }
@@ -535,12 +669,19 @@ fn finish(
     let hi: Vec<Q> = diag.iter().map(|d| d.hi().clone()).collect();
     let norm = Interval::hull(&s.c_n * lo.iter().sum::<Q>(), &s.c_n * hi.iter().sum::<Q>());
     let norm = Interval::hull(round_down(norm.lo(), p), round_up(norm.hi(), p));
-    let target = width / Q::from_integer(8.into());
-    let low = spectra::lambda_max(&curvature(s, &lo), &target);
-    let high = spectra::lambda_max(&curvature(s, &hi), &target);
-    // Strictly below the certified λ_max(A(lo)) ≥ low.lo.
-    let s_lo = round_down(&(&low.lo - low.lo.abs() * pow2(-(p as i64))), p);
-    let sharpness = Interval::hull(s_lo, round_up(&high.hi, p));
+    let (a_lo, a_hi) = (curvature(s, &lo), curvature(s, &hi));
+    let (s_lo, s_hi) = match (rayleigh_lower(&a_lo, p), psd_upper(&a_hi, p)) {
+        (Some(l), Some(h)) => (l, h),
+        _ => {
+            let target = width / Q::from_integer(8.into());
+            let low = spectra::lambda_max(&a_lo, &target);
+            let high = spectra::lambda_max(&a_hi, &target);
+            (low.lo, high.hi)
+        }
+    };
+    // Strictly below the certified λ_max(A(lo)) ≥ s_lo.
+    let s_lo = round_down(&(&s_lo - s_lo.abs() * pow2(-(p as i64))), p);
+    let sharpness = Interval::hull(s_lo, round_up(&s_hi, p));
     Ok(Limit {
         bits: p,
         nu,
