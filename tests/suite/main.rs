@@ -13,6 +13,7 @@ mod derivatives;
 mod docs;
 mod dynamics;
 mod float256;
+mod flow;
 mod gd_cli;
 mod gd_json;
 mod generalization;
