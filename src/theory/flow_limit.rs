@@ -290,7 +290,13 @@ fn newton_f64(s: &Setup) -> std::result::Result<(Vec<f64>, usize), String> {
                 break;
             }
             t *= 0.5;
-            if t < 1e-3 {
+            let near = step.iter().all(|s| s.abs() <= 1e-6 * big);
+            if t < 1e-30 && !near {
+                return Err(
+                    "binary64 Newton stalled (Φ not decreasing along the Newton step)".into(),
+                );
+            }
+            if t < 1e-3 && near {
                 // No decrease visible in binary64 along a full-Newton direction: at rounding
                 // level of Φ; take the full step if it is finite (the P-bit iteration decides).
                 let full: Vec<f64> = nu.iter().zip(step.iter()).map(|(v, s)| v - s).collect();

@@ -100,8 +100,16 @@ fn float_gd_approaches_the_certified_limit_linearly_in_eta_for_every_model() {
     let y = vec![2.0, 3.0];
     for (model, theta, init) in [
         ("shared", vec![0.5; 4], "alpha = \"1/2\""),
-        ("pm", vec![0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25], "u = \"1/2\"\nv = \"1/4\""),
-        ("uv", vec![0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25], "u = \"1/2\"\nv = \"1/4\""),
+        (
+            "pm",
+            vec![0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25],
+            "u = \"1/2\"\nv = \"1/4\"",
+        ),
+        (
+            "uv",
+            vec![0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25],
+            "u = \"1/2\"\nv = \"1/4\"",
+        ),
     ] {
         let text = SHARED
             .replace("model = \"shared\"", &format!("model = \"{model}\""))
@@ -140,14 +148,18 @@ fn the_limit_fits_the_data_exactly_and_is_the_mirror_descent_optimum() {
         .collect();
     let xt = nalgebra::DMatrix::from_fn(4, 2, |i, j| q_to_f64(&inst.x[j][i]));
     let zv = nalgebra::DVector::from_vec(z.clone());
-    let nu = (xt.transpose() * &xt).lu().solve(&(xt.transpose() * &zv)).unwrap();
+    let nu = (xt.transpose() * &xt)
+        .lu()
+        .solve(&(xt.transpose() * &zv))
+        .unwrap();
     let resid = (&xt * nu - zv).amax();
     assert!(resid < 1e-12, "log(β/β₀) is {resid} away from range(Xᵀ)");
 }
 
 #[test]
 fn one_point_limit_agrees_with_the_one_point_flow() {
-    let text = "model = \"shared\"\nx = [\"3\", \"1/2\", \"2\"]\ny = \"5\"\n[init]\nalpha = \"1/10\"\n";
+    let text =
+        "model = \"shared\"\nx = [\"3\", \"1/2\", \"2\"]\ny = \"5\"\n[init]\nalpha = \"1/10\"\n";
     let inst = instance(text);
     let l = certified(&inst, "1e-30");
     let p = dlncheck::models::problem::Problem::of(&inst).unwrap();
@@ -162,7 +174,10 @@ fn one_point_limit_agrees_with_the_one_point_flow() {
     assert!(l.sharpness.lo() <= old.sharpness.hi() && old.sharpness.lo() <= l.sharpness.hi());
     // ν = −4ρ for one point (β = β₀e^{xν}, β = β₀e^{−4xρ}).
     let nu = &l.boxes[0];
-    let rho = Interval::hull(-nu.hi() / Q::from_integer(4.into()), -nu.lo() / Q::from_integer(4.into()));
+    let rho = Interval::hull(
+        -nu.hi() / Q::from_integer(4.into()),
+        -nu.lo() / Q::from_integer(4.into()),
+    );
     assert!(rho.lo() <= old.rho.hi() && old.rho.lo() <= rho.hi());
     assert!(kernel_accepts(&inst, &l));
 }
@@ -170,23 +185,32 @@ fn one_point_limit_agrees_with_the_one_point_flow() {
 #[test]
 fn y_on_the_boundary_of_the_cone_is_named() {
     // Columns e₁, e₂ span the quadrant; y = (1, 0) is on its boundary: β∞ would need β₂ = 0.
-    let inst = instance("model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"0\"]\n");
+    let inst =
+        instance("model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"0\"]\n");
     let why = reason(&inst);
-    assert!(why.contains("not coercive") && why.contains("boundary"), "{why}");
+    assert!(
+        why.contains("not coercive") && why.contains("boundary"),
+        "{why}"
+    );
 }
 
 #[test]
 fn y_outside_the_cone_is_named() {
     // y = (1, −1) is no combination of e₁, e₂ with nonnegative weights.
-    let inst = instance("model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"-1\"]\n");
+    let inst =
+        instance("model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"-1\"]\n");
     let why = reason(&inst);
-    assert!(why.contains("not coercive") && why.contains("outside"), "{why}");
+    assert!(
+        why.contains("not coercive") && why.contains("outside"),
+        "{why}"
+    );
 }
 
 #[test]
 fn a_rank_deficient_x_is_named_for_pm() {
     // Row 2 = 2·row 1: rank 1 < 2.
-    let inst = instance("model = \"pm\"\nX = [[\"1\", \"2\"], [\"2\", \"4\"]]\ny = [\"1\", \"2\"]\n");
+    let inst =
+        instance("model = \"pm\"\nX = [[\"1\", \"2\"], [\"2\", \"4\"]]\ny = [\"1\", \"2\"]\n");
     let why = reason(&inst);
     assert!(why.contains("rank 1 < n = 2"), "{why}");
 }
@@ -194,7 +218,9 @@ fn a_rank_deficient_x_is_named_for_pm() {
 #[test]
 fn pm_from_equal_u_v_reaches_negative_labels() {
     // pm with u₀ = v₀ = α·1 starts at β = 0 and can fit any sign: y = (−1, 2) is certified.
-    let inst = instance("model = \"pm\"\nX = [[\"1\", \"1\", \"0\"], [\"0\", \"1\", \"1\"]]\ny = [\"-1\", \"2\"]\n[init]\nalpha = \"1/5\"\n");
+    let inst = instance(
+        "model = \"pm\"\nX = [[\"1\", \"1\", \"0\"], [\"0\", \"1\", \"1\"]]\ny = [\"-1\", \"2\"]\n[init]\nalpha = \"1/5\"\n",
+    );
     let l = certified(&inst, "1e-20");
     assert!(kernel_accepts(&inst, &l));
     assert!(l.beta[0].hi() < &Q::from_integer(0.into()));
@@ -214,7 +240,11 @@ fn the_cli_prints_the_certified_boxes_and_writes_a_checked_claim() {
         "--claim",
         claim.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let c = &v["certified"];
     assert_eq!(c["converged"], true);
@@ -223,11 +253,20 @@ fn the_cli_prints_the_certified_boxes_and_writes_a_checked_claim() {
     let check = crate::common::run(&["check", claim.to_str().unwrap()]);
     assert!(check.status.success());
     // A non-coercive instance: converged false with the reason, exit 0, and no claim.
-    std::fs::write(&file, "model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"0\"]\n").unwrap();
+    std::fs::write(
+        &file,
+        "model = \"shared\"\nX = [[\"1\", \"0\"], [\"0\", \"1\"]]\ny = [\"1\", \"0\"]\n",
+    )
+    .unwrap();
     let out = crate::common::run(&["flow", file.to_str().unwrap(), "--certify", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["certified"]["converged"], false);
-    assert!(v["certified"]["reason"].as_str().unwrap().contains("boundary"));
+    assert!(
+        v["certified"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("boundary")
+    );
 }
 
 proptest! {
