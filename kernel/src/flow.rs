@@ -106,8 +106,8 @@ pub fn exp(t: &Q, p: u64) -> I {
     out(Q::new(lo, one.clone()), Q::new(hi, one), p)
 }
 
-/// The weights (a_i, b_i) of the closed form and (c_N, c_S), from the model and θ₀.
-fn weights(inst: &Instance) -> Result<(Vec<(Q, Q)>, Q, Q), Fail> {
+/// The weights (a_i, b_i) of the closed form (as pairs) and (c_N, c_S), from the model and θ₀.
+fn weights(inst: &Instance) -> Result<(Vec<I>, Q, Q), Fail> {
     let d = inst.dim();
     let theta = match &inst.init {
         Some(Init::Alpha(a)) => vec![a.clone(); d * inst.model.block()],

@@ -50,7 +50,14 @@ pub fn kernel_checked_limit(p: &Problem) -> Option<Limit> {
     };
     let instance = json!({"model": "shared", "x": fmt_qs(&p.x), "y": fmt_q(&p.y),
         "init": {"theta": fmt_qs(&p.theta0)}});
-    let file = crate::io::claims::claim_file("gf", Some(instance), vec![flow_limit::claim(&l)]);
+    let file = serde_json::to_value(crate::io::format::ClaimFile {
+        version: dlncheck_kernel::VERSION,
+        title: "gradient-flow limit".into(),
+        expect: vec!["gf-limit".into()],
+        instance: Some(instance),
+        claim: vec![flow_limit::claim(&l).to_value()],
+    })
+    .ok()?;
     let report = dlncheck_kernel::check_text("gf-limit.json", &file.to_string()).ok()?;
     if !report.passed() {
         return None;

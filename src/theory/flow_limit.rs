@@ -417,14 +417,16 @@ fn krawczyk(s: &Setup, nu: &[Q], c: &[Vec<Q>], v: &[Interval], p: u64) -> Vec<In
     let n = s.x.len();
     let f = residual(s, nu, p);
     let (_, diag) = beta_diag(s, v, p);
-    let mut jac = vec![vec![Interval::point(Q::zero()); n]; n];
-    for j in 0..n {
-        for k in j..n {
-            let w: Vec<Q> = (0..s.a.len()).map(|i| &s.x[j][i] * &s.x[k][i]).collect();
-            jac[j][k] = combo(&w, &diag, p);
-            jac[k][j] = jac[j][k].clone();
-        }
-    }
+    let lo: Vec<Q> = diag.iter().map(|d| d.lo().clone()).collect();
+    let hi: Vec<Q> = diag.iter().map(|d| d.hi().clone()).collect();
+    let jac: Vec<Vec<Interval>> = gram_range(&s.x, &lo, &hi)
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|(a, b)| Interval::hull(a, b).round(p))
+                .collect()
+        })
+        .collect();
     (0..n)
         .map(|j| {
             let cf = combo(&c[j], &f, p);
@@ -447,12 +449,59 @@ fn padded(v: &Interval, pad: &Q, p: u64) -> Interval {
     Interval::hull(round_down(&(v.lo() - &e), p), round_up(&(v.hi() + &e), p))
 }
 
-/// (c_S/n)·X diag(D) Xᵀ.
+/// X diag(lo..hi) Xᵀ: entry (j, k) is the exact range Σ_i X_ji X_ki·[lo_i, hi_i], computed in
+/// integers: X = X'/L with L the lcm of X's denominators and lo, hi dyadic (m·2^−e).
+fn gram_range(x: &[Vec<Q>], lo: &[Q], hi: &[Q]) -> Vec<Vec<(Q, Q)>> {
+    use num_bigint::BigInt;
+    let l = x.iter().flatten().fold(BigInt::one(), |a, q| {
+        num_integer::Integer::lcm(&a, q.denom())
+    });
+    let xi: Vec<Vec<BigInt>> = x
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|q| (q * Q::from_integer(l.clone())).to_integer())
+                .collect()
+        })
+        .collect();
+    let e = lo
+        .iter()
+        .chain(hi)
+        .map(|q| q.denom().bits())
+        .max()
+        .unwrap_or(1);
+    let unit = Q::from_integer(BigInt::one() << e);
+    let ints = |v: &[Q]| -> Vec<BigInt> { v.iter().map(|q| (q * &unit).to_integer()).collect() };
+    let (ml, mh) = (ints(lo), ints(hi));
+    let scale = Q::new(BigInt::one(), (BigInt::one() << e) * &l * &l);
+    let n = x.len();
+    let mut g = vec![vec![(Q::zero(), Q::zero()); n]; n];
+    for j in 0..n {
+        for k in j..n {
+            let (mut a, mut b) = (BigInt::zero(), BigInt::zero());
+            for i in 0..ml.len() {
+                let c = &xi[j][i] * &xi[k][i];
+                if c.is_negative() {
+                    a += &c * &mh[i];
+                    b += &c * &ml[i];
+                } else {
+                    a += &c * &ml[i];
+                    b += &c * &mh[i];
+                }
+            }
+            g[j][k] = (Q::from_integer(a) * &scale, Q::from_integer(b) * &scale);
+            g[k][j] = g[j][k].clone();
+        }
+    }
+    g
+}
+
+/// (c_S/n)·X diag(D) Xᵀ (D dyadic).
 pub fn curvature(s: &Setup, diag: &[Q]) -> Vec<Vec<Q>> {
     let f = &s.c_s / Q::from_integer((s.x.len() as i64).into());
-    crate::theory::multipoint::gram(&s.x, diag)
+    gram_range(&s.x, diag, diag)
         .into_iter()
-        .map(|r| r.into_iter().map(|v| &f * v).collect())
+        .map(|r| r.into_iter().map(|v| &f * v.0).collect())
         .collect()
 }
 
@@ -468,7 +517,12 @@ fn top_vector(a: &[Vec<Q>], p: u64) -> Option<Vec<Q>> {
         .map(|x| Q::from_float(*x))
         .collect::<Option<_>>()?;
     let w = p + 32;
-    for _ in 0..8 {
+    // Cubic convergence from the binary64 vector's ~50 bits.
+    let mut rounds = 1;
+    while 50 * 3u64.pow(rounds) < w {
+        rounds += 1;
+    }
+    for _ in 0..=rounds {
         let (sigma, _) = spectra::rayleigh(a, &v);
         let sigma = round_down(&sigma, w);
         let mut m: Vec<Vec<Q>> = (0..n)
