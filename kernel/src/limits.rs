@@ -62,10 +62,11 @@ pub fn gd_spread(inst: &Instance, eta_bits: u64) -> u64 {
     4 * (eta_bits + xb + ab) + inst.y.iter().map(bits).max().unwrap_or(0)
 }
 
-/// The `dense` measure of a `gf-limit` claim: (n²d + n³ + n² + 3d·(P + 30))·w², the interval
+/// The `dense` measure of a `gf-limit` claim: (n²d + n³ + n² + 3d·(P + 30))·w²/1000, the interval
 /// products of J(V), C·J(V) and the Krawczyk sum, and the Taylor terms (at most P + m + 16,
 /// m ≤ 14 halvings) of 3d exponentials, each weighted by w² with w = ⌈(P + b)/64⌉ the words of a
-/// number (b: the largest bits of X and of the claim's nu, c, box).
+/// number (b: the largest bits of X and of the claim's nu, c, box); /1000 because one such
+/// operation on P-bit numbers costs about a thousandth of the unit the limit was measured in.
 pub fn gf_limit(n: usize, d: usize, p: u64, b: u64) -> u128 {
     let (n, d, w) = (n as u128, d as u128, (p + b).div_ceil(64) as u128);
     (n * n * d + n * n * n + n * n + 3 * d * (p as u128 + 30)).saturating_mul(w * w) / 1000
