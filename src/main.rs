@@ -189,6 +189,25 @@ enum Command {
         #[arg(long, default_value = "1e-12")]
         width: String,
     },
+    /// The gradient-flow limit of an instance (SPEC §5.2; models shared, pm, uv; any n): β∞ = β(ν)
+    /// with ν the root of X·β(ν) = y, certified by a Krawczyk box with --certify (boxes of β∞,
+    /// N(β∞), S(β∞)), or the reason it is not (a non-coercive Φ is named).
+    Flow {
+        /// Instance file (TOML or JSON); `[init]` gives θ₀ (default α = 1/10).
+        file: PathBuf,
+        /// Certify the limit (without it: an untrusted binary64 estimate of β∞).
+        #[arg(long)]
+        certify: bool,
+        /// Target relative width of the N, S and β boxes.
+        #[arg(long, default_value = "1e-30")]
+        width: String,
+        /// Print one JSON object (`certified` with exact rational {lo, hi} boxes).
+        #[arg(long)]
+        json: bool,
+        /// With --certify: write a `gf-limit` claim file (checked by the kernel first).
+        #[arg(long)]
+        claim: Option<PathBuf>,
+    },
     /// Verify claim files with the trusted kernel (default: every *.claim.toml under proofs/).
     /// Exit 0: all verified; 1: some claim rejected; 2: unreadable or malformed input.
     Check {
@@ -548,6 +567,19 @@ fn main() -> ExitCode {
                 )),
             }
         }
+        Command::Flow {
+            file,
+            certify,
+            width,
+            json,
+            claim,
+        } => cli::flow::run(&cli::flow::Options {
+            file: &file,
+            certify,
+            width: &width,
+            json,
+            claim: claim.as_deref(),
+        }),
         Command::Multipoint {
             file,
             json,

@@ -22,6 +22,7 @@ pub mod linalg;
 pub mod number;
 pub mod tree;
 
+mod flow;
 mod gd;
 mod generalization;
 mod multipoint;
@@ -229,6 +230,7 @@ const KINDS: &[(&str, &[&str], Checker)] = &[
     ("t2-conflict", m::CONFLICT_KEYS, m::conflict),
     ("gd-limit", gd::LIMIT_KEYS, gd::gd_limit),
     ("gd-learner", gd::LEARNER_KEYS, gd::gd_learner),
+    ("gf-limit", flow::KEYS, flow::gf_limit),
 ];
 
 /// Reads and checks the claim file at `path`. `Err` means unreadable or malformed (exit 2).

@@ -62,6 +62,16 @@ pub fn gd_spread(inst: &Instance, eta_bits: u64) -> u64 {
     4 * (eta_bits + xb + ab) + inst.y.iter().map(bits).max().unwrap_or(0)
 }
 
+/// The `dense` measure of a `gf-limit` claim: (n²d + n³ + n² + 3d·(P + 30))·w²/1000, the interval
+/// products of J(V), C·J(V) and the Krawczyk sum, and the Taylor terms (at most P + m + 16,
+/// m ≤ 14 halvings) of 3d exponentials, each weighted by w² with w = ⌈(P + b)/64⌉ the words of a
+/// number (b: the largest bits of X and of the claim's nu, c, box); /1000 because one such
+/// operation on P-bit numbers costs about a thousandth of the unit the limit was measured in.
+pub fn gf_limit(n: usize, d: usize, p: u64, b: u64) -> u128 {
+    let (n, d, w) = (n as u128, d as u128, (p + b).div_ceil(64) as u128);
+    (n * n * d + n * n * n + n * n + 3 * d * (p as u128 + 30)).saturating_mul(w * w) / 1000
+}
+
 /// The work of a file, by measure.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Work {
@@ -145,18 +155,13 @@ fn str_of<'a>(t: &'a Tree, key: &str) -> &'a str {
     }
 }
 
-/// The largest text bits of the entries of the list (of lists) at `key`.
+/// The largest text bits of the numbers in the list (of lists or tables) at `key`.
 fn list_bits(t: Option<&Tree>) -> u64 {
     match t {
-        Some(Tree::List(l)) => l
-            .iter()
-            .map(|e| match e {
-                Tree::List(_) => list_bits(Some(e)),
-                e => text_bits(e),
-            })
-            .max()
-            .unwrap_or(0),
-        _ => 0,
+        Some(Tree::List(l)) => l.iter().map(|e| list_bits(Some(e))).max().unwrap_or(0),
+        Some(Tree::Table(e)) => e.iter().map(|(_, v)| list_bits(Some(v))).max().unwrap_or(0),
+        Some(e) => text_bits(e),
+        None => 0,
     }
 }
 
@@ -221,6 +226,14 @@ pub fn claim_work(kind: &str, claim: &Tree, inst: Option<&Instance>) -> Work {
             let b = 2 * xb + bb + 64 - (d as u64).leading_zeros() as u64 + shift_bits(claim);
             w.ldl = exact_ldls(claim) * ldl(n, b);
             w.dense = n2 * (d as u128 + 4);
+        }
+        "gf-limit" => {
+            let xb = inst.map_or(0, |i| max_bits(&i.x));
+            let cb = ["nu", "c", "box"].map(|k| list_bits(get(claim, k)));
+            let p = uint(get(claim, "bits")).min(crate::flow::MAX_BITS);
+            w.dense = gf_limit(n, d, p, xb + cb.iter().max().unwrap_or(&0));
+            let b = 2 * xb + list_bits(get(claim, "diag")) + 64 - (d as u64).leading_zeros() as u64;
+            w.ldl = 2 * ldl(n, b + list_bits(get(claim, "sharpness")) + 3);
         }
         "t2-sharpness-lower" => {
             w.ldl = ldl(len(get(claim, "z")), list_bits(get(claim, "z")));

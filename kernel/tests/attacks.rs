@@ -641,3 +641,202 @@ fn repeated_claims_share_one_budget() {
     let text = format!("{one}{}", claim.repeat(199));
     malformed("many.toml", &text, "needs gd work");
 }
+
+/// A `gf-limit` claim written by `dlncheck flow FILE --certify --width 1e-6 --claim OUT` for
+/// X = [[1, 2, 1/2], [0, 1, 3]], y = (2, 3), α = 1/2 (`shared`): the flow's limit is
+/// β∞ ≈ (0.3371, 0.6343, 0.7886) (X·β∞ = y to the digits shown: 0.3371 + 1.2686 + 0.3943 = 2,
+/// 0.6343 + 2.3657 = 3), N ≈ 1.7600, S ≈ 17.567. Each attack below changes one thing; every
+/// changed claim is false (or unproved by its certificate) and must be rejected.
+const GF: &str = r#"expect = ["gf-limit"]
+title = "gradient-flow limit, n = 2, d = 3"
+version = 2
+
+[[claim]]
+bits = 67
+c = [["1963073923949489/4503599627370496", "-4979553843334005/36028797018963968"], ["-4979553843334005/36028797018963968", "6238956201114161/36028797018963968"]]
+kind = "gf-limit"
+nu = ["176489027892751919959/590295810358705651712", "98310348222060517411/295147905179352825856"]
+
+[[claim.beta]]
+hi = "24875214965883514337/73786976294838206464"
+lo = "199001719727022866905/590295810358705651712"
+
+[[claim.beta]]
+hi = "93605726701512412685/147573952589676412928"
+lo = "187211453402982258321/295147905179352825856"
+
+[[claim.beta]]
+hi = "14546505461148631577/18446744073709551616"
+lo = "232744087378325185249/295147905179352825856"
+
+[[claim.box]]
+hi = "176489027892751920013/590295810358705651712"
+lo = "176489027892751919905/590295810358705651712"
+
+[[claim.box]]
+hi = "24577587055515129357/73786976294838206464"
+lo = "49155174111030258697/147573952589676412928"
+
+[[claim.diag]]
+hi = "24875214965883514337/73786976294838206464"
+lo = "199001719727022866905/590295810358705651712"
+
+[[claim.diag]]
+hi = "93605726701512412685/147573952589676412928"
+lo = "187211453402982258321/295147905179352825856"
+
+[[claim.diag]]
+hi = "14546505461148631577/18446744073709551616"
+lo = "232744087378325185249/295147905179352825856"
+
+[claim.norm]
+hi = "259728200322468493975/147573952589676412928"
+lo = "259728200322409438511/147573952589676412928"
+
+[claim.sharpness]
+hi = "36840653/2097152"
+lo = "81013451597209927679/4611686018427387904"
+
+[instance]
+X = [["1", "2", "1/2"], ["0", "1", "3"]]
+model = "shared"
+y = ["2", "3"]
+
+[instance.init]
+alpha = "1/2"
+"#;
+
+#[test]
+fn the_gf_limit_reference_passes() {
+    let r = report("gf.toml", GF);
+    assert!(r.passed(), "{r:?}");
+}
+
+#[test]
+fn a_gf_limit_box_shrunk_off_the_root_is_rejected() {
+    // V_0 of radius 54·2^−69 around ν̃_0 shrunk to radius 2·2^−69: |C·F(ν̃)|_0 is about a quarter
+    // of the original radius, so the root leaves the box and K ⊄ int V.
+    let text = GF
+        .replace(
+            "176489027892751920013/590295810358705651712",
+            "176489027892751919961/590295810358705651712",
+        )
+        .replace(
+            "176489027892751919905/590295810358705651712",
+            "176489027892751919957/590295810358705651712",
+        );
+    rejected("gf.toml", &text, "Krawczyk");
+}
+
+#[test]
+fn a_gf_limit_box_not_holding_nu_is_rejected() {
+    // V_0 moved up by its width: ν̃_0 is no longer in V_0 (the mean-value form needs ν̃ ∈ V).
+    let text = GF
+        .replace(
+            "176489027892751920013/590295810358705651712",
+            "176489027892751920121/590295810358705651712",
+        )
+        .replace(
+            "176489027892751919905/590295810358705651712",
+            "176489027892751920013/590295810358705651712",
+        );
+    rejected("gf.toml", &text, "nu[0] is not in box[0]");
+}
+
+#[test]
+fn a_gf_limit_with_a_wrong_c_is_rejected() {
+    // C = I instead of ≈ J⁻¹: I − C·J(V) has entries of size ‖J‖ ≈ 3, so K is far wider than V.
+    let start = GF.find("c = [[").unwrap();
+    let end = start + GF[start..].find('\n').unwrap();
+    let text = format!(
+        "{}c = [[\"1\", \"0\"], [\"0\", \"1\"]]{}",
+        &GF[..start],
+        &GF[end..]
+    );
+    rejected("gf.toml", &text, "Krawczyk");
+}
+
+#[test]
+fn a_moved_gf_limit_beta_box_is_rejected() {
+    // β_0 ∈ [0.33713…, 0.33713…] moved to [its hi, 1]: it no longer contains the kernel's box.
+    let text = GF.replacen(
+        "lo = \"199001719727022866905/590295810358705651712\"",
+        "lo = \"24875214965883514337/73786976294838206464\"",
+        1,
+    );
+    let text = text.replacen(
+        "hi = \"24875214965883514337/73786976294838206464\"",
+        "hi = \"1\"",
+        1,
+    );
+    rejected("gf.toml", &text, "beta[0]");
+}
+
+#[test]
+fn a_moved_gf_limit_diag_box_is_rejected() {
+    // diag_2 = β_2 for `shared`; its lower end raised to its upper end.
+    let text = GF.replace(
+        "lo = \"232744087378325185249/295147905179352825856\"",
+        "lo = \"14546505461148631577/18446744073709551616\"",
+    );
+    rejected("gf.toml", &text, "beta[2]");
+}
+
+#[test]
+fn a_shrunk_gf_limit_norm_is_rejected() {
+    // N ∈ [1.75998674403, 1.75998674404] claimed as the point hi: Σ lo diag is below it.
+    let text = GF.replace(
+        "lo = \"259728200322409438511/147573952589676412928\"",
+        "lo = \"259728200322468493975/147573952589676412928\"",
+    );
+    rejected("gf.toml", &text, "norm");
+}
+
+#[test]
+fn a_gf_limit_sharpness_hi_below_lambda_max_is_rejected() {
+    // S ≈ 17.567: hi = 17 < λ_max(A(hi diag)), so 17·I − A is not PSD.
+    let text = GF.replace("hi = \"36840653/2097152\"", "hi = \"17\"");
+    rejected("gf.toml", &text, "sharpness.hi");
+}
+
+#[test]
+fn a_gf_limit_sharpness_lo_above_lambda_max_is_rejected() {
+    // lo = 18 > S ≈ 17.567: 18·I − A(lo diag) is PSD, so λ_max > lo is not shown.
+    let text = GF.replace(
+        "lo = \"81013451597209927679/4611686018427387904\"",
+        "lo = \"18\"",
+    );
+    rejected("gf.toml", &text, "sharpness.lo");
+}
+
+#[test]
+fn a_gf_limit_on_an_altered_label_is_rejected() {
+    // y_1 = 3 → 31/10: F(ν̃) ≈ (0, −1/10), far outside what V can absorb.
+    let text = GF.replace("y = [\"2\", \"3\"]", "y = [\"2\", \"31/10\"]");
+    rejected("gf.toml", &text, "Krawczyk");
+}
+
+#[test]
+fn a_gf_limit_on_an_altered_model_is_rejected() {
+    // `pm` from α·1 has a = b = 1/4, β = (e^z − e^{−z})/4: another F, whose root is elsewhere.
+    let text = GF.replace("model = \"shared\"", "model = \"pm\"");
+    rejected("gf.toml", &text, "Krawczyk");
+}
+
+#[test]
+fn a_gf_limit_on_an_altered_start_is_rejected() {
+    // α = 1/2 → 1/3: a = 1/9 instead of 1/4, so β(ν̃) and F(ν̃) move.
+    let text = GF.replace("alpha = \"1/2\"", "alpha = \"1/3\"");
+    rejected("gf.toml", &text, "Krawczyk");
+}
+
+#[test]
+fn a_gf_limit_without_init_is_rejected() {
+    let text = GF.replace("\n[instance.init]\nalpha = \"1/2\"", "");
+    rejected("gf.toml", &text, "needs `init`");
+}
+
+#[test]
+fn a_gf_limit_with_bits_out_of_range_is_malformed() {
+    malformed("gf.toml", &GF.replace("bits = 67", "bits = 5000"), "bits");
+}

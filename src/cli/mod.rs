@@ -16,6 +16,7 @@ pub mod audit;
 pub mod certify;
 pub mod check;
 pub mod coq;
+pub mod flow;
 pub mod gd;
 pub mod learner;
 pub mod multipoint;

@@ -24,14 +24,64 @@ pub const FLOW_BITS: u64 = 96;
 pub struct FlowReport {
     pub limit: Limit,
     pub max_sharpness: MaxSharpness,
+    /// Whether the limit is the kernel-accepted `gf-limit` one (else the producer's bisection).
+    pub kernel_checked: bool,
     /// [2/hi, 2/lo] of the max-sharpness enclosure.
     pub eta_c: Interval,
 }
 
-/// Computes the flow report (`shared` only).
+/// The limit (ρ*, β∞, N, S_GF) from a `gf-limit` claim (SPEC §5.2) that the kernel accepted, or
+/// `None` when the Krawczyk route does not certify it (then the bisection of [`Flow::limit`]
+/// stands, producer-only).
+pub fn kernel_checked_limit(p: &Problem) -> Option<Limit> {
+    use crate::numeric::rational::fmt_qs;
+    use crate::theory::flow_limit::{self, Outcome, Setup};
+    let setup = Setup {
+        x: vec![p.x.clone()],
+        y: vec![p.y.clone()],
+        a: p.beta0(),
+        b: vec![Q::zero(); p.x.len()],
+        c_n: Q::from_integer(1.into()),
+        c_s: Q::from_integer(4.into()),
+    };
+    let width = crate::numeric::rational::pow2(48 - FLOW_BITS as i64);
+    let Outcome::Certified(l) = flow_limit::certify(&setup, &width) else {
+        return None;
+    };
+    let instance = json!({"model": "shared", "x": fmt_qs(&p.x), "y": fmt_q(&p.y),
+        "init": {"theta": fmt_qs(&p.theta0)}});
+    let file = serde_json::to_value(crate::io::format::ClaimFile {
+        version: dlncheck_kernel::VERSION,
+        title: "gradient-flow limit".into(),
+        expect: vec!["gf-limit".into()],
+        instance: Some(instance),
+        claim: vec![flow_limit::claim(&l).to_value()],
+    })
+    .ok()?;
+    let report = dlncheck_kernel::check_text("gf-limit.json", &file.to_string()).ok()?;
+    if !report.passed() {
+        return None;
+    }
+    let four = Q::from_integer(4.into());
+    let nu = &l.boxes[0];
+    Some(Limit {
+        rho: Interval::hull(-nu.hi() / &four, -nu.lo() / &four),
+        beta: l.beta.clone(),
+        norm: l.norm.clone(),
+        sharpness: l.sharpness.clone(),
+    })
+}
+
+/// Computes the flow report (`shared` only). The limit comes from a kernel-accepted `gf-limit`
+/// claim; max_t S (hence η_c) is the producer's branch and bound over hull(0, ρ*).
 pub fn flow_report(p: &Problem) -> Result<FlowReport> {
     let flow = Flow::new(p, FLOW_BITS)?;
-    let limit = flow.limit()?;
+    let checked = kernel_checked_limit(p);
+    let kernel_checked = checked.is_some();
+    let limit = match checked {
+        Some(l) => l,
+        None => flow.limit()?,
+    };
     let max_sharpness = flow.max_sharpness(&limit, 64, 16);
     let two = Q::from_integer(2.into());
     let v = &max_sharpness.value;
@@ -44,6 +94,7 @@ pub fn flow_report(p: &Problem) -> Result<FlowReport> {
     Ok(FlowReport {
         limit,
         max_sharpness,
+        kernel_checked,
         eta_c,
     })
 }
@@ -63,10 +114,15 @@ pub fn flow_json(f: &FlowReport) -> Value {
         "max_sharpness_rho": decimal(&f.max_sharpness.rho, 17),
         "eta_c": enclosure(&f.eta_c),
         "method": format!(
-            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho* by \
-             certified bisection; max S by branch and bound over {} sub-intervals of hull(0, \
+            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho*, beta, \
+             norm and sharpness of the limit {}; max S by branch and bound over {} sub-intervals of hull(0, \
              rho*) with secular-equation upper bounds and Rayleigh/secular lower bounds; eta_c = \
              2/max S",
+            if f.kernel_checked {
+                "from a gf-limit claim the kernel accepted (Krawczyk, docs/flow.md)"
+            } else {
+                "by certified bisection (producer only: the gf-limit route did not certify)"
+            },
             f.max_sharpness.pieces
         ),
     })

@@ -217,6 +217,18 @@ pub enum Claim {
         sharpness: Enclosure,
         eos_margin: Enclosure,
     },
+    /// The gradient-flow limit (SPEC §5.2, FORMAT.md §4.9): precision, ν̃, C, the Krawczyk box
+    /// V and the boxes of β∞, D = u² + v², N and S.
+    GfLimit {
+        bits: u64,
+        nu: Vec<Rat>,
+        c: Vec<Vec<Rat>>,
+        r#box: Vec<Enclosure>,
+        beta: Vec<Enclosure>,
+        diag: Vec<Enclosure>,
+        norm: Enclosure,
+        sharpness: Enclosure,
+    },
     GdLearner {
         lr: Rat,
         atoms: Vec<GdAtom>,

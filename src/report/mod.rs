@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod flow;
 pub mod gd;
 pub mod learner;
 pub mod multipoint;

@@ -4,6 +4,7 @@
 //! [`crate::spectra`] and [`crate::io::instance`].
 
 pub mod flow;
+pub mod flow_limit;
 pub mod generalization;
 pub mod multipoint;
 pub mod optimum;

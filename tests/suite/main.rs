@@ -15,6 +15,7 @@ mod descent_commands;
 mod docs;
 mod dynamics;
 mod float256;
+mod flow;
 mod gd_endpoint;
 mod generalization;
 mod generalization_commands;
