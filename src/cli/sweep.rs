@@ -38,6 +38,12 @@ pub struct Args {
     pub bits: Option<u64>,
     /// Step limit of certified GD.
     pub certify_steps: u64,
+    /// Mini-batch SGD at every rate (docs/sgd.md).
+    pub batch: Option<u64>,
+    pub seed: Option<u64>,
+    pub replacement: bool,
+    /// β per rate in sweep.csv (`beta_1` … `beta_d`).
+    pub beta: bool,
 }
 
 /// The certified columns of one learning rate (`--certify`): the exact GD limit at η on the
@@ -113,7 +119,9 @@ pub fn run(a: &Args) -> Result<i32> {
             "--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into(),
         ));
     }
-    let opts = crate::report::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
+    let mut opts =
+        crate::report::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
+    opts.sgd = crate::report::gd::sgd(a.batch, a.seed, a.replacement, points.n(), a.certify)?;
     let refs = if problem.is_some() {
         eos::reference_errors(&inst)?
     } else {
@@ -189,7 +197,13 @@ pub fn run(a: &Args) -> Result<i32> {
         .unzip();
     bar.finish();
     let betas: Vec<(Vec<Q>, Q)> = rows.iter().map(|r| endpoint_beta(r, inst.model)).collect();
-    let csv = csv_text(&rows, &certs, &betas, refs.is_some(), a.certify);
+    let columns = Columns {
+        teacher: refs.is_some(),
+        certify: a.certify,
+        beta: a.beta,
+        sgd: opts.sgd.clone(),
+    };
+    let csv = csv_text(&rows, &certs, &betas, &columns);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
@@ -203,6 +217,10 @@ pub fn run(a: &Args) -> Result<i32> {
         "checks": checks,
         "rows": rows.iter().zip(&certs).zip(&betas).map(|((r, c), b)| row_json(r, c.as_ref(), b)).collect::<Vec<_>>(),
     });
+    let mut out = out;
+    if let Some(sgd) = &opts.sgd {
+        out["sgd"] = crate::report::gd::sgd_json(sgd);
+    }
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output {
         file: "sweep.json".into(),
         reason: e.to_string(),
@@ -300,18 +318,38 @@ fn row_json(
 /// and each `_hi` an upper bound of the exact value).
 const CERTIFIED_DIGITS: usize = 17;
 
+/// Which optional columns sweep.csv has.
+struct Columns {
+    teacher: bool,
+    certify: bool,
+    /// `beta_1` … `beta_d` (`--beta`).
+    beta: bool,
+    /// `batch,seed,replacement`, the same on every row (`--batch`).
+    sgd: Option<crate::dynamics::sgd::Sgd>,
+}
+
 fn csv_text(
     rows: &[SweepRow],
     certs: &[Option<CertifiedRow>],
     betas: &[(Vec<Q>, Q)],
-    teacher: bool,
-    certify: bool,
+    columns: &Columns,
 ) -> String {
+    let Columns {
+        teacher, certify, ..
+    } = *columns;
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
     }
     s += ",beta_l1";
+    if columns.beta {
+        for i in 1..=betas.first().map_or(0, |b| b.0.len()) {
+            s += &format!(",beta_{i}");
+        }
+    }
+    if columns.sgd.is_some() {
+        s += ",batch,seed,replacement";
+    }
     if certify {
         s += ",certified,norm_lo,norm_hi,sharpness_lo,sharpness_hi,eos_margin_lo,eos_margin_hi";
         if teacher {
@@ -320,7 +358,7 @@ fn csv_text(
         s += ",certified_reason";
     }
     s.push('\n');
-    for ((r, c), (_, beta_l1)) in rows.iter().zip(certs).zip(betas) {
+    for ((r, c), (beta, beta_l1)) in rows.iter().zip(certs).zip(betas) {
         let d = r.summary.precision.digits();
         s += &format!(
             "{},{},{},{},{},{},{}",
@@ -342,6 +380,14 @@ fn csv_text(
             );
         }
         s += &format!(",{}", decimal(beta_l1, d));
+        if columns.beta {
+            for b in beta {
+                s += &format!(",{}", decimal(b, d));
+            }
+        }
+        if let Some(sgd) = &columns.sgd {
+            s += &format!(",{},{},{}", sgd.batch, sgd.seed, sgd.replacement);
+        }
         if let Some(c) = c {
             let ends = |i: &Interval| {
                 format!(

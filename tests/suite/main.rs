@@ -28,6 +28,7 @@ mod models;
 mod multipoint;
 mod report;
 mod scalar_laws;
+mod sgd;
 mod sharpness;
 mod sweep_certify;
 mod t1;
