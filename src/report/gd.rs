@@ -176,6 +176,20 @@ pub fn sgd_json(sgd: &crate::dynamics::sgd::Sgd) -> Value {
     json!({"batch": sgd.batch, "seed": sgd.seed, "replacement": sgd.replacement})
 }
 
+/// The test loss ‖X_test β − y_test‖²/(2 n_test) at the exact endpoint θ (the normalisation
+/// of L; SPEC §7, researchers' columns), exactly.
+pub fn test_loss(
+    model: crate::io::instance::Model,
+    (x, y): &(Vec<Vec<Q>>, Vec<Q>),
+    theta: &[Q],
+) -> Q {
+    let data = crate::models::loss::Data::<Q> {
+        x: x.clone(),
+        y: y.clone(),
+    };
+    crate::models::loss::loss(model, &data, theta)
+}
+
 /// Parses `--precision`.
 pub fn precision(text: &str) -> Result<Precision> {
     Precision::parse(text).map_err(|e| Error::Usage(format!("--precision: {e}")))
@@ -399,6 +413,12 @@ pub fn evaluate(
         "stop": stop_name(summary.stop),
         "final": final_json(&summary, inst.model),
     });
+    if let Some(test) = &inst.test {
+        out["final"]["test_loss"] = json!(decimal(
+            &test_loss(inst.model, test, &summary.theta),
+            prec.digits()
+        ));
+    }
     if let Some(sgd) = &opts.sgd
         && let (Some(m), Value::Object(keys)) = (out.as_object_mut(), sgd_json(sgd))
     {
