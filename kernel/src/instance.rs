@@ -389,26 +389,24 @@ pub fn frozen_parameter(model: Model, theta: &[Q]) -> Option<(usize, String)> {
 
 /// A discrete prior: weights > 0 summing to 1, no zero teacher, β* ≥ 0 for a model with β ≥ 0.
 fn atoms_valid(atoms: &[(Q, Vec<Q>)], model: Model) -> Result<(), Invalid> {
+    let negative = "negative entry: a teacher of model shared has β* ≥ 0";
+    let zero = "the zero teacher: its label y = 0 is excluded (SPEC §2)";
     for (a, (p, beta)) in atoms.iter().enumerate() {
+        let at = format!("teacher.atoms[{a}]");
         if !p.is_positive() {
             return fail(
-                format!("teacher.atoms[{a}].weight"),
+                format!("{at}.weight"),
                 format!("weight {} is not > 0", short(p)),
             );
         }
-        if let Some(i) = beta.iter().position(Signed::is_negative)
-            && model.nonnegative()
+        if let Some(i) = beta
+            .iter()
+            .position(|b| b.is_negative() && model.nonnegative())
         {
-            return fail(
-                format!("teacher.atoms[{a}].beta[{i}]"),
-                "negative entry: a teacher of model shared has β* ≥ 0",
-            );
+            return fail(format!("{at}.beta[{i}]"), negative);
         }
         if beta.iter().all(Zero::is_zero) {
-            return fail(
-                format!("teacher.atoms[{a}].beta"),
-                "the zero teacher: its label y = 0 is excluded (SPEC §2)",
-            );
+            return fail(format!("{at}.beta"), zero);
         }
     }
     let total: Q = atoms.iter().map(|(p, _)| p).sum();
