@@ -48,6 +48,7 @@ fn instance(d: usize) -> Instance {
         init: None,
         teacher: Some(Teacher::Discrete { atoms }),
         covariance: Covariance::Matrix(sigma),
+        test: None,
     }
 }
 

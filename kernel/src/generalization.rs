@@ -64,6 +64,9 @@ fn setting(c: &Claim) -> Result<Setting, Fail> {
             "missing: T1-G claims need a teacher prior",
         ))
     })?;
+    ensure(inst.one_point, || {
+        "T1-G claims need one data point `x` (SPEC §3)".into()
+    })?;
     let (x, d, sigma) = (inst.x[0].clone(), inst.dim(), inst.sigma());
     let (m2, atoms) = match teacher {
         Teacher::Discrete { atoms } => {

@@ -90,6 +90,9 @@ pub struct Instance {
     pub init: Option<Init>,
     pub teacher: Option<Teacher>,
     pub covariance: Covariance,
+    /// `[test]`: held-out `X`, `y` for the producer's test loss (no claim reads them; the
+    /// producer turns `[test] npz = "FILE"` into these before reading the instance).
+    pub test: Option<(Vec<Vec<Q>>, Vec<Q>)>,
 }
 
 impl Instance {
@@ -125,6 +128,7 @@ pub const KEYS: &[&str] = &[
     "init",
     "teacher",
     "population",
+    "test",
     "title",
     "comment",
 ];
@@ -178,41 +182,16 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
             ));
         }
         (Some(_), None) => (vec![t.qs("x")?], vec![t.q("y")?], true),
-        (None, Some(rows)) => {
-            let Tree::List(list) = rows else {
-                return Err(t.err(
-                    "X",
-                    format!("expected a list of rows, found {}", rows.kind()),
-                ));
-            };
-            let rows: Vec<Vec<Q>> = list
-                .iter()
-                .enumerate()
-                .map(|(j, r)| t.qs_at(r, &format!("{}[{j}]", t.path("X"))))
-                .collect::<Result<_, _>>()?;
-            (rows, t.qs("y")?, false)
+        (None, Some(_)) => {
+            let (x, y) = rows(&t)?;
+            (x, y, false)
         }
         (None, None) => {
             return Err(t.err("x", "missing (give `x` for one point or `X` for several)"));
         }
     };
-    let data = if one_point { "x" } else { "X" };
     let d = x.first().map_or(0, Vec::len);
-    if x.is_empty() || x.len() > MAX_POINTS || d == 0 || d > MAX_LIST || x.len() * d > MAX_ENTRIES {
-        return Err(t.err(data, format!("dimensions n = {}, d = {d} outside the limits 1 ≤ n ≤ {MAX_POINTS}, 1 ≤ d, n·d ≤ {MAX_ENTRIES}", x.len())));
-    }
-    if let Some(j) = x.iter().position(|r| r.len() != d) {
-        return Err(t.err(
-            &format!("X[{j}]"),
-            format!("row {j} has {} entries, row 0 has {d}", x[j].len()),
-        ));
-    }
-    if y.len() != x.len() {
-        return Err(t.err(
-            "y",
-            format!("X has {} rows but y has {} entries", x.len(), y.len()),
-        ));
-    }
+    shape(&t, if one_point { "x" } else { "X" }, &x, &y, d)?;
     let init = match t.opt("init") {
         None => None,
         Some(_) => Some(read_init(
@@ -245,6 +224,15 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
             }
         }
     };
+    let test = match t.opt("test") {
+        None => None,
+        Some(_) => {
+            let held_out = t.child("test", &["X", "y"])?;
+            let (x, y) = rows(&held_out)?;
+            shape(&held_out, "X", &x, &y, d)?;
+            Some((x, y))
+        }
+    };
     Ok(Instance {
         source: file.to_string(),
         model,
@@ -254,7 +242,37 @@ pub fn from_tree(file: &str, tree: &Tree, at: &str, numbers: Numbers) -> Result<
         init,
         teacher,
         covariance,
+        test,
     })
+}
+
+/// `X` (a list of rows) and `y` of a table.
+fn rows(t: &Table) -> Result<(Vec<Vec<Q>>, Vec<Q>), Error> {
+    let Tree::List(list) = t.req("X")? else {
+        let found = t.req("X")?.kind();
+        return Err(t.err("X", format!("expected a list of rows, found {found}")));
+    };
+    let x = (list.iter().enumerate())
+        .map(|(j, r)| t.qs_at(r, &format!("{}[{j}]", t.path("X"))))
+        .collect::<Result<_, _>>()?;
+    Ok((x, t.qs("y")?))
+}
+
+/// The limits on data (key `data`, rows `x`, labels `y`) with d entries per row:
+/// 1 ≤ n ≤ [`MAX_POINTS`], 1 ≤ d ≤ [`MAX_LIST`], n·d ≤ [`MAX_ENTRIES`], n labels.
+fn shape(t: &Table, data: &str, x: &[Vec<Q>], y: &[Q], d: usize) -> Result<(), Error> {
+    let n = x.len();
+    if n == 0 || n > MAX_POINTS || d == 0 || d > MAX_LIST || n * d > MAX_ENTRIES {
+        return Err(t.err(data, format!("dimensions n = {n}, d = {d} outside the limits 1 ≤ n ≤ {MAX_POINTS}, 1 ≤ d, n·d ≤ {MAX_ENTRIES}")));
+    }
+    if let Some(j) = x.iter().position(|r| r.len() != d) {
+        let why = format!("row {j} has {} entries, expected d = {d}", x[j].len());
+        return Err(t.err(&format!("{data}[{j}]"), why));
+    }
+    match y.len() == n {
+        true => Ok(()),
+        false => Err(t.err("y", format!("X has {n} rows but y has {} entries", y.len()))),
+    }
 }
 
 fn sized(t: &Table, key: &str, m: Vec<Vec<Q>>, d: usize) -> Result<Vec<Vec<Q>>, Error> {
@@ -369,6 +387,36 @@ pub fn frozen_parameter(model: Model, theta: &[Q]) -> Option<(usize, String)> {
     }
 }
 
+/// A discrete prior: weights > 0 summing to 1, no zero teacher, β* ≥ 0 for a model with β ≥ 0.
+fn atoms_valid(atoms: &[(Q, Vec<Q>)], model: Model) -> Result<(), Invalid> {
+    let negative = "negative entry: a teacher of model shared has β* ≥ 0";
+    let zero = "the zero teacher: its label y = 0 is excluded (SPEC §2)";
+    for (a, (p, beta)) in atoms.iter().enumerate() {
+        let at = format!("teacher.atoms[{a}]");
+        if !p.is_positive() {
+            return fail(
+                format!("{at}.weight"),
+                format!("weight {} is not > 0", short(p)),
+            );
+        }
+        if let Some(i) = beta
+            .iter()
+            .position(|b| b.is_negative() && model.nonnegative())
+        {
+            return fail(format!("{at}.beta[{i}]"), negative);
+        }
+        if beta.iter().all(Zero::is_zero) {
+            return fail(format!("{at}.beta"), zero);
+        }
+    }
+    let total: Q = atoms.iter().map(|(p, _)| p).sum();
+    let why = format!("weights sum to {}, not 1", short(&total));
+    match total.is_one() {
+        true => Ok(()),
+        false => fail("teacher.atoms", why),
+    }
+}
+
 /// A failed precondition: the field and the reason.
 pub type Invalid = (String, String);
 
@@ -428,10 +476,23 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
     let Some(teacher) = &inst.teacher else {
         return Ok(());
     };
-    if inst.model != Model::Shared || !inst.one_point {
+    if !inst.one_point {
+        // SPEC §5.4: at n > 1 points a discrete prior's atoms label the data (y_a = Xβ*_a) for
+        // the float GD learner of models shared, uv and pm; T1-G claims need one point.
+        let why = "at n > 1 points a teacher is a discrete prior of model shared, uv or pm";
+        return match teacher {
+            Teacher::Discrete { atoms }
+                if inst.model.block() == 2 || inst.model == Model::Shared =>
+            {
+                atoms_valid(atoms, inst.model)
+            }
+            _ => fail("teacher", format!("{why} (SPEC §5.4)")),
+        };
+    }
+    if inst.model != Model::Shared {
         return fail(
             "teacher",
-            "a teacher prior (T1-G, SPEC §3) needs model shared and one data point `x`",
+            "a teacher prior on one point `x` (T1-G, SPEC §3) needs model shared",
         );
     }
     if let Some(i) = inst.x[0].iter().position(|v| !v.is_positive()) {
@@ -441,35 +502,7 @@ pub fn validate(inst: &Instance) -> Result<(), Invalid> {
         );
     }
     match teacher {
-        Teacher::Discrete { atoms } => {
-            for (a, (p, beta)) in atoms.iter().enumerate() {
-                if !p.is_positive() {
-                    return fail(
-                        format!("teacher.atoms[{a}].weight"),
-                        format!("weight {} is not > 0", short(p)),
-                    );
-                }
-                if let Some(i) = beta.iter().position(Signed::is_negative) {
-                    return fail(
-                        format!("teacher.atoms[{a}].beta[{i}]"),
-                        "negative entry: a teacher of model shared has β* ≥ 0",
-                    );
-                }
-                if beta.iter().all(Zero::is_zero) {
-                    return fail(
-                        format!("teacher.atoms[{a}].beta"),
-                        "the zero teacher: its label y = 0 is excluded (SPEC §2)",
-                    );
-                }
-            }
-            let total: Q = atoms.iter().map(|(p, _)| p).sum();
-            if !total.is_one() {
-                return fail(
-                    "teacher.atoms",
-                    format!("weights sum to {}, not 1", short(&total)),
-                );
-            }
-        }
+        Teacher::Discrete { atoms } => atoms_valid(atoms, inst.model)?,
         Teacher::Moments {
             mean,
             second_moment: m2,

@@ -840,3 +840,19 @@ fn a_gf_limit_without_init_is_rejected() {
 fn a_gf_limit_with_bits_out_of_range_is_malformed() {
     malformed("gf.toml", &GF.replace("bits = 67", "bits = 5000"), "bits");
 }
+
+/// T1-G (SPEC §3) is about one data point. A teacher is allowed at n > 1 points (the `X` form:
+/// SPEC §5.4's float learner), so the validator no longer refuses the file below; the claim
+/// kinds must. Here the T1-G file t1g-d2-min-sharpness-exact gets its point written twice as
+/// `X` (two equal rows): every T1 and T1-G claim is rejected.
+#[test]
+fn a_t1g_claim_on_several_points_is_rejected() {
+    let text = include_str!("../../proofs/t1g-d2-min-sharpness-exact.claim.toml").replace(
+        "x = [\"2\", \"1\"]\ny = \"1\"",
+        "X = [[\"2\", \"1\"], [\"2\", \"1\"]]\ny = [\"1\", \"1\"]",
+    );
+    assert!(text.contains("X = [["), "the instance was rewritten");
+    let r = report("t1g-many.toml", &text);
+    assert_eq!(r.verified(), 0, "{r:?}");
+    rejected("t1g-many.toml", &text, "T1-G claims need one data point");
+}

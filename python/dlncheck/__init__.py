@@ -547,6 +547,9 @@ def gd(
     bits: int | None = None,
     checks: bool = False,
     trace: bool = False,
+    batch: int | None = None,
+    seed: int | None = None,
+    replacement: bool = False,
 ) -> dict:
     """Run gradient descent on one data point (models shared, uv) from the instance's [init]
     (default w0 = α·1 with α = 1/10) and report the final loss, full-Hessian sharpness S, norm N
@@ -579,6 +582,10 @@ def gd(
         Run the checks C1–C3 of SPEC §4 (adds ``checks``).
     trace
         Add ``trace``: one record per step (``step``, ``loss``, ``sharpness``, ``norm``, ``beta``).
+    batch, seed, replacement
+        Mini-batch SGD: each step uses ``batch`` of the n points (1 ≤ B ≤ n), in the seeded
+        sample order of docs/sgd.md (default seed 0; ``replacement`` draws i.i.d. indices).
+        Adds ``batch``, ``seed``, ``replacement`` to the result. Not with ``certify``.
     """
     prec = str(_count(precision, "precision")) if isinstance(precision, int) and not isinstance(precision, bool) else str(precision)
     return _load(
@@ -592,6 +599,9 @@ def gd(
             bool(certify),
             _count(bits, "bits", allow_none=True),
             bool(trace),
+            _count(batch, "batch", allow_none=True),
+            _count(seed, "seed", allow_none=True),
+            bool(replacement),
         )
     )
 

@@ -78,6 +78,9 @@ def gd(
     bits: int | None = None,
     checks: bool = False,
     trace: bool = False,
+    batch: int | None = None,
+    seed: int | None = None,
+    replacement: bool = False,
 ) -> dict[str, Any]: ...
 def learner(instance: Instance, lr: Number, *, steps: int = 100000, bits: int | None = None) -> dict[str, Any]: ...
 def sharpness_of(x: Sequence[Number] | Any, y: Number, theta: Sequence[Number] | Any, *, model: Literal["shared", "uv", "pm"] = "shared", width: Number = 1e-12) -> Enclosure: ...

@@ -186,6 +186,10 @@ pub struct GdArgs {
     pub certify: bool,
     pub bits: Option<u64>,
     pub trace: bool,
+    /// Mini-batch SGD (`--batch`, `--seed`, `--replacement`).
+    pub batch: Option<u64>,
+    pub seed: Option<u64>,
+    pub replacement: bool,
 }
 
 /// `gd FILE --lr ETA ... --json` (with `--certify`, `--checks`), as a value; `trace` adds the
@@ -204,6 +208,9 @@ pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
         record: a.trace,
         claim: false,
         certify_every: None,
+        batch: a.batch,
+        seed: a.seed,
+        replacement: a.replacement,
     };
     let ev = gd_evaluate(&inst, Path::new(&name), &opts, &Quiet)?;
     let mut out = ev.json;

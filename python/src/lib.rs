@@ -174,7 +174,7 @@ fn _solve(
 }
 
 #[pyfunction]
-#[pyo3(signature = (path, name, text, lr, steps, precision, tol, checks, certify, bits, trace))]
+#[pyo3(signature = (path, name, text, lr, steps, precision, tol, checks, certify, bits, trace, batch=None, seed=None, replacement=false))]
 #[allow(clippy::too_many_arguments)]
 fn _gd(
     py: Python<'_>,
@@ -189,6 +189,9 @@ fn _gd(
     certify: bool,
     bits: Option<u64>,
     trace: bool,
+    batch: Option<u64>,
+    seed: Option<u64>,
+    replacement: bool,
 ) -> PyResult<String> {
     let src = instance_source(path, name, text)?;
     let args = GdArgs {
@@ -200,6 +203,9 @@ fn _gd(
         certify,
         bits,
         trace,
+        batch,
+        seed,
+        replacement,
     };
     run(py, move || bridge::gd(&src, &args))
 }

@@ -142,3 +142,13 @@ def test_sharpness_report_and_sharpness_of(cli, root):
 def test_every_function_has_a_parity_test():
     tested = {"lambda_max", "spectrum", "audit", "audit_report", "solve", "check", "gd", "learner", "sharpness_of", "sharpness_report"}
     assert set(dlncheck.__all__) - {"Enclosure"} == tested
+
+
+def test_gd_sgd(cli, root):
+    ten = root / "examples/ten_points.toml"
+    same(dlncheck.gd(ten, "1/36", 2000, batch=5, seed=1), cli.json("gd", ten, "--lr", "1/36", "--steps", 2000, "--batch", 5, "--seed", 1, "--json"))
+    four = root / "examples/four-points-uv.toml"
+    same(
+        dlncheck.gd(four, "1/10", 3, precision="exact", batch=3, seed=11, replacement=True),
+        cli.json("gd", four, "--lr", "1/10", "--steps", 3, "--precision", "exact", "--batch", 3, "--seed", 11, "--replacement", "--json"),
+    )

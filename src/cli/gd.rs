@@ -32,6 +32,10 @@ pub struct Args {
     pub certify_every: Option<u64>,
     /// Write sharpness_trajectory.svg and .png here.
     pub plot: Option<PathBuf>,
+    /// Mini-batch SGD (docs/sgd.md).
+    pub batch: Option<u64>,
+    pub seed: Option<u64>,
+    pub replacement: bool,
 }
 
 /// Significant digits of the certified trace columns (rounded outward).
@@ -95,6 +99,11 @@ pub fn run(a: &Args) -> Result<i32> {
     let eta = lr(&a.lr)?;
     precision(&a.precision)?;
     if a.audit {
+        if a.batch.is_some() {
+            return Err(Error::Usage(
+                "--audit compares full-batch GD across precisions; not with --batch".into(),
+            ));
+        }
         let problem = Problem::of(&inst)?;
         let steps = a
             .steps
@@ -115,6 +124,9 @@ pub fn run(a: &Args) -> Result<i32> {
         record,
         claim: a.claim.is_some(),
         certify_every: a.certify_every,
+        batch: a.batch,
+        seed: a.seed,
+        replacement: a.replacement,
     };
     if let Some(dir) = &a.plot {
         std::fs::create_dir_all(dir).map_err(|e| Error::Output {
@@ -158,8 +170,20 @@ pub fn run(a: &Args) -> Result<i32> {
 
 fn print_human(v: &Value) -> crate::error::Result<()> {
     let s = |k: &Value| k.as_str().unwrap_or("?").to_string();
+    let method = match v.get("batch") {
+        Some(b) => format!(
+            "SGD (batch {b}, seed {}, {})",
+            v["seed"],
+            if v["replacement"].as_bool() == Some(true) {
+                "with replacement"
+            } else {
+                "shuffled epochs"
+            }
+        ),
+        None => "GD".into(),
+    };
     out!(
-        "{}: GD on {} (d = {}, n = {}), lr = {}, precision {}",
+        "{}: {method} on {} (d = {}, n = {}), lr = {}, precision {}",
         s(&v["file"]),
         s(&v["model"]),
         v["d"],

@@ -38,6 +38,12 @@ pub struct Args {
     pub bits: Option<u64>,
     /// Step limit of certified GD.
     pub certify_steps: u64,
+    /// Mini-batch SGD at every rate (docs/sgd.md).
+    pub batch: Option<u64>,
+    pub seed: Option<u64>,
+    pub replacement: bool,
+    /// β per rate in sweep.csv (`beta_1` … `beta_d`).
+    pub beta: bool,
 }
 
 /// The certified columns of one learning rate (`--certify`): the exact GD limit at η on the
@@ -113,13 +119,15 @@ pub fn run(a: &Args) -> Result<i32> {
             "--precision exact is for `gd` (a few steps); sweeps run in f32, f64 or BITS".into(),
         ));
     }
-    let opts = crate::report::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
-    let refs = if problem.is_some() {
+    let mut opts =
+        crate::report::gd::options(from.clone(), a.steps, prec, a.tol.as_deref(), false)?;
+    opts.sgd = crate::report::gd::sgd(a.batch, a.seed, a.replacement, points.n(), a.certify)?;
+    let refs = if inst.one_point {
         eos::reference_errors(&inst)?
     } else {
         None
     };
-    let setting = if problem.is_some() {
+    let setting = if inst.one_point {
         crate::theory::generalization::Setting::of(&inst)?
     } else {
         None
@@ -153,18 +161,29 @@ pub fn run(a: &Args) -> Result<i32> {
         _ => None,
     };
     let sigma = inst.sigma();
+    // SPEC §5.4: at n > 1 points (the `X` form) the float learner runs once per atom's labels.
+    let many_atoms = atoms.as_deref().filter(|_| !inst.one_point);
     let bar = super::Bar::default();
     bar.start(etas.len() as u64, "sweep");
-    let (rows, certs): (Vec<SweepRow>, Vec<Option<CertifiedRow>>) = etas
+    /// A rate's run with its test loss, and its certified columns.
+    type Rate = ((SweepRow, Option<Q>), Option<CertifiedRow>);
+    let (runs, certs): (Vec<_>, Vec<_>) = etas
         .par_iter()
         .map(|eta| {
             let mut o = opts.clone();
             o.eta = eta.clone();
             let summary = dynamics::run_points(&points, prec, &o, &|_| {});
-            let gen_error = setting
+            let gen_error = match many_atoms {
+                Some(at) => eos::learner_error_points(&points, at, &sigma, prec, &o),
+                None => setting
+                    .as_ref()
+                    .zip(problem.as_ref())
+                    .and_then(|(s, p)| eos::learner_error(p, s, prec, &o)),
+            };
+            let test_loss = inst
+                .test
                 .as_ref()
-                .zip(problem.as_ref())
-                .and_then(|(s, p)| eos::learner_error(p, s, prec, &o));
+                .map(|t| crate::report::gd::test_loss(inst.model, t, &summary.theta));
             let certified = certify_setup.as_ref().map(|(x, alpha)| {
                 CertifiedRow::of(
                     x,
@@ -178,18 +197,31 @@ pub fn run(a: &Args) -> Result<i32> {
             });
             bar.advance(1);
             (
-                SweepRow {
-                    eta: eta.clone(),
-                    summary,
-                    gen_error,
-                },
+                (
+                    SweepRow {
+                        eta: eta.clone(),
+                        summary,
+                        gen_error,
+                    },
+                    test_loss,
+                ),
                 certified,
             )
         })
+        .collect::<Vec<Rate>>()
+        .into_iter()
         .unzip();
     bar.finish();
+    let (rows, test_losses): (Vec<SweepRow>, Vec<Option<Q>>) = runs.into_iter().unzip();
     let betas: Vec<(Vec<Q>, Q)> = rows.iter().map(|r| endpoint_beta(r, inst.model)).collect();
-    let csv = csv_text(&rows, &certs, &betas, refs.is_some(), a.certify);
+    let columns = Columns {
+        teacher: refs.is_some() || many_atoms.is_some(),
+        test: inst.test.is_some(),
+        certify: a.certify,
+        beta: a.beta,
+        sgd: opts.sgd.clone(),
+    };
+    let csv = csv_text(&rows, &certs, &betas, &test_losses, &columns);
     crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
@@ -201,8 +233,12 @@ pub fn run(a: &Args) -> Result<i32> {
         "gradient_flow": flow.as_ref().map(eos::flow_json),
         "references": refs.as_ref().map(|(n, s, b, c)| json!({"min_norm": fmt_q(n), "min_sharpness": fmt_q(s), "front_best": {"value": fmt_q(b), "c": crate::numeric::rational::fmt_qs(c)}})),
         "checks": checks,
-        "rows": rows.iter().zip(&certs).zip(&betas).map(|((r, c), b)| row_json(r, c.as_ref(), b)).collect::<Vec<_>>(),
+        "rows": rows.iter().zip(&certs).zip(&betas).zip(&test_losses).map(|(((r, c), b), t)| row_json(r, c.as_ref(), b, t.as_ref())).collect::<Vec<_>>(),
     });
+    let mut out = out;
+    if let Some(sgd) = &opts.sgd {
+        out["sgd"] = crate::report::gd::sgd_json(sgd);
+    }
     let text = serde_json::to_string_pretty(&out).map_err(|e| Error::Output {
         file: "sweep.json".into(),
         reason: e.to_string(),
@@ -212,6 +248,8 @@ pub fn run(a: &Args) -> Result<i32> {
         &a.out,
         &rows,
         &certs,
+        &betas,
+        &test_losses,
         &inst,
         flow.as_ref(),
         thresholds.as_ref(),
@@ -270,6 +308,7 @@ fn row_json(
     r: &SweepRow,
     certified: Option<&CertifiedRow>,
     (beta, beta_l1): &(Vec<Q>, Q),
+    test_loss: Option<&Q>,
 ) -> Value {
     let d = r.summary.precision.digits();
     let mut v = json!({
@@ -284,6 +323,9 @@ fn row_json(
         "norm": decimal(&r.summary.norm, d),
         "gen_error": r.gen_error.as_ref().map(|e| decimal(e, 17)),
     });
+    if let Some(t) = test_loss {
+        v["test_loss"] = json!(decimal(t, d));
+    }
     if let Some(c) = certified {
         v["certified"] = c.limit.json();
         if let Some(l) = &c.learner {
@@ -300,18 +342,44 @@ fn row_json(
 /// and each `_hi` an upper bound of the exact value).
 const CERTIFIED_DIGITS: usize = 17;
 
+/// Which optional columns sweep.csv has.
+struct Columns {
+    teacher: bool,
+    /// `test_loss` (a `[test]` section).
+    test: bool,
+    certify: bool,
+    /// `beta_1` … `beta_d` (`--beta`).
+    beta: bool,
+    /// `batch,seed,replacement`, the same on every row (`--batch`).
+    sgd: Option<crate::dynamics::sgd::Sgd>,
+}
+
 fn csv_text(
     rows: &[SweepRow],
     certs: &[Option<CertifiedRow>],
     betas: &[(Vec<Q>, Q)],
-    teacher: bool,
-    certify: bool,
+    test_losses: &[Option<Q>],
+    columns: &Columns,
 ) -> String {
+    let Columns {
+        teacher, certify, ..
+    } = *columns;
     let mut s = String::from("lr,converged,diverged,steps,norm,sharpness,loss");
     if teacher {
         s += ",gen_error";
     }
     s += ",beta_l1";
+    if columns.test {
+        s += ",test_loss";
+    }
+    if columns.beta {
+        for i in 1..=betas.first().map_or(0, |b| b.0.len()) {
+            s += &format!(",beta_{i}");
+        }
+    }
+    if columns.sgd.is_some() {
+        s += ",batch,seed,replacement";
+    }
     if certify {
         s += ",certified,norm_lo,norm_hi,sharpness_lo,sharpness_hi,eos_margin_lo,eos_margin_hi";
         if teacher {
@@ -320,7 +388,8 @@ fn csv_text(
         s += ",certified_reason";
     }
     s.push('\n');
-    for ((r, c), (_, beta_l1)) in rows.iter().zip(certs).zip(betas) {
+    for (((r, c), (beta, beta_l1)), test_loss) in rows.iter().zip(certs).zip(betas).zip(test_losses)
+    {
         let d = r.summary.precision.digits();
         s += &format!(
             "{},{},{},{},{},{},{}",
@@ -342,6 +411,23 @@ fn csv_text(
             );
         }
         s += &format!(",{}", decimal(beta_l1, d));
+        if columns.test {
+            s += &format!(
+                ",{}",
+                test_loss
+                    .as_ref()
+                    .map(|t| decimal(t, d))
+                    .unwrap_or_default()
+            );
+        }
+        if columns.beta {
+            for b in beta {
+                s += &format!(",{}", decimal(b, d));
+            }
+        }
+        if let Some(sgd) = &columns.sgd {
+            s += &format!(",{},{},{}", sgd.batch, sgd.seed, sgd.replacement);
+        }
         if let Some(c) = c {
             let ends = |i: &Interval| {
                 format!(
@@ -417,6 +503,8 @@ fn plots(
     dir: &std::path::Path,
     rows: &[SweepRow],
     certs: &[Option<CertifiedRow>],
+    betas: &[(Vec<Q>, Q)],
+    test_losses: &[Option<Q>],
     inst: &crate::io::instance::Instance,
     flow: Option<&FlowReport>,
     th: Option<&dynamics::Thresholds>,
@@ -605,6 +693,100 @@ fn plots(
         },
     ));
     plot::render(&norm, dir, "norm")?;
+    // What papers on diagonal networks plot against η: ‖β‖₁ and the held-out loss.
+    let by_stop = |values: &dyn Fn(usize) -> Option<f64>, stop: Stop| {
+        (0..rows.len())
+            .filter(|&k| rows[k].summary.stop == stop)
+            .filter_map(|k| Some((f(&rows[k].eta), values(k)?)))
+            .filter(|p| p.1.is_finite())
+            .collect::<Vec<_>>()
+    };
+    // Diverged runs as red crosses at the top of a panel, as in the panels above.
+    let diverged_at = |values: &[(f64, f64)]| {
+        let y = top(&values.iter().map(|p| p.1).collect::<Vec<_>>());
+        Series::new(
+            "diverged (drawn at the top)",
+            diverged.iter().map(|r| (f(&r.eta), y)).collect(),
+            RED,
+            Style::Crosses,
+        )
+    };
+    let l1 = |k: usize| Some(f(&betas[k].1));
+    let settled: Vec<(f64, f64)> = [Stop::Converged, Stop::Limit]
+        .into_iter()
+        .flat_map(|s| by_stop(&l1, s))
+        .collect();
+    let beta_panel = panel(
+        "Final l1 norm of beta vs learning rate",
+        "|beta|_1 of the GD endpoint",
+        vec![
+            Series::new(
+                "GD endpoint |beta|_1 (converged)",
+                by_stop(&l1, Stop::Converged),
+                ORANGE,
+                Style::Dots,
+            ),
+            Series::new(
+                "|beta|_1 at the step limit (not converged)",
+                by_stop(&l1, Stop::Limit),
+                GREY,
+                Style::Crosses,
+            ),
+            diverged_at(&settled),
+        ],
+        Vec::new(),
+    );
+    plot::render(&beta_panel, dir, "beta_l1")?;
+    if test_losses.iter().any(Option::is_some) {
+        let t = |k: usize| test_losses[k].as_ref().map(f);
+        let (ok, open) = (by_stop(&t, Stop::Converged), by_stop(&t, Stop::Limit));
+        let settled: Vec<(f64, f64)> = ok.iter().chain(&open).copied().collect();
+        let positive: Vec<f64> = settled.iter().map(|p| p.1).collect();
+        let (lo, hi) = positive
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+        let mut test = panel(
+            "Test loss vs learning rate",
+            "test loss |X_test beta - y_test|^2 / (2 n_test)",
+            vec![
+                Series::new("GD endpoint (converged)", ok, ORANGE, Style::Dots),
+                Series::new(
+                    "at the step limit (not converged)",
+                    open,
+                    GREY,
+                    Style::Crosses,
+                ),
+                diverged_at(&settled),
+            ],
+            Vec::new(),
+        );
+        // A log axis when the losses are positive and span more than two decades.
+        test.log_y = lo > 0.0 && hi / lo > 100.0;
+        plot::render(&test, dir, "test_loss")?;
+    }
+    if refs.is_none() && rows.iter().any(|r| r.gen_error.is_some()) {
+        let e = |k: usize| rows[k].gen_error.as_ref().map(f);
+        let errors = panel(
+            "Expected generalization error vs learning rate",
+            "E = sum_a p_a G(beta_GD(y_a); beta*_a) (exact at the float endpoints)",
+            vec![
+                Series::new(
+                    "GD learner E (rates where the instance's run converged)",
+                    by_stop(&e, Stop::Converged),
+                    ORANGE,
+                    Style::Dots,
+                ),
+                Series::new(
+                    "rates where the instance's run hit the step limit",
+                    by_stop(&e, Stop::Limit),
+                    GREY,
+                    Style::Crosses,
+                ),
+            ],
+            Vec::new(),
+        );
+        plot::render(&errors, dir, "gen_error")?;
+    }
     if let Some((en, es, fb, _)) = refs {
         let points: Vec<(f64, f64)> = rows
             .iter()

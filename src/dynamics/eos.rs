@@ -393,6 +393,41 @@ pub fn learner_error(
     ))
 }
 
+/// The expected error of the float GD learner at n > 1 points (SPEC §5.4, evidence only): the
+/// run of `o` (GD, or SGD with its sample order) from the instance's θ0 on every atom's labels
+/// y_a = Xβ*_a, and E = Σ_a p_a G(β_a; β*_a), G(β; β*) = (β − β*)ᵀΣ(β − β*), evaluated exactly
+/// at each float endpoint β_a = β(θ_a). `None` when some run diverged.
+pub fn learner_error_points(
+    p: &dynamics::Points,
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    prec: crate::dynamics::precision::Precision,
+    o: &crate::dynamics::gd::Options,
+) -> Option<Q> {
+    let mut endpoints = Vec::with_capacity(atoms.len());
+    for (_, star) in atoms {
+        let labels = dynamics::Points {
+            y: p.x
+                .iter()
+                .map(|row| crate::numeric::vector::dot(row, star))
+                .collect(),
+            ..p.clone()
+        };
+        let summary = dynamics::run_points(&labels, prec, o, &|_| {});
+        if summary.stop == Stop::Diverged {
+            return None;
+        }
+        endpoints.push(crate::models::model::beta(p.model, &summary.theta));
+    }
+    Some(expected_error(
+        sigma,
+        atoms
+            .iter()
+            .zip(&endpoints)
+            .map(|((w, star), beta)| (w, beta.as_slice(), star.as_slice())),
+    ))
+}
+
 /// One learning rate of a sweep: the run and, with a teacher, the float GD learner's exact
 /// expected error ([`learner_error`]).
 #[derive(Clone, Debug)]

@@ -212,6 +212,8 @@ pub struct Options {
     pub secular_iters: usize,
     /// With `record`: also keep θ every this many steps (and at the last step); 0 never.
     pub keep_theta_every: u64,
+    /// Mini-batch SGD instead of full-batch GD (`--batch`; [`crate::dynamics::sgd`]).
+    pub sgd: Option<crate::dynamics::sgd::Sgd>,
 }
 
 fn all_finite<S: Scalar>(s: &State<S>) -> bool {
@@ -228,6 +230,11 @@ pub trait Dynamics<S: Scalar> {
     fn state(&self, theta: Vec<S>) -> State<S>;
     /// One step θ ← θ − η∇L(θ), updating the state's residual.
     fn step(&self, eta: &S, s: &mut State<S>);
+    /// Number of data points n.
+    fn points(&self) -> usize;
+    /// One SGD step θ ← θ − η∇L_B(θ) on the rows `batch` (increasing, repeats allowed),
+    /// L_B = Σ_{i ∈ batch} r_i²/(2B), updating the state's residuals on every row.
+    fn step_on(&self, eta: &S, s: &mut State<S>, batch: &[usize]);
     /// Loss, norm and extreme eigenvalues at a state.
     fn measure(&self, s: &State<S>, iters: usize) -> Measure<S>;
 }
@@ -240,6 +247,13 @@ impl<S: Scalar> Dynamics<S> for Data<S> {
         Data::state(self, theta)
     }
     fn step(&self, eta: &S, s: &mut State<S>) {
+        Data::step(self, eta, s)
+    }
+    fn points(&self) -> usize {
+        1
+    }
+    /// One point: every batch is {0}, and the SGD step is the GD step.
+    fn step_on(&self, eta: &S, s: &mut State<S>, _batch: &[usize]) {
         Data::step(self, eta, s)
     }
     fn measure(&self, s: &State<S>, iters: usize) -> Measure<S> {
@@ -371,6 +385,24 @@ impl<S: Scalar + 'static> Dynamics<S> for Many<S> {
         }
     }
     fn step(&self, eta: &S, s: &mut State<S>) {
+        self.step_rows(eta, s, None)
+    }
+    fn points(&self) -> usize {
+        self.data.y.len()
+    }
+    fn step_on(&self, eta: &S, s: &mut State<S>, batch: &[usize]) {
+        self.step_rows(eta, s, Some(batch))
+    }
+
+    fn measure(&self, s: &State<S>, _iters: usize) -> Measure<S> {
+        self.measure_state(s)
+    }
+}
+
+impl<S: Scalar + 'static> Many<S> {
+    /// One step on all rows (`None`) or on a batch of rows, in binary64 through the AVX2 build
+    /// of the same code where the processor has it.
+    fn step_rows(&self, eta: &S, s: &mut State<S>, rows: Option<&[usize]>) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             use std::any::Any;
@@ -382,13 +414,13 @@ impl<S: Scalar + 'static> Dynamics<S> for Many<S> {
                 (s as &mut dyn Any).downcast_mut::<State<f64>>(),
             ) {
                 // SAFETY: the processor reports AVX2.
-                return unsafe { step_f64_avx2(many, eta64, s64) };
+                return unsafe { step_f64_avx2(many, eta64, s64, rows) };
             }
         }
-        self.fused_step(eta, s)
+        self.fused_step(eta, s, rows)
     }
 
-    fn measure(&self, s: &State<S>, _iters: usize) -> Measure<S> {
+    fn measure_state(&self, s: &State<S>) -> Measure<S> {
         let ctx = s.r.ctx();
         let loss = crate::models::loss::loss(self.model, &self.data, &s.theta);
         let ((a, b), (c, d)) = float_spectrum(self.model, &self.data, &s.theta);
@@ -416,11 +448,14 @@ impl<S: Scalar> Many<S> {
     /// One step θ ← θ − η∇L (see [`Many`]), in the state's arithmetic, without the AVX2
     /// dispatch of [`Dynamics::step`] (which tests compare it with, bit for bit).
     pub fn step_portable(&self, eta: &S, s: &mut State<S>) {
-        self.fused_step(eta, s)
+        self.fused_step(eta, s, None)
     }
 
+    /// One step on all rows (`None`), or the SGD step on a batch of rows (increasing, repeats
+    /// allowed): g = Σ_{j ∈ batch} r_j x_j and c = η/B in place of Xᵀr and η/n. The rows are
+    /// summed in the order given, so the batch 0..n is the full step bit for bit.
     #[inline(always)]
-    fn fused_step(&self, eta: &S, s: &mut State<S>) {
+    fn fused_step(&self, eta: &S, s: &mut State<S>, rows: Option<&[usize]>) {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { g, beta } = &mut *scratch;
         let d = model::dim_of(self.model, s.theta.len());
@@ -431,13 +466,28 @@ impl<S: Scalar> Many<S> {
         let zero = s.theta[0].zero_like();
         g.clear();
         g.resize(d, zero);
-        for (xj, rj) in self.data.x.iter().zip(&s.residuals) {
+        #[inline(always)]
+        fn axpy<S: Scalar>(g: &mut [S], xj: &[S], rj: &S) {
             for (gk, xjk) in g.iter_mut().zip(xj) {
                 *gk = gk.clone() + rj.clone() * xjk.clone();
             }
         }
-        // θ ← θ − η∇L with ∇_β L = g/n: c = η/n.
-        let c = eta.clone() / eta.int_like(self.data.y.len() as i64);
+        let batch = match rows {
+            None => {
+                for (xj, rj) in self.data.x.iter().zip(&s.residuals) {
+                    axpy(g, xj, rj);
+                }
+                self.data.y.len()
+            }
+            Some(rows) => {
+                for &j in rows {
+                    axpy(g, &self.data.x[j], &s.residuals[j]);
+                }
+                rows.len()
+            }
+        };
+        // θ ← θ − η∇L with ∇_β L = g/n (g/B on a batch): c = η/n.
+        let c = eta.clone() / eta.int_like(batch as i64);
         let theta = &mut s.theta;
         match self.model {
             Model::Shared => {
@@ -482,8 +532,8 @@ impl<S: Scalar> Many<S> {
 /// [`Many::fused_step`] in binary64, compiled for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn step_f64_avx2(many: &Many<f64>, eta: &f64, s: &mut State<f64>) {
-    many.fused_step(eta, s)
+fn step_f64_avx2(many: &Many<f64>, eta: &f64, s: &mut State<f64>, rows: Option<&[usize]>) {
+    many.fused_step(eta, s, rows)
 }
 
 /// Untrusted brackets of λ_max and λ_min of ∇²L(θ), in binary64 (see [`Many`]).
@@ -563,6 +613,10 @@ pub fn run_with<S: Scalar, D: Dynamics<S>>(
         ctx,
     );
     let warn = S::from_q(&(Q::from_integer(10_000.into()) * scale), ctx);
+    let mut order = opts
+        .sgd
+        .as_ref()
+        .map(|sgd| crate::dynamics::sgd::SampleOrder::new(sgd, data.points()));
     let mut records = Vec::new();
     let record = |k: u64, s: &State<S>, records: &mut Vec<Record<S>>| {
         if opts.record {
@@ -588,7 +642,10 @@ pub fn run_with<S: Scalar, D: Dynamics<S>>(
             break;
         }
         let backup = (state.r.abs() > warn).then(|| state.clone());
-        data.step(&eta, &mut state);
+        match order.as_mut() {
+            Some(o) => data.step_on(&eta, &mut state, o.next_batch()),
+            None => data.step(&eta, &mut state),
+        }
         steps += 1;
         if !all_finite(&state) {
             if let Some(b) = backup {

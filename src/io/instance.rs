@@ -185,12 +185,110 @@ pub fn read_instance(path: &std::path::Path) -> Result<Instance> {
 }
 
 /// Reads an instance tree against the kernel's closed schema with the producer's number syntax,
-/// and runs the kernel's validator of every precondition (SPEC §2, §3).
+/// and runs the kernel's validator of every precondition (SPEC §2, §3). A `[test]` table
+/// `npz = "FILE"` is first replaced by the archive's arrays ([`held_out_npz`]).
 pub fn parse_instance(file: &str, tree: &Tree) -> Result<Instance> {
+    let replaced = held_out_npz(file, tree)?;
     Ok(dlncheck_kernel::instance::load(
         file,
-        tree,
+        replaced.as_ref().unwrap_or(tree),
         "",
         Numbers::Input(parse_q),
     )?)
+}
+
+/// `[test] npz = "FILE"`: held-out points in a NumPy archive, FILE relative to the instance
+/// file's folder (to the working folder for an instance given as data), with exactly the arrays
+/// `X` (n_test × d, float32 or float64; 1-D for one point) and `y` (1-D, or one column). Their
+/// binary values are taken exactly and become the table `[test]` with `X` and `y` that the
+/// kernel's schema reads (`docs/instances.md`), so both forms meet the same checks. `None` when
+/// the tree has no such table.
+pub fn held_out_npz(file: &str, tree: &Tree) -> Result<Option<Tree>> {
+    let Tree::Table(entries) = tree else {
+        return Ok(None);
+    };
+    let Some(at) = entries.iter().position(|(k, v)| {
+        k == "test" && matches!(v, Tree::Table(t) if t.iter().any(|(k, _)| k == "npz"))
+    }) else {
+        return Ok(None);
+    };
+    let Tree::Table(test) = &entries[at].1 else {
+        return Ok(None);
+    };
+    if let Some((key, _)) = test.iter().find(|(k, _)| k != "npz") {
+        return Err(Error::input(
+            file,
+            format!("test.{key}"),
+            "give either `npz` or `X` and `y`, not both",
+        ));
+    }
+    let Some((_, Tree::Str(name))) = test.iter().find(|(k, _)| k == "npz") else {
+        return Err(Error::input(
+            file,
+            "test.npz",
+            "expected a file name (a string)",
+        ));
+    };
+    let path = std::path::Path::new(file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""))
+        .join(name);
+    let shown = path.display().to_string();
+    let bytes = dlncheck_kernel::tree::read_capped(&path, crate::io::npy::MAX_NPY_BYTES)
+        .map_err(|e| Error::input(file, "test.npz", e.to_string()))?;
+    let arrays = crate::io::npy::parse_npz_vectors(&shown, &bytes)?;
+    let (mut x, mut y) = (None, None);
+    for (array, values) in arrays {
+        let slot = match array.as_str() {
+            "X" => &mut x,
+            "y" => &mut y,
+            other => {
+                return Err(Error::input(
+                    file,
+                    "test.npz",
+                    format!("{shown}: unexpected array `{other}` (expected exactly `X` and `y`)"),
+                ));
+            }
+        };
+        *slot = Some(values);
+    }
+    let (Some(x), Some(y)): (Option<Vec<Vec<f64>>>, _) = (x, y) else {
+        return Err(Error::input(
+            file,
+            "test.npz",
+            format!("{shown}: the archive needs the arrays `X` and `y`"),
+        ));
+    };
+    let y: Vec<f64> = if y.len() == 1 || y.iter().all(|r| r.len() == 1) {
+        y.into_iter().flatten().collect()
+    } else {
+        return Err(Error::input(
+            file,
+            "test.y",
+            format!(
+                "{shown}: `y` must be a vector, found {} × {}",
+                y.len(),
+                y[0].len()
+            ),
+        ));
+    };
+    let text = |v: f64| {
+        Tree::Str(crate::numeric::rational::fmt_q(
+            &crate::numeric::rational::from_f64_exact(v).unwrap_or_default(),
+        ))
+    };
+    let held_out = Tree::Table(vec![
+        (
+            "X".into(),
+            Tree::List(
+                x.into_iter()
+                    .map(|r| Tree::List(r.into_iter().map(text).collect()))
+                    .collect(),
+            ),
+        ),
+        ("y".into(), Tree::List(y.into_iter().map(text).collect())),
+    ]);
+    let mut entries = entries.clone();
+    entries[at].1 = held_out;
+    Ok(Some(Tree::Table(entries)))
 }

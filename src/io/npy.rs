@@ -206,6 +206,15 @@ fn parse_array(name: &str, bytes: &[u8], vector: bool) -> Result<Vec<Vec<f64>>> 
 /// The arrays of a NumPy `.npz` archive (a ZIP of `.npy` files, stored or deflated, ZIP64 as
 /// NumPy writes it), in archive order, each named without its `.npy` suffix.
 pub fn parse_npz(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    npz_arrays(name, bytes, false)
+}
+
+/// [`parse_npz`] that also accepts 1-D arrays, each read as a single row (a vector of labels).
+pub fn parse_npz_vectors(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    npz_arrays(name, bytes, true)
+}
+
+fn npz_arrays(name: &str, bytes: &[u8], vectors: bool) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
     let bad = |reason: &str| Error::file(name, format!("not a readable .npz archive: {reason}"));
     let u16_at = |at: usize| {
         bytes
@@ -282,12 +291,12 @@ pub fn parse_npz(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<f64>>)
             .ok_or_else(|| bad("truncated entry"))?;
         let member = format!("{name}[{entry}]");
         let array = match method {
-            0 => parse_f64(&member, raw)?,
+            0 => parse_array(&member, raw, vectors)?,
             8 => {
                 let limit = usize::try_from(usize_).map_err(|_| bad("entry size"))?;
                 let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, limit)
                     .map_err(|_| bad("a deflated entry does not inflate"))?;
-                parse_f64(&member, &inflated)?
+                parse_array(&member, &inflated, vectors)?
             }
             m => {
                 return Err(bad(&format!(

@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::io::claims::write_atomic;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use std::path::Path;
 
@@ -88,6 +88,9 @@ pub struct Chart {
     pub x_label: String,
     pub y_label: String,
     pub log_x: bool,
+    /// A logarithmic y axis (positive values only; for quantities spanning decades, such as a
+    /// test loss).
+    pub log_y: bool,
     pub y_range: Option<(f64, f64)>,
     pub series: Vec<Series>,
     pub vertical: Vec<Mark>,
@@ -106,6 +109,7 @@ impl Chart {
             x_label: x_label.into(),
             y_label: y_label.into(),
             log_x: false,
+            log_y: false,
             y_range: None,
             series: Vec::new(),
             vertical: Vec::new(),
@@ -216,18 +220,23 @@ where
             .flat_map(|s| s.points.iter().map(|p| p.0))
             .chain(c.vertical.iter().map(|m| m.value))
     };
+    let ys = || {
+        c.series
+            .iter()
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .map(|p| p.1)
+                    .chain(s.bars.iter().flat_map(|b| [b.1, b.2]))
+            })
+            .chain(c.horizontal.iter().map(|m| m.value))
+    };
     let (y0, y1) = c.y_range.unwrap_or_else(|| {
-        range(
-            c.series
-                .iter()
-                .flat_map(|s| {
-                    s.points
-                        .iter()
-                        .map(|p| p.1)
-                        .chain(s.bars.iter().flat_map(|b| [b.1, b.2]))
-                })
-                .chain(c.horizontal.iter().map(|m| m.value)),
-        )
+        if c.log_y {
+            log_range(ys())
+        } else {
+            range(ys())
+        }
     });
     let mut builder = ChartBuilder::on(&root);
     builder
@@ -235,38 +244,65 @@ where
         .margin(18)
         .x_label_area_size(60)
         .y_label_area_size(100);
-    if c.log_x {
-        let (x0, x1) = log_range(xs());
-        let mut ch = builder
-            .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
-            .map_err(e)?;
-        ch.configure_mesh()
-            .x_desc(&c.x_label)
-            .y_desc(&c.y_label)
-            .label_style(("sans-serif", LABEL))
-            .x_labels(8)
-            .x_label_formatter(&|v| tick(*v))
-            .draw()
-            .map_err(e)?;
-        plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
+    let (x0, x1) = if c.log_x {
+        log_range(xs())
     } else {
-        let (x0, x1) = range(xs());
-        let mut ch = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(e)?;
-        ch.configure_mesh()
-            .x_desc(&c.x_label)
-            .y_desc(&c.y_label)
-            .label_style(("sans-serif", LABEL))
-            .draw()
-            .map_err(e)?;
-        plot_all(&mut ch, c, (x0, x1), (y0, y1)).map_err(e)?;
+        range(xs())
+    };
+    let (xr, yr) = ((x0, x1), (y0, y1));
+    match (c.log_x, c.log_y) {
+        (true, true) => {
+            let ch = builder.build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale());
+            mesh_and_plot(ch.map_err(e)?, c, xr, yr).map_err(e)?
+        }
+        (true, false) => {
+            let ch = builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1);
+            mesh_and_plot(ch.map_err(e)?, c, xr, yr).map_err(e)?
+        }
+        (false, true) => {
+            let ch = builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale());
+            mesh_and_plot(ch.map_err(e)?, c, xr, yr).map_err(e)?
+        }
+        (false, false) => {
+            let ch = builder.build_cartesian_2d(x0..x1, y0..y1);
+            mesh_and_plot(ch.map_err(e)?, c, xr, yr).map_err(e)?
+        }
     }
     root.present().map_err(e)?;
     Ok(())
 }
 
+/// The mesh (log axes ticked at three significant digits) and then everything of [`plot_all`].
+fn mesh_and_plot<'a, DB, X, Y>(
+    mut ch: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    c: &Chart,
+    xr: (f64, f64),
+    yr: (f64, f64),
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let mut mesh = ch.configure_mesh();
+    mesh.x_desc(&c.x_label)
+        .y_desc(&c.y_label)
+        .label_style(("sans-serif", LABEL));
+    let log_tick = |v: &f64| tick(*v);
+    if c.log_x {
+        mesh.x_labels(8).x_label_formatter(&log_tick);
+    }
+    if c.log_y {
+        mesh.y_label_formatter(&log_tick);
+    }
+    mesh.draw()?;
+    plot_all(&mut ch, c, xr, yr)
+}
+
 /// Draws the series, error bars, reference lines and legend on a chart of either x axis.
-fn plot_all<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
-    ch: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+fn plot_all<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     c: &Chart,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),

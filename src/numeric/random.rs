@@ -34,6 +34,21 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// Uniform integer in [0, m), without bias (m ≥ 1): draw x = `next_u64()` until
+    /// x ≥ 2^64 mod m, then return x mod m (the values kept are a multiple of m in number, so
+    /// each residue is equally likely). `docs/sgd.md` states it for re-implementation.
+    pub fn below(&mut self, m: u64) -> u64 {
+        assert!(m >= 1, "below(0)");
+        // 2^64 mod m, computed as (2^64 − m) mod m.
+        let floor = m.wrapping_neg() % m;
+        loop {
+            let x = self.next_u64();
+            if x >= floor {
+                return x % m;
+            }
+        }
+    }
+
     /// Uniform in [−1, 1), on the grid of 2^-52 (the top 53 bits of the next draw).
     pub fn uniform_pm1(&mut self) -> f64 {
         let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;

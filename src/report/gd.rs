@@ -125,7 +125,69 @@ pub fn options_keeping(
         record,
         secular_iters: dynamics::precision::secular_iters(prec),
         keep_theta_every: keep,
+        sgd: None,
     })
+}
+
+/// The SGD settings of `--batch B [--seed S] [--replacement]` on n data points, checked:
+/// 1 ≤ B ≤ n, no `--certify` (certified GD is full-batch; docs/sgd.md), `--seed` and
+/// `--replacement` only with `--batch`. `None` without `--batch` (full-batch GD). The default
+/// seed is 0.
+pub fn sgd(
+    batch: Option<u64>,
+    seed: Option<u64>,
+    replacement: bool,
+    n: usize,
+    certify: bool,
+) -> Result<Option<crate::dynamics::sgd::Sgd>> {
+    let Some(b) = batch else {
+        if seed.is_some() || replacement {
+            return Err(Error::Usage(format!(
+                "{} needs --batch B (mini-batch SGD)",
+                if seed.is_some() {
+                    "--seed"
+                } else {
+                    "--replacement"
+                }
+            )));
+        }
+        return Ok(None);
+    };
+    if b == 0 || b > n as u64 {
+        return Err(Error::Usage(format!(
+            "--batch {b}: the batch size must be from 1 to n = {n} (the number of data points)"
+        )));
+    }
+    if certify {
+        return Err(Error::Usage(
+            "--batch with --certify: certified GD is full-batch; SGD runs are float evidence (docs/sgd.md)".into(),
+        ));
+    }
+    Ok(Some(crate::dynamics::sgd::Sgd {
+        batch: b as usize,
+        seed: seed.unwrap_or(0),
+        replacement,
+    }))
+}
+
+/// The keys `batch`, `seed`, `replacement` of an SGD run (added to `gd --json` and
+/// `sweep.json`'s `sgd`); nothing for full-batch GD.
+pub fn sgd_json(sgd: &crate::dynamics::sgd::Sgd) -> Value {
+    json!({"batch": sgd.batch, "seed": sgd.seed, "replacement": sgd.replacement})
+}
+
+/// The test loss ‖X_test β − y_test‖²/(2 n_test) at the exact endpoint θ (the normalisation
+/// of L; SPEC §7, researchers' columns), exactly.
+pub fn test_loss(
+    model: crate::io::instance::Model,
+    (x, y): &(Vec<Vec<Q>>, Vec<Q>),
+    theta: &[Q],
+) -> Q {
+    let data = crate::models::loss::Data::<Q> {
+        x: x.clone(),
+        y: y.clone(),
+    };
+    crate::models::loss::loss(model, &data, theta)
 }
 
 /// Parses `--precision`.
@@ -258,6 +320,10 @@ pub struct RunOptions<'a> {
     pub claim: bool,
     /// Certified enclosures of S every K recorded steps (needs `record`).
     pub certify_every: Option<u64>,
+    /// Mini-batch SGD: `--batch`, `--seed`, `--replacement` (docs/sgd.md).
+    pub batch: Option<u64>,
+    pub seed: Option<u64>,
+    pub replacement: bool,
 }
 
 /// One evaluated `gd` run: what `gd --json` prints, and the run it came from.
@@ -304,6 +370,12 @@ pub fn evaluate(
     if o.claim && !o.certify {
         return Err(Error::Usage("--claim needs --certify".into()));
     }
+    let sgd = sgd(o.batch, o.seed, o.replacement, points.n(), o.certify)?;
+    if sgd.is_some() && o.checks {
+        return Err(Error::Usage(
+            "--checks compares full-batch GD with its theory (SPEC §4); not with --batch".into(),
+        ));
+    }
     let certified = if o.certify {
         let (x, alpha) = certified_setup(inst, file)?;
         Some(crate::dynamics::certified_gd::certify(
@@ -317,7 +389,8 @@ pub fn evaluate(
     } else {
         None
     };
-    let opts = options_keeping(eta.clone(), steps, prec, o.tol, o.record, keep)?;
+    let mut opts = options_keeping(eta.clone(), steps, prec, o.tol, o.record, keep)?;
+    opts.sgd = sgd;
     obs.start(steps, "gd");
     let summary = dynamics::run_points(&points, prec, &opts, &|k| obs.at(k));
     obs.finish();
@@ -340,6 +413,17 @@ pub fn evaluate(
         "stop": stop_name(summary.stop),
         "final": final_json(&summary, inst.model),
     });
+    if let Some(test) = &inst.test {
+        out["final"]["test_loss"] = json!(decimal(
+            &test_loss(inst.model, test, &summary.theta),
+            prec.digits()
+        ));
+    }
+    if let Some(sgd) = &opts.sgd
+        && let (Some(m), Value::Object(keys)) = (out.as_object_mut(), sgd_json(sgd))
+    {
+        m.extend(keys);
+    }
     if keep > 0 {
         out["certify_every"] = json!(keep);
         out["trajectory"] = Value::Array(trajectory.iter().map(|c| {

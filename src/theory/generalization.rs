@@ -161,6 +161,13 @@ impl Setting {
         };
         dlncheck_kernel::instance::validate(inst)
             .map_err(|(field, reason)| Error::input(&inst.source, field, reason))?;
+        if !inst.one_point {
+            return Err(Error::input(
+                &inst.source,
+                "teacher",
+                "T1-G (SPEC §3) is about one data point `x`; at n > 1 points the teacher labels the float GD learner of `sweep` (SPEC §5.4)",
+            ));
+        }
         let x = &inst.x[0];
         let d = x.len();
         // The dense d × d work of T1-G (Σ, M2, faces), refused before it starts with the

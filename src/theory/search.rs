@@ -117,6 +117,7 @@ impl Candidate {
                 .sigma
                 .clone()
                 .map_or(Covariance::Identity, Covariance::Matrix),
+            test: None,
         }
     }
 

@@ -202,10 +202,12 @@ const PAGES: &[&str] = &[
     "docs/one-point.md",
     "docs/python.md",
     "docs/robustness.md",
+    "docs/sgd.md",
     "docs/sharpness.md",
     "docs/trajectory.md",
     "docs/verified.md",
     "docs/verified-sharpness.md",
+    "docs/walkthrough.md",
 ];
 
 #[test]
@@ -285,8 +287,50 @@ page_tests! {
     docs_one_point => "docs/one-point.md",
     docs_python => "docs/python.md",
     docs_robustness => "docs/robustness.md",
+    docs_sgd => "docs/sgd.md",
     docs_sharpness => "docs/sharpness.md",
     docs_trajectory => "docs/trajectory.md",
     docs_verified => "docs/verified.md",
     docs_verified_sharpness => "docs/verified-sharpness.md",
+    docs_walkthrough => "docs/walkthrough.md",
+}
+
+/// The figures shown in docs/walkthrough.md are what its sweep writes, byte for byte: the test
+/// runs the page's command and compares the SVGs (so a change of the data, the runs or the plots
+/// shows up here, and the committed figures are re-generated with the command below).
+#[test]
+fn the_walkthrough_figures_are_what_its_sweep_writes() {
+    let page = std::fs::read_to_string(root().join("docs/walkthrough.md")).expect("page");
+    let args = [
+        "sweep",
+        "examples/sparse-teacher.toml",
+        "--lr-from",
+        "0.05",
+        "--lr-to",
+        "1",
+        "--points",
+        "30",
+        "--log",
+        "--steps",
+        "20000",
+        "--out",
+    ];
+    assert!(page.contains(&format!("$ dlncheck {} walk", args.join(" "))));
+    let out = crate::common::temp_dir("walkthrough-figures");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dlncheck"))
+        .current_dir(root())
+        .args(args)
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for figure in ["test_loss.svg", "beta_l1.svg"] {
+        let shown = std::fs::read(root().join("docs/walkthrough").join(figure)).expect("committed");
+        let written = std::fs::read(out.join(figure)).expect("written");
+        assert!(
+            shown == written,
+            "docs/walkthrough/{figure} differs from what the sweep writes: re-run `dlncheck {} docs/walkthrough`",
+            args.join(" ")
+        );
+    }
 }

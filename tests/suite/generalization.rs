@@ -18,6 +18,7 @@ fn instance(x: Vec<Q>, teacher: Teacher, covariance: Covariance) -> Instance {
         init: None,
         teacher: Some(teacher),
         covariance,
+        test: None,
     }
 }
 

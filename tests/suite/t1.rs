@@ -23,6 +23,7 @@ fn inst(model: Model, x: Vec<Q>, y: Q) -> Instance {
         init: None,
         teacher: None,
         covariance: Covariance::Identity,
+        test: None,
     }
 }
 

@@ -91,12 +91,12 @@ pub fn zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-/// A square float64 matrix as the bytes of a NumPy `.npy` file (C order, little-endian).
+/// A float64 matrix (rows of equal length) as the bytes of a NumPy `.npy` file (C order, little-endian).
 pub fn npy(m: &[Vec<f64>]) -> Vec<u8> {
     let header = format!(
         "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}\n",
         m.len(),
-        m.len()
+        m.first().map_or(0, Vec::len)
     );
     let mut out = b"\x93NUMPY\x01\x00".to_vec();
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
