@@ -43,6 +43,8 @@ pub const MAX_BITS: u64 = 4096;
 pub const MAX_EXPONENT: i64 = 4096;
 
 type I = Interval;
+/// The weights (a_i, b_i) of one coordinate: u_i² = a_i·e^{z_i}, v_i² = b_i·e^{−z_i}.
+type Weights = (Q, Q);
 
 /// [↓lo, ↑hi] at P bits.
 fn out(lo: Q, hi: Q, p: u64) -> I {
@@ -89,7 +91,7 @@ pub fn exp(t: &Q, p: u64) -> I {
 }
 
 /// The weights (a_i, b_i) of the closed form (as pairs) and (c_N, c_S), from the model and θ₀.
-fn weights(inst: &Instance) -> Result<(Vec<(Q, Q)>, Q, Q), Fail> {
+fn weights(inst: &Instance) -> Result<(Vec<Weights>, Q, Q), Fail> {
     let d = inst.dim();
     let theta = match &inst.init {
         Some(Init::Alpha(a)) => vec![a.clone(); d * inst.model.block()],
@@ -123,7 +125,7 @@ fn weights(inst: &Instance) -> Result<(Vec<(Q, Q)>, Q, Q), Fail> {
 /// The boxes of β and D over V, after checking the Krawczyk inclusion K ⊆ int V.
 fn krawczyk(
     inst: &Instance,
-    ab: &[(Q, Q)],
+    ab: &[Weights],
     nu: &[Q],
     c: &[Vec<Q>],
     v: &[I],
