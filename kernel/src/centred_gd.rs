@@ -409,14 +409,26 @@ impl<'a> Trajectory<'a> {
         Ok(())
     }
 
+    /// The squares of the parameters over the P-bit ball at step k, and ρ = ↑√(Σ_a max|R_a|²)
+    /// at 64 bits, R the P-bit box of r_k = Xβ_k − y computed from them.
+    fn residual_box(&self) -> (Vec<J>, Q) {
+        let b = Bits(self.p);
+        let sq: Vec<J> = self.ball(&b).iter().map(|v| square(&b, v)).collect();
+        let (r, _) = residual(&b, &self.xp, &self.yp, &sq, self.g.two);
+        let mag = |v: &J| v.lo.q().abs().max(v.hi.q().abs());
+        (sq, sqrt_up(&r.iter().map(|v| mag(v).pow(2)).sum()))
+    }
+
+    /// ρ ≥ ‖r_k‖ (see [`Trajectory::tail`]).
+    pub fn rho(&self) -> Q {
+        self.residual_box().1
+    }
+
     /// The tail theorem's box at step K with ratio q (FORMAT.md §4.9, "Tail"), before ℓ and u.
     pub fn tail(&self, q: &Q) -> Result<Tail, String> {
-        let (b, g) = (Bits(self.p), self.g);
+        let g = self.g;
         let (n, d) = (g.n(), g.d());
-        let sq: Vec<J> = self.ball(&b).iter().map(|v| square(&b, v)).collect();
-        let (r, _) = residual(&b, &self.xp, &self.yp, &sq, g.two);
-        let mag = |v: &J| v.lo.q().abs().max(v.hi.q().abs());
-        let rho = sqrt_up(&r.iter().map(|v| mag(v).pow(2)).sum());
+        let (sq, rho) = self.residual_box();
         if q.is_negative() || *q >= Q::one() {
             return Err(format!("q = {} is not in [0, 1)", short(q)));
         }
