@@ -92,6 +92,17 @@ impl Descent {
         self.x[0].len()
     }
 
+    /// t·I − M(s), exact.
+    fn gap(&self, s: &[Q], t: &Q) -> Vec<Vec<Q>> {
+        let m = self.matrix(s);
+        shift(
+            &m.iter()
+                .map(|r| r.iter().map(|v| -v).collect())
+                .collect::<Vec<_>>(),
+            &-t,
+        )
+    }
+
     /// M(s) = (4/n)·X diag(s) Xᵀ, exact.
     pub fn matrix(&self, s: &[Q]) -> Vec<Vec<Q>> {
         let f = int(4) / int(self.n() as i64);
@@ -523,9 +534,7 @@ impl Tail {
         if !is_psd(&shift(&g.matrix(&self.d_lo), ell)) {
             return Err("ℓI ⪯ (4/n)X D_lo Xᵀ fails (exact LDLᵀ)".into());
         }
-        let neg = g.matrix(&self.d_hi);
-        let neg: Vec<Vec<Q>> = neg.iter().map(|r| r.iter().map(|v| -v).collect()).collect();
-        if !is_psd(&shift(&neg, &-u)) {
+        if !is_psd(&g.gap(&self.d_hi, u)) {
             return Err("(4/n)X D_hi Xᵀ ⪯ uI fails (exact LDLᵀ)".into());
         }
         Ok(())
@@ -533,20 +542,10 @@ impl Tail {
 
     /// S(θ∞) ∈ [lo, hi]: hi/κ ≥ λ_max M(s_hi) and lo/κ ≤ λ_max M(s_lo) (Loewner, exact LDLᵀ).
     pub fn sharpness(&self, g: &Descent, lo: &Q, hi: &Q) -> Result<(), String> {
-        let top: Vec<Vec<Q>> = g
-            .matrix(&self.s_hi)
-            .iter()
-            .map(|r| r.iter().map(|v| -v).collect())
-            .collect();
-        if !is_psd(&shift(&top, &-(hi / &g.kappa))) {
+        if !is_psd(&g.gap(&self.s_hi, &(hi / &g.kappa))) {
             return Err(format!("S ≤ {} is not certified", short(hi)));
         }
-        let bottom: Vec<Vec<Q>> = g
-            .matrix(&self.s_lo)
-            .iter()
-            .map(|r| r.iter().map(|v| -v).collect())
-            .collect();
-        if is_pd(&shift(&bottom, &-(lo / &g.kappa))) {
+        if is_pd(&g.gap(&self.s_lo, &(lo / &g.kappa))) {
             return Err(format!("S ≥ {} is not certified", short(lo)));
         }
         Ok(())
