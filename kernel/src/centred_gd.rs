@@ -20,7 +20,7 @@ use crate::gd::{Bits, D, J, approx, pinned, run_size};
 use crate::instance::{Init, Instance, Model};
 use crate::interval::Interval;
 use crate::linalg::{is_pd, is_psd, psd_by_cholesky, shift};
-use crate::number::{Q, int, round, short};
+use crate::number::{Q, int, pow2, round, short};
 use crate::{Checked, Claim, Fail, ensure};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -170,12 +170,12 @@ pub fn sqrt_up(v: &Q) -> Q {
     }
     let e = v.numer().bits() as i64 - v.denom().bits() as i64;
     let k = LOW as i64 - e.div_euclid(2);
-    let scaled = (v * crate::number::pow2(2 * k)).ceil().to_integer();
+    let scaled = (v * pow2(2 * k)).ceil().to_integer();
     let mut s = scaled.sqrt();
     if &s * &s < scaled {
         s += 1;
     }
-    Q::from_integer(s) * crate::number::pow2(-k)
+    Q::from_integer(s) * pow2(-k)
 }
 
 /// The exact binary64 value of a dyadic of at most 53 bits in the normal range.
@@ -536,6 +536,13 @@ impl Tail {
         }
         if !is_psd(&g.gap(&self.d_hi, u)) {
             return Err("(4/n)X D_hi Xᵀ ⪯ uI fails (exact LDLᵀ)".into());
+        }
+        // Pinned within 2^-16: a looser ℓ or u is a weaker claim of another text.
+        let (up, down) = (Q::one() + pow2(-16), Q::one() - pow2(-16));
+        if is_psd(&shift(&g.matrix(&self.d_lo), &(ell * up)))
+            || is_psd(&g.gap(&self.d_hi, &(u * down)))
+        {
+            return Err("ℓ or u is not within 2^-16 of its eigenvalue (pinned)".into());
         }
         Ok(())
     }

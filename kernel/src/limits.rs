@@ -218,7 +218,7 @@ pub fn claim_work(kind: &str, claim: &Tree, inst: Option<&Instance>) -> Work {
                     + 64
                     + 64
                     + 2 * text_bits(get(claim, "u").unwrap_or(&Tree::Int(0)));
-                w.ldl = 4 * ldl(n, b);
+                w.ldl = 6 * ldl(n, b);
             } else if let Some(i) = inst {
                 let (k, p) = (uint(get(claim, "steps")), uint(get(claim, "bits")));
                 w.gd = gd_run(d, k, p, gd_spread(i, eta));

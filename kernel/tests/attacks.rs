@@ -740,3 +740,14 @@ fn a_sharpness_bound_below_the_limit_is_rejected() {
     let text = format!("{}{}{}", &GD_POINTS[..at], block, &GD_POINTS[end..]);
     rejected("gd-points-sharpness", &text, "S ≤ 16");
 }
+
+#[test]
+fn a_loose_u_of_a_several_point_claim_is_rejected() {
+    // u = 17 is a true but loose bound (λ_max ≈ 16.36 and |ηu − 1| = 0.66 ≤ q): u is pinned within
+    // 2^-16 of λ_max of (4/n)X D_hi Xᵀ, so the weaker text is rejected.
+    rejected(
+        "gd-points-loose-u",
+        &gd_points_with("u", "\"17\""),
+        "pinned",
+    );
+}

@@ -192,3 +192,46 @@ fn shared_depth_at_several_points_is_refused() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("shared, pm or uv"));
 }
+
+/// `sweep --certify` at n > 1: one certified row per rate, the CSV bounds around the float S.
+#[test]
+fn sweep_certifies_each_rate_at_several_points() {
+    let dir = temp_dir("gdn-sweep");
+    let out = run(&[
+        "sweep",
+        "proofs/instances/sparse-d10-n4.toml",
+        "--lr-from",
+        "1/50",
+        "--lr-to",
+        "1/40",
+        "--points",
+        "2",
+        "--steps",
+        "4000",
+        "--out",
+        dir.to_str().unwrap(),
+        "--certify",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        assert_eq!(r[col("certified")], "true", "{r:?}");
+        let (lo, hi, s): (f64, f64, f64) = (
+            r[col("sharpness_lo")].parse().unwrap(),
+            r[col("sharpness_hi")].parse().unwrap(),
+            r[col("sharpness")].parse().unwrap(),
+        );
+        // The float endpoint after ≤ 4000 steps is within 1e-6 of the limit here (loss ~ 1e-20).
+        assert!(lo <= hi && lo - 1e-6 < s && s < hi + 1e-6, "{lo} {s} {hi}");
+        assert!(hi - lo < 1e-6);
+    }
+}
