@@ -493,7 +493,7 @@ fn tail_points(
     let (lmin, lmax) = extremes(&g.matrix(&first.s_hi));
     let e = g.eta.to_f64().unwrap_or(f64::NAN);
     let q0 = (1.0 - e * lmin).abs().max((e * lmax - 1.0).abs());
-    if !(q0 < 1.0) {
+    if q0.is_nan() || q0 >= 1.0 {
         return Err(format!("‖I − ηÂ‖ ≈ {q0:.6} is not < 1 at step {}", t.step));
     }
     let mut reason = String::new();
