@@ -31,6 +31,8 @@ pub const LIMIT_KEYS: &[&str] = &[
     "norm",
     "sharpness",
     "eos_margin",
+    "ell",
+    "u",
 ];
 pub const LEARNER_KEYS: &[&str] = &[
     "lr",
@@ -55,7 +57,7 @@ pub const BOUND_LOG2: i64 = 1024;
 pub const FLOOR_LOG2: i64 = 2048;
 
 /// The least exponent of a rounded number at P bits.
-fn e_min(p: u64) -> i64 {
+pub(crate) fn e_min(p: u64) -> i64 {
     -(p as i64) - FLOOR_LOG2
 }
 
@@ -66,30 +68,30 @@ fn rnd(q: &Q, p: u64, up: bool) -> Q {
 
 /// A dyadic number m·2^e: the trajectory's endpoints (exact sums and products, no gcd).
 #[derive(Clone, Debug)]
-struct D {
-    m: BigInt,
-    e: i64,
+pub(crate) struct D {
+    pub(crate) m: BigInt,
+    pub(crate) e: i64,
 }
 
 impl D {
     /// m·2^e, with zero always 0·2^0 (a zero's exponent never grows).
-    fn new(m: BigInt, e: i64) -> D {
+    pub(crate) fn new(m: BigInt, e: i64) -> D {
         let e = if m.is_zero() { 0 } else { e };
         D { m, e }
     }
     /// ↓q or ↑q as a dyadic: the unbounded-exponent rounding, then the floor (rounding a P-bit
     /// number again with the floor gives the same as rounding q once, as the sets are nested).
-    fn of(q: &Q, p: u64, up: bool) -> D {
+    pub(crate) fn of(q: &Q, p: u64, up: bool) -> D {
         let r = round(q, p, up);
         D::new(r.numer().clone(), 1 - r.denom().bits() as i64).round(p, up)
     }
-    fn q(&self) -> Q {
+    pub(crate) fn q(&self) -> Q {
         Q::from_integer(self.m.clone()) * pow2(self.e)
     }
-    fn mul(&self, o: &D) -> D {
+    pub(crate) fn mul(&self, o: &D) -> D {
         D::new(&self.m * &o.m, self.e + o.e)
     }
-    fn add(&self, o: &D) -> D {
+    pub(crate) fn add(&self, o: &D) -> D {
         if o.m.is_zero() {
             return self.clone();
         }
@@ -99,10 +101,10 @@ impl D {
         let (a, b) = if self.e >= o.e { (self, o) } else { (o, self) };
         D::new((&a.m << (a.e - b.e) as usize) + &b.m, b.e)
     }
-    fn neg(&self) -> D {
+    pub(crate) fn neg(&self) -> D {
         D::new(-&self.m, self.e)
     }
-    fn less(&self, o: &D) -> bool {
+    pub(crate) fn less(&self, o: &D) -> bool {
         if self.e >= o.e {
             (&self.m << (self.e - o.e) as usize) < o.m
         } else {
@@ -112,7 +114,7 @@ impl D {
     /// The rounding rule on m·2^e: cut the low s bits of m, s the least that leaves at most P
     /// bits and an exponent ≥ e_min(P), flooring (`>>` on a BigInt floors) or ceiling (floor + 1
     /// when a cut bit is nonzero).
-    fn round(self, p: u64, up: bool) -> D {
+    pub(crate) fn round(self, p: u64, up: bool) -> D {
         let s = (self.m.bits() as i64 - p as i64).max(e_min(p) - self.e);
         if s <= 0 {
             return self;
@@ -122,13 +124,13 @@ impl D {
         D::new(if up && cut { q + 1 } else { q }, self.e + s)
     }
     /// |m·2^e| ≥ 2^BOUND_LOG2.
-    fn huge(&self) -> bool {
+    pub(crate) fn huge(&self) -> bool {
         !self.m.is_zero() && self.m.bits() as i64 - 1 + self.e >= BOUND_LOG2
     }
 }
 
 /// An interval [lo, hi] of dyadics.
-type J = Interval<D>;
+pub(crate) type J = Interval<D>;
 
 fn min_max(v: [D; 4]) -> (D, D) {
     v.iter()
@@ -147,22 +149,22 @@ fn outward(i: &Interval, p: u64) -> Interval {
 }
 
 /// Interval operations at P bits: exact result, then lo rounded down and hi rounded up.
-struct Bits(u64);
+pub(crate) struct Bits(pub(crate) u64);
 
 impl Bits {
-    fn out(&self, lo: D, hi: D) -> J {
+    pub(crate) fn out(&self, lo: D, hi: D) -> J {
         Interval::new(lo.round(self.0, false), hi.round(self.0, true))
     }
-    fn enc(&self, q: Q) -> J {
+    pub(crate) fn enc(&self, q: Q) -> J {
         Interval::new(D::of(&q, self.0, false), D::of(&q, self.0, true))
     }
-    fn add(&self, a: &J, b: &J) -> J {
+    pub(crate) fn add(&self, a: &J, b: &J) -> J {
         self.out(a.lo.add(&b.lo), a.hi.add(&b.hi))
     }
-    fn sub(&self, a: &J, b: &J) -> J {
+    pub(crate) fn sub(&self, a: &J, b: &J) -> J {
         self.out(a.lo.add(&b.hi.neg()), a.hi.add(&b.lo.neg()))
     }
-    fn mul(&self, a: &J, b: &J) -> J {
+    pub(crate) fn mul(&self, a: &J, b: &J) -> J {
         if !a.lo.m.is_negative() && !b.lo.m.is_negative() {
             // 0 ≤ a, b: the range is [a.lo·b.lo, a.hi·b.hi].
             return self.out(a.lo.mul(&b.lo), a.hi.mul(&b.hi));
@@ -269,7 +271,7 @@ fn tail(
 }
 
 /// q with 12 decimals, rounded down (or up), for messages.
-fn approx(q: &Q, up: bool) -> String {
+pub(crate) fn approx(q: &Q, up: bool) -> String {
     let t = q * Q::from_integer(BigInt::from(10).pow(12));
     let n = if up { t.ceil() } else { t.floor() }.to_integer();
     let a = format!("{:0>13}", n.abs());
@@ -290,7 +292,13 @@ fn sharpness(x: &[Q], lims: &[Interval]) -> Interval {
 }
 
 /// The claimed {lo, hi} at `at` equals [↓lo, ↑hi] of the kernel's exact `want` at P bits.
-fn pinned(t: &Table, tree: &Tree, at: &str, want: &Interval, p: u64) -> Result<(), Fail> {
+pub(crate) fn pinned(
+    t: &Table,
+    tree: &Tree,
+    at: &str,
+    want: &Interval,
+    p: u64,
+) -> Result<(), Fail> {
     let want = outward(want, p);
     let got = t.nested(tree, at, &["lo", "hi"])?;
     let (lo, hi) = (got.q("lo")?, got.q("hi")?);
@@ -307,13 +315,7 @@ fn pinned(t: &Table, tree: &Tree, at: &str, want: &Interval, p: u64) -> Result<(
 
 /// One certified run read from `t` (`steps`, `bits`, `q`, `rho`, `beta`): the box of β∞.
 fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<Interval>, u64), Fail> {
-    let (k, p) = (t.uint("steps")?, t.uint("bits")?);
-    if k > MAX_STEPS || !(2..=MAX_BITS).contains(&p) {
-        return Err(Fail::Malformed(t.err(
-            if k > MAX_STEPS { "steps" } else { "bits" },
-            format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"),
-        )));
-    }
+    let (k, p) = run_size(t)?;
     let (b, res) = trajectory(x, y, alpha, eta, k, p)?;
     let (rho, lims) = tail(x, eta, &b, &res, &t.q("q")?, p)?;
     let claimed = t.q("rho")?;
@@ -335,6 +337,18 @@ fn certified(t: &Table, x: &[Q], y: &Q, alpha: &Q, eta: &Q) -> Result<(Vec<Inter
     Ok((lims, p))
 }
 
+/// K and P of a run (`steps`, `bits`), in range.
+pub(crate) fn run_size(t: &Table) -> Result<(u64, u64), Fail> {
+    let (k, p) = (t.uint("steps")?, t.uint("bits")?);
+    if k > MAX_STEPS || !(2..=MAX_BITS).contains(&p) {
+        return Err(Fail::Malformed(t.err(
+            if k > MAX_STEPS { "steps" } else { "bits" },
+            format!("need steps ≤ {MAX_STEPS} and 2 ≤ bits ≤ {MAX_BITS}"),
+        )));
+    }
+    Ok((k, p))
+}
+
 /// x, α and η > 0 of a `shared` one-point instance with `init.alpha`.
 fn setup<'a>(c: &Claim<'a>) -> Result<(&'a Instance, Q, Q), Fail> {
     let inst = c.instance()?;
@@ -352,6 +366,10 @@ fn setup<'a>(c: &Claim<'a>) -> Result<(&'a Instance, Q, Q), Fail> {
 
 /// `gd-limit`: GD at η from α·1 converges to β∞ in the claimed box, with N, S and 2/η − S.
 pub(crate) fn gd_limit(c: &Claim) -> Checked {
+    if !c.instance()?.one_point {
+        return crate::centred_gd::gd_limit(c);
+    }
+    c.t.forbid(&["ell", "u"], "for one data point")?;
     let (inst, alpha, eta) = setup(c)?;
     let x = &inst.x[0];
     let (lims, p) = certified(&c.t, x, &inst.y[0], &alpha, &eta)?;

@@ -14,6 +14,7 @@
 //! of tables each with a `kind`. Claims are checked in order; a later claim may use the most
 //! recent earlier *verified* claim of a kind it names.
 
+pub mod centred_gd;
 pub mod fast;
 pub mod instance;
 pub mod interval;

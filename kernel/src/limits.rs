@@ -15,6 +15,8 @@ use crate::tree::Tree;
 
 /// Limit of the `gd` measure of a file.
 pub const GD_WORK: u128 = 600_000_000;
+/// Limit of the `descent` measure of a file.
+pub const DESCENT_WORK: u128 = 10_000_000_000;
 /// Limit of the `ldl` measure of a file.
 pub const LDL_WORK: u128 = 60_000_000_000;
 /// Limit of the `dense` measure of a file.
@@ -51,6 +53,21 @@ pub fn gd_run(d: usize, steps: u64, p: u64, spread: u64) -> u128 {
     steps as u128 * d as u128 * (w * w + s / 16)
 }
 
+/// The `descent` measure of one n > 1 run (FORMAT.md §4.10): K·(2nd + 3m)·(w² + S/16) for the
+/// reference and the ball (m parameters, S of [`gd_run`] with the largest bits of X and y), and
+/// (2K + MAX_J)·(n³ + 20 000) for the verified Cholesky anchors (at most two a step, plus every
+/// raise of j; the constant is its exact rounding bound).
+pub fn descent_run(n: usize, d: usize, m: usize, steps: u64, p: u64, spread: u64) -> u128 {
+    if steps > crate::gd::MAX_STEPS || p > crate::gd::MAX_BITS {
+        return 0; // malformed: refused by the claim's own check
+    }
+    let (n, d, m, k) = (n as u128, d as u128, m as u128, steps as u128);
+    let w = p.div_ceil(64) as u128;
+    let s = spread as u128 + 2 * (p as u128 + 2048) + 4096;
+    let anchors = (2 * k + crate::centred_gd::MAX_J as u128) * (n * n * n + 20_000);
+    k * (2 * n * d + 3 * m) * (w * w + s / 16) + anchors
+}
+
 /// The exponent spread of certified GD on a one-point instance at rate η: 4·(bits(η) +
 /// max bits(x_i) + bits(α)) + bits(y).
 pub fn gd_spread(inst: &Instance, eta_bits: u64) -> u64 {
@@ -76,6 +93,7 @@ pub fn gf_limit(n: usize, d: usize, p: u64, b: u64) -> u128 {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Work {
     pub gd: u128,
+    pub descent: u128,
     pub ldl: u128,
     pub dense: u128,
 }
@@ -85,6 +103,7 @@ impl Work {
     pub fn over(&self) -> Option<(&'static str, u128, u128)> {
         [
             ("gd", self.gd, GD_WORK),
+            ("descent", self.descent, DESCENT_WORK),
             ("ldl", self.ldl, LDL_WORK),
             ("dense", self.dense, DENSE_WORK),
         ]
@@ -195,7 +214,17 @@ pub fn claim_work(kind: &str, claim: &Tree, inst: Option<&Instance>) -> Work {
     let eta = get(claim, "lr").map_or(0, text_bits);
     match kind {
         "gd-limit" => {
-            if let Some(i) = inst {
+            if let Some(i) = inst.filter(|i| !i.one_point) {
+                let (k, p) = (uint(get(claim, "steps")), uint(get(claim, "bits")));
+                let xb = max_bits(&i.x) + i.y.iter().map(bits).max().unwrap_or(0);
+                let m = d * i.model.block();
+                w.descent = descent_run(n, d, m, k, p, gd_spread(i, eta) + xb);
+                let b = 2 * max_bits(&i.x)
+                    + 64
+                    + 64
+                    + 2 * text_bits(get(claim, "u").unwrap_or(&Tree::Int(0)));
+                w.ldl = 6 * ldl(n, b);
+            } else if let Some(i) = inst {
                 let (k, p) = (uint(get(claim, "steps")), uint(get(claim, "bits")));
                 w.gd = gd_run(d, k, p, gd_spread(i, eta));
             }
@@ -251,6 +280,7 @@ pub fn admit(file: &str, claims: &[Tree], inst: Option<&Instance>) -> Result<Wor
         let kind = str_of(c, "kind");
         let w = claim_work(kind, c, inst);
         total.gd += w.gd;
+        total.descent += w.descent;
         total.ldl += w.ldl;
         total.dense += w.dense;
     }

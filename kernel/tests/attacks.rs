@@ -856,3 +856,113 @@ fn a_t1g_claim_on_several_points_is_rejected() {
     assert_eq!(r.verified(), 0, "{r:?}");
     rejected("t1g-many.toml", &text, "T1-G claims need one data point");
 }
+
+/// The shipped n > 1 `gd-limit` claim (FORMAT.md §4.10): shared, n = 4, d = 10, η = 1/50.
+const GD_POINTS: &str = include_str!("../../proofs/t2/gd-limit-sparse-flow.claim.toml");
+
+/// GD_POINTS with the first line starting with `key = ` replaced by `key = value`.
+fn gd_points_with(key: &str, value: &str) -> String {
+    let prefix = format!("{key} = ");
+    let mut done = false;
+    GD_POINTS
+        .lines()
+        .map(|l| {
+            if !done && l.starts_with(&prefix) {
+                done = true;
+                format!("{prefix}{value}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_shipped_several_point_gd_limit_passes() {
+    assert!(report("gd-points", GD_POINTS).passed());
+}
+
+#[test]
+fn a_shrunk_several_point_beta_box_is_rejected() {
+    // beta[0] = [lo, hi] is pinned to the kernel's box; lo moved up to hi shrinks it to a point.
+    let hi = GD_POINTS.lines().find(|l| l.starts_with("hi = ")).unwrap();
+    let text = gd_points_with("lo", &hi["hi = ".len()..]);
+    rejected("gd-points-beta", &text, "the kernel computes");
+}
+
+#[test]
+fn a_changed_rate_of_a_several_point_claim_is_rejected() {
+    // η = 1/49 runs another trajectory: its ρ at K = 1488 is not the claimed one.
+    rejected("gd-points-lr", &gd_points_with("lr", "\"1/49\""), "rho is");
+}
+
+#[test]
+fn an_altered_label_of_a_several_point_claim_is_rejected() {
+    // y_0 = 3 → 7/2: the exact GD runs on other data, so ρ differs.
+    let text = GD_POINTS.replace("y = [\"3\",", "y = [\"7/2\",");
+    assert_ne!(text, GD_POINTS);
+    rejected("gd-points-y", &text, "rho is");
+}
+
+#[test]
+fn a_too_small_q_of_a_several_point_claim_is_rejected() {
+    // q = 1/2 < |1 − ηℓ| ≈ 0.977: the contraction is not proved.
+    rejected("gd-points-q", &gd_points_with("q", "\"1/2\""), "q ≥ max");
+}
+
+#[test]
+fn a_too_small_rho_of_a_several_point_claim_is_rejected() {
+    // ρ is pinned to the kernel's bound of ‖r_K‖; a smaller one would shrink every δ_i.
+    rejected(
+        "gd-points-rho",
+        &gd_points_with("rho", "\"1/1000000000000000000\""),
+        "rho is",
+    );
+}
+
+#[test]
+fn a_changed_step_count_of_a_several_point_claim_is_rejected() {
+    // K = 1489 re-runs one more step of the reference and the radius: ρ changes.
+    rejected(
+        "gd-points-steps",
+        &gd_points_with("steps", "1489"),
+        "rho is",
+    );
+}
+
+#[test]
+fn a_too_large_ell_of_a_several_point_claim_is_rejected() {
+    // ℓ = 2 is above λ_min of (4/n)X D_lo Xᵀ ≈ 1.148, and |1 − ηℓ| = 0.96 ≤ q still holds: only
+    // the exact LDLᵀ of M(D_lo) − ℓI can reject it.
+    rejected("gd-points-ell", &gd_points_with("ell", "\"2\""), "ℓI ⪯");
+}
+
+#[test]
+fn a_too_small_u_of_a_several_point_claim_is_rejected() {
+    // u = 16 is below λ_max of (4/n)X D_hi Xᵀ ≈ 16.36: the LDLᵀ of uI − M(D_hi) has a negative pivot.
+    rejected("gd-points-u", &gd_points_with("u", "\"16\""), "⪯ uI");
+}
+
+#[test]
+fn a_sharpness_bound_below_the_limit_is_rejected() {
+    // S(θ∞) ≈ 16.3614: hi = 16 is not an upper bound (and eos_margin is pinned to hi).
+    let at = GD_POINTS.find("[claim.sharpness]").unwrap();
+    let end = GD_POINTS[at..]
+        .find("\n\n")
+        .map_or(GD_POINTS.len(), |e| at + e);
+    let block = "[claim.sharpness]\nhi = \"16\"\nlo = \"15\"";
+    let text = format!("{}{}{}", &GD_POINTS[..at], block, &GD_POINTS[end..]);
+    rejected("gd-points-sharpness", &text, "S ≤ 16");
+}
+
+#[test]
+fn a_loose_u_of_a_several_point_claim_is_rejected() {
+    // u = 17 is a true but loose bound (λ_max ≈ 16.36 and |ηu − 1| = 0.66 ≤ q): u is pinned within
+    // 2^-16 of λ_max of (4/n)X D_hi Xᵀ, so the weaker text is rejected.
+    rejected(
+        "gd-points-loose-u",
+        &gd_points_with("u", "\"17\""),
+        "pinned",
+    );
+}

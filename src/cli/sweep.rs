@@ -145,7 +145,17 @@ pub fn run(a: &Args) -> Result<i32> {
     };
     let thresholds = thresholds(&inst, problem.is_some())?;
     let etas = grid(&from, &to, a.points, a.log);
-    let certify_setup = if a.certify {
+    // n > 1 (SPEC §5.3): the certified limit per rate; no certified learner column yet.
+    let points_certify = if a.certify && !inst.one_point {
+        crate::report::gd::certified_steps(a.certify_steps)?;
+        crate::report::gd::bits(a.bits)?;
+        Some(crate::report::gd::points_instance(&inst, &a.file)?)
+    } else {
+        None
+    };
+    let certify_setup = if points_certify.is_some() {
+        None
+    } else if a.certify {
         let (x, alpha) = crate::report::gd::certified_setup(&inst, &a.file)?;
         crate::report::gd::certified_steps(a.certify_steps)?;
         crate::report::gd::bits(a.bits)?;
@@ -194,6 +204,14 @@ pub fn run(a: &Args) -> Result<i32> {
                     a.bits,
                     atoms.as_deref().map(|at| (at, sigma.as_slice())),
                 )
+            });
+            let certified = certified.or_else(|| {
+                let pi = points_certify.as_ref()?;
+                let limit = certified_gd::certify_points(pi, eta, a.certify_steps, a.bits);
+                Some(CertifiedRow {
+                    limit,
+                    learner: None,
+                })
             });
             bar.advance(1);
             (

@@ -185,6 +185,8 @@ pub struct Limit {
     pub norm: Interval,
     pub sharpness: Interval,
     pub eos_margin: Interval,
+    /// ℓ and u of the n > 1 tail theorem (SPEC §5.3); `None` for one point.
+    pub ell_u: Option<(Q, Q)>,
 }
 
 /// The answer of [`certify`]: a certified limit, or why there is none (one value per run, so
@@ -235,6 +237,7 @@ fn limit(
         norm,
         sharpness: s,
         eos_margin,
+        ell_u: None,
     }
 }
 
@@ -347,7 +350,10 @@ impl Certified {
                 "norm": interval_json(&l.norm, l.bits),
                 "sharpness": interval_json(&l.sharpness, l.bits),
                 "eos_margin": interval_json(&l.eos_margin, l.bits),
-                "residual": {"rho": fmt_q(&l.rho), "q": fmt_q(&l.q)},
+                "residual": match &l.ell_u {
+                    None => json!({"rho": fmt_q(&l.rho), "q": fmt_q(&l.q)}),
+                    Some((ell, u)) => json!({"rho": fmt_q(&l.rho), "q": fmt_q(&l.q), "ell": fmt_q(ell), "u": fmt_q(u)}),
+                },
             }),
         }
     }
@@ -371,8 +377,17 @@ impl Limit {
             lr: rat(eta),
             run: self.run(),
             norm: enclosure(&self.norm, self.bits),
-            sharpness: enclosure(&self.sharpness, self.bits),
+            sharpness: match self.ell_u {
+                None => enclosure(&self.sharpness, self.bits),
+                // n > 1: the certified bounds themselves (checked by LDLᵀ, not pinned).
+                Some(_) => Enclosure {
+                    lo: rat(self.sharpness.lo()),
+                    hi: rat(self.sharpness.hi()),
+                },
+            },
             eos_margin: enclosure(&self.eos_margin, self.bits),
+            ell: self.ell_u.as_ref().map(|(l, _)| rat(l)),
+            u: self.ell_u.as_ref().map(|(_, u)| rat(u)),
         }
     }
 }
@@ -444,4 +459,165 @@ pub fn learner(
         runs,
         expected_error,
     }
+}
+
+/// Largest and least eigenvalue of a rational symmetric matrix, in binary64 (untrusted: every
+/// bound built from them is checked exactly).
+fn extremes(m: &[Vec<Q>]) -> (f64, f64) {
+    use num_traits::ToPrimitive;
+    let f: Vec<Vec<f64>> = m
+        .iter()
+        .map(|r| r.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect())
+        .collect();
+    let (values, _) = crate::spectra::estimate::symmetric_eigen(&f);
+    let at = |i: usize| values.get(i).copied().unwrap_or(f64::NAN);
+    (at(values.len().wrapping_sub(1)), at(0))
+}
+
+/// v·(1 + f) rounded to 40 bits, up (or v·(1 − f) down), for f ≥ 0 small.
+fn padded(v: f64, f: f64, up: bool) -> Option<Q> {
+    let w = if up { v * (1.0 + f) } else { v * (1.0 - f) };
+    Q::from_float(w).map(|w| round_bits(&w, 40, up))
+}
+
+/// The n > 1 tail theorem (SPEC §5.3) at the trajectory's current step: q, ℓ, u from the binary64
+/// spectrum of M(s_K), checked by the kernel's exact tail, and S(θ∞) bounded by exact LDLᵀ.
+fn tail_points(
+    g: &dlncheck_kernel::centred_gd::Descent,
+    t: &dlncheck_kernel::centred_gd::Trajectory,
+    eta: &Q,
+    p: u64,
+) -> Result<Limit, String> {
+    use num_traits::ToPrimitive;
+    let first = t.tail(&Q::zero())?;
+    let (lmin, lmax) = extremes(&g.matrix(&first.s_hi));
+    let e = g.eta.to_f64().unwrap_or(f64::NAN);
+    let q0 = (1.0 - e * lmin).abs().max((e * lmax - 1.0).abs());
+    if q0.is_nan() || q0 >= 1.0 {
+        return Err(format!("‖I − ηÂ‖ ≈ {q0:.6} is not < 1 at step {}", t.step));
+    }
+    let mut reason = String::new();
+    for f in [0.125, 0.5] {
+        let Some(ratio) = Q::from_float(q0 + (1.0 - q0) * f).map(|v| round_bits(&v, 32, true))
+        else {
+            continue;
+        };
+        let tail = match t.tail(&ratio) {
+            Ok(tail) => tail,
+            Err(e) => {
+                reason = e;
+                continue;
+            }
+        };
+        let (l_lo, _) = extremes(&g.matrix(&tail.d_lo));
+        let (_, u_hi) = extremes(&g.matrix(&tail.d_hi));
+        let (Some(ell), Some(u)) = (padded(l_lo, 1e-9, false), padded(u_hi, 1e-9, true)) else {
+            continue;
+        };
+        if let Err(e) = tail.contraction(g, &ratio, &ell, &u) {
+            reason = e;
+            continue;
+        }
+        let (_, s_lo) = extremes(&g.matrix(&tail.s_lo));
+        let (_, s_hi) = extremes(&g.matrix(&tail.s_hi));
+        let k = g.kappa.to_f64().unwrap_or(f64::NAN);
+        let mut bounds = None;
+        for pad in [1e-12, 1e-9, 1e-6] {
+            if let (Some(lo), Some(hi)) =
+                (padded(k * s_lo, pad, false), padded(k * s_hi, pad, true))
+                && tail.sharpness(g, &lo, &hi).is_ok()
+            {
+                bounds = Some((lo, hi));
+                break;
+            }
+        }
+        let Some((lo, hi)) = bounds else {
+            reason = "the S bounds did not pass the exact LDLᵀ".into();
+            continue;
+        };
+        let two = q(2) / eta;
+        let kb =
+            |v: &dlncheck_kernel::interval::Interval| Interval::hull(v.lo.clone(), v.hi.clone());
+        return Ok(Limit {
+            steps: t.step,
+            bits: p,
+            rho: tail.rho.clone(),
+            q: ratio,
+            beta: tail.beta.iter().map(kb).collect(),
+            norm: kb(&tail.norm),
+            sharpness: Interval::hull(lo.clone(), hi.clone()),
+            eos_margin: Interval::hull(&two - &hi, &two - &lo),
+            ell_u: Some((ell, u)),
+        });
+    }
+    Err(reason)
+}
+
+/// Certified GD on several points (SPEC §5.3; models `shared`, `pm`, `uv`, init α·1 or θ): the
+/// kernel's centred-form enclosure ([`dlncheck_kernel::centred_gd`]) run step by step at `bits`
+/// or at 128, 256, 512 bits in turn, the tail tried every 8 steps once ρ ≥ ‖r_k‖ has halved
+/// since the last try and the widening of the tail box is about 2^-48 or less. The claim is then re-checked by the kernel as written.
+pub fn certify_points(
+    inst: &crate::io::instance::Instance,
+    eta: &Q,
+    max_steps: u64,
+    bits: Option<u64>,
+) -> Certified {
+    use dlncheck_kernel::centred_gd::{Descent, Trajectory};
+    let g = match Descent::new(inst, eta) {
+        Ok(g) => g,
+        Err(e) => return Certified::NotCertified(e),
+    };
+    let plan: Vec<u64> = bits.map_or_else(|| vec![128, 256, 512], |p| vec![p]);
+    let mut reason = String::from("no precision tried");
+    // The tail's relative widening is about 2δ ≈ (4η/n)·max γ_i·ρ/(1 − q): tried once
+    // (4η/n)·max|X_ai|·√n·ρ ≤ 2^-48, so the boxes come out tight.
+    let xmax = inst
+        .x
+        .iter()
+        .flatten()
+        .map(|v| v.abs())
+        .max()
+        .unwrap_or_default();
+    let n = inst.x.len() as i64;
+    let widen = q(4) * eta * xmax * q(n) / q(n);
+    let target = pow2(-48);
+    'plan: for &p in &plan {
+        let mut t = Trajectory::new(&g, p);
+        let mut tried: Option<Q> = None;
+        loop {
+            if t.step.is_multiple_of(8) {
+                if &widen * t.radius() * q(64) > target {
+                    reason = format!(
+                        "precision exhausted: the radius of the enclosure is {} at step {} with {p} bits",
+                        crate::numeric::rational::short(&t.radius()),
+                        t.step
+                    );
+                    continue 'plan;
+                }
+                let rho = t.rho();
+                if &widen * &rho <= target && tried.as_ref().is_none_or(|r| &rho * q(2) <= *r) {
+                    tried = Some(rho);
+                    match tail_points(&g, &t, eta, p) {
+                        Ok(limit) => return Certified::Converged(limit),
+                        Err(e) => {
+                            reason = format!("tail fails at step {} with {p} bits: {e}", t.step)
+                        }
+                    }
+                }
+            }
+            if t.step >= max_steps {
+                break;
+            }
+            if let Err(e) = t.step() {
+                reason = format!("{e} with {p} bits");
+                continue 'plan;
+            }
+        }
+        return Certified::NotCertified(format!(
+            "not settled within {max_steps} steps: {reason}; ‖r_K‖ ≤ {}",
+            crate::numeric::rational::short(&t.rho())
+        ));
+    }
+    Certified::NotCertified(reason)
 }

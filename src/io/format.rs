@@ -216,6 +216,11 @@ pub enum Claim {
         norm: Enclosure,
         sharpness: Enclosure,
         eos_margin: Enclosure,
+        /// ℓ and u of the n > 1 tail theorem (FORMAT.md §4.10); absent for one point.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ell: Option<Rat>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        u: Option<Rat>,
     },
     /// The gradient-flow limit (SPEC §5.2, FORMAT.md §4.9): precision, ν̃, C, the Krawczyk box
     /// V and the boxes of β∞, D = u² + v², N and S.

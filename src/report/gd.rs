@@ -47,6 +47,27 @@ pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Res
     Ok((inst.x[0].clone(), alpha))
 }
 
+/// The instance of certified GD on several points (SPEC §5.3): models `shared`, `pm`, `uv`, with
+/// `init` α·1 (default 1/10) or θ.
+pub fn points_instance(
+    inst: &crate::io::instance::Instance,
+    file: &Path,
+) -> Result<crate::io::instance::Instance> {
+    use dlncheck_kernel::instance::{Init, Model};
+    if matches!(inst.model, Model::SharedDepth(_)) {
+        return Err(Error::input(
+            &file.display().to_string(),
+            "model",
+            "certified GD for n > 1 (SPEC §5.3) needs model shared, pm or uv",
+        ));
+    }
+    let mut inst = inst.clone();
+    if inst.init.is_none() {
+        inst.init = Some(Init::Alpha(Q::new(1.into(), 10.into())));
+    }
+    Ok(inst)
+}
+
 /// Checks the step limit of certified GD.
 pub fn certified_steps(k: u64) -> Result<u64> {
     if k > crate::dynamics::certified_gd::MAX_STEPS {
@@ -376,7 +397,14 @@ pub fn evaluate(
             "--checks compares full-batch GD with its theory (SPEC §4); not with --batch".into(),
         ));
     }
-    let certified = if o.certify {
+    let certified = if o.certify && !inst.one_point {
+        Some(crate::dynamics::certified_gd::certify_points(
+            &points_instance(inst, file)?,
+            &eta,
+            certified_steps(steps)?,
+            bits(o.bits)?,
+        ))
+    } else if o.certify {
         let (x, alpha) = certified_setup(inst, file)?;
         Some(crate::dynamics::certified_gd::certify(
             &x,

@@ -239,8 +239,8 @@ fn the_kernel_stays_within_its_line_budget() {
         "the count found only {total} lines: is kernel/src where it should be?"
     );
     assert!(
-        total <= 3470,
-        "the kernel has {total} lines of code, over its budget of 3 470 (ARCHITECTURE.md)"
+        total <= 4040,
+        "the kernel has {total} lines of code, over its budget of 4 040 (ARCHITECTURE.md)"
     );
 }
 

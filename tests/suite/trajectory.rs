@@ -484,35 +484,9 @@ fn ten_points_gd_converges_and_its_sharpness_is_certified() {
 }
 
 #[test]
-fn certify_and_one_point_commands_refuse_several_points_in_one_line() {
-    bad(
-        &[
-            "gd",
-            "examples/ten_points.toml",
-            "--lr",
-            "1/36",
-            "--certify",
-            "--json",
-        ],
-        &["ten_points.toml", "n = 10", "one data point"],
-    );
-    let dir = temp_dir("sweep-certify-n10");
-    bad(
-        &[
-            "sweep",
-            "examples/ten_points.toml",
-            "--lr-from",
-            "1/100",
-            "--lr-to",
-            "1/36",
-            "--points",
-            "2",
-            "--out",
-            dir.to_str().unwrap(),
-            "--certify",
-        ],
-        &["ten_points.toml", "n = 10"],
-    );
+fn one_point_commands_refuse_several_points_in_one_line() {
+    // (`gd --certify` and `sweep --certify` take n > 1 since SPEC §5.3: certified_gd_points.rs.)
+    let dir = temp_dir("one-point-commands-n10");
     bad(
         &[
             "gd",
