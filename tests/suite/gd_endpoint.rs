@@ -2,23 +2,9 @@
 //! both ends (issue 10 item 3, issue 15 item 4); the exact θ goes straight into
 //! `sharpness --instance --theta`, whose certified enclosure the float bracket must approach.
 
-use crate::common::run;
-use dlncheck::numeric::rational::{Q, parse_q};
+use crate::common::{json_q as q, run_json as json};
+use dlncheck::numeric::rational::Q;
 use num_traits::Signed;
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn q(v: &serde_json::Value) -> Q {
-    parse_q(v.as_str().unwrap()).unwrap()
-}
 
 #[test]
 fn exact_theta_and_both_ends_of_the_float_bracket() {

@@ -2,8 +2,9 @@
 //! `final.test_loss` and `sweep` a `test_loss` column, ‖X_test β − y_test‖²/(2 n_test) at the
 //! endpoint, exactly; the points are inline exact rationals or a NumPy archive beside the file.
 
+use crate::common::json_q as q;
 use crate::common::{npy, run, temp_dir, zip};
-use dlncheck::numeric::rational::{Q, parse_q};
+use dlncheck::numeric::rational::Q;
 use std::path::Path;
 
 const DATA: &str = "model = \"uv\"\nX = [[\"1\", \"2\", \"0\"], [\"0\", \"1\", \"-1\"]]\ny = [\"1\", \"-1/2\"]\n[init]\nu = \"1/2\"\nv = \"1/4\"\n";
@@ -45,17 +46,7 @@ fn archive(dir: &Path, name: &str, arrays: &[(&str, Vec<Vec<f64>>)]) {
 fn gd(file: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["gd", file, "--lr", "1/10", "--steps", "50", "--json"];
     args.extend(extra);
-    let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn q(v: &serde_json::Value) -> Q {
-    parse_q(v.as_str().unwrap()).unwrap()
+    crate::common::run_json(&args)
 }
 
 #[test]

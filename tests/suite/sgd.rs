@@ -5,6 +5,7 @@
 //! num-rational and over f64), against values of the Python re-implementation
 //! `benches/peer/sgd_reference.py` (exact Fractions), and B = n against plain GD bit for bit.
 
+use crate::common::run_json as json;
 use crate::common::{run, temp_dir};
 use dlncheck::dynamics::gd::{Points, Precision, run_points};
 use dlncheck::dynamics::sgd::{SampleOrder, Sgd};
@@ -427,16 +428,6 @@ fn bad_batch_settings_are_one_line_errors() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("from 1 to n = 4"), "{err}");
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

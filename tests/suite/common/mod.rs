@@ -28,6 +28,22 @@ pub fn run(args: &[&str]) -> Output {
 }
 
 /// A fresh temporary folder under the target directory.
+/// The JSON a successful run of the binary prints (the test fails with its stderr otherwise).
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The rational a JSON string holds.
+pub fn json_q(v: &serde_json::Value) -> Q {
+    dlncheck::numeric::rational::parse_q(v.as_str().unwrap()).unwrap()
+}
+
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
