@@ -15,6 +15,23 @@ struct Cli {
     command: Command,
 }
 
+/// Mini-batch SGD (docs/sgd.md): the options `gd` and `sweep` share.
+#[derive(clap::Args)]
+struct Sgd {
+    /// Mini-batch SGD: each step uses B of the n points, gradient of Σ_batch r_i²/(2B)
+    /// (1 ≤ B ≤ n; B = n is plain GD; not with --certify); `sweep` uses it at every rate.
+    /// docs/sgd.md.
+    #[arg(long, value_name = "B")]
+    batch: Option<u64>,
+    /// Seed of the SGD sample order (SplitMix64; default 0); every rate of a sweep uses the same
+    /// order.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// SGD batches of i.i.d. uniform indices instead of epochs of a shuffled order.
+    #[arg(long)]
+    replacement: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Solve the one-point setting T1 exactly: min-norm, min-sharpness, conflict, Pareto front.
@@ -314,16 +331,8 @@ enum Command {
         /// certified enclosures of --certify-every as bars.
         #[arg(long, value_name = "DIR")]
         plot: Option<PathBuf>,
-        /// Mini-batch SGD: each step uses B of the n points, gradient of Σ_batch r_i²/(2B)
-        /// (1 ≤ B ≤ n; B = n is plain GD; not with --certify). docs/sgd.md.
-        #[arg(long, value_name = "B")]
-        batch: Option<u64>,
-        /// Seed of the SGD sample order (SplitMix64; default 0).
-        #[arg(long, value_name = "S")]
-        seed: Option<u64>,
-        /// SGD batches of i.i.d. uniform indices instead of epochs of a shuffled order.
-        #[arg(long)]
-        replacement: bool,
+        #[command(flatten)]
+        sgd: Sgd,
     },
     /// The GD learner (SPEC §4.1): certified GD on every atom's own label y_a of a discrete
     /// prior, from the same w0 and η; encloses the expected error E_GD(η) and says whether GD
@@ -393,15 +402,8 @@ enum Command {
         /// With --certify: step limit of each certified run.
         #[arg(long, default_value_t = 100_000, value_name = "K")]
         certify_steps: u64,
-        /// Mini-batch SGD at every rate (as `gd --batch`; not with --certify). docs/sgd.md.
-        #[arg(long, value_name = "B")]
-        batch: Option<u64>,
-        /// Seed of the SGD sample order (default 0); every rate uses the same order.
-        #[arg(long, value_name = "S")]
-        seed: Option<u64>,
-        /// SGD batches of i.i.d. uniform indices instead of epochs of a shuffled order.
-        #[arg(long)]
-        replacement: bool,
+        #[command(flatten)]
+        sgd: Sgd,
         /// Also write β per rate to sweep.csv (columns beta_1 … beta_d).
         #[arg(long)]
         beta: bool,
@@ -483,9 +485,7 @@ fn main() -> ExitCode {
             claim,
             certify_every,
             plot,
-            batch,
-            seed,
-            replacement,
+            sgd,
         } => cli::gd::run(&cli::gd::Args {
             file,
             lr,
@@ -501,9 +501,9 @@ fn main() -> ExitCode {
             claim,
             certify_every,
             plot,
-            batch,
-            seed,
-            replacement,
+            batch: sgd.batch,
+            seed: sgd.seed,
+            replacement: sgd.replacement,
         }),
         Command::Learner {
             file,
@@ -534,9 +534,7 @@ fn main() -> ExitCode {
             certify,
             bits,
             certify_steps,
-            batch,
-            seed,
-            replacement,
+            sgd,
             beta,
         } => cli::sweep::run(&cli::sweep::Args {
             file,
@@ -552,9 +550,9 @@ fn main() -> ExitCode {
             certify,
             bits,
             certify_steps,
-            batch,
-            seed,
-            replacement,
+            batch: sgd.batch,
+            seed: sgd.seed,
+            replacement: sgd.replacement,
             beta,
         }),
         Command::Audit {

@@ -219,8 +219,9 @@ fn newton_f64(s: &Setup) -> std::result::Result<(Vec<f64>, usize), String> {
             .map(|r| r.iter().map(q_to_f64).collect())
             .collect();
     let y: Vec<f64> = s.y.iter().map(q_to_f64).collect();
-    let la: Vec<f64> =
-        s.a.iter()
+    // ln of each weight, −∞ for a zero weight (its term vanishes).
+    let ln_all = |w: &[Q]| -> Vec<f64> {
+        w.iter()
             .map(|v| {
                 if v.is_zero() {
                     f64::NEG_INFINITY
@@ -228,17 +229,9 @@ fn newton_f64(s: &Setup) -> std::result::Result<(Vec<f64>, usize), String> {
                     ln_q(v)
                 }
             })
-            .collect();
-    let lb: Vec<f64> =
-        s.b.iter()
-            .map(|v| {
-                if v.is_zero() {
-                    f64::NEG_INFINITY
-                } else {
-                    ln_q(v)
-                }
-            })
-            .collect();
+            .collect()
+    };
+    let (la, lb) = (ln_all(&s.a), ln_all(&s.b));
     let z = |nu: &[f64]| -> Vec<f64> {
         (0..d)
             .map(|i| (0..n).map(|j| x[j][i] * nu[j]).sum())
