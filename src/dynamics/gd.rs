@@ -27,7 +27,7 @@ use crate::models::model;
 use crate::numeric::float256::F256;
 use crate::numeric::rational::{Q, parse_q};
 use crate::numeric::scalar::{BigFloat, Scalar};
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 
 pub use crate::dynamics::precision::{self, Precision};
 pub use crate::models::problem::{Points, Problem};
@@ -691,12 +691,21 @@ pub fn exact_sharpness(p: &Problem, theta: Vec<Q>) -> (Q, Q, &'static str) {
 /// exact θ (any n, any model): exact LDLᵀ inertia, a Rayleigh witness and Kato–Temple bounds
 /// for both ends ([`crate::spectra::certified::Spectrum`]), relative width `width`. Also which
 /// end attains S: `"top"` (λ_max), `"bottom"` (−λ_min), or `"either"` when the two enclosures
-/// overlap in magnitude. Cost: two exact dense certifications of a p × p matrix.
+/// overlap in magnitude. Cost: two exact dense certifications of a p × p matrix, except at
+/// n > 1 points near zero loss, where the n × n Gauss–Newton route
+/// ([`crate::spectra::gauss_newton`]) already meets `width` and is used instead.
 pub fn certified_sharpness(p: &Points, theta: &[Q], width: &Q) -> (Q, Q, &'static str) {
     let data = crate::models::loss::Data::<Q> {
         x: p.x.clone(),
         y: p.y.clone(),
     };
+    // With n > 1 points near zero loss, the n × n Gauss–Newton route meets the width.
+    if p.n() > 1 && p.n() < theta.len() {
+        let gn = crate::spectra::gauss_newton::sharpness(p.model, &data, theta, width);
+        if gn.relative_width() <= *width {
+            return (gn.lo, gn.hi, gn.end);
+        }
+    }
     let h = crate::models::loss::hessian(p.model, &data, theta);
     let sp = crate::spectra::certified::Spectrum::of(&h, width);
     let (lo, hi) = sp.norm();
@@ -769,9 +778,13 @@ pub fn run_points(p: &Points, prec: Precision, opts: &Options, tick: &dyn Fn(u64
             .iter()
             .map(|v| v.to_q().unwrap_or_else(Q::zero))
             .collect();
-        // S is a binary64 value here (see [`Many`]): its decimals stop at 17 digits.
+        // S is a binary64 value here (see [`Many`]): its decimals stop at 17 digits, unless
+        // the wide arithmetic's endpoint certifies it ([`certify_endpoint_sharpness`]).
         let mut s = summarize_with(&data, prec, run, opts, prec.digits().min(17));
         s.residuals = residuals;
+        if matches!(prec, Precision::Bits(_)) && s.stop != Stop::Diverged {
+            certify_endpoint_sharpness(p, &mut s);
+        }
         s
     }
     match prec {
@@ -799,6 +812,54 @@ pub struct TraceRow {
     pub theta: Option<Vec<Q>>,
 }
 
+/// Most parameters for which the endpoint S of a wide-arithmetic run at n > 1 falls back to
+/// the exact full Hessian when the Gauss–Newton enclosure is too wide (an endpoint far from
+/// zero loss).
+pub const EXACT_HESSIAN_MAX: usize = 64;
+
+/// S at the exact endpoint of a wide-arithmetic run at n > 1 (issue 27 item 3): the n × n
+/// Gauss–Newton route of [`crate::spectra::gauss_newton`] when its enclosure is at least as
+/// tight as binary64, else the exact full Hessian (p ≤ [`EXACT_HESSIAN_MAX`]), else the
+/// binary64 value stays. The certified enclosure replaces the float bracket, and S is printed
+/// with as many digits as the enclosure supports (at most the arithmetic's).
+fn certify_endpoint_sharpness(p: &Points, s: &mut Summary) {
+    if s.theta.iter().all(|t| t.is_zero()) {
+        return;
+    }
+    let digits = s.precision.digits();
+    let width = Q::new(1.into(), num_bigint::BigInt::from(10u8).pow(digits as u32));
+    let data = crate::models::loss::Data::<Q> {
+        x: p.x.clone(),
+        y: p.y.clone(),
+    };
+    let binary64 = Q::new(1.into(), num_bigint::BigInt::from(10u8).pow(16));
+    let gn = crate::spectra::gauss_newton::sharpness(p.model, &data, &s.theta, &width);
+    let (lo, hi, end) = if gn.relative_width() <= binary64 {
+        (gn.lo, gn.hi, gn.end)
+    } else if s.theta.len() <= EXACT_HESSIAN_MAX {
+        certified_sharpness(p, &s.theta, &width)
+    } else {
+        return;
+    };
+    let rel = crate::spectra::gauss_newton::Enclosure {
+        lo: lo.clone(),
+        hi: hi.clone(),
+        end,
+    }
+    .relative_width();
+    let mut supported = 1;
+    let mut scale = Q::from_integer(10.into());
+    while supported < digits && &rel * &scale <= Q::one() {
+        supported += 1;
+        scale *= Q::from_integer(10.into());
+    }
+    s.sharpness = (&lo + &hi) / Q::from_integer(2.into());
+    s.sharpness_bracket = crate::numeric::bracket::Bracket::new(lo, hi);
+    s.sharpness_end = end;
+    s.sharpness_digits = supported.max(17);
+    s.sharpness_certified = true;
+}
+
 /// A finished run in exact terms: the endpoint θ is the exact value the arithmetic held.
 #[derive(Clone, Debug)]
 pub struct Summary {
@@ -816,6 +877,11 @@ pub struct Summary {
     pub sharpness: Q,
     pub sharpness_bracket: crate::numeric::bracket::Bracket<Q>,
     pub sharpness_end: &'static str,
+    /// Decimal digits S is printed with (17 for a binary64 S).
+    pub sharpness_digits: usize,
+    /// Whether `sharpness_bracket` is a certified enclosure of S at the exact endpoint θ (the
+    /// n > 1 route of [`certify_endpoint_sharpness`]).
+    pub sharpness_certified: bool,
     /// Per-step records (with `--trace`).
     pub records: Vec<TraceRow>,
     /// The residuals r_j at the endpoint as the run computed them (one for n = 1).
@@ -876,6 +942,8 @@ fn summarize_with<S: Scalar, D: Dynamics<S>>(
         sharpness: sharp,
         sharpness_bracket: crate::numeric::bracket::Bracket::new(to_q(&slo), to_q(&shi)),
         sharpness_end: m.spectrum.end(),
+        sharpness_digits: sharp_digits,
+        sharpness_certified: false,
         records,
         residuals: Vec::new(),
     }

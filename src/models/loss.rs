@@ -118,6 +118,72 @@ pub fn hessian<S: Scalar>(model: Model, data: &Data<S>, theta: &[S]) -> Vec<Vec<
         .collect()
 }
 
+/// The Gauss–Newton Gram matrix K = (1/n)·J Jᵀ (n × n, rows J_j of the Jacobian of the
+/// residuals): K_jl = (1/n) Σ_i x_ji x_li c_i with c_i = ‖∂β_i/∂θ‖² (`shared`: 4w_i²; `pm`:
+/// 4(u_i² + v_i²); `uv`: u_i² + v_i²). The Gauss–Newton part (1/n)JᵀJ of ∇²L (p × p) has the
+/// same nonzero eigenvalues as K, so at zero loss the sharpness is λ_max(K) (SPEC §5.1: K is
+/// (4/n)·X D Xᵀ).
+pub fn gauss_newton_gram<S: Scalar>(model: Model, data: &Data<S>, theta: &[S]) -> Vec<Vec<S>> {
+    let zero = theta[0].zero_like();
+    let mut c = Vec::new();
+    each_partial(model, theta, |_, p| {
+        c.push(
+            p.grad()
+                .iter()
+                .fold(zero.clone(), |acc, (_, v)| acc + v.clone() * v.clone()),
+        )
+    });
+    let n = data.n();
+    let rows = data.x.len();
+    let mut k = vec![vec![zero.clone(); rows]; rows];
+    for j in 0..rows {
+        let xc: Vec<S> = data.x[j]
+            .iter()
+            .zip(&c)
+            .map(|(x, c)| x.clone() * c.clone())
+            .collect();
+        for l in j..rows {
+            let v = dot(&xc, &data.x[l]) / n.clone();
+            k[l][j] = v.clone();
+            k[j][l] = v;
+        }
+    }
+    k
+}
+
+/// A bound on the spectral norm of the curvature part C = ∇²L − (1/n)JᵀJ =
+/// (1/n) Σ_i g_i ∂²β_i/∂θ² (g = Xᵀr): C is block diagonal with one block per coordinate, so
+/// ‖C‖ ≤ max_i (|g_i|/n)·(largest absolute row sum of ∂²β_i/∂θ²), which is exact for every
+/// model (`shared`, `pm`: diagonal blocks ±2; `uv`: the block [[0, 1], [1, 0]]). By Weyl's
+/// inequality every eigenvalue of ∇²L lies within this bound of one of (1/n)JᵀJ.
+pub fn curvature_bound<S: Scalar>(model: Model, data: &Data<S>, theta: &[S]) -> S {
+    let r = residuals(model, data, theta);
+    let d = model::dim_of(model, theta.len());
+    let zero = theta[0].zero_like();
+    let mut g = vec![zero.clone(); d];
+    for (xj, rj) in data.x.iter().zip(&r) {
+        for (gi, x) in g.iter_mut().zip(xj) {
+            *gi = gi.clone() + rj.clone() * x.clone();
+        }
+    }
+    let mut bound = zero.clone();
+    each_partial(model, theta, |i, p| {
+        let mut rows: [S; 2] = [zero.clone(), zero.clone()];
+        let first = p.hess().first().map_or(0, |h| h.0);
+        for (a, _, v) in p.hess() {
+            let slot = usize::from(*a != first);
+            rows[slot] = rows[slot].clone() + v.abs();
+        }
+        for row in rows {
+            let b = g[i].abs() * row;
+            if b > bound {
+                bound = b;
+            }
+        }
+    });
+    bound / data.n()
+}
+
 /// Hessian-vector product ∇²L(θ)·v without forming the Hessian (O(n·p)).
 pub fn hvp<S: Scalar>(model: Model, data: &Data<S>, theta: &[S], v: &[S]) -> Vec<S> {
     let p = theta.len();

@@ -225,17 +225,15 @@ pub fn lr(text: &str) -> Result<Q> {
 pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
     let digits = s.precision.digits();
     let beta = crate::models::model::beta(model, &s.theta);
-    // With n > 1 points S is a binary64 value (docs/trajectory.md): 17 digits.
-    let sd = if s.residuals.len() > 1 {
-        digits.min(17)
-    } else {
-        digits
-    };
+    // With n > 1 points S is a binary64 value (17 digits) unless a wide arithmetic's endpoint
+    // certified it (docs/trajectory.md, "S at n > 1").
+    let sd = s.sharpness_digits;
     let mut v = json!({
         "loss": decimal(&s.loss, digits),
         "sharpness": decimal(&s.sharpness, sd),
         "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), sd), "hi": decimal(s.sharpness_bracket.hi(), sd)},
         "sharpness_end": s.sharpness_end,
+        "sharpness_certified": s.sharpness_certified,
         "theta": crate::numeric::rational::fmt_qs(&s.theta),
         "norm": decimal(&s.norm, digits),
         "residual": decimal(&s.r, digits),

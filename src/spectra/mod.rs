@@ -6,6 +6,7 @@
 
 pub mod certified;
 pub mod estimate;
+pub mod gauss_newton;
 pub mod rank_one;
 pub mod secular;
 pub mod verified_cholesky;

@@ -17,6 +17,7 @@ mod docs;
 mod dynamics;
 mod float256;
 mod flow;
+mod gauss_newton;
 mod gd_endpoint;
 mod generalization;
 mod generalization_commands;
