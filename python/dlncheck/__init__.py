@@ -46,6 +46,7 @@ __all__ = [
     "check",
     "gd",
     "learner",
+    "flow",
     "sharpness_of",
     "sharpness_report",
 ]
@@ -623,6 +624,20 @@ def learner(instance: Any, lr: Any, *, steps: int = 100_000, bits: int | None = 
         Precision in significant bits (default: 64, 128, ... until it works).
     """
     return _load(_ext._learner(*_instance(instance), _q(lr, "lr"), _count(steps, "steps"), _count(bits, "bits", allow_none=True)))
+
+
+def flow(instance: Any, *, certify: bool = True, width: Any = "1e-30") -> dict:
+    """The gradient-flow limit of every n (SPEC §5.2): β∞ = β(ν) with ν the root of
+    X·β(ν) = y, certified by a Krawczyk box. Returns what ``dlncheck flow FILE --certify
+    --width W --json`` prints: ``certified`` with the ``beta``, ``norm`` and ``sharpness``
+    boxes (:class:`Enclosure`) and ``bits``, or ``{"converged": False, "reason": ...}`` (a
+    non-coercive potential is named), plus a binary64 ``estimate`` of β∞. ``certify=False``
+    gives the estimate alone.
+
+    width
+        Target relative width of the N, S and β boxes (default 1e-30).
+    """
+    return _load(_ext._flow(*_instance(instance), bool(certify), _tolerance(width, "width")))
 
 
 def sharpness_of(x: Any, y: Any, theta: Any, *, model: str = "shared", width: Any = 1e-12) -> Enclosure:

@@ -16,6 +16,7 @@ use dlncheck::report::audit::{
     Options as AuditOptions, Source as AuditSource, audit as audit_report,
 };
 use dlncheck::report::check::verdicts as check_verdicts;
+use dlncheck::report::flow::evaluate as flow_evaluate;
 use dlncheck::report::gd::{RunOptions as GdRunOptions, evaluate as gd_evaluate, trace_rows};
 use dlncheck::report::learner::evaluate as learner_evaluate;
 use dlncheck::report::sharpness::{hessian as hessian_report, matrix_report, parse_width};
@@ -224,6 +225,12 @@ pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
 pub fn learner(src: &InstanceSource, lr: &str, steps: u64, bits: Option<u64>) -> Result<Value> {
     let inst = src.load()?;
     Ok(learner_evaluate(&inst, &src.name(), lr, steps, bits)?.json)
+}
+
+/// `flow FILE [--certify] --width W --json`: the gradient-flow limit (SPEC §5.2), as a value.
+pub fn flow(src: &InstanceSource, certify: bool, width: &str) -> Result<Value> {
+    let inst = src.load()?;
+    to_value(&flow_evaluate(&inst, &src.name(), certify, width)?.report)
 }
 
 /// `sharpness --instance FILE --theta LIST --json` on the instance {model, x, y}, named

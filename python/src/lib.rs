@@ -226,6 +226,20 @@ fn _learner(
 }
 
 #[pyfunction]
+#[pyo3(signature = (path, name, text, certify, width))]
+fn _flow(
+    py: Python<'_>,
+    path: Option<String>,
+    name: String,
+    text: Option<String>,
+    certify: bool,
+    width: String,
+) -> PyResult<String> {
+    let src = instance_source(path, name, text)?;
+    run(py, move || bridge::flow(&src, certify, &width))
+}
+
+#[pyfunction]
 #[pyo3(signature = (model, x, y, theta, width))]
 fn _sharpness_of(
     py: Python<'_>,
@@ -270,6 +284,7 @@ fn _dlncheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_solve, m)?)?;
     m.add_function(wrap_pyfunction!(_gd, m)?)?;
     m.add_function(wrap_pyfunction!(_learner, m)?)?;
+    m.add_function(wrap_pyfunction!(_flow, m)?)?;
     m.add_function(wrap_pyfunction!(_sharpness_of, m)?)?;
     m.add_function(wrap_pyfunction!(_check, m)?)?;
     m.add_function(wrap_pyfunction!(_sleep, m)?)?;

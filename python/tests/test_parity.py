@@ -128,6 +128,30 @@ def test_learner(cli, root):
     same(dlncheck.learner(path, "1/25"), cli.json("learner", path, "--lr", "1/25", "--json"))
 
 
+def test_flow(cli, root):
+    """flow at one point and at n > 1, with and without --certify; the certified box of the
+    n = 6 instance contains the kernel-checked claim's β∞ box of proofs/ (an independent file)."""
+    one = root / "examples/eos.toml"
+    same(dlncheck.flow(one), cli.json("flow", one, "--certify", "--json"))
+    six = root / "proofs/instances/flow-sparse-regression.toml"
+    py = dlncheck.flow(six, width="1e-20")
+    same(py, cli.json("flow", six, "--certify", "--width", "1e-20", "--json"))
+    same(dlncheck.flow(six, certify=False), cli.json("flow", six, "--json"))
+    assert py["certified"]["converged"] is True
+    assert py["certified"]["relative_width"] <= 1e-20
+
+
+def test_gd_certified_several_points(cli, root):
+    """n > 1 certified GD from Python equals the CLI, and S(β∞) lies below 2/η."""
+    path = root / "proofs/instances/sparse-d10-n4.toml"
+    out = cli.json("gd", path, "--lr", "1/50", "--certify", "--json")
+    py = dlncheck.gd(path, "1/50", certify=True)
+    same(py, out)
+    c = py["certified"]
+    assert c["converged"] is True and c["sharpness"].hi < 100
+    assert "ell" in c["residual"] and "u" in c["residual"]
+
+
 def test_sharpness_report_and_sharpness_of(cli, root):
     theta = ["1/10", "1/5", "3/10"]
     out = cli.json("sharpness", "--instance", root / "examples/eos.toml", "--theta", ",".join(theta), "--json")
