@@ -62,6 +62,17 @@ pub fn run(o: &Options) -> Result<i32> {
                 dec(&c.sharpness.hi, true),
                 c.relative_width
             );
+            match &c.gen_error {
+                Some(flow::GenError::Certified(e)) => out!(
+                    "  expected error of the flow learner over the teacher's atoms (SPEC §5.4): E ∈ [{}, {}]",
+                    dec(&e.lo, false),
+                    dec(&e.hi, true)
+                ),
+                Some(flow::GenError::NotCertified { reason }) => {
+                    out!("  expected error not certified: {reason}")
+                }
+                None => {}
+            }
         }
         Some(Certified::NotCertified { reason, .. }) => out!("  not certified: {reason}"),
         None => {}

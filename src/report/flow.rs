@@ -42,6 +42,55 @@ pub struct Converged {
     pub sharpness: Bounds,
     /// The largest relative width of N, S and the β boxes (β relative to max |β|), a decimal.
     pub relative_width: f64,
+    /// With a discrete teacher: E_GF = Σ_a p_a G(β∞(y_a); β*_a) (SPEC §5.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gen_error: Option<GenError>,
+}
+
+/// The expected error of the gradient-flow learner: an enclosure, or why an atom's limit is not
+/// certified.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum GenError {
+    Certified(Bounds),
+    NotCertified { reason: String },
+}
+
+/// E_GF over a discrete prior (SPEC §5.4): the flow limit certified on every atom's own labels
+/// y_a = Xβ*_a from the instance's θ₀, and G(β; β*) = (β − β*)ᵀΣ(β − β*) in exact interval
+/// arithmetic over the boxes, summed with the weights (the expected-error formula of
+/// [`crate::theory::generalization::expected_error`]).
+pub fn gen_error(inst: &Instance, width: &Q) -> Result<Option<GenError>> {
+    let Some(dlncheck_kernel::instance::Teacher::Discrete { atoms }) = &inst.teacher else {
+        return Ok(None);
+    };
+    let setup = flow_limit::setup(inst)?;
+    let mut limits = Vec::with_capacity(atoms.len());
+    for (k, (_, star)) in atoms.iter().enumerate() {
+        let mut s = setup.clone();
+        s.y = inst
+            .x
+            .iter()
+            .map(|row| crate::numeric::vector::dot(row, star))
+            .collect();
+        match flow_limit::certify(&s, width) {
+            Outcome::Certified(l) => limits.push(l),
+            Outcome::NotCertified(reason) => {
+                return Ok(Some(GenError::NotCertified {
+                    reason: format!("atom {k}: {reason}"),
+                }));
+            }
+        }
+    }
+    let sigma = inst.sigma();
+    let e: Interval = crate::theory::generalization::expected_error(
+        &sigma,
+        atoms
+            .iter()
+            .zip(&limits)
+            .map(|((w, star), l)| (w, l.beta.as_slice(), star.as_slice())),
+    );
+    Ok(Some(GenError::Certified(Bounds::of(&e))))
 }
 
 /// `certified`: the limit, or `{converged: false, reason}`.
@@ -116,6 +165,7 @@ pub fn evaluate(inst: &Instance, file: &str, certify: bool, width: &str) -> Resu
                 norm: Bounds::of(&l.norm),
                 sharpness: Bounds::of(&l.sharpness),
                 relative_width: q_to_f64(&flow_limit::relative_width(&l)),
+                gen_error: gen_error(inst, &width)?,
             })),
             Some(*l),
         ),

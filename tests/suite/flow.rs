@@ -310,3 +310,54 @@ proptest! {
         }
     }
 }
+
+/// With a discrete teacher, `flow --certify` encloses E_GF = Σ_a p_a ‖β∞(y_a) − β*_a‖²
+/// (SPEC §5.4, Σ = I): each atom's labels y_a = Xβ*_a, and, independently, float GD at small η
+/// run per atom (its limit tends to the flow's linearly in η, so the Richardson value
+/// 2·E(η/2) − E(η) is within a small multiple of η² of E_GF).
+#[test]
+fn the_flow_learners_expected_error_is_that_of_the_atoms_limits() {
+    let text = format!(
+        "{SHARED}[teacher]\nkind = \"discrete\"\natoms = [{{ weight = \"1/3\", beta = [\"1\", \"0\", \"1/2\", \"0\"] }}, {{ weight = \"2/3\", beta = [\"0\", \"1\", \"1\", \"1/4\"] }}]\n"
+    );
+    let inst = instance(&text);
+    let report = dlncheck::report::flow::evaluate(&inst, "t.toml", true, "1e-20")
+        .unwrap()
+        .report;
+    let v = serde_json::to_value(&report).unwrap();
+    let e = &v["certified"]["gen_error"];
+    let lo = q_to_f64(&width(e["lo"].as_str().unwrap()));
+    let hi = q_to_f64(&width(e["hi"].as_str().unwrap()));
+    assert!(
+        lo <= hi && (hi - lo) <= 1e-15 * hi.abs().max(1e-300),
+        "{lo} {hi}"
+    );
+    let x = vec![vec![1.0, 2.0, 0.5, 1.0], vec![0.0, 1.0, 3.0, -1.0]];
+    let atoms = [
+        (1.0 / 3.0, [1.0, 0.0, 0.5, 0.0]),
+        (2.0 / 3.0, [0.0, 1.0, 1.0, 0.25]),
+    ];
+    let error_at = |eta: f64| -> f64 {
+        atoms
+            .iter()
+            .map(|(w, star)| {
+                let y: Vec<f64> = x
+                    .iter()
+                    .map(|r| r.iter().zip(star).map(|(a, b)| a * b).sum())
+                    .collect();
+                let b = float_gd("shared", &x, &y, &[0.5; 4], eta);
+                w * b
+                    .iter()
+                    .zip(star)
+                    .map(|(b, s)| (b - s) * (b - s))
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    let (e1, e2) = (error_at(0.01), error_at(0.005));
+    let richardson = 2.0 * e2 - e1;
+    assert!(
+        (richardson - lo).abs() <= 1e-4 * lo && (e1 - e2).abs() > (richardson - lo).abs(),
+        "GD {e1}, {e2} → {richardson}; certified [{lo}, {hi}]"
+    );
+}
