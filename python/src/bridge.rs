@@ -224,6 +224,10 @@ pub fn gd(src: &InstanceSource, a: &GdArgs) -> Result<Value> {
 /// `learner FILE --lr ETA [--steps K] [--bits P] --json`, as a value.
 pub fn learner(src: &InstanceSource, lr: &str, steps: u64, bits: Option<u64>) -> Result<Value> {
     let inst = src.load()?;
+    if !inst.one_point {
+        let r = dlncheck::report::learner_points::evaluate(&inst, &src.name(), lr, steps, bits)?;
+        return to_value(&r);
+    }
     Ok(learner_evaluate(&inst, &src.name(), lr, steps, bits)?.json)
 }
 

@@ -152,6 +152,13 @@ def test_gd_certified_several_points(cli, root):
     assert "ell" in c["residual"] and "u" in c["residual"]
 
 
+def test_learner_several_points(cli, root):
+    path = root / "examples/sparse-d10-n4-teacher.toml"
+    py = dlncheck.learner(path, "1/50")
+    same(py, cli.json("learner", path, "--lr", "1/50", "--json"))
+    assert py["certified"] is True and py["beats_min_norm"] is True
+
+
 def test_sharpness_report_and_sharpness_of(cli, root):
     theta = ["1/10", "1/5", "3/10"]
     out = cli.json("sharpness", "--instance", root / "examples/eos.toml", "--theta", ",".join(theta), "--json")

@@ -27,6 +27,9 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<i32> {
     let inst = super::instance(&a.file)?;
     let file = a.file.display().to_string();
+    if !inst.one_point {
+        return run_points(a, &inst, &file);
+    }
     let ev = evaluate(&inst, &file, &a.lr, a.steps, a.bits)?;
     let mut out = ev.json;
     if let Some(path) = &a.claim {
@@ -165,4 +168,57 @@ fn print_human(v: &Value) -> Result<()> {
         v["loses_to_min_sharpness"]
     );
     Ok(())
+}
+
+/// `learner` at n > 1 (SPEC §5.4): the typed report of [`crate::report::learner_points`].
+fn run_points(a: &Args, inst: &Instance, file: &str) -> Result<i32> {
+    if let Some(path) = &a.claim {
+        return Err(Error::Output {
+            file: path.display().to_string(),
+            reason: "a gd-learner claim is one-point (FORMAT.md §4.8); at n > 1 write each \
+                     atom's gd-limit claim with `gd --certify --claim`"
+                .into(),
+        });
+    }
+    let r = crate::report::learner_points::evaluate(inst, file, &a.lr, a.steps, a.bits)?;
+    if a.json {
+        super::print_json(&r)?;
+        return Ok(0);
+    }
+    use crate::report::learner_points::End;
+    let show = |e: &End| match e {
+        End::Exact(v) => approx(&json!(v)),
+        End::Unavailable { reason } => format!("not available: {reason}"),
+    };
+    out!(
+        "{}: GD learner at lr = {} on n = {} points",
+        r.file,
+        r.lr,
+        r.n
+    );
+    match &r.expected_error {
+        Some(e) => out!(
+            "  E_GD in [{}, {}]",
+            approx(&json!(e.lo)),
+            approx(&json!(e.hi))
+        ),
+        None => out!("  E_GD not certified (see the atoms' runs in --json)"),
+    }
+    out!("  min-norm: {}", show(&r.min_norm));
+    out!("  min-sharpness: {}", show(&r.min_sharpness));
+    if let Some(crate::report::flow::GenError::Certified(f)) = &r.flow {
+        out!(
+            "  gradient flow: [{}, {}]",
+            approx(&json!(f.lo)),
+            approx(&json!(f.hi))
+        );
+    }
+    out!(
+        "  beats min-norm: {}, loses to min-norm: {}, beats the flow: {}, loses to the flow: {} (true only when certified)",
+        r.beats_min_norm,
+        r.loses_to_min_norm,
+        r.beats_flow,
+        r.loses_to_flow
+    );
+    Ok(0)
 }

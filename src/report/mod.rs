@@ -15,6 +15,7 @@ pub mod check;
 pub mod flow;
 pub mod gd;
 pub mod learner;
+pub mod learner_points;
 pub mod multipoint;
 pub mod search;
 pub mod sharpness;

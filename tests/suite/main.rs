@@ -6,6 +6,7 @@ mod audit;
 mod audit_estimates;
 mod certified_gd;
 mod certified_gd_points;
+mod certified_learner_points;
 mod certified_sweep;
 mod checking;
 mod cli;
