@@ -171,7 +171,7 @@ def test_sharpness_report_and_sharpness_of(cli, root):
 
 
 def test_every_function_has_a_parity_test():
-    tested = {"lambda_max", "spectrum", "audit", "audit_report", "solve", "check", "gd", "learner", "sharpness_of", "sharpness_report"}
+    tested = {"lambda_max", "spectrum", "audit", "audit_report", "solve", "check", "gd", "learner", "flow", "sharpness_of", "sharpness_report"}
     assert set(dlncheck.__all__) - {"Enclosure"} == tested
 
 
