@@ -6,11 +6,106 @@ use super::Observer;
 use crate::dynamics::gd::{self as dynamics, Options, Points, Precision, Stop, Summary, decimal};
 use crate::error::{Error, Result};
 use crate::numeric::rational::{Q, fmt_q};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::path::Path;
 
 /// Step limit of certified GD when `--steps` is not given.
 pub const CERTIFY_STEPS: u64 = 100_000;
+
+/// What `gd --json` prints (SPEC §7): the run's settings, how it stopped, its final state, and
+/// as asked the SGD settings, the certified enclosures along the trajectory, certified GD and
+/// the checks. Decimals carry the run's precision; exact values are rational strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct GdReport {
+    pub file: String,
+    pub model: String,
+    pub d: usize,
+    pub n: usize,
+    pub lr: String,
+    pub precision: String,
+    pub steps: u64,
+    pub max_steps: u64,
+    pub converged: bool,
+    pub diverged: bool,
+    pub stop: &'static str,
+    #[serde(rename = "final")]
+    pub end: Final,
+    /// `batch`, `seed`, `replacement` of an SGD run (docs/sgd.md).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub sgd: Option<SgdKeys>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certify_every: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<Vec<TrajectoryRow>>,
+    /// The `certified` object of SPEC §4.1 / §5.3 (`dynamics::certified_gd::Certified::json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certified: Option<Value>,
+    /// The checks C1–C3 (`dynamics::eos`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Value>,
+}
+
+/// The SGD settings of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct SgdKeys {
+    pub batch: usize,
+    pub seed: u64,
+    pub replacement: bool,
+}
+
+/// {lo, hi} as text (decimals or rationals, as the field says).
+#[derive(Clone, Debug, Serialize)]
+pub struct Pair {
+    pub lo: String,
+    pub hi: String,
+}
+
+/// The `final` object: the endpoint in the run's decimals and, exactly, its blocks and β.
+#[derive(Clone, Debug, Serialize)]
+pub struct Final {
+    pub loss: String,
+    pub sharpness: String,
+    /// The float bracket of S, or its certified enclosure when `sharpness_certified`.
+    pub sharpness_bracket: Pair,
+    pub sharpness_end: &'static str,
+    pub sharpness_certified: bool,
+    pub theta: Vec<String>,
+    pub norm: String,
+    /// One point: the residual; several: `residuals`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residual: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residuals: Option<Vec<String>>,
+    pub beta: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub w: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub u: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub v: Option<Vec<String>>,
+    pub beta_exact: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_loss: Option<String>,
+}
+
+/// A certified enclosure of S at one recorded step (exact rationals) and where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct CertifiedAt {
+    pub lo: String,
+    pub hi: String,
+    pub end: &'static str,
+}
+
+/// One row of `trajectory` (`--certify-every`): the float S of the recorded step, its end,
+/// and the certified enclosure.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrajectoryRow {
+    pub step: u64,
+    pub sharpness: Option<String>,
+    pub sharpness_end: Option<&'static str>,
+    pub certified: CertifiedAt,
+}
 
 /// x and α of an instance for certified GD: model `shared`, one point, init α·1 (default 1/10).
 pub fn certified_setup(inst: &crate::io::instance::Instance, file: &Path) -> Result<(Vec<Q>, Q)> {
@@ -194,7 +289,16 @@ pub fn sgd(
 /// The keys `batch`, `seed`, `replacement` of an SGD run (added to `gd --json` and
 /// `sweep.json`'s `sgd`); nothing for full-batch GD.
 pub fn sgd_json(sgd: &crate::dynamics::sgd::Sgd) -> Value {
-    json!({"batch": sgd.batch, "seed": sgd.seed, "replacement": sgd.replacement})
+    serde_json::to_value(sgd_keys(sgd)).unwrap_or_default()
+}
+
+/// The [`SgdKeys`] of an SGD run.
+pub fn sgd_keys(sgd: &crate::dynamics::sgd::Sgd) -> SgdKeys {
+    SgdKeys {
+        batch: sgd.batch,
+        seed: sgd.seed,
+        replacement: sgd.replacement,
+    }
 }
 
 /// The test loss ‖X_test β − y_test‖²/(2 n_test) at the exact endpoint θ (the normalisation
@@ -222,51 +326,41 @@ pub fn lr(text: &str) -> Result<Q> {
 }
 
 /// The `final` object of SPEC §7 (`residual` for one point, `residuals` for n > 1).
-pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
+pub fn final_state(s: &Summary, model: crate::io::instance::Model) -> Final {
+    use crate::numeric::rational::fmt_qs;
     let digits = s.precision.digits();
     let beta = crate::models::model::beta(model, &s.theta);
     // With n > 1 points S is a binary64 value (17 digits) unless a wide arithmetic's endpoint
     // certified it (docs/trajectory.md, "S at n > 1").
     let sd = s.sharpness_digits;
-    let mut v = json!({
-        "loss": decimal(&s.loss, digits),
-        "sharpness": decimal(&s.sharpness, sd),
-        "sharpness_bracket": {"lo": decimal(s.sharpness_bracket.lo(), sd), "hi": decimal(s.sharpness_bracket.hi(), sd)},
-        "sharpness_end": s.sharpness_end,
-        "sharpness_certified": s.sharpness_certified,
-        "theta": crate::numeric::rational::fmt_qs(&s.theta),
-        "norm": decimal(&s.norm, digits),
-        "residual": decimal(&s.r, digits),
-        "beta": beta.iter().map(|b| decimal(b, digits)).collect::<Vec<_>>(),
-    });
-    if s.residuals.len() > 1 {
-        if let Some(m) = v.as_object_mut() {
-            m.remove("residual");
-        }
-        v["residuals"] = json!(
-            s.residuals
-                .iter()
-                .map(|r| decimal(r, digits))
-                .collect::<Vec<_>>()
-        );
+    let several = s.residuals.len() > 1;
+    let d = crate::models::model::dim_of(model, s.theta.len());
+    let two_blocks = model.block() == 2;
+    Final {
+        loss: decimal(&s.loss, digits),
+        sharpness: decimal(&s.sharpness, sd),
+        sharpness_bracket: Pair {
+            lo: decimal(s.sharpness_bracket.lo(), sd),
+            hi: decimal(s.sharpness_bracket.hi(), sd),
+        },
+        sharpness_end: s.sharpness_end,
+        sharpness_certified: s.sharpness_certified,
+        theta: fmt_qs(&s.theta),
+        norm: decimal(&s.norm, digits),
+        residual: (!several).then(|| decimal(&s.r, digits)),
+        residuals: several.then(|| s.residuals.iter().map(|r| decimal(r, digits)).collect()),
+        beta: beta.iter().map(|b| decimal(b, digits)).collect(),
+        w: (!two_blocks).then(|| fmt_qs(&s.theta)),
+        u: two_blocks.then(|| fmt_qs(&s.theta[..d])),
+        v: two_blocks.then(|| fmt_qs(&s.theta[d..])),
+        beta_exact: fmt_qs(&beta),
+        test_loss: None,
     }
-    add_exact_blocks(&mut v, model, &s.theta);
-    v
 }
 
-/// `final.w` (shared, shared-depth) or `final.u`, `final.v` (uv, pm): the blocks of the exact
-/// endpoint θ (every float is a dyadic rational), and `final.beta_exact` = β(θ) computed
-/// exactly from them (issue 15 item 4), all as rational strings.
-pub fn add_exact_blocks(v: &mut Value, model: crate::io::instance::Model, theta: &[Q]) {
-    use crate::numeric::rational::fmt_qs;
-    let d = crate::models::model::dim_of(model, theta.len());
-    if model.block() == 2 {
-        v["u"] = json!(fmt_qs(&theta[..d]));
-        v["v"] = json!(fmt_qs(&theta[d..]));
-    } else {
-        v["w"] = json!(fmt_qs(theta));
-    }
-    v["beta_exact"] = json!(fmt_qs(&crate::models::model::beta(model, theta)));
+/// [`final_state`] as JSON.
+pub fn final_json(s: &Summary, model: crate::io::instance::Model) -> Value {
+    serde_json::to_value(final_state(s, model)).unwrap_or_default()
 }
 
 fn stop_name(s: Stop) -> &'static str {
@@ -347,7 +441,9 @@ pub struct RunOptions<'a> {
 
 /// One evaluated `gd` run: what `gd --json` prints, and the run it came from.
 pub struct Evaluated {
+    /// `report` as JSON (what `--json` prints).
     pub json: Value,
+    pub report: GdReport,
     pub summary: Summary,
     pub certified: Option<crate::dynamics::certified_gd::Certified>,
     pub eta: Q,
@@ -425,53 +521,63 @@ pub fn evaluate(
     } else {
         Vec::new()
     };
-    let mut out = json!({
-        "file": file.display().to_string(),
-        "model": inst.model.name(),
-        "d": inst.dim(),
-        "n": points.n(),
-        "lr": fmt_q(&eta),
-        "precision": prec.name(),
-        "steps": summary.steps,
-        "max_steps": steps,
-        "converged": summary.stop == Stop::Converged,
-        "diverged": summary.stop == Stop::Diverged,
-        "stop": stop_name(summary.stop),
-        "final": final_json(&summary, inst.model),
-    });
-    if let Some(test) = &inst.test {
-        out["final"]["test_loss"] = json!(decimal(
-            &test_loss(inst.model, test, &summary.theta),
-            prec.digits()
-        ));
-    }
-    if let Some(sgd) = &opts.sgd
-        && let (Some(m), Value::Object(keys)) = (out.as_object_mut(), sgd_json(sgd))
-    {
-        m.extend(keys);
-    }
-    if keep > 0 {
-        out["certify_every"] = json!(keep);
-        out["trajectory"] = Value::Array(trajectory.iter().map(|c| {
-            let r = summary.records.iter().find(|r| r.step == c.step);
-            json!({"step": c.step, "sharpness": r.map(|r| r.sharpness.clone()), "sharpness_end": r.map(|r| r.sharpness_end), "certified": {"lo": fmt_q(&c.lo), "hi": fmt_q(&c.hi), "end": c.end}})
-        }).collect());
-    }
-    if let Some(c) = &certified {
-        out["certified"] = c.json();
-    }
-    if o.checks {
-        out["checks"] = match points.one_point() {
+    let mut end = final_state(&summary, inst.model);
+    end.test_loss = inst
+        .test
+        .as_ref()
+        .map(|t| decimal(&test_loss(inst.model, t, &summary.theta), prec.digits()));
+    let checks = if o.checks {
+        Some(match points.one_point() {
             Some(problem) => json!(crate::dynamics::eos::run_checks(
                 inst, &problem, &eta, &summary
             )?),
             None => json!(crate::dynamics::eos::run_checks_points(
                 &points, &eta, &summary
             )),
-        };
-    }
+        })
+    } else {
+        None
+    };
+    let report = GdReport {
+        file: file.display().to_string(),
+        model: inst.model.name().to_string(),
+        d: inst.dim(),
+        n: points.n(),
+        lr: fmt_q(&eta),
+        precision: prec.name(),
+        steps: summary.steps,
+        max_steps: steps,
+        converged: summary.stop == Stop::Converged,
+        diverged: summary.stop == Stop::Diverged,
+        stop: stop_name(summary.stop),
+        end,
+        sgd: opts.sgd.as_ref().map(sgd_keys),
+        certify_every: (keep > 0).then_some(keep),
+        trajectory: (keep > 0).then(|| {
+            trajectory
+                .iter()
+                .map(|c| {
+                    let r = summary.records.iter().find(|r| r.step == c.step);
+                    TrajectoryRow {
+                        step: c.step,
+                        sharpness: r.map(|r| r.sharpness.clone()),
+                        sharpness_end: r.map(|r| r.sharpness_end),
+                        certified: CertifiedAt {
+                            lo: fmt_q(&c.lo),
+                            hi: fmt_q(&c.hi),
+                            end: c.end,
+                        },
+                    }
+                })
+                .collect()
+        }),
+        certified: certified.as_ref().map(|c| c.json()),
+        checks,
+    };
+    let out = serde_json::to_value(&report).map_err(|e| Error::Usage(format!("internal: {e}")))?;
     Ok(Evaluated {
         json: out,
+        report,
         summary,
         certified,
         eta,
