@@ -6,8 +6,10 @@
 //! accepts it; the test re-solves the changed instance with the (untrusted) solver and requires
 //! the very same claims. A `gf-limit` claim's boxes are contained, not pinned (FORMAT.md §4.9),
 //! so a change that moves one of its ends outward, or its `bits`, leaves a weaker true claim
-//! and is accepted; every other change must be rejected. Plus hand-written wrong certificates,
-//! each wrong in one specific way.
+//! and is accepted; every other change must be rejected. Large files are sampled (see
+//! `every_single_number_change_in_proofs_is_rejected`): the d = 1000 and d = 300 files, and files
+//! of long n > 1 GD runs, where each mutation re-runs seconds of trajectories. Plus
+//! hand-written wrong certificates, each wrong in one specific way.
 
 use dlncheck::io::instance::JsonTree;
 use dlncheck::numeric::rational::{fmt_q, parse_q};
@@ -154,6 +156,28 @@ fn still_true(name: &str, tree: &Value, pointer: &str) -> bool {
     listed == fresh.iter().map(|c| c.to_value()).collect::<Vec<_>>()
 }
 
+/// Σ over the n > 1 `gd-limit` claims of steps · n · d · ⌈bits/64⌉²: the trajectory work one
+/// re-check of the file repeats (FORMAT.md §6's `descent` measure, without its constants).
+fn descent_cost(tree: &Value) -> u64 {
+    let x = &tree["instance"]["X"];
+    let (n, d) = (
+        x.as_array().map_or(0, Vec::len) as u64,
+        x[0].as_array().map_or(0, Vec::len) as u64,
+    );
+    tree["claim"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| c["kind"] == "gd-limit")
+                .map(|c| {
+                    let w = c["bits"].as_u64().unwrap_or(0).div_ceil(64);
+                    c["steps"].as_u64().unwrap_or(0) * n * d * w * w
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 fn claim_files() -> Vec<PathBuf> {
     dlncheck::io::walk::claim_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs")]).files
 }
@@ -169,17 +193,44 @@ fn every_single_number_change_in_proofs_is_rejected() {
         assert!(verified(&name, &tree), "{name} must verify untouched");
         let mut all = Vec::new();
         leaves(&tree, String::new(), &mut all);
-        // Large files (d = 1000 and d = 300, a few thousand numbers with the same structure as
-        // the small files, each mutation a full re-check) are sampled: every leaf outside long
-        // lists, and an even spread of 30 of the others (always the first and the last), so the
-        // test stays within the suite's time budget. Small files are mutated everywhere.
-        let ptrs: Vec<String> = if all.len() <= 400 {
+        // Large files are sampled, so the test stays within the suite's time budget:
+        // - files of long n > 1 GD runs (each mutation re-runs every trajectory, seconds each):
+        //   the rate, steps and bits of every claim, and an even spread of 4 other numbers;
+        // - files of more than 400 numbers (d = 1000, d = 300, a 60 × 60 matrix, with the same
+        //   structure as the small files, each mutation a full re-check): every number whose
+        //   shape (its path with list indices as `#`) occurs at most 20 times, and an even
+        //   spread of 30 of the others (always the first and the last).
+        // Small files are mutated everywhere.
+        let ptrs: Vec<String> = if descent_cost(&tree) > 1_000_000 {
+            let key = |p: &str| ["/lr", "/steps", "/bits"].iter().any(|k| p.ends_with(k));
+            let (keys, rest): (Vec<String>, Vec<String>) = all.into_iter().partition(|p| key(p));
+            let step = rest.len().div_ceil(4).max(1);
+            keys.into_iter()
+                .chain(rest.iter().step_by(step).cloned())
+                .chain(rest.last().cloned())
+                .collect()
+        } else if all.len() <= 400 {
             all
         } else {
-            let in_list =
-                |p: &str| p.starts_with("/instance/x/") || p.starts_with("/claim/3/vertices/");
+            // A leaf's shape: its path with every list index replaced by `#`.
+            let parent = |p: &str| {
+                p.split('/')
+                    .map(|seg| {
+                        if seg.bytes().all(|b| b.is_ascii_digit()) && !seg.is_empty() {
+                            "#"
+                        } else {
+                            seg
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            let mut sizes = std::collections::HashMap::new();
+            for p in &all {
+                *sizes.entry(parent(p)).or_insert(0usize) += 1;
+            }
             let (long, short): (Vec<String>, Vec<String>) =
-                all.into_iter().partition(|p| in_list(p));
+                all.into_iter().partition(|p| sizes[&parent(p)] > 20);
             let step = long.len().div_ceil(30).max(1);
             let mut picked: Vec<String> = long.iter().step_by(step).cloned().collect();
             picked.extend(long.last().cloned());
