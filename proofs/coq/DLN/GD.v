@@ -86,60 +86,60 @@ Qed.
 Section Tail.
 Variables (d : nat) (X : nat -> R) (y eta q rho : R) (L U : nat -> R) (B : nat -> nat -> R).
 
-Definition res n := sumn d (fun i => X i * B n i) - y.
-Definition phi (b : nat -> R) (r : R) : R :=
+Definition tail_res n := sumn d (fun i => X i * B n i) - y.
+Definition tail_phi (b : nat -> R) (r : R) : R :=
   1 - eta * (4 * sumn d (fun i => X i ^ 2 * b i)) + 4 * eta ^ 2 * r * sumn d (fun i => X i ^ 3 * b i).
-Definition T i := 2 * eta * Rabs (X i) * rho / (1 - q).
+Definition tail_T i := 2 * eta * Rabs (X i) * rho / (1 - q).
 
-Hypothesis step : forall n i, B (S n) i = B n i * (1 - 2 * eta * res n * X i) ^ 2.
+Hypothesis step : forall n i, B (S n) i = B n i * (1 - 2 * eta * tail_res n * X i) ^ 2.
 Hypothesis eta_pos : 0 < eta.
 Hypothesis q_range : 0 <= q < 1.
-Hypothesis r0 : Rabs (res 0) <= rho.
-Hypothesis T_small : forall i, (i < d)%nat -> 2 * T i < 1.
+Hypothesis r0 : Rabs (tail_res 0) <= rho.
+Hypothesis T_small : forall i, (i < d)%nat -> 2 * tail_T i < 1.
 Hypothesis B0_nonneg : forall i, (i < d)%nat -> 0 <= B 0 i.
-Hypothesis L_ok : forall i, (i < d)%nat -> L i <= B 0 i * (1 - 2 * T i).
-Hypothesis U_ok : forall i, (i < d)%nat -> B 0 i <= U i * (1 - 2 * T i).
+Hypothesis L_ok : forall i, (i < d)%nat -> L i <= B 0 i * (1 - 2 * tail_T i).
+Hypothesis U_ok : forall i, (i < d)%nat -> B 0 i <= U i * (1 - 2 * tail_T i).
 Hypothesis phi_ok : forall b r, (forall i, (i < d)%nat -> L i <= b i <= U i) -> Rabs r <= rho ->
-  Rabs (phi b r) <= q.
+  Rabs (tail_phi b r) <= q.
 
-Lemma res_step n : res (S n) = res n * phi (B n) (res n).
+Lemma tail_res_step n : tail_res (S n) = tail_res n * tail_phi (B n) (tail_res n).
 Proof.
-  unfold res at 1, phi.
-  set (r := res n).
+  unfold tail_res at 1, tail_phi.
+  set (r := tail_res n).
   rewrite (sumn_ext d (fun i => X i * B (S n) i)
     (fun i => X i * B n i + ((- (4 * eta * r)) * (X i ^ 2 * B n i) + (4 * eta ^ 2 * r ^ 2) * (X i ^ 3 * B n i)))).
   2: { intros i _. rewrite step. fold r. ring. }
   rewrite !sumn_plus, !sumn_scal.
-  replace (sumn d (fun i => X i * B n i)) with (r + y) by (unfold r, res; ring).
+  replace (sumn d (fun i => X i * B n i)) with (r + y) by (unfold r, tail_res; ring).
   ring.
 Qed.
 
 Lemma rho_nonneg : 0 <= rho.
-Proof. pose proof (Rabs_pos (res 0)). lra. Qed.
+Proof. pose proof (Rabs_pos (tail_res 0)). lra. Qed.
 
-Lemma T_nonneg i : 0 <= T i.
+Lemma tail_T_nonneg i : 0 <= tail_T i.
 Proof.
-  unfold T. pose proof rho_nonneg. pose proof (Rabs_pos (X i)).
+  unfold tail_T. pose proof rho_nonneg. pose proof (Rabs_pos (X i)).
   apply Rmult_le_pos; [|left; apply Rinv_0_lt_compat; lra].
   repeat apply Rmult_le_pos; lra.
 Qed.
 
-(* A n i = Σ_{j<n} |2η r_j x_i|: the total relative change of coordinate i so far *)
-Definition A n i := sumn n (fun j => 2 * eta * Rabs (res j) * Rabs (X i)).
+(* tail_A n i = Σ_{j<n} |2η r_j x_i|: the total relative change of coordinate i so far *)
+Definition tail_A n i := sumn n (fun j => 2 * eta * Rabs (tail_res j) * Rabs (X i)).
 
-Lemma A_nonneg n i : 0 <= A n i.
+Lemma tail_A_nonneg n i : 0 <= tail_A n i.
 Proof.
-  unfold A. induction n; simpl; [lra|].
-  pose proof (Rabs_pos (res n)). pose proof (Rabs_pos (X i)).
-  assert (0 <= 2 * eta * Rabs (res n) * Rabs (X i)) by (repeat apply Rmult_le_pos; lra). lra.
+  unfold tail_A. induction n; simpl; [lra|].
+  pose proof (Rabs_pos (tail_res n)). pose proof (Rabs_pos (X i)).
+  assert (0 <= 2 * eta * Rabs (tail_res n) * Rabs (X i)) by (repeat apply Rmult_le_pos; lra). lra.
 Qed.
 
-Lemma A_le_T n i : (forall j, (j < n)%nat -> Rabs (res j) <= q ^ j * rho) -> A n i <= T i.
+Lemma tail_A_le_T n i : (forall j, (j < n)%nat -> Rabs (tail_res j) <= q ^ j * rho) -> tail_A n i <= tail_T i.
 Proof.
-  intros H. unfold A, T.
+  intros H. unfold tail_A, tail_T.
   apply Rle_trans with (sumn n (fun j => (2 * eta * Rabs (X i) * rho) * q ^ j)).
   - apply sumn_le. intros j Hj. pose proof (H j Hj). pose proof (Rabs_pos (X i)).
-    replace (2 * eta * Rabs (res j) * Rabs (X i)) with ((2 * eta * Rabs (X i)) * Rabs (res j)) by ring.
+    replace (2 * eta * Rabs (tail_res j) * Rabs (X i)) with ((2 * eta * Rabs (X i)) * Rabs (tail_res j)) by ring.
     replace (2 * eta * Rabs (X i) * rho * q ^ j) with ((2 * eta * Rabs (X i)) * (q ^ j * rho)) by ring.
     apply Rmult_le_compat_l; [repeat apply Rmult_le_pos|]; lra.
   - rewrite sumn_scal. unfold Rdiv. apply Rmult_le_compat_l.
@@ -147,58 +147,58 @@ Proof.
     + apply geom_sum; lra.
 Qed.
 
-Definition Inv n :=
-  (forall j, (j <= n)%nat -> Rabs (res j) <= q ^ j * rho) /\
-  (forall i, (i < d)%nat -> B 0 i * (1 - A n i) ^ 2 <= B n i /\ B n i * (1 - A n i) ^ 2 <= B 0 i).
+Definition tail_inv n :=
+  (forall j, (j <= n)%nat -> Rabs (tail_res j) <= q ^ j * rho) /\
+  (forall i, (i < d)%nat -> B 0 i * (1 - tail_A n i) ^ 2 <= B n i /\ B n i * (1 - tail_A n i) ^ 2 <= B 0 i).
 
-Lemma Inv_box n : Inv n -> forall i, (i < d)%nat -> L i <= B n i <= U i.
+Lemma inv_box n : tail_inv n -> forall i, (i < d)%nat -> L i <= B n i <= U i.
 Proof.
   intros [Hr Hb] i Hi.
-  assert (HA : A n i <= T i) by (apply A_le_T; intros; apply Hr; lia).
-  pose proof (A_nonneg n i). pose proof (T_small i Hi). pose proof (B0_nonneg i Hi).
+  assert (HA : tail_A n i <= tail_T i) by (apply tail_A_le_T; intros; apply Hr; lia).
+  pose proof (tail_A_nonneg n i). pose proof (T_small i Hi). pose proof (B0_nonneg i Hi).
   destruct (Hb i Hi) as [Hlo Hhi]. pose proof (L_ok i Hi). pose proof (U_ok i Hi).
-  assert (Hsq : 1 - 2 * T i <= (1 - A n i) ^ 2) by nra.
+  assert (Hsq : 1 - 2 * tail_T i <= (1 - tail_A n i) ^ 2) by nra.
   assert (Hpos : 0 <= B n i) by (apply Rle_trans with (2 := Hlo); apply Rmult_le_pos; [lra|apply pow2_ge_0]).
   split.
-  - apply Rle_trans with (B 0 i * (1 - 2 * T i)); [lra|].
+  - apply Rle_trans with (B 0 i * (1 - 2 * tail_T i)); [lra|].
     apply Rle_trans with (2 := Hlo). apply Rmult_le_compat_l; lra.
-  - assert (B n i * (1 - 2 * T i) <= U i * (1 - 2 * T i)).
-    { apply Rle_trans with (B n i * (1 - A n i) ^ 2); [apply Rmult_le_compat_l; lra|lra]. }
-    apply Rmult_le_reg_r with (1 - 2 * T i); lra.
+  - assert (B n i * (1 - 2 * tail_T i) <= U i * (1 - 2 * tail_T i)).
+    { apply Rle_trans with (B n i * (1 - tail_A n i) ^ 2); [apply Rmult_le_compat_l; lra|lra]. }
+    apply Rmult_le_reg_r with (1 - 2 * tail_T i); lra.
 Qed.
 
-Lemma Inv_0 : Inv 0.
+Lemma inv_0 : tail_inv 0.
 Proof.
   split.
   - intros j Hj. replace j with O by lia. simpl. lra.
-  - intros i Hi. unfold A. simpl. lra.
+  - intros i Hi. unfold tail_A. simpl. lra.
 Qed.
 
-Lemma Inv_S n : Inv n -> Inv (S n).
+Lemma inv_S n : tail_inv n -> tail_inv (S n).
 Proof.
-  intros HI. pose proof (Inv_box n HI) as Hbox. destruct HI as [Hr Hb].
-  assert (Hrn : Rabs (res n) <= q ^ n * rho) by (apply Hr; lia).
+  intros HI. pose proof (inv_box n HI) as Hbox. destruct HI as [Hr Hb].
+  assert (Hrn : Rabs (tail_res n) <= q ^ n * rho) by (apply Hr; lia).
   assert (Hqn : q ^ n <= 1) by (apply pow_le1; lra).
   assert (Hqn0 : 0 <= q ^ n) by (apply pow_le; lra).
   pose proof rho_nonneg.
-  assert (Hrho : Rabs (res n) <= rho) by nra.
-  assert (Hphi := phi_ok (B n) (res n) Hbox Hrho).
-  assert (Hrs : Rabs (res (S n)) <= q ^ S n * rho).
-  { rewrite res_step, Rabs_mult. simpl.
-    pose proof (Rabs_pos (res n)). pose proof (Rabs_pos (phi (B n) (res n))).
+  assert (Hrho : Rabs (tail_res n) <= rho) by nra.
+  assert (Hphi := phi_ok (B n) (tail_res n) Hbox Hrho).
+  assert (Hrs : Rabs (tail_res (S n)) <= q ^ S n * rho).
+  { rewrite tail_res_step, Rabs_mult. simpl.
+    pose proof (Rabs_pos (tail_res n)). pose proof (Rabs_pos (tail_phi (B n) (tail_res n))).
     replace (q * q ^ n * rho) with ((q ^ n * rho) * q) by ring.
     apply Rmult_le_compat; lra. }
   split.
   - intros j Hj. destruct (Nat.eq_dec j (S n)) as [->|]; [exact Hrs|apply Hr; lia].
   - intros i Hi.
-    assert (HA : A (S n) i <= T i) by (apply A_le_T; intros; apply Hr; lia).
-    pose proof (T_small i Hi). pose proof (A_nonneg n i). pose proof (B0_nonneg i Hi).
-    set (a := 2 * eta * Rabs (res n) * Rabs (X i)).
-    assert (HAS : A (S n) i = A n i + a) by reflexivity.
-    assert (Ha : 0 <= a) by (unfold a; pose proof (Rabs_pos (res n)); pose proof (Rabs_pos (X i)); repeat apply Rmult_le_pos; lra).
-    set (t := 2 * eta * res n * X i).
+    assert (HA : tail_A (S n) i <= tail_T i) by (apply tail_A_le_T; intros; apply Hr; lia).
+    pose proof (T_small i Hi). pose proof (tail_A_nonneg n i). pose proof (B0_nonneg i Hi).
+    set (a := 2 * eta * Rabs (tail_res n) * Rabs (X i)).
+    assert (HAS : tail_A (S n) i = tail_A n i + a) by reflexivity.
+    assert (Ha : 0 <= a) by (unfold a; pose proof (Rabs_pos (tail_res n)); pose proof (Rabs_pos (X i)); repeat apply Rmult_le_pos; lra).
+    set (t := 2 * eta * tail_res n * X i).
     assert (Hta : Rabs t = a) by (unfold t, a; rewrite !Rabs_mult, (Rabs_pos_eq 2), (Rabs_pos_eq eta); lra).
-    assert (Hsmall : A n i + a <= 1 / 2) by lra.
+    assert (Hsmall : tail_A n i + a <= 1 / 2) by lra.
     destruct (Hb i Hi) as [Hlo Hhi].
     assert (HBn : 0 <= B n i) by (apply Rle_trans with (2 := Hlo); apply Rmult_le_pos; [lra|apply pow2_ge_0]).
     rewrite step. fold t. rewrite HAS.
@@ -207,26 +207,26 @@ Proof.
     assert (Hq1 : (1 - a) ^ 2 <= (1 - t) ^ 2) by nra.
     assert (Hq2 : (1 - t) ^ 2 <= (1 + a) ^ 2) by nra.
     split.
-    + (* B_0 (1 − A − a)² ≤ B_0 (1 − A)² (1 − a)² ≤ B_n (1 − a)² ≤ B_n (1 − t)² *)
-      assert (E1 : (1 - (A n i + a)) ^ 2 <= (1 - A n i) ^ 2 * (1 - a) ^ 2).
-      { assert (0 <= 1 - (A n i + a) <= (1 - A n i) * (1 - a)) by nra. nra. }
-      apply Rle_trans with (B 0 i * ((1 - A n i) ^ 2 * (1 - a) ^ 2)).
+    + (* B_0 (1 − tail_A − a)² ≤ B_0 (1 − tail_A)² (1 − a)² ≤ B_n (1 − a)² ≤ B_n (1 − t)² *)
+      assert (E1 : (1 - (tail_A n i + a)) ^ 2 <= (1 - tail_A n i) ^ 2 * (1 - a) ^ 2).
+      { assert (0 <= 1 - (tail_A n i + a) <= (1 - tail_A n i) * (1 - a)) by nra. nra. }
+      apply Rle_trans with (B 0 i * ((1 - tail_A n i) ^ 2 * (1 - a) ^ 2)).
       { apply Rmult_le_compat_l; lra. }
       rewrite <- Rmult_assoc.
       apply Rle_trans with (B n i * (1 - a) ^ 2).
       { apply Rmult_le_compat_r; [apply pow2_ge_0|lra]. }
       apply Rmult_le_compat_l; lra.
-    + (* B_n (1 − t)² (1 − A − a)² ≤ B_n (1 + a)² (1 − A − a)² ≤ B_n (1 − A)² ≤ B_0 *)
-      assert (E2 : (1 + a) ^ 2 * (1 - (A n i + a)) ^ 2 <= (1 - A n i) ^ 2).
-      { assert (0 <= (1 + a) * (1 - (A n i + a)) <= 1 - A n i) by nra. nra. }
-      apply Rle_trans with (B n i * ((1 + a) ^ 2 * (1 - (A n i + a)) ^ 2)).
+    + (* B_n (1 − t)² (1 − tail_A − a)² ≤ B_n (1 + a)² (1 − tail_A − a)² ≤ B_n (1 − tail_A)² ≤ B_0 *)
+      assert (E2 : (1 + a) ^ 2 * (1 - (tail_A n i + a)) ^ 2 <= (1 - tail_A n i) ^ 2).
+      { assert (0 <= (1 + a) * (1 - (tail_A n i + a)) <= 1 - tail_A n i) by nra. nra. }
+      apply Rle_trans with (B n i * ((1 + a) ^ 2 * (1 - (tail_A n i + a)) ^ 2)).
       { rewrite <- Rmult_assoc. apply Rmult_le_compat_r; [apply pow2_ge_0|].
         apply Rmult_le_compat_l; lra. }
-      apply Rle_trans with (B n i * (1 - A n i) ^ 2); [apply Rmult_le_compat_l; lra|lra].
+      apply Rle_trans with (B n i * (1 - tail_A n i) ^ 2); [apply Rmult_le_compat_l; lra|lra].
 Qed.
 
-Lemma Inv_all n : Inv n.
-Proof. induction n; [apply Inv_0|apply Inv_S; assumption]. Qed.
+Lemma inv_all n : tail_inv n.
+Proof. induction n; [apply inv_0|apply inv_S; assumption]. Qed.
 
 (* a sequence whose steps are bounded by C qⁿ is Cauchy, so it converges *)
 Lemma geom_increments_cv (u : nat -> R) C :
@@ -289,26 +289,26 @@ Proof.
   assert (Hcv : forall i, (i < d)%nat -> { l | Un_cv (fun n => B n i) l }).
   { intros i Hi. apply (geom_increments_cv _ (3 * U i * (2 * eta * Rabs (X i) * rho))).
     intros n. rewrite step.
-    destruct (Inv_all n) as [Hr _]. pose proof (Hr n (le_n n)).
-    pose proof (Inv_box n (Inv_all n) i Hi) as Hbox.
-    pose proof (T_small i Hi). pose proof (T_nonneg i).
-    set (t := 2 * eta * res n * X i).
+    destruct (inv_all n) as [Hr _]. pose proof (Hr n (le_n n)).
+    pose proof (inv_box n (inv_all n) i Hi) as Hbox.
+    pose proof (T_small i Hi). pose proof (tail_T_nonneg i).
+    set (t := 2 * eta * tail_res n * X i).
     assert (Hta : Rabs t <= 2 * eta * Rabs (X i) * rho * q ^ n).
     { unfold t. rewrite !Rabs_mult, (Rabs_pos_eq 2), (Rabs_pos_eq eta) by lra.
       pose proof (Rabs_pos (X i)).
       replace (2 * eta * Rabs (X i) * rho * q ^ n) with ((2 * eta * Rabs (X i)) * (q ^ n * rho)) by ring.
-      replace (2 * eta * Rabs (res n) * Rabs (X i)) with ((2 * eta * Rabs (X i)) * Rabs (res n)) by ring.
+      replace (2 * eta * Rabs (tail_res n) * Rabs (X i)) with ((2 * eta * Rabs (X i)) * Rabs (tail_res n)) by ring.
       apply Rmult_le_compat_l; [repeat apply Rmult_le_pos|]; lra. }
     assert (Ht1 : Rabs t <= 1).
-    { assert (2 * eta * Rabs (X i) * rho * q ^ n <= T i).
-      { unfold T. assert (q ^ n <= 1) by (apply pow_le1; lra).
+    { assert (2 * eta * Rabs (X i) * rho * q ^ n <= tail_T i).
+      { unfold tail_T. assert (q ^ n <= 1) by (apply pow_le1; lra).
         assert (0 <= 2 * eta * Rabs (X i) * rho) by (pose proof (Rabs_pos (X i)); repeat apply Rmult_le_pos; lra).
         apply Rle_trans with (2 * eta * Rabs (X i) * rho). { nra. }
         unfold Rdiv. rewrite <- (Rmult_1_r (2 * eta * Rabs (X i) * rho)) at 1.
         apply Rmult_le_compat_l; [lra|]. rewrite <- Rinv_1. apply Rinv_le_contravar; lra. }
       lra. }
     assert (HBn : 0 <= B n i).
-    { destruct (Inv_all n) as [_ Hb]. destruct (Hb i Hi) as [Hlo _].
+    { destruct (inv_all n) as [_ Hb]. destruct (Hb i Hi) as [Hlo _].
       pose proof (B0_nonneg i Hi). apply Rle_trans with (2 := Hlo). apply Rmult_le_pos; [lra|apply pow2_ge_0]. }
     replace (B n i * (1 - t) ^ 2 - B n i) with (B n i * (t * (t - 2))) by ring.
     rewrite Rabs_mult, Rabs_pos_eq by lra. rewrite Rabs_mult.
@@ -324,23 +324,23 @@ Proof.
   { intros i Hi. unfold binf. destruct (lt_dec i d); [apply proj2_sig|lia]. }
   exists binf. split; [exact Hb|]. split.
   - intros i Hi. apply (cv_le_box (fun n => B n i)); [|apply Hb, Hi].
-    intros n. apply (Inv_box n (Inv_all n) i Hi).
-  - (* res n → 0 and res n → Σ x_i binf_i − y *)
-    assert (H0 : Un_cv res 0).
+    intros n. apply (inv_box n (inv_all n) i Hi).
+  - (* tail_res n → 0 and tail_res n → Σ x_i binf_i − y *)
+    assert (H0 : Un_cv tail_res 0).
     { intros eps Heps.
       destruct (Req_dec rho 0) as [R0|R0].
-      - exists O. intros n _. unfold R_dist. destruct (Inv_all n) as [Hr _]. pose proof (Hr n (le_n n)) as Hrn.
-        rewrite R0, Rmult_0_r in Hrn. rewrite Rminus_0_r. pose proof (Rabs_pos (res n)). lra.
+      - exists O. intros n _. unfold R_dist. destruct (inv_all n) as [Hr _]. pose proof (Hr n (le_n n)) as Hrn.
+        rewrite R0, Rmult_0_r in Hrn. rewrite Rminus_0_r. pose proof (Rabs_pos (tail_res n)). lra.
       - assert (Hrp : 0 < rho) by lra.
         destruct (pow_lt_1_zero q ltac:(rewrite Rabs_pos_eq; lra) (eps / rho) ltac:(apply Rdiv_lt_0_compat; lra)) as [N HN].
         exists N. intros n Hn. unfold R_dist. rewrite Rminus_0_r.
-        destruct (Inv_all n) as [Hr _]. pose proof (Hr n (le_n n)) as Hrn. pose proof (HN n Hn) as Hqn.
+        destruct (inv_all n) as [Hr _]. pose proof (Hr n (le_n n)) as Hrn. pose proof (HN n Hn) as Hqn.
         rewrite Rabs_pos_eq in Hqn by (apply pow_le; lra).
         apply Rle_lt_trans with (1 := Hrn).
         apply Rmult_lt_compat_r with (r := rho) in Hqn; [|lra].
         unfold Rdiv in Hqn. rewrite Rmult_assoc, Rinv_l, Rmult_1_r in Hqn by lra. exact Hqn. }
-    assert (H1 : Un_cv res (sumn d (fun i => X i * binf i) - y)).
-    { unfold res. apply CV_minus.
+    assert (H1 : Un_cv tail_res (sumn d (fun i => X i * binf i) - y)).
+    { unfold tail_res. apply CV_minus.
       - apply (sumn_cv d (fun k i => X i * B k i)). intros i Hi.
         apply CV_mult; [intros e He; exists O; intros; unfold R_dist; rewrite Rminus_eq_0, Rabs_R0; lra|].
         apply Hb, Hi.
@@ -404,22 +404,22 @@ Qed.
 Theorem gd_tail eta y alpha (x : list R) K q rho (L U : nat -> R) :
   let d := length x in
   let bK i := nth i (gd_beta eta y alpha x K) 0 in
-  let T i := 2 * eta * Rabs (nth i x 0) * rho / (1 - q) in
+  let tail_T i := 2 * eta * Rabs (nth i x 0) * rho / (1 - q) in
   0 < eta -> 0 <= q < 1 ->
   Rabs (gd_res eta y alpha x K) <= rho ->
-  (forall i, (i < d)%nat -> 2 * T i < 1) ->
-  (forall i, (i < d)%nat -> L i <= bK i * (1 - 2 * T i)) ->
-  (forall i, (i < d)%nat -> bK i <= U i * (1 - 2 * T i)) ->
+  (forall i, (i < d)%nat -> 2 * tail_T i < 1) ->
+  (forall i, (i < d)%nat -> L i <= bK i * (1 - 2 * tail_T i)) ->
+  (forall i, (i < d)%nat -> bK i <= U i * (1 - 2 * tail_T i)) ->
   (forall b r, (forall i, (i < d)%nat -> L i <= b i <= U i) -> Rabs r <= rho ->
-     Rabs (phi d (fun i => nth i x 0) eta b r) <= q) ->
+     Rabs (tail_phi d (fun i => nth i x 0) eta b r) <= q) ->
   exists binf, gd_converges eta y alpha x binf /\
     (forall i, (i < d)%nat -> L i <= nth i binf 0 <= U i).
 Proof.
-  intros d bK T He Hq Hr HT HL HU Hphi.
+  intros d bK tail_T He Hq Hr HT HL HU Hphi.
   set (X i := nth i x 0).
   set (B n i := nth i (gd_beta eta y alpha x (K + n)) 0).
-  assert (Hres : forall n, res d X y B n = gd_res eta y alpha x (K + n)).
-  { intros n. unfold res, gd_res. rewrite dotR_sumn by (rewrite length_gd_beta; reflexivity). reflexivity. }
+  assert (Hres : forall n, tail_res d X y B n = gd_res eta y alpha x (K + n)).
+  { intros n. unfold tail_res, gd_res. rewrite dotR_sumn by (rewrite length_gd_beta; reflexivity). reflexivity. }
   destruct (tail_theorem d X y eta q rho L U B) as [binf [Hcv [Hbox Hzero]]].
   - intros n i. unfold B. rewrite Nat.add_succ_r, Hres.
     destruct (lt_dec i d) as [Hi|Hi].

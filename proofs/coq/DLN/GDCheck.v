@@ -31,9 +31,9 @@ Definition gd_limit_claim (x : list Q) (y alpha eta : Q) (box : list (Q * Q)) (n
     within eos (2 / Q2R eta - sharpR x binf).
 
 (** * Dyadic numbers m·2^e, m a BigZ *)
-Definition D := (bigZ * Z)%type.
-Definition Dval (a : D) : R := IZR (BigZ.to_Z (fst a)) * powerRZ 2 (snd a).
-Definition DQ (a : D) : Q :=
+Definition dyadic := (bigZ * Z)%type.
+Definition Dval (a : dyadic) : R := IZR (BigZ.to_Z (fst a)) * powerRZ 2 (snd a).
+Definition DQ (a : dyadic) : Q :=
   let m := BigZ.to_Z (fst a) in
   if Z.leb 0 (snd a) then inject_Z (m * 2 ^ snd a) else Qmake m (Z.to_pos (2 ^ (- snd a))).
 
@@ -43,7 +43,7 @@ Definition emin (p : Z) : Z := (- p - 2048)%Z.
 Definition rshift (p : Z) (m : bigZ) (e : Z) : Z :=
   let b := if BigZ.eqb m 0 then 0%Z else (BigZ.to_Z (BigZ.log2 (BigZ.abs m)) + 1)%Z in
   Z.max (b - p) (emin p - e).
-Definition dround (p : Z) (up : bool) (a : D) : D :=
+Definition dround (p : Z) (up : bool) (a : dyadic) : dyadic :=
   let (m, e) := a in
   let s := rshift p m e in
   if Z.leb s 0 then a else
@@ -51,35 +51,35 @@ Definition dround (p : Z) (up : bool) (a : D) : D :=
   let q := BigZ.shiftr m sb in
   if up then (if BigZ.eqb (BigZ.shiftl q sb) m then (q, (e + s)%Z) else (BigZ.succ q, (e + s)%Z))
   else (q, (e + s)%Z).
-Definition dadd (a b : D) : D :=
+Definition dadd (a b : dyadic) : dyadic :=
   let (m1, e1) := a in let (m2, e2) := b in
   if BigZ.eqb m2 0 then a else if BigZ.eqb m1 0 then b else
   if Z.leb e1 e2 then (BigZ.add (BigZ.shiftl m2 (BigZ.of_Z (e2 - e1))) m1, e1)
   else (BigZ.add (BigZ.shiftl m1 (BigZ.of_Z (e1 - e2))) m2, e2).
-Definition dmul (a b : D) : D := (BigZ.mul (fst a) (fst b), (snd a + snd b)%Z).
-Definition dneg (a : D) : D := (BigZ.opp (fst a), snd a).
-Definition dnonneg (a : D) : bool := BigZ.leb 0 (fst a).
-Definition dle (a b : D) : bool := dnonneg (dadd b (dneg a)).
-Definition dmin (a b : D) : D := if dle a b then a else b.
-Definition dmax (a b : D) : D := if dle a b then b else a.
+Definition dmul (a b : dyadic) : dyadic := (BigZ.mul (fst a) (fst b), (snd a + snd b)%Z).
+Definition dneg (a : dyadic) : dyadic := (BigZ.opp (fst a), snd a).
+Definition dnonneg (a : dyadic) : bool := BigZ.leb 0 (fst a).
+Definition dle (a b : dyadic) : bool := dnonneg (dadd b (dneg a)).
+Definition dmin (a b : dyadic) : dyadic := if dle a b then a else b.
+Definition dmax (a b : dyadic) : dyadic := if dle a b then b else a.
 
 (* intervals [lo, hi] *)
-Definition I := (D * D)%type.
-Definition ienc (a : I) (v : R) : Prop := Dval (fst a) <= v <= Dval (snd a).
-Definition iout p (lo hi : D) : I := (dround p false lo, dround p true hi).
-Definition iadd p (a b : I) : I := iout p (dadd (fst a) (fst b)) (dadd (snd a) (snd b)).
-Definition isub p (a b : I) : I := iout p (dadd (fst a) (dneg (snd b))) (dadd (snd a) (dneg (fst b))).
-Definition imul p (a b : I) : I :=
+Definition ival := (dyadic * dyadic)%type.
+Definition ienc (a : ival) (v : R) : Prop := Dval (fst a) <= v <= Dval (snd a).
+Definition iout p (lo hi : dyadic) : ival := (dround p false lo, dround p true hi).
+Definition iadd p (a b : ival) : ival := iout p (dadd (fst a) (fst b)) (dadd (snd a) (snd b)).
+Definition isub p (a b : ival) : ival := iout p (dadd (fst a) (dneg (snd b))) (dadd (snd a) (dneg (fst b))).
+Definition imul p (a b : ival) : ival :=
   if dnonneg (fst a) && dnonneg (fst b) then iout p (dmul (fst a) (fst b)) (dmul (snd a) (snd b))
   else
     let p1 := dmul (fst a) (fst b) in let p2 := dmul (fst a) (snd b) in
     let p3 := dmul (snd a) (fst b) in let p4 := dmul (snd a) (snd b) in
     iout p (dmin (dmin p1 p2) (dmin p3 p4)) (dmax (dmax p1 p2) (dmax p3 p4)).
 
-Definition dzero : D := (0%bigZ, 0%Z).
-Definition done : D := (1%bigZ, 0%Z).
-Definition izero : I := (dzero, dzero).
-Definition ione : I := (done, done).
+Definition dzero : dyadic := (0%bigZ, 0%Z).
+Definition done : dyadic := (1%bigZ, 0%Z).
+Definition izero : ival := (dzero, dzero).
+Definition ione : ival := (done, done).
 
 (** * Soundness of the dyadic operations *)
 
@@ -215,23 +215,23 @@ Qed.
 (** * The trajectory (FORMAT.md §4.8, in the kernel's order of operations) *)
 
 (* acc + Σ c_i·b_i, left to right *)
-Fixpoint isum p (cs bs : list I) (acc : I) : I :=
+Fixpoint isum p (cs bs : list ival) (acc : ival) : ival :=
   match cs, bs with
   | c :: cs', b :: bs' => isum p cs' bs' (iadd p acc (imul p c b))
   | _, _ => acc
   end.
-Fixpoint izip (f : I -> I -> I) (u v : list I) : list I :=
+Fixpoint izip (f : ival -> ival -> ival) (u v : list ival) : list ival :=
   match u, v with a :: u', b :: v' => f a b :: izip f u' v' | _, _ => [] end.
 
 (* one step: (B, R) ↦ (B ⊙ F ⊙ F, R·Φ), F_i = 1 − c2_i·R, Φ = (1 − Σ s4_i B_i) + R·Σ u4_i B_i *)
-Definition gstep p (c2 s4 u4 : list I) (st : list I * I) : list I * I :=
+Definition gstep p (c2 s4 u4 : list ival) (st : list ival * ival) : list ival * ival :=
   let (bs, r) := st in
   let sig1 := isum p s4 bs izero in
   let sig2 := isum p u4 bs izero in
   let ph := iadd p (isub p ione sig1) (imul p r sig2) in
   (izip (fun c b => let f := isub p ione (imul p c r) in imul p (imul p b f) f) c2 bs, imul p r ph).
 
-Definition traj p c2 s4 u4 (k : nat) (st : list I * I) : list I * I :=
+Definition traj p c2 s4 u4 (k : nat) (st : list ival * ival) : list ival * ival :=
   Nat.iter k (gstep p c2 s4 u4) st.
 
 (* the real step on β: β_i (1 − 2η r x_i)², r = ⟨x, β⟩ − y *)
@@ -389,7 +389,7 @@ Proof.
 Qed.
 
 (* a Q-level enclosure check *)
-Definition qenc (a : I) (v : Q) : bool := Qle_bool (DQ (fst a)) v && Qle_bool v (DQ (snd a)).
+Definition qenc (a : ival) (v : Q) : bool := Qle_bool (DQ (fst a)) v && Qle_bool v (DQ (snd a)).
 Lemma qenc_sound a v : qenc a v = true -> ienc a (Q2R v).
 Proof.
   unfold qenc, ienc. rewrite andb_true_iff. intros [H1 H2].
@@ -400,7 +400,7 @@ Qed.
 
 (* the enclosures of the constants 2ηx_i, 4ηx_i², 4η²x_i³, of β_0 = α² and of r_0 = α²Σx_i − y
    (given as hints; each is checked to contain its exact value) *)
-Definition hints_ok (x : list Q) (y alpha eta : Q) (c2 s4 u4 : list I) (b0 r0 : I) : bool :=
+Definition hints_ok (x : list Q) (y alpha eta : Q) (c2 s4 u4 : list ival) (b0 r0 : ival) : bool :=
   let d := length x in
   Nat.eqb (length c2) d && Nat.eqb (length s4) d && Nat.eqb (length u4) d &&
   all_idx d (fun i => let xi := nth i x 0%Q in
@@ -442,11 +442,11 @@ Definition tail_ok (x : list Q) (eta q : Q) (bs : list (Q * Q)) (rlo rhi : Q) (b
      Qle_bool (lo * den) (blo * (den - num)) && Qle_bool (bhi * den) (hi * (den - num))) &&
   phi_ok_q x eta q rho box.
 
-Definition run_state (x : list Q) (K : nat) (p : Z) (c2 s4 u4 : list I) (b0 r0 : I) : list I * I :=
+Definition run_state (x : list Q) (K : nat) (p : Z) (c2 s4 u4 : list ival) (b0 r0 : ival) : list ival * ival :=
   traj p c2 s4 u4 K (repeat b0 (length x), r0).
 
 Definition check_run (x : list Q) (y alpha eta : Q) (K : nat) (p : Z) (q : Q)
-    (c2 s4 u4 : list I) (b0 r0 : I) (box : list (Q * Q)) : bool :=
+    (c2 s4 u4 : list ival) (b0 r0 : ival) (box : list (Q * Q)) : bool :=
   hints_ok x y alpha eta c2 s4 u4 b0 r0 &&
   let st := run_state x K p c2 s4 u4 b0 r0 in
   tail_ok x eta q (map (fun a => (DQ (fst a), DQ (snd a))) (fst st))
@@ -530,7 +530,7 @@ Lemma phi_sound x eta q rho box :
   forall b r, (forall i, (i < length x)%nat ->
       Q2R (fst (nth i box (0, 0)%Q)) <= b i <= Q2R (snd (nth i box (0, 0)%Q))) ->
     Rabs r <= Q2R rho ->
-    Rabs (phi (length x) (fun i => nth i (map Q2R x) 0) (Q2R eta) b r) <= Q2R q.
+    Rabs (tail_phi (length x) (fun i => nth i (map Q2R x) 0) (Q2R eta) b r) <= Q2R q.
 Proof.
   unfold phi_ok_q. cbv zeta. intros H He b r Hb Hr.
   peel H Hhi. peel H Hlo. peel H Hrho. peel H Huh. rename H into Hul.
@@ -539,7 +539,7 @@ Proof.
   set (X i := Q2R (nth i x 0%Q)).
   set (L i := Q2R (fst (nth i box (0, 0)%Q))) in *.
   set (U i := Q2R (snd (nth i box (0, 0)%Q))) in *.
-  unfold phi. rewrite (sumn_ext d (fun i => nth i (map Q2R x) 0 ^ 2 * b i) (fun i => X i ^ 2 * b i))
+  unfold tail_phi. rewrite (sumn_ext d (fun i => nth i (map Q2R x) 0 ^ 2 * b i) (fun i => X i ^ 2 * b i))
     by (intros; rewrite nth_map_Q2R; reflexivity).
   rewrite (sumn_ext d (fun i => nth i (map Q2R x) 0 ^ 3 * b i) (fun i => X i ^ 3 * b i))
     by (intros; rewrite nth_map_Q2R; reflexivity).
@@ -693,4 +693,58 @@ Proof.
   - exists binf. split; [exact Hconv|]. split.
     + destruct Hconv as [Hlb _]. rewrite Hlb, Hl. symmetry. exact Hlbox.
     + intros i Hlt. rewrite Hlbox, <- Hl in Hlt. apply (Hbox i Hlt).
+Qed.
+
+(** * `gd-limit` *)
+
+(* one certified run: label, K, P, q, the hints and the claimed box of β∞ *)
+Record run := mkrun {
+  ry : Q; rK : nat; rp : Z; rq : Q; rc2 : list ival; rs4 : list ival; ru4 : list ival; rb0 : ival; rr0 : ival;
+  rbox : list (Q * Q) }.
+Definition run_ok (x : list Q) (alpha eta : Q) (r : run) : bool :=
+  check_run x (ry r) alpha eta (rK r) (rp r) (rq r) (rc2 r) (rs4 r) (ru4 r) (rb0 r) (rr0 r) (rbox r).
+
+(* the claimed N, S and 2/η − S contain those of the box *)
+Definition limit_rest (x : list Q) (eta : Q) (box : list (Q * Q)) (norm sharp eos : Q * Q) : bool :=
+  let d := length x in
+  let nlo := sumnQ d (fun i => fst (nth i box (0, 0)%Q)) in
+  let nhi := sumnQ d (fun i => snd (nth i box (0, 0)%Q)) in
+  let slo := (4 * sumnQ d (fun i => nth i x 0 * nth i x 0 * fst (nth i box (0, 0))))%Q in
+  let shi := (4 * sumnQ d (fun i => nth i x 0 * nth i x 0 * snd (nth i box (0, 0))))%Q in
+  Qltb 0 eta &&
+  Qle_bool (fst norm) nlo && Qle_bool nhi (snd norm) &&
+  Qle_bool (fst sharp) slo && Qle_bool shi (snd sharp) &&
+  Qle_bool (fst eos) (2 * / eta - shi) && Qle_bool (2 * / eta - slo) (snd eos).
+
+Lemma box_nth box b : in_box box b ->
+  forall i, (i < length box)%nat ->
+    Q2R (fst (nth i box (0, 0)%Q)) <= nth i b 0 <= Q2R (snd (nth i box (0, 0)%Q)).
+Proof. intros [_ H] i Hi. apply H, Hi. Qed.
+
+Theorem check_gd_limit_sound x alpha eta (r : run) norm sharp eos :
+  run_ok x alpha eta r = true -> limit_rest x eta (rbox r) norm sharp eos = true ->
+  gd_limit_claim x (ry r) alpha eta (rbox r) norm sharp eos.
+Proof.
+  intros Hrun H. unfold limit_rest in H. cbv zeta in H.
+  peel H Ea2. peel H Ea1. peel H Sa2. peel H Sa1. peel H Na2. peel H Na1. rename H into He.
+  destruct (check_run_sound _ _ _ _ _ _ _ _ _ _ _ _ _ Hrun) as [binf [Hconv Hbox]].
+  set (box := rbox r) in *.
+  exists binf. split; [split; assumption|].
+  apply Qltb_R in He. rewrite Q2R_Z in He.
+  apply Qleb_R in Na1, Na2, Sa1, Sa2, Ea1, Ea2.
+  assert (Hd : length binf = length x) by (destruct Hconv as [Hl _]; rewrite Hl; apply map_length).
+  assert (Hbl : length box = length x) by (destruct Hbox as [Hl _]; lia).
+  pose proof (box_nth _ _ Hbox) as Hb. rewrite Hbl in Hb.
+  assert (Hsum : sumn (length x) (fun i => Q2R (fst (nth i box (0, 0)%Q))) <= sumR binf <=
+                 sumn (length x) (fun i => Q2R (snd (nth i box (0, 0)%Q)))).
+  { rewrite sumR_sumn, Hd. split; apply sumn_le; intros i Hi; apply Hb, Hi. }
+  assert (Hsh : 4 * sumn (length x) (fun i => Q2R (nth i x 0%Q * nth i x 0%Q * fst (nth i box (0, 0)%Q))) <= sharpR x binf <=
+                4 * sumn (length x) (fun i => Q2R (nth i x 0%Q * nth i x 0%Q * snd (nth i box (0, 0)%Q)))).
+  { unfold sharpR. rewrite dotR_sumn by (rewrite map_length; lia). rewrite map_length.
+    split; apply Rmult_le_compat_l; try lra; apply sumn_le; intros i Hi;
+      rewrite (nth_map_lt _ _ _ 0%Q) by lia; specialize (Hb i Hi); q2r;
+      pose proof (pow2_ge_0 (Q2R (nth i x 0%Q))); simpl; rewrite Rmult_1_r; apply Rmult_le_compat_l; lra. }
+  q2r. rewrite Q2R_inv in Ea1, Ea2 by (intros C; apply Qeq_eqR in C; rewrite Q2R_Z in C; lra).
+  unfold Rdiv.
+  unfold within. repeat split; lra.
 Qed.
