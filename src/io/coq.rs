@@ -38,6 +38,7 @@ pub const LIBRARY: &[(&str, &str)] = &[
     ("T1G.v", include_str!("../../proofs/coq/DLN/T1G.v")),
     ("Agree.v", include_str!("../../proofs/coq/DLN/Agree.v")),
     ("Network.v", include_str!("../../proofs/coq/DLN/Network.v")),
+    ("T2.v", include_str!("../../proofs/coq/DLN/T2.v")),
     ("GD.v", include_str!("../../proofs/coq/DLN/GD.v")),
     ("GDCheck.v", include_str!("../../proofs/coq/DLN/GDCheck.v")),
     (
@@ -60,6 +61,7 @@ pub const COVERED_KINDS: &[&str] = &[
     "bayes",
     "gd-limit",
     "gd-learner",
+    "t2-min-norm",
 ];
 
 /// One claim turned into a theorem.
@@ -378,6 +380,23 @@ fn read_instance(tree: &Tree, file: &str) -> Result<Result<Instance, String>, St
         sigma,
         alpha,
     }))
+}
+
+/// The data of a several-point instance (model shared, uv or pm): `Ok(None)` when the
+/// instance has one point or another model.
+fn read_instance_t2(tree: &Tree, file: &str) -> Result<Option<(Model, Vec<Vec<Q>>, Vec<Q>)>, String> {
+    let inst = kinstance::load(file, tree, "instance", Numbers::Canonical)
+        .map_err(|e| kernel_message(file, &e))?;
+    if inst.one_point {
+        return Ok(None);
+    }
+    let model = match inst.model {
+        KModel::Shared => Model::Shared,
+        KModel::Uv => Model::Uv,
+        KModel::Pm => Model::Pm,
+        _ => return Ok(None),
+    };
+    Ok(Some((model, inst.x.clone(), inst.y.clone())))
 }
 
 /// A kernel error as one line naming `file` (already escaped) and the field.
@@ -762,7 +781,7 @@ fn makefile(modules: &[String], skipped: usize) -> String {
     }
     s.push('\n');
     s.push_str("DLN/T1.vo: DLN/Vec.vo\nDLN/T1Check.vo: DLN/T1.vo\nDLN/T1G.vo: DLN/T1Check.vo\nDLN/Agree.vo: DLN/T1G.vo\nDLN/Network.vo: DLN/T1G.vo\n");
-    s.push_str("DLN/GDCheck.vo: DLN/GD.vo\nDLN/GDLearner.vo: DLN/GDCheck.vo DLN/T1G.vo\n");
+    s.push_str("DLN/T2.vo: DLN/T1.vo\nDLN/GDCheck.vo: DLN/GD.vo\nDLN/GDLearner.vo: DLN/GDCheck.vo DLN/T1G.vo\n");
     s.push_str("DLN/Audit.vo DLN/AuditGD.vo: $(LIB)\n\n");
     s.push_str(
         "# Print Assumptions may list only Coq's own axioms: the three of its real numbers\n\
@@ -795,6 +814,8 @@ struct Gen<'a> {
     runs: Vec<(RunKey, String)>,
     /// whether `alpha` and the GD imports are needed
     gd_used: bool,
+    /// whether the T2 module is needed
+    t2_used: bool,
     /// the last covered neither-bias and end-optimal theorems (name), for gd-learner
     last_neither: Option<String>,
     last_end: Option<String>,
@@ -818,6 +839,7 @@ fn generate_file(
         theorems: Vec::new(),
         runs: Vec::new(),
         gd_used: false,
+        t2_used: false,
         last_neither: None,
         last_end: None,
     };
@@ -859,6 +881,14 @@ fn generate_file(
         },
         _ => unreachable!("checked above"),
     };
+    let inst2 = match root {
+        Tree::Table(e) => match e.iter().find(|(k, _)| k == "instance") {
+            Some((_, t)) if inst.is_err() => read_instance_t2(t, file)?,
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut t2_defs_written = false;
     // No text of the claim file's path or contents is written below except numbers printed
     // from parsed rationals and integers, and names chosen here.
     let _ = writeln!(
@@ -890,6 +920,29 @@ fn generate_file(
             });
             continue;
         }
+        if kind == "t2-min-norm" {
+            if let Some((m, xx, yy)) = &inst2 {
+                let name = format!("claim{idx}_t2_min_norm");
+                if !t2_defs_written {
+                    let _ = writeln!(
+                        g.out,
+                        "(* the data: X (n rows of d) and y *)\nDefinition X : list (list Q) :=\n  {}.\nDefinition yv : list Q := {}.\n",
+                        cmat(xx),
+                        cvec(yy)
+                    );
+                    t2_defs_written = true;
+                }
+                g.t2_min_norm(*m, claim, &name)?;
+                g.t2_used = true;
+                g.theorems.push(name.clone());
+                fr.covered.push(Covered {
+                    index: idx,
+                    kind,
+                    theorem: name,
+                });
+                continue;
+            }
+        }
         let inst = match &inst {
             Ok(inst) => inst,
             Err(reason) => {
@@ -910,6 +963,9 @@ fn generate_file(
             "conflict" => g.conflict(inst, claim, &name).map(|_| None),
             "pareto-front" => g.pareto(inst, claim, &name).map(|_| None),
             "gd-limit" => g.gd_limit(inst, claim, &name),
+            "t2-min-norm" => Ok(Some(
+                "t2-min-norm needs several data points (model shared, uv or pm)".into(),
+            )),
             "gd-learner" => g.gd_learner(inst, claim, &name, t1g_defs_written),
             _ => match g.t1g_reason(inst, claim, &kind, version) {
                 Some(reason) => Ok(Some(reason)),
@@ -947,6 +1003,10 @@ fn generate_file(
                 reason,
             }),
         }
+    }
+    if g.t2_used {
+        let imports = "From DLN Require Import Vec T1 T1Check T1G.\n";
+        g.out = g.out.replacen(imports, &format!("{imports}From DLN Require Import T2.\n"), 1);
     }
     if g.gd_used {
         // the GD library (over R) only where a GD claim needs it; α of the instance
@@ -1301,6 +1361,29 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
+    fn t2_min_norm(&mut self, m: Model, c: &Value, name: &str) -> Result<(), String> {
+        let f = self.file;
+        let ctx = "t2-min-norm.";
+        let beta = get_vec(c, "beta", f, ctx)?;
+        let value = get_q(c, "value", f, ctx)?;
+        let dual = get_vec(c, "dual", f, ctx)?;
+        let _ = writeln!(
+            self.out,
+            "(* t2-min-norm (SPEC §5.1): β is feasible (Xβ = y, β ≥ 0 for shared), N(β) = value, and\n   \
+             every feasible β' has N(β') ≥ value (LP duality with the dual λ, checked) *)\n\
+             Definition {name}_beta : list Q := {}.\n\
+             Theorem {name} : t2_min_norm_claim {} X yv {name}_beta {}.\n\
+             Proof.\n  apply (check_t2_min_norm_sound {} X yv {name}_beta {} {}).\n  vm_compute. reflexivity.\nQed.\n",
+            cvec(&beta),
+            m.coq(),
+            cq(&value),
+            m.coq(),
+            cq(&value),
+            cvec(&dual)
+        );
+        Ok(())
+    }
+
     /// Why a GD claim cannot be restated (None: it can).
     fn gd_reason(inst: &Instance) -> Option<String> {
         if inst.model != Model::Shared {
@@ -1368,7 +1451,9 @@ impl<'a> Gen<'a> {
             "(* a certified GD run: label, K steps, P bits, q, the enclosures of 2ηx_i, 4ηx_i², 4η²x_i³,\n   \
              α², α²Σx_i − y (hints: each is checked to contain its value), and the claimed box of β∞ *)\n\
              Definition {name} : run := mkrun {} (N.to_nat {steps}%N) {bits}%Z {}\n  {c2}\n  {s4}\n  {u4}\n  {b0}\n  {r0}\n  {}.\n\
-             Lemma {name}_ok : run_ok x alpha {} {name} = true.\nProof. vm_compute. reflexivity. Qed.\n",
+             (* the run is computed once, by the kernel at Qed (vm_cast_no_check skips the\n   \
+             tactic-side copy of the same computation; a false check fails at Qed) *)\n\
+             Lemma {name}_ok : run_ok x alpha {} {name} = true.\nProof. vm_cast_no_check (eq_refl true). Qed.\n",
             cq(y),
             cq(&q),
             cbox(&bx),

@@ -69,11 +69,24 @@ Definition ienc (a : ival) (v : R) : Prop := Dval (fst a) <= v <= Dval (snd a).
 Definition iout p (lo hi : dyadic) : ival := (dround p false lo, dround p true hi).
 Definition iadd p (a b : ival) : ival := iout p (dadd (fst a) (fst b)) (dadd (snd a) (snd b)).
 Definition isub p (a b : ival) : ival := iout p (dadd (fst a) (dneg (snd b))) (dadd (snd a) (dneg (fst b))).
+Definition dnonpos (a : dyadic) : bool := BigZ.leb (fst a) 0.
+(* the range of u·v by the signs of the ends (the kernel's min and max of the four products,
+   FORMAT.md §4.8; only when both intervals contain 0 in their interior are all four formed) *)
 Definition imul p (a b : ival) : ival :=
-  if dnonneg (fst a) && dnonneg (fst b) then iout p (dmul (fst a) (fst b)) (dmul (snd a) (snd b))
+  let '(a1, a2) := a in let '(b1, b2) := b in
+  if dnonneg a1 then
+    (if dnonneg b1 then iout p (dmul a1 b1) (dmul a2 b2)
+     else if dnonpos b2 then iout p (dmul a2 b1) (dmul a1 b2)
+     else iout p (dmul a2 b1) (dmul a2 b2))
+  else if dnonpos a2 then
+    (if dnonneg b1 then iout p (dmul a1 b2) (dmul a2 b1)
+     else if dnonpos b2 then iout p (dmul a2 b2) (dmul a1 b1)
+     else iout p (dmul a1 b2) (dmul a1 b1))
+  else if dnonneg b1 then iout p (dmul a1 b2) (dmul a2 b2)
+  else if dnonpos b2 then iout p (dmul a2 b1) (dmul a1 b1)
   else
-    let p1 := dmul (fst a) (fst b) in let p2 := dmul (fst a) (snd b) in
-    let p3 := dmul (snd a) (fst b) in let p4 := dmul (snd a) (snd b) in
+    let p1 := dmul a1 b1 in let p2 := dmul a1 b2 in
+    let p3 := dmul a2 b1 in let p4 := dmul a2 b2 in
     iout p (dmin (dmin p1 p2) (dmin p3 p4)) (dmax (dmax p1 p2) (dmax p3 p4)).
 
 Definition dzero : dyadic := (0%bigZ, 0%Z).
@@ -196,20 +209,33 @@ Proof.
   intros H. unfold Rmin, Rmax. destruct (Rle_dec (a * y) (b * y)); destruct (Rle_dec 0 y); split; nra.
 Qed.
 
+Lemma dnonpos_val a : dnonpos a = true -> Dval a <= 0.
+Proof.
+  destruct a as [m e]. unfold dnonpos, Dval. simpl. rewrite BigZ.spec_leb. intros H.
+  change (BigZ.to_Z 0) with 0%Z in H. apply Z.leb_le in H. apply IZR_le in H.
+  pose proof (pow2_pos e). nra.
+Qed.
+Lemma dnonpos_false a : dnonpos a = false -> 0 < Dval a.
+Proof.
+  destruct a as [m e]. unfold dnonpos, Dval. simpl. rewrite BigZ.spec_leb. intros H.
+  change (BigZ.to_Z 0) with 0%Z in H. apply Z.leb_gt in H. apply IZR_lt in H.
+  pose proof (pow2_pos e). nra.
+Qed.
+
 Lemma imul_sound p a b u v : ienc a u -> ienc b v -> ienc (imul p a b) (u * v).
 Proof.
-  unfold ienc, imul. intros Ha Hb.
-  destruct (dnonneg (fst a)) eqn:Ea; destruct (dnonneg (fst b)) eqn:Eb; cbn [andb].
-  1: { apply dnonneg_val in Ea. apply dnonneg_val in Eb. apply iout_sound.
-       rewrite !dmul_val. split; apply Rmult_le_compat; lra. }
-  all: apply iout_sound; rewrite !dmin_val, !dmax_val, !dmul_val.
-  all: set (a1 := Dval (fst a)) in *; set (a2 := Dval (snd a)) in *;
-       set (b1 := Dval (fst b)) in *; set (b2 := Dval (snd b)) in *.
-  all: pose proof (mul_lin a1 a2 u v Ha) as [H1 H2];
-       pose proof (mul_lin b1 b2 v a1 Hb) as [H3 H4];
-       pose proof (mul_lin b1 b2 v a2 Hb) as [H5 H6].
-  all: rewrite (Rmult_comm a1 v), (Rmult_comm a2 v) in *.
-  all: unfold Rmin, Rmax in *; repeat destruct (Rle_dec _ _); split; lra.
+  destruct a as [a1 a2], b as [b1 b2]. unfold ienc, imul. cbn [fst snd]. intros Ha Hb.
+  destruct (dnonneg a1) eqn:A1; [apply dnonneg_val in A1|apply dnonneg_false in A1];
+  [|destruct (dnonpos a2) eqn:A2; [apply dnonpos_val in A2|apply dnonpos_false in A2]];
+  (destruct (dnonneg b1) eqn:B1; [apply dnonneg_val in B1|apply dnonneg_false in B1];
+   [|destruct (dnonpos b2) eqn:B2; [apply dnonpos_val in B2|apply dnonpos_false in B2]]);
+  apply iout_sound; rewrite ?dmul_val; try (split; nra).
+  rewrite !dmin_val, !dmax_val, !dmul_val.
+  pose proof (mul_lin (Dval a1) (Dval a2) u v Ha) as [H1 H2].
+  pose proof (mul_lin (Dval b1) (Dval b2) v (Dval a1) Hb) as [H3 H4].
+  pose proof (mul_lin (Dval b1) (Dval b2) v (Dval a2) Hb) as [H5 H6].
+  rewrite (Rmult_comm (Dval a1) v), (Rmult_comm (Dval a2) v) in *.
+  unfold Rmin, Rmax in *. repeat destruct (Rle_dec _ _); split; lra.
 Qed.
 
 (** * The trajectory (FORMAT.md §4.8, in the kernel's order of operations) *)
