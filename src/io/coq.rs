@@ -384,7 +384,10 @@ fn read_instance(tree: &Tree, file: &str) -> Result<Result<Instance, String>, St
 
 /// The data of a several-point instance (model shared, uv or pm): `Ok(None)` when the
 /// instance has one point or another model.
-fn read_instance_t2(tree: &Tree, file: &str) -> Result<Option<(Model, Vec<Vec<Q>>, Vec<Q>)>, String> {
+fn read_instance_t2(
+    tree: &Tree,
+    file: &str,
+) -> Result<Option<(Model, Vec<Vec<Q>>, Vec<Q>)>, String> {
     let inst = kinstance::load(file, tree, "instance", Numbers::Canonical)
         .map_err(|e| kernel_message(file, &e))?;
     if inst.one_point {
@@ -1006,7 +1009,11 @@ fn generate_file(
     }
     if g.t2_used {
         let imports = "From DLN Require Import Vec T1 T1Check T1G.\n";
-        g.out = g.out.replacen(imports, &format!("{imports}From DLN Require Import T2.\n"), 1);
+        g.out = g.out.replacen(
+            imports,
+            &format!("{imports}From DLN Require Import T2.\n"),
+            1,
+        );
     }
     if g.gd_used {
         // the GD library (over R) only where a GD claim needs it; α of the instance
