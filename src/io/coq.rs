@@ -382,12 +382,12 @@ fn read_instance(tree: &Tree, file: &str) -> Result<Result<Instance, String>, St
     }))
 }
 
+/// Model, X (n rows of d) and y of a several-point instance.
+type T2Data = (Model, Vec<Vec<Q>>, Vec<Q>);
+
 /// The data of a several-point instance (model shared, uv or pm): `Ok(None)` when the
 /// instance has one point or another model.
-fn read_instance_t2(
-    tree: &Tree,
-    file: &str,
-) -> Result<Option<(Model, Vec<Vec<Q>>, Vec<Q>)>, String> {
+fn read_instance_t2(tree: &Tree, file: &str) -> Result<Option<T2Data>, String> {
     let inst = kinstance::load(file, tree, "instance", Numbers::Canonical)
         .map_err(|e| kernel_message(file, &e))?;
     if inst.one_point {
@@ -923,28 +923,27 @@ fn generate_file(
             });
             continue;
         }
-        if kind == "t2-min-norm" {
-            if let Some((m, xx, yy)) = &inst2 {
-                let name = format!("claim{idx}_t2_min_norm");
-                if !t2_defs_written {
-                    let _ = writeln!(
-                        g.out,
-                        "(* the data: X (n rows of d) and y *)\nDefinition X : list (list Q) :=\n  {}.\nDefinition yv : list Q := {}.\n",
-                        cmat(xx),
-                        cvec(yy)
-                    );
-                    t2_defs_written = true;
-                }
-                g.t2_min_norm(*m, claim, &name)?;
-                g.t2_used = true;
-                g.theorems.push(name.clone());
-                fr.covered.push(Covered {
-                    index: idx,
-                    kind,
-                    theorem: name,
-                });
-                continue;
+        // a several-point instance: only t2-min-norm is restated (T2.v)
+        if let (true, Some((m, xx, yy))) = (kind == "t2-min-norm", &inst2) {
+            let name = format!("claim{idx}_t2_min_norm");
+            if !t2_defs_written {
+                let _ = writeln!(
+                    g.out,
+                    "(* the data: X (n rows of d) and y *)\nDefinition X : list (list Q) :=\n  {}.\nDefinition yv : list Q := {}.\n",
+                    cmat(xx),
+                    cvec(yy)
+                );
+                t2_defs_written = true;
             }
+            g.t2_min_norm(*m, claim, &name)?;
+            g.t2_used = true;
+            g.theorems.push(name.clone());
+            fr.covered.push(Covered {
+                index: idx,
+                kind,
+                theorem: name,
+            });
+            continue;
         }
         let inst = match &inst {
             Ok(inst) => inst,
