@@ -301,7 +301,7 @@ fn dyadic(v: &Q, p: u64, up: bool) -> (num_bigint::BigInt, i64) {
 fn dyadic_enc(v: &Q, p: u64) -> String {
     let (m1, e1) = dyadic(v, p, false);
     let (m2, e2) = dyadic(v, p, true);
-    format!("((({m1})%bigZ, ({e1})%Z), (({m2})%bigZ, ({e2})%Z))")
+    format!("((({m1})%bigZ, ({e1})%bigZ), (({m2})%bigZ, ({e2})%bigZ))")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -31,32 +31,31 @@ Definition gd_limit_claim (x : list Q) (y alpha eta : Q) (box : list (Q * Q)) (n
     within eos (2 / Q2R eta - sharpR x binf).
 
 (** * Dyadic numbers m·2^e, m a BigZ *)
-Definition dyadic := (bigZ * Z)%type.
-Definition Dval (a : dyadic) : R := IZR (BigZ.to_Z (fst a)) * powerRZ 2 (snd a).
+Definition dyadic := (bigZ * bigZ)%type.
+Definition Dval (a : dyadic) : R := IZR (BigZ.to_Z (fst a)) * powerRZ 2 (BigZ.to_Z (snd a)).
 Definition DQ (a : dyadic) : Q :=
-  let m := BigZ.to_Z (fst a) in
-  if Z.leb 0 (snd a) then inject_Z (m * 2 ^ snd a) else Qmake m (Z.to_pos (2 ^ (- snd a))).
+  let m := BigZ.to_Z (fst a) in let e := BigZ.to_Z (snd a) in
+  if Z.leb 0 e then inject_Z (m * 2 ^ e) else Qmake m (Z.to_pos (2 ^ (- e))).
 
-Definition emin (p : Z) : Z := (- p - 2048)%Z.
+Definition emin (p : bigZ) : bigZ := (- p - 2048)%bigZ.
 (* ↓a (up = false) or ↑a (up = true) at p bits with the exponent floor (FORMAT.md §4.8) *)
 (* the number of low bits to cut: at most p bits are left, and the exponent stays ≥ emin p *)
-Definition rshift (p : Z) (m : bigZ) (e : Z) : Z :=
-  let b := if BigZ.eqb m 0 then 0%Z else (BigZ.to_Z (BigZ.log2 (BigZ.abs m)) + 1)%Z in
-  Z.max (b - p) (emin p - e).
-Definition dround (p : Z) (up : bool) (a : dyadic) : dyadic :=
+Definition rshift (p : bigZ) (m : bigZ) (e : bigZ) : bigZ :=
+  let b := if BigZ.eqb m 0 then 0%bigZ else (BigZ.log2 (BigZ.abs m) + 1)%bigZ in
+  BigZ.max (b - p) (emin p - e).
+Definition dround (p : bigZ) (up : bool) (a : dyadic) : dyadic :=
   let (m, e) := a in
   let s := rshift p m e in
-  if Z.leb s 0 then a else
-  let sb := BigZ.of_Z s in
-  let q := BigZ.shiftr m sb in
-  if up then (if BigZ.eqb (BigZ.shiftl q sb) m then (q, (e + s)%Z) else (BigZ.succ q, (e + s)%Z))
-  else (q, (e + s)%Z).
+  if BigZ.leb s 0 then a else
+  let q := BigZ.shiftr m s in
+  if up then (if BigZ.eqb (BigZ.shiftl q s) m then (q, (e + s)%bigZ) else (BigZ.succ q, (e + s)%bigZ))
+  else (q, (e + s)%bigZ).
 Definition dadd (a b : dyadic) : dyadic :=
   let (m1, e1) := a in let (m2, e2) := b in
   if BigZ.eqb m2 0 then a else if BigZ.eqb m1 0 then b else
-  if Z.leb e1 e2 then (BigZ.add (BigZ.shiftl m2 (BigZ.of_Z (e2 - e1))) m1, e1)
-  else (BigZ.add (BigZ.shiftl m1 (BigZ.of_Z (e1 - e2))) m2, e2).
-Definition dmul (a b : dyadic) : dyadic := (BigZ.mul (fst a) (fst b), (snd a + snd b)%Z).
+  if BigZ.leb e1 e2 then (BigZ.add (BigZ.shiftl m2 (e2 - e1)) m1, e1)
+  else (BigZ.add (BigZ.shiftl m1 (e1 - e2)) m2, e2).
+Definition dmul (a b : dyadic) : dyadic := (BigZ.mul (fst a) (fst b), (snd a + snd b)%bigZ).
 Definition dneg (a : dyadic) : dyadic := (BigZ.opp (fst a), snd a).
 Definition dnonneg (a : dyadic) : bool := BigZ.leb 0 (fst a).
 Definition dle (a b : dyadic) : bool := dnonneg (dadd b (dneg a)).
@@ -89,8 +88,8 @@ Definition imul p (a b : ival) : ival :=
     let p3 := dmul a2 b1 in let p4 := dmul a2 b2 in
     iout p (dmin (dmin p1 p2) (dmin p3 p4)) (dmax (dmax p1 p2) (dmax p3 p4)).
 
-Definition dzero : dyadic := (0%bigZ, 0%Z).
-Definition done : dyadic := (1%bigZ, 0%Z).
+Definition dzero : dyadic := (0%bigZ, 0%bigZ).
+Definition done : dyadic := (1%bigZ, 0%bigZ).
 Definition izero : ival := (dzero, dzero).
 Definition ione : ival := (done, done).
 
@@ -109,7 +108,7 @@ Qed.
 
 Lemma Dval_DQ a : Q2R (DQ a) = Dval a.
 Proof.
-  destruct a as [m e]. unfold DQ, Dval, Q2R. simpl. destruct (Z.leb_spec 0 e).
+  destruct a as [m e']. unfold DQ, Dval, Q2R. simpl. set (e := BigZ.to_Z e'). destruct (Z.leb_spec 0 e).
   - simpl. rewrite Rinv_1, Rmult_1_r, mult_IZR, IZR_pow2 by exact H. reflexivity.
   - simpl. rewrite Z2Pos.id by (apply Z.pow_pos_nonneg; lia).
     rewrite IZR_pow2 by lia. rewrite <- powerRZ_neg', Z.opp_involutive. reflexivity.
@@ -121,8 +120,10 @@ Proof. apply powerRZ_lt. lra. Qed.
 Lemma dround_dn p a : Dval (dround p false a) <= Dval a.
 Proof.
   destruct a as [m e]. unfold dround.
-  set (s := rshift p m e). destruct (Z.leb_spec s 0); [lra|]. unfold Dval. simpl.
-  rewrite BigZ.spec_shiftr, BigZ.spec_of_Z, Z.shiftr_div_pow2 by lia.
+  set (s := rshift p m e). destruct (BigZ.leb s 0) eqn:Es; [lra|].
+  rewrite BigZ.spec_leb in Es. apply Z.leb_gt in Es. change (BigZ.to_Z 0) with 0%Z in Es.
+  unfold Dval. simpl.
+  rewrite BigZ.spec_shiftr, Z.shiftr_div_pow2 by lia. rewrite BigZ.spec_add.
   rewrite <- Dval_shift by lia. apply Rmult_le_compat_r; [left; apply pow2_pos|].
   apply IZR_le. rewrite Z.mul_comm. apply Z.mul_div_le. apply Z.pow_pos_nonneg; lia.
 Qed.
@@ -130,13 +131,14 @@ Qed.
 Lemma dround_up p a : Dval a <= Dval (dround p true a).
 Proof.
   destruct a as [m e]. unfold dround.
-  set (s := rshift p m e). destruct (Z.leb_spec s 0); [lra|].
-  assert (H2 : (0 < 2 ^ s)%Z) by (apply Z.pow_pos_nonneg; lia).
-  destruct (BigZ.eqb _ _) eqn:E; unfold Dval; simpl.
-  - rewrite BigZ.spec_eqb, BigZ.spec_shiftl, BigZ.spec_shiftr, BigZ.spec_of_Z in E.
+  set (s := rshift p m e). destruct (BigZ.leb s 0) eqn:Es; [lra|].
+  rewrite BigZ.spec_leb in Es. apply Z.leb_gt in Es. change (BigZ.to_Z 0) with 0%Z in Es.
+  assert (H2 : (0 < 2 ^ BigZ.to_Z s)%Z) by (apply Z.pow_pos_nonneg; lia).
+  destruct (BigZ.eqb _ _) eqn:E; unfold Dval; simpl; rewrite BigZ.spec_add.
+  - rewrite BigZ.spec_eqb, BigZ.spec_shiftl, BigZ.spec_shiftr in E.
     apply Z.eqb_eq in E. rewrite <- Dval_shift by lia.
-    rewrite BigZ.spec_shiftr, BigZ.spec_of_Z, <- Z.shiftl_mul_pow2 by lia. rewrite E. lra.
-  - rewrite BigZ.spec_succ, BigZ.spec_shiftr, BigZ.spec_of_Z, Z.shiftr_div_pow2 by lia.
+    rewrite BigZ.spec_shiftr, <- Z.shiftl_mul_pow2 by lia. rewrite E. lra.
+  - rewrite BigZ.spec_succ, BigZ.spec_shiftr, Z.shiftr_div_pow2 by lia.
     rewrite <- Dval_shift by lia. apply Rmult_le_compat_r; [left; apply pow2_pos|].
     apply IZR_le. rewrite Z.mul_comm. apply Z.lt_le_incl, Z.mul_succ_div_gt. exact H2.
 Qed.
@@ -150,16 +152,17 @@ Proof.
   destruct (BigZ.eqb m1 0) eqn:E1.
   { rewrite BigZ.spec_eqb in E1. apply Z.eqb_eq in E1. change (BigZ.to_Z 0) with 0%Z in E1.
     unfold Dval. simpl. rewrite E1, Rmult_0_l. ring. }
-  destruct (Z.leb_spec e1 e2); unfold Dval; simpl;
-    rewrite BigZ.spec_add, BigZ.spec_shiftl, BigZ.spec_of_Z, Z.shiftl_mul_pow2 by lia;
+  destruct (BigZ.leb e1 e2) eqn:Ee; rewrite BigZ.spec_leb in Ee;
+    [apply Z.leb_le in Ee|apply Z.leb_gt in Ee]; unfold Dval; simpl;
+    rewrite BigZ.spec_add, BigZ.spec_shiftl, BigZ.spec_sub, Z.shiftl_mul_pow2 by lia;
     rewrite plus_IZR, Rmult_plus_distr_r, Dval_shift by lia;
-    [replace (e1 + (e2 - e1))%Z with e2 by lia|replace (e2 + (e1 - e2))%Z with e1 by lia]; ring.
+    [replace (BigZ.to_Z e1 + (BigZ.to_Z e2 - BigZ.to_Z e1))%Z with (BigZ.to_Z e2) by lia|replace (BigZ.to_Z e2 + (BigZ.to_Z e1 - BigZ.to_Z e2))%Z with (BigZ.to_Z e1) by lia]; ring.
 Qed.
 
 Lemma dmul_val a b : Dval (dmul a b) = Dval a * Dval b.
 Proof.
   destruct a as [m1 e1], b as [m2 e2]. unfold dmul, Dval. simpl.
-  rewrite BigZ.spec_mul, mult_IZR, powerRZ_add by lra. ring.
+  rewrite BigZ.spec_mul, BigZ.spec_add, mult_IZR, powerRZ_add by lra. ring.
 Qed.
 
 Lemma dneg_val a : Dval (dneg a) = - Dval a.
@@ -175,7 +178,7 @@ Lemma dnonneg_false a : dnonneg a = false -> Dval a < 0.
 Proof.
   destruct a as [m e]. unfold dnonneg, Dval. simpl. rewrite BigZ.spec_leb. intros H.
   change (BigZ.to_Z 0) with 0%Z in H.
-  apply Z.leb_gt in H. apply IZR_lt in H. pose proof (pow2_pos e). nra.
+  apply Z.leb_gt in H. apply IZR_lt in H. pose proof (pow2_pos (BigZ.to_Z e)). nra.
 Qed.
 
 Lemma dle_spec a b : if dle a b then Dval a <= Dval b else Dval b < Dval a.
@@ -213,13 +216,13 @@ Lemma dnonpos_val a : dnonpos a = true -> Dval a <= 0.
 Proof.
   destruct a as [m e]. unfold dnonpos, Dval. simpl. rewrite BigZ.spec_leb. intros H.
   change (BigZ.to_Z 0) with 0%Z in H. apply Z.leb_le in H. apply IZR_le in H.
-  pose proof (pow2_pos e). nra.
+  pose proof (pow2_pos (BigZ.to_Z e)). nra.
 Qed.
 Lemma dnonpos_false a : dnonpos a = false -> 0 < Dval a.
 Proof.
   destruct a as [m e]. unfold dnonpos, Dval. simpl. rewrite BigZ.spec_leb. intros H.
   change (BigZ.to_Z 0) with 0%Z in H. apply Z.leb_gt in H. apply IZR_lt in H.
-  pose proof (pow2_pos e). nra.
+  pose proof (pow2_pos (BigZ.to_Z e)). nra.
 Qed.
 
 Lemma imul_sound p a b u v : ienc a u -> ienc b v -> ienc (imul p a b) (u * v).
@@ -469,7 +472,7 @@ Definition tail_ok (x : list Q) (eta q : Q) (bs : list (Q * Q)) (rlo rhi : Q) (b
   phi_ok_q x eta q rho box.
 
 Definition run_state (x : list Q) (K : nat) (p : Z) (c2 s4 u4 : list ival) (b0 r0 : ival) : list ival * ival :=
-  traj p c2 s4 u4 K (repeat b0 (length x), r0).
+  traj (BigZ.of_Z p) c2 s4 u4 K (repeat b0 (length x), r0).
 
 Definition check_run (x : list Q) (y alpha eta : Q) (K : nat) (p : Z) (q : Q)
     (c2 s4 u4 : list ival) (b0 r0 : ival) (box : list (Q * Q)) : bool :=
