@@ -38,7 +38,15 @@ pub const LIBRARY: &[(&str, &str)] = &[
     ("T1G.v", include_str!("../../proofs/coq/DLN/T1G.v")),
     ("Agree.v", include_str!("../../proofs/coq/DLN/Agree.v")),
     ("Network.v", include_str!("../../proofs/coq/DLN/Network.v")),
+    ("T2.v", include_str!("../../proofs/coq/DLN/T2.v")),
+    ("GD.v", include_str!("../../proofs/coq/DLN/GD.v")),
+    ("GDCheck.v", include_str!("../../proofs/coq/DLN/GDCheck.v")),
+    (
+        "GDLearner.v",
+        include_str!("../../proofs/coq/DLN/GDLearner.v"),
+    ),
     ("Audit.v", include_str!("../../proofs/coq/DLN/Audit.v")),
+    ("AuditGD.v", include_str!("../../proofs/coq/DLN/AuditGD.v")),
 ];
 
 /// Claim kinds that become Coq theorems.
@@ -51,6 +59,9 @@ pub const COVERED_KINDS: &[&str] = &[
     "end-optimal",
     "best-linear",
     "bayes",
+    "gd-limit",
+    "gd-learner",
+    "t2-min-norm",
 ];
 
 /// One claim turned into a theorem.
@@ -252,6 +263,47 @@ fn cvec_opt(v: &Option<Vec<Q>>) -> String {
     }
 }
 
+fn cpair(p: &(Q, Q)) -> String {
+    format!("({}, {})", cq(&p.0), cq(&p.1))
+}
+
+fn cbox(b: &[(Q, Q)]) -> String {
+    let v: Vec<String> = b.iter().map(cpair).collect();
+    format!("[{}]", v.join(";\n   "))
+}
+
+/// The kernel's work limits of a certified run (FORMAT.md §4.8).
+const GD_MAX_STEPS: u64 = 1_000_000;
+const GD_MAX_BITS: u64 = 4096;
+
+/// ↓v or ↑v at P bits with the exponent floor −(P + 2048) (FORMAT.md §4.8) as (m, e), m·2^e:
+/// a hint only, Coq checks that the enclosure holds v.
+fn dyadic(v: &Q, p: u64, up: bool) -> (num_bigint::BigInt, i64) {
+    use num_bigint::BigInt;
+    let r = dlncheck_kernel::number::round(v, p, up);
+    if r.is_zero() {
+        return (BigInt::zero(), 0);
+    }
+    // r = m / 2^k, or an integer
+    let k = r.denom().bits() as i64 - 1;
+    let (mut m, mut e) = (r.numer().clone(), -k);
+    let emin = -(p as i64) - 2048;
+    if e < emin {
+        let s = (emin - e) as usize;
+        let scaled = Q::new(m, BigInt::one() << s);
+        m = if up { scaled.ceil() } else { scaled.floor() }.to_integer();
+        e = emin;
+    }
+    (m, e)
+}
+
+/// The Coq interval [↓v, ↑v] of dyadics.
+fn dyadic_enc(v: &Q, p: u64) -> String {
+    let (m1, e1) = dyadic(v, p, false);
+    let (m2, e2) = dyadic(v, p, true);
+    format!("((({m1})%bigZ, ({e1})%bigZ), (({m2})%bigZ, ({e2})%bigZ))")
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Model {
     Shared,
@@ -286,6 +338,8 @@ struct Instance {
     y: Q,
     teacher: Option<Teacher>,
     sigma: Option<Vec<Vec<Q>>>, // None = identity
+    /// `init.alpha` (w0 = α·1), when given
+    alpha: Option<Q>,
 }
 
 /// The instance of a claim file, read and validated by the kernel's own reader (the same
@@ -314,13 +368,38 @@ fn read_instance(tree: &Tree, file: &str) -> Result<Result<Instance, String>, St
         Covariance::Identity => None,
         Covariance::Matrix(m) => Some(m.clone()),
     };
+    let alpha = match &inst.init {
+        Some(kinstance::Init::Alpha(a)) => Some(a.clone()),
+        _ => None,
+    };
     Ok(Ok(Instance {
         model,
         x: inst.x[0].clone(),
         y: inst.y[0].clone(),
         teacher,
         sigma,
+        alpha,
     }))
+}
+
+/// Model, X (n rows of d) and y of a several-point instance.
+type T2Data = (Model, Vec<Vec<Q>>, Vec<Q>);
+
+/// The data of a several-point instance (model shared, uv or pm): `Ok(None)` when the
+/// instance has one point or another model.
+fn read_instance_t2(tree: &Tree, file: &str) -> Result<Option<T2Data>, String> {
+    let inst = kinstance::load(file, tree, "instance", Numbers::Canonical)
+        .map_err(|e| kernel_message(file, &e))?;
+    if inst.one_point {
+        return Ok(None);
+    }
+    let model = match inst.model {
+        KModel::Shared => Model::Shared,
+        KModel::Uv => Model::Uv,
+        KModel::Pm => Model::Pm,
+        _ => return Ok(None),
+    };
+    Ok(Some((model, inst.x.clone(), inst.y.clone())))
 }
 
 /// A kernel error as one line naming `file` (already escaped) and the field.
@@ -453,8 +532,8 @@ fn not_covered_reason(kind: &str) -> Option<&'static str> {
         None
     } else if kind.starts_with("t2-") {
         Some("several data points (T2): not in the Coq layer")
-    } else if kind.starts_with("gd-") {
-        Some("gradient-descent claims: not in the Coq layer")
+    } else if kind.starts_with("gd-") || kind.starts_with("gf-") {
+        Some("kind not in the Coq layer")
     } else if kind.starts_with("lambda-max") {
         Some("eigenvalue enclosures: not in the Coq layer")
     } else {
@@ -690,13 +769,13 @@ fn makefile(modules: &[String], skipped: usize) -> String {
          XDG_DATA_DIRS=/nonexistent coqc\noverride COQFLAGS := -q -R DLN DLN\n\n",
     );
     let lib: Vec<String> = library_modules()
-        .filter(|m| *m != "Audit")
+        .filter(|m| !m.starts_with("Audit"))
         .map(|m| format!("DLN/{m}.vo"))
         .collect();
     let _ = writeln!(s, "override LIB := {}", lib.join(" "));
     let vos: Vec<String> = modules.iter().map(|m| format!("{m}.vo")).collect();
     let _ = writeln!(s, "override CLAIMS := {}\n", vos.join(" "));
-    s.push_str("all: $(LIB) DLN/Audit.vo $(CLAIMS)\n");
+    s.push_str("all: $(LIB) DLN/Audit.vo DLN/AuditGD.vo $(CLAIMS)\n");
     if skipped > 0 {
         let _ = writeln!(
             s,
@@ -705,11 +784,22 @@ fn makefile(modules: &[String], skipped: usize) -> String {
     }
     s.push('\n');
     s.push_str("DLN/T1.vo: DLN/Vec.vo\nDLN/T1Check.vo: DLN/T1.vo\nDLN/T1G.vo: DLN/T1Check.vo\nDLN/Agree.vo: DLN/T1G.vo\nDLN/Network.vo: DLN/T1G.vo\n");
-    s.push_str("DLN/Audit.vo: $(LIB)\n\n");
-    s.push_str("# Print Assumptions output must not list any axiom\n");
+    s.push_str("DLN/T2.vo: DLN/T1.vo\nDLN/GDCheck.vo: DLN/GD.vo\nDLN/GDLearner.vo: DLN/GDCheck.vo DLN/T1G.vo\n");
+    s.push_str("DLN/Audit.vo DLN/AuditGD.vo: $(LIB)\n\n");
+    s.push_str(
+        "# Print Assumptions may list only Coq's own axioms: the three of its real numbers\n\
+         # (Reals: ClassicalDedekindReals.sig_forall_dec, sig_not_dec, functional_extensionality_dep)\n\
+         # and the primitive 63-bit integers with their specifications (PrimInt63.*, Uint63.*, under\n\
+         # Bignums' BigZ). Any other axiom fails the build.\n",
+    );
+    s.push_str(
+        "override AXIOMS_OK := ^(ClassicalDedekindReals\\.sig_forall_dec|ClassicalDedekindReals\\.sig_not_dec|FunctionalExtensionality\\.functional_extensionality_dep|PrimInt63\\.[A-Za-z0-9_]+|Uint63\\.[A-Za-z0-9_]+)$$\n",
+    );
     s.push_str("%.vo: %.v\n");
     s.push_str("\t$(COQC) $(COQFLAGS) $< > $*.log 2>&1 || { cat $*.log; exit 1; }\n");
-    s.push_str("\t@if grep -q 'Axioms:' $*.log; then cat $*.log; echo 'axioms used'; rm -f $@; exit 1; fi\n\n");
+    s.push_str(
+        "\t@if awk '/^Axioms:/{f=1;next} f && /^[^ ]/{print $$1}' $*.log | grep -vqE '$(AXIOMS_OK)'; then cat $*.log; echo 'axioms used beyond the reals and the primitive integers'; rm -f $@; exit 1; fi\n\n",
+    );
     for m in modules {
         let _ = writeln!(s, "{m}.vo: $(LIB)");
     }
@@ -723,7 +813,19 @@ struct Gen<'a> {
     file: &'a str,
     out: String,
     theorems: Vec<String>,
+    /// certified GD runs already written: (η, y, steps, bits, q, box) → the run's Coq name
+    runs: Vec<(RunKey, String)>,
+    /// whether `alpha` and the GD imports are needed
+    gd_used: bool,
+    /// whether the T2 module is needed
+    t2_used: bool,
+    /// the last covered neither-bias and end-optimal theorems (name), for gd-learner
+    last_neither: Option<String>,
+    last_end: Option<String>,
 }
+
+/// What makes two certified runs the same Coq run.
+type RunKey = (Q, Q, u64, u64, Q, Vec<(Q, Q)>);
 
 fn generate_file(
     path: &Path,
@@ -738,6 +840,11 @@ fn generate_file(
         file,
         out: String::new(),
         theorems: Vec::new(),
+        runs: Vec::new(),
+        gd_used: false,
+        t2_used: false,
+        last_neither: None,
+        last_end: None,
     };
     let mut fr = FileReport {
         claim_file: path.to_path_buf(),
@@ -777,6 +884,14 @@ fn generate_file(
         },
         _ => unreachable!("checked above"),
     };
+    let inst2 = match root {
+        Tree::Table(e) => match e.iter().find(|(k, _)| k == "instance") {
+            Some((_, t)) if inst.is_err() => read_instance_t2(t, file)?,
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut t2_defs_written = false;
     // No text of the claim file's path or contents is written below except numbers printed
     // from parsed rationals and integers, and names chosen here.
     let _ = writeln!(
@@ -808,6 +923,28 @@ fn generate_file(
             });
             continue;
         }
+        // a several-point instance: only t2-min-norm is restated (T2.v)
+        if let (true, Some((m, xx, yy))) = (kind == "t2-min-norm", &inst2) {
+            let name = format!("claim{idx}_t2_min_norm");
+            if !t2_defs_written {
+                let _ = writeln!(
+                    g.out,
+                    "(* the data: X (n rows of d) and y *)\nDefinition X : list (list Q) :=\n  {}.\nDefinition yv : list Q := {}.\n",
+                    cmat(xx),
+                    cvec(yy)
+                );
+                t2_defs_written = true;
+            }
+            g.t2_min_norm(*m, claim, &name)?;
+            g.t2_used = true;
+            g.theorems.push(name.clone());
+            fr.covered.push(Covered {
+                index: idx,
+                kind,
+                theorem: name,
+            });
+            continue;
+        }
         let inst = match &inst {
             Ok(inst) => inst,
             Err(reason) => {
@@ -827,6 +964,11 @@ fn generate_file(
                 .map(|_| None),
             "conflict" => g.conflict(inst, claim, &name).map(|_| None),
             "pareto-front" => g.pareto(inst, claim, &name).map(|_| None),
+            "gd-limit" => g.gd_limit(inst, claim, &name),
+            "t2-min-norm" => Ok(Some(
+                "t2-min-norm needs several data points (model shared, uv or pm)".into(),
+            )),
+            "gd-learner" => g.gd_learner(inst, claim, &name, t1g_defs_written),
             _ => match g.t1g_reason(inst, claim, &kind, version) {
                 Some(reason) => Ok(Some(reason)),
                 None => {
@@ -845,6 +987,11 @@ fn generate_file(
         };
         match res? {
             None => {
+                if kind == "neither-bias" {
+                    g.last_neither = Some(name.clone());
+                } else if kind == "end-optimal" {
+                    g.last_end = Some(name.clone());
+                }
                 g.theorems.push(name.clone());
                 fr.covered.push(Covered {
                     index: idx,
@@ -858,6 +1005,35 @@ fn generate_file(
                 reason,
             }),
         }
+    }
+    if g.t2_used {
+        let imports = "From DLN Require Import Vec T1 T1Check T1G.\n";
+        g.out = g.out.replacen(
+            imports,
+            &format!("{imports}From DLN Require Import T2.\n"),
+            1,
+        );
+    }
+    if g.gd_used {
+        // the GD library (over R) only where a GD claim needs it; α of the instance
+        let alpha = inst.as_ref().ok().and_then(|i| i.alpha.clone());
+        let imports = "From DLN Require Import Vec T1 T1Check T1G.\n";
+        let alpha_def = alpha
+            .map(|a| format!("Definition alpha : Q := {}.\n", cq(&a)))
+            .unwrap_or_default();
+        g.out = g.out.replacen(
+            imports,
+            &format!(
+                "{imports}From Coq Require Import Reals.\nFrom Bignums Require Import BigZ.\n\
+                 From DLN Require Import GD GDCheck GDLearner.\n"
+            ),
+            1,
+        );
+        g.out = g.out.replacen(
+            "Definition y : Q := ",
+            &format!("{alpha_def}Definition y : Q := "),
+            1,
+        );
     }
     if !g.theorems.is_empty() {
         // One `Print Assumptions` over the tuple of every theorem of the file: it lists the
@@ -1189,6 +1365,236 @@ impl<'a> Gen<'a> {
             cface(&face)
         );
         Ok(())
+    }
+
+    fn t2_min_norm(&mut self, m: Model, c: &Value, name: &str) -> Result<(), String> {
+        let f = self.file;
+        let ctx = "t2-min-norm.";
+        let beta = get_vec(c, "beta", f, ctx)?;
+        let value = get_q(c, "value", f, ctx)?;
+        let dual = get_vec(c, "dual", f, ctx)?;
+        let _ = writeln!(
+            self.out,
+            "(* t2-min-norm (SPEC §5.1): β is feasible (Xβ = y, β ≥ 0 for shared), N(β) = value, and\n   \
+             every feasible β' has N(β') ≥ value (LP duality with the dual λ, checked) *)\n\
+             Definition {name}_beta : list Q := {}.\n\
+             Theorem {name} : t2_min_norm_claim {} X yv {name}_beta {}.\n\
+             Proof.\n  apply (check_t2_min_norm_sound {} X yv {name}_beta {} {}).\n  vm_compute. reflexivity.\nQed.\n",
+            cvec(&beta),
+            m.coq(),
+            cq(&value),
+            m.coq(),
+            cq(&value),
+            cvec(&dual)
+        );
+        Ok(())
+    }
+
+    /// Why a GD claim cannot be restated (None: it can).
+    fn gd_reason(inst: &Instance) -> Option<String> {
+        if inst.model != Model::Shared {
+            return Some("GD claims need model shared".into());
+        }
+        if inst.alpha.is_none() {
+            return Some("GD claims need init.alpha".into());
+        }
+        None
+    }
+
+    /// One certified run (`steps`, `bits`, `q`, `beta`) for label `y` at rate `eta`, written once
+    /// as a Coq `run` with its hints (the enclosures of the constants, FORMAT.md §4.8) and a
+    /// lemma `<run>_ok` proving it by vm_compute; returns the run's name and its box.
+    fn gd_run(
+        &mut self,
+        inst: &Instance,
+        t: &Value,
+        y: &Q,
+        eta: &Q,
+        ctx: &str,
+    ) -> Result<(String, Vec<(Q, Q)>), String> {
+        let f = self.file;
+        let steps = get_uint(t, "steps", f, ctx)?;
+        let bits = get_uint(t, "bits", f, ctx)?;
+        if steps > GD_MAX_STEPS {
+            return Err(err(f, &format!("{ctx}steps"), "more than 1000000 steps"));
+        }
+        if !(2..=GD_MAX_BITS).contains(&bits) {
+            return Err(err(f, &format!("{ctx}bits"), "bits must be in 2..=4096"));
+        }
+        let q = get_q(t, "q", f, ctx)?;
+        let list = get(t, "beta", f, ctx)?
+            .as_array()
+            .ok_or_else(|| err(f, &format!("{ctx}beta"), "expected a list"))?;
+        let mut bx = Vec::with_capacity(list.len());
+        for e in list {
+            bx.push((
+                get_q(e, "lo", f, &format!("{ctx}beta."))?,
+                get_q(e, "hi", f, &format!("{ctx}beta."))?,
+            ));
+        }
+        let key: RunKey = (eta.clone(), y.clone(), steps, bits, q.clone(), bx.clone());
+        if let Some((_, name)) = self.runs.iter().find(|(k, _)| *k == key) {
+            return Ok((name.clone(), bx));
+        }
+        let name = format!("run{}", self.runs.len() + 1);
+        let alpha = inst.alpha.clone().expect("checked by gd_reason");
+        let x = &inst.x;
+        let two = Q::from_integer(2.into());
+        let four = Q::from_integer(4.into());
+        let enc_list = |g: &dyn Fn(&Q) -> Q| -> String {
+            let v: Vec<String> = x.iter().map(|xi| dyadic_enc(&g(xi), bits)).collect();
+            format!("[{}]", v.join("; "))
+        };
+        let c2 = enc_list(&|xi| &two * eta * xi);
+        let s4 = enc_list(&|xi| &four * eta * xi * xi);
+        let u4 = enc_list(&|xi| &four * eta * eta * xi * xi * xi);
+        let a2 = &alpha * &alpha;
+        let sx: Q = x.iter().sum();
+        let b0 = dyadic_enc(&a2, bits);
+        let r0 = dyadic_enc(&(&a2 * &sx - y), bits);
+        let _ = writeln!(
+            self.out,
+            "(* a certified GD run: label, K steps, P bits, q, the enclosures of 2ηx_i, 4ηx_i², 4η²x_i³,\n   \
+             α², α²Σx_i − y (hints: each is checked to contain its value), and the claimed box of β∞ *)\n\
+             Definition {name} : run := mkrun {} (N.to_nat {steps}%N) {bits}%Z {}\n  {c2}\n  {s4}\n  {u4}\n  {b0}\n  {r0}\n  {}.\n\
+             (* the run is computed once, by the kernel at Qed (vm_cast_no_check skips the\n   \
+             tactic-side copy of the same computation; a false check fails at Qed) *)\n\
+             Lemma {name}_ok : run_ok x alpha {} {name} = true.\nProof. vm_cast_no_check (eq_refl true). Qed.\n",
+            cq(y),
+            cq(&q),
+            cbox(&bx),
+            cq(eta)
+        );
+        self.runs.push((key, name.clone()));
+        Ok((name, bx))
+    }
+
+    fn gd_limit(
+        &mut self,
+        inst: &Instance,
+        c: &Value,
+        name: &str,
+    ) -> Result<Option<String>, String> {
+        if let Some(r) = Self::gd_reason(inst) {
+            return Ok(Some(r));
+        }
+        let f = self.file;
+        let ctx = "gd-limit.";
+        let eta = get_q(c, "lr", f, ctx)?;
+        let iv = |k: &str| -> Result<(Q, Q), String> {
+            let t = get(c, k, f, ctx)?;
+            Ok((
+                get_q(t, "lo", f, &format!("{ctx}{k}."))?,
+                get_q(t, "hi", f, &format!("{ctx}{k}."))?,
+            ))
+        };
+        let (norm, sharp, eos) = (iv("norm")?, iv("sharpness")?, iv("eos_margin")?);
+        self.gd_used = true;
+        let (run, bx) = self.gd_run(inst, c, &inst.y, &eta, ctx)?;
+        let _ = writeln!(
+            self.out,
+            "(* gd-limit (SPEC §4.1): GD at rate η from w0 = α·1 on (x, y) converges to a zero-loss β∞\n   \
+             with β∞ in the box; N(β∞) = Σβ∞_i, S(β∞) = 4Σx_i²β∞_i and 2/η − S(β∞) lie in the claimed\n   \
+             intervals (arguments: x y α η box norm sharpness eos_margin) *)\n\
+             Definition {name}_box : list (Q * Q) := {}.\n\
+             Theorem {name} :\n  gd_limit_claim x y alpha {} {name}_box\n    {}\n    {}\n    {}.\n\
+             Proof.\n  apply (check_gd_limit_sound x alpha {} {run} {} {} {} {run}_ok).\n  \
+             vm_compute. reflexivity.\nQed.\n",
+            cbox(&bx),
+            cq(&eta),
+            cpair(&norm),
+            cpair(&sharp),
+            cpair(&eos),
+            cq(&eta),
+            cpair(&norm),
+            cpair(&sharp),
+            cpair(&eos),
+        );
+        Ok(None)
+    }
+
+    fn gd_learner(
+        &mut self,
+        inst: &Instance,
+        c: &Value,
+        name: &str,
+        t1g_written: bool,
+    ) -> Result<Option<String>, String> {
+        if let Some(r) = Self::gd_reason(inst) {
+            return Ok(Some(r));
+        }
+        let Some(Teacher::Discrete(atoms)) = &inst.teacher else {
+            return Ok(Some("gd-learner needs a discrete teacher".into()));
+        };
+        let Some(front) = self.last_neither.clone().or_else(|| self.last_end.clone()) else {
+            return Ok(Some(
+                "no earlier covered neither-bias or end-optimal claim".into(),
+            ));
+        };
+        debug_assert!(
+            t1g_written,
+            "a covered front claim wrote the T1-G definitions"
+        );
+        let f = self.file;
+        let ctx = "gd-learner.";
+        let eta = get_q(c, "lr", f, ctx)?;
+        let ee = get(c, "expected_error", f, ctx)?;
+        let ee = (
+            get_q(ee, "lo", f, "gd-learner.expected_error.")?,
+            get_q(ee, "hi", f, "gd-learner.expected_error.")?,
+        );
+        let en = get_q(c, "min_norm", f, ctx)?;
+        let es = get_q(c, "min_sharpness", f, ctx)?;
+        let flag = |k: &str| -> Result<bool, String> {
+            get(c, k, f, ctx)?
+                .as_bool()
+                .ok_or_else(|| err(f, &format!("{ctx}{k}"), "expected a boolean"))
+        };
+        let (bn, bs) = (flag("beats_min_norm")?, flag("beats_min_sharpness")?);
+        let (ln, ls) = (flag("loses_to_min_norm")?, flag("loses_to_min_sharpness")?);
+        let list = get(c, "atoms", f, ctx)?
+            .as_array()
+            .ok_or_else(|| err(f, "gd-learner.atoms", "expected a list"))?;
+        if list.len() != atoms.len() {
+            return Err(err(
+                f,
+                "gd-learner.atoms",
+                "one run per teacher atom needed",
+            ));
+        }
+        self.gd_used = true;
+        let mut runs = Vec::with_capacity(list.len());
+        for t in list {
+            let y = get_q(t, "y", f, "gd-learner.atoms.")?;
+            runs.push(self.gd_run(inst, t, &y, &eta, "gd-learner.atoms.")?.0);
+        }
+        let forall: String = runs
+            .iter()
+            .map(|r| format!("constructor; [exact {r}_ok|]. "))
+            .collect();
+        let _ = writeln!(
+            self.out,
+            "(* gd-learner (SPEC §4.1, C5): for every teacher atom a, GD at rate η from w0 = α·1 on\n   \
+             (x, ⟨x, β⋆_a⟩) converges to a zero-loss limit_a; E_GD = Σ_a p_a G(limit_a; β⋆_a) lies in\n   \
+             expected_error; the flags (beats min-norm, beats min-sharpness, loses to min-norm, loses to\n   \
+             min-sharpness) state E_GD < En, E_GD < Es, E_GD > En, E_GD > Es; and En, Es are E(min-norm)\n   \
+             and E(min-sharpness), the minima of E over the two end faces of the Pareto set\n   \
+             (arguments: x α η Σ atoms expected_error En Es flags) *)\n\
+             Theorem {name} :\n  gd_learner_claim x alpha {} Sigma atoms\n    {}\n    {} {} {bn} {bs} {ln} {ls} /\\\n  \
+             ends_of E x {front}_levels {} {}.\n\
+             Proof.\n  split.\n  - apply (check_learner_sound x alpha {} Sigma atoms [{}]).\n    + {forall}constructor.\n    \
+             + vm_compute. reflexivity.\n  - eapply ends_eq; [exact (front_ends _ _ _ _ _ _ _ _ _ _ _ _ (proj1 {front}))|].\n    \
+             vm_compute. reflexivity.\nQed.\n",
+            cq(&eta),
+            cpair(&ee),
+            cq(&en),
+            cq(&es),
+            cq(&en),
+            cq(&es),
+            cq(&eta),
+            runs.join("; "),
+        );
+        Ok(None)
     }
 
     fn bayes(&mut self, _inst: &Instance, c: &Value, name: &str) -> Result<(), String> {

@@ -169,7 +169,10 @@ fn uncovered_kinds_are_listed_with_a_reason() {
                 .map(|n| (n.kind.clone(), n.reason.clone()))
         })
         .collect();
-    assert!(nc.iter().filter(|(k, _)| k.starts_with("t2-")).count() == 4);
+    // path.claim.toml: t2-min-norm is covered (LP duality, T2.v), the other three are not
+    assert!(nc.iter().filter(|(k, _)| k.starts_with("t2-")).count() == 3);
+    assert_eq!(report.files[0].covered.len(), 1);
+    assert_eq!(report.files[0].covered[0].kind, "t2-min-norm");
     assert!(nc.iter().filter(|(k, _)| k == "lambda-max").count() == 2);
     assert!(
         nc.iter()
@@ -942,5 +945,230 @@ mod laws {
                 prop_assert_ne!(sa, shown(pb));
             }
         }
+    }
+}
+
+// ---- GD claims (issue 29): the statements parsed back and compared with the claim file ----
+
+type Rat = num_rational::BigRational;
+
+/// The Coq Q literals `(p#q)` of `text`, in order, as rationals.
+fn q_literals(text: &str) -> Vec<Rat> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'(' {
+            let rest = &text[i + 1..];
+            if let Some(end) = rest.find(')') {
+                let lit = &rest[..end];
+                if let Some((p, q)) = lit.split_once('#') {
+                    let num = p.trim().parse::<num_bigint::BigInt>();
+                    let den = q.trim().parse::<num_bigint::BigInt>();
+                    if let (Ok(n), Ok(d)) = (num, den) {
+                        out.push(Rat::new(n, d));
+                        i += end + 2;
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The text of `Theorem name : STATEMENT.` (up to `Proof.`) or of `Definition name ... := BODY.`
+fn coq_item(v: &str, head: &str) -> String {
+    let start = v.find(head).unwrap_or_else(|| panic!("{head} missing"));
+    let rest = &v[start + head.len()..];
+    let end = rest.find(".\n").unwrap_or_else(|| panic!("{head}: no end"));
+    rest[..end].to_string()
+}
+
+/// Every literal replaced by `_`, white space collapsed: the statement's shape.
+fn shape(text: &str) -> String {
+    let mut s = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('(') {
+        s.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find(')') {
+            Some(e) if after[..e].contains('#') && !after[..e].contains('(') => {
+                s.push('_');
+                rest = &after[e + 1..];
+            }
+            _ => {
+                s.push('(');
+                rest = after;
+            }
+        }
+    }
+    s.push_str(rest);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn claim_rat(t: &toml::Value, key: &str) -> Rat {
+    t[key].as_str().unwrap().parse().unwrap()
+}
+fn claim_iv(t: &toml::Value, key: &str) -> [Rat; 2] {
+    [claim_rat(&t[key], "lo"), claim_rat(&t[key], "hi")]
+}
+
+#[test]
+fn gd_statements_restate_the_claim_file() {
+    let file = "proofs/gd-learner-beats-both.claim.toml";
+    let (out, report) = generate_into(&[file], "gd-parse");
+    let f = &report.files[0];
+    let kinds: Vec<&str> = f.covered.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "neither-bias",
+            "best-linear",
+            "bayes",
+            "gd-limit",
+            "gd-learner"
+        ]
+    );
+    let v = read(&out, f.coq_file.as_deref().unwrap());
+    // the claim file, read independently of the generator (the toml crate, not the kernel)
+    let text = std::fs::read_to_string(root(file)).unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    let inst = &doc["instance"];
+    let x: Vec<Rat> = inst["x"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().parse().unwrap())
+        .collect();
+    let y: Rat = claim_rat(inst, "y");
+    let alpha: Rat = claim_rat(&inst["init"], "alpha");
+    assert_eq!(q_literals(&coq_item(&v, "Definition x : list Q :=")), x);
+    assert_eq!(q_literals(&coq_item(&v, "Definition y : Q :=")), [y]);
+    assert_eq!(
+        q_literals(&coq_item(&v, "Definition alpha : Q :=")),
+        [alpha]
+    );
+    let atoms = inst["teacher"]["atoms"].as_array().unwrap();
+    let mut want_atoms = Vec::new();
+    for a in atoms {
+        want_atoms.push(claim_rat(a, "weight"));
+        for b in a["beta"].as_array().unwrap() {
+            want_atoms.push(b.as_str().unwrap().parse().unwrap());
+        }
+    }
+    assert_eq!(
+        q_literals(&coq_item(&v, "Definition atoms : list (Q * list Q) :=")),
+        want_atoms
+    );
+    let claims = doc["claim"].as_array().unwrap();
+    // gd-limit: FORMAT.md §4.8 — lr, beta boxes, norm, sharpness, eos_margin
+    let c = &claims[3];
+    let stmt = coq_item(&v, "Theorem claim3_gd_limit :");
+    assert_eq!(
+        shape(&stmt),
+        "gd_limit_claim x y alpha _ claim3_gd_limit_box (_, _) (_, _) (_, _)"
+    );
+    let mut want = vec![claim_rat(c, "lr")];
+    for k in ["norm", "sharpness", "eos_margin"] {
+        want.extend(claim_iv(c, k));
+    }
+    assert_eq!(q_literals(&stmt), want);
+    let bx: Vec<Rat> = c["beta"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| [claim_rat(b, "lo"), claim_rat(b, "hi")])
+        .collect();
+    assert_eq!(
+        q_literals(&coq_item(
+            &v,
+            "Definition claim3_gd_limit_box : list (Q * Q) :="
+        )),
+        bx
+    );
+    // gd-learner: lr, expected_error, min_norm, min_sharpness and the four flags, and the ends
+    let c = &claims[4];
+    let stmt = coq_item(&v, "Theorem claim4_gd_learner :");
+    let flag = |k: &str| c[k].as_bool().unwrap().to_string();
+    assert_eq!(
+        shape(&stmt),
+        format!(
+            "gd_learner_claim x alpha _ Sigma atoms (_, _) _ _ {} {} {} {} /\\ ends_of E x claim0_neither_bias_levels _ _",
+            flag("beats_min_norm"),
+            flag("beats_min_sharpness"),
+            flag("loses_to_min_norm"),
+            flag("loses_to_min_sharpness")
+        )
+    );
+    let (en, es) = (claim_rat(c, "min_norm"), claim_rat(c, "min_sharpness"));
+    let mut want = vec![claim_rat(c, "lr")];
+    want.extend(claim_iv(c, "expected_error"));
+    want.extend([en.clone(), es.clone(), en, es]);
+    assert_eq!(q_literals(&stmt), want);
+    // the headline: GD beats both ends
+    assert!(flag("beats_min_norm") == "true" && flag("beats_min_sharpness") == "true");
+    // the earlier neither-bias theorem states that En and Es are the end-face minima
+    let nb = &claims[0];
+    assert_eq!(
+        claim_rat(&nb["min_norm"], "value"),
+        claim_rat(c, "min_norm")
+    );
+    assert_eq!(
+        claim_rat(&nb["min_sharpness"], "value"),
+        claim_rat(c, "min_sharpness")
+    );
+    // one run per distinct (label, steps, bits, q, box): the y = 5 run is shared
+    assert_eq!(v.matches("Lemma run").count(), 2, "{v}");
+}
+
+#[test]
+fn gd_claims_outside_n1_shared_are_not_covered() {
+    let (_, report) = generate_into(
+        &[
+            "proofs/t2/gd-limit-sparse-flow.claim.toml",
+            "proofs/gd-limit-flow-aligned.claim.toml",
+        ],
+        "gd-uncovered",
+    );
+    assert_eq!(report.files[0].covered.len(), 0);
+    assert!(
+        report.files[0].not_covered[0]
+            .reason
+            .contains("several data points")
+    );
+    assert_eq!(report.files[1].covered.len(), 1);
+}
+
+#[test]
+fn coq_rejects_a_gd_box_one_unit_in_the_last_place_too_small() {
+    if !have_coqc() {
+        eprintln!("coqc not on PATH: skipping the Coq compile");
+        return;
+    }
+    let (out, _) = generate_into(&["proofs/gd-limit-flow-aligned.claim.toml"], "gd-e2e");
+    with_library(&out);
+    if let Err(log) = make(&out) {
+        panic!("make failed on a true gd-limit claim:\n{log}");
+    }
+    // β_2's upper end lowered by 2^-65, one unit in its last place (in lowest terms)
+    let p = tampered(
+        "proofs/gd-limit-flow-aligned.claim.toml",
+        "hi = \"11474814845404857015/36893488147419103232\"",
+        "hi = \"5737407422702428507/18446744073709551616\"",
+        "gd-e2e-bad",
+    );
+    let bad = tmpdir("gd-e2e-bad-out");
+    generate(&[p], &bad).unwrap();
+    with_library(&bad);
+    match make(&bad) {
+        Ok(()) => panic!("make accepted a gd-limit box one ulp too small"),
+        // the run's check computed false: the kernel refuses `eq_refl true` at Qed
+        Err(log) => assert!(
+            log.contains("has type \"true = true\" while it is expected to have type")
+                && log.contains("run_ok"),
+            "{log}"
+        ),
     }
 }
