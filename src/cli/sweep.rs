@@ -240,7 +240,7 @@ pub fn run(a: &Args) -> Result<i32> {
         sgd: opts.sgd.clone(),
     };
     let csv = csv_text(&rows, &certs, &betas, &test_losses, &columns);
-    crate::io::claims::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
+    crate::io::atomic::write_atomic(&a.out.join("sweep.csv"), csv.as_bytes())?;
     let checks = eos::sweep_checks(&rows, flow.as_ref(), thresholds.as_ref(), refs.as_ref());
     let out = json!({
         "file": a.file.display().to_string(),
@@ -261,7 +261,7 @@ pub fn run(a: &Args) -> Result<i32> {
         file: "sweep.json".into(),
         reason: e.to_string(),
     })? + "\n";
-    crate::io::claims::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
+    crate::io::atomic::write_atomic(&a.out.join("sweep.json"), text.as_bytes())?;
     plots(
         &a.out,
         &rows,
