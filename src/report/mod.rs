@@ -17,6 +17,7 @@ pub mod gd;
 pub mod learner;
 pub mod multipoint;
 pub mod search;
+pub mod shard;
 pub mod sharpness;
 pub mod solve;
 pub mod sweep;
