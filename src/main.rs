@@ -356,6 +356,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Combine the folders of `sweep --shard i/N` (all N of them) into exactly what the
+    /// unsharded sweep writes: sweep.csv, sweep.json and the plots (docs/cluster.md). Refuses
+    /// overlapping, missing, incomplete or mismatched shards (instance, grid, options, version).
+    Merge {
+        /// The shard folders (any order).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print the sweep's JSON summary (as `sweep --json`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Gradient descent over a grid of learning rates in parallel: writes DIR/sweep.csv,
     /// DIR/sweep.json and plots (sharpness, norm, and expected error with a teacher) in SVG and
     /// PNG, with η_norm, η_c (certified gradient flow) and η_max marked, and the checks C1–C5
@@ -407,6 +421,12 @@ enum Command {
         /// Also write β per rate to sweep.csv (columns beta_1 … beta_d).
         #[arg(long)]
         beta: bool,
+        /// Run only shard i of N (0 ≤ i < N): the rates of grid index k with k mod N = i, written
+        /// to --out as the shard's rows and manifest; `dlncheck merge` combines the N shard
+        /// folders into exactly what the unsharded sweep writes (docs/cluster.md). A folder
+        /// holding this shard complete is skipped; an interrupted one resumes.
+        #[arg(long, value_name = "i/N")]
+        shard: Option<String>,
     },
 }
 
@@ -520,6 +540,7 @@ fn main() -> ExitCode {
             claim,
             json,
         }),
+        Command::Merge { dirs, out, json } => cli::merge::run(&dirs, &out, json),
         Command::Sweep {
             file,
             lr_from,
@@ -536,24 +557,28 @@ fn main() -> ExitCode {
             certify_steps,
             sgd,
             beta,
+            shard,
         } => cli::sweep::run(&cli::sweep::Args {
             file,
-            lr_from,
-            lr_to,
-            points,
-            log,
             out,
-            steps,
-            precision,
-            tol,
             json,
-            certify,
-            bits,
-            certify_steps,
-            batch: sgd.batch,
-            seed: sgd.seed,
-            replacement: sgd.replacement,
-            beta,
+            shard,
+            options: dlncheck::report::sweep::Options {
+                lr_from,
+                lr_to,
+                points,
+                log,
+                steps,
+                precision,
+                tol,
+                certify,
+                bits,
+                certify_steps,
+                batch: sgd.batch,
+                seed: sgd.seed,
+                replacement: sgd.replacement,
+                beta,
+            },
         }),
         Command::Audit {
             matrix,

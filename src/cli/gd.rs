@@ -3,7 +3,7 @@
 
 use crate::dynamics::gd::{Precision, Problem, Summary, decimal};
 use crate::error::{Error, Result};
-use crate::io::claims::write_atomic;
+use crate::io::atomic::write_atomic;
 use crate::numeric::rational::{Q, fmt_q};
 use crate::report::gd::{
     CertifiedStep, Evaluated, RunOptions, claim_instance, evaluate, lr, options, precision,

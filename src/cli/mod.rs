@@ -19,6 +19,7 @@ pub mod coq;
 pub mod flow;
 pub mod gd;
 pub mod learner;
+pub mod merge;
 pub mod multipoint;
 pub mod random;
 pub mod search;

@@ -16,6 +16,6 @@ pub fn run(spec: &Spec, out: &Path) -> Result<i32> {
     let tree = random::instance(spec);
     crate::io::instance::parse_instance("--model", &crate::io::instance::Tree::from_json(&tree))?;
     let text = crate::io::claims::render(out, &tree)?;
-    crate::io::claims::write_atomic(out, text.as_bytes())?;
+    crate::io::atomic::write_atomic(out, text.as_bytes())?;
     Ok(0)
 }

@@ -31,7 +31,7 @@ fn write_hit(dir: &Path, cfg: &Config, index: u64, hit: &search::Candidate) -> R
         file: inst_path.display().to_string(),
         reason: e.to_string(),
     })?;
-    claims::write_atomic(&inst_path, inst_text.as_bytes())?;
+    crate::io::atomic::write_atomic(&inst_path, inst_text.as_bytes())?;
     Ok(claim_path.display().to_string())
 }
 

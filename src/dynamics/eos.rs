@@ -99,35 +99,6 @@ pub fn flow_report(p: &Problem) -> Result<FlowReport> {
     })
 }
 
-fn enclosure(i: &Interval) -> Value {
-    json!({"lo": fmt_q(i.lo()), "hi": fmt_q(i.hi()), "mid": decimal(&i.mid(), 17)})
-}
-
-/// JSON of the flow report: every value an enclosure {lo, hi} of exact rationals.
-pub fn flow_json(f: &FlowReport) -> Value {
-    json!({
-        "rho": enclosure(&f.limit.rho),
-        "beta": f.limit.beta.iter().map(enclosure).collect::<Vec<_>>(),
-        "norm": enclosure(&f.limit.norm),
-        "sharpness": enclosure(&f.limit.sharpness),
-        "max_sharpness": enclosure(&f.max_sharpness.value),
-        "max_sharpness_rho": decimal(&f.max_sharpness.rho, 17),
-        "eta_c": enclosure(&f.eta_c),
-        "method": format!(
-            "interval arithmetic at {FLOW_BITS} bits (Taylor exp with remainder); rho*, beta, \
-             norm and sharpness of the limit {}; max S by branch and bound over {} sub-intervals of hull(0, \
-             rho*) with secular-equation upper bounds and Rayleigh/secular lower bounds; eta_c = \
-             2/max S",
-            if f.kernel_checked {
-                "from a gf-limit claim the kernel accepted (Krawczyk, docs/flow.md)"
-            } else {
-                "by certified bisection (producer only: the gf-limit route did not certify)"
-            },
-            f.max_sharpness.pieces
-        ),
-    })
-}
-
 /// One of the checks C1–C5: its status (`pass`, `pass (within enclosure)`, `fail` or `n/a`),
 /// its margin when it was measured (absent for `n/a`, never null) and what was measured.
 #[derive(Clone, Debug, Serialize)]
@@ -428,13 +399,37 @@ pub fn learner_error_points(
     ))
 }
 
-/// One learning rate of a sweep: the run and, with a teacher, the float GD learner's exact
-/// expected error ([`learner_error`]).
-#[derive(Clone, Debug)]
+/// One learning rate of a sweep: the endpoint of its run (what the checks, the CSV and the plots
+/// read, exactly as the run left it) and, with a teacher, the float GD learner's exact expected
+/// error ([`learner_error`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct SweepRow {
     pub eta: Q,
-    pub summary: Summary,
+    pub stop: Stop,
+    pub steps: u64,
+    /// θ at the endpoint, exactly (dyadic for floats).
+    pub theta: Vec<Q>,
+    pub loss: Q,
+    pub norm: Q,
+    /// S as the run computed it (the midpoint of its float bracket).
+    pub sharpness: Q,
     pub gen_error: Option<Q>,
+}
+
+impl SweepRow {
+    /// The row of a run's summary at rate `eta`.
+    pub fn of(eta: Q, s: Summary, gen_error: Option<Q>) -> SweepRow {
+        SweepRow {
+            eta,
+            stop: s.stop,
+            steps: s.steps,
+            theta: s.theta,
+            loss: s.loss,
+            norm: s.norm,
+            sharpness: s.sharpness,
+            gen_error,
+        }
+    }
 }
 
 fn status(ok: bool) -> &'static str {
@@ -454,13 +449,10 @@ pub fn sweep_checks(
     let two = Q::from_integer(2.into());
     let mut out = Vec::new();
     // C1: worst relative margin (2/η − S)/(2/η) over converged runs.
-    let conv: Vec<&SweepRow> = rows
-        .iter()
-        .filter(|r| r.summary.stop == Stop::Converged)
-        .collect();
+    let conv: Vec<&SweepRow> = rows.iter().filter(|r| r.stop == Stop::Converged).collect();
     let worst = conv
         .iter()
-        .map(|r| (&two / &r.eta - &r.summary.sharpness) / (&two / &r.eta))
+        .map(|r| (&two / &r.eta - &r.sharpness) / (&two / &r.eta))
         .min();
     out.push(match worst {
         None => check("C1", "n/a", None, "no converged run".into()),
@@ -481,13 +473,12 @@ pub fn sweep_checks(
     let gf_norm = f.limit.norm.mid();
     let below: Vec<&SweepRow> = rows
         .iter()
-        .filter(|r| &r.eta < f.eta_c.lo() && r.summary.stop != Stop::Diverged)
+        .filter(|r| &r.eta < f.eta_c.lo() && r.stop != Stop::Diverged)
         .collect();
     let dist = below
         .iter()
         .map(|r| {
-            let beta =
-                crate::models::model::beta(crate::io::instance::Model::Shared, &r.summary.theta);
+            let beta = crate::models::model::beta(crate::io::instance::Model::Shared, &r.theta);
             beta.iter()
                 .zip(&f.limit.beta)
                 .map(|(b, g)| (b - g.mid()).abs())
@@ -515,17 +506,11 @@ pub fn sweep_checks(
         .collect();
     let dev = eos
         .iter()
-        .filter(|r| r.summary.stop == Stop::Converged)
-        .map(|r| (&r.summary.sharpness - &two / &r.eta).abs() / (&two / &r.eta))
+        .filter(|r| r.stop == Stop::Converged)
+        .map(|r| (&r.sharpness - &two / &r.eta).abs() / (&two / &r.eta))
         .max();
-    let diverged = eos
-        .iter()
-        .filter(|r| r.summary.stop == Stop::Diverged)
-        .count();
-    let converged = eos
-        .iter()
-        .filter(|r| r.summary.stop == Stop::Converged)
-        .count();
+    let diverged = eos.iter().filter(|r| r.stop == Stop::Diverged).count();
+    let converged = eos.iter().filter(|r| r.stop == Stop::Converged).count();
     out.push(match dev {
         None => check(
             "C3",
@@ -550,7 +535,7 @@ pub fn sweep_checks(
     // with the fraction of monotone consecutive pairs as the margin.
     let mut above: Vec<&SweepRow> = rows
         .iter()
-        .filter(|r| &r.eta > f.eta_c.hi() && r.summary.stop == Stop::Converged)
+        .filter(|r| &r.eta > f.eta_c.hi() && r.stop == Stop::Converged)
         .collect();
     above.sort_by(|a, b| a.eta.cmp(&b.eta));
     out.push(if above.len() < 2 {
@@ -564,14 +549,10 @@ pub fn sweep_checks(
         let (first, last) = (above[0], above[above.len() - 1]);
         let mono = above
             .windows(2)
-            .filter(|w| {
-                w[1].summary.norm >= w[0].summary.norm
-                    && w[1].summary.sharpness <= w[0].summary.sharpness
-            })
+            .filter(|w| w[1].norm >= w[0].norm && w[1].sharpness <= w[0].sharpness)
             .count();
         let frac = mono as f64 / (above.len() - 1) as f64;
-        let ok = last.summary.norm > first.summary.norm
-            && last.summary.sharpness < first.summary.sharpness;
+        let ok = last.norm > first.norm && last.sharpness < first.sharpness;
         check(
             "C4",
             status(ok),
@@ -579,10 +560,10 @@ pub fn sweep_checks(
             format!(
                 "N: {} -> {}, S: {} -> {} over {} rates above eta_c; margin = fraction of \
                  monotone neighbour pairs",
-                decimal(&first.summary.norm, 8),
-                decimal(&last.summary.norm, 8),
-                decimal(&first.summary.sharpness, 8),
-                decimal(&last.summary.sharpness, 8),
+                decimal(&first.norm, 8),
+                decimal(&last.norm, 8),
+                decimal(&first.sharpness, 8),
+                decimal(&last.sharpness, 8),
                 above.len()
             ),
         )

@@ -5,7 +5,7 @@
 //! written to a temporary name and renamed, so no half-written plot is left behind.
 
 use crate::error::{Error, Result};
-use crate::io::claims::write_atomic;
+use crate::io::atomic::write_atomic;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;

@@ -18,6 +18,7 @@ pub mod learner;
 pub mod learner_points;
 pub mod multipoint;
 pub mod search;
+pub mod shard;
 pub mod sharpness;
 pub mod solve;
 pub mod sweep;

@@ -36,6 +36,7 @@ mod multipoint;
 mod report;
 mod scalar_laws;
 mod sgd;
+mod shards;
 mod sharpness;
 mod t1;
 mod tamper;
