@@ -101,6 +101,29 @@ fn unique_min_norm(inst: &Instance, k: usize) -> std::result::Result<Vec<Q>, Str
     }
 }
 
+/// E_GD(η) at n > 1 (`sweep --certify`'s `gen_error_lo/hi` with a discrete teacher): certified
+/// GD on every atom's labels from `inst`'s θ₀ (an instance ready for certified GD,
+/// [`super::gd::points_instance`]), enclosed as in [`evaluate`], or the first atom's reason.
+pub fn expected_error_gd(
+    inst: &Instance,
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    eta: &Q,
+    steps: u64,
+    bits: Option<u64>,
+) -> std::result::Result<Interval, String> {
+    let mut limits = Vec::with_capacity(atoms.len());
+    for (k, (_, star)) in atoms.iter().enumerate() {
+        match certified_gd::certify_points(&with_labels(inst, star), eta, steps, bits) {
+            Certified::Converged(l) => limits.push(l),
+            Certified::NotCertified(why) => return Err(format!("atom {k}: {why}")),
+        }
+    }
+    let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
+    let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
+    Ok(certified_gd::expected_error(atoms, sigma, &boxes, p))
+}
+
 /// Runs the GD learner at n > 1 on `inst` (which has `X` rows and a discrete teacher).
 pub fn evaluate(
     inst: &Instance,

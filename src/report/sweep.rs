@@ -311,7 +311,16 @@ impl Plan {
             )),
             Certify::Points(pi) => Some(CertifiedRow {
                 limit: certified_gd::certify_points(pi, eta, steps, bits),
-                learner: None,
+                learner: self.atoms.as_deref().map(|at| {
+                    crate::report::learner_points::expected_error_gd(
+                        pi,
+                        at,
+                        &self.sigma,
+                        eta,
+                        steps,
+                        bits,
+                    )
+                }),
             }),
         };
         Row {

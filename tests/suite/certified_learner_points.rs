@@ -209,3 +209,47 @@ fn a_learner_claim_at_several_points_is_refused_with_the_reason() {
         "{err}"
     );
 }
+
+/// `sweep --certify` at n > 1 with a teacher fills `gen_error_lo/hi` with the same certified
+/// E_GD, which holds the binary64 GD learner's error computed here.
+#[test]
+fn sweep_certify_encloses_the_learners_error_at_several_points() {
+    let dir = crate::common::temp_dir("sweep-learner-points");
+    let out = dir.join("s");
+    let r = run(&[
+        "sweep",
+        FILE,
+        "--lr-from",
+        "1/50",
+        "--lr-to",
+        "1/50",
+        "--points",
+        "1",
+        "--certify",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |k: &str| {
+        row[head.iter().position(|h| *h == k).unwrap()]
+            .parse::<f64>()
+            .unwrap()
+    };
+    let e64: f64 = atoms()
+        .iter()
+        .map(|s| {
+            let b = float_gd(s, 0.02);
+            let sf: Vec<f64> = s.iter().map(dlncheck::numeric::scalar::q_to_f64).collect();
+            0.5 * b.iter().zip(&sf).map(|(b, s)| (b - s).powi(2)).sum::<f64>()
+        })
+        .sum();
+    let (lo, hi) = (col("gen_error_lo"), col("gen_error_hi"));
+    assert!(
+        lo - 1e-9 <= e64 && e64 <= hi + 1e-9,
+        "{e64} not in [{lo}, {hi}]"
+    );
+}
