@@ -6,7 +6,6 @@ use crate::dynamics::certified_gd::{self, interval_json};
 use crate::error::{Error, Result};
 use crate::io::instance::Instance;
 use crate::numeric::rational::{Q, fmt_q};
-use dlncheck_kernel::instance::Teacher;
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -39,15 +38,7 @@ pub fn evaluate(
 ) -> Result<Evaluated> {
     let eta = super::gd::lr(lr)?;
     let (x, alpha) = super::gd::certified_setup(inst, Path::new(file))?;
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
-        return Err(Error::input(
-            file,
-            "teacher",
-            "the GD learner needs a discrete teacher prior (SPEC §4.1)",
-        ));
-    };
-    let bits = super::gd::bits(bits)?;
-    super::gd::certified_steps(steps)?;
+    let (atoms, bits) = super::learner_points::checked_prior(inst, file, "§4.1", steps, bits)?;
     let report = crate::theory::generalization::report(inst)?
         .ok_or_else(|| Error::input(file, "teacher", "missing"))?;
     let learner =

@@ -101,9 +101,39 @@ fn unique_min_norm(inst: &Instance, k: usize) -> std::result::Result<Vec<Q>, Str
     }
 }
 
-/// E_GD(η) at n > 1 (`sweep --certify`'s `gen_error_lo/hi` with a discrete teacher): certified
-/// GD on every atom's labels from `inst`'s θ₀ (an instance ready for certified GD,
-/// [`super::gd::points_instance`]), enclosed as in [`evaluate`], or the first atom's reason.
+/// Certified GD on every atom's labels y_a = Xβ*_a from `inst`'s θ₀ (an instance ready for
+/// certified GD, [`super::gd::points_instance`]), and E_GD(η) enclosed over the boxes when every
+/// run is certified, rounded outward at the largest precision used.
+fn learner_runs(
+    inst: &Instance,
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    eta: &Q,
+    steps: u64,
+    bits: Option<u64>,
+) -> (Vec<Instance>, Vec<Certified>, Option<Interval>) {
+    let labelled: Vec<Instance> = atoms.iter().map(|(_, s)| with_labels(inst, s)).collect();
+    let runs: Vec<Certified> = labelled
+        .iter()
+        .map(|a| certified_gd::certify_points(a, eta, steps, bits))
+        .collect();
+    let limits: Vec<&certified_gd::Limit> = runs
+        .iter()
+        .filter_map(|c| match c {
+            Certified::Converged(l) => Some(l),
+            Certified::NotCertified(_) => None,
+        })
+        .collect();
+    let expected = (limits.len() == atoms.len()).then(|| {
+        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
+        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
+        certified_gd::expected_error(atoms, sigma, &boxes, p)
+    });
+    (labelled, runs, expected)
+}
+
+/// E_GD(η) at n > 1 (`sweep --certify`'s `gen_error_lo/hi` with a discrete teacher), or the
+/// first uncertified atom's reason.
 pub fn expected_error_gd(
     inst: &Instance,
     atoms: &[(Q, Vec<Q>)],
@@ -112,16 +142,37 @@ pub fn expected_error_gd(
     steps: u64,
     bits: Option<u64>,
 ) -> std::result::Result<Interval, String> {
-    let mut limits = Vec::with_capacity(atoms.len());
-    for (k, (_, star)) in atoms.iter().enumerate() {
-        match certified_gd::certify_points(&with_labels(inst, star), eta, steps, bits) {
-            Certified::Converged(l) => limits.push(l),
-            Certified::NotCertified(why) => return Err(format!("atom {k}: {why}")),
-        }
-    }
-    let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-    let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-    Ok(certified_gd::expected_error(atoms, sigma, &boxes, p))
+    let (_, runs, expected) = learner_runs(inst, atoms, sigma, eta, steps, bits);
+    expected.ok_or_else(|| {
+        runs.iter()
+            .enumerate()
+            .find_map(|(k, c)| match c {
+                Certified::NotCertified(why) => Some(format!("atom {k}: {why}")),
+                Certified::Converged(_) => None,
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The GD learner's settings, checked as the CLI does at one point and at several: a discrete
+/// teacher prior (SPEC `section`), the bit count and the step limit of certified GD.
+pub fn checked_prior<'a>(
+    inst: &'a Instance,
+    file: &str,
+    section: &str,
+    steps: u64,
+    bits: Option<u64>,
+) -> Result<(&'a [(Q, Vec<Q>)], Option<u64>)> {
+    let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
+        return Err(Error::input(
+            file,
+            "teacher",
+            format!("the GD learner needs a discrete teacher prior (SPEC {section})"),
+        ));
+    };
+    let bits = super::gd::bits(bits)?;
+    super::gd::certified_steps(steps)?;
+    Ok((atoms, bits))
 }
 
 /// Runs the GD learner at n > 1 on `inst` (which has `X` rows and a discrete teacher).
@@ -134,33 +185,9 @@ pub fn evaluate(
 ) -> Result<Report> {
     let eta = super::gd::lr(lr)?;
     let inst = super::gd::points_instance(inst, std::path::Path::new(file))?;
-    let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
-        return Err(Error::input(
-            file,
-            "teacher",
-            "the GD learner needs a discrete teacher prior (SPEC §5.4)",
-        ));
-    };
-    let bits = super::gd::bits(bits)?;
-    super::gd::certified_steps(steps)?;
+    let (atoms, bits) = checked_prior(&inst, file, "§5.4", steps, bits)?;
     let sigma = inst.sigma();
-    let labelled: Vec<Instance> = atoms.iter().map(|(_, s)| with_labels(&inst, s)).collect();
-    let runs: Vec<Certified> = labelled
-        .iter()
-        .map(|a| certified_gd::certify_points(a, &eta, steps, bits))
-        .collect();
-    let limits: Vec<&certified_gd::Limit> = runs
-        .iter()
-        .filter_map(|c| match c {
-            Certified::Converged(l) => Some(l),
-            Certified::NotCertified(_) => None,
-        })
-        .collect();
-    let expected = (limits.len() == atoms.len()).then(|| {
-        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-        certified_gd::expected_error(atoms, &sigma, &boxes, p)
-    });
+    let (labelled, runs, expected) = learner_runs(&inst, atoms, &sigma, &eta, steps, bits);
     let min_norm = labelled
         .iter()
         .enumerate()
