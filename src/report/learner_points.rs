@@ -154,6 +154,9 @@ pub fn expected_error_gd(
     })
 }
 
+/// A discrete prior's atoms (weight p_a, β*_a).
+pub type Atoms = [(Q, Vec<Q>)];
+
 /// The GD learner's settings, checked as the CLI does at one point and at several: a discrete
 /// teacher prior (SPEC `section`), the bit count and the step limit of certified GD.
 pub fn checked_prior<'a>(
@@ -162,7 +165,7 @@ pub fn checked_prior<'a>(
     section: &str,
     steps: u64,
     bits: Option<u64>,
-) -> Result<(&'a [(Q, Vec<Q>)], Option<u64>)> {
+) -> Result<(&'a Atoms, Option<u64>)> {
     let Some(Teacher::Discrete { atoms }) = &inst.teacher else {
         return Err(Error::input(
             file,
