@@ -14,6 +14,16 @@ from dlncheck import _dlncheck as ext
 
 
 def test_ctrl_c_interrupts_a_long_call():
+    # A process started in the background by a shell without job control inherits SIGINT as
+    # ignored, and Python then installs no handler: restore Python's own for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _interrupt_a_long_call()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt_a_long_call():
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     start = time.monotonic()
     timer.start()
