@@ -443,22 +443,32 @@ pub fn learner(
             (y, c)
         })
         .collect();
-    let limits: Vec<&Limit> = runs
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Certified::Converged(l) => Some(l),
-            Certified::NotCertified(_) => None,
-        })
-        .collect();
-    let expected_error = (limits.len() == atoms.len()).then(|| {
-        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-        (expected_error(atoms, sigma, &boxes, p), p)
-    });
+    let expected_error = learner_error(atoms, sigma, runs.iter().map(|(_, c)| c));
     Learner {
         runs,
         expected_error,
     }
+}
+
+/// E_GD over the atoms' certified runs (in atom order, one point or several), pinned at the
+/// largest precision used, with that precision; `None` when some run is not certified.
+pub fn learner_error<'a>(
+    atoms: &[(Q, Vec<Q>)],
+    sigma: &[Vec<Q>],
+    runs: impl IntoIterator<Item = &'a Certified>,
+) -> Option<(Interval, u64)> {
+    let limits: Vec<&Limit> = runs
+        .into_iter()
+        .filter_map(|c| match c {
+            Certified::Converged(l) => Some(l),
+            Certified::NotCertified(_) => None,
+        })
+        .collect();
+    (limits.len() == atoms.len()).then(|| {
+        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
+        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
+        (expected_error(atoms, sigma, &boxes, p), p)
+    })
 }
 
 /// Largest and least eigenvalue of a rational symmetric matrix, in binary64 (untrusted: every

@@ -378,10 +378,7 @@ pub fn learner_error_points(
     let mut endpoints = Vec::with_capacity(atoms.len());
     for (_, star) in atoms {
         let labels = dynamics::Points {
-            y: p.x
-                .iter()
-                .map(|row| crate::numeric::vector::dot(row, star))
-                .collect(),
+            y: crate::theory::generalization::atom_labels(&p.x, star),
             ..p.clone()
         };
         let summary = dynamics::run_points(&labels, prec, o, &|_| {});

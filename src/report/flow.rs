@@ -68,11 +68,7 @@ pub fn gen_error(inst: &Instance, width: &Q) -> Result<Option<GenError>> {
     let mut limits = Vec::with_capacity(atoms.len());
     for (k, (_, star)) in atoms.iter().enumerate() {
         let mut s = setup.clone();
-        s.y = inst
-            .x
-            .iter()
-            .map(|row| crate::numeric::vector::dot(row, star))
-            .collect();
+        s.y = crate::theory::generalization::atom_labels(&inst.x, star);
         match flow_limit::certify(&s, width) {
             Outcome::Certified(l) => limits.push(l),
             Outcome::NotCertified(reason) => {

@@ -62,11 +62,7 @@ pub struct Report {
 /// The instance with the labels y_a = Xβ* of one atom.
 fn with_labels(inst: &Instance, star: &[Q]) -> Instance {
     let mut a = inst.clone();
-    a.y = inst
-        .x
-        .iter()
-        .map(|row| crate::numeric::vector::dot(row, star))
-        .collect();
+    a.y = crate::theory::generalization::atom_labels(&inst.x, star);
     a
 }
 
@@ -117,18 +113,7 @@ fn learner_runs(
         .iter()
         .map(|a| certified_gd::certify_points(a, eta, steps, bits))
         .collect();
-    let limits: Vec<&certified_gd::Limit> = runs
-        .iter()
-        .filter_map(|c| match c {
-            Certified::Converged(l) => Some(l),
-            Certified::NotCertified(_) => None,
-        })
-        .collect();
-    let expected = (limits.len() == atoms.len()).then(|| {
-        let boxes: Vec<&[Interval]> = limits.iter().map(|l| l.beta.as_slice()).collect();
-        let p = limits.iter().map(|l| l.bits).max().unwrap_or(2);
-        certified_gd::expected_error(atoms, sigma, &boxes, p)
-    });
+    let expected = certified_gd::learner_error(atoms, sigma, &runs).map(|(e, _)| e);
     (labelled, runs, expected)
 }
 

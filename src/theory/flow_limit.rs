@@ -616,47 +616,39 @@ fn attempt(s: &Setup, nu64: &[f64], p: u64, width: &Q) -> std::result::Result<Li
         let f: Vec<Q> = (0..n)
             .map(|j| combo(&s.x[j], &beta, w).minus(&s.y[j]).mid())
             .collect();
-        let step: Vec<Q> = (0..n)
-            .map(|j| (0..n).map(|k| &inv[j][k] * &f[k]).sum())
-            .collect();
+        let newton = |inv: &[Vec<Q>]| -> Vec<Q> {
+            (0..n)
+                .map(|j| (0..n).map(|k| &inv[j][k] * &f[k]).sum())
+                .collect()
+        };
+        let mut step = newton(&inv);
         let size = step.iter().map(Q::abs).max().unwrap_or_default();
         let slow = last.as_ref().is_some_and(|l: &Q| size > l * pow2(-20));
         last = Some(size);
-        if !slow {
-            let done = step
-                .iter()
-                .zip(&nu)
-                .all(|(d, v)| d.abs() <= &tiny * (v.abs() + Q::one()));
-            nu = nu.iter().zip(&step).map(|(v, d)| rnd(v - d)).collect();
-            if done {
-                break;
-            }
-            continue;
+        if slow {
+            // Slow contraction (ill-conditioned J): Newton–Schulz, inv ← inv + inv·(I − J·inv),
+            // doubles the correct bits of J⁻¹; the step is then taken with the refined inverse.
+            let dm: Vec<Q> = diag.iter().map(Interval::mid).collect();
+            let jac = crate::theory::multipoint::gram(&s.x, &dm);
+            let e: Vec<Vec<Q>> = (0..n)
+                .map(|j| {
+                    (0..n)
+                        .map(|k| {
+                            let id = if j == k { Q::one() } else { Q::zero() };
+                            rnd(id - (0..n).map(|l| &jac[j][l] * &inv[l][k]).sum::<Q>())
+                        })
+                        .collect()
+                })
+                .collect();
+            inv = (0..n)
+                .map(|j| {
+                    (0..n)
+                        .map(|k| rnd(&inv[j][k] + (0..n).map(|l| &inv[j][l] * &e[l][k]).sum::<Q>()))
+                        .collect()
+                })
+                .collect();
+            step = newton(&inv);
         }
-        // Slow contraction (ill-conditioned J): Newton–Schulz, inv ← inv + inv·(I − J·inv),
-        // doubles the correct bits of J⁻¹.
-        let dm: Vec<Q> = diag.iter().map(Interval::mid).collect();
-        let jac = crate::theory::multipoint::gram(&s.x, &dm);
-        let e: Vec<Vec<Q>> = (0..n)
-            .map(|j| {
-                (0..n)
-                    .map(|k| {
-                        let id = if j == k { Q::one() } else { Q::zero() };
-                        rnd(id - (0..n).map(|l| &jac[j][l] * &inv[l][k]).sum::<Q>())
-                    })
-                    .collect()
-            })
-            .collect();
-        inv = (0..n)
-            .map(|j| {
-                (0..n)
-                    .map(|k| rnd(&inv[j][k] + (0..n).map(|l| &inv[j][l] * &e[l][k]).sum::<Q>()))
-                    .collect()
-            })
-            .collect();
-        let step: Vec<Q> = (0..n)
-            .map(|j| (0..n).map(|k| &inv[j][k] * &f[k]).sum())
-            .collect();
         let done = step
             .iter()
             .zip(&nu)

@@ -134,6 +134,13 @@ pub fn expected_error<'a, T: ErrorArith + 'a>(
     total
 }
 
+/// The labels y_a = Xβ*_a of a teacher atom on the rows of X (SPEC §5.4).
+pub fn atom_labels(x: &[Vec<Q>], star: &[Q]) -> Vec<Q> {
+    x.iter()
+        .map(|row| crate::numeric::vector::dot(row, star))
+        .collect()
+}
+
 /// M2 = Σ_a p_a β*_a β*_aᵀ of a discrete prior.
 pub fn second_moment(atoms: &[(Q, Vec<Q>)], d: usize) -> Vec<Vec<Q>> {
     let mut m = vec![vec![Q::zero(); d]; d];
